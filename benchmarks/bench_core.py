@@ -1,0 +1,59 @@
+"""Speed of the model: import time, one pose, and 100,000 poses at once.
+
+Run with ``python3 tasks.py bench`` (or the venv's python directly). Prints medians;
+nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pandas as pd
+
+
+def import_time_s(runs: int = 5) -> float:
+    """Median wall time of ``import hinge_lib`` in a fresh interpreter."""
+    code = "import time; t = time.perf_counter(); import hinge_lib; print(time.perf_counter() - t)"
+    times = [
+        float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                             check=True).stdout)
+        for _ in range(runs)
+    ]
+    return statistics.median(times)
+
+
+def main() -> None:
+    print(f"import hinge_lib: median {import_time_s() * 1000:.0f} ms (5 fresh interpreters)")
+    import hinge_lib
+
+    pose = hinge_lib.reference_pose("romanian_deadlift")
+    hinge_lib.analyze(pose, load_kg=30)
+    times = []
+    for _ in range(3000):
+        start = time.perf_counter()
+        hinge_lib.analyze(pose, load_kg=30)
+        times.append(time.perf_counter() - start)
+    print(f"analyze (one pose): median {statistics.median(times) * 1000:.3f} ms, "
+          f"p90 {np.percentile(times, 90) * 1000:.3f} ms over 3000 calls")
+
+    rng = np.random.default_rng(2026)
+    limits = hinge_lib.joint_limits()
+    poses = pd.DataFrame(
+        {field: rng.uniform(low, high, 100_000) for field, (low, high) in limits.items()}
+    )
+    hinge_lib.analyze_many(poses.head(100), load_kg=30)
+    times = []
+    for _ in range(15):
+        start = time.perf_counter()
+        hinge_lib.analyze_many(poses, load_kg=30)
+        times.append(time.perf_counter() - start)
+    print(f"analyze_many (100,000 poses): median {statistics.median(times) * 1000:.0f} ms, "
+          f"min {min(times) * 1000:.0f} ms over 15 runs")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+"""A body scaled from height, mass and sex with de Leva's (1996) segment table.
+
+Segment lengths are de Leva's reference lengths scaled by stature; the vertical chain
+(ankle height + shank + thigh + pelvis + lumbar + thoracic + head-neck) is then
+scaled by one common factor so that standing tall reaches exactly ``height_m``.
+Masses are fractions of ``mass_kg``; both legs and both arms are counted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+
+from hinge_lib.checks import check_choice, check_number
+from hinge_lib.data import Column, DataFileError, read_csv
+
+SEXES = ("male", "female")
+HEIGHT_RANGE_M = (1.0, 2.3)
+MASS_RANGE_KG = (25.0, 250.0)
+
+#: Segments of the vertical chain, from the floor up (names as in data/segments.csv).
+CHAIN = ("shank", "thigh", "pelvis", "lumbar", "thoracic", "head_neck")
+ALL_SEGMENTS = (*CHAIN, "foot", "upper_arm", "forearm", "hand")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One segment: length (m), mass of the segment on both sides together (kg), and where
+    its centre of mass lies as a fraction of its length from its ``com_from`` end."""
+
+    name: str
+    length_m: float
+    mass_kg: float
+    com_fraction: float
+    com_from: str
+
+
+@dataclass(frozen=True)
+class Body:
+    """A person described by stature (m), body mass (kg) and sex ("male" or "female")."""
+
+    height_m: float = 1.75
+    mass_kg: float = 75.0
+    sex: str = "male"
+
+    def __post_init__(self) -> None:
+        object.__setattr__(
+            self, "height_m", check_number("height_m", self.height_m, *HEIGHT_RANGE_M, "m")
+        )
+        object.__setattr__(
+            self, "mass_kg", check_number("mass_kg", self.mass_kg, *MASS_RANGE_KG, "kg")
+        )
+        check_choice("sex", self.sex, SEXES)
+
+    @property
+    def segments(self) -> dict[str, Segment]:
+        """Scaled segments by name (see :data:`ALL_SEGMENTS`)."""
+        return _scaled(self.height_m, self.mass_kg, self.sex)[0]
+
+    @property
+    def landmarks(self) -> dict[str, float]:
+        """Scaled landmark distances in metres (ankle height, heel and toe positions, back
+        depth) and curve angles in degrees, from data/landmarks.csv."""
+        return _scaled(self.height_m, self.mass_kg, self.sex)[1]
+
+
+_SEGMENT_COLUMNS = {
+    "segment": Column(choices=ALL_SEGMENTS),
+    "sex": Column(choices=SEXES),
+    "length_mm": Column(float, low=1, high=1000),
+    "mass_fraction": Column(float, low=0, high=1),
+    "com_fraction": Column(float, low=0, high=1),
+    "com_measured_from": Column(),
+    "reference_stature_mm": Column(float, low=1000, high=2300),
+    "source": Column(),
+}
+_LANDMARK_COLUMNS = {
+    "name": Column(),
+    "value": Column(float),
+    "unit": Column(),
+    "source": Column(),
+}
+_LANDMARKS_NEEDED = {
+    "ankle_height": "fraction of stature",
+    "heel_to_ankle": "fraction of foot length",
+    "sacrum_depth": "fraction of stature",
+    "lumbar_lordosis_deg": "deg",
+    "thoracic_kyphosis_deg": "deg",
+    "dowel_contact_tolerance_mm": "mm",
+}
+
+
+@cache
+def segment_table() -> dict[tuple[str, str], dict]:
+    """Rows of data/segments.csv keyed by (segment, sex); checks every segment is present
+    and that the masses add up to the whole body."""
+    rows = read_csv("segments.csv", _SEGMENT_COLUMNS)
+    table: dict[tuple[str, str], dict] = {}
+    for row in rows:
+        key = (row["segment"], row["sex"])
+        if key in table:
+            raise DataFileError(f"data/segments.csv, line {row['_line']}: duplicate {key}")
+        table[key] = row
+    for sex in SEXES:
+        missing = [s for s in ALL_SEGMENTS if (s, sex) not in table]
+        if missing:
+            raise DataFileError(f"data/segments.csv: no {sex} row for {', '.join(missing)}")
+        total = sum(
+            table[(s, sex)]["mass_fraction"] * (1 if s in CHAIN[2:] else 2) for s in ALL_SEGMENTS
+        )
+        if abs(total - 1.0) > 0.002:
+            raise DataFileError(
+                f"data/segments.csv: {sex} mass fractions add up to {total:.4f}, not 1"
+            )
+    return table
+
+
+@cache
+def landmark_table() -> dict[str, dict]:
+    """Rows of data/landmarks.csv keyed by name, with the units the model relies on checked."""
+    rows = {row["name"]: row for row in read_csv("landmarks.csv", _LANDMARK_COLUMNS, key="name")}
+    for name, unit in _LANDMARKS_NEEDED.items():
+        if name not in rows:
+            raise DataFileError(f"data/landmarks.csv: missing row {name!r}")
+        if rows[name]["unit"] != unit:
+            raise DataFileError(
+                f"data/landmarks.csv, line {rows[name]['_line']}, column 'unit': "
+                f"{name} must be in {unit!r}, got {rows[name]['unit']!r}"
+            )
+    return rows
+
+
+@cache
+def _scaled(height_m: float, mass_kg: float, sex: str) -> tuple[dict[str, Segment], dict]:
+    table = segment_table()
+    marks = {name: row["value"] for name, row in landmark_table().items()}
+    ankle_height = marks["ankle_height"] * height_m
+    raw = {}
+    for name in ALL_SEGMENTS:
+        row = table[(name, sex)]
+        raw[name] = row["length_mm"] / row["reference_stature_mm"] * height_m
+    chain_scale = (height_m - ankle_height) / sum(raw[name] for name in CHAIN)
+    segments = {}
+    for name in ALL_SEGMENTS:
+        row = table[(name, sex)]
+        both_sides = 1 if name in CHAIN[2:] else 2
+        length = raw[name] if name == "foot" else raw[name] * chain_scale
+        segments[name] = Segment(
+            name=name,
+            length_m=length,
+            mass_kg=row["mass_fraction"] * mass_kg * both_sides,
+            com_fraction=row["com_fraction"],
+            com_from=row["com_measured_from"],
+        )
+    foot = segments["foot"].length_m
+    heel = marks["heel_to_ankle"] * foot
+    landmarks = {
+        "ankle_height_m": ankle_height,
+        "heel_x_m": -heel,
+        "toe_x_m": foot - heel,
+        "back_depth_m": marks["sacrum_depth"] * height_m,
+        "lumbar_lordosis_deg": marks["lumbar_lordosis_deg"],
+        "thoracic_kyphosis_deg": marks["thoracic_kyphosis_deg"],
+        "dowel_tolerance_m": marks["dowel_contact_tolerance_mm"] / 1000.0,
+    }
+    return segments, landmarks

@@ -1,0 +1,133 @@
+"""The teaching catalogues: drills, cues, faults, plans and the points where sources disagree.
+
+They live in ``data/drills.yaml``, ``data/cues.yaml`` and ``data/faults.yaml``, are checked
+when first read (every id referenced exists, every source is in ``data/sources.yaml``)
+and are returned as pandas DataFrames for notebooks.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from typing import Any
+
+import pandas as pd
+
+from hinge_lib.data import DataFileError, read_yaml, source_keys
+
+FAULT_CODES = (
+    "rounded_lower_back",
+    "arched_lower_back",
+    "rounded_upper_back",
+    "knees_forward",
+    "head_up",
+    "com_outside_base",
+    "locked_knees",
+    "knees_first",
+)
+
+_REQUIRED = {
+    "drills": ("id", "name", "level", "setup", "steps", "feel", "common_error", "dosage",
+               "sources"),
+    "cues": ("id", "text", "fixes", "sources"),
+    "faults": ("code", "name", "how_to_see", "fix", "cues", "sources"),
+}
+
+
+def _entries(file: str, key: str) -> list[dict[str, Any]]:
+    doc = read_yaml(file)
+    entries = doc.get(key) if isinstance(doc, dict) else None
+    if not isinstance(entries, list) or not entries:
+        raise DataFileError(f"data/{file}: expected a non-empty list under {key!r}")
+    id_field = "code" if key == "faults" else "id"
+    seen = set()
+    for i, entry in enumerate(entries, start=1):
+        where = f"data/{file}, {key} entry {i}"
+        if not isinstance(entry, dict):
+            raise DataFileError(f"{where}: expected a mapping")
+        missing = [f for f in _REQUIRED.get(key, ()) if entry.get(f) is None or entry.get(f) == ""]
+        if missing:
+            raise DataFileError(f"{where} ({entry.get(id_field)!r}): missing {', '.join(missing)}")
+        if entry.get(id_field) in seen:
+            raise DataFileError(f"{where}: duplicate {id_field} {entry[id_field]!r}")
+        seen.add(entry.get(id_field))
+        unknown = [s for s in entry.get("sources", []) if s not in source_keys()]
+        if unknown:
+            raise DataFileError(f"{where} ({entry[id_field]!r}): unknown sources {unknown}")
+    return entries
+
+
+@cache
+def _load() -> dict[str, list[dict[str, Any]]]:
+    drills = _entries("drills.yaml", "drills")
+    cues = _entries("cues.yaml", "cues")
+    faults = _entries("faults.yaml", "faults")
+    drill_ids = {d["id"] for d in drills}
+    cue_ids = {c["id"] for c in cues}
+    codes = {f["code"] for f in faults}
+    missing_codes = [c for c in FAULT_CODES if c not in codes]
+    if missing_codes:
+        raise DataFileError(f"data/faults.yaml: no entry for {', '.join(missing_codes)}")
+    for fault in faults:
+        bad = [c for c in fault["cues"] if c not in cue_ids]
+        bad += [d for d in fault.get("drills", []) if d not in drill_ids]
+        if bad:
+            raise DataFileError(
+                f"data/faults.yaml, fault {fault['code']!r}: unknown cue/drill ids {bad}"
+            )
+    for cue in cues:
+        bad = [c for c in cue["fixes"] if c not in codes]
+        if bad:
+            raise DataFileError(f"data/cues.yaml, cue {cue['id']!r}: unknown fault codes {bad}")
+    doc = read_yaml("cues.yaml")
+    drills_doc = read_yaml("drills.yaml")
+    return {
+        "drills": drills,
+        "cues": cues,
+        "faults": faults,
+        "disagreements": list(doc.get("disagreements") or []),
+        "plans": list(drills_doc.get("plans") or []),
+    }
+
+
+def drills() -> pd.DataFrame:
+    """Every drill, one row each, indexed by id, ordered as in data/drills.yaml."""
+    return pd.DataFrame(_load()["drills"]).set_index("id")
+
+
+def cues() -> pd.DataFrame:
+    """Every cue, indexed by id."""
+    return pd.DataFrame(_load()["cues"]).set_index("id")
+
+
+def faults() -> pd.DataFrame:
+    """Every fault, indexed by code."""
+    return pd.DataFrame(_load()["faults"]).set_index("code")
+
+
+def disagreements() -> list[dict[str, Any]]:
+    """Points where the source articles disagree, each with both positions."""
+    return list(_load()["disagreements"])
+
+
+def plans() -> list[dict[str, Any]]:
+    """Teaching plans (stages with their content and sources)."""
+    return list(_load()["plans"])
+
+
+@cache
+def cue_for(code: str) -> str:
+    """The primary cue (its spoken text) that fixes the fault ``code``."""
+    by_code = {f["code"]: f for f in _load()["faults"]}
+    if code not in by_code:
+        raise ValueError(f"unknown fault code {code!r}; known: {', '.join(sorted(by_code))}")
+    texts = {c["id"]: c["text"] for c in _load()["cues"]}
+    return str(texts[by_code[code]["cues"][0]])
+
+
+@cache
+def fault_name(code: str) -> str:
+    """Plain name of a fault, e.g. "Rounded lower back"."""
+    by_code = {f["code"]: f for f in _load()["faults"]}
+    if code not in by_code:
+        raise ValueError(f"unknown fault code {code!r}; known: {', '.join(sorted(by_code))}")
+    return str(by_code[code]["name"])

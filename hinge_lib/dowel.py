@@ -1,0 +1,110 @@
+"""The dowel test: does a straight rod along the back touch head, upper back and sacrum?
+
+Model of the back surface. In neutral standing the back of the head, the upper back
+(half way up the thoracic segment) and the sacrum lie on one straight line, a back depth
+(data/landmarks.csv) behind the spine; that is what "neutral" means for the drill. The
+lower back is hollow: its mid-point lies in front of that line by the sagitta of the
+lumbar curve, an arc bent by the standing lordosis. Flexing the lumbar spine flattens
+the arc (the hollow fills and then bulges); flexing the thoracic spine deepens the
+kyphosis, so the upper back bulges further out.
+
+The rod rests on the back: it is the straight line through two of the four back points
+with no point behind it, chosen to leave the smallest total gap at the three contacts.
+A contact holds when its gap is at most the tolerance in data/landmarks.csv.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hinge_lib.body import Body
+from hinge_lib.kinematics import back_normal
+
+CONTACTS = ("head", "upper_back", "sacrum")
+# Back points in chain order: sacrum, lumbar hollow, upper back, head.
+_PAIRS = ((0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3))
+_CONTACT_INDEX = {"sacrum": 0, "upper_back": 2, "head": 3}
+
+
+def _sagitta(chord: float, bend_rad: np.ndarray) -> np.ndarray:
+    """Height of a circular arc of the given chord that turns through ``bend_rad``."""
+    return chord / 2.0 * np.tan(bend_rad / 4.0)
+
+
+def back_points(
+    points: dict[str, np.ndarray], axes: dict[str, np.ndarray], lumbar_deg: np.ndarray,
+    thoracic_deg: np.ndarray, body: Body,
+) -> dict[str, np.ndarray]:
+    """Sacrum, lower-back hollow, upper back and back of the head, shape ``(n, 2)`` each."""
+    seg = body.segments
+    marks = body.landmarks
+    depth = marks["back_depth_m"]
+    lordosis = np.radians(marks["lumbar_lordosis_deg"])
+    kyphosis = np.radians(marks["thoracic_kyphosis_deg"])
+    lumbar_len = seg["lumbar"].length_m
+    thoracic_len = seg["thoracic"].length_m
+
+    sacrum = points["hip"] + depth * back_normal(axes["pelvis"])
+    hollow_depth = depth - _sagitta(lumbar_len, lordosis - np.radians(lumbar_deg))
+    hollow = (points["lumbar_base"] + points["lumbar_top"]) / 2 + hollow_depth[:, None] * (
+        back_normal(axes["lumbar"])
+    )
+    bulge = _sagitta(thoracic_len, kyphosis + np.radians(thoracic_deg)) - _sagitta(
+        thoracic_len, kyphosis
+    )
+    upper_back = (points["lumbar_top"] + points["neck"]) / 2 + (depth + bulge)[:, None] * (
+        back_normal(axes["thoracic"])
+    )
+    occiput = points["head"] + depth * back_normal(axes["head_neck"])
+    return {"sacrum": sacrum, "lumbar_hollow": hollow, "upper_back": upper_back,
+            "occiput": occiput}
+
+
+def dowel_contacts(back: dict[str, np.ndarray], tolerance_m: float) -> dict[str, np.ndarray]:
+    """Rest a straight rod on the back points and measure the gap at each contact.
+
+    Returns ``gap_<contact>_m`` (n,) gaps, ``<contact>`` (n,) bools and ``line`` (n, 2, 2)
+    the rod's end points (from below the sacrum to above the head).
+    """
+    order = ("sacrum", "lumbar_hollow", "upper_back", "occiput")
+    xs = np.stack([back[name][:, 0] for name in order])  # (4, n)
+    ys = np.stack([back[name][:, 1] for name in order])
+    n = xs.shape[1]
+    costs = np.empty((len(_PAIRS), n))
+    contacts = {0, 2, 3}
+    for k, (i, j) in enumerate(_PAIRS):
+        out_x, out_y = _outward(xs[j] - xs[i], ys[j] - ys[i])
+        valid = np.ones(n, dtype=bool)
+        cost = np.zeros(n)
+        for other in {0, 1, 2, 3} - {i, j}:
+            behind = (xs[other] - xs[i]) * out_x + (ys[other] - ys[i]) * out_y
+            valid &= behind <= 1e-9
+            if other in contacts:
+                cost -= behind
+        costs[k] = np.where(valid, cost, np.inf)
+    best = np.argmin(costs, axis=0)
+    pair = np.asarray(_PAIRS)[best]  # (n, 2)
+    cols = np.arange(n)
+    x0, y0 = xs[pair[:, 0], cols], ys[pair[:, 0], cols]
+    dx, dy = xs[pair[:, 1], cols] - x0, ys[pair[:, 1], cols] - y0
+    out_x, out_y = _outward(dx, dy)
+    gaps = -((xs - x0) * out_x + (ys - y0) * out_y)
+    result: dict[str, np.ndarray] = {}
+    for name, k in _CONTACT_INDEX.items():
+        gap = np.maximum(gaps[k], 0.0)
+        result[f"gap_{name}_m"] = gap
+        result[name] = gap <= tolerance_m
+    # Rod ends: project the sacrum and the head onto the rod and reach 8 cm beyond each.
+    dir_x, dir_y = out_y, -out_x
+    s0 = (xs[0] - x0) * dir_x + (ys[0] - y0) * dir_y - 0.08
+    s1 = (xs[3] - x0) * dir_x + (ys[3] - y0) * dir_y + 0.08
+    start = np.stack((x0 + s0 * dir_x, y0 + s0 * dir_y), axis=-1)
+    end = np.stack((x0 + s1 * dir_x, y0 + s1 * dir_y), axis=-1)
+    result["line"] = np.stack((start, end), axis=1)
+    return result
+
+
+def _outward(dx: np.ndarray, dy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Unit normal pointing out of the back for a rod running ``(dx, dy)`` up the back."""
+    length = np.maximum(np.hypot(dx, dy), 1e-9)
+    return -dy / length, dx / length

@@ -1,0 +1,182 @@
+"""Forward kinematics of the side-on body, vectorised over many poses.
+
+Coordinates in metres: x forward (the person faces +x), y up, the floor at y = 0, the
+ankle joint centre at x = 0. Every function takes angle arrays of shape ``(n,)`` in
+degrees and returns point arrays of shape ``(n, 2)``.
+
+Segment tilts from vertical (positive = top of the segment forward):
+shank = ankle; thigh = ankle - knee; pelvis = thigh + hip; lumbar = pelvis + lumbar;
+thoracic = lumbar + thoracic; head-neck = thoracic + neck.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import cache
+
+import numpy as np
+
+from hinge_lib.body import Body
+from hinge_lib.data import Column, DataFileError, read_csv
+
+HOLDS: tuple[str, ...] = ("hands", "chest", "back")
+
+Points = dict[str, np.ndarray]
+
+
+@cache
+def hold_table() -> dict[str, dict]:
+    """Where each way of holding a load puts it (data/holds.csv)."""
+    rows = read_csv(
+        "holds.csv",
+        {
+            "hold": Column(choices=HOLDS),
+            "segment": Column(required=False, choices=("thoracic",)),
+            "fraction_along": Column(float, required=False, low=0, high=1),
+            "forward_offset": Column(float, required=False, low=-0.3, high=0.3),
+            "source": Column(),
+        },
+        key="hold",
+    )
+    table = {row["hold"]: row for row in rows}
+    missing = [h for h in HOLDS if h not in table]
+    if missing:
+        raise DataFileError(f"data/holds.csv: no row for {', '.join(missing)}")
+    for hold in HOLDS[1:]:
+        if table[hold]["fraction_along"] is None or table[hold]["forward_offset"] is None:
+            raise DataFileError(f"data/holds.csv, line {table[hold]['_line']}: needs a position")
+    return table
+
+
+def axis(tilt_rad: np.ndarray) -> np.ndarray:
+    """Unit vectors along segments tilted ``tilt_rad`` from vertical (towards the top end)."""
+    out = np.empty((*np.shape(tilt_rad), 2))
+    np.sin(tilt_rad, out=out[..., 0])
+    np.cos(tilt_rad, out=out[..., 1])
+    return out
+
+
+def back_normal(along: np.ndarray) -> np.ndarray:
+    """Unit vectors pointing out of the back of segments whose :func:`axis` is ``along``."""
+    return np.stack((-along[..., 1], along[..., 0]), axis=-1)
+
+
+def segment_tilts(angles: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Tilt of every segment from vertical in radians (see the module docstring)."""
+    shank = np.radians(angles["ankle"])
+    thigh = shank - np.radians(angles["knee"])
+    pelvis = thigh + np.radians(angles["hip"])
+    lumbar = pelvis + np.radians(angles["lumbar"])
+    thoracic = lumbar + np.radians(angles["thoracic"])
+    head_neck = thoracic + np.radians(angles["neck"])
+    return {
+        "shank": shank,
+        "thigh": thigh,
+        "pelvis": pelvis,
+        "lumbar": lumbar,
+        "thoracic": thoracic,
+        "head_neck": head_neck,
+    }
+
+
+def joint_positions(
+    angles: Mapping[str, np.ndarray], body: Body, hold: str = "hands"
+) -> tuple[Points, dict[str, np.ndarray]]:
+    """Joint centres and landmarks for every pose, plus each segment's :func:`axis`.
+
+    Returns points named toe, heel, ankle, knee, hip, lumbar_base, lumbar_top, neck,
+    shoulder, elbow, wrist, hands, head, vertex and load. The arms hang straight down
+    from the shoulders for ``hold="hands"``; for "chest" and "back" the hands reach the
+    load and the elbows bend (elbow below the shoulder-hand line).
+    """
+    seg = body.segments
+    marks = body.landmarks
+    axes = {name: axis(tilt) for name, tilt in segment_tilts(angles).items()}
+    n = len(axes["shank"])
+    zeros = np.zeros(n)
+    p: Points = {}
+    p["ankle"] = np.stack((zeros, zeros + marks["ankle_height_m"]), axis=-1)
+    p["heel"] = np.stack((zeros + marks["heel_x_m"], zeros), axis=-1)
+    p["toe"] = np.stack((zeros + marks["toe_x_m"], zeros), axis=-1)
+    p["knee"] = p["ankle"] + seg["shank"].length_m * axes["shank"]
+    p["hip"] = p["knee"] + seg["thigh"].length_m * axes["thigh"]
+    p["lumbar_base"] = p["hip"] + seg["pelvis"].length_m * axes["pelvis"]
+    p["lumbar_top"] = p["lumbar_base"] + seg["lumbar"].length_m * axes["lumbar"]
+    p["neck"] = p["lumbar_top"] + seg["thoracic"].length_m * axes["thoracic"]
+    p["shoulder"] = p["neck"]
+    head_axis = axes["head_neck"]
+    p["vertex"] = p["neck"] + seg["head_neck"].length_m * head_axis
+    head = seg["head_neck"]
+    p["head"] = p["vertex"] - head.com_fraction * head.length_m * head_axis
+
+    upper, fore, hand = seg["upper_arm"].length_m, seg["forearm"].length_m, seg["hand"]
+    grip = hand.com_fraction * hand.length_m
+    if hold == "hands":
+        down = np.array([0.0, -1.0])
+        p["elbow"] = p["shoulder"] + upper * down
+        p["wrist"] = p["elbow"] + fore * down
+        p["hands"] = p["wrist"] + grip * down
+        p["load"] = p["hands"]
+    else:
+        row = hold_table()[hold]
+        spine_point = p["lumbar_top"] + row["fraction_along"] * seg["thoracic"].length_m * (
+            axes["thoracic"]
+        )
+        forward = -back_normal(axes["thoracic"])
+        p["load"] = spine_point + row["forward_offset"] * body.height_m * forward
+        p["hands"] = p["load"]
+        p["elbow"] = _elbow(p["shoulder"], p["hands"], upper, fore + grip)
+        reach = p["hands"] - p["elbow"]
+        reach /= np.linalg.norm(reach, axis=-1, keepdims=True)
+        p["wrist"] = p["elbow"] + fore * reach
+    return p, axes
+
+
+def _elbow(shoulder: np.ndarray, hand: np.ndarray, upper: float, lower: float) -> np.ndarray:
+    """Elbow of a two-link arm from shoulder to hand, bent so the elbow hangs lowest."""
+    span = hand - shoulder
+    dist = np.linalg.norm(span, axis=-1, keepdims=True)
+    dist = np.clip(dist, abs(upper - lower) + 1e-6, upper + lower - 1e-6)
+    unit = span / np.maximum(np.linalg.norm(span, axis=-1, keepdims=True), 1e-9)
+    cos_a = np.clip((upper**2 + dist**2 - lower**2) / (2 * upper * dist), -1.0, 1.0)
+    sin_a = np.sqrt(1.0 - cos_a**2)
+    candidates = []
+    for sign in (1.0, -1.0):
+        rot = np.concatenate(
+            (
+                unit[:, :1] * cos_a - sign * unit[:, 1:] * sin_a,
+                sign * unit[:, :1] * sin_a + unit[:, 1:] * cos_a,
+            ),
+            axis=-1,
+        )
+        candidates.append(shoulder + upper * rot)
+    first, second = candidates
+    return np.where(first[:, 1:] <= second[:, 1:], first, second)
+
+
+def segment_centres(p: Points, body: Body) -> dict[str, np.ndarray]:
+    """Centre of mass of every segment (both sides together), shape ``(n, 2)`` each."""
+    seg = body.segments
+    ankle_height = body.landmarks["ankle_height_m"]
+
+    def along(start: str, end: str, name: str) -> np.ndarray:
+        return p[start] + seg[name].com_fraction * (p[end] - p[start])
+
+    foot = seg["foot"]
+    foot_x = p["heel"][:, 0] + foot.com_fraction * foot.length_m
+    centres = {
+        "foot": np.stack((foot_x, np.full_like(foot_x, ankle_height / 2)), axis=-1),
+        "shank": along("knee", "ankle", "shank"),
+        "thigh": along("hip", "knee", "thigh"),
+        "pelvis": along("lumbar_base", "hip", "pelvis"),
+        "lumbar": along("lumbar_top", "lumbar_base", "lumbar"),
+        "thoracic": along("neck", "lumbar_top", "thoracic"),
+        "head_neck": along("vertex", "neck", "head_neck"),
+        "upper_arm": along("shoulder", "elbow", "upper_arm"),
+        "forearm": along("elbow", "wrist", "forearm"),
+    }
+    hand = seg["hand"]
+    hand_axis = p["hands"] - p["wrist"]
+    hand_len = np.maximum(np.linalg.norm(hand_axis, axis=-1, keepdims=True), 1e-9)
+    centres["hand"] = p["wrist"] + hand_axis / hand_len * hand.com_fraction * hand.length_m
+    return centres

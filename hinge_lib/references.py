@@ -1,0 +1,63 @@
+"""Published typical positions of the exercises the course compares (data/reference_positions.csv)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import pandas as pd
+
+from hinge_lib.data import Column, DataFileError, read_csv
+from hinge_lib.kinematics import HOLDS
+from hinge_lib.patterns import PATTERNS
+from hinge_lib.pose import POSE_FIELDS, Pose, joint_limits
+
+_RANGES = ("ankle", "knee", "hip", "trunk")
+
+
+@cache
+def _table() -> pd.DataFrame:
+    columns = {
+        "key": Column(),
+        "name": Column(),
+        "expected_pattern": Column(choices=PATTERNS),
+        "hold": Column(choices=HOLDS),
+        **{f: Column(float, low=-180, high=180) for f in POSE_FIELDS},
+        "demo_load_kg": Column(float, low=0, high=300),
+        **{f"{r}_{end}": Column(float, low=-180, high=180) for r in _RANGES
+           for end in ("min", "max")},
+        "source": Column(),
+    }
+    rows = read_csv("reference_positions.csv", columns, key="key")
+    limits = joint_limits()
+    for row in rows:
+        for field in POSE_FIELDS:
+            low, high = limits[field]
+            if not low <= row[field] <= high:
+                raise DataFileError(
+                    f"data/reference_positions.csv, line {row['_line']}, column {field!r}: "
+                    f"{row[field]:g} is outside the joint limits {low:g} to {high:g}"
+                )
+        for r in _RANGES:
+            if row[f"{r}_min"] > row[f"{r}_max"]:
+                raise DataFileError(
+                    f"data/reference_positions.csv, line {row['_line']}, column '{r}_min': "
+                    "min is larger than max"
+                )
+    return pd.DataFrame(rows).drop(columns="_line").set_index("key")
+
+
+def reference_positions() -> pd.DataFrame:
+    """Typical positions (degrees) of standing, the hinge lifts and the squats, indexed by key,
+    with the expected pattern, how the load is held, ranges across sources and the source."""
+    return _table().copy()
+
+
+def reference_pose(key: str) -> Pose:
+    """The typical :class:`Pose` of one reference position, e.g. ``"romanian_deadlift"``."""
+    table = _table()
+    if key not in table.index:
+        raise ValueError(
+            f"unknown reference position {key!r}; known: {', '.join(table.index)}"
+        )
+    row = table.loc[key]
+    return Pose(**{f: float(row[f]) for f in POSE_FIELDS})

@@ -1,0 +1,98 @@
+"""Bad input raises ValueError naming the field, the value and the allowed range."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from hinge_lib import Body, Pose, analyze, analyze_many, joint_limits, reference_pose
+
+
+@pytest.mark.parametrize("field", ["ankle", "knee", "hip", "lumbar", "thoracic", "neck"])
+@pytest.mark.parametrize("bad", [math.nan, math.inf, -math.inf, 1000.0, -1000.0])
+def test_pose_angle_out_of_range_or_not_finite(field: str, bad: float) -> None:
+    low, high = joint_limits()[field]
+    with pytest.raises(ValueError) as error:
+        Pose(**{field: bad})
+    text = str(error.value)
+    assert field in text
+    assert f"{low:g} to {high:g}" in text
+    assert str(bad) in text or f"{bad:g}" in text
+
+
+@pytest.mark.parametrize("bad", ["45", None, [45], True, object()])
+def test_pose_angle_of_the_wrong_type(bad: object) -> None:
+    with pytest.raises(ValueError, match=r"hip must be a number .*allowed range"):
+        Pose(hip=bad)  # type: ignore[arg-type]
+
+
+def test_squat_depth_ankle_angles_are_allowed() -> None:
+    for ankle in (35, 40, 45):
+        assert Pose(ankle=ankle, knee=120, hip=110).ankle == ankle
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "field"),
+    [
+        ({"height_m": 0.3}, "height_m"),
+        ({"height_m": math.nan}, "height_m"),
+        ({"height_m": "tall"}, "height_m"),
+        ({"mass_kg": -5}, "mass_kg"),
+        ({"mass_kg": math.inf}, "mass_kg"),
+        ({"sex": "robot"}, "sex"),
+        ({"sex": None}, "sex"),
+    ],
+)
+def test_body_bad_values(kwargs: dict, field: str) -> None:
+    with pytest.raises(ValueError, match=field):
+        Body(**kwargs)
+
+
+@pytest.mark.parametrize("load", [-1.0, math.nan, 1e6, "20", None])
+def test_bad_load(load: object) -> None:
+    with pytest.raises(ValueError, match=r"load_kg.*(range|number)"):
+        analyze(reference_pose("romanian_deadlift"), load_kg=load)  # type: ignore[arg-type]
+
+
+def test_bad_hold_and_wrong_objects() -> None:
+    with pytest.raises(ValueError, match="hold must be one of 'hands', 'chest', 'back'"):
+        analyze(Pose(), hold="head")
+    with pytest.raises(ValueError, match="pose must be a hinge_lib.Pose"):
+        analyze({"hip": 40})  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="body must be a hinge_lib.Body"):
+        analyze(Pose(), body="tall")  # type: ignore[arg-type]
+
+
+def test_analyze_many_names_the_offending_rows() -> None:
+    frame = pd.DataFrame({"hip": [10.0, 500.0, 20.0, np.nan]}, index=["a", "b", "c", "d"])
+    with pytest.raises(ValueError) as error:
+        analyze_many(frame)
+    text = str(error.value)
+    assert "hip" in text and "'b' (500)" in text and "'d' (nan)" in text
+    assert "2 row(s)" in text and "-30 to 135" in text
+
+
+def test_analyze_many_refuses_text_unknown_columns_and_non_frames() -> None:
+    with pytest.raises(ValueError, match="knee: column must hold numbers"):
+        analyze_many(pd.DataFrame({"knee": ["bent", "straight"]}))
+    with pytest.raises(ValueError, match="unknown column"):
+        analyze_many(pd.DataFrame({"elbow": [1.0]}))
+    with pytest.raises(ValueError, match="DataFrame"):
+        analyze_many([{"hip": 10}])  # type: ignore[arg-type]
+
+
+def test_analyze_many_fills_missing_columns_with_zero_and_keeps_the_index() -> None:
+    frame = pd.DataFrame({"hip": [0.0, 90.0]}, index=pd.Index([0.5, 1.0], name="time"))
+    out = analyze_many(frame)
+    assert list(out.index) == [0.5, 1.0]
+    assert (out["knee"] == 0).all()
+    assert list(out["pattern"]) == ["upright", "hinge"]
+
+
+def test_analyze_many_of_no_rows() -> None:
+    out = analyze_many(pd.DataFrame({"hip": []}, dtype=float))
+    assert len(out) == 0
+    assert "pattern" in out.columns

@@ -1,0 +1,192 @@
+"""Invariants of the side-on model, checked over many random poses with hypothesis."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import hinge_lib
+from hinge_lib import Body, Pose, analyze, analyze_many, joint_limits
+
+LIMITS = joint_limits()
+
+
+def angle(field: str) -> st.SearchStrategy[float]:
+    low, high = LIMITS[field]
+    return st.floats(low, high, allow_nan=False, allow_infinity=False)
+
+
+poses = st.builds(Pose, **{f: angle(f) for f in hinge_lib.POSE_FIELDS})
+bodies = st.builds(
+    Body,
+    height_m=st.floats(1.2, 2.1),
+    mass_kg=st.floats(35, 160),
+    sex=st.sampled_from(["male", "female"]),
+)
+holds = st.sampled_from(hinge_lib.HOLDS)
+
+
+def distance(a: tuple[float, float], b: tuple[float, float]) -> float:
+    return math.hypot(a[0] - b[0], a[1] - b[1])
+
+
+@settings(max_examples=200, deadline=None)
+@given(pose=poses, body=bodies, hold=holds)
+def test_segment_lengths_are_kept_in_every_pose(pose: Pose, body: Body, hold: str) -> None:
+    joints = analyze(pose, body, hold=hold).joints
+    seg = body.segments
+    assert distance(joints["ankle"], joints["knee"]) == pytest.approx(seg["shank"].length_m)
+    assert distance(joints["knee"], joints["hip"]) == pytest.approx(seg["thigh"].length_m)
+    assert distance(joints["hip"], joints["lumbar_base"]) == pytest.approx(seg["pelvis"].length_m)
+    assert distance(joints["lumbar_base"], joints["lumbar_top"]) == pytest.approx(
+        seg["lumbar"].length_m
+    )
+    assert distance(joints["lumbar_top"], joints["neck"]) == pytest.approx(
+        seg["thoracic"].length_m
+    )
+    assert distance(joints["neck"], joints["vertex"]) == pytest.approx(seg["head_neck"].length_m)
+    assert distance(joints["shoulder"], joints["elbow"]) == pytest.approx(
+        seg["upper_arm"].length_m
+    )
+
+
+@settings(max_examples=200, deadline=None)
+@given(pose=poses, body=bodies)
+def test_feet_stay_flat_on_the_floor(pose: Pose, body: Body) -> None:
+    a = analyze(pose, body)
+    assert a.joints["heel"][1] == 0.0
+    assert a.joints["toe"][1] == 0.0
+    assert a.joints["heel"][0] < 0.0 < a.joints["toe"][0]
+    assert a.joints["ankle"] == pytest.approx((0.0, body.landmarks["ankle_height_m"]))
+    assert a.base_of_support == (a.joints["heel"][0], a.joints["toe"][0])
+
+
+@settings(max_examples=50, deadline=None)
+@given(body=bodies)
+def test_standing_tall_is_upright_balanced_and_needs_no_hip_moment(body: Body) -> None:
+    a = analyze(Pose(), body)
+    assert a.pattern == "upright"
+    assert a.balanced
+    assert a.joints["vertex"][1] == pytest.approx(body.height_m)
+    for moment in (a.ankle_moment_nm, a.knee_moment_nm, a.hip_moment_nm, a.lumbar_moment_nm):
+        assert abs(moment) < 1e-6
+    assert all(a.dowel.values())
+    assert a.faults == ()
+    assert a.hamstring_length_change_mm == 0.0
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    pose=poses,
+    body=bodies,
+    hold=holds,
+    light=st.floats(0, 100),
+    extra=st.floats(1, 100),
+)
+def test_moments_grow_with_load(pose: Pose, body: Body, hold: str, light: float,
+                                extra: float) -> None:
+    """More load never lowers a moment's pull in the direction the load already pulls."""
+    a = analyze(pose, body, light, hold)
+    b = analyze(pose, body, light + extra, hold)
+    load_x = a.joints["load"][0]
+    hip_arm = load_x - a.joints["hip"][0]
+    expected_change = 9.81 * extra * hip_arm
+    assert b.hip_moment_nm - a.hip_moment_nm == pytest.approx(expected_change, abs=1e-6)
+    if hip_arm > 0:
+        assert b.hip_moment_nm > a.hip_moment_nm
+
+
+def test_hip_moment_of_a_hinge_grows_with_the_kettlebell() -> None:
+    pose = hinge_lib.reference_pose("romanian_deadlift")
+    moments = [analyze(pose, load_kg=kg).hip_moment_nm for kg in (0, 8, 16, 24, 32)]
+    assert all(b > a for a, b in zip(moments, moments[1:]))
+
+
+@settings(max_examples=30, deadline=None)
+@given(
+    rows=st.lists(st.tuples(*(angle(f) for f in hinge_lib.POSE_FIELDS)), min_size=1,
+                  max_size=20),
+    body=bodies,
+    hold=holds,
+    load=st.floats(0, 80),
+)
+def test_analyze_equals_analyze_many(rows: list[tuple[float, ...]], body: Body, hold: str,
+                                     load: float) -> None:
+    frame = pd.DataFrame(rows, columns=hinge_lib.POSE_FIELDS)
+    many = analyze_many(frame, body, load, hold)
+    for i, row in enumerate(rows):
+        one = analyze(Pose(*row), body, load, hold)
+        got = many.iloc[i]
+        assert got["pattern"] == one.pattern
+        assert got["balanced"] == one.balanced
+        assert got["faults"] == one.fault_codes
+        for key in ("com_x_m", "com_y_m", "trunk_angle_deg", "ankle_moment_nm",
+                    "knee_moment_nm", "hip_moment_nm", "lumbar_moment_nm", "hinge_score",
+                    "hamstring_length_change_mm", "balance_margin_m"):
+            assert got[key] == pytest.approx(getattr(one, key), abs=1e-9), key
+        for contact, held in one.dowel.items():
+            assert got[f"dowel_{contact}"] == held
+        for name, (x, y) in one.joints.items():
+            assert got[f"{name}_x_m"] == pytest.approx(x, abs=1e-12)
+            assert got[f"{name}_y_m"] == pytest.approx(y, abs=1e-12)
+
+
+@settings(max_examples=200, deadline=None)
+@given(pose=poses, load=st.floats(0, 100), hold=holds)
+def test_hinge_score_is_a_share(pose: Pose, load: float, hold: str) -> None:
+    score = analyze(pose, load_kg=load, hold=hold).hinge_score
+    assert 0.0 <= score <= 1.0
+
+
+def test_hinge_score_is_continuous_across_a_sweep() -> None:
+    sweep = pd.DataFrame({"hip": np.linspace(0, 120, 601), "knee": np.linspace(0, 120, 601),
+                          "ankle": np.linspace(0, 35, 601)})
+    scores = analyze_many(sweep, load_kg=20)["hinge_score"].to_numpy()
+    assert np.max(np.abs(np.diff(scores))) < 0.05
+
+
+def test_trunk_angle_is_hip_minus_knee_plus_ankle_with_a_neutral_spine() -> None:
+    a = analyze(Pose(ankle=5, knee=20, hip=85))
+    assert a.trunk_angle_deg == pytest.approx(70.0)
+    assert a.shin_angle_deg == 5.0
+
+
+def test_hamstrings_lengthen_with_hip_flexion_and_shorten_with_knee_flexion() -> None:
+    base = analyze(Pose(hip=60)).hamstring_length_change_mm
+    assert base > 0
+    assert analyze(Pose(hip=90)).hamstring_length_change_mm > base
+    assert analyze(Pose(hip=60, knee=40)).hamstring_length_change_mm < base
+    # A hinge stretches the hamstrings more than a squat reaching the same hip flexion.
+    hinge = analyze(Pose(hip=100, knee=20)).hamstring_length_change_mm
+    squat = analyze(Pose(hip=100, knee=110, ankle=30)).hamstring_length_change_mm
+    assert hinge > squat
+
+
+def test_hips_back_keeps_the_centre_of_mass_over_the_feet() -> None:
+    """Folding forward without sending the hips back tips the centre of mass past the toes."""
+    hinge = analyze(Pose(ankle=0, knee=25, hip=90))
+    bend_from_waist = analyze(Pose(ankle=15, knee=0, hip=60, lumbar=40))
+    assert hinge.balanced
+    assert not bend_from_waist.balanced
+    assert "com_outside_base" in bend_from_waist.fault_codes
+
+
+def test_body_scales_with_height_and_mass() -> None:
+    small, tall = Body(1.55, 55, "female"), Body(1.95, 100, "male")
+    assert small.segments["thigh"].length_m < tall.segments["thigh"].length_m
+    for body in (small, tall):
+        total = sum(s.mass_kg for name, s in body.segments.items())
+        assert total == pytest.approx(body.mass_kg, rel=2e-3)
+
+
+def test_analysis_is_frozen() -> None:
+    a = analyze()
+    with pytest.raises(AttributeError):
+        a.pattern = "squat"  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        a.joints["hip"] = (0, 0)  # type: ignore[index]

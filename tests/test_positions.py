@@ -1,0 +1,110 @@
+"""The model agrees with the published typical positions in data/reference_positions.csv."""
+
+from __future__ import annotations
+
+import pytest
+
+import hinge_lib
+from hinge_lib import analyze
+
+REFS = hinge_lib.reference_positions()
+
+
+@pytest.mark.parametrize("key", list(REFS.index))
+def test_reference_position_has_its_published_pattern(key: str) -> None:
+    row = REFS.loc[key]
+    for load in (0.0, row["demo_load_kg"]):
+        a = analyze(hinge_lib.reference_pose(key), load_kg=load, hold=row["hold"])
+        assert a.pattern == row["expected_pattern"], (key, load)
+
+
+@pytest.mark.parametrize("key", list(REFS.index))
+def test_reference_position_is_held_still_and_clean(key: str) -> None:
+    row = REFS.loc[key]
+    a = analyze(hinge_lib.reference_pose(key), load_kg=row["demo_load_kg"], hold=row["hold"])
+    assert a.balanced
+    assert a.faults == ()
+    assert all(a.dowel.values())
+    assert row["trunk_min"] <= a.trunk_angle_deg <= row["trunk_max"]
+    for field in ("ankle", "knee", "hip"):
+        assert row[f"{field}_min"] <= row[field] <= row[f"{field}_max"]
+
+
+@pytest.mark.parametrize(
+    "key",
+    ["romanian_deadlift", "stiff_leg_deadlift", "good_morning", "kettlebell_swing",
+     "bent_over_row"],
+)
+def test_required_hinges(key: str) -> None:
+    assert REFS.loc[key, "expected_pattern"] == "hinge"
+    assert analyze(hinge_lib.reference_pose(key)).pattern == "hinge"
+
+
+@pytest.mark.parametrize("key", ["back_squat", "front_squat", "goblet_squat",
+                                 "deep_bodyweight_squat"])
+def test_required_squats(key: str) -> None:
+    assert REFS.loc[key, "expected_pattern"] == "squat"
+    assert analyze(hinge_lib.reference_pose(key)).pattern == "squat"
+
+
+def test_hinges_score_higher_than_squats() -> None:
+    scores = {
+        key: analyze(hinge_lib.reference_pose(key), load_kg=REFS.loc[key, "demo_load_kg"],
+                     hold=REFS.loc[key, "hold"]).hinge_score
+        for key in REFS.index if key != "standing"
+    }
+    hinges = [s for k, s in scores.items() if REFS.loc[k, "expected_pattern"] == "hinge"]
+    squats = [s for k, s in scores.items() if REFS.loc[k, "expected_pattern"] == "squat"]
+    assert min(hinges) > max(squats)
+
+
+def test_swing_bends_the_knees_less_than_a_squat_and_the_row_hinges_deeper() -> None:
+    swing = hinge_lib.reference_pose("kettlebell_swing")
+    squat = hinge_lib.reference_pose("goblet_squat")
+    row = hinge_lib.reference_pose("bent_over_row")
+    assert swing.knee < squat.knee
+    assert row.hip > swing.hip
+
+
+def test_squat_shins_tilt_more_than_hinge_shins() -> None:
+    hinge_shins = [analyze(hinge_lib.reference_pose(k)).shin_angle_deg for k in
+                   ("romanian_deadlift", "good_morning", "kettlebell_swing", "bent_over_row")]
+    squat_shins = [analyze(hinge_lib.reference_pose(k)).shin_angle_deg for k in
+                   ("back_squat", "front_squat", "goblet_squat", "deep_bodyweight_squat")]
+    assert max(hinge_shins) < min(squat_shins)
+
+
+@pytest.mark.parametrize(
+    ("change", "fault"),
+    [
+        ({"lumbar": 25}, "rounded_lower_back"),
+        ({"lumbar": -20}, "arched_lower_back"),
+        ({"thoracic": 20}, "rounded_upper_back"),
+        ({"neck": -30}, "head_up"),
+        ({"ankle": 20}, "knees_forward"),
+        ({"knee": 0, "ankle": -5}, "locked_knees"),
+    ],
+)
+def test_each_fault_is_seen_and_comes_with_its_cue(change: dict, fault: str) -> None:
+    pose = hinge_lib.reference_pose("romanian_deadlift").replace(**change)
+    a = analyze(pose)
+    assert fault in a.fault_codes
+    found = next(f for f in a.faults if f.code == fault)
+    assert found.cue == hinge_lib.catalog.cue_for(fault)
+    assert found.message
+
+
+def test_rounding_loses_a_dowel_contact_but_hinging_does_not() -> None:
+    rdl = hinge_lib.reference_pose("romanian_deadlift")
+    assert all(analyze(rdl).dowel.values())
+    assert not all(analyze(rdl.replace(lumbar=30)).dowel.values())
+    assert not analyze(rdl.replace(thoracic=20)).dowel["head"]
+    assert not analyze(rdl.replace(neck=20)).dowel["head"]
+    for hip in (30, 60, 90, 120):
+        assert all(analyze(rdl.replace(hip=hip)).dowel.values())
+
+
+def test_a_heavy_load_far_in_front_tips_the_balance() -> None:
+    swing = hinge_lib.reference_pose("kettlebell_swing")
+    assert analyze(swing, load_kg=16).balanced
+    assert not analyze(swing, load_kg=120).balanced
