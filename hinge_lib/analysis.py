@@ -257,8 +257,8 @@ def _fault_tuples(hits: list[np.ndarray], codes: list[str], n: int) -> np.ndarra
     mask = np.zeros(n, dtype=np.int64)
     for bit, hit in enumerate(hits):
         mask |= hit.astype(np.int64) << bit
-    combos, inverse = np.unique(mask, return_inverse=True)
-    table = np.empty(len(combos), dtype=object)
-    for i, combo in enumerate(combos):
-        table[i] = tuple(c for bit, c in enumerate(codes) if combo >> bit & 1)
-    return table[inverse] if n else np.empty(0, dtype=object)
+    present = np.flatnonzero(np.bincount(mask, minlength=1 << len(codes)))
+    table = np.empty(1 << len(codes), dtype=object)
+    for combo in present:
+        table[combo] = tuple(c for bit, c in enumerate(codes) if combo >> bit & 1)
+    return table[mask]

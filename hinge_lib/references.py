@@ -1,4 +1,7 @@
-"""Published typical positions of the exercises the course compares (data/reference_positions.csv)."""
+"""Published typical positions of the exercises the course compares.
+
+The table is data/reference_positions.csv.
+"""
 
 from __future__ import annotations
 

@@ -72,14 +72,14 @@ def test_unknown_source_key(data_copy: Path) -> None:
 
 
 def test_mass_fractions_must_add_up(data_copy: Path) -> None:
-    replace_in(data_copy / "segments.csv", "thigh,male,HJC,KJC,422.2,0.1416", 
+    replace_in(data_copy / "segments.csv", "thigh,male,HJC,KJC,422.2,0.1416",
                "thigh,male,HJC,KJC,422.2,0.2416")
     with pytest.raises(data.DataFileError, match="male mass fractions add up to"):
         body.segment_table()
 
 
 def test_reference_outside_joint_limits(data_copy: Path) -> None:
-    replace_in(data_copy / "reference_positions.csv", "back_squat,Back squat", 
+    replace_in(data_copy / "reference_positions.csv", "back_squat,Back squat",
                "back_squat,Back squat")
     path = data_copy / "reference_positions.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -93,7 +93,9 @@ def test_reference_outside_joint_limits(data_copy: Path) -> None:
 
 
 def test_duplicate_key_and_empty_required_value(data_copy: Path) -> None:
-    replace_in(data_copy / "fault_rules.csv", "arched_lower_back,lumbar", "rounded_lower_back,lumbar")
+    replace_in(
+        data_copy / "fault_rules.csv", "arched_lower_back,lumbar", "rounded_lower_back,lumbar"
+    )
     with pytest.raises(data.DataFileError, match=r"column 'code': duplicate 'rounded_lower_back'"):
         patterns.fault_rules()
 
