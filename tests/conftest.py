@@ -1,0 +1,74 @@
+"""Shared test set-up: a clean Jupyter environment, a real browser and Voila servers."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRATCH = ROOT / ".jupyter-scratch"
+
+# Kernels started by nbval and Voila inherit these, so no test reads or writes the home folder.
+# tasks.py sets the same values; a plain `pytest` run gets them here.
+for _var, _sub in {
+    "JUPYTER_CONFIG_DIR": "jupyter-config",
+    "JUPYTER_DATA_DIR": "jupyter-data",
+    "JUPYTER_RUNTIME_DIR": "jupyter-runtime",
+    "IPYTHONDIR": "ipython",
+    "XDG_CONFIG_HOME": "xdg-config",
+    "XDG_CACHE_HOME": "xdg-cache",
+    "MPLCONFIGDIR": "matplotlib",
+}.items():
+    if _var not in os.environ:
+        os.environ[_var] = str(SCRATCH / _sub)
+    Path(os.environ[_var]).mkdir(parents=True, exist_ok=True)
+os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Run the browser tests last, so the rest reports first and no browser idles meanwhile."""
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A headless Debian Chromium driven by Playwright, shared by the whole session."""
+    from browser import CHROMIUM, INSTALL_HINT, launch_chromium
+
+    if not CHROMIUM.exists():
+        pytest.fail(INSTALL_HINT, pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser tab (own context) with a desktop-sized viewport."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture
+def voila_server(tmp_path_factory):
+    """Factory: `url, process = voila_server(notebook_path)`; servers stop after the test."""
+    from browser import start_voila, stop_process
+
+    started = []
+
+    def start(notebook_path, **kwargs):
+        kwargs.setdefault("log_path", tmp_path_factory.mktemp("voila") / "voila.log")
+        url, proc = start_voila(notebook_path, **kwargs)
+        started.append(proc)
+        return url, proc
+
+    yield start
+    for proc in started:
+        stop_process(proc)

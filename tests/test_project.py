@@ -1,0 +1,127 @@
+"""Promises the repository makes to a newcomer: the documented commands, clean notebooks and
+consistent dependency lists."""
+
+from __future__ import annotations
+
+import ast
+import json
+import re
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+try:
+    import tomllib
+except ModuleNotFoundError:  # Python 3.10
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+
+COURSE_COMMAND = "python3 tasks.py course"
+TEST_COMMAND = "python3 tasks.py test"
+APP_COMMAND = "python3 tasks.py app"
+
+
+def readme_text() -> str:
+    return README.read_text(encoding="utf-8")
+
+
+def pyproject() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+
+
+def requirement_name(spec: str) -> str:
+    """'pandas>=2.2' -> 'pandas' (normalised as in PEP 503)."""
+    name = re.match(r"\s*([A-Za-z0-9][A-Za-z0-9._-]*)", spec).group(1)
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def test_readme_quick_start_has_both_commands():
+    text = readme_text()
+    assert "## Quick start" in text
+    quick_start = text.split("## Quick start", 1)[1].split("\n## ", 1)[0]
+    assert COURSE_COMMAND in quick_start
+    assert TEST_COMMAND in quick_start
+
+
+def test_readme_names_the_classroom_app_and_first_notebook():
+    text = readme_text()
+    assert APP_COMMAND in text
+    assert "notebooks/00-start-here.ipynb" in text
+
+
+def test_ci_runs_the_readme_test_command():
+    script = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert script.startswith("#!/usr/bin/env bash\n")
+    assert "set -euo pipefail" in script
+    commands = [
+        line.strip()
+        for line in script.splitlines()
+        if line.strip() and not line.lstrip().startswith("#")
+    ]
+    assert TEST_COMMAND in commands
+    assert TEST_COMMAND in readme_text()
+
+
+def test_tasks_uses_only_the_standard_library():
+    tree = ast.parse((ROOT / "tasks.py").read_text(encoding="utf-8"))
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.level == 0:
+            imported.add(node.module.split(".")[0])
+    assert imported, "tasks.py imports nothing?"
+    assert imported <= set(sys.stdlib_module_names), imported - set(sys.stdlib_module_names)
+
+
+def test_tasks_test_runs_tests_and_notebooks_in_one_pytest_run():
+    source = (ROOT / "tasks.py").read_text(encoding="utf-8")
+    assert '"tests", "notebooks"' in source
+    assert "--nbval-lax" in source
+
+
+def test_pyproject_lists_anywidget_for_plotly_figure_widget():
+    deps = {requirement_name(d) for d in pyproject()["project"]["dependencies"]}
+    assert {"plotly", "ipywidgets", "anywidget", "voila", "jupyterlab"} <= deps
+
+
+def test_environment_yml_matches_pyproject_dependencies():
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    assert "conda-forge" in env["channels"]
+    conda = {
+        requirement_name(dep)
+        for dep in env["dependencies"]
+        if isinstance(dep, str) and requirement_name(dep) not in {"python", "pip"}
+    }
+    deps = {requirement_name(d) for d in pyproject()["project"]["dependencies"]}
+    assert conda == deps
+
+
+def test_binder_post_build_installs_the_package():
+    script = (ROOT / "postBuild").read_text(encoding="utf-8")
+    assert "pip install" in script and "-e ." in script
+
+
+def test_gitignore_keeps_generated_folders_out():
+    ignored = {line.strip().rstrip("/") for line in (ROOT / ".gitignore").read_text().splitlines()}
+    assert {".venv", ".jupyter-scratch", "__pycache__", ".ipynb_checkpoints"} <= ignored
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_notebook_is_committed_clean(path):
+    """Notebooks are stored without outputs, execution counts or widget state."""
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    assert nb.get("nbformat") == 4
+    assert "widgets" not in nb.get("metadata", {}), "widget state stored in metadata"
+    kernel = nb.get("metadata", {}).get("kernelspec", {}).get("name")
+    assert kernel == "python3", "set metadata.kernelspec.name to python3 (else Jupyter asks)"
+    for i, cell in enumerate(nb["cells"]):
+        if cell["cell_type"] != "code":
+            continue
+        assert cell.get("outputs") == [], f"cell {i} has stored outputs"
+        assert cell.get("execution_count") is None, f"cell {i} has an execution count"
