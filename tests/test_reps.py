@@ -1,0 +1,235 @@
+"""Rep finding and per-rep analysis of recordings."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from hinge_lib.body import Body
+from hinge_lib.motion import read_motion, synthetic_motion
+from hinge_lib.reps import REP_COLUMNS, MotionReport, analyze_motion, find_reps
+
+SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
+
+
+@pytest.fixture(scope="module")
+def squat_report() -> MotionReport:
+    return analyze_motion(read_motion(SAMPLES / "squats1_videoAndMocap.mot"))
+
+
+def test_opencap_squats_give_five_squat_reps(squat_report: MotionReport) -> None:
+    reps = squat_report.reps
+    assert list(reps.columns) == list(REP_COLUMNS)
+    assert len(reps) == 5
+    assert reps["rep"].tolist() == [1, 2, 3, 4, 5]
+    assert (reps["pattern"] == "squat").all()
+    assert (reps["start_s"] < reps["bottom_s"]).all() and (reps["bottom_s"] < reps["end_s"]).all()
+    assert (reps["end_s"].to_numpy()[:-1] <= reps["start_s"].to_numpy()[1:]).all()
+    assert reps["peak_hip"].between(85, 115).all() and reps["peak_knee"].between(65, 95).all()
+    assert reps["first_mover"].isin(["hips", "knees", "together"]).all()
+    assert reps["balanced_at_bottom"].dtype == bool
+    assert all(isinstance(f, tuple) for f in reps["faults"])
+    assert squat_report.message.startswith("5 repetitions found.")
+    assert "squat in 5" in squat_report.message
+
+
+def test_frames_hold_the_analysis_of_every_frame(squat_report: MotionReport) -> None:
+    frames = squat_report.frames
+    assert len(frames) == 801
+    for col in ("hip", "pattern", "hinge_score", "faults", "balanced", "hip_x_m", "hip_y_m"):
+        assert col in frames.columns
+    bottoms = frames.loc[squat_report.reps["bottom_s"], "pattern"]
+    assert (bottoms == "squat").all()
+
+
+def test_report_is_frozen(squat_report: MotionReport) -> None:
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        squat_report.message = "changed"  # type: ignore[misc]
+
+
+def test_walking_gives_no_reps_and_says_why() -> None:
+    report = analyze_motion(read_motion(SAMPLES / "walking1_videoAndMocap.mot"))
+    assert report.reps.empty
+    assert list(report.reps.columns) == list(REP_COLUMNS)
+    assert report.message.startswith("No repetitions found:")
+    assert "hip" in report.message
+
+
+def test_standing_still_gives_no_reps() -> None:
+    report = analyze_motion(synthetic_motion("still", reps=4, seed=2, noise_deg=1.0))
+    assert report.reps.empty
+    assert report.message.startswith("No repetitions found:")
+
+
+def test_perfectly_flat_recording() -> None:
+    t = np.arange(0, 5, 0.01)
+    flat = pd.DataFrame({"hip": 0.0, "knee": 0.0}, index=pd.Index(t, name="time"))
+    assert find_reps(flat).empty
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_synthetic_hinge_six_reps_hips_first(seed: int) -> None:
+    report = analyze_motion(synthetic_motion("hinge", reps=6, seed=seed))
+    reps = report.reps
+    assert len(reps) == 6
+    assert (reps["first_mover"] == "hips").all()
+    assert (reps["pattern"] == "hinge").all()
+    assert not any("knees_first" in f for f in reps["faults"])
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_synthetic_knees_first(seed: int) -> None:
+    reps = analyze_motion(synthetic_motion("knees_first", reps=6, seed=seed)).reps
+    assert len(reps) == 6
+    assert (reps["first_mover"] == "knees").all()
+    assert all("knees_first" in f for f in reps["faults"])
+
+
+def test_bundled_hinge_sample() -> None:
+    report = analyze_motion(read_motion(SAMPLES / "hinge_synthetic.mot"))
+    assert len(report.reps) == 6 and (report.reps["first_mover"] == "hips").all()
+
+
+def test_kinovea_sample_three_reps() -> None:
+    report = analyze_motion(read_motion(SAMPLES / "kinovea_hinge.csv"))
+    assert len(report.reps) == 3 and (report.reps["first_mover"] == "hips").all()
+    assert "lumbar" in report.message  # says what was not measured
+
+
+def test_partial_reps_at_the_edges_are_ignored() -> None:
+    frames = read_motion(SAMPLES / "squats1_videoAndMocap.mot")
+    cut = frames.loc[0.8:6.9]  # starts at the first bottom, ends during the fifth descent
+    reps = find_reps(cut)
+    assert len(reps) == 3
+    assert reps.attrs["partial_reps_ignored"] == 2
+
+
+def test_noisier_and_slower_recordings() -> None:
+    noisy = synthetic_motion("hinge", reps=6, seed=11, noise_deg=2.0)
+    assert len(find_reps(noisy)) == 6
+    video = synthetic_motion("squat", reps=4, seed=4, rate_hz=25.0)
+    assert len(find_reps(video)) == 4
+
+
+def test_shallow_bobbing_is_not_a_rep() -> None:
+    t = np.arange(0, 10, 0.01)
+    bob = pd.DataFrame({"hip": 8 * np.sin(t * 3) ** 2, "knee": 10 * np.sin(t * 3) ** 2},
+                       index=pd.Index(t, name="time"))
+    reps = find_reps(bob)
+    assert reps.empty and "30" in reps.attrs["reason"]
+
+
+def test_long_recording_finds_every_rep() -> None:
+    frames = synthetic_motion("hinge", reps=120, seed=9)
+    assert len(find_reps(frames)) == 120
+
+
+def test_body_and_load_are_passed_on() -> None:
+    frames = synthetic_motion("hinge", reps=2, seed=1)
+    light = analyze_motion(frames)
+    heavy = analyze_motion(frames, body=Body(height_m=1.6, mass_kg=60, sex="female"), load_kg=40)
+    assert heavy.load_kg == 40 and heavy.body.sex == "female"
+    assert not np.allclose(light.frames["hip_moment_nm"], heavy.frames["hip_moment_nm"])
+
+
+def test_out_of_range_angles_are_clipped_and_noted() -> None:
+    frames = synthetic_motion("squat", reps=2, seed=1)
+    frames["hip"] = frames["hip"] * 1.5  # beyond the model's hip range
+    report = analyze_motion(frames)
+    assert any(note.startswith("hip:") and "clipped" in note for note in report.notes)
+    assert len(report.reps) == 2
+
+
+def test_reading_repairs_are_carried_into_notes() -> None:
+    report = analyze_motion(read_motion(SAMPLES / "kinovea_hinge.csv"))
+    assert any("included angle" in note for note in report.notes)
+
+
+def test_bad_frames() -> None:
+    with pytest.raises(TypeError):
+        analyze_motion([1, 2, 3])  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="hip"):
+        find_reps(pd.DataFrame({"knee": [1.0, 2.0]}))
+    backwards = pd.DataFrame({"hip": [1.0, 2.0, 3.0], "knee": 0.0}, index=[0.2, 0.1, 0.3])
+    with pytest.raises(ValueError, match="increasing"):
+        find_reps(backwards)
+    with pytest.raises(ValueError, match="finite"):
+        find_reps(pd.DataFrame({"hip": [1.0, np.inf], "knee": 0.0}, index=[0.0, 0.1]))
+
+
+def test_missing_columns_count_as_zero() -> None:
+    frames = synthetic_motion("hinge", reps=3, seed=3)[["hip", "knee"]]
+    report = analyze_motion(frames)
+    assert len(report.reps) == 3
+    assert (report.frames["lumbar"] == 0).all()
+
+
+# ------------------------------------------------------------------ figures and upload widget
+
+
+def test_plot_angles_shades_and_labels_each_rep(squat_report: MotionReport) -> None:
+    from hinge_lib.motion_plots import plot_angles
+
+    fig = plot_angles(squat_report)
+    assert len(fig.layout.shapes) == 5
+    assert [a.text for a in fig.layout.annotations] == [f"rep {i}: squat" for i in range(1, 6)]
+    assert fig.layout.xaxis.title.text == "time (s)"
+    assert "degrees" in fig.layout.yaxis.title.text
+    assert {t.name for t in fig.data} == {"hip flexion", "knee flexion", "ankle (shin tilt)",
+                                          "lumbar flexion"}
+
+
+def test_plot_angles_leaves_out_unmeasured_columns() -> None:
+    from hinge_lib.motion_plots import plot_angles
+
+    report = analyze_motion(read_motion(SAMPLES / "kinovea_hinge.csv"))
+    assert "lumbar" in report.missing
+    assert "lumbar flexion" not in {t.name for t in plot_angles(report).data}
+
+
+def test_rep_bottom_figures(squat_report: MotionReport) -> None:
+    from hinge_lib.motion_plots import rep_bottom_figures
+
+    figures = rep_bottom_figures(squat_report, max_reps=3)
+    assert len(figures) == 3
+    assert figures[0].layout.title.text.startswith("rep 1 at 0.94 s")
+
+
+def test_plot_progress() -> None:
+    from hinge_lib.motion_plots import plot_progress
+
+    progress = pd.DataFrame({"sessions": [1, 2], "reps": [5, 9],
+                             "mean_hinge_score": [0.7, 0.8], "faults_per_rep": [0.4, 0.1]},
+                            index=pd.to_datetime(["2025-03-03", "2025-03-10"]))
+    fig = plot_progress(progress)
+    assert list(fig.data[1].y) == [0.7, 0.8] and list(fig.data[0].x) == ["2025-03-03",
+                                                                          "2025-03-10"]
+
+
+def test_check_upload_reports_errors_as_messages() -> None:
+    from hinge_lib.motion_plots import check_upload
+
+    html, report = check_upload(b"\x00\x01", "clip.mot")
+    assert report is None and "binary" in html and "Traceback" not in html
+    html, report = check_upload(b"time,hip\n0,<script>\n0.1,2\n", "x.csv")
+    assert report is None and "<script>" not in html and "&lt;script&gt;" in html
+    html, report = check_upload((SAMPLES / "hinge_synthetic.mot").read_bytes(), "mine.mot")
+    assert report is not None and "6 repetitions found" in html
+
+
+def test_upload_widget_keeps_working_after_a_bad_file() -> None:
+    from hinge_lib.motion_plots import upload_checker
+
+    seen = []
+    box = upload_checker(on_report=seen.append)
+    upload, message, _ = box.children
+    box.handle_upload({"new": ({"name": "bad.csv", "content": memoryview(b"nonsense")},)})
+    assert "Could not use this file" in message.value
+    good = (SAMPLES / "kinovea_hinge.csv").read_bytes()
+    box.handle_upload({"new": ({"name": "k.csv", "content": memoryview(good)},)})
+    assert "3 repetitions found" in message.value and len(seen) == 1
+    assert ".mot" in upload.accept and ".csv" in upload.accept
