@@ -17,7 +17,7 @@ from hinge_lib.data import DataFileError
 from hinge_lib.kinematics import HOLDS
 from hinge_lib.patterns import PATTERNS
 from hinge_lib.pose import POSE_FIELDS, Pose, joint_limits
-from hinge_lib.references import reference_pose, reference_positions
+from hinge_lib.references import analyze_references, reference_pose, reference_positions
 
 # Names provided by modules that import heavy libraries (plotly, ipywidgets) or that are
 # not needed by the model itself: loaded on first access.
@@ -44,6 +44,7 @@ __all__ = [
     "Pose",
     "analyze",
     "analyze_many",
+    "analyze_references",
     "catalog",
     "joint_limits",
     "reference_pose",

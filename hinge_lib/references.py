@@ -9,6 +9,7 @@ from functools import cache
 
 import pandas as pd
 
+from hinge_lib.body import Body
 from hinge_lib.data import Column, DataFileError, read_csv
 from hinge_lib.kinematics import HOLDS
 from hinge_lib.patterns import PATTERNS
@@ -64,3 +65,28 @@ def reference_pose(key: str) -> Pose:
         )
     row = table.loc[key]
     return Pose(**{f: float(row[f]) for f in POSE_FIELDS})
+
+
+def analyze_references(load: str | float = "demo", body: Body | None = None) -> pd.DataFrame:
+    """Analyse every reference position with its own way of holding the load.
+
+    ``load="demo"`` uses each position's demonstration load (``demo_load_kg``); a number
+    (kg) uses that load for all. Returns :func:`hinge_lib.analyze_many` columns plus
+    ``name``, ``expected_pattern``, ``hold`` and ``load_kg``, indexed by key.
+    """
+    from hinge_lib.analysis import analyze_many
+
+    table = _table()
+    parts = []
+    for hold, rows in table.groupby("hold", sort=False):
+        if load == "demo":
+            for kg, same_load in rows.groupby("demo_load_kg", sort=False):
+                part = analyze_many(same_load[list(POSE_FIELDS)], body, float(kg), str(hold))
+                parts.append(part.assign(load_kg=float(kg)))
+        else:
+            kg = float(load)
+            parts.append(analyze_many(rows[list(POSE_FIELDS)], body, kg, str(hold)).assign(
+                load_kg=kg))
+    result = pd.concat(parts).loc[table.index]
+    extra = table[["name", "expected_pattern", "hold"]]
+    return pd.concat([extra, result], axis=1)

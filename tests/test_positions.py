@@ -108,3 +108,18 @@ def test_a_heavy_load_far_in_front_tips_the_balance() -> None:
     swing = hinge_lib.reference_pose("kettlebell_swing")
     assert analyze(swing, load_kg=16).balanced
     assert not analyze(swing, load_kg=120).balanced
+
+
+def test_analyze_references_uses_each_positions_own_hold_and_load() -> None:
+    table = hinge_lib.analyze_references()
+    assert list(table.index) == list(REFS.index)
+    assert (table["pattern"] == table["expected_pattern"]).all()
+    for key in ("good_morning", "goblet_squat", "romanian_deadlift"):
+        one = analyze(hinge_lib.reference_pose(key), load_kg=REFS.loc[key, "demo_load_kg"],
+                      hold=REFS.loc[key, "hold"])
+        assert table.loc[key, "hip_moment_nm"] == pytest.approx(one.hip_moment_nm)
+        assert table.loc[key, "hold"] == REFS.loc[key, "hold"]
+    unloaded = hinge_lib.analyze_references(load=0)
+    assert (unloaded["load_kg"] == 0).all()
+    assert unloaded.loc["good_morning", "hip_moment_nm"] < table.loc["good_morning",
+                                                                     "hip_moment_nm"]
