@@ -1,0 +1,522 @@
+"""Side-on stick-figure drawings of an :class:`~hinge_lib.analysis.Analysis`.
+
+Everything here is pure: functions take an analysis and return plain trace data
+(dicts of lists) or a static plotly figure. The interactive explorer reuses the same
+functions and only copies the changing parts (x, y, text, colours) into its figure,
+so a drawing never gains or loses traces while sliders move.
+
+Trace order is fixed (:data:`TRACE_NAMES`); ``figure_traces(a)[i]`` always describes
+the same thing, which lets tests compare drawn coordinates with ``a.joints``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from hinge_lib import palette
+
+if TYPE_CHECKING:  # pragma: no cover
+    import plotly.graph_objects as go
+
+    from hinge_lib.analysis import Analysis
+
+Point = tuple[float, float]
+
+#: Fixed axis ranges in metres, wide enough for a tall body in a deep hinge or squat.
+X_RANGE: tuple[float, float] = (-1.0, 1.3)
+Y_RANGE: tuple[float, float] = (-0.22, 2.2)
+
+#: The traces of every pose figure, in drawing order (later ones on top).
+TRACE_NAMES: tuple[str, ...] = (
+    "floor",
+    "base_of_support",
+    "ghost",
+    "angle_guides",
+    "feet",
+    "body",
+    "head",
+    "joints",
+    "dowel",
+    "contacts_held",
+    "contacts_lost",
+    "load",
+    "plumb_line",
+    "com",
+    "labels",
+)
+TRACE_INDEX: dict[str, int] = {name: i for i, name in enumerate(TRACE_NAMES)}
+
+#: Joint chains drawn as the body's segments: one polyline from ankle to hands, so the
+#: whole body is a single SVG path in the browser.
+BODY_CHAINS: tuple[tuple[str, ...], ...] = (
+    ("ankle", "knee", "hip", "lumbar_base", "lumbar_top", "neck", "shoulder", "elbow", "hands"),
+)
+#: Joints marked with a dot.
+JOINT_MARKERS: tuple[str, ...] = (
+    "ankle",
+    "knee",
+    "hip",
+    "lumbar_base",
+    "lumbar_top",
+    "neck",
+    "shoulder",
+    "elbow",
+    "hands",
+)
+#: Body point where each dowel contact sits.
+CONTACT_POINTS: dict[str, str] = {"head": "occiput", "upper_back": "upper_back", "sacrum": "sacrum"}
+CONTACT_LABELS: dict[str, str] = {"head": "head", "upper_back": "upper back", "sacrum": "sacrum"}
+
+#: Where each text label sits relative to its point: shin, trunk, balance.
+LABEL_POSITIONS: tuple[str, ...] = ("middle right", "middle left", "bottom center")
+
+_CIRCLE_STEPS = 28
+_COS = [math.cos(2 * math.pi * i / _CIRCLE_STEPS) for i in range(_CIRCLE_STEPS + 1)]
+_SIN = [math.sin(2 * math.pi * i / _CIRCLE_STEPS) for i in range(_CIRCLE_STEPS + 1)]
+
+
+def _polyline(
+    joints: Mapping[str, Sequence[float]], chains: Sequence[Sequence[str]]
+) -> tuple[list, list]:
+    """x and y lists for several polylines, separated by ``None`` gaps."""
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for n, chain in enumerate(chains):
+        if n:
+            xs.append(None)
+            ys.append(None)
+        for name in chain:
+            x, y = joints[name]
+            xs.append(float(x))
+            ys.append(float(y))
+    return xs, ys
+
+
+def head_outline(joints: Mapping[str, Sequence[float]]) -> tuple[list[float], list[float]]:
+    """Closed circle around the head centre through the top of the head, then a gap and
+    the neck line from the neck joint to the bottom of that circle."""
+    hx, hy = (float(v) for v in joints["head"])
+    vx, vy = (float(v) for v in joints["vertex"])
+    nx, ny = (float(v) for v in joints["neck"])
+    # start (and end) the circle at the vertex: rotate the unit circle by the head's tilt
+    ux, uy = vx - hx, vy - hy
+    xs: list[float | None] = [hx + ux * c - uy * s for c, s in zip(_COS, _SIN, strict=True)]
+    ys: list[float | None] = [hy + uy * c + ux * s for c, s in zip(_COS, _SIN, strict=True)]
+    # bottom of the head: the circle point opposite the vertex
+    xs += [None, nx, 2 * hx - vx]
+    ys += [None, ny, 2 * hy - vy]
+    return xs, ys
+
+
+def _ghost_xy(ghost: Analysis | None) -> tuple[list, list]:
+    if ghost is None:
+        return [], []
+    xs, ys = _polyline(ghost.joints, BODY_CHAINS)
+    hx, hy = head_outline(ghost.joints)
+    fx, fy = _polyline(ghost.joints, (("heel", "ankle", "toe"),))
+    return xs + [None] + hx + [None] + fx, ys + [None] + hy + [None] + fy
+
+
+def balance_text(analysis: Analysis) -> str:
+    """Short balance label: the words carry the meaning, the colour only repeats it."""
+    cm = abs(analysis.balance_margin_m) * 100
+    if analysis.balanced:
+        return f"balanced ({cm:.0f} cm inside feet)"
+    heel_x, toe_x = analysis.base_of_support
+    side = "ahead of toes" if analysis.com_x_m > toe_x else "behind heels"
+    return f"NOT balanced ({cm:.0f} cm {side})"
+
+
+def trace_data(analysis: Analysis, ghost: Analysis | None = None) -> list[dict[str, Any]]:
+    """The changing part of every trace, in :data:`TRACE_NAMES` order.
+
+    Each dict holds ``x`` and ``y`` and, where the trace needs them, ``text`` and
+    magic-underscore colour keys (e.g. ``line_color``) ready for ``trace.update(**d)``.
+    """
+    j = analysis.joints
+    heel_x, toe_x = (float(v) for v in analysis.base_of_support)
+    com_x, com_y = float(analysis.com_x_m), float(analysis.com_y_m)
+    ok_color = palette.GOOD if analysis.balanced else palette.BAD
+
+    body_x, body_y = _polyline(j, BODY_CHAINS)
+    head_x, head_y = head_outline(j)
+    feet_x, feet_y = _polyline(j, (("heel", "ankle", "toe", "heel"),))
+    ghost_x, ghost_y = _ghost_xy(ghost)
+
+    ax, ay = (float(v) for v in j["ankle"])
+    kx, ky = (float(v) for v in j["knee"])
+    hx, hy = (float(v) for v in j["hip"])
+    shank = math.hypot(kx - ax, ky - ay)
+    guide_x = [ax, ax, None, hx, hx]
+    guide_y = [ay, ay + 0.75 * shank, None, hy, hy + 0.35]
+
+    (d0x, d0y), (d1x, d1y) = ((float(a), float(b)) for a, b in analysis.dowel_line)
+
+    held_x: list[float] = []
+    held_y: list[float] = []
+    lost_x: list[float] = []
+    lost_y: list[float] = []
+    lost_text: list[str] = []
+    gaps = getattr(analysis, "dowel_gaps_mm", {}) or {}
+    for key, point in CONTACT_POINTS.items():
+        px, py = (float(v) for v in j[point])
+        if analysis.dowel[key]:
+            held_x.append(px)
+            held_y.append(py)
+        else:
+            lost_x.append(px)
+            lost_y.append(py)
+            gap = gaps.get(key)
+            extra = f" ({float(gap):.0f} mm gap)" if gap is not None else ""
+            lost_text.append(f"{CONTACT_LABELS[key]} lost{extra}")
+
+    load_kg = float(analysis.load_kg)
+    if load_kg > 0:
+        lx, ly = (float(v) for v in j["load"])
+        load = {
+            "x": [lx],
+            "y": [ly],
+            "text": [f"{load_kg:g} kg"],
+            "marker_size": 10 + 3.0 * math.sqrt(load_kg),
+        }
+    else:
+        load = {"x": [], "y": [], "text": [], "marker_size": 10}
+
+    # Labels (positions in LABEL_POSITIONS): shin angle right of the knee, trunk angle left
+    # of the top of the hip's vertical guide (behind the body, where nothing else is drawn),
+    # balance under the feet.
+    labels = {
+        "x": [kx + 0.05, hx - 0.03, (heel_x + toe_x) / 2],
+        "y": [ky, hy + 0.33, -0.04],
+        "text": [
+            f"shin {analysis.shin_angle_deg:.0f}°",
+            f"trunk {analysis.trunk_angle_deg:.0f}°",
+            balance_text(analysis),
+        ],
+        "textfont_color": [palette.BLACK, palette.BLACK, ok_color],
+    }
+
+    by_name: dict[str, dict[str, Any]] = {
+        "floor": {"x": [X_RANGE[0], X_RANGE[1]], "y": [0.0, 0.0]},
+        "base_of_support": {"x": [heel_x, toe_x], "y": [0.0, 0.0], "line_color": ok_color},
+        "ghost": {"x": ghost_x, "y": ghost_y},
+        "angle_guides": {"x": guide_x, "y": guide_y},
+        "feet": {"x": feet_x, "y": feet_y},
+        "body": {"x": body_x, "y": body_y},
+        "head": {"x": head_x, "y": head_y},
+        "joints": {
+            "x": [float(j[n][0]) for n in JOINT_MARKERS],
+            "y": [float(j[n][1]) for n in JOINT_MARKERS],
+        },
+        "dowel": {"x": [d0x, d1x], "y": [d0y, d1y]},
+        "contacts_held": {"x": held_x, "y": held_y},
+        "contacts_lost": {"x": lost_x, "y": lost_y, "text": lost_text},
+        "load": load,
+        "plumb_line": {"x": [com_x, com_x], "y": [com_y, 0.0]},
+        "com": {"x": [com_x], "y": [com_y]},
+        "labels": labels,
+    }
+    return [by_name[name] for name in TRACE_NAMES]
+
+
+def _styles(presenter: bool) -> list[dict[str, Any]]:
+    """The fixed look of every trace (type, mode, colours, sizes), in trace order."""
+    s = palette.sizes(presenter)
+    sc = "scatter"
+    styles: dict[str, dict[str, Any]] = {
+        "floor": {"type": sc, "mode": "lines", "line": {"color": palette.FLOOR, "width": 2},
+                  "showlegend": False},
+        "base_of_support": {"type": sc, "mode": "lines", "name": "base of support",
+                            "line": {"width": s.body_width + 5}, "showlegend": True},
+        "ghost": {"type": sc, "mode": "lines", "name": "reference (ghost)",
+                  "line": {"color": palette.GHOST, "width": s.body_width, "dash": "dot"},
+                  "opacity": 0.45, "showlegend": False},
+        "angle_guides": {"type": sc, "mode": "lines", "name": "vertical",
+                         "line": {"color": palette.GREY, "width": 1, "dash": "dash"},
+                         "showlegend": False},
+        "feet": {"type": sc, "mode": "lines", "name": "feet", "fill": "toself",
+                 "fillcolor": palette.LIGHT_GREY,
+                 "line": {"color": palette.BODY, "width": s.head_width}, "showlegend": False},
+        "body": {"type": sc, "mode": "lines", "name": "body",
+                 "line": {"color": palette.BODY, "width": s.body_width}, "showlegend": False},
+        "head": {"type": sc, "mode": "lines", "name": "head",
+                 "line": {"color": palette.BODY, "width": s.head_width}, "showlegend": False},
+        "joints": {"type": sc, "mode": "markers", "name": "joints",
+                   "marker": {"color": palette.JOINT, "size": s.joint_size}, "showlegend": False},
+        "dowel": {"type": sc, "mode": "lines", "name": "dowel",
+                  "line": {"color": palette.DOWEL, "width": s.dowel_width}, "showlegend": True},
+        "contacts_held": {"type": sc, "mode": "markers", "name": "contact held",
+                          "marker": {"color": palette.DOWEL, "size": s.contact_size,
+                                     "symbol": "circle",
+                                     "line": {"color": palette.BLACK, "width": 1}},
+                          "showlegend": True},
+        "contacts_lost": {"type": sc, "mode": "markers+text", "name": "contact lost",
+                          "marker": {"color": palette.BAD, "size": s.contact_size,
+                                     "symbol": "circle-open", "line": {"width": 3}},
+                          "textposition": "middle left",
+                          "textfont": {"color": palette.BAD, "size": s.label_size},
+                          "showlegend": True},
+        "load": {"type": sc, "mode": "markers+text", "name": "load",
+                 "marker": {"color": palette.LOAD, "symbol": "square",
+                            "line": {"color": palette.BLACK, "width": 1}},
+                 "textposition": "bottom center",
+                 "textfont": {"size": s.label_size}, "showlegend": False},
+        "plumb_line": {"type": sc, "mode": "lines", "name": "plumb line",
+                       "line": {"color": palette.COM, "width": 2, "dash": "dash"},
+                       "showlegend": False},
+        "com": {"type": sc, "mode": "markers", "name": "centre of mass",
+                "marker": {"color": palette.COM, "size": s.com_size, "symbol": "circle-x",
+                           "line": {"color": palette.BLACK, "width": 2}},
+                "showlegend": True},
+        "labels": {"type": sc, "mode": "text", "name": "labels",
+                   "textposition": list(LABEL_POSITIONS),
+                   "textfont": {"size": s.label_size}, "showlegend": False},
+    }
+    return [dict(styles[name], name=styles[name].get("name", name)) for name in TRACE_NAMES]
+
+
+def _nest(flat: Mapping[str, Any]) -> dict[str, Any]:
+    """Turn magic-underscore keys (``line_color``) into nested dicts."""
+    out: dict[str, Any] = {}
+    for key, value in flat.items():
+        if key in ("x", "y", "text"):
+            out[key] = value
+            continue
+        outer, inner = key.split("_", 1)
+        out.setdefault(outer, {})[inner] = value
+    return out
+
+
+def _merge(style: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(style)
+    for key, value in _nest(data).items():
+        if isinstance(value, dict):
+            merged[key] = {**merged.get(key, {}), **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def figure_traces(
+    analysis: Analysis, ghost: Analysis | None = None, presenter: bool = False
+) -> list[dict[str, Any]]:
+    """Complete plotly trace dicts (style + data) for one pose, in :data:`TRACE_NAMES` order."""
+    pairs = zip(_styles(presenter), trace_data(analysis, ghost), strict=True)
+    return [_merge(style, data) for style, data in pairs]
+
+
+def figure_layout(
+    title: str = "", presenter: bool = False, width: int | None = None, height: int | None = None
+) -> dict[str, Any]:
+    """Layout with fixed ranges and equal aspect, so the figure never rescales."""
+    s = palette.sizes(presenter)
+    if width is None:
+        width = 640 if presenter else 460
+    if height is None:
+        height = int(width * 1.08)
+    axis = {"showgrid": True, "gridcolor": "#EEEEEE", "zeroline": False, "fixedrange": True,
+            "autorange": False, "ticksuffix": " m", "dtick": 0.5}
+    return {
+        "title": {"text": title, "x": 0.5, "xanchor": "center", "font": {"size": s.font_size + 3}},
+        "xaxis": {**axis, "range": list(X_RANGE), "constrain": "domain"},
+        "yaxis": {**axis, "range": list(Y_RANGE), "scaleanchor": "x", "scaleratio": 1,
+                  "constrain": "domain"},
+        "width": width,
+        "height": height,
+        "margin": {"l": 50, "r": 15, "t": 50 if title else 20, "b": 40},
+        "font": {"size": s.font_size},
+        "plot_bgcolor": "white",
+        "paper_bgcolor": "white",
+        "showlegend": True,
+        "legend": {"orientation": "h", "x": 0, "y": -0.06, "yanchor": "top",
+                   "font": {"size": s.font_size - 2}},
+        "dragmode": False,
+        "hovermode": False,
+        "transition": {"duration": 0},
+    }
+
+
+def panel_traces(
+    analyses: Sequence[Analysis],
+    ghosts: Sequence[Analysis | None] | None = None,
+    presenter: bool = False,
+) -> list[dict[str, Any]]:
+    """Traces for several poses side by side in ONE figure (panel k uses axes x{k+1}/y{k+1}).
+
+    Panel k's traces are ``k * len(TRACE_NAMES)`` onwards, in :data:`TRACE_NAMES` order.
+    One figure with panels, rather than several figures, keeps live updates reliable when
+    a page shows more than one drawing.
+    """
+    ghosts = list(ghosts) if ghosts is not None else [None] * len(analyses)
+    out: list[dict[str, Any]] = []
+    for k, (a, g) in enumerate(zip(analyses, ghosts, strict=True)):
+        suffix = "" if k == 0 else str(k + 1)
+        for trace in figure_traces(a, ghost=g, presenter=presenter):
+            trace["xaxis"], trace["yaxis"] = "x" + suffix, "y" + suffix
+            if k:
+                trace["showlegend"] = False
+            out.append(trace)
+    return out
+
+
+def panels_layout(
+    titles: Sequence[str],
+    presenter: bool = False,
+    panel_width: int | None = None,
+) -> dict[str, Any]:
+    """Layout for :func:`panel_traces`: equal panels in a row, each with fixed equal axes."""
+    n = len(titles)
+    if panel_width is None:
+        panel_width = 560 if presenter else 400
+    base = figure_layout("", presenter=presenter, width=panel_width * n)
+    s = palette.sizes(presenter)
+    gap = 0.04 if n > 1 else 0.0
+    span = (1 - gap * (n - 1)) / n
+    layout = {k: v for k, v in base.items() if k not in ("xaxis", "yaxis", "title")}
+    layout["height"] = int(panel_width * 1.08) + 30
+    layout["margin"] = {**base["margin"], "t": 60}
+    annotations = []
+    for k, title in enumerate(titles):
+        suffix = "" if k == 0 else str(k + 1)
+        lo = k * (span + gap)
+        layout["xaxis" + suffix] = {**base["xaxis"], "domain": [lo, lo + span],
+                                    "anchor": "y" + suffix}
+        layout["yaxis" + suffix] = {**base["yaxis"], "anchor": "x" + suffix,
+                                    "scaleanchor": "x" + suffix}
+        annotations.append({
+            "text": title, "showarrow": False, "font": {"size": s.font_size + 2},
+            "xref": f"x{suffix} domain", "yref": f"y{suffix} domain",
+            "x": 0.5, "y": 1.0, "xanchor": "center", "yanchor": "bottom",
+        })
+    layout["annotations"] = annotations
+    return layout
+
+
+def compare_figure(
+    analyses: Sequence[Analysis], titles: Sequence[str] | None = None, presenter: bool = False
+) -> go.Figure:
+    """A static figure with several poses side by side (same scale in every panel)."""
+    import plotly.graph_objects as go
+
+    if titles is None:
+        titles = [pose_title(a) for a in analyses]
+    return go.Figure(data=panel_traces(analyses, presenter=presenter),
+                     layout=panels_layout(titles, presenter=presenter))
+
+
+def pose_title(analysis: Analysis) -> str:
+    """A short figure title naming the pattern."""
+    return f"{analysis.pattern} · hinge score {analysis.hinge_score:.2f}"
+
+
+def pose_figure(
+    analysis: Analysis,
+    ghost: Analysis | None = None,
+    presenter: bool = False,
+    title: str | None = None,
+    width: int | None = None,
+    height: int | None = None,
+) -> go.Figure:
+    """A static plotly figure of one pose (for notebooks, reports, rep bottoms)."""
+    import plotly.graph_objects as go
+
+    if title is None:
+        title = pose_title(analysis)
+    return go.Figure(
+        data=figure_traces(analysis, ghost=ghost, presenter=presenter),
+        layout=figure_layout(title, presenter=presenter, width=width, height=height),
+    )
+
+
+# ---------------------------------------------------------------------------
+# Readout (HTML beside the figure)
+
+#: Moment (N m) that fills a readout bar; larger moments fill it and show the number.
+BAR_FULL_SCALE_NM = 300.0
+
+_PATTERN_WORDS = {
+    "upright": "Upright: neither a hinge nor a squat yet",
+    "hinge": "Hinge: the hips do most of the work",
+    "squat": "Squat: the knees share the work",
+}
+
+
+def _bar(label: str, value: float, color: str, scale: float = BAR_FULL_SCALE_NM) -> str:
+    share = min(abs(value) / scale, 1.0) * 100
+    kind = "extensor" if value >= 0 else "flexor"
+    return (
+        f'<div class="hinge-bar" style="margin:2px 0">'
+        f'<span style="display:inline-block;width:6.5em">{label}</span>'
+        f'<span style="display:inline-block;width:10em;background:#EEEEEE;'
+        f'vertical-align:middle;height:0.9em">'
+        f'<span style="display:block;width:{share:.0f}%;height:100%;background:{color}"></span>'
+        f"</span> {abs(value):.0f} N·m {kind}</div>"
+    )
+
+
+def readout_html(analysis: Analysis, presenter: bool = False) -> str:
+    """The readout beside the figure: pattern, moments, hamstrings, balance, faults with cues.
+
+    Class names (``hinge-pattern``, ``hinge-score``, ``hinge-balance``, ``hinge-fault``)
+    let tests and styles find each part.
+    """
+    from html import escape
+
+    s = palette.sizes(presenter)
+    a = analysis
+    pattern = escape(str(a.pattern))
+    words = escape(_PATTERN_WORDS.get(a.pattern, str(a.pattern)))
+    ham = float(a.hamstring_length_change_mm)
+    ham_word = "stretched" if ham > 0.5 else ("shortened" if ham < -0.5 else "about resting")
+    ok_color = palette.GOOD if a.balanced else palette.BAD
+    balance = escape(balance_text(a))
+    mark = "✔" if a.balanced else "✖"
+
+    if a.faults:
+        items = "".join(
+            f'<li class="hinge-fault" data-code="{escape(f.code)}">'
+            f"<b>{escape(f.message)}</b><br><i>Cue:</i> {escape(f.cue)}</li>"
+            for f in a.faults
+        )
+        faults = f'<ul style="margin:2px 0;padding-left:1.2em">{items}</ul>'
+    else:
+        faults = '<div class="hinge-no-faults">No faults flagged.</div>'
+
+    notes = "".join(
+        f'<div class="hinge-warning" style="color:#444;font-style:italic">{escape(str(w))}</div>'
+        for w in getattr(a, "warnings", ()) or ()
+    )
+
+    return (
+        f'<div class="hinge-readout-body" style="font-size:{s.readout_font_px}px;'
+        f'line-height:1.35;min-width:18em">'
+        f'<div style="font-size:1.25em"><b>Pattern:</b> '
+        f'<span class="hinge-pattern">{pattern}</span> · '
+        f'<span class="hinge-score">hinge score {a.hinge_score:.2f}</span></div>'
+        f'<div style="color:#444">{words}</div>'
+        f'<div style="margin-top:6px"><b>Extensor moments</b> (both legs)</div>'
+        f"{_bar('Hip', float(a.hip_moment_nm), palette.HIP_BAR)}"
+        f"{_bar('Knee', float(a.knee_moment_nm), palette.KNEE_BAR)}"
+        f'<div style="margin-top:6px"><b>Hamstrings:</b> '
+        f'<span class="hinge-hamstrings">{ham:+.0f} mm ({ham_word})</span></div>'
+        f'<div style="margin-top:6px"><b>Balance:</b> '
+        f'<span class="hinge-balance" style="color:{ok_color}">{mark} {balance}</span></div>'
+        f'<div style="margin-top:6px"><b>Faults</b></div>{faults}{notes}'
+        f"</div>"
+    )
+
+
+def message_html(text: str, kind: str = "info", presenter: bool = False) -> str:
+    """A short boxed message for the explorer's message area (``kind``: info or error)."""
+    from html import escape
+
+    if not text:
+        return ""
+    s = palette.sizes(presenter)
+    color = palette.BAD if kind == "error" else palette.BLUE
+    return (
+        f'<div class="hinge-message hinge-message-{kind}" style="border-left:4px solid {color};'
+        f'padding:4px 8px;font-size:{s.readout_font_px}px;color:#222">{escape(text)}</div>'
+    )

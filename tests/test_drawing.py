@@ -1,0 +1,190 @@
+"""The drawings show exactly the model's geometry: every drawn point is a point of the analysis."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import hinge_lib
+from hinge_lib import drawing, palette
+from hinge_lib.analysis import analyze
+from hinge_lib.body import Body
+from hinge_lib.pose import Pose
+
+IDX = drawing.TRACE_INDEX
+
+
+def _points(trace: dict) -> list[tuple[float, float] | None]:
+    return [None if x is None else (x, y) for x, y in zip(trace["x"], trace["y"], strict=True)]
+
+
+def _close(p, q, tol: float = 1e-9) -> bool:
+    return abs(p[0] - q[0]) <= tol and abs(p[1] - q[1]) <= tol
+
+
+def _check_geometry(a) -> None:
+    traces = drawing.figure_traces(a)
+    assert len(traces) == len(drawing.TRACE_NAMES)
+    j = a.joints
+
+    body = _points(traces[IDX["body"]])
+    chains, current = [], []
+    for p in body:
+        if p is None:
+            chains.append(current)
+            current = []
+        else:
+            current.append(p)
+    chains.append(current)
+    assert len(chains) == len(drawing.BODY_CHAINS)
+    for chain, names in zip(chains, drawing.BODY_CHAINS, strict=True):
+        assert len(chain) == len(names)
+        for p, name in zip(chain, names, strict=True):
+            assert _close(p, j[name]), name
+
+    markers = _points(traces[IDX["joints"]])
+    for p, name in zip(markers, drawing.JOINT_MARKERS, strict=True):
+        assert _close(p, j[name]), name
+
+    feet = _points(traces[IDX["feet"]])
+    assert [n for n in ("heel", "ankle", "toe") if any(_close(p, j[n]) for p in feet)] == [
+        "heel", "ankle", "toe"
+    ]
+
+    hx, hy = j["head"]
+    r = math.dist(j["head"], j["vertex"])
+    head = traces[IDX["head"]]
+    circle = list(zip(head["x"], head["y"], strict=True))[: head["x"].index(None)]
+    assert all(math.isclose(math.dist(p, (hx, hy)), r, abs_tol=1e-9) for p in circle)
+    assert any(_close(p, j["vertex"], 1e-9) for p in circle)
+
+    com = traces[IDX["com"]]
+    assert _close((com["x"][0], com["y"][0]), (a.com_x_m, a.com_y_m))
+    plumb = traces[IDX["plumb_line"]]
+    assert plumb["x"] == [a.com_x_m, a.com_x_m] and plumb["y"][1] == 0.0
+
+    base = traces[IDX["base_of_support"]]
+    assert base["x"] == list(a.base_of_support)
+    assert base["line"]["color"] == (palette.GOOD if a.balanced else palette.BAD)
+
+    dowel = _points(traces[IDX["dowel"]])
+    assert _close(dowel[0], a.dowel_line[0]) and _close(dowel[1], a.dowel_line[1])
+    held = _points(traces[IDX["contacts_held"]])
+    lost = _points(traces[IDX["contacts_lost"]])
+    for key, point in drawing.CONTACT_POINTS.items():
+        where = held if a.dowel[key] else lost
+        assert any(_close(p, j[point]) for p in where), key
+    assert len(held) + len(lost) == 3
+    assert len(traces[IDX["contacts_lost"]]["text"]) == len(lost)
+
+    load = traces[IDX["load"]]
+    if a.load_kg > 0:
+        assert _close((load["x"][0], load["y"][0]), j["load"])
+    else:
+        assert load["x"] == [] and load["y"] == []
+
+    labels = traces[IDX["labels"]]["text"]
+    assert f"shin {a.shin_angle_deg:.0f}°" in labels
+    assert f"trunk {a.trunk_angle_deg:.0f}°" in labels
+    assert ("NOT balanced" in labels[2]) is (not a.balanced)
+
+
+@pytest.mark.parametrize("key", list(hinge_lib.reference_positions().index))
+@pytest.mark.parametrize("hold,load", [("hands", 0.0), ("hands", 16.0), ("chest", 20.0),
+                                       ("back", 40.0)])
+def test_drawn_points_are_the_models_joints(key, hold, load):
+    a = analyze(hinge_lib.reference_pose(key), Body(), load_kg=load, hold=hold)
+    _check_geometry(a)
+
+
+_limits = hinge_lib.joint_limits()
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    angles=st.fixed_dictionaries(
+        {f: st.floats(lo, hi, allow_nan=False) for f, (lo, hi) in _limits.items()}
+    ),
+    height=st.floats(1.45, 2.05),
+    load=st.sampled_from([0.0, 8.0, 32.0]),
+    hold=st.sampled_from(["hands", "chest", "back"]),
+)
+def test_any_valid_pose_draws_its_joints(angles, height, load, hold):
+    a = analyze(Pose(**angles), Body(height_m=height), load_kg=load, hold=hold)
+    _check_geometry(a)
+    for trace in drawing.trace_data(a):
+        assert all(v is None or math.isfinite(v) for v in trace["x"] + trace["y"])
+
+
+def test_trace_list_is_fixed_and_ghost_only_fills_its_trace():
+    a = analyze(Pose(hip=80, knee=20), Body())
+    g = analyze(hinge_lib.reference_pose("back_squat"), Body(), hold="back")
+    plain = drawing.trace_data(a)
+    ghosted = drawing.trace_data(a, ghost=g)
+    assert len(plain) == len(ghosted) == len(drawing.TRACE_NAMES)
+    assert plain[IDX["ghost"]]["x"] == []
+    ghost_pts = _points(ghosted[IDX["ghost"]])
+    for name in ("knee", "hip", "lumbar_top", "hands"):
+        assert any(p is not None and _close(p, g.joints[name]) for p in ghost_pts), name
+    for i, name in enumerate(drawing.TRACE_NAMES):
+        if name != "ghost":
+            assert plain[i] == ghosted[i], name
+
+
+def test_pose_figure_has_fixed_equal_axes():
+    fig = drawing.pose_figure(analyze(hinge_lib.reference_pose("romanian_deadlift"), Body()))
+    assert len(fig.data) == len(drawing.TRACE_NAMES)
+    assert tuple(fig.layout.xaxis.range) == drawing.X_RANGE
+    assert tuple(fig.layout.yaxis.range) == drawing.Y_RANGE
+    assert fig.layout.yaxis.scaleanchor == "x"
+    assert fig.layout.xaxis.autorange is False
+    assert "hinge" in fig.layout.title.text
+
+
+def test_presenter_uses_bigger_lines_and_fonts():
+    a = analyze(Pose(), Body())
+    normal = drawing.figure_traces(a)[IDX["body"]]["line"]["width"]
+    big = drawing.figure_traces(a, presenter=True)[IDX["body"]]["line"]["width"]
+    assert big > normal
+    assert (drawing.figure_layout(presenter=True)["font"]["size"]
+            > drawing.figure_layout()["font"]["size"])
+
+
+def test_readout_follows_the_analysis():
+    a = analyze(Pose(hip=90, lumbar=40), Body(), load_kg=20)
+    html = drawing.readout_html(a)
+    assert f'<span class="hinge-pattern">{a.pattern}</span>' in html
+    assert f"hinge score {a.hinge_score:.2f}" in html
+    assert f"{abs(a.hip_moment_nm):.0f} N·m" in html
+    assert f"{a.hamstring_length_change_mm:+.0f} mm" in html
+    assert a.faults, "a rounded hinge should raise at least one fault"
+    for fault in a.faults:
+        assert f'data-code="{fault.code}"' in html
+    assert ("NOT balanced" in html) is (not a.balanced)
+
+
+def test_readout_escapes_text():
+    assert "<script>" not in drawing.message_html("<script>alert(1)</script>")
+    assert drawing.message_html("") == ""
+
+
+def test_drawing_imports_no_plotly():
+    code = (
+        "import sys, hinge_lib, hinge_lib.drawing; "
+        "sys.exit(1 if 'plotly' in sys.modules or 'ipywidgets' in sys.modules else 0)"
+    )
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_readout_lists_model_warnings():
+    import dataclasses
+
+    a = analyze(Pose(hip=60), Body(), load_kg=10)
+    noted = dataclasses.replace(a, warnings=("The load would sit 3 cm below the floor.",))
+    assert "hinge-warning" not in drawing.readout_html(a)
+    assert "3 cm below the floor" in drawing.readout_html(noted)
