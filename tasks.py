@@ -5,6 +5,7 @@
     python3 tasks.py app [--no-browser]      set up .venv and start the classroom app (Voila)
     python3 tasks.py test [-- PYTEST ARGS]   set up .venv and run every check and test
     python3 tasks.py bench                   set up .venv and run benchmarks/bench_*.py
+    python3 tasks.py outputs [NOTEBOOK ...]  store the expected text of checked notebook cells
 
 Only the Python standard library is used here, so a fresh machine with Python 3.10+ is enough.
 The first run creates .venv/ and installs the project into it (editable); later runs reinstall
@@ -278,8 +279,16 @@ def cmd_test(args: list[str]) -> None:
     sys.exit(1 if failed else 0)
 
 
+def cmd_outputs(args: list[str]) -> None:
+    ensure_venv(["test"])
+    step("store the expected text of checked notebook cells")
+    code = run([venv_python(), ROOT / "tests" / "notebook_outputs.py", *args], cwd=ROOT,
+               env=scratch_env())
+    sys.exit(code)
+
+
 def cmd_bench(args: list[str]) -> None:
-    ensure_venv([])
+    ensure_venv(["test"])
     scripts = sorted((ROOT / "benchmarks").glob("bench_*.py"))
     if not scripts:
         sys.exit("error: no benchmarks/bench_*.py scripts found")
@@ -293,7 +302,13 @@ def cmd_bench(args: list[str]) -> None:
         sys.exit("failed benchmarks: " + ", ".join(failed))
 
 
-COMMANDS = {"course": cmd_course, "app": cmd_app, "test": cmd_test, "bench": cmd_bench}
+COMMANDS = {
+    "course": cmd_course,
+    "app": cmd_app,
+    "test": cmd_test,
+    "bench": cmd_bench,
+    "outputs": cmd_outputs,
+}
 
 
 def main(argv: list[str]) -> None:
