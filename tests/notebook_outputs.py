@@ -1,8 +1,9 @@
 """Store the expected text of the notebook cells that nbval checks, and nothing else.
 
 Notebooks are committed clean (no widget state, no execution counts, no outputs) with one
-exception: a code cell marked ``# NBVAL_CHECK_OUTPUT`` keeps its text output, because
-that stored text is what ``pytest --nbval-lax`` compares a fresh run against.
+exception: a code cell marked ``# NBVAL_CHECK_OUTPUT`` keeps its text output and its
+execution count, because that stored text is what ``pytest --nbval-lax`` compares a fresh
+run against.
 
 Run ``python3 tasks.py outputs`` after changing a notebook or the data it prints.
 """
@@ -35,21 +36,26 @@ def keep_text(outputs: list) -> list:
             if data:
                 out.data = data
                 out.metadata = {}
-                if out.output_type == "execute_result":
-                    out.execution_count = None
                 kept.append(out)
     return kept
 
 
 def clean(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Drop widget state, execution counts and every output but checked text."""
+    """Drop widget state and every output but checked text.
+
+    A checked cell keeps its execution count too: nbval treats a cell with outputs and no
+    count as never run.
+    """
     nb.metadata.pop("widgets", None)
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
-        cell.execution_count = None
-        cell.outputs = keep_text(cell.outputs) if is_checked(cell) else []
         cell.metadata.pop("execution", None)
+        if is_checked(cell):
+            cell.outputs = keep_text(cell.outputs)
+        else:
+            cell.execution_count = None
+            cell.outputs = []
     return nb
 
 
