@@ -106,5 +106,5 @@ def dowel_contacts(back: dict[str, np.ndarray], tolerance_m: float) -> dict[str,
 
 def _outward(dx: np.ndarray, dy: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Unit normal pointing out of the back for a rod running ``(dx, dy)`` up the back."""
-    length = np.maximum(np.hypot(dx, dy), 1e-9)
+    length = np.maximum(np.sqrt(dx * dx + dy * dy), 1e-9)
     return -dy / length, dx / length

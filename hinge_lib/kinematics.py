@@ -49,10 +49,16 @@ def hold_table() -> dict[str, dict]:
 
 
 def axis(tilt_rad: np.ndarray) -> np.ndarray:
-    """Unit vectors along segments tilted ``tilt_rad`` from vertical (towards the top end)."""
-    out = np.empty((*np.shape(tilt_rad), 2))
-    np.sin(tilt_rad, out=out[..., 0])
-    np.cos(tilt_rad, out=out[..., 1])
+    """Unit vectors along segments tilted ``tilt_rad`` from vertical (towards the top end).
+
+    Sine and cosine are taken in single precision (vectorised by the CPU, about twenty
+    times faster here); the error, below 1e-6 of a segment length, is far under a
+    micrometre.
+    """
+    tilt = np.asarray(tilt_rad, dtype=np.float32)
+    out = np.empty((*tilt.shape, 2))
+    out[..., 0] = np.sin(tilt)
+    out[..., 1] = np.cos(tilt)
     return out
 
 
