@@ -13,8 +13,10 @@ slider message in flight while dragging.)
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import math
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
@@ -43,6 +45,10 @@ PRESENTER_CSS = (
 )
 
 PoseLike = Pose | str | Mapping[str, float] | None
+
+
+#: Shortest time between two redraws while a slider is dragged (seconds).
+MIN_FRAME_S = 0.04
 
 
 def to_pose(pose: PoseLike) -> Pose:
@@ -202,6 +208,9 @@ class PoseExplorer(widgets.VBox):
             "sex": start_body.sex,
         }
         self._quiet = False
+        self._last_draw = -math.inf
+        self._trailing: asyncio.TimerHandle | None = None
+        self._pending_note = ""
         self._last_state: tuple | None = None
         self._ghost_cache: dict[tuple, Any] = {}
         self.analysis = None
@@ -349,6 +358,30 @@ class PoseExplorer(widgets.VBox):
         if isinstance(owner, widgets.IntSlider) and owner.value in (owner.min, owner.max):
             note = (f"{owner.description} is at the end of its range "
                     f"({owner.min:g} to {owner.max:g}); values beyond it are clamped.")
+        self._throttled_update(note)
+
+    def _throttled_update(self, note: str) -> None:
+        """Redraw now, or, while a slider is being dragged, at most once per
+        :data:`MIN_FRAME_S` with a trailing redraw for the last value, so the browser never
+        falls behind the hand. Outside a running event loop (plain Python) redraw at once."""
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.update(note)
+            return
+        self._pending_note = note or self._pending_note
+        if self._trailing is not None:
+            return
+        wait = self._last_draw + MIN_FRAME_S - time.monotonic()
+        if wait <= 0:
+            self._flush()
+        else:
+            self._trailing = loop.call_later(wait, self._flush)
+
+    def _flush(self) -> None:
+        self._trailing = None
+        note, self._pending_note = self._pending_note, ""
+        self._last_draw = time.monotonic()
         self.update(note)
 
     def _on_preset(self, change: dict) -> None:

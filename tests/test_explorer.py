@@ -285,3 +285,32 @@ def test_explorer_pose_follows_the_sliders() -> None:
     ex.sliders["hip"].value = 70
     assert ex.pose.hip == 70
     assert ex.analysis.pose is ex.pose
+
+
+def test_dragging_redraws_at_a_steady_rate_and_ends_on_the_last_value() -> None:
+    """Inside an event loop (as in a kernel) a burst of slider changes is thinned to one
+    redraw per frame, and a trailing redraw shows the value the slider stopped at."""
+    import asyncio
+
+    from hinge_lib import explore
+    from hinge_lib.explorer import MIN_FRAME_S
+
+    ex = explore()
+    drawn: list[float] = []
+    original = ex.update
+
+    def counting_update(note: str = "") -> None:
+        original(note)
+        drawn.append(ex.pose.hip)
+
+    ex.update = counting_update  # type: ignore[method-assign]
+
+    async def drag() -> None:
+        for hip in range(1, 61):
+            ex.sliders["hip"].value = hip
+        await asyncio.sleep(MIN_FRAME_S * 3)
+
+    asyncio.run(drag())
+    assert drawn[-1] == 60
+    assert len(drawn) <= 3
+    assert ex.analysis.pose.hip == 60
