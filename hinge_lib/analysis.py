@@ -135,8 +135,9 @@ def _point(array: np.ndarray) -> tuple[float, float]:
 
 def analyze(pose: Pose | None = None, body: Body | None = None, load_kg: float = 0.0,
             hold: str = "hands") -> Analysis:
-    """Analyse one pose for a body holding ``load_kg`` (kg) as ``hold`` ("hands", "chest"
-    or "back"). Raises ``ValueError`` naming the field, value and allowed range."""
+    """Analyse one pose for a body holding ``load_kg`` (kg) as ``hold``: "hands" (hanging
+    from straight arms), "close" (a bar kept against the front of the legs), "chest" or
+    "back". Raises ``ValueError`` naming the field, value and allowed range."""
     pose = Pose() if pose is None else pose
     if not isinstance(pose, Pose):
         raise ValueError(f"pose must be a hinge_lib.Pose; got {type(pose).__name__}")

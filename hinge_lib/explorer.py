@@ -27,11 +27,13 @@ import hinge_lib
 from hinge_lib import drawing
 from hinge_lib.analysis import analyze
 from hinge_lib.body import Body
+from hinge_lib.kinematics import HOLDS
 from hinge_lib.pose import Pose
 
 FIELDS: tuple[str, ...] = ("ankle", "knee", "hip", "lumbar", "thoracic", "neck")
-HOLDS: tuple[str, ...] = ("hands", "chest", "back")
 SEXES: tuple[str, ...] = ("male", "female")
+#: Button labels for the ways of holding the load (data/holds.csv).
+HOLD_LABELS = {"hands": "hands", "close": "bar on legs", "chest": "chest", "back": "back"}
 
 LOAD_RANGE_KG = (0, 150)
 HEIGHT_RANGE_CM = (140, 210)
@@ -236,7 +238,8 @@ class PoseExplorer(widgets.VBox):
             layout=wide,
         )
         self.hold = widgets.ToggleButtons(
-            options=list(HOLDS), value=hold if hold in HOLDS else "hands", description="Hold",
+            options=[(HOLD_LABELS[h], h) for h in HOLDS], value=hold if hold in HOLDS else "hands",
+            description="Hold",
             style={**label_style, "button_width": "5em"},
         )
         self.height = widgets.IntSlider(

@@ -19,7 +19,7 @@ import numpy as np
 from hinge_lib.body import Body
 from hinge_lib.data import Column, DataFileError, read_csv
 
-HOLDS: tuple[str, ...] = ("hands", "chest", "back")
+HOLDS: tuple[str, ...] = ("hands", "close", "chest", "back")
 
 Points = dict[str, np.ndarray]
 
@@ -31,7 +31,7 @@ def hold_table() -> dict[str, dict]:
         "holds.csv",
         {
             "hold": Column(choices=HOLDS),
-            "segment": Column(required=False, choices=("thoracic",)),
+            "segment": Column(required=False, choices=("thoracic", "legs")),
             "fraction_along": Column(float, required=False, low=0, high=1),
             "forward_offset": Column(float, required=False, low=-0.3, high=0.3),
             "source": Column(),
@@ -42,9 +42,11 @@ def hold_table() -> dict[str, dict]:
     missing = [h for h in HOLDS if h not in table]
     if missing:
         raise DataFileError(f"data/holds.csv: no row for {', '.join(missing)}")
-    for hold in HOLDS[1:]:
+    for hold in ("chest", "back"):
         if table[hold]["fraction_along"] is None or table[hold]["forward_offset"] is None:
             raise DataFileError(f"data/holds.csv, line {table[hold]['_line']}: needs a position")
+    if table["close"]["forward_offset"] is None:
+        raise DataFileError(f"data/holds.csv, line {table['close']['_line']}: needs an offset")
     return table
 
 
@@ -92,8 +94,9 @@ def joint_positions(
 
     Returns points named toe, heel, ankle, knee, hip, lumbar_base, lumbar_top, neck,
     shoulder, elbow, wrist, hands, head, vertex and load. The arms hang straight down
-    from the shoulders for ``hold="hands"``; for "chest" and "back" the hands reach the
-    load and the elbows bend (elbow below the shoulder-hand line).
+    from the shoulders for ``hold="hands"``; for "close" they stay straight but rest the
+    bar on the front of the legs; for "chest" and "back" the hands reach the load and the
+    elbows bend (elbow below the shoulder-hand line).
     """
     seg = body.segments
     marks = body.landmarks
@@ -117,11 +120,15 @@ def joint_positions(
 
     upper, fore, hand = seg["upper_arm"].length_m, seg["forearm"].length_m, seg["hand"]
     grip = hand.com_fraction * hand.length_m
-    if hold == "hands":
+    if hold in ("hands", "close"):
         down = np.array([0.0, -1.0])
-        p["elbow"] = p["shoulder"] + upper * down
-        p["wrist"] = p["elbow"] + fore * down
-        p["hands"] = p["wrist"] + grip * down
+        reach = np.broadcast_to(down, p["shoulder"].shape)
+        if hold == "close":
+            offset = hold_table()["close"]["forward_offset"] * body.height_m
+            reach = _reach_to_legs(p, axes, offset, upper + fore + grip, reach)
+        p["elbow"] = p["shoulder"] + upper * reach
+        p["wrist"] = p["elbow"] + fore * reach
+        p["hands"] = p["wrist"] + grip * reach
         p["load"] = p["hands"]
     else:
         row = hold_table()[hold]
@@ -136,6 +143,37 @@ def joint_positions(
         reach /= np.linalg.norm(reach, axis=-1, keepdims=True)
         p["wrist"] = p["elbow"] + fore * reach
     return p, axes
+
+
+def _reach_to_legs(
+    p: Points, axes: dict[str, np.ndarray], offset: float, arm: float, hang: np.ndarray
+) -> np.ndarray:
+    """Direction of straight arms whose hands rest on the front of the legs.
+
+    The front of the legs is the shin and thigh lines moved ``offset`` forward. The hands
+    go to the lowest point of that outline at arm's length from the shoulder; where the
+    outline is out of reach the arms hang straight down (``hang``).
+    """
+    shoulder = p["shoulder"]
+    best_y = np.full(len(shoulder), np.inf)
+    best = hang.copy()
+    for start, end, segment in (("ankle", "knee", "shank"), ("knee", "hip", "thigh")):
+        front = -back_normal(axes[segment]) * offset
+        a = p[start] + front - shoulder
+        d = p[end] - p[start]
+        # |a + t d| = arm, solved for t in [0, 1].
+        qa = np.einsum("nd,nd->n", d, d)
+        qb = 2 * np.einsum("nd,nd->n", a, d)
+        qc = np.einsum("nd,nd->n", a, a) - arm**2
+        disc = qb**2 - 4 * qa * qc
+        root = np.sqrt(np.maximum(disc, 0.0))
+        for t in ((-qb - root) / (2 * qa), (-qb + root) / (2 * qa)):
+            ok = (disc >= 0) & (t >= 0) & (t <= 1)
+            point = a + t[:, None] * d
+            lower = ok & (point[:, 1] < best_y)
+            best_y = np.where(lower, point[:, 1], best_y)
+            best = np.where(lower[:, None], point / arm, best)
+    return best
 
 
 def _elbow(shoulder: np.ndarray, hand: np.ndarray, upper: float, lower: float) -> np.ndarray:

@@ -58,7 +58,8 @@ def test_bad_load(load: object) -> None:
 
 
 def test_bad_hold_and_wrong_objects() -> None:
-    with pytest.raises(ValueError, match="hold must be one of 'hands', 'chest', 'back'"):
+    expected = "hold must be one of 'hands', 'close', 'chest', 'back'; got 'head'"
+    with pytest.raises(ValueError, match=expected):
         analyze(Pose(), hold="head")
     with pytest.raises(ValueError, match="pose must be a hinge_lib.Pose"):
         analyze({"hip": 40})  # type: ignore[arg-type]

@@ -190,3 +190,22 @@ def test_analysis_is_frozen() -> None:
         a.pattern = "squat"  # type: ignore[misc]
     with pytest.raises(TypeError):
         a.joints["hip"] = (0, 0)  # type: ignore[index]
+
+
+def test_a_bar_kept_close_rests_on_the_front_of_the_legs() -> None:
+    """With hold="close" the straight arms bring the bar back to the legs, over the feet."""
+    body = Body()
+    pose = hinge_lib.reference_pose("romanian_deadlift")
+    hanging = analyze(pose, body, 40, "hands")
+    close = analyze(pose, body, 40, "close")
+    hands, shoulder = close.joints["hands"], close.joints["shoulder"]
+    arm = sum(body.segments[s].length_m for s in ("upper_arm", "forearm"))
+    arm += body.segments["hand"].com_fraction * body.segments["hand"].length_m
+    assert distance(hands, shoulder) == pytest.approx(arm)
+    heel, toe = close.base_of_support
+    assert heel < hands[0] < toe
+    assert hands[0] < hanging.joints["hands"][0]
+    assert close.hip_moment_nm < hanging.hip_moment_nm
+    # Out of reach of the legs (trunk upright, knees straight) the bar rests on the thighs.
+    standing = analyze(Pose(), body, 40, "close").joints
+    assert standing["hands"][0] > standing["hip"][0]
