@@ -33,7 +33,13 @@ from hinge_lib.pose import Pose
 FIELDS: tuple[str, ...] = ("ankle", "knee", "hip", "lumbar", "thoracic", "neck")
 SEXES: tuple[str, ...] = ("male", "female")
 #: Button labels for the ways of holding the load (data/holds.csv).
-HOLD_LABELS = {"hands": "hands", "close": "bar on legs", "chest": "chest", "back": "back"}
+HOLD_LABELS = {"hands": "hands", "close": "legs", "chest": "chest", "back": "back"}
+HOLD_TOOLTIPS = {
+    "hands": "hanging from straight arms (kettlebell, dumbbell)",
+    "close": "a bar kept against the front of the legs (barbell deadlifts)",
+    "chest": "hugged at the chest (goblet)",
+    "back": "a bar on the upper back (back squat, good morning)",
+}
 
 LOAD_RANGE_KG = (0, 150)
 HEIGHT_RANGE_CM = (140, 210)
@@ -239,7 +245,7 @@ class PoseExplorer(widgets.VBox):
         )
         self.hold = widgets.ToggleButtons(
             options=[(HOLD_LABELS[h], h) for h in HOLDS], value=hold if hold in HOLDS else "hands",
-            description="Hold",
+            tooltips=[HOLD_TOOLTIPS[h] for h in HOLDS], description="Hold",
             style={**label_style, "button_width": "5em"},
         )
         self.height = widgets.IntSlider(
