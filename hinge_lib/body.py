@@ -1,5 +1,10 @@
 """A body scaled from height, mass and sex with de Leva's (1996) segment table.
 
+Why de Leva rather than Dempster or Winter: it comes from living young adults (Zatsiorsky
+and Seluyanov's scans) instead of a few elderly cadavers, it gives separate male and female
+values, and it splits the trunk into upper, middle and lower parts that stand in for the
+thoracic, lumbar and pelvic regions a hinge is about.
+
 Segment lengths are de Leva's reference lengths scaled by stature; the vertical chain
 (ankle height + shank + thigh + pelvis + lumbar + thoracic + head-neck) is then
 scaled by one common factor so that standing tall reaches exactly ``height_m``.
