@@ -31,6 +31,9 @@ STAMP = VENV / "hinge-lib-install.json"
 SCRATCH = ROOT / ".jupyter-scratch"
 START_NOTEBOOK = "notebooks/00-start-here.ipynb"
 APP_NOTEBOOK = "notebooks/10-pose-explorer.ipynb"
+# Jupyter's kernel connection with Nagle's algorithm off: widget updates arrive without the
+# browser's 40 ms delayed-acknowledgement wait (see hinge_lib/serving.py).
+KERNEL_CONNECTION = "hinge_lib.serving.NoDelayKernelConnection"
 CHROMIUM = Path("/usr/bin/chromium")
 SEED_CHECK = ROOT.parent / "shared" / "tools" / "seed_overlap.py"
 
@@ -152,7 +155,8 @@ def exec_tool(cmd: list[str]) -> None:
 def cmd_course(args: list[str]) -> None:
     ensure_venv([])
     step("JupyterLab")
-    cmd = [BIN / "jupyter", "lab", "--ip=127.0.0.1", f"--ServerApp.root_dir={ROOT}"]
+    cmd = [BIN / "jupyter", "lab", "--ip=127.0.0.1", f"--ServerApp.root_dir={ROOT}",
+           f"--ServerApp.kernel_websocket_connection_class={KERNEL_CONNECTION}"]
     if is_root():
         cmd.append("--allow-root")
     cmd += args
@@ -169,7 +173,8 @@ def cmd_app(args: list[str]) -> None:
     step("classroom app (Voila)")
     if not (ROOT / APP_NOTEBOOK).exists():
         sys.exit(f"error: {APP_NOTEBOOK} not found")
-    exec_tool([BIN / "voila", APP_NOTEBOOK, "--Voila.ip=127.0.0.1", *args])
+    exec_tool([BIN / "voila", APP_NOTEBOOK, "--Voila.ip=127.0.0.1",
+               f"--Voila.kernel_websocket_connection_class={KERNEL_CONNECTION}", *args])
 
 
 def ensure_chromium() -> bool:

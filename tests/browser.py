@@ -18,6 +18,8 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from hinge_lib.serving import VOILA_OPTIONS
+
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -72,8 +74,10 @@ def start_voila(
 ) -> tuple[str, subprocess.Popen]:
     """Serve one notebook with Voila on 127.0.0.1; return (page url, server process).
 
-    Waits until the server answers for its static files. Each load of the page url starts
-    a kernel and runs the notebook. Stop the server with `stop_process`.
+    The server runs with the course's kernel connection (:mod:`hinge_lib.serving`), as
+    ``python3 tasks.py app`` does. Waits until the server answers for its static files.
+    Each load of the page url starts a kernel and runs the notebook. Stop the server with
+    `stop_process`.
     """
     notebook = Path(notebook_path).resolve()
     if not notebook.is_file():
@@ -86,6 +90,7 @@ def start_voila(
         f"--port={port}",
         "--Voila.ip=127.0.0.1",
         "--Voila.port_retries=0",
+        *VOILA_OPTIONS,
         *extra_args,
     ]
     log = Path(log_path) if log_path else notebook.with_suffix(".voila.log")
