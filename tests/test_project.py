@@ -107,6 +107,13 @@ def test_binder_post_build_installs_the_package():
     assert "pip install" in script and "-e ." in script
 
 
+def test_binder_post_build_serves_without_delay():
+    from hinge_lib.serving import CONNECTION_CLASS
+
+    script = (ROOT / "postBuild").read_text(encoding="utf-8")
+    assert f'c.ServerApp.kernel_websocket_connection_class = "{CONNECTION_CLASS}"' in script
+
+
 def test_gitignore_keeps_generated_folders_out():
     ignored = {line.strip().rstrip("/") for line in (ROOT / ".gitignore").read_text().splitlines()}
     assert {".venv", ".jupyter-scratch", "__pycache__", ".ipynb_checkpoints"} <= ignored
