@@ -28,23 +28,19 @@ Point = tuple[float, float]
 X_RANGE: tuple[float, float] = (-1.0, 1.3)
 Y_RANGE: tuple[float, float] = (-0.22, 2.2)
 
-#: The traces of every pose figure, in drawing order (later ones on top).
+#: The traces of every pose figure, in drawing order (later ones on top). Few traces on
+#: purpose: the browser redraws every trace on each slider move, at about 1 ms a trace, so
+#: all dots and labels share one trace (``points``) and the feet and head share another.
+#: The floor is the y axis's zero line.
 TRACE_NAMES: tuple[str, ...] = (
-    "floor",
     "base_of_support",
     "ghost",
     "angle_guides",
-    "feet",
+    "head_and_feet",
     "body",
-    "head",
-    "joints",
     "dowel",
-    "contacts_held",
-    "contacts_lost",
-    "load",
     "plumb_line",
-    "com",
-    "labels",
+    "points",
 )
 TRACE_INDEX: dict[str, int] = {name: i for i, name in enumerate(TRACE_NAMES)}
 
@@ -71,6 +67,26 @@ CONTACT_LABELS: dict[str, str] = {"head": "head", "upper_back": "upper back", "s
 
 #: Where each text label sits relative to its point: shin, trunk, balance.
 LABEL_POSITIONS: tuple[str, ...] = ("middle right", "middle left", "bottom center")
+
+#: The groups of points in the ``points`` trace, in order, and how many points each has.
+#: Every group always has all its points (an absent load is drawn at ``None``), so a
+#: group's slice never moves: ``trace["x"][POINT_SLICES["com"]]``.
+POINT_GROUPS: tuple[tuple[str, int], ...] = (
+    ("joints", len(JOINT_MARKERS)),
+    ("contacts", len(CONTACT_POINTS)),
+    ("load", 1),
+    ("com", 1),
+    ("labels", len(LABEL_POSITIONS)),
+)
+POINT_SLICES: dict[str, slice] = {}
+_start = 0
+for _group, _count in POINT_GROUPS:
+    POINT_SLICES[_group] = slice(_start, _start + _count)
+    _start += _count
+N_POINTS = _start
+del _start, _group, _count
+
+_NO_COLOUR = "rgba(0,0,0,0)"
 
 _CIRCLE_STEPS = 28
 _COS = [math.cos(2 * math.pi * i / _CIRCLE_STEPS) for i in range(_CIRCLE_STEPS + 1)]
@@ -129,15 +145,17 @@ def balance_text(analysis: Analysis) -> str:
     return f"NOT balanced ({cm:.0f} cm {side})"
 
 
-def trace_data(analysis: Analysis, ghost: Analysis | None = None) -> list[dict[str, Any]]:
+def trace_data(
+    analysis: Analysis, ghost: Analysis | None = None, presenter: bool = False
+) -> list[dict[str, Any]]:
     """The changing part of every trace, in :data:`TRACE_NAMES` order.
 
     Each dict holds ``x`` and ``y`` and, where the trace needs them, ``text`` and
-    magic-underscore colour keys (e.g. ``line_color``) ready for ``trace.update(**d)``.
+    magic-underscore keys (e.g. ``line_color``, ``marker_line_width``) naming nested
+    properties. Coordinates in metres; ``None`` separates polylines.
     """
     j = analysis.joints
     heel_x, toe_x = (float(v) for v in analysis.base_of_support)
-    com_x, com_y = float(analysis.com_x_m), float(analysis.com_y_m)
     ok_color = palette.GOOD if analysis.balanced else palette.BAD
 
     body_x, body_y = _polyline(j, BODY_CHAINS)
@@ -149,85 +167,109 @@ def trace_data(analysis: Analysis, ghost: Analysis | None = None) -> list[dict[s
     kx, ky = (float(v) for v in j["knee"])
     hx, hy = (float(v) for v in j["hip"])
     shank = math.hypot(kx - ax, ky - ay)
-    guide_x = [ax, ax, None, hx, hx]
-    guide_y = [ay, ay + 0.75 * shank, None, hy, hy + 0.35]
-
+    com_x, com_y = float(analysis.com_x_m), float(analysis.com_y_m)
     (d0x, d0y), (d1x, d1y) = ((float(a), float(b)) for a, b in analysis.dowel_line)
 
-    held_x: list[float] = []
-    held_y: list[float] = []
-    lost_x: list[float] = []
-    lost_y: list[float] = []
-    lost_text: list[str] = []
+    return [
+        {"x": [heel_x, toe_x], "y": [0.0, 0.0], "line_color": ok_color},  # base_of_support
+        # ghost: hidden, not just empty, when there is none (a hidden trace costs no redraw)
+        {"x": ghost_x, "y": ghost_y, "visible": ghost is not None},
+        {"x": [ax, ax, None, hx, hx], "y": [ay, ay + 0.75 * shank, None, hy, hy + 0.35]},
+        {"x": feet_x + [None] + head_x, "y": feet_y + [None] + head_y},  # head_and_feet
+        {"x": body_x, "y": body_y},  # body
+        {"x": [d0x, d1x], "y": [d0y, d1y]},  # dowel
+        {"x": [com_x, com_x], "y": [com_y, 0.0]},  # plumb_line
+        _points_data(analysis, presenter),
+    ]
+
+
+def _points_data(analysis: Analysis, presenter: bool) -> dict[str, list[Any]]:
+    """Every dot and label of one pose, in :data:`POINT_GROUPS` order, one entry a point."""
+    s = palette.sizes(presenter)
+    j = analysis.joints
+    x: list[float | None] = []
+    y: list[float | None] = []
+    text: list[str] = []
+    color: list[str] = []
+    size: list[float] = []
+    symbol: list[str] = []
+    line_width: list[float] = []
+    text_color: list[str] = []
+
+    def add(point: Sequence[float] | None, label: str, col: str, sz: float, sym: str,
+            lw: float, text_col: str = palette.BLACK) -> None:
+        x.append(None if point is None else float(point[0]))
+        y.append(None if point is None else float(point[1]))
+        text.append(label)
+        color.append(col)
+        size.append(sz)
+        symbol.append(sym)
+        line_width.append(lw)
+        text_color.append(text_col)
+
+    for name in JOINT_MARKERS:
+        add(j[name], "", palette.JOINT, s.joint_size, "circle", 0)
+
     gaps = getattr(analysis, "dowel_gaps_mm", {}) or {}
     for key, point in CONTACT_POINTS.items():
-        px, py = (float(v) for v in j[point])
         if analysis.dowel[key]:
-            held_x.append(px)
-            held_y.append(py)
+            add(j[point], "", palette.DOWEL, s.contact_size, "circle", 1)
         else:
-            lost_x.append(px)
-            lost_y.append(py)
+            # short, so it fits between the back and the plot's edge
             gap = gaps.get(key)
-            extra = f" ({float(gap):.0f} mm gap)" if gap is not None else ""
-            lost_text.append(f"{CONTACT_LABELS[key]} lost{extra}")
+            label = f"{CONTACT_LABELS[key]} gap {float(gap):.0f} mm" if gap is not None else (
+                f"{CONTACT_LABELS[key]} lost")
+            add(j[point], label, palette.BAD, s.contact_size, "circle-open", 3, palette.BAD)
 
     load_kg = float(analysis.load_kg)
     if load_kg > 0:
-        lx, ly = (float(v) for v in j["load"])
-        load = {
-            "x": [lx],
-            "y": [ly],
-            "text": [f"{load_kg:g} kg"],
-            "marker_size": 10 + 3.0 * math.sqrt(load_kg),
-        }
+        add(j["load"], f"{load_kg:g} kg", palette.LOAD, 10 + 3.0 * math.sqrt(load_kg),
+            "square", 1)
     else:
-        load = {"x": [], "y": [], "text": [], "marker_size": 10}
+        add(None, "", palette.LOAD, 10, "square", 1)
 
-    # Labels (positions in LABEL_POSITIONS): shin angle right of the knee, trunk angle left
-    # of the top of the hip's vertical guide (behind the body, where nothing else is drawn),
-    # balance under the feet.
-    labels = {
-        "x": [kx + 0.05, hx - 0.03, (heel_x + toe_x) / 2],
-        "y": [ky, hy + 0.33, -0.04],
-        "text": [
-            f"shin {analysis.shin_angle_deg:.0f}°",
-            f"trunk {analysis.trunk_angle_deg:.0f}°",
-            balance_text(analysis),
-        ],
-        "textfont_color": [palette.BLACK, palette.BLACK, ok_color],
+    add((analysis.com_x_m, analysis.com_y_m), "", palette.COM, s.com_size, "circle-x", 2)
+
+    # Labels: shin angle right of the knee, trunk angle left of the top of the hip's
+    # vertical guide (behind the body, where nothing else is drawn), balance under the feet.
+    heel_x, toe_x = (float(v) for v in analysis.base_of_support)
+    kx, ky = (float(v) for v in j["knee"])
+    hx, hy = (float(v) for v in j["hip"])
+    ok_color = palette.GOOD if analysis.balanced else palette.BAD
+    add((kx + 0.05, ky), f"shin {analysis.shin_angle_deg:.0f}°", _NO_COLOUR, 0, "circle", 0)
+    add((hx - 0.03, hy + 0.33), f"trunk {analysis.trunk_angle_deg:.0f}°", _NO_COLOUR, 0,
+        "circle", 0)
+    add(((heel_x + toe_x) / 2, -0.04), balance_text(analysis), _NO_COLOUR, 0, "circle", 0,
+        ok_color)
+
+    return {
+        "x": x,
+        "y": y,
+        "text": text,
+        "marker_color": color,
+        "marker_size": size,
+        "marker_symbol": symbol,
+        "marker_line_width": line_width,
+        "textfont_color": text_color,
     }
 
-    by_name: dict[str, dict[str, Any]] = {
-        "floor": {"x": [X_RANGE[0], X_RANGE[1]], "y": [0.0, 0.0]},
-        "base_of_support": {"x": [heel_x, toe_x], "y": [0.0, 0.0], "line_color": ok_color},
-        "ghost": {"x": ghost_x, "y": ghost_y},
-        "angle_guides": {"x": guide_x, "y": guide_y},
-        "feet": {"x": feet_x, "y": feet_y},
-        "body": {"x": body_x, "y": body_y},
-        "head": {"x": head_x, "y": head_y},
-        "joints": {
-            "x": [float(j[n][0]) for n in JOINT_MARKERS],
-            "y": [float(j[n][1]) for n in JOINT_MARKERS],
-        },
-        "dowel": {"x": [d0x, d1x], "y": [d0y, d1y]},
-        "contacts_held": {"x": held_x, "y": held_y},
-        "contacts_lost": {"x": lost_x, "y": lost_y, "text": lost_text},
-        "load": load,
-        "plumb_line": {"x": [com_x, com_x], "y": [com_y, 0.0]},
-        "com": {"x": [com_x], "y": [com_y]},
-        "labels": labels,
-    }
-    return [by_name[name] for name in TRACE_NAMES]
+
+def point_group(points: Mapping[str, Any], group: str) -> dict[str, list[Any]]:
+    """One group of the ``points`` trace (e.g. ``"com"``): each per-point list cut to it."""
+    cut = POINT_SLICES[group]
+    return {key: list(value[cut]) for key, value in points.items()
+            if isinstance(value, (list, tuple)) and len(value) == N_POINTS}
 
 
 def _styles(presenter: bool) -> list[dict[str, Any]]:
     """The fixed look of every trace (type, mode, colours, sizes), in trace order."""
     s = palette.sizes(presenter)
     sc = "scatter"
+    positions = ["middle center"] * N_POINTS
+    positions[POINT_SLICES["contacts"]] = ["middle left"] * len(CONTACT_POINTS)
+    positions[POINT_SLICES["load"]] = ["bottom center"]
+    positions[POINT_SLICES["labels"]] = list(LABEL_POSITIONS)
     styles: dict[str, dict[str, Any]] = {
-        "floor": {"type": sc, "mode": "lines", "line": {"color": palette.FLOOR, "width": 2},
-                  "showlegend": False},
         "base_of_support": {"type": sc, "mode": "lines", "name": "base of support",
                             "line": {"width": s.body_width + 5}, "showlegend": True},
         "ghost": {"type": sc, "mode": "lines", "name": "reference (ghost)",
@@ -236,64 +278,86 @@ def _styles(presenter: bool) -> list[dict[str, Any]]:
         "angle_guides": {"type": sc, "mode": "lines", "name": "vertical",
                          "line": {"color": palette.GREY, "width": 1, "dash": "dash"},
                          "showlegend": False},
-        "feet": {"type": sc, "mode": "lines", "name": "feet", "fill": "toself",
-                 "fillcolor": palette.LIGHT_GREY,
-                 "line": {"color": palette.BODY, "width": s.head_width}, "showlegend": False},
+        "head_and_feet": {"type": sc, "mode": "lines", "name": "head and feet",
+                          "fill": "toself", "fillcolor": palette.FILL,
+                          "line": {"color": palette.BODY, "width": s.head_width},
+                          "showlegend": False},
         "body": {"type": sc, "mode": "lines", "name": "body",
                  "line": {"color": palette.BODY, "width": s.body_width}, "showlegend": False},
-        "head": {"type": sc, "mode": "lines", "name": "head",
-                 "line": {"color": palette.BODY, "width": s.head_width}, "showlegend": False},
-        "joints": {"type": sc, "mode": "markers", "name": "joints",
-                   "marker": {"color": palette.JOINT, "size": s.joint_size}, "showlegend": False},
         "dowel": {"type": sc, "mode": "lines", "name": "dowel",
                   "line": {"color": palette.DOWEL, "width": s.dowel_width}, "showlegend": True},
-        "contacts_held": {"type": sc, "mode": "markers", "name": "contact held",
-                          "marker": {"color": palette.DOWEL, "size": s.contact_size,
-                                     "symbol": "circle",
-                                     "line": {"color": palette.BLACK, "width": 1}},
-                          "showlegend": True},
-        "contacts_lost": {"type": sc, "mode": "markers+text", "name": "contact lost",
-                          "marker": {"color": palette.BAD, "size": s.contact_size,
-                                     "symbol": "circle-open", "line": {"width": 3}},
-                          "textposition": "middle left",
-                          "textfont": {"color": palette.BAD, "size": s.label_size},
-                          "showlegend": True},
-        "load": {"type": sc, "mode": "markers+text", "name": "load",
-                 "marker": {"color": palette.LOAD, "symbol": "square",
-                            "line": {"color": palette.BLACK, "width": 1}},
-                 "textposition": "bottom center",
-                 "textfont": {"size": s.label_size}, "showlegend": False},
         "plumb_line": {"type": sc, "mode": "lines", "name": "plumb line",
                        "line": {"color": palette.COM, "width": 2, "dash": "dash"},
                        "showlegend": False},
-        "com": {"type": sc, "mode": "markers", "name": "centre of mass",
-                "marker": {"color": palette.COM, "size": s.com_size, "symbol": "circle-x",
-                           "line": {"color": palette.BLACK, "width": 2}},
-                "showlegend": True},
-        "labels": {"type": sc, "mode": "text", "name": "labels",
-                   "textposition": list(LABEL_POSITIONS),
-                   "textfont": {"size": s.label_size}, "showlegend": False},
+        "points": {"type": sc, "mode": "markers+text", "name": "points",
+                   "marker": {"line": {"color": palette.BLACK}},
+                   "textposition": positions, "textfont": {"size": s.label_size},
+                   "showlegend": False},
     }
-    return [dict(styles[name], name=styles[name].get("name", name)) for name in TRACE_NAMES]
+    return [styles[name] for name in TRACE_NAMES]
+
+
+def key_traces(presenter: bool = False) -> list[dict[str, Any]]:
+    """Legend entries, without data, for the kinds of dot in the ``points`` trace.
+
+    For static figures only: a live figure shows :func:`key_html` instead, because every
+    trace, even an empty one, costs redraw time on each slider move.
+    """
+    s = palette.sizes(presenter)
+    kinds = (
+        ("contact held", palette.DOWEL, s.contact_size, "circle", 1),
+        ("contact lost", palette.BAD, s.contact_size, "circle-open", 3),
+        ("centre of mass", palette.COM, s.com_size, "circle-x", 2),
+    )
+    return [
+        {"type": "scatter", "mode": "markers", "name": name, "x": [None], "y": [None],
+         "marker": {"color": color, "size": size, "symbol": symbol,
+                    "line": {"color": palette.BLACK, "width": width}},
+         "showlegend": True}
+        for name, color, size, symbol, width in kinds
+    ]
+
+
+def key_html(presenter: bool = False) -> str:
+    """The figure's key as HTML, for live figures (which draw no plotly legend)."""
+    s = palette.sizes(presenter)
+    items = (
+        (f'<span style="color:{palette.GOOD}">▬</span>/'
+         f'<span style="color:{palette.BAD}">▬</span>', "base of support (balanced / not)"),
+        (f'<span style="color:{palette.DOWEL}">━</span>', "dowel"),
+        (f'<span style="color:{palette.DOWEL}">●</span>', "contact held"),
+        (f'<span style="color:{palette.BAD}">○</span>', "contact lost"),
+        (f'<span style="color:{palette.COM}">⊗</span>', "centre of mass"),
+        (f'<span style="color:{palette.COM}">┆</span>', "plumb line"),
+        (f'<span style="color:{palette.GHOST}">┈</span>', "reference (ghost)"),
+    )
+    spans = "".join(
+        f'<span style="margin-right:1em;white-space:nowrap;display:inline-block">'
+        f"{mark} {words}</span>"
+        for mark, words in items
+    )
+    return (f'<div class="hinge-key" style="font-size:{s.readout_font_px - 2}px;'
+            f'line-height:1.5;color:#222;white-space:normal">{spans}</div>')
 
 
 def _nest(flat: Mapping[str, Any]) -> dict[str, Any]:
-    """Turn magic-underscore keys (``line_color``) into nested dicts."""
+    """Turn magic-underscore keys (``marker_line_width``) into nested dicts."""
     out: dict[str, Any] = {}
     for key, value in flat.items():
-        if key in ("x", "y", "text"):
-            out[key] = value
-            continue
-        outer, inner = key.split("_", 1)
-        out.setdefault(outer, {})[inner] = value
+        *outer, inner = key.split("_")
+        node = out
+        for part in outer:
+            node = node.setdefault(part, {})
+        node[inner] = value
     return out
 
 
-def _merge(style: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+def _merge(style: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
+    """``style`` updated by ``data`` at every level of nesting (neither is changed)."""
     merged = dict(style)
-    for key, value in _nest(data).items():
-        if isinstance(value, dict):
-            merged[key] = {**merged.get(key, {}), **value}
+    for key, value in data.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
         else:
             merged[key] = value
     return merged
@@ -303,8 +367,8 @@ def figure_traces(
     analysis: Analysis, ghost: Analysis | None = None, presenter: bool = False
 ) -> list[dict[str, Any]]:
     """Complete plotly trace dicts (style + data) for one pose, in :data:`TRACE_NAMES` order."""
-    pairs = zip(_styles(presenter), trace_data(analysis, ghost), strict=True)
-    return [_merge(style, data) for style, data in pairs]
+    pairs = zip(_styles(presenter), trace_data(analysis, ghost, presenter), strict=True)
+    return [_merge(style, _nest(data)) for style, data in pairs]
 
 
 def figure_layout(
@@ -318,11 +382,13 @@ def figure_layout(
         height = int(width * 1.08)
     axis = {"showgrid": True, "gridcolor": "#EEEEEE", "zeroline": False, "fixedrange": True,
             "autorange": False, "ticksuffix": " m", "dtick": 0.5}
+    # the floor: the y axis's zero line, drawn with the axes rather than as a trace
+    floor = {"zeroline": True, "zerolinecolor": palette.FLOOR, "zerolinewidth": 2}
     return {
         "title": {"text": title, "x": 0.5, "xanchor": "center", "font": {"size": s.font_size + 3}},
         "xaxis": {**axis, "range": list(X_RANGE), "constrain": "domain",
                   "title": {"text": "forward of the ankle (m)", "standoff": 4}},
-        "yaxis": {**axis, "range": list(Y_RANGE), "scaleanchor": "x", "scaleratio": 1,
+        "yaxis": {**axis, **floor, "range": list(Y_RANGE), "scaleanchor": "x", "scaleratio": 1,
                   "constrain": "domain", "title": {"text": "height (m)", "standoff": 4}},
         "width": width,
         "height": height,
@@ -398,12 +464,13 @@ def panels_layout(
 def compare_figure(
     analyses: Sequence[Analysis], titles: Sequence[str] | None = None, presenter: bool = False
 ) -> go.Figure:
-    """A static figure with several poses side by side (same scale in every panel)."""
+    """A static figure with several poses side by side (same scale in every panel), the
+    legend's key entries after the panels' traces."""
     import plotly.graph_objects as go
 
     if titles is None:
         titles = [pose_title(a) for a in analyses]
-    return go.Figure(data=panel_traces(analyses, presenter=presenter),
+    return go.Figure(data=panel_traces(analyses, presenter=presenter) + key_traces(presenter),
                      layout=panels_layout(titles, presenter=presenter))
 
 
@@ -420,13 +487,14 @@ def pose_figure(
     width: int | None = None,
     height: int | None = None,
 ) -> go.Figure:
-    """A static plotly figure of one pose (for notebooks, reports, rep bottoms)."""
+    """A static plotly figure of one pose (for notebooks, reports, rep bottoms): the
+    :data:`TRACE_NAMES` traces, then the legend's key entries."""
     import plotly.graph_objects as go
 
     if title is None:
         title = pose_title(analysis)
     return go.Figure(
-        data=figure_traces(analysis, ghost=ghost, presenter=presenter),
+        data=figure_traces(analysis, ghost=ghost, presenter=presenter) + key_traces(presenter),
         layout=figure_layout(title, presenter=presenter, width=width, height=height),
     )
 

@@ -121,7 +121,7 @@ def _apply(
     fig: go.FigureWidget,
     data: Sequence[Mapping[str, Any]],
     last: Sequence[Mapping[str, Any]] | None = None,
-    skip: Sequence[int] = (drawing.TRACE_INDEX["floor"],),
+    skip: Sequence[int] = (),
     offset: int = 0,
 ) -> None:
     """Copy one panel's trace data into ``fig`` (traces ``offset`` onwards) in one batch,
@@ -129,7 +129,7 @@ def _apply(
 
     Plain attribute assignment is used (``trace.x = ...``): it is several times faster than
     ``trace.update(...)`` and, inside ``batch_update``, still reaches the browser as a single
-    message. Keys with an underscore (``line_color``) name a nested property.
+    message. Keys with underscores (``marker_line_width``) name a nested property.
     """
     with fig.batch_update():
         _copy(fig, data, last, skip, offset)
@@ -150,18 +150,19 @@ def _copy(
         for key, value in d.items():
             if key in before and before[key] == value:
                 continue
-            if "_" in key:
-                outer, inner = key.split("_", 1)
-                setattr(getattr(trace, outer), inner, value)
-            else:
-                setattr(trace, key, value)
+            *path, name = key.split("_")
+            target = trace
+            for part in path:
+                target = getattr(target, part)
+            setattr(target, name, value)
 
 
 def _new_figure(analysis: Any, ghost: Any, presenter: bool, title: str,
                 width: int | None = None) -> go.FigureWidget:
+    layout = drawing.figure_layout(title, presenter=presenter, width=width)
     return go.FigureWidget(
         data=drawing.figure_traces(analysis, ghost=ghost, presenter=presenter),
-        layout=drawing.figure_layout(title, presenter=presenter, width=width),
+        layout={**layout, "showlegend": False},  # the key is HTML below (drawing.key_html)
     )
 
 
@@ -172,10 +173,20 @@ def _panels_figure(analyses: Sequence[Any], ghosts: Sequence[Any] | None, titles
     A single figure is used on purpose: with several FigureWidgets on one Voila page,
     updates to some of them were seen to be dropped by the browser.
     """
+    layout = drawing.panels_layout(titles, presenter=presenter)
     return go.FigureWidget(
         data=drawing.panel_traces(analyses, ghosts, presenter=presenter),
-        layout=drawing.panels_layout(titles, presenter=presenter),
+        layout={**layout, "showlegend": False},  # the key is HTML below (drawing.key_html)
     )
+
+
+def _key(presenter: bool, width_px: int) -> widgets.HTML:
+    """The live figure's key (what each line and dot means), as a widget under it, no
+    wider than the figure."""
+    key = widgets.HTML(drawing.key_html(presenter),
+                       layout=widgets.Layout(width=f"{width_px}px", padding="0 0 0 60px"))
+    key.add_class("hinge-key-area")
+    return key
 
 
 def _readout_row(htmls: Sequence[str], presenter: bool) -> tuple[list[widgets.HTML], widgets.HBox]:
@@ -192,7 +203,7 @@ class PoseExplorer(widgets.VBox):
     """The explorer: controls, a live stick figure and a readout.
 
     Attributes useful in code: ``sliders`` (field -> slider), ``load``, ``hold``, ``height``,
-    ``mass``, ``sex``, ``preset``, ``ghost``, ``reset``, ``figure``, ``readout``,
+    ``mass``, ``sex``, ``preset``, ``ghost``, ``reset``, ``figure``, ``key``, ``readout``,
     ``message`` and ``analysis`` (the last analysis drawn).
     """
 
@@ -286,7 +297,8 @@ class PoseExplorer(widgets.VBox):
         first = analyze(self._pose(state), self._body(state), load_kg=state[6], hold=state[7])
         self.analysis = first
         self.figure = _new_figure(first, None, presenter, "Pose explorer")
-        self._drawn: list[dict[str, Any]] | None = drawing.trace_data(first)
+        self.key = _key(presenter, self.figure.layout.width)
+        self._drawn: list[dict[str, Any]] | None = drawing.trace_data(first, None, presenter)
         self.readout.value = self._good_readout = drawing.readout_html(first, presenter)
         self._last_state = state
 
@@ -305,7 +317,7 @@ class PoseExplorer(widgets.VBox):
                             layout=widgets.Layout(max_width="30em" if not presenter else "36em",
                                                   padding="0 0 0 8px"))
         children: list[widgets.Widget] = [
-            widgets.HBox([controls, self.figure, side],
+            widgets.HBox([controls, widgets.VBox([self.figure, self.key]), side],
                          layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
         ]
         if presenter:
@@ -455,7 +467,7 @@ class PoseExplorer(widgets.VBox):
         try:
             a = analyze(self._pose(state), self._body(state), load_kg=state[6], hold=state[7])
             ghost = self._ghost_analysis(state)
-            data = drawing.trace_data(a, ghost)
+            data = drawing.trace_data(a, ghost, self.presenter)
             drawn, self._drawn = self._drawn, None
             _apply(self.figure, data, drawn)
             self._drawn = data
@@ -588,7 +600,7 @@ class PoseAnimation(widgets.VBox):
     """Play / pause / scrub between a start pose and one or more end poses, side by side.
 
     Attributes: ``figure`` (one panel per end pose; the faint ghost is the end pose),
-    ``readouts``, ``frames`` (the analyses, per panel), ``play`` and ``slider``.
+    ``key``, ``readouts``, ``frames`` (the analyses, per panel), ``play`` and ``slider``.
     """
 
     def __init__(
@@ -622,7 +634,7 @@ class PoseAnimation(widgets.VBox):
                         load_kg=load_kg, hold=hold)
                 for i in range(frames)
             ])
-        self._data = [[drawing.trace_data(a) for a in seq] for seq in self.frames]
+        self._data = [[drawing.trace_data(a, None, presenter) for a in seq] for seq in self.frames]
         self._html = [[drawing.readout_html(a, presenter) for a in seq] for seq in self.frames]
 
         titles = [f"to {_label(t, f'pose {n + 1}')}" for n, t in enumerate(targets)]
@@ -637,7 +649,8 @@ class PoseAnimation(widgets.VBox):
         widgets.jslink((self.play, "value"), (self.slider, "value"))
         self._shown = 0
         self.slider.observe(self._on_frame, names="value")
-        super().__init__([widgets.HBox([self.play, self.slider]), self.figure, row])
+        self.key = _key(presenter, self.figure.layout.width)
+        super().__init__([widgets.HBox([self.play, self.slider]), self.figure, self.key, row])
         self.add_class("hinge-animation")
 
     def show_frame(self, i: int) -> None:
@@ -645,8 +658,8 @@ class PoseAnimation(widgets.VBox):
         i = max(0, min(int(i), len(self.frames[0]) - 1))
         if i == self._shown:
             return
-        # the floor and the ghost (the end pose) never change
-        fixed = (drawing.TRACE_INDEX["floor"], drawing.TRACE_INDEX["ghost"])
+        # the ghost (the end pose) never changes
+        fixed = (drawing.TRACE_INDEX["ghost"],)
         n = len(drawing.TRACE_NAMES)
         with self.figure.batch_update():
             for k, data in enumerate(self._data):

@@ -40,6 +40,7 @@ DOWEL = REDDISH_PURPLE
 LOAD = "#444444"
 GHOST = GREY
 FLOOR = "#666666"
+FILL = "rgba(221, 221, 221, 0.75)"  # LIGHT_GREY, letting a ghost show through
 HIP_BAR = BLUE
 KNEE_BAR = ORANGE
 

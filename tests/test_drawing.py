@@ -47,24 +47,28 @@ def _check_geometry(a) -> None:
         for p, name in zip(chain, names, strict=True):
             assert _close(p, j[name]), name
 
-    markers = _points(traces[IDX["joints"]])
-    for p, name in zip(markers, drawing.JOINT_MARKERS, strict=True):
+    data = drawing.trace_data(a)
+    points = data[IDX["points"]]
+    assert all(len(v) == drawing.N_POINTS for v in points.values())
+    joints = drawing.point_group(points, "joints")
+    for p, name in zip(_points(joints), drawing.JOINT_MARKERS, strict=True):
         assert _close(p, j[name]), name
 
-    feet = _points(traces[IDX["feet"]])
+    outlines = _points(traces[IDX["head_and_feet"]])
+    feet = outlines[: outlines.index(None)]
     assert [n for n in ("heel", "ankle", "toe") if any(_close(p, j[n]) for p in feet)] == [
         "heel", "ankle", "toe"
     ]
-
     hx, hy = j["head"]
     r = math.dist(j["head"], j["vertex"])
-    head = traces[IDX["head"]]
-    circle = list(zip(head["x"], head["y"], strict=True))[: head["x"].index(None)]
+    head = outlines[len(feet) + 1 :]
+    circle = head[: head.index(None)]
     assert all(math.isclose(math.dist(p, (hx, hy)), r, abs_tol=1e-9) for p in circle)
     assert any(_close(p, j["vertex"], 1e-9) for p in circle)
 
-    com = traces[IDX["com"]]
+    com = drawing.point_group(points, "com")
     assert _close((com["x"][0], com["y"][0]), (a.com_x_m, a.com_y_m))
+    assert com["marker_symbol"] == ["circle-x"]
     plumb = traces[IDX["plumb_line"]]
     assert plumb["x"] == [a.com_x_m, a.com_x_m] and plumb["y"][1] == 0.0
 
@@ -74,24 +78,34 @@ def _check_geometry(a) -> None:
 
     dowel = _points(traces[IDX["dowel"]])
     assert _close(dowel[0], a.dowel_line[0]) and _close(dowel[1], a.dowel_line[1])
-    held = _points(traces[IDX["contacts_held"]])
-    lost = _points(traces[IDX["contacts_lost"]])
-    for key, point in drawing.CONTACT_POINTS.items():
-        where = held if a.dowel[key] else lost
-        assert any(_close(p, j[point]) for p in where), key
-    assert len(held) + len(lost) == 3
-    assert len(traces[IDX["contacts_lost"]]["text"]) == len(lost)
+    contacts = drawing.point_group(points, "contacts")
+    for n, (key, point) in enumerate(drawing.CONTACT_POINTS.items()):
+        assert _close((contacts["x"][n], contacts["y"][n]), j[point]), key
+        held = a.dowel[key]
+        assert contacts["marker_symbol"][n] == ("circle" if held else "circle-open"), key
+        assert contacts["marker_color"][n] == (palette.DOWEL if held else palette.BAD), key
+        assert (contacts["text"][n] == "") is held, key
 
-    load = traces[IDX["load"]]
+    load = drawing.point_group(points, "load")
     if a.load_kg > 0:
         assert _close((load["x"][0], load["y"][0]), j["load"])
+        assert load["text"] == [f"{a.load_kg:g} kg"]
     else:
-        assert load["x"] == [] and load["y"] == []
+        assert load["x"] == [None] and load["y"] == [None]
 
-    labels = traces[IDX["labels"]]["text"]
-    assert f"shin {a.shin_angle_deg:.0f}°" in labels
-    assert f"trunk {a.trunk_angle_deg:.0f}°" in labels
-    assert ("NOT balanced" in labels[2]) is (not a.balanced)
+    labels = drawing.point_group(points, "labels")
+    assert labels["marker_size"] == [0, 0, 0]
+    assert labels["text"][0] == f"shin {a.shin_angle_deg:.0f}°"
+    assert labels["text"][1] == f"trunk {a.trunk_angle_deg:.0f}°"
+    assert ("NOT balanced" in labels["text"][2]) is (not a.balanced)
+
+    # the figure trace is the same data with its fixed look
+    drawn = traces[IDX["points"]]
+    assert drawn["x"] == points["x"] and drawn["text"] == points["text"]
+    assert drawn["marker"]["symbol"] == points["marker_symbol"]
+    assert drawn["marker"]["line"] == {"color": palette.BLACK,
+                                       "width": points["marker_line_width"]}
+    assert len(drawn["textposition"]) == drawing.N_POINTS
 
 
 @pytest.mark.parametrize("key", list(hinge_lib.reference_positions().index))
@@ -138,7 +152,11 @@ def test_trace_list_is_fixed_and_ghost_only_fills_its_trace():
 
 def test_pose_figure_has_fixed_equal_axes():
     fig = drawing.pose_figure(analyze(hinge_lib.reference_pose("romanian_deadlift"), Body()))
-    assert len(fig.data) == len(drawing.TRACE_NAMES)
+    assert len(fig.data) == len(drawing.TRACE_NAMES) + len(drawing.key_traces())
+    assert [t.name for t in fig.data if t.showlegend] == [
+        "base of support", "dowel", "contact held", "contact lost", "centre of mass"
+    ]
+    assert fig.layout.yaxis.zeroline and not fig.layout.xaxis.zeroline  # the floor
     assert tuple(fig.layout.xaxis.range) == drawing.X_RANGE
     assert tuple(fig.layout.yaxis.range) == drawing.Y_RANGE
     assert fig.layout.yaxis.scaleanchor == "x"
@@ -188,3 +206,25 @@ def test_readout_lists_model_warnings():
     noted = dataclasses.replace(a, warnings=("The load would sit 3 cm below the floor.",))
     assert "hinge-warning" not in drawing.readout_html(a)
     assert "3 cm below the floor" in drawing.readout_html(noted)
+
+
+def test_few_traces_and_fixed_point_groups():
+    """Every trace costs redraw time in the browser, so a figure keeps to a handful."""
+    assert len(drawing.TRACE_NAMES) <= 8
+    slices = list(drawing.POINT_SLICES.values())
+    assert slices[0].start == 0 and slices[-1].stop == drawing.N_POINTS
+    assert all(a.stop == b.start for a, b in zip(slices, slices[1:], strict=False))
+    for group, count in drawing.POINT_GROUPS:
+        cut = drawing.POINT_SLICES[group]
+        assert cut.stop - cut.start == count, group
+
+
+def test_key_names_what_the_figure_draws():
+    html = drawing.key_html()
+    for words in ("base of support", "dowel", "contact held", "contact lost",
+                  "centre of mass", "plumb line", "reference (ghost)"):
+        assert words in html
+    assert [t["name"] for t in drawing.key_traces()] == [
+        "contact held", "contact lost", "centre of mass"
+    ]
+    assert all(t["x"] == [None] for t in drawing.key_traces())

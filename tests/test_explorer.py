@@ -16,16 +16,29 @@ IDX = drawing.TRACE_INDEX
 PRESETS = list(hinge_lib.reference_positions().index)
 
 
-def _assert_figure_matches(fig: go.FigureWidget, a, ghost=None) -> None:
+def _assert_figure_matches(
+    fig: go.BaseFigure, a, ghost=None, offset: int = 0, check_ghost: bool = True
+) -> None:
+    """Every trace of the live figure holds exactly what the drawing module computes."""
     expected = drawing.trace_data(a, ghost)
-    assert len(fig.data) == len(drawing.TRACE_NAMES)
-    for name in ("body", "joints", "head", "com", "dowel", "base_of_support", "load", "ghost",
-                 "contacts_held", "contacts_lost"):
-        trace = fig.data[IDX[name]]
+    for name in drawing.TRACE_NAMES:
+        if name == "ghost" and not check_ghost:
+            continue
+        trace = fig.data[offset + IDX[name]]
         want = expected[IDX[name]]
         assert list(trace.x or []) == pytest.approx(want["x"], abs=1e-12), name
         assert list(trace.y or []) == pytest.approx(want["y"], abs=1e-12), name
-    assert list(fig.data[IDX["labels"]].text) == expected[IDX["labels"]]["text"]
+    points = fig.data[offset + IDX["points"]]
+    want = expected[IDX["points"]]
+    assert list(points.text) == want["text"]
+    assert list(points.marker.symbol) == want["marker_symbol"]
+    assert list(points.marker.color) == want["marker_color"]
+    assert list(points.marker.size) == pytest.approx(want["marker_size"])
+    assert list(points.marker.line.width) == want["marker_line_width"]
+    assert list(points.textfont.color) == want["textfont_color"]
+    assert fig.data[offset + IDX["base_of_support"]].line.color == (
+        expected[IDX["base_of_support"]]["line_color"]
+    )
 
 
 def _pattern(html: str) -> str:
@@ -80,8 +93,10 @@ def test_load_hold_and_body_controls_reach_the_model():
     body = Body(height_m=1.62, mass_kg=60, sex="female")
     a = analyze(hinge_lib.reference_pose("romanian_deadlift"), body, load_kg=24, hold="chest")
     _assert_figure_matches(ex.figure, a)
-    load = ex.figure.data[IDX["load"]]
-    assert (load.x[0], load.y[0]) == pytest.approx(a.joints["load"])
+    load = slice(drawing.POINT_SLICES["load"].start, drawing.POINT_SLICES["load"].stop)
+    points = ex.figure.data[IDX["points"]]
+    assert (points.x[load][0], points.y[load][0]) == pytest.approx(a.joints["load"])
+    assert points.text[load] == ("24 kg",)
 
 
 @pytest.mark.parametrize("key", PRESETS)
@@ -207,19 +222,16 @@ def test_explore_accepts_keys_poses_and_mappings():
 N = len(drawing.TRACE_NAMES)
 
 
-def _panel_matches(fig: go.FigureWidget, k: int, a) -> None:
-    expected = drawing.trace_data(a)
-    for name in ("body", "joints", "head", "com", "dowel", "base_of_support"):
-        trace = fig.data[k * N + IDX[name]]
-        assert list(trace.x) == pytest.approx(expected[IDX[name]]["x"], abs=1e-12), name
-        assert list(trace.y) == pytest.approx(expected[IDX[name]]["y"], abs=1e-12), name
-        assert trace.xaxis == ("x" if k == 0 else f"x{k + 1}")
+def _panel_matches(fig: go.BaseFigure, k: int, a, ghost_is_end_pose: bool = False) -> None:
+    _assert_figure_matches(fig, a, offset=k * N, check_ghost=not ghost_is_end_pose)
+    for name in drawing.TRACE_NAMES:
+        assert fig.data[k * N + IDX[name]].xaxis == ("x" if k == 0 else f"x{k + 1}")
 
 
 def test_compare_shows_two_poses_side_by_side():
     box = explorer.compare("romanian_deadlift", "back_squat")
     assert isinstance(box, widgets.Widget)
-    assert len(box.figure.data) == 2 * N and len(box.readouts) == 2
+    assert len(box.figure.data) == 2 * N + len(drawing.key_traces()) and len(box.readouts) == 2
     keys = ("romanian_deadlift", "back_squat")
     for k, key in enumerate(keys):
         a = analyze(hinge_lib.reference_pose(key), Body())
@@ -233,7 +245,7 @@ def test_compare_figure_is_static_and_equal_scale():
     a = analyze(Pose(hip=80), Body())
     b = analyze(Pose(hip=100, knee=110, ankle=30), Body())
     fig = drawing.compare_figure([a, b])
-    assert len(fig.data) == 2 * N
+    assert len(fig.data) == 2 * N + len(drawing.key_traces())
     assert fig.layout.xaxis.domain[1] < fig.layout.xaxis2.domain[0]
 
 
@@ -244,14 +256,14 @@ def test_animation_frames_follow_the_slider():
     anim.slider.value = 4
     for k, (readout, key) in enumerate(zip(anim.readouts, keys, strict=True)):
         end = analyze(hinge_lib.reference_pose(key), Body())
-        _panel_matches(anim.figure, k, end)
+        _panel_matches(anim.figure, k, end, ghost_is_end_pose=True)
         assert _pattern(readout.value) == end.pattern
     anim.slider.value = 2
     mid = explorer.interpolate(Pose(), hinge_lib.reference_pose("back_squat"), 0.5)
     assert mid.hip == pytest.approx(hinge_lib.reference_pose("back_squat").hip / 2)
-    _panel_matches(anim.figure, 1, analyze(mid, Body()))
+    _panel_matches(anim.figure, 1, analyze(mid, Body()), ghost_is_end_pose=True)
     anim.slider.value = 0
-    _panel_matches(anim.figure, 0, analyze(Pose(), Body()))
+    _panel_matches(anim.figure, 0, analyze(Pose(), Body()), ghost_is_end_pose=True)
     ghost = anim.figure.data[N + IDX["ghost"]]
     assert len(ghost.x) > 0  # the end pose stays as a ghost
 
@@ -314,3 +326,13 @@ def test_dragging_redraws_at_a_steady_rate_and_ends_on_the_last_value() -> None:
     assert drawn[-1] == 60
     assert len(drawn) <= 3
     assert ex.analysis.pose.hip == 60
+
+
+def test_live_figures_show_an_html_key_instead_of_a_legend():
+    ex = explorer.explore()
+    anim = explorer.animate(frames=3)
+    for widget in (ex, anim):
+        assert widget.figure.layout.showlegend is False
+        assert len(widget.figure.data) % len(drawing.TRACE_NAMES) == 0  # no key traces
+        assert widget.key.value == drawing.key_html()
+    assert explorer.explore(presenter=True).key.value == drawing.key_html(presenter=True)
