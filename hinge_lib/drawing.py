@@ -169,6 +169,13 @@ def trace_data(
     shank = math.hypot(kx - ax, ky - ay)
     com_x, com_y = float(analysis.com_x_m), float(analysis.com_y_m)
     (d0x, d0y), (d1x, d1y) = ((float(a), float(b)) for a, b in analysis.dowel_line)
+    # Labels: shin angle right of the knee, trunk angle left of the top of the hip's
+    # vertical guide (behind the body, where nothing else is drawn), balance under the feet.
+    labels = (
+        ((kx + 0.05, ky), f"shin {analysis.shin_angle_deg:.0f}°", palette.BLACK),
+        ((hx - 0.03, hy + 0.33), f"trunk {analysis.trunk_angle_deg:.0f}°", palette.BLACK),
+        (((heel_x + toe_x) / 2, -0.04), balance_text(analysis), ok_color),
+    )
 
     return [
         {"x": [heel_x, toe_x], "y": [0.0, 0.0], "line_color": ok_color},  # base_of_support
@@ -179,12 +186,15 @@ def trace_data(
         {"x": body_x, "y": body_y},  # body
         {"x": [d0x, d1x], "y": [d0y, d1y]},  # dowel
         {"x": [com_x, com_x], "y": [com_y, 0.0]},  # plumb_line
-        _points_data(analysis, presenter),
+        _points_data(analysis, presenter, labels),
     ]
 
 
-def _points_data(analysis: Analysis, presenter: bool) -> dict[str, list[Any]]:
-    """Every dot and label of one pose, in :data:`POINT_GROUPS` order, one entry a point."""
+def _points_data(
+    analysis: Analysis, presenter: bool, labels: Sequence[tuple[Point, str, str]]
+) -> dict[str, list[Any]]:
+    """Every dot and label of one pose, in :data:`POINT_GROUPS` order, one entry a point;
+    ``labels`` are (position, text, colour) in :data:`LABEL_POSITIONS` order."""
     s = palette.sizes(presenter)
     j = analysis.joints
     x: list[float | None] = []
@@ -230,17 +240,8 @@ def _points_data(analysis: Analysis, presenter: bool) -> dict[str, list[Any]]:
 
     add((analysis.com_x_m, analysis.com_y_m), "", palette.COM, s.com_size, "circle-x", 2)
 
-    # Labels: shin angle right of the knee, trunk angle left of the top of the hip's
-    # vertical guide (behind the body, where nothing else is drawn), balance under the feet.
-    heel_x, toe_x = (float(v) for v in analysis.base_of_support)
-    kx, ky = (float(v) for v in j["knee"])
-    hx, hy = (float(v) for v in j["hip"])
-    ok_color = palette.GOOD if analysis.balanced else palette.BAD
-    add((kx + 0.05, ky), f"shin {analysis.shin_angle_deg:.0f}°", _NO_COLOUR, 0, "circle", 0)
-    add((hx - 0.03, hy + 0.33), f"trunk {analysis.trunk_angle_deg:.0f}°", _NO_COLOUR, 0,
-        "circle", 0)
-    add(((heel_x + toe_x) / 2, -0.04), balance_text(analysis), _NO_COLOUR, 0, "circle", 0,
-        ok_color)
+    for point, label, label_color in labels:  # text only: an invisible, zero-size marker
+        add(point, label, _NO_COLOUR, 0, "circle", 0, label_color)
 
     return {
         "x": x,
@@ -372,9 +373,14 @@ def figure_traces(
 
 
 def figure_layout(
-    title: str = "", presenter: bool = False, width: int | None = None, height: int | None = None
+    title: str = "",
+    presenter: bool = False,
+    width: int | None = None,
+    height: int | None = None,
+    legend: bool = True,
 ) -> dict[str, Any]:
-    """Layout with fixed ranges and equal aspect, so the figure never rescales."""
+    """Layout with fixed ranges and equal aspect, so the figure never rescales. Live
+    figures pass ``legend=False`` and show :func:`key_html` instead."""
     s = palette.sizes(presenter)
     if width is None:
         width = 640 if presenter else 460
@@ -396,7 +402,7 @@ def figure_layout(
         "font": {"size": s.font_size},
         "plot_bgcolor": "white",
         "paper_bgcolor": "white",
-        "showlegend": True,
+        "showlegend": legend,
         "legend": {"orientation": "h", "x": 0, "y": -0.13, "yanchor": "top",
                    "font": {"size": s.font_size - 2}},
         "dragmode": False,
@@ -432,12 +438,13 @@ def panels_layout(
     titles: Sequence[str],
     presenter: bool = False,
     panel_width: int | None = None,
+    legend: bool = True,
 ) -> dict[str, Any]:
     """Layout for :func:`panel_traces`: equal panels in a row, each with fixed equal axes."""
     n = len(titles)
     if panel_width is None:
         panel_width = 560 if presenter else 400
-    base = figure_layout("", presenter=presenter, width=panel_width * n)
+    base = figure_layout("", presenter=presenter, width=panel_width * n, legend=legend)
     s = palette.sizes(presenter)
     gap = 0.04 if n > 1 else 0.0
     span = (1 - gap * (n - 1)) / n

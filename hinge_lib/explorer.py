@@ -159,10 +159,9 @@ def _copy(
 
 def _new_figure(analysis: Any, ghost: Any, presenter: bool, title: str,
                 width: int | None = None) -> go.FigureWidget:
-    layout = drawing.figure_layout(title, presenter=presenter, width=width)
     return go.FigureWidget(
         data=drawing.figure_traces(analysis, ghost=ghost, presenter=presenter),
-        layout={**layout, "showlegend": False},  # the key is HTML below (drawing.key_html)
+        layout=drawing.figure_layout(title, presenter=presenter, width=width, legend=False),
     )
 
 
@@ -173,10 +172,9 @@ def _panels_figure(analyses: Sequence[Any], ghosts: Sequence[Any] | None, titles
     A single figure is used on purpose: with several FigureWidgets on one Voila page,
     updates to some of them were seen to be dropped by the browser.
     """
-    layout = drawing.panels_layout(titles, presenter=presenter)
     return go.FigureWidget(
         data=drawing.panel_traces(analyses, ghosts, presenter=presenter),
-        layout={**layout, "showlegend": False},  # the key is HTML below (drawing.key_html)
+        layout=drawing.panels_layout(titles, presenter=presenter, legend=False),
     )
 
 

@@ -93,7 +93,7 @@ def test_load_hold_and_body_controls_reach_the_model():
     body = Body(height_m=1.62, mass_kg=60, sex="female")
     a = analyze(hinge_lib.reference_pose("romanian_deadlift"), body, load_kg=24, hold="chest")
     _assert_figure_matches(ex.figure, a)
-    load = slice(drawing.POINT_SLICES["load"].start, drawing.POINT_SLICES["load"].stop)
+    load = drawing.POINT_SLICES["load"]
     points = ex.figure.data[IDX["points"]]
     assert (points.x[load][0], points.y[load][0]) == pytest.approx(a.joints["load"])
     assert points.text[load] == ("24 kg",)
