@@ -49,11 +49,11 @@ def main() -> int:
     parser.add_argument("--strict", action="store_true", help="exit 1 if over budget")
     args = parser.parse_args()
 
-    from hinge_lib import drawing
-    from hinge_lib.analysis import analyze
-    from hinge_lib.body import Body
-    from hinge_lib.explorer import explore
-    from hinge_lib.pose import Pose
+    from hinge_lib.model.analysis import analyze
+    from hinge_lib.model.body import Body
+    from hinge_lib.model.pose import Pose
+    from hinge_lib.view import figures as drawing
+    from hinge_lib.widgets.explorer import explore
 
     body = Body()
     hips = [20 + (i % 90) for i in range(args.updates)]

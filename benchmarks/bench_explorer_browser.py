@@ -176,7 +176,7 @@ def main() -> int:
     import nbformat
     from playwright.sync_api import sync_playwright
 
-    from hinge_lib import drawing
+    from hinge_lib.view import figures as drawing
 
     body_trace = drawing.TRACE_INDEX["body"]
     servers = []

@@ -10,26 +10,32 @@ from __future__ import annotations
 from importlib import import_module
 from typing import Any
 
-from hinge_lib import catalog
-from hinge_lib.analysis import JOINTS, Analysis, Fault, analyze, analyze_many
-from hinge_lib.body import Body
-from hinge_lib.data import DataFileError
-from hinge_lib.kinematics import HOLDS
-from hinge_lib.patterns import PATTERNS
-from hinge_lib.pose import POSE_FIELDS, Pose, joint_limits
-from hinge_lib.references import analyze_references, reference_pose, reference_positions
+from hinge_lib.model import catalog
+from hinge_lib.model.analysis import JOINTS, Analysis, Fault, analyze, analyze_many
+from hinge_lib.model.body import Body
+from hinge_lib.model.kinematics import HOLDS
+from hinge_lib.model.patterns import PATTERNS
+from hinge_lib.model.pose import POSE_FIELDS, Pose, joint_limits
+from hinge_lib.model.references import analyze_references, reference_pose, reference_positions
+from hinge_lib.model.tables import DataFileError
 
 # Names provided by modules that import heavy libraries (plotly, ipywidgets) or that are
 # not needed by the model itself: loaded on first access.
 _LAZY = {
-    "explore": "hinge_lib.explorer",
-    "compare": "hinge_lib.explorer",
-    "animate": "hinge_lib.explorer",
-    "pose_figure": "hinge_lib.drawing",
-    "read_motion": "hinge_lib.motion",
-    "analyze_motion": "hinge_lib.reps",
-    "MotionReport": "hinge_lib.reps",
-    "PracticeLog": "hinge_lib.practice_log",
+    "explore": "hinge_lib.widgets.explorer",
+    "compare": "hinge_lib.widgets.explorer",
+    "animate": "hinge_lib.widgets.explorer",
+    "pose_figure": "hinge_lib.view.figures",
+    "read_motion": "hinge_lib.recordings.readers",
+    "analyze_motion": "hinge_lib.recordings.reps",
+    "MotionReport": "hinge_lib.recordings.reps",
+    "PracticeLog": "hinge_lib.recordings.practice_log",
+}
+# Submodules a notebook may want by their short name (``from hinge_lib import lessons``).
+_LAZY_MODULES = {
+    "lessons": "hinge_lib.course.lessons",
+    "selfcheck": "hinge_lib.course.selfcheck",
+    "palette": "hinge_lib.view.palette",
 }
 
 __all__ = [
@@ -58,4 +64,8 @@ def __getattr__(name: str) -> Any:
         value = getattr(import_module(_LAZY[name]), name)
         globals()[name] = value
         return value
+    if name in _LAZY_MODULES:
+        module = import_module(_LAZY_MODULES[name])
+        globals()[name] = module
+        return module
     raise AttributeError(f"module 'hinge_lib' has no attribute {name!r}")

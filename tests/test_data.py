@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from hinge_lib import body, catalog, data, kinematics, muscles, patterns, pose, references
+from hinge_lib.model import body, catalog, kinematics, muscles, patterns, pose, references
+from hinge_lib.model import tables as data
 
 CACHED = [
     data.source_keys, data.sources, body.segment_table, body.landmark_table, body._scaled,

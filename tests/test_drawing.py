@@ -11,10 +11,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import hinge_lib
-from hinge_lib import drawing, palette
-from hinge_lib.analysis import analyze
-from hinge_lib.body import Body
-from hinge_lib.pose import Pose
+from hinge_lib.model.analysis import analyze
+from hinge_lib.model.body import Body
+from hinge_lib.model.pose import Pose
+from hinge_lib.view import figures as drawing
+from hinge_lib.view import palette
 
 IDX = drawing.TRACE_INDEX
 
@@ -193,7 +194,7 @@ def test_readout_escapes_text():
 
 def test_drawing_imports_no_plotly():
     code = (
-        "import sys, hinge_lib, hinge_lib.drawing; "
+        "import sys, hinge_lib, hinge_lib.view.figures; "
         "sys.exit(1 if 'plotly' in sys.modules or 'ipywidgets' in sys.modules else 0)"
     )
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0

@@ -7,10 +7,11 @@ import plotly.graph_objects as go
 import pytest
 
 import hinge_lib
-from hinge_lib import drawing, explorer
-from hinge_lib.analysis import analyze
-from hinge_lib.body import Body
-from hinge_lib.pose import Pose
+from hinge_lib.model.analysis import analyze
+from hinge_lib.model.body import Body
+from hinge_lib.model.pose import Pose
+from hinge_lib.view import figures as drawing
+from hinge_lib.widgets import explorer
 
 IDX = drawing.TRACE_INDEX
 PRESETS = list(hinge_lib.reference_positions().index)
@@ -305,7 +306,7 @@ def test_dragging_redraws_at_a_steady_rate_and_ends_on_the_last_value() -> None:
     import asyncio
 
     from hinge_lib import explore
-    from hinge_lib.explorer import MIN_FRAME_S
+    from hinge_lib.widgets.explorer import MIN_FRAME_S
 
     ex = explore()
     drawn: list[float] = []

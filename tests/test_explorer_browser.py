@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from browser import open_voila_page
-from hinge_lib import drawing
+from hinge_lib.view import figures as drawing
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "10-pose-explorer.ipynb"
 PATTERN = ".hinge-readout .hinge-pattern"

@@ -1,4 +1,4 @@
-"""Tests for hinge_lib.lessons: drill cards, the assessment checklist, lesson plans."""
+"""Tests for hinge_lib.course.lessons: drill cards, the assessment checklist, lesson plans."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from hinge_lib import lessons
+from hinge_lib.course import lessons
 
 
 def fake_analysis(codes=(), pattern="hinge", dowel=None, balanced=True, shin=0.0):
@@ -241,7 +241,7 @@ def test_answer_key_reads_choice_number_and_pose_questions(tmp_path):
 
 def test_solve_pose_goal_finds_poses_the_goal_accepts():
     import hinge_lib
-    from hinge_lib import selfcheck
+    from hinge_lib.course import selfcheck
 
     for goal in ("hinge", "squat", "head_up", "fall_forward", "dowel_three_contacts"):
         pose, message = lessons.solve_pose_goal(goal)

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from hinge_lib import motion
-from hinge_lib.motion import POSE_COLUMNS, read_motion, synthetic_motion, to_mot
+from hinge_lib.recordings import readers as motion
+from hinge_lib.recordings.readers import POSE_COLUMNS, read_motion, synthetic_motion, to_mot
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 SQUAT = SAMPLES / "squats1_videoAndMocap.mot"

@@ -90,7 +90,7 @@ def test_each_fault_is_seen_and_comes_with_its_cue(change: dict, fault: str) -> 
     a = analyze(pose)
     assert fault in a.fault_codes
     found = next(f for f in a.faults if f.code == fault)
-    assert found.cue == hinge_lib.catalog.cue_for(fault)
+    assert found.cue == hinge_lib.model.catalog.cue_for(fault)
     assert found.message
 
 

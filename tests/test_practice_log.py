@@ -14,11 +14,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from hinge_lib import practice_log
-from hinge_lib.body import Body
-from hinge_lib.motion import synthetic_motion
-from hinge_lib.practice_log import SCHEMA_VERSION, PracticeLog, default_db_path
-from hinge_lib.reps import MotionReport, analyze_motion
+from hinge_lib.model.body import Body
+from hinge_lib.recordings import practice_log
+from hinge_lib.recordings.practice_log import SCHEMA_VERSION, PracticeLog, default_db_path
+from hinge_lib.recordings.readers import synthetic_motion
+from hinge_lib.recordings.reps import MotionReport, analyze_motion
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -212,8 +212,8 @@ KILL_SCRIPT = textwrap.dedent(
     """
     import datetime as dt, sys, time
     import pandas as pd
-    from hinge_lib import practice_log
-    from hinge_lib.practice_log import PracticeLog
+    from hinge_lib.recordings import practice_log
+    from hinge_lib.recordings.practice_log import PracticeLog
 
     log = PracticeLog(sys.argv[1])
     row = dict(rep=1, start_s=0.0, bottom_s=1.0, end_s=2.0, peak_hip=80.0, peak_knee=20.0,

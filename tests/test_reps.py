@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hinge_lib.body import Body
-from hinge_lib.motion import read_motion, synthetic_motion
-from hinge_lib.reps import REP_COLUMNS, MotionReport, analyze_motion, find_reps
+from hinge_lib.model.body import Body
+from hinge_lib.recordings.readers import read_motion, synthetic_motion
+from hinge_lib.recordings.reps import REP_COLUMNS, MotionReport, analyze_motion, find_reps
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 
@@ -172,7 +172,7 @@ def test_missing_columns_count_as_zero() -> None:
 
 
 def test_plot_angles_shades_and_labels_each_rep(squat_report: MotionReport) -> None:
-    from hinge_lib.motion_plots import plot_angles
+    from hinge_lib.view.recording_figures import plot_angles
 
     fig = plot_angles(squat_report)
     assert len(fig.layout.shapes) == 5
@@ -184,7 +184,7 @@ def test_plot_angles_shades_and_labels_each_rep(squat_report: MotionReport) -> N
 
 
 def test_plot_angles_leaves_out_unmeasured_columns() -> None:
-    from hinge_lib.motion_plots import plot_angles
+    from hinge_lib.view.recording_figures import plot_angles
 
     report = analyze_motion(read_motion(SAMPLES / "kinovea_hinge.csv"))
     assert "lumbar" in report.missing
@@ -192,7 +192,7 @@ def test_plot_angles_leaves_out_unmeasured_columns() -> None:
 
 
 def test_rep_bottom_figures(squat_report: MotionReport) -> None:
-    from hinge_lib.motion_plots import rep_bottom_figures
+    from hinge_lib.view.recording_figures import rep_bottom_figures
 
     figures = rep_bottom_figures(squat_report, max_reps=3)
     assert len(figures) == 3
@@ -200,7 +200,7 @@ def test_rep_bottom_figures(squat_report: MotionReport) -> None:
 
 
 def test_plot_progress() -> None:
-    from hinge_lib.motion_plots import plot_progress
+    from hinge_lib.view.recording_figures import plot_progress
 
     progress = pd.DataFrame({"sessions": [1, 2], "reps": [5, 9],
                              "mean_hinge_score": [0.7, 0.8], "faults_per_rep": [0.4, 0.1]},
@@ -211,7 +211,7 @@ def test_plot_progress() -> None:
 
 
 def test_check_upload_reports_errors_as_messages() -> None:
-    from hinge_lib.motion_plots import check_upload
+    from hinge_lib.view.recording_figures import check_upload
 
     html, report = check_upload(b"\x00\x01", "clip.mot")
     assert report is None and "binary" in html and "Traceback" not in html
@@ -222,7 +222,7 @@ def test_check_upload_reports_errors_as_messages() -> None:
 
 
 def test_upload_widget_keeps_working_after_a_bad_file() -> None:
-    from hinge_lib.motion_plots import upload_checker
+    from hinge_lib.view.recording_figures import upload_checker
 
     seen = []
     box = upload_checker(on_report=seen.append)

@@ -1,4 +1,4 @@
-"""Tests for hinge_lib.selfcheck: grading (including nonsense input), goals, widgets."""
+"""Tests for hinge_lib.course.selfcheck: grading (including nonsense input), goals, widgets."""
 
 from __future__ import annotations
 
@@ -11,8 +11,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import hinge_lib
-from hinge_lib import selfcheck
-from hinge_lib.selfcheck import Feedback, check_pose, grade_choice, grade_number, parse_number
+from hinge_lib.course import selfcheck
+from hinge_lib.course.selfcheck import (
+    Feedback,
+    check_pose,
+    grade_choice,
+    grade_number,
+    parse_number,
+)
 
 OPTIONS = ["hips", "knees", "ankles"]
 EXPLAIN = ["The hips do the bending.", "Knees bend only a little.", "Ankles hardly move."]
@@ -285,7 +291,7 @@ def test_widget_author_errors():
 
 
 def test_import_is_light():
-    code = ("import sys, hinge_lib.selfcheck; "
+    code = ("import sys, hinge_lib.course.selfcheck; "
             "print('ipywidgets' in sys.modules, 'plotly' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True).stdout.split()

@@ -22,7 +22,7 @@ HERE = Path(__file__).resolve().parent
 if str(HERE.parents[1]) not in sys.path:
     sys.path.insert(0, str(HERE.parents[1]))
 
-from hinge_lib.motion import synthetic_motion, to_mot  # noqa: E402
+from hinge_lib.recordings.readers import synthetic_motion, to_mot  # noqa: E402
 
 
 def hinge_mot_text() -> str:

@@ -14,8 +14,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from functools import cache
 
-from hinge_lib.checks import check_number
-from hinge_lib.data import Column, DataFileError, read_csv
+from hinge_lib.model.checks import check_number
+from hinge_lib.model.tables import Column, DataFileError, read_csv
 
 POSE_FIELDS: tuple[str, ...] = ("ankle", "knee", "hip", "lumbar", "thoracic", "neck")
 

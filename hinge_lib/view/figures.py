@@ -1,4 +1,4 @@
-"""Side-on stick-figure drawings of an :class:`~hinge_lib.analysis.Analysis`.
+"""Side-on stick-figure drawings of an :class:`~hinge_lib.model.analysis.Analysis`.
 
 Everything here is pure: functions take an analysis and return plain trace data
 (dicts of lists) or a static plotly figure. The interactive explorer reuses the same
@@ -15,12 +15,12 @@ import math
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from hinge_lib import palette
+from hinge_lib.view import palette
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
 
-    from hinge_lib.analysis import Analysis
+    from hinge_lib.model.analysis import Analysis
 
 Point = tuple[float, float]
 

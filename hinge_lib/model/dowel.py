@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from hinge_lib.body import Body
-from hinge_lib.kinematics import back_normal
+from hinge_lib.model.body import Body
+from hinge_lib.model.kinematics import back_normal
 
 CONTACTS = ("head", "upper_back", "sacrum")
 # Back points in chain order: sacrum, lumbar hollow, upper back, head.

@@ -12,10 +12,24 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from importlib import resources
 from pathlib import Path
 from typing import Any
 
-DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+
+def _find_data_dir() -> Path:
+    """The folder of sourced tables: ``data/`` of a source checkout, else the installed copy.
+
+    A checkout (editable install or plain ``PYTHONPATH``) reads the tables being edited; a
+    wheel carries the same files inside the package as ``hinge_lib/data``.
+    """
+    checkout = Path(__file__).resolve().parents[2] / "data"
+    if (checkout / "sources.yaml").is_file():
+        return checkout
+    return Path(str(resources.files("hinge_lib") / "data"))
+
+
+DATA_DIR = _find_data_dir()
 
 
 class DataFileError(ValueError):

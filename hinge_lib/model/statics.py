@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from hinge_lib.body import Body
+from hinge_lib.model.body import Body
 
 GRAVITY = 9.81  # m/s^2
 

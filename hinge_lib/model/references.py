@@ -9,11 +9,11 @@ from functools import cache
 
 import pandas as pd
 
-from hinge_lib.body import Body
-from hinge_lib.data import Column, DataFileError, read_csv
-from hinge_lib.kinematics import HOLDS
-from hinge_lib.patterns import PATTERNS
-from hinge_lib.pose import POSE_FIELDS, Pose, joint_limits
+from hinge_lib.model.body import Body
+from hinge_lib.model.kinematics import HOLDS
+from hinge_lib.model.patterns import PATTERNS
+from hinge_lib.model.pose import POSE_FIELDS, Pose, joint_limits
+from hinge_lib.model.tables import Column, DataFileError, read_csv
 
 _RANGES = ("ankle", "knee", "hip", "trunk")
 
@@ -74,7 +74,7 @@ def analyze_references(load: str | float = "demo", body: Body | None = None) -> 
     (kg) uses that load for all. Returns :func:`hinge_lib.analyze_many` columns plus
     ``name``, ``expected_pattern``, ``hold`` and ``load_kg``, indexed by key.
     """
-    from hinge_lib.analysis import analyze_many
+    from hinge_lib.model.analysis import analyze_many
 
     table = _table()
     parts = []

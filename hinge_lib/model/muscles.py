@@ -13,7 +13,7 @@ from functools import cache
 
 import numpy as np
 
-from hinge_lib.data import Column, DataFileError, read_csv
+from hinge_lib.model.tables import Column, DataFileError, read_csv
 
 MUSCLES = ("semimembranosus", "semitendinosus", "biceps_femoris_long_head")
 

@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
-from hinge_lib.checks import check_choice, check_number
-from hinge_lib.data import Column, DataFileError, read_csv
+from hinge_lib.model.checks import check_choice, check_number
+from hinge_lib.model.tables import Column, DataFileError, read_csv
 
 SEXES = ("male", "female")
 HEIGHT_RANGE_M = (1.0, 2.3)

@@ -16,8 +16,8 @@ from functools import cache
 
 import numpy as np
 
-from hinge_lib.body import Body
-from hinge_lib.data import Column, DataFileError, read_csv
+from hinge_lib.model.body import Body
+from hinge_lib.model.tables import Column, DataFileError, read_csv
 
 HOLDS: tuple[str, ...] = ("hands", "close", "chest", "back")
 

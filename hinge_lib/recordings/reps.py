@@ -37,7 +37,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from hinge_lib.body import Body
+from hinge_lib.model.body import Body
 
 POSE_COLUMNS: tuple[str, ...] = ("ankle", "knee", "hip", "lumbar", "thoracic", "neck")
 SMOOTH_S = 0.15
@@ -235,7 +235,7 @@ class MotionReport:
 
 
 def _clip_to_limits(angles: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-    from hinge_lib.pose import joint_limits
+    from hinge_lib.model.pose import joint_limits
 
     notes = []
     out = angles.copy()
@@ -262,7 +262,7 @@ def analyze_motion(
     outside the model's joint limits are clipped (reported in ``notes``). The whole recording
     is analysed in one vectorised call of `analyze_many`.
     """
-    from hinge_lib.analysis import analyze_many
+    from hinge_lib.model.analysis import analyze_many
 
     body = Body() if body is None else body
     angles = _check_frames(frames)

@@ -13,13 +13,13 @@ from types import MappingProxyType
 import numpy as np
 import pandas as pd
 
-from hinge_lib import catalog
-from hinge_lib.body import Body
-from hinge_lib.checks import check_choice, check_column, check_number
-from hinge_lib.dowel import CONTACTS, back_points, dowel_contacts
-from hinge_lib.kinematics import HOLDS, joint_positions, segment_centres
-from hinge_lib.muscles import hamstring_length_change_mm
-from hinge_lib.patterns import (
+from hinge_lib.model import catalog
+from hinge_lib.model.body import Body
+from hinge_lib.model.checks import check_choice, check_column, check_number
+from hinge_lib.model.dowel import CONTACTS, back_points, dowel_contacts
+from hinge_lib.model.kinematics import HOLDS, joint_positions, segment_centres
+from hinge_lib.model.muscles import hamstring_length_change_mm
+from hinge_lib.model.patterns import (
     PATTERNS,
     classify,
     fault_mask,
@@ -27,8 +27,8 @@ from hinge_lib.patterns import (
     fault_rules,
     hinge_score,
 )
-from hinge_lib.pose import POSE_FIELDS, Pose, joint_limits
-from hinge_lib.statics import statics
+from hinge_lib.model.pose import POSE_FIELDS, Pose, joint_limits
+from hinge_lib.model.statics import statics
 
 LOAD_RANGE_KG = (0.0, 300.0)
 

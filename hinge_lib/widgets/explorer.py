@@ -23,12 +23,13 @@ from typing import Any
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
-import hinge_lib
-from hinge_lib import drawing
-from hinge_lib.analysis import analyze
-from hinge_lib.body import Body
-from hinge_lib.kinematics import HOLDS
-from hinge_lib.pose import Pose
+from hinge_lib.model import catalog
+from hinge_lib.model.analysis import analyze
+from hinge_lib.model.body import Body
+from hinge_lib.model.kinematics import HOLDS
+from hinge_lib.model.pose import Pose, joint_limits
+from hinge_lib.model.references import reference_pose, reference_positions
+from hinge_lib.view import figures as drawing
 
 FIELDS: tuple[str, ...] = ("ankle", "knee", "hip", "lumbar", "thoracic", "neck")
 SEXES: tuple[str, ...] = ("male", "female")
@@ -66,7 +67,7 @@ def to_pose(pose: PoseLike) -> Pose:
     if isinstance(pose, Pose):
         return pose
     if isinstance(pose, str):
-        return hinge_lib.reference_pose(pose)
+        return reference_pose(pose)
     if isinstance(pose, Mapping):
         return Pose(**{k: float(v) for k, v in pose.items() if k in FIELDS})
     raise TypeError(f"pose must be a Pose, a reference key or a mapping; got {type(pose).__name__}")
@@ -80,7 +81,7 @@ def _whole(value: float, lo: int, hi: int) -> int:
 def _preset_options() -> list[tuple[str, str]]:
     """(label, key) pairs for the reference positions, or [] if the table cannot be read."""
     try:
-        table = hinge_lib.reference_positions()
+        table = reference_positions()
     except Exception:  # noqa: BLE001 - the explorer still works without presets
         return []
     names = table["name"] if "name" in table.columns else table.index
@@ -90,7 +91,7 @@ def _preset_options() -> list[tuple[str, str]]:
 def _preset_extras(key: str) -> tuple[str | None, float | None]:
     """The hold and the demonstration load of a reference position, where the table has them."""
     try:
-        row = hinge_lib.reference_positions().loc[key]
+        row = reference_positions().loc[key]
     except Exception:  # noqa: BLE001
         return None, None
     hold = row.get("hold")
@@ -234,7 +235,7 @@ class PoseExplorer(widgets.VBox):
 
         label_style = {"description_width": "6.5em"}
         wide = widgets.Layout(width="27em" if presenter else "21em")
-        limits = hinge_lib.joint_limits()
+        limits = joint_limits()
 
         # Integer sliders: whole degrees, centimetres and kilograms. (Float sliders echo
         # values with rounding noise back from the browser, which can reorder updates.)
@@ -289,7 +290,7 @@ class PoseExplorer(widgets.VBox):
 
         # Read the teaching catalogue now, not on the first fault a learner provokes.
         with contextlib.suppress(Exception):
-            hinge_lib.catalog.faults()
+            catalog.faults()
 
         state = self._state()
         first = analyze(self._pose(state), self._body(state), load_kg=state[6], hold=state[7])
@@ -408,7 +409,7 @@ class PoseExplorer(widgets.VBox):
         if not key:
             return
         try:
-            pose = hinge_lib.reference_pose(key)
+            pose = reference_pose(key)
         except Exception as exc:  # noqa: BLE001 - shown to the learner instead
             self.readout.value = (
                 drawing.message_html(friendly_error(exc), "error", self.presenter)
@@ -447,7 +448,7 @@ class PoseExplorer(widgets.VBox):
             return None
         cache_key = (key, *state[6:11])
         if cache_key not in self._ghost_cache:
-            pose = hinge_lib.reference_pose(key)
+            pose = reference_pose(key)
             hold, load = _preset_extras(key)
             self._ghost_cache[cache_key] = analyze(
                 pose, self._body(state),
@@ -578,7 +579,7 @@ def compare(
 def _default_targets() -> list[str]:
     """One hinge and one squat reference position, for the default animation."""
     try:
-        table = hinge_lib.reference_positions()
+        table = reference_positions()
     except Exception:  # noqa: BLE001
         return []
     out = []

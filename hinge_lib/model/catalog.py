@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from hinge_lib.data import DataFileError, read_yaml, source_keys
+from hinge_lib.model.tables import DataFileError, read_yaml, source_keys
 
 FAULT_CODES = (
     "rounded_lower_back",

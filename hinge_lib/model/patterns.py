@@ -10,7 +10,7 @@ from functools import cache
 
 import numpy as np
 
-from hinge_lib.data import Column, DataFileError, read_csv
+from hinge_lib.model.tables import Column, DataFileError, read_csv
 
 PATTERNS: tuple[str, ...] = ("upright", "hinge", "squat")
 _METRICS = ("lumbar", "thoracic", "neck", "knee", "hip", "ankle", "shin_angle_deg",

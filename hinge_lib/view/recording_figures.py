@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from hinge_lib import palette
+from hinge_lib.view import palette
 
 if TYPE_CHECKING:  # pragma: no cover
     import ipywidgets as widgets
     import plotly.graph_objects as go
 
-    from hinge_lib.body import Body
-    from hinge_lib.reps import MotionReport
+    from hinge_lib.model.body import Body
+    from hinge_lib.recordings.reps import MotionReport
 
 ANGLE_COLORS: dict[str, str] = {
     "hip": palette.BLUE,
@@ -72,9 +72,9 @@ def plot_angles(report: MotionReport, columns: tuple[str, ...] = ("hip", "knee",
 def rep_bottom_figures(report: MotionReport, max_reps: int = 6,
                        width: int = 300, height: int = 330) -> list[go.Figure]:
     """The stick figure at the bottom of each rep (first ``max_reps``), drawn like the explorer."""
-    from hinge_lib.analysis import analyze
-    from hinge_lib.drawing import pose_figure
-    from hinge_lib.pose import POSE_FIELDS, Pose
+    from hinge_lib.model.analysis import analyze
+    from hinge_lib.model.pose import POSE_FIELDS, Pose
+    from hinge_lib.view.figures import pose_figure
 
     figures = []
     for row in report.reps.head(max_reps).itertuples(index=False):
@@ -117,8 +117,8 @@ def check_upload(content: bytes, name: str, body: Body | None = None,
                  load_kg: float = 0.0) -> tuple[str, MotionReport | None]:
     """Read and analyse uploaded bytes: ``(html_message, report or None)``; never raises for
     bad files (the message says what is wrong)."""
-    from hinge_lib.motion import read_motion
-    from hinge_lib.reps import analyze_motion
+    from hinge_lib.recordings.readers import read_motion
+    from hinge_lib.recordings.reps import analyze_motion
 
     try:
         frames = read_motion(bytes(content), name=name)

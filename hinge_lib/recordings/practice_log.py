@@ -32,7 +32,7 @@ from typing import Any
 
 import pandas as pd
 
-from hinge_lib.body import Body
+from hinge_lib.model.body import Body
 
 SCHEMA_VERSION = 1
 APP_FOLDER = "hinge-coach"

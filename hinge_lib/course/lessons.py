@@ -14,6 +14,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from numbers import Real
 
+from hinge_lib.model.analysis import analyze, analyze_many
+from hinge_lib.model.pose import POSE_FIELDS, Pose, joint_limits
+from hinge_lib.model.references import reference_pose, reference_positions
+
 #: Drill levels used in data/drills.yaml.
 LEVEL_NAMES: Mapping[int, str] = {
     1: "Level 1: beginner (learn the pattern)",
@@ -49,7 +53,7 @@ def _as_records(drills: object) -> list[Mapping]:
             return records
     raise TypeError(
         "drills must be a DataFrame, a mapping or a list of mappings "
-        f"(e.g. hinge_lib.catalog.drills()); got {type(drills).__name__}"
+        f"(e.g. hinge_lib.model.catalog.drills()); got {type(drills).__name__}"
     )
 
 
@@ -199,7 +203,7 @@ CHECKLIST: tuple[CheckItem, ...] = (
 
 
 def _shin_limit() -> float:
-    from hinge_lib.patterns import fault_rules
+    from hinge_lib.model.patterns import fault_rules
 
     return next(float(r["threshold"]) for r in fault_rules() if r["code"] == "knees_forward")
 
@@ -394,7 +398,7 @@ Y_TITLE = "height above the floor (m)"
 def pose_plot(analysis: object, title: str, width: int | None = None, ghost: object = None):
     """A static plotly figure of one analysed pose with a title and axis titles in metres;
     ``ghost`` (another Analysis) is drawn faintly behind it for comparison."""
-    from hinge_lib.drawing import pose_figure
+    from hinge_lib.view.figures import pose_figure
 
     fig = pose_figure(analysis, ghost=ghost, title=title, width=width)
     # room under the x-axis title for the legend the drawing module places below the plot
@@ -414,22 +418,21 @@ def fault_examples(base: object = None, step_deg: float = 1.0):
     import numpy as np
     import pandas as pd
 
-    import hinge_lib as hl
 
-    base = hl.reference_pose("romanian_deadlift") if base is None else base
-    if not isinstance(base, hl.Pose):
+    base = reference_pose("romanian_deadlift") if base is None else base
+    if not isinstance(base, Pose):
         raise TypeError(f"base must be a hinge_lib.Pose; got {type(base).__name__}")
     step = _positive("step_deg", step_deg, 20)
     start = base.as_dict()
     rows, fields, changes = [], [], []
-    for field, (low, high) in hl.joint_limits().items():
+    for field, (low, high) in joint_limits().items():
         for value in np.arange(low, high + step / 2, step):
             rows.append({**start, field: float(value)})
             fields.append(field)
             changes.append(float(value) - start[field])
-    out = hl.analyze_many(pd.DataFrame(rows))
+    out = analyze_many(pd.DataFrame(rows))
     out["field"], out["change_deg"] = fields, changes
-    already = set(_fault_codes(hl.analyze(base)))
+    already = set(_fault_codes(analyze(base)))
     found = []
     for column in [c for c in out.columns if c.startswith("fault_")]:
         code = column[len("fault_"):]
@@ -439,7 +442,7 @@ def fault_examples(base: object = None, step_deg: float = 1.0):
         best = hits.loc[hits["change_deg"].abs().idxmin()]
         found.append({"code": code, "field": best["field"], "change_deg": best["change_deg"],
                       "angle_deg": best[best["field"]],
-                      **{f: best[f] for f in hl.POSE_FIELDS}})
+                      **{f: best[f] for f in POSE_FIELDS}})
     return pd.DataFrame(found).set_index("code")
 
 
@@ -453,12 +456,11 @@ def lift_table(load_kg: float = 0.0, body: object = None):
     """
     import pandas as pd
 
-    import hinge_lib as hl
 
-    ref = hl.reference_positions()
+    ref = reference_positions()
     parts = []
     for hold, group in ref.groupby("hold", sort=False):
-        parts.append(hl.analyze_many(group[list(hl.POSE_FIELDS)], body=body, load_kg=load_kg,
+        parts.append(analyze_many(group[list(POSE_FIELDS)], body=body, load_kg=load_kg,
                                      hold=str(hold)))
     out = pd.concat(parts).loc[ref.index]
     cols = ["pattern", "hinge_score", "ankle", "knee", "hip", "shin_angle_deg",
@@ -531,13 +533,12 @@ def wall_poses(distances_m: Iterable[float], body: object = None):
     import numpy as np
     import pandas as pd
 
-    import hinge_lib as hl
 
     dists = [_positive("distance_m", d, 1.0) for d in distances_m]
     hip, knee, ankle = np.meshgrid(np.arange(0, 130.1, 2.5), np.arange(0, 40.1, 2.5),
                                    np.arange(-15, 15.1, 2.5), indexing="ij")
     grid = pd.DataFrame({"ankle": ankle.ravel(), "knee": knee.ravel(), "hip": hip.ravel()})
-    out = hl.analyze_many(grid, body=body)
+    out = analyze_many(grid, body=body)
     clean = out[(out["pattern"] != "squat") & out["balanced"] & (out["faults"].map(len) == 0)
                 & (out["trunk_angle_deg"] >= 0) & (out["hip"] >= out["knee"])].copy()
     clean["reach_cm"] = (clean["heel_x_m"] - clean["sacrum_x_m"]) * 100
@@ -611,21 +612,20 @@ def _candidate_poses(start: object):
     """Poses to try, in order, when looking for a solution to a pose goal."""
     import itertools
 
-    import hinge_lib as hl
 
-    if isinstance(start, hl.Pose):
+    if isinstance(start, Pose):
         yield start
-    for key in hl.reference_positions().index:
-        yield hl.reference_pose(key)
-    rdl = hl.reference_pose("romanian_deadlift")
+    for key in reference_positions().index:
+        yield reference_pose(key)
+    rdl = reference_pose("romanian_deadlift")
     for change in ({"lumbar": 20}, {"lumbar": -15}, {"thoracic": 20}, {"neck": -25},
                    {"ankle": 20}, {"knee": 2}, {"hip": 120, "knee": 0, "ankle": 0}):
         yield rdl.replace(**change)
     for ankle, knee, hip in itertools.product((-5, -2.5, 0), (0, 2.5, 5), range(0, 31, 3)):
-        yield hl.Pose(ankle=ankle, knee=knee, hip=hip)
+        yield Pose(ankle=ankle, knee=knee, hip=hip)
     for ankle, knee, hip in itertools.product((-10, 0, 10, 20, 30), range(0, 121, 15),
                                               range(0, 121, 15)):
-        yield hl.Pose(ankle=ankle, knee=knee, hip=hip)
+        yield Pose(ankle=ankle, knee=knee, hip=hip)
 
 
 def solve_pose_goal(goal: object, start: object = None, load_kg: float = 0.0,
@@ -635,14 +635,13 @@ def solve_pose_goal(goal: object, start: object = None, load_kg: float = 0.0,
     Tries the start pose, the reference positions, a few variants of the Romanian deadlift and
     two grids. Returns ``(pose, message)`` or ``(None, reason)`` when nothing tried works.
     """
-    import hinge_lib as hl
-    from hinge_lib import selfcheck
+    from hinge_lib.course import selfcheck
 
     if isinstance(start, str):
-        start = hl.reference_pose(start)
+        start = reference_pose(start)
     for pose in _candidate_poses(start):
         try:
-            feedback = selfcheck.check_pose(goal, hl.analyze(pose, load_kg=load_kg, hold=hold))
+            feedback = selfcheck.check_pose(goal, analyze(pose, load_kg=load_kg, hold=hold))
         except ValueError:
             continue
         if feedback.ok:
@@ -651,9 +650,8 @@ def solve_pose_goal(goal: object, start: object = None, load_kg: float = 0.0,
 
 
 def _pose_text(pose: object) -> str:
-    import hinge_lib as hl
 
-    parts = [f"{f} {getattr(pose, f):g}" for f in hl.POSE_FIELDS if getattr(pose, f)]
+    parts = [f"{f} {getattr(pose, f):g}" for f in POSE_FIELDS if getattr(pose, f)]
     return "Pose(" + ", ".join(parts) + ")" if parts else "standing (all 0)"
 
 
@@ -674,7 +672,7 @@ def answer_key(notebook: object):
 
     import pandas as pd
 
-    from hinge_lib import selfcheck
+    from hinge_lib.course import selfcheck
 
     path = Path(notebook)
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]

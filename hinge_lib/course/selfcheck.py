@@ -7,7 +7,7 @@ Two layers:
   with a kind, specific message;
 * widget builders (`choice_question`, `number_question`, `pose_task`) that wrap the
   grading functions in ipywidgets.  ipywidgets is imported inside the builders only,
-  so `import hinge_lib.selfcheck` stays light.
+  so `import hinge_lib.course.selfcheck` stays light.
 
 `GOALS` holds named pose checks.  Each is a function ``Analysis -> (ok, message)``
 that decides with the model's own verdicts (``pattern``, ``faults``, ``dowel``,
@@ -431,7 +431,7 @@ def require_defined(namespace: Mapping[str, Any], name: str, hint: str) -> Any:
 
 def feedback_html(fb: Feedback) -> str:
     """HTML for one Feedback: a symbol and a colour, so colour is never the only cue."""
-    from hinge_lib import palette
+    from hinge_lib.view import palette
 
     colour = palette.GOOD if fb.ok else palette.BAD
     mark = "\u2714" if fb.ok else "\u2718"
