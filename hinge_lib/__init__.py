@@ -11,7 +11,14 @@ from importlib import import_module
 from typing import Any
 
 from hinge_lib.model import catalog
-from hinge_lib.model.analysis import JOINTS, Analysis, Fault, analyze, analyze_many
+from hinge_lib.model.analysis import (
+    JOINTS,
+    Analysis,
+    BelowFloorWarning,
+    Fault,
+    analyze,
+    analyze_many,
+)
 from hinge_lib.model.body import Body
 from hinge_lib.model.kinematics import HOLDS
 from hinge_lib.model.patterns import PATTERNS
@@ -44,6 +51,7 @@ __all__ = [
     "PATTERNS",
     "POSE_FIELDS",
     "Analysis",
+    "BelowFloorWarning",
     "Body",
     "DataFileError",
     "Fault",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -118,13 +119,14 @@ def test_hip_moment_of_a_hinge_grows_with_the_kettlebell() -> None:
 def test_analyze_equals_analyze_many(rows: list[tuple[float, ...]], body: Body, hold: str,
                                      load: float) -> None:
     frame = pd.DataFrame(rows, columns=hinge_lib.POSE_FIELDS)
-    many = analyze_many(frame, body, load, hold)
+    many = analyze_many(frame, body, load, hold, below_floor="flag")
     for i, row in enumerate(rows):
         one = analyze(Pose(*row), body, load, hold)
         got = many.iloc[i]
         assert got["pattern"] == one.pattern
         assert got["balanced"] == one.balanced
         assert got["faults"] == one.fault_codes
+        assert got["below_floor"] == (not one.on_or_above_floor)
         for key in ("com_x_m", "com_y_m", "trunk_angle_deg", "ankle_moment_nm",
                     "knee_moment_nm", "hip_moment_nm", "lumbar_moment_nm", "hinge_score",
                     "hamstring_length_change_mm", "balance_margin_m"):
@@ -209,3 +211,77 @@ def test_a_bar_kept_close_rests_on_the_front_of_the_legs() -> None:
     # Out of reach of the legs (trunk upright, knees straight) the bar rests on the thighs.
     standing = analyze(Pose(), body, 40, "close").joints
     assert standing["hands"][0] > standing["hip"][0]
+
+
+@pytest.mark.parametrize(("sex", "stature_mm"), [("male", 1741), ("female", 1735)])
+def test_limbs_match_de_levas_lengths_at_his_reference_statures(sex: str,
+                                                                stature_mm: float) -> None:
+    """Only the head-neck segment takes up the gap between de Leva's chain and the stature."""
+    body = Body(stature_mm / 1000, 70, sex)
+    table = hinge_lib.model.body.segment_table()
+    for name, segment in body.segments.items():
+        if name == "head_neck":
+            continue
+        assert segment.length_m * 1000 == pytest.approx(table[(name, sex)]["length_mm"],
+                                                        abs=0.05), name
+    head = body.segments["head_neck"]
+    assert head.length_m * 1000 > table[("head_neck", sex)]["length_mm"]
+    # The head's centre of mass stays at de Leva's distance below the vertex.
+    row = table[("head_neck", sex)]
+    assert head.com_fraction * head.length_m * 1000 == pytest.approx(
+        row["com_fraction"] * row["length_mm"], abs=0.05)
+
+
+@settings(max_examples=50, deadline=None)
+@given(body=bodies)
+def test_limbs_are_de_levas_fractions_of_stature_at_any_height(body: Body) -> None:
+    table = hinge_lib.model.body.segment_table()
+    for name in ("shank", "thigh", "pelvis", "lumbar", "thoracic", "foot", "upper_arm",
+                 "forearm", "hand"):
+        row = table[(name, body.sex)]
+        expected = row["length_mm"] / row["reference_stature_mm"] * body.height_m
+        assert body.segments[name].length_m == pytest.approx(expected, rel=1e-9), name
+    assert analyze(Pose(), body).joints["vertex"][1] == pytest.approx(body.height_m)
+
+
+def test_a_pose_that_sinks_the_hips_head_and_hands_under_the_floor_is_flagged() -> None:
+    pose = Pose(ankle=-50, knee=155)
+    a = analyze(pose)
+    assert {"hip", "head", "hands"} <= set(a.below_floor)
+    assert not a.on_or_above_floor
+    assert a.below_floor[0] == "hands"  # lowest first
+    message = a.warnings[0]
+    assert "below the floor" in message and "hands" in message and "hips" in message
+    assert analyze(Pose(hip=90, knee=20)).below_floor == ()
+    assert analyze(Pose(hip=90, knee=20)).warnings == ()
+
+
+def test_analyze_many_flags_rows_below_the_floor_and_warns_once() -> None:
+    frame = pd.DataFrame({"ankle": [0.0, -50.0, 2.0], "knee": [0.0, 155.0, 21.0],
+                          "hip": [0.0, 0.0, 84.0]}, index=["stand", "sunk", "rdl"])
+    with pytest.warns(hinge_lib.BelowFloorWarning, match=r"1 of 3 .*'sunk' \(hands") as record:
+        out = analyze_many(frame)
+    assert len(record) == 1
+    assert list(out["below_floor"]) == [False, True, False]
+    assert out.loc["sunk", "lowest_point"] == "hands"
+    assert out.loc["sunk", "lowest_y_m"] < -1.0
+    assert out.loc["stand", "lowest_y_m"] > 0
+    with pytest.raises(ValueError, match=r"below the floor.*'sunk'"):
+        analyze_many(frame, below_floor="raise")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        quiet = analyze_many(frame, below_floor="flag")
+    assert list(quiet["below_floor"]) == [False, True, False]
+    with pytest.raises(ValueError, match="below_floor must be one of"):
+        analyze_many(frame, below_floor="ignore")
+
+
+@settings(max_examples=200, deadline=None)
+@given(pose=poses, body=bodies, hold=holds)
+def test_below_floor_names_exactly_the_body_points_under_the_floor(pose: Pose, body: Body,
+                                                                   hold: str) -> None:
+    a = analyze(pose, body, hold=hold)
+    under = {name for name in hinge_lib.model.analysis.FLOOR_POINTS if a.joints[name][1] < 0}
+    assert set(a.below_floor) == under
+    assert a.on_or_above_floor == (not under)
+    assert any("below the floor" in w for w in a.warnings) == bool(under)
