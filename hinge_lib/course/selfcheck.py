@@ -551,7 +551,7 @@ def pose_task(
         raise ValueError(f"goal {goal!r} is not one of {sorted(GOALS)}")
     if not isinstance(goal, str) and not callable(goal):
         raise ValueError(f"goal must be a key of GOALS or a callable, got {goal!r}")
-    from hinge_lib import explore
+    from hinge_lib.widgets.explorer import explore
 
     w, title, feedback, _ = _layout_parts(prompt)
     button = w.Button(description="Check my pose", button_style="primary", icon="check",
