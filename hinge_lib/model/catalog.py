@@ -14,16 +14,16 @@ import pandas as pd
 
 from hinge_lib.model.tables import DataFileError, read_yaml, source_keys
 
-FAULT_CODES = (
-    "rounded_lower_back",
-    "arched_lower_back",
-    "rounded_upper_back",
-    "knees_forward",
-    "head_up",
-    "com_outside_base",
-    "locked_knees",
-    "knees_first",
-)
+#: Faults judged from a whole repetition rather than one pose (see hinge_lib.recordings.reps).
+REP_FAULT_CODES = ("knees_first",)
+
+
+def fault_codes() -> tuple[str, ...]:
+    """Every fault code the course can report: the pose rules in data/fault_rules.csv, then
+    :data:`REP_FAULT_CODES`. Each needs an entry in data/faults.yaml."""
+    from hinge_lib.model.patterns import fault_rules
+
+    return tuple(rule["code"] for rule in fault_rules()) + REP_FAULT_CODES
 
 _REQUIRED = {
     "drills": ("id", "name", "level", "setup", "steps", "feel", "common_error", "dosage",
@@ -64,7 +64,7 @@ def _load() -> dict[str, list[dict[str, Any]]]:
     drill_ids = {d["id"] for d in drills}
     cue_ids = {c["id"] for c in cues}
     codes = {f["code"] for f in faults}
-    missing_codes = [c for c in FAULT_CODES if c not in codes]
+    missing_codes = [c for c in fault_codes() if c not in codes]
     if missing_codes:
         raise DataFileError(f"data/faults.yaml: no entry for {', '.join(missing_codes)}")
     for fault in faults:
