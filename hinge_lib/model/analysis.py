@@ -25,7 +25,12 @@ import pandas as pd
 
 from hinge_lib.model import catalog
 from hinge_lib.model.body import Body
-from hinge_lib.model.checks import check_choice, check_column, check_number
+from hinge_lib.model.checks import (
+    check_choice,
+    check_column,
+    check_number,
+    column_as_floats,
+)
 from hinge_lib.model.dowel import CONTACTS, back_points, dowel_contacts
 from hinge_lib.model.kinematics import HOLDS, joint_positions, segment_centres
 from hinge_lib.model.muscles import hamstring_length_change_mm
@@ -277,6 +282,12 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
     body = Body() if body is None else body
     load = _check_setup(body, load_kg, hold)
     check_choice("below_floor", below_floor, BELOW_FLOOR_ACTIONS)
+    duplicated = sorted({str(c) for c in poses.columns[poses.columns.duplicated()]})
+    if duplicated:
+        raise ValueError(
+            f"poses has the column(s) {', '.join(duplicated)} more than once; give each angle "
+            "one column"
+        )
     unknown = [c for c in poses.columns if c not in POSE_FIELDS]
     if unknown:
         raise ValueError(
@@ -287,12 +298,7 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
     angles = {}
     for field in POSE_FIELDS:
         if field in poses.columns:
-            try:
-                values = poses[field].to_numpy(dtype=float)
-            except (TypeError, ValueError):
-                raise ValueError(
-                    f"{field}: column must hold numbers (degrees); got dtype {poses[field].dtype}"
-                ) from None
+            values = column_as_floats(field, poses[field], poses.index, "degrees")
             check_column(field, values, poses.index, *limits[field], "deg")
         else:
             values = np.zeros(n)
