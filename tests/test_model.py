@@ -51,8 +51,9 @@ def test_segment_lengths_are_kept_in_every_pose(pose: Pose, body: Body, hold: st
         seg["thoracic"].length_m
     )
     assert distance(joints["neck"], joints["vertex"]) == pytest.approx(seg["head_neck"].length_m)
+    seen = hinge_lib.model.kinematics.hold_table()[hold]["upper_arm_side_fraction"] or 1.0
     assert distance(joints["shoulder"], joints["elbow"]) == pytest.approx(
-        seg["upper_arm"].length_m
+        seg["upper_arm"].length_m * seen
     )
 
 
@@ -285,3 +286,65 @@ def test_below_floor_names_exactly_the_body_points_under_the_floor(pose: Pose, b
     assert set(a.below_floor) == under
     assert a.on_or_above_floor == (not under)
     assert any("below the floor" in w for w in a.warnings) == bool(under)
+
+
+@pytest.mark.parametrize(
+    ("angles", "pattern"),
+    [
+        ({"hip": 30, "lumbar": 45}, "spine bend"),
+        ({"hip": 10, "lumbar": 40, "thoracic": 20}, "spine bend"),
+        ({"knee": 40, "hip": -20}, "lean back"),
+        ({"knee": 60, "hip": 10, "ankle": 20}, "lean back"),
+        ({"hip": 90, "knee": 20}, "hinge"),
+        ({"hip": 119, "knee": 25, "lumbar": 25}, "hinge"),
+        ({"hip": 110, "knee": 120, "ankle": 35}, "squat"),
+        ({"hip": 10, "knee": 10}, "upright"),
+    ],
+)
+def test_the_pattern_says_where_the_bend_comes_from(angles: dict, pattern: str) -> None:
+    assert analyze(Pose(**angles)).pattern == pattern
+
+
+@settings(max_examples=200, deadline=None)
+@given(pose=poses)
+def test_a_bend_made_mostly_by_the_spine_is_never_called_a_hinge(pose: Pose) -> None:
+    spine = max(pose.lumbar, 0) + max(pose.thoracic, 0)
+    a = analyze(pose)
+    if spine >= max(pose.hip, 0) and spine > 0:
+        assert a.pattern not in ("hinge", "squat")
+    if a.trunk_angle_deg < -20:
+        assert a.pattern == "lean back"
+
+
+@settings(max_examples=200, deadline=None)
+@given(pose=poses)
+def test_trunk_angle_does_not_wrap_at_180_degrees(pose: Pose) -> None:
+    """The trunk's lean stays within a half turn of the pelvis tilt, so a trunk folded past
+    head-down keeps counting up instead of jumping to -180."""
+    a = analyze(pose)
+    pelvis = pose.ankle - pose.knee + pose.hip
+    assert abs(a.trunk_angle_deg - pelvis) <= 180
+    folded = analyze(Pose(ankle=40, knee=-10, hip=135, lumbar=60, thoracic=40))
+    assert folded.trunk_angle_deg > 180
+
+
+def test_trunk_angle_is_continuous_across_head_down() -> None:
+    sweep = pd.DataFrame({"ankle": 40.0, "knee": -10.0, "hip": 135.0,
+                          "lumbar": np.linspace(0, 60, 121), "thoracic": 40.0})
+    trunk = analyze_many(sweep, below_floor="flag")["trunk_angle_deg"].to_numpy()
+    assert trunk.max() > 180
+    assert np.max(np.abs(np.diff(trunk))) < 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(pose=poses, body=bodies)
+def test_with_the_bar_on_the_back_the_arms_stay_behind_the_trunk(pose: Pose,
+                                                                   body: Body) -> None:
+    """Elbow and hands lie behind the line of the thoracic spine, so no forearm crosses it."""
+    a = analyze(pose, body, 40, "back")
+    j = a.joints
+    along = np.subtract(j["neck"], j["lumbar_top"])
+    along /= np.linalg.norm(along)
+    behind = np.array([-along[1], along[0]])
+    for name in ("elbow", "hands"):
+        assert np.dot(np.subtract(j[name], j["neck"]), behind) > 0, name

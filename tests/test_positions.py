@@ -171,3 +171,23 @@ def test_no_hinge_cites_the_bodyweight_squat_screen() -> None:
     for key, row in REFS.iterrows():
         if row["expected_pattern"] == "hinge":
             assert "kritz2009" not in row["source"].split(";"), key
+
+
+def test_hinge_score_note_matches_the_reference_lifts() -> None:
+    """data/pattern_thresholds.csv says loaded reference hinges score above 0.9, squats below
+    0.6."""
+    note = hinge_lib.model.tables.read_csv(
+        "pattern_thresholds.csv", {"name": hinge_lib.model.tables.Column()}, key="name")
+    text = next(r["reasoning"] for r in note if r["name"] == "hinge_score_softening_nm")
+    assert "above 0.9" in text and "below 0.6" in text
+    table = hinge_lib.analyze_references()
+    assert table.loc[table["expected_pattern"] == "hinge", "hinge_score"].min() > 0.9
+    assert table.loc[table["expected_pattern"] == "squat", "hinge_score"].max() < 0.6
+
+
+def test_the_lumbar_moment_is_taken_at_navel_height_and_labelled_l3_l4() -> None:
+    body = hinge_lib.Body()
+    standing = analyze(hinge_lib.Pose(), body)
+    assert 0.57 < standing.joints["lumbar_base"][1] / body.height_m < 0.63
+    assert "L3/L4" in hinge_lib.model.analysis.MOMENT_LABELS["lumbar_moment_nm"]
+    assert "L3/L4" in hinge_lib.model.statics.__doc__

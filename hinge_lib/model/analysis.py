@@ -51,6 +51,13 @@ JOINTS: tuple[str, ...] = (
     "toe", "heel", "ankle", "knee", "hip", "sacrum", "lumbar_base", "lumbar_top", "neck",
     "shoulder", "elbow", "hands", "head", "vertex", "occiput", "upper_back", "load",
 )
+#: Labels for the four moments, naming where the lumbar one is taken.
+MOMENT_LABELS: Mapping[str, str] = MappingProxyType({
+    "ankle_moment_nm": "Ankle (plantarflexors)",
+    "knee_moment_nm": "Knee (extensors)",
+    "hip_moment_nm": "Hip (extensors)",
+    "lumbar_moment_nm": "Lower back at L3/L4 (extensors)",
+})
 #: Body points that must stay on or above the floor (the feet define it; the load is
 #: reported separately).
 FLOOR_POINTS: tuple[str, ...] = tuple(j for j in JOINTS if j not in ("toe", "heel", "load"))
@@ -81,7 +88,10 @@ class Fault:
 @dataclass(frozen=True)
 class Analysis:
     """Everything the model derives from one pose. Lengths in m, angles in degrees,
-    moments in N m (both sides together; + = extensor, or plantarflexor at the ankle)."""
+    moments in N m (both sides together; + = extensor, or plantarflexor at the ankle).
+    ``lumbar_moment_nm`` is taken at L3/L4 (the navel level, see
+    :mod:`hinge_lib.model.statics`). ``hinge_score`` is the hip's share of the hip + knee
+    extensor moment (0..1); ``pattern`` is one of :data:`PATTERNS`."""
 
     pose: Pose
     body: Body
@@ -157,10 +167,17 @@ def compute(angles: Mapping[str, np.ndarray], body: Body, load_kg: float, hold: 
     out["lowest_y_m"] = heights[lowest, np.arange(heights.shape[1])]
     out["below_floor"] = out["lowest_y_m"] < 0.0
     trunk = points["shoulder"] - points["hip"]
-    out["trunk_angle_deg"] = np.degrees(np.arctan2(trunk[:, 0], trunk[:, 1]))
+    # Lean of the hip-to-shoulder line from vertical, + = forward. Taken relative to the
+    # pelvis tilt so that it never wraps at +-180 degrees (a trunk folded past head-down
+    # keeps counting up, 190 rather than -170).
+    pelvis_deg = np.asarray(angles["ankle"]) - np.asarray(angles["knee"]) + np.asarray(
+        angles["hip"])
+    raw = np.degrees(np.arctan2(trunk[:, 0], trunk[:, 1]))
+    out["trunk_angle_deg"] = pelvis_deg + (raw - pelvis_deg + 180.0) % 360.0 - 180.0
     out["shin_angle_deg"] = np.asarray(angles["ankle"], dtype=float)
     out["hamstring_length_change_mm"] = hamstring_length_change_mm(angles["hip"], angles["knee"])
-    pattern = classify(angles["hip"], angles["knee"])
+    pattern = classify(angles["hip"], angles["knee"], angles["lumbar"], angles["thoracic"],
+                       out["trunk_angle_deg"])
     out["pattern"] = pattern
     out["hinge_score"] = hinge_score(out["hip_moment_nm"], out["knee_moment_nm"])
     metrics = {**angles, **{k: out[k] for k in ("shin_angle_deg", "trunk_angle_deg",
