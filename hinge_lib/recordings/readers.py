@@ -838,16 +838,21 @@ def _finish(label: str, source_format: str, header: list[str], time_col: int, ti
                   ignored, pelvis_col, in_degrees, repairs, header_line)
 
 
+def _is_comment(line: str) -> bool:
+    """``# ...`` or ``"# ..."`` (a comment line a spreadsheet quoted)."""
+    return line.lstrip().lstrip('"').startswith("#")
+
+
 def _read_csv(label: str, text: str, repairs: list[str]) -> pd.DataFrame:
     lines = text.splitlines()
     h = 0
-    while h < len(lines) and (not lines[h].strip() or lines[h].lstrip().startswith("#")):
+    while h < len(lines) and (not lines[h].strip() or _is_comment(lines[h])):
         h += 1
     if h >= len(lines):
         _fail(label, "no header row: the file holds only comments or blank lines")
     header_line = h + 1
     kept = [(i + 1, s) for i, s in enumerate(lines[h + 1:], start=h + 1)
-            if s.strip() and not s.lstrip().startswith("#")]
+            if s.strip() and not _is_comment(s)]
     dialect = _sniff(label, lines[h], [s for _, s in kept[:20]], header_line)
     header = next(csv.reader([lines[h]], dialect))
     while header and not header[-1].strip():

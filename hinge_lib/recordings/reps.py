@@ -29,8 +29,8 @@ in the descent is its largest flexion up to the bottom minus its flexion in that
 is the first moment it has covered ``ONSET_FRACTION`` of that travel (at least ``ONSET_MIN_DEG``),
 so a knee that starts early but travels few degrees is still seen to start first. If the hip and
 knee onsets differ by no more than ``max(FIRST_MOVER_TOL_S, 10 % of the descent time)``
-(descent time: from the start until 90 % of the rep's depth is reached, so a pause at the
-bottom does not widen the tolerance) the answer is ``"together"``; otherwise the earlier joint
+(descent time: from the first onset until 90 % of the rep's depth is reached, so a pause at
+the top or the bottom does not widen the tolerance) the answer is ``"together"``; otherwise the earlier joint
 (``"hips"`` or ``"knees"``). A joint that travels less than ``ONSET_MIN_DEG`` counts as moving
 last. ``"knees"`` adds the fault code ``knees_first`` to the rep.
 """
@@ -306,9 +306,11 @@ def _first_mover(t: np.ndarray, hip: np.ndarray, knee: np.ndarray, depth: np.nda
                  start: int, bottom: int) -> str:
     seg = slice(start, bottom + 1)
     near = depth[start] + 0.9 * (depth[bottom] - depth[start])
-    descent_s = t[start + int(np.flatnonzero(depth[seg] >= near)[0])] - t[start]
     hip_on = _onset(t, hip, start, bottom)
     knee_on = _onset(t, knee, start, bottom)
+    first = min(hip_on, knee_on)
+    t_near = t[start + int(np.flatnonzero(depth[seg] >= near)[0])]
+    descent_s = t_near - first if np.isfinite(first) else 0.0
     tol = max(FIRST_MOVER_TOL_S, 0.1 * descent_s)
     if np.isfinite(hip_on) and np.isfinite(knee_on) and abs(hip_on - knee_on) <= tol:
         return "together"
