@@ -30,9 +30,9 @@ is the first moment it has covered ``ONSET_FRACTION`` of that travel (at least `
 so a knee that starts early but travels few degrees is still seen to start first. If the hip and
 knee onsets differ by no more than ``max(FIRST_MOVER_TOL_S, 10 % of the descent time)``
 (descent time: from the first onset until 90 % of the rep's depth is reached, so a pause at
-the top or the bottom does not widen the tolerance) the answer is ``"together"``; otherwise the earlier joint
-(``"hips"`` or ``"knees"``). A joint that travels less than ``ONSET_MIN_DEG`` counts as moving
-last. ``"knees"`` adds the fault code ``knees_first`` to the rep.
+the top or the bottom does not widen the tolerance) the answer is ``"together"``; otherwise
+the earlier joint (``"hips"`` or ``"knees"``). A joint that travels less than
+``ONSET_MIN_DEG`` counts as moving last. ``"knees"`` adds the fault code ``knees_first``.
 """
 
 from __future__ import annotations

@@ -70,8 +70,9 @@ def index_seconds(index: pd.Index, label: str = "frames") -> tuple[np.ndarray, l
     return t, notes
 
 
-def check_rate(t: np.ndarray, label: str = "frames", column: str = "time") -> float:
-    """Frames per second of increasing times ``t``; ``ValueError`` if no camera has it.
+def check_rate(t: np.ndarray, label: str = "frames") -> float:
+    """Frames per second of increasing times ``t`` (the index of a frames table);
+    ``ValueError`` if no camera has that rate.
 
     Examples
     --------
@@ -86,20 +87,17 @@ def check_rate(t: np.ndarray, label: str = "frames", column: str = "time") -> fl
         raise ValueError(f"{label}: time goes from {t[i - 1]:g} to {t[i]:g} s at frame {i + 1}: "
                          "it must increase frame by frame")
     step = float(np.median(steps))
-    rate = round(1.0 / step, 3)
-    if rate < MIN_RATE_HZ:
-        hint = (" The values look like milliseconds: label the column 'time (ms)'."
-                if MIN_RATE_HZ <= rate * 1000 <= MAX_RATE_HZ else "")
-        raise ValueError(f"{label}, column {column}: frames are {step:g} s apart ({rate:g} frames "
-                         f"per second); recordings have {MIN_RATE_HZ:g} to {MAX_RATE_HZ:g} frames "
-                         f"per second.{hint}")
-    if rate > MAX_RATE_HZ:
-        hint = (" The values look like seconds labelled as milliseconds."
-                if MIN_RATE_HZ <= rate / 1000 <= MAX_RATE_HZ else "")
-        raise ValueError(f"{label}, column {column}: frames are {step:g} s apart ({rate:g} frames "
-                         f"per second); recordings have {MIN_RATE_HZ:g} to {MAX_RATE_HZ:g} frames "
-                         f"per second.{hint}")
-    return rate
+    rate = 1.0 / step
+    if MIN_RATE_HZ <= rate <= MAX_RATE_HZ:
+        return round(rate, 3)
+    hint = ""
+    if rate < MIN_RATE_HZ and MIN_RATE_HZ <= rate * 1000 <= MAX_RATE_HZ:
+        hint = " The index looks like milliseconds: divide it by 1000."
+    elif rate > MAX_RATE_HZ and MIN_RATE_HZ <= rate / 1000 <= MAX_RATE_HZ:
+        hint = " The index looks like seconds / 1000: multiply it by 1000."
+    raise ValueError(f"{label}: the time index steps by {step:g} s ({rate:.3g} frames per "
+                     f"second); recordings have {MIN_RATE_HZ:g} to {MAX_RATE_HZ:g} frames per "
+                     f"second.{hint}")
 
 
 def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
