@@ -110,6 +110,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import os
 import re
 from collections.abc import Iterator, Sequence
@@ -390,49 +391,45 @@ class _TimeColumn:
         return column.values()
 
 
-def _row_cells(kept: list[tuple[int, str]], dialect: type[csv.Dialect] | None,
-               ) -> Iterator[tuple[int, list[str]]]:
+def _rows(kept: list[tuple[int, str]], dialect: type[csv.Dialect] | None,
+          ) -> Iterator[list[str]]:
     if dialect is None:
-        for line_no, text in kept:
-            yield line_no, text.split()
-        return
-    reader = csv.reader((s for _, s in kept), dialect)
-    for (line_no, _), cells in zip(kept, reader, strict=False):
-        yield line_no, cells
+        return (text.split() for _, text in kept)
+    return csv.reader((s for _, s in kept), dialect)
+
+
+def _fit_row(label: str, cells: list[str], n_cols: int, line_no: int) -> list[str]:
+    if len(cells) > n_cols and not any(c.strip() for c in cells[n_cols:]):
+        return cells[:n_cols]  # trailing separators
+    if len(cells) != n_cols:
+        _fail(label, f"{len(cells)} cells where the header has {n_cols} "
+              "(the file may be cut short or a cell may be missing)", line_no)
+    return cells
 
 
 def _read_rows(label: str, kept: list[tuple[int, str]], dialect: type[csv.Dialect] | None,
                n_cols: int, columns: Sequence[_Column | _TimeColumn]) -> np.ndarray:
-    """Feed the wanted columns from the data rows; returns the line number of every row."""
+    """Feed the wanted columns from the data rows, `_CHUNK_ROWS` rows at a time (so memory
+    stays bounded by the numbers kept); returns the line number of every row."""
     if len(kept) > MAX_FRAMES:
-        _fail(label, f"{len(kept)} rows is over the limit of {MAX_FRAMES} frames (about "
-              f"{MAX_FRAMES / 100 / 3600:.1f} hours at 100 frames per second); cut the recording "
+        _fail(label, f"{len(kept)} rows is over the limit of {MAX_FRAMES} frames ("
+              f"{MAX_FRAMES / 100 / 60:.0f} minutes at 100 frames per second); cut the recording "
               "into parts")
-    lines_all: list[int] = []
-    buffers: list[list[str]] = [[] for _ in columns]
-    chunk_lines: list[int] = []
-
-    def flush() -> None:
-        for col, buf in zip(columns, buffers, strict=True):
-            col.add(buf, chunk_lines)
-            buf.clear()
-        chunk_lines.clear()
-
-    for line_no, cells in _row_cells(kept, dialect):
-        if len(cells) > n_cols and not any(c.strip() for c in cells[n_cols:]):
-            cells = cells[:n_cols]  # trailing separators
-        if len(cells) != n_cols:
-            _fail(label, f"{len(cells)} cells where the header has {n_cols} "
-                  "(the file may be cut short or a cell may be missing)", line_no)
-        for col, buf in zip(columns, buffers, strict=True):
-            buf.append(cells[col.index])
-        chunk_lines.append(line_no)
-        lines_all.append(line_no)
-        if len(chunk_lines) >= _CHUNK_ROWS:
-            flush()
-    if chunk_lines:
-        flush()
-    return np.asarray(lines_all, dtype=np.int64)
+    rows = _rows(kept, dialect)
+    read = 0
+    while True:
+        chunk = list(itertools.islice(rows, _CHUNK_ROWS))
+        if not chunk:
+            break
+        lines = [n for n, _ in kept[read:read + len(chunk)]]
+        read += len(chunk)
+        if set(map(len, chunk)) != {n_cols}:
+            chunk = [_fit_row(label, cells, n_cols, n) for cells, n in zip(chunk, lines,
+                                                                           strict=False)]
+        cells_by_column = list(zip(*chunk, strict=True)) if chunk else []
+        for col in columns:
+            col.add(list(cells_by_column[col.index]), lines)
+    return np.fromiter((n for n, _ in kept[:read]), dtype=np.int64, count=read)
 
 
 def _check_header(label: str, header: list[str], line_no: int) -> None:
