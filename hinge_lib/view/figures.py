@@ -93,23 +93,6 @@ _COS = [math.cos(2 * math.pi * i / _CIRCLE_STEPS) for i in range(_CIRCLE_STEPS +
 _SIN = [math.sin(2 * math.pi * i / _CIRCLE_STEPS) for i in range(_CIRCLE_STEPS + 1)]
 
 
-def _polyline(
-    joints: Mapping[str, Sequence[float]], chains: Sequence[Sequence[str]]
-) -> tuple[list, list]:
-    """x and y lists for several polylines, separated by ``None`` gaps."""
-    xs: list[float | None] = []
-    ys: list[float | None] = []
-    for n, chain in enumerate(chains):
-        if n:
-            xs.append(None)
-            ys.append(None)
-        for name in chain:
-            x, y = joints[name]
-            xs.append(float(x))
-            ys.append(float(y))
-    return xs, ys
-
-
 def head_outline(joints: Mapping[str, Sequence[float]]) -> tuple[list[float], list[float]]:
     """Closed circle around the head centre through the top of the head, then a gap and
     the neck line from the neck joint to the bottom of that circle."""
@@ -126,13 +109,26 @@ def head_outline(joints: Mapping[str, Sequence[float]]) -> tuple[list[float], li
     return xs, ys
 
 
-def _ghost_xy(ghost: Analysis | None) -> tuple[list, list]:
+def _ghost_lines(ghost: Analysis | None) -> list[list[Point]]:
     if ghost is None:
-        return [], []
-    xs, ys = _polyline(ghost.joints, BODY_CHAINS)
-    hx, hy = head_outline(ghost.joints)
-    fx, fy = _polyline(ghost.joints, (("heel", "ankle", "toe"),))
-    return xs + [None] + hx + [None] + fx, ys + [None] + hy + [None] + fy
+        return []
+    j = ghost.joints
+    return [*_chains(j, BODY_CHAINS), *head_lines(j), *_chains(j, (("heel", "ankle", "toe"),))]
+
+
+def _chains(joints: Mapping[str, Sequence[float]], chains: Sequence[Sequence[str]]
+            ) -> list[list[Point]]:
+    return [[(float(joints[n][0]), float(joints[n][1])) for n in chain] for chain in chains]
+
+
+def head_lines(joints: Mapping[str, Sequence[float]]) -> list[list[Point]]:
+    """The head as two polylines: the closed circle (from the top of the head round) and
+    the neck line from the neck joint to the bottom of that circle."""
+    xs, ys = head_outline(joints)
+    gap = xs.index(None)
+    circle = list(zip(xs[:gap], ys[:gap], strict=True))
+    neck = list(zip(xs[gap + 1:], ys[gap + 1:], strict=True))
+    return [circle, neck]  # type: ignore[list-item]
 
 
 def balance_text(analysis: Analysis) -> str:
@@ -145,114 +141,196 @@ def balance_text(analysis: Analysis) -> str:
     return f"NOT balanced ({cm:.0f} cm {side})"
 
 
-def trace_data(
-    analysis: Analysis, ghost: Analysis | None = None, presenter: bool = False
-) -> list[dict[str, Any]]:
-    """The changing part of every trace, in :data:`TRACE_NAMES` order.
+#: The line layers of a pose drawing, in drawing order (later ones on top).
+LINE_LAYERS: tuple[str, ...] = (
+    "base_of_support",
+    "ghost",
+    "angle_guides",
+    "feet",
+    "head",
+    "body",
+    "dowel",
+    "plumb_line",
+)
 
-    Each dict holds ``x`` and ``y`` and, where the trace needs them, ``text`` and
-    magic-underscore keys (e.g. ``line_color``, ``marker_line_width``) naming nested
-    properties. Coordinates in metres; ``None`` separates polylines.
+#: What each kind of marked point means and how it looks: (colour, plotly symbol, outline
+#: width). Contacts differ by shape as well as colour, so colour is never the only cue.
+MARK_KINDS: dict[str, tuple[str, str, float]] = {
+    "joint": (palette.JOINT, "circle", 0),
+    "contact_held": (palette.DOWEL, "circle", 1),
+    "contact_lost": (palette.BAD, "circle-open", 3),
+    "load": (palette.LOAD, "square", 1),
+    "com": (palette.COM, "circle-x", 2),
+}
+
+
+def load_marker_size(load_kg: float) -> float:
+    """Marker size (px) of a load: grows with the square root of the mass."""
+    return 10 + 3.0 * math.sqrt(load_kg) if load_kg > 0 else 10.0
+
+
+def drawing_data(analysis: Analysis, ghost: Analysis | None = None) -> dict[str, Any]:
+    """Everything a pose drawing shows, as plain coordinates and words (no styling).
+
+    Both renderers draw from this: :func:`trace_data` (plotly, static and book figures)
+    and :func:`live_frame` (the live SVG figure of the widgets). Coordinates in metres,
+    x forward of the ankle, y up from the floor.
+
+    Returns
+    -------
+    dict
+        ``lines``: layer name (:data:`LINE_LAYERS`) -> list of polylines, each a list of
+        (x, y) points (an empty list draws nothing). ``marks``: list of dicts with
+        ``name``, ``group`` (a :data:`POINT_GROUPS` name), ``kind`` (a :data:`MARK_KINDS`
+        key), ``xy`` ((x, y) or ``None`` when absent), ``label`` (text beside it, may be
+        empty) and ``size`` (px, ``None`` for the kind's default). ``labels``: list of
+        dicts with ``name``, ``xy``, ``text`` and ``tone`` ("plain", "good" or "bad"), in
+        :data:`LABEL_POSITIONS` order. ``balanced``: bool.
+
+    Examples
+    --------
+    >>> from hinge_lib.model.analysis import analyze
+    >>> from hinge_lib.model.pose import Pose
+    >>> a = analyze(Pose(hip=80))
+    >>> d = drawing_data(a)
+    >>> d["lines"]["body"][0][2] == a.joints["hip"]
+    True
+    >>> [m["kind"] for m in d["marks"] if m["name"] == "com"]
+    ['com']
     """
     j = analysis.joints
     heel_x, toe_x = (float(v) for v in analysis.base_of_support)
-    ok_color = palette.GOOD if analysis.balanced else palette.BAD
-
-    body_x, body_y = _polyline(j, BODY_CHAINS)
-    head_x, head_y = head_outline(j)
-    feet_x, feet_y = _polyline(j, (("heel", "ankle", "toe", "heel"),))
-    ghost_x, ghost_y = _ghost_xy(ghost)
-
     ax, ay = (float(v) for v in j["ankle"])
     kx, ky = (float(v) for v in j["knee"])
     hx, hy = (float(v) for v in j["hip"])
     shank = math.hypot(kx - ax, ky - ay)
     com_x, com_y = float(analysis.com_x_m), float(analysis.com_y_m)
     (d0x, d0y), (d1x, d1y) = ((float(a), float(b)) for a, b in analysis.dowel_line)
-    # Labels: shin angle right of the knee, trunk angle left of the top of the hip's
-    # vertical guide (behind the body, where nothing else is drawn), balance under the feet.
-    labels = (
-        ((kx + 0.05, ky), f"shin {analysis.shin_angle_deg:.0f}°", palette.BLACK),
-        ((hx - 0.03, hy + 0.33), f"trunk {analysis.trunk_angle_deg:.0f}°", palette.BLACK),
-        (((heel_x + toe_x) / 2, -0.04), balance_text(analysis), ok_color),
-    )
 
-    return [
-        {"x": [heel_x, toe_x], "y": [0.0, 0.0], "line_color": ok_color},  # base_of_support
-        # ghost: hidden, not just empty, when there is none (a hidden trace costs no redraw)
-        {"x": ghost_x, "y": ghost_y, "visible": ghost is not None},
-        {"x": [ax, ax, None, hx, hx], "y": [ay, ay + 0.75 * shank, None, hy, hy + 0.35]},
-        {"x": feet_x + [None] + head_x, "y": feet_y + [None] + head_y},  # head_and_feet
-        {"x": body_x, "y": body_y},  # body
-        {"x": [d0x, d1x], "y": [d0y, d1y]},  # dowel
-        {"x": [com_x, com_x], "y": [com_y, 0.0]},  # plumb_line
-        _points_data(analysis, presenter, labels),
-    ]
+    lines = {
+        "base_of_support": [[(heel_x, 0.0), (toe_x, 0.0)]],
+        "ghost": _ghost_lines(ghost),
+        "angle_guides": [[(ax, ay), (ax, ay + 0.75 * shank)], [(hx, hy), (hx, hy + 0.35)]],
+        "feet": _chains(j, (("heel", "ankle", "toe", "heel"),)),
+        "head": head_lines(j),
+        "body": _chains(j, BODY_CHAINS),
+        "dowel": [[(d0x, d0y), (d1x, d1y)]],
+        "plumb_line": [[(com_x, com_y), (com_x, 0.0)]],
+    }
 
+    marks: list[dict[str, Any]] = []
 
-def _points_data(
-    analysis: Analysis, presenter: bool, labels: Sequence[tuple[Point, str, str]]
-) -> dict[str, list[Any]]:
-    """Every dot and label of one pose, in :data:`POINT_GROUPS` order, one entry a point;
-    ``labels`` are (position, text, colour) in :data:`LABEL_POSITIONS` order."""
-    s = palette.sizes(presenter)
-    j = analysis.joints
-    x: list[float | None] = []
-    y: list[float | None] = []
-    text: list[str] = []
-    color: list[str] = []
-    size: list[float] = []
-    symbol: list[str] = []
-    line_width: list[float] = []
-    text_color: list[str] = []
-
-    def add(point: Sequence[float] | None, label: str, col: str, sz: float, sym: str,
-            lw: float, text_col: str = palette.BLACK) -> None:
-        x.append(None if point is None else float(point[0]))
-        y.append(None if point is None else float(point[1]))
-        text.append(label)
-        color.append(col)
-        size.append(sz)
-        symbol.append(sym)
-        line_width.append(lw)
-        text_color.append(text_col)
+    def mark(name: str, group: str, kind: str, xy: Sequence[float] | None, label: str = "",
+             size: float | None = None) -> None:
+        point = None if xy is None else (float(xy[0]), float(xy[1]))
+        marks.append({"name": name, "group": group, "kind": kind, "xy": point,
+                      "label": label, "size": size})
 
     for name in JOINT_MARKERS:
-        add(j[name], "", palette.JOINT, s.joint_size, "circle", 0)
-
+        mark(name, "joints", "joint", j[name])
     gaps = getattr(analysis, "dowel_gaps_mm", {}) or {}
     for key, point in CONTACT_POINTS.items():
         if analysis.dowel[key]:
-            add(j[point], "", palette.DOWEL, s.contact_size, "circle", 1)
+            mark(f"contact_{key}", "contacts", "contact_held", j[point])
         else:
             # short, so it fits between the back and the plot's edge
             gap = gaps.get(key)
             label = f"{CONTACT_LABELS[key]} gap {float(gap):.0f} mm" if gap is not None else (
                 f"{CONTACT_LABELS[key]} lost")
-            add(j[point], label, palette.BAD, s.contact_size, "circle-open", 3, palette.BAD)
-
+            mark(f"contact_{key}", "contacts", "contact_lost", j[point], label)
     load_kg = float(analysis.load_kg)
-    if load_kg > 0:
-        add(j["load"], f"{load_kg:g} kg", palette.LOAD, 10 + 3.0 * math.sqrt(load_kg),
-            "square", 1)
-    else:
-        add(None, "", palette.LOAD, 10, "square", 1)
+    mark("load", "load", "load", j["load"] if load_kg > 0 else None,
+         f"{load_kg:g} kg" if load_kg > 0 else "", load_marker_size(load_kg))
+    mark("com", "com", "com", (com_x, com_y))
 
-    add((analysis.com_x_m, analysis.com_y_m), "", palette.COM, s.com_size, "circle-x", 2)
+    # Labels: shin angle right of the knee, trunk angle left of the top of the hip's
+    # vertical guide (behind the body, where nothing else is drawn), balance under the feet.
+    labels = [
+        {"name": "shin", "xy": (kx + 0.05, ky), "text": f"shin {analysis.shin_angle_deg:.0f}°",
+         "tone": "plain"},
+        {"name": "trunk", "xy": (hx - 0.03, hy + 0.33),
+         "text": f"trunk {analysis.trunk_angle_deg:.0f}°", "tone": "plain"},
+        {"name": "balance", "xy": ((heel_x + toe_x) / 2, -0.04), "text": balance_text(analysis),
+         "tone": "good" if analysis.balanced else "bad"},
+    ]
+    return {"lines": lines, "marks": marks, "labels": labels,
+            "balanced": bool(analysis.balanced)}
 
-    for point, label, label_color in labels:  # text only: an invisible, zero-size marker
-        add(point, label, _NO_COLOUR, 0, "circle", 0, label_color)
 
-    return {
-        "x": x,
-        "y": y,
-        "text": text,
-        "marker_color": color,
-        "marker_size": size,
-        "marker_symbol": symbol,
-        "marker_line_width": line_width,
-        "textfont_color": text_color,
-    }
+_TONE_COLOURS = {"plain": palette.BLACK, "good": palette.GOOD, "bad": palette.BAD}
+
+
+def _gapped(polylines: Sequence[Sequence[Point]]) -> tuple[list, list]:
+    """x and y lists of several polylines, separated by ``None`` gaps (plotly's way)."""
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for n, line in enumerate(polylines):
+        if n:
+            xs.append(None)
+            ys.append(None)
+        for x, y in line:
+            xs.append(x)
+            ys.append(y)
+    return xs, ys
+
+
+def trace_data(
+    analysis: Analysis, ghost: Analysis | None = None, presenter: bool = False
+) -> list[dict[str, Any]]:
+    """The changing part of every plotly trace, in :data:`TRACE_NAMES` order, made from
+    :func:`drawing_data`.
+
+    Each dict holds ``x`` and ``y`` and, where the trace needs them, ``text`` and
+    magic-underscore keys (e.g. ``line_color``, ``marker_line_width``) naming nested
+    properties. Coordinates in metres; ``None`` separates polylines.
+    """
+    d = drawing_data(analysis, ghost)
+    lines = d["lines"]
+    ok_color = palette.GOOD if d["balanced"] else palette.BAD
+    feet_x, feet_y = _gapped(lines["feet"])
+    head_x, head_y = _gapped(lines["head"])
+    return [
+        {"x": [p[0] for p in lines["base_of_support"][0]], "y": [0.0, 0.0],
+         "line_color": ok_color},
+        # ghost: hidden, not just empty, when there is none (a hidden trace costs no redraw)
+        {**dict(zip("xy", _gapped(lines["ghost"]), strict=True)), "visible": ghost is not None},
+        dict(zip("xy", _gapped(lines["angle_guides"]), strict=True)),
+        {"x": feet_x + [None] + head_x, "y": feet_y + [None] + head_y},  # head_and_feet
+        dict(zip("xy", _gapped(lines["body"]), strict=True)),
+        dict(zip("xy", _gapped(lines["dowel"]), strict=True)),
+        dict(zip("xy", _gapped(lines["plumb_line"]), strict=True)),
+        _points_data(d, presenter),
+    ]
+
+
+def _points_data(d: Mapping[str, Any], presenter: bool) -> dict[str, list[Any]]:
+    """Every dot and label of one drawing, in :data:`POINT_GROUPS` order, one entry a
+    point, for the plotly ``points`` trace."""
+    s = palette.sizes(presenter)
+    default_size = {"joint": s.joint_size, "contact_held": s.contact_size,
+                    "contact_lost": s.contact_size, "com": s.com_size}
+    out: dict[str, list[Any]] = {k: [] for k in (
+        "x", "y", "text", "marker_color", "marker_size", "marker_symbol",
+        "marker_line_width", "textfont_color")}
+
+    def add(xy, label, col, size, sym, lw, text_col) -> None:
+        out["x"].append(None if xy is None else xy[0])
+        out["y"].append(None if xy is None else xy[1])
+        out["text"].append(label)
+        out["marker_color"].append(col)
+        out["marker_size"].append(size)
+        out["marker_symbol"].append(sym)
+        out["marker_line_width"].append(lw)
+        out["textfont_color"].append(text_col)
+
+    for m in d["marks"]:
+        col, sym, lw = MARK_KINDS[m["kind"]]
+        size = m["size"] if m["size"] is not None else default_size[m["kind"]]
+        text_col = palette.BAD if m["kind"] == "contact_lost" else palette.BLACK
+        add(m["xy"], m["label"], col, size, sym, lw, text_col)
+    for lab in d["labels"]:  # text only: an invisible, zero-size marker
+        add(lab["xy"], lab["text"], _NO_COLOUR, 0, "circle", 0, _TONE_COLOURS[lab["tone"]])
+    return out
 
 
 def point_group(points: Mapping[str, Any], group: str) -> dict[str, list[Any]]:
