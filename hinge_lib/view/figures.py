@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from hinge_lib.view import palette
+from hinge_lib.view.wording import hold_words, pattern_words
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -590,13 +591,6 @@ def pose_figure(
 #: Moment (N m) that fills a readout bar; larger moments fill it and show the number.
 BAR_FULL_SCALE_NM = 300.0
 
-_PATTERN_WORDS = {
-    "upright": "Upright: neither a hinge nor a squat yet",
-    "hinge": "Hinge: the hips do most of the work",
-    "squat": "Squat: the knees share the work",
-}
-
-
 def _bar(label: str, value: float, color: str, scale: float = BAR_FULL_SCALE_NM) -> str:
     share = min(abs(value) / scale, 1.0) * 100
     kind = "extensor" if value >= 0 else "flexor"
@@ -621,7 +615,7 @@ def readout_html(analysis: Analysis, presenter: bool = False) -> str:
     s = palette.sizes(presenter)
     a = analysis
     pattern = escape(str(a.pattern))
-    words = escape(_PATTERN_WORDS.get(a.pattern, str(a.pattern)))
+    words = escape(pattern_words(str(a.pattern)))
     ham = float(a.hamstring_length_change_mm)
     ham_word = "stretched" if ham > 0.5 else ("shortened" if ham < -0.5 else "about resting")
     ok_color = palette.GOOD if a.balanced else palette.BAD
@@ -638,8 +632,10 @@ def readout_html(analysis: Analysis, presenter: bool = False) -> str:
     else:
         faults = '<div class="hinge-no-faults">No faults flagged.</div>'
 
+    # the model's warnings (e.g. a point below the floor), boxed like the explorer's notes
     notes = "".join(
-        f'<div class="hinge-warning" style="color:#444;font-style:italic">{escape(str(w))}</div>'
+        f'<div class="hinge-warning" role="note" style="border-left:4px solid {palette.BLUE};'
+        f'padding:2px 8px;margin-top:6px;color:#222"><b>Note:</b> {escape(str(w))}</div>'
         for w in getattr(a, "warnings", ()) or ()
     )
 
@@ -674,3 +670,206 @@ def message_html(text: str, kind: str = "info", presenter: bool = False) -> str:
         f'<div class="hinge-message hinge-message-{kind}" style="border-left:4px solid {color};'
         f'padding:4px 8px;font-size:{s.readout_font_px}px;color:#222">{escape(text)}</div>'
     )
+
+
+# ---------------------------------------------------------------------------
+# The pose in words (the live figure's SVG title and description, the spoken summary)
+
+
+def _joined(words: Sequence[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def pose_words(analysis: Analysis) -> dict[str, str]:
+    """The pose said in words, for assistive technology.
+
+    Returns
+    -------
+    dict
+        ``title`` (one line: pattern and the main angles), ``desc`` (the whole drawing:
+        angles, balance, dowel contacts, load, faults) and ``say`` (a short summary of the
+        readout, for a polite live region).
+
+    Examples
+    --------
+    >>> from hinge_lib.model.analysis import analyze
+    >>> from hinge_lib.model.pose import Pose
+    >>> pose_words(analyze(Pose(hip=80)))["title"]
+    'Stick figure, side view: hinge, hip 80°, knee 0°'
+    """
+    a = analysis
+    p = a.pose
+    title = f"Stick figure, side view: {a.pattern}, hip {p.hip:.0f}°, knee {p.knee:.0f}°"
+    angles = ", ".join(f"{f} {getattr(p, f):.0f}°"
+                       for f in ("ankle", "knee", "hip", "lumbar", "thoracic", "neck"))
+    held = [CONTACT_LABELS[k] for k, v in a.dowel.items() if v]
+    lost = [CONTACT_LABELS[k] for k, v in a.dowel.items() if not v]
+    dowel = (f"The dowel touches the {_joined(held)}" if held else "The dowel touches nothing")
+    dowel += f"; lost at the {_joined(lost)}." if lost else "."
+    load = (f" Load {float(a.load_kg):g} kg {hold_words(a.hold, 'in_words')}."
+            if a.load_kg > 0 else "")
+    faults = (" Faults: " + "; ".join(f.message for f in a.faults) + "." if a.faults
+              else " No faults flagged.")
+    desc = (f"Side view of the body in a {a.pattern} (hinge score {a.hinge_score:.2f}). "
+            f"Joint angles: {angles}. The trunk leans {a.trunk_angle_deg:.0f}° from "
+            f"vertical and the shin {a.shin_angle_deg:.0f}°. "
+            f"{balance_text(a).capitalize()}. {dowel}{load}{faults}")
+    nf = len(a.faults)
+    say = (f"{a.pattern}, hinge score {a.hinge_score:.2f}, "
+           f"{'balanced' if a.balanced else 'not balanced'}, "
+           f"{'no faults' if not nf else f'{nf} fault' + ('s' if nf > 1 else '')}")
+    if a.faults:
+        say += ": " + "; ".join(f.message for f in a.faults)
+    return {"title": title, "desc": desc, "say": say}
+
+
+# ---------------------------------------------------------------------------
+# The live SVG figure: a fixed scene (sent once) and small frames (sent per change)
+
+#: Plot margins of the live figure in px: left, right, top, bottom.
+LIVE_MARGIN = (52, 12, 34, 44)
+#: Decimal places of metres sent to the browser (0.1 mm).
+LIVE_DECIMALS = 4
+
+_SHAPES = {"circle": "circle", "circle-open": "ring", "circle-x": "circle-x",
+           "square": "square"}
+
+
+def live_size(presenter: bool = False, width: int | None = None) -> tuple[int, int]:
+    """Width and height (px) of a live figure whose plot keeps equal metres on both axes."""
+    if width is None:
+        width = 440 if presenter else 420
+    left, right, top, bottom = LIVE_MARGIN
+    plot_w = width - left - right
+    plot_h = plot_w * (Y_RANGE[1] - Y_RANGE[0]) / (X_RANGE[1] - X_RANGE[0])
+    return width, int(math.ceil(plot_h + top + bottom))
+
+
+def live_transform(scene: Mapping[str, Any]) -> tuple[float, float, float]:
+    """(origin x, origin y, px per metre) of a scene: a point (x, y) in metres is drawn at
+    ``(ox + k * x, oy - k * y)`` px (y grows downwards on screen)."""
+    ox, oy = scene["origin"]
+    return float(ox), float(oy), float(scene["scale"])
+
+
+def live_scene(presenter: bool = False, title: str = "", width: int | None = None,
+               extra_layers: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
+    """The fixed part of a live pose figure: size, metres-to-pixels mapping, axes, and
+    the look of every layer, mark kind and label tone. Sent to the browser once.
+
+    ``extra_layers`` (e.g. muscles) are added above the body as more path layers, each a
+    mapping with ``name``, ``stroke`` and ``label`` and optionally ``width``, ``dash``,
+    ``fill`` and ``opacity``; a frame then carries their coordinates under ``paths``.
+    """
+    s = palette.sizes(presenter)
+    w, h = live_size(presenter, width)
+    left, right, top, bottom = LIVE_MARGIN
+    k = (w - left - right) / (X_RANGE[1] - X_RANGE[0])
+    layer = {
+        "base_of_support": {"stroke": palette.GOOD, "width": s.body_width + 5,
+                            "label": "base of support"},
+        "ghost": {"stroke": palette.GHOST, "width": s.body_width, "dash": "2 6",
+                  "opacity": 0.6, "label": "reference (ghost)"},
+        "angle_guides": {"stroke": palette.GREY, "width": 1, "dash": "6 4", "label": "vertical"},
+        "feet": {"stroke": palette.BODY, "width": s.head_width, "fill": palette.FILL,
+                 "label": "feet"},
+        "head": {"stroke": palette.BODY, "width": s.head_width, "fill": palette.FILL,
+                 "label": "head"},
+        "body": {"stroke": palette.BODY, "width": s.body_width, "label": "body"},
+        "dowel": {"stroke": palette.DOWEL, "width": s.dowel_width, "label": "dowel"},
+        "plumb_line": {"stroke": palette.COM, "width": 2, "dash": "6 4", "label": "plumb line"},
+    }
+    layers = [{"name": name, **layer[name]} for name in LINE_LAYERS]
+    at = layers.index(layers[LINE_LAYERS.index("body")]) + 1
+    layers[at:at] = [dict(extra) for extra in extra_layers]
+    sizes = {"joint": s.joint_size, "contact_held": s.contact_size,
+             "contact_lost": s.contact_size, "load": 10, "com": s.com_size}
+    kinds = {
+        kind: {"shape": _SHAPES[symbol], "color": colour, "outline": width,
+               "size": sizes[kind]}
+        for kind, (colour, symbol, width) in MARK_KINDS.items()
+    }
+    return {
+        "width": w,
+        "height": h,
+        "origin": [left - k * X_RANGE[0], top + k * Y_RANGE[1]],
+        "scale": k,
+        "x_range": list(X_RANGE),
+        "y_range": list(Y_RANGE),
+        "x_ticks": [-1.0, -0.5, 0.0, 0.5, 1.0],
+        "y_ticks": [0.0, 0.5, 1.0, 1.5, 2.0],
+        "x_title": "forward of the ankle (m)",
+        "y_title": "height (m)",
+        "floor": palette.FLOOR,
+        "title": title,
+        "font_size": s.font_size,
+        "label_size": s.label_size,
+        "layers": layers,
+        "kinds": kinds,
+        "tones": dict(_TONE_COLOURS),
+        "outline": palette.BLACK,
+    }
+
+
+def _flat(polylines: Sequence[Sequence[Point]]) -> list[float | None]:
+    """Polylines as one flat list ``[x, y, x, y, None, x, y, ...]`` in rounded metres."""
+    out: list[float | None] = []
+    for n, line in enumerate(polylines):
+        if n:
+            out.append(None)
+        for x, y in line:
+            out.append(round(x, LIVE_DECIMALS))
+            out.append(round(y, LIVE_DECIMALS))
+    return out
+
+
+#: Where the text of the marks of a group sits (plotly's textposition words).
+_MARK_TEXT_POSITION = {"contacts": "middle left", "load": "bottom center"}
+
+
+def live_frame(analysis: Analysis, ghost: Analysis | None = None,
+               extra_paths: Mapping[str, Sequence[Sequence[Point]]] | None = None
+               ) -> dict[str, Any]:
+    """The changing part of a live pose figure, made from :func:`drawing_data`: only
+    coordinates, words and state names (no styling), a few kB of JSON.
+
+    Keys: ``paths`` (layer name -> flat ``[x, y, x, y, None, ...]`` metres; ``None``
+    starts a new polyline), ``strokes`` (layer name -> colour, for layers whose colour
+    carries meaning), ``marks`` (``[name, kind, x, y, size]``, ``x`` None when absent),
+    ``texts`` (``[name, x, y, text, tone, position]``), ``title``, ``desc`` and ``say``
+    (:func:`pose_words`). ``extra_paths`` adds layers given to :func:`live_scene`.
+
+    Examples
+    --------
+    >>> from hinge_lib.model.analysis import analyze
+    >>> from hinge_lib.model.pose import Pose
+    >>> frame = live_frame(analyze(Pose(hip=80)))
+    >>> sorted(frame)
+    ['desc', 'marks', 'paths', 'say', 'strokes', 'texts', 'title']
+    """
+    d = drawing_data(analysis, ghost)
+    paths = {name: _flat(lines) for name, lines in d["lines"].items()}
+    for name, lines in (extra_paths or {}).items():
+        paths[name] = _flat(lines)
+    marks = []
+    texts = []
+    for m in d["marks"]:
+        x, y = (None, None) if m["xy"] is None else (round(m["xy"][0], LIVE_DECIMALS),
+                                                     round(m["xy"][1], LIVE_DECIMALS))
+        marks.append([m["name"], m["kind"], x, y,
+                      None if m["size"] is None else round(m["size"], 1)])
+        position = _MARK_TEXT_POSITION.get(m["group"])
+        if position:  # the mark's text slot always exists; empty text hides it
+            texts.append([f"{m['name']}_label", x, y, m["label"] if x is not None else "",
+                          "bad" if m["kind"] == "contact_lost" else "plain", position])
+    for lab, position in zip(d["labels"], LABEL_POSITIONS, strict=True):
+        texts.append([lab["name"], round(lab["xy"][0], LIVE_DECIMALS),
+                      round(lab["xy"][1], LIVE_DECIMALS), lab["text"], lab["tone"], position])
+    words = pose_words(analysis)
+    return {
+        "paths": paths,
+        "strokes": {"base_of_support": palette.GOOD if d["balanced"] else palette.BAD},
+        "marks": marks,
+        "texts": texts,
+        **words,
+    }
