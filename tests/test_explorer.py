@@ -209,7 +209,7 @@ def test_presenter_mode_is_bigger():
 
     assert body_width(big) > body_width(small)
     assert big.figure.scene["label_size"] > small.figure.scene["label_size"]
-    assert "font-size:22px" in big.readout.value
+    assert "font-size:18px" in big.readout.value and "font-size:14px" in small.readout.value
 
 
 def test_explore_accepts_keys_poses_and_mappings():

@@ -591,13 +591,15 @@ def pose_figure(
 #: Moment (N m) that fills a readout bar; larger moments fill it and show the number.
 BAR_FULL_SCALE_NM = 300.0
 
-def _bar(label: str, value: float, color: str, scale: float = BAR_FULL_SCALE_NM) -> str:
+def _bar(label: str, value: float, color: str, scale: float = BAR_FULL_SCALE_NM,
+         compact: bool = False) -> str:
     share = min(abs(value) / scale, 1.0) * 100
     kind = "extensor" if value >= 0 else "flexor"
+    label_em, bar_em = (3.2, 5.5) if compact else (6.5, 10)
     return (
         f'<div class="hinge-bar" style="margin:2px 0">'
-        f'<span style="display:inline-block;width:6.5em">{label}</span>'
-        f'<span style="display:inline-block;width:10em;background:#EEEEEE;'
+        f'<span style="display:inline-block;width:{label_em}em">{label}</span>'
+        f'<span style="display:inline-block;width:{bar_em}em;background:#EEEEEE;'
         f'vertical-align:middle;height:0.9em">'
         f'<span style="display:block;width:{share:.0f}%;height:100%;background:{color}"></span>'
         f"</span> {abs(value):.0f} N·m {kind}</div>"
@@ -641,14 +643,14 @@ def readout_html(analysis: Analysis, presenter: bool = False) -> str:
 
     return (
         f'<div class="hinge-readout-body" style="font-size:{s.readout_font_px}px;'
-        f'line-height:1.35;min-width:18em">'
+        f'line-height:1.35;min-width:{15 if presenter else 18}em">'
         f'<div style="font-size:1.25em"><b>Pattern:</b> '
         f'<span class="hinge-pattern">{pattern}</span> · '
         f'<span class="hinge-score">hinge score {a.hinge_score:.2f}</span></div>'
         f'<div style="color:#444">{words}</div>'
         f'<div style="margin-top:6px"><b>Extensor moments</b> (both legs)</div>'
-        f"{_bar('Hip', float(a.hip_moment_nm), palette.HIP_BAR)}"
-        f"{_bar('Knee', float(a.knee_moment_nm), palette.KNEE_BAR)}"
+        f"{_bar('Hip', float(a.hip_moment_nm), palette.HIP_BAR, compact=presenter)}"
+        f"{_bar('Knee', float(a.knee_moment_nm), palette.KNEE_BAR, compact=presenter)}"
         f'<div style="margin-top:6px"><b>Hamstrings:</b> '
         f'<span class="hinge-hamstrings">{ham:+.0f} mm ({ham_word})</span></div>'
         f'<div style="margin-top:6px"><b>Balance:</b> '
@@ -738,7 +740,7 @@ _SHAPES = {"circle": "circle", "circle-open": "ring", "circle-x": "circle-x",
 def live_size(presenter: bool = False, width: int | None = None) -> tuple[int, int]:
     """Width and height (px) of a live figure whose plot keeps equal metres on both axes."""
     if width is None:
-        width = 440 if presenter else 420
+        width = 380 if presenter else 420
     left, right, top, bottom = LIVE_MARGIN
     plot_w = width - left - right
     plot_h = plot_w * (Y_RANGE[1] - Y_RANGE[0]) / (X_RANGE[1] - X_RANGE[0])

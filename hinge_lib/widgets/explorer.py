@@ -44,8 +44,9 @@ MASS_RANGE_KG = (40, 150)
 # controls, figure and readout kept within a 1024 x 768 projector without scrolling.
 PRESENTER_CSS = (
     "<style>.hinge-presenter .widget-label, .hinge-presenter .widget-readout,"
-    " .hinge-presenter .widget-toggle-button, .hinge-presenter .widget-button,"
+    " .hinge-presenter .widget-button,"
     " .hinge-presenter select {font-size: 17px !important;}"
+    " .hinge-presenter .widget-toggle-button {font-size: 15px !important;}"
     " .hinge-presenter .widget-inline-hbox {margin-top: 1px; margin-bottom: 1px;}</style>"
 )
 
@@ -169,14 +170,30 @@ def _readout_row(htmls: Sequence[str], presenter: bool) -> tuple[list[widgets.HT
 
 
 def _slider(description: str, value: float, lo: int, hi: int, layout: widgets.Layout,
-            tooltip: str) -> widgets.IntSlider:
+            tooltip: str, label_width: str = "6.5em") -> widgets.IntSlider:
     # Integer sliders: whole degrees, centimetres and kilograms. (Float sliders echo
     # values with rounding noise back from the browser, which can reorder updates.)
     return widgets.IntSlider(
         value=_whole(value, lo, hi), min=lo, max=hi, step=1, description=description,
-        continuous_update=True, style={"description_width": "6.5em"}, layout=layout,
+        continuous_update=True, style={"description_width": label_width}, layout=layout,
         tooltip=tooltip,
     )
+
+
+def _read_catalogue() -> None:
+    with contextlib.suppress(Exception):
+        catalog.faults()
+
+
+def _warm_catalogue() -> None:
+    """Read the teaching catalogue before the first fault a learner provokes: in a kernel
+    just after the figure is shown (so it does not delay the first figure), otherwise now."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        _read_catalogue()
+        return
+    loop.call_later(0.3, _read_catalogue)
 
 
 class PoseExplorer(widgets.VBox):
@@ -227,30 +244,35 @@ class PoseExplorer(widgets.VBox):
     def _make_controls(self) -> None:
         """The sliders, buttons and dropdowns, set to the starting values."""
         i = self._initial
-        wide = widgets.Layout(width="19em" if self.presenter else "21em")
+        # presenter: controls, figure and readout side by side on a 1024 px projector
+        wide = widgets.Layout(width="300px" if self.presenter else "21em")
+        label_width = "104px" if self.presenter else "6.5em"
         limits = joint_limits()
+
+        def slider(description: str, value: float, lo: int, hi: int, what: str
+                   ) -> widgets.IntSlider:
+            return _slider(description, value, lo, hi, wide, f"{what} ({lo} to {hi})",
+                           label_width)
+
         self.sliders: dict[str, widgets.IntSlider] = {}
         for f in FIELDS:
             lo, hi = math.ceil(limits[f][0]), math.floor(limits[f][1])
-            self.sliders[f] = _slider(f.capitalize(), i[f], lo, hi, wide,
-                                      f"{f} angle in degrees ({lo} to {hi})")
-        self.load = _slider("Load (kg)", i["load"], *LOAD_RANGE_KG, wide,
-                            f"load in kilograms ({LOAD_RANGE_KG[0]} to {LOAD_RANGE_KG[1]})")
-        self.height = _slider("Height (cm)", i["height"] * 100, *HEIGHT_RANGE_CM, wide,
-                              f"body height in centimetres ({HEIGHT_RANGE_CM[0]} to "
-                              f"{HEIGHT_RANGE_CM[1]})")
-        self.mass = _slider("Body (kg)", i["mass"], *MASS_RANGE_KG, wide,
-                            f"body mass in kilograms ({MASS_RANGE_KG[0]} to {MASS_RANGE_KG[1]})")
-        label_style = {"description_width": "6.5em"}
+            self.sliders[f] = slider(f.capitalize(), i[f], lo, hi, f"{f} angle in degrees")
+        self.load = slider("Load (kg)", i["load"], *LOAD_RANGE_KG, "load in kilograms")
+        self.height = slider("Height (cm)", i["height"] * 100, *HEIGHT_RANGE_CM,
+                             "body height in centimetres")
+        self.mass = slider("Body (kg)", i["mass"], *MASS_RANGE_KG, "body mass in kilograms")
+        label_style = {"description_width": label_width}
         self.hold = widgets.ToggleButtons(
             options=[(hold_words(h, "button"), h) for h in HOLDS],
             value=i["hold"] if i["hold"] in HOLDS else "hands",
             tooltips=[hold_words(h, "tooltip") for h in HOLDS], description="Hold",
-            style={**label_style, "button_width": "4.5em"},
+            style={**label_style, "button_width": "4.2em" if self.presenter else "5em"},
         )
         self.sex = widgets.ToggleButtons(
             options=list(SEXES), value=i["sex"] if i["sex"] in SEXES else "male",
-            description="Sex", style={**label_style, "button_width": "4.5em"},
+            description="Sex",
+            style={**label_style, "button_width": "4.8em" if self.presenter else "5em"},
         )
         presets = _preset_options()
         self.preset = widgets.Dropdown(
@@ -270,9 +292,7 @@ class PoseExplorer(widgets.VBox):
 
     def _first_draw(self) -> None:
         """Analyse the starting state and build the figure, key and readout for it."""
-        # Read the teaching catalogue now, not on the first fault a learner provokes.
-        with contextlib.suppress(Exception):
-            catalog.faults()
+        _warm_catalogue()
         state = self._state()
         first = analyze(self._pose(state), self._body(state), load_kg=state[6], hold=state[7])
         self.analysis = first
@@ -294,11 +314,11 @@ class PoseExplorer(widgets.VBox):
         controls = widgets.VBox(
             [*self.sliders.values(), self.load, self.hold, self.height, self.mass, self.sex,
              self.preset, self.ghost, self.reset],
-            layout=widgets.Layout(min_width="19em" if self.presenter else "22em"),
+            layout=widgets.Layout(min_width="300px" if self.presenter else "22em"),
         )
-        side = widgets.VBox([self.message, self.readout],
-                            layout=widgets.Layout(max_width="24em" if self.presenter else "30em",
-                                                  padding="0 0 0 8px"))
+        side = widgets.VBox([self.message, self.readout], layout=widgets.Layout(
+            width="290px" if self.presenter else None,
+            max_width=None if self.presenter else "30em", padding="0 0 0 8px"))
         self.figure_box = live_box(self.figure, self.key)
         children: list[widgets.Widget] = [
             widgets.HBox([controls, self.figure_box, side],

@@ -90,20 +90,21 @@ class LiveFigure {
     for (const t of scene.x_ticks) {
       make("line", {x1: this.px(t), x2: this.px(t), y1: top, y2: bottom, stroke: "#EEEEEE"}, g);
       make("text", {x: this.px(t), y: bottom + 15, "text-anchor": "middle",
-                    class: "hinge-tick"}, g).textContent = `${t} m`;
+                    class: "hinge-tick"}, g).textContent = `${t}`;
     }
     for (const t of scene.y_ticks) {
       make("line", {x1: left, x2: right, y1: this.py(t), y2: this.py(t), stroke: "#EEEEEE"}, g);
       make("text", {x: left - 4, y: this.py(t), "text-anchor": "end",
-                    "dominant-baseline": "middle", class: "hinge-tick"}, g).textContent = `${t} m`;
+                    "dominant-baseline": "middle", class: "hinge-tick"}, g).textContent = `${t}`;
     }
     make("line", {x1: left, x2: right, y1: this.py(0), y2: this.py(0),
                   stroke: scene.floor, "stroke-width": 2, class: "hinge-floor"}, g);
     make("text", {x: (left + right) / 2, y: scene.height - 6, "text-anchor": "middle",
                   class: "hinge-axis-title"}, g).textContent = scene.x_title;
     const mid = (top + bottom) / 2;
-    make("text", {x: 12, y: mid, "text-anchor": "middle",
-                  transform: `rotate(-90 12 ${mid})`,
+    const base = scene.font_size + 2;  // rotated text: the glyphs sit left of the baseline
+    make("text", {x: base, y: mid, "text-anchor": "middle",
+                  transform: `rotate(-90 ${base} ${mid})`,
                   class: "hinge-axis-title"}, g).textContent = scene.y_title;
     if (scene.title) {
       make("text", {x: scene.width / 2, y: 20, "text-anchor": "middle",
@@ -234,12 +235,15 @@ class LiveFigure {
     }
   }
 
-  revealed() {
-    // the page shows a "loading" note beside the figure until this code runs
+  revealed(tries = 0) {
+    // The page shows a "loading" note beside the figure until this code runs (the CSS
+    // hides it with :has(); this also marks the box for browsers without :has()). The
+    // figure may be drawn before it is attached to the page: look again a little later.
     const box = this.el.closest(".hinge-live");
-    if (box) box.classList.add("hinge-live-ready");
-    for (const note of (box ? box.querySelectorAll(".hinge-live-fallback") : [])) {
-      note.style.display = "none";
+    if (box) {
+      box.classList.add("hinge-live-ready");
+    } else if (tries < 200) {
+      setTimeout(() => this.revealed(tries + 1), 50);
     }
   }
 }
