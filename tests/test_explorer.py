@@ -383,3 +383,23 @@ def test_explorer_sits_in_a_box_with_a_loading_note_and_labels_its_controls():
     assert "hinge-explorer" in ex._dom_classes
     for slider in [*ex.sliders.values(), ex.load, ex.height, ex.mass]:
         assert slider.description and slider.tooltip
+
+
+def test_while_dragging_the_readout_is_rewritten_less_often_and_ends_on_the_last_pose():
+    import asyncio
+
+    ex = explorer.explore()
+    written: list[str] = []
+    ex.readout.observe(lambda change: written.append(change["new"]), names="value")
+
+    async def drag() -> None:
+        for hip in range(1, 41):
+            ex.sliders["hip"].value = hip
+            await asyncio.sleep(explorer.MIN_FRAME_S)
+        await asyncio.sleep(explorer.MIN_READOUT_S * 2)
+
+    asyncio.run(drag())
+    assert ex.figure.frame == drawing.live_frame(analyze(Pose(hip=40), Body()))
+    assert 1 <= len(written) < 20
+    assert written[-1] == ex.readout.value == drawing.readout_html(ex.analysis)
+    assert ex.analysis.pose.hip == 40

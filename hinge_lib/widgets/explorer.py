@@ -56,6 +56,10 @@ PoseLike = Pose | str | Mapping[str, float] | None
 #: Shortest time between two redraws while a slider is dragged (seconds): about one
 #: browser frame at 60 Hz, so a drag is drawn at the screen's rate and never queues up.
 MIN_FRAME_S = 0.015
+#: Shortest time between two rewrites of the readout while a slider is dragged (seconds):
+#: text changing 60 times a second cannot be read, and each rewrite costs the browser a
+#: layout; the readout always ends on the last pose.
+MIN_READOUT_S = 0.1
 
 
 def to_pose(pose: PoseLike) -> Pose:
@@ -230,6 +234,8 @@ class PoseExplorer(widgets.VBox):
         self._pending_note = ""
         self._last_state: tuple | None = None
         self._ghost_cache: dict[tuple, Any] = {}
+        self._last_readout = -math.inf
+        self._readout_timer: asyncio.TimerHandle | None = None
         self.analysis = None
 
         self._make_controls()
@@ -472,16 +478,45 @@ class PoseExplorer(widgets.VBox):
             readout = drawing.readout_html(a, self.presenter)
         except Exception as exc:  # noqa: BLE001 - the learner sees a message, not a traceback
             self._last_state = None
+            self._cancel_readout()
             self.readout.value = (
                 drawing.message_html(friendly_error(exc), "error", self.presenter)
                 + f'<div style="opacity:0.45">{self._good_readout}</div>'
             )
             return
         self.figure.show(frame)
-        self.readout.value = self._good_readout = readout
+        self._show_readout(readout)
         self.analysis = a
         self._last_state = state
         self.message.value = drawing.message_html(note, "info", self.presenter) if note else ""
+
+
+    def _show_readout(self, html: str) -> None:
+        """Rewrite the readout now, or, while a slider is dragged, at most once per
+        :data:`MIN_READOUT_S` with a trailing rewrite for the last pose."""
+        self._good_readout = html
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self.readout.value = html
+            return
+        if self._readout_timer is not None:
+            return
+        wait = self._last_readout + MIN_READOUT_S - time.monotonic()
+        if wait <= 0:
+            self._flush_readout()
+        else:
+            self._readout_timer = loop.call_later(wait, self._flush_readout)
+
+    def _flush_readout(self) -> None:
+        self._readout_timer = None
+        self._last_readout = time.monotonic()
+        self.readout.value = self._good_readout
+
+    def _cancel_readout(self) -> None:
+        if self._readout_timer is not None:
+            self._readout_timer.cancel()
+            self._readout_timer = None
 
 
 def explore(

@@ -152,13 +152,16 @@ class LiveFigure {
 
   draw(frame) {
     if (!frame || !frame.paths) return;
+    // only attributes that differ are written: an unchanged element costs nothing
     for (const [name, flat] of Object.entries(frame.paths)) {
       const path = this.paths.get(name);
-      if (path) path.setAttribute("d", this.pathD(flat));
+      if (!path) continue;
+      const d = this.pathD(flat);
+      if (path.__d !== d) { path.setAttribute("d", d); path.__d = d; }
     }
     for (const [name, colour] of Object.entries(frame.strokes || {})) {
       const path = this.paths.get(name);
-      if (path) path.setAttribute("stroke", colour);
+      if (path && path.getAttribute("stroke") !== colour) path.setAttribute("stroke", colour);
     }
     for (const [name, kind, x, y, size] of frame.marks || []) {
       let node = this.marks.get(name);
@@ -172,8 +175,9 @@ class LiveFigure {
       if (x === null) {
         node.setAttribute("visibility", "hidden");
       } else {
-        node.removeAttribute("visibility");
-        node.setAttribute("transform", `translate(${fmt(this.px(x))},${fmt(this.py(y))})`);
+        if (node.hasAttribute("visibility")) node.removeAttribute("visibility");
+        const at = `translate(${fmt(this.px(x))},${fmt(this.py(y))})`;
+        if (node.__at !== at) { node.setAttribute("transform", at); node.__at = at; }
       }
     }
     for (const [name, x, y, text, tone, position] of frame.texts || []) {
@@ -187,10 +191,14 @@ class LiveFigure {
         node.setAttribute("visibility", "hidden");
         continue;
       }
-      node.removeAttribute("visibility");
-      node.setAttribute("x", fmt(this.px(x)));
-      node.setAttribute("y", fmt(this.py(y)));
-      node.setAttribute("fill", this.scene.tones[tone] || "#000000");
+      if (node.hasAttribute("visibility")) node.removeAttribute("visibility");
+      const at = `${fmt(this.px(x))},${fmt(this.py(y))},${tone}`;
+      if (node.__at !== at) {
+        node.setAttribute("x", fmt(this.px(x)));
+        node.setAttribute("y", fmt(this.py(y)));
+        node.setAttribute("fill", this.scene.tones[tone] || "#000000");
+        node.__at = at;
+      }
       if (node.textContent !== text) node.textContent = text;
     }
     if (frame.title !== undefined && this.titleNode.textContent !== frame.title) {
@@ -222,17 +230,22 @@ class LiveFigure {
   }
 
   labelControls() {
-    // the ipywidgets slider handle has no accessible name of its own: give it the
-    // slider's label (and the unit words of its tooltip) so a screen reader can say it
+    // The ipywidgets slider handle has no accessible name of its own: give it the
+    // slider's label so a screen reader can say it. Returns true once all are named.
     const root = this.scene.controls_root && this.el.closest(this.scene.controls_root);
-    if (!root) return;
+    if (!root) return false;
+    let all = true;
+    let seen = 0;
     for (const slider of root.querySelectorAll(".widget-slider")) {
       const handle = slider.querySelector(".noUi-handle");
       const label = slider.querySelector(".widget-label");
-      if (handle && label && label.textContent && !handle.getAttribute("aria-label")) {
+      if (!handle || !label || !label.textContent) { all = false; continue; }
+      seen++;
+      if (!handle.getAttribute("aria-label")) {
         handle.setAttribute("aria-label", label.textContent.trim());
       }
     }
+    return all && seen > 0;
   }
 
   revealed(tries = 0) {
@@ -264,22 +277,29 @@ function render({model, el}) {
   model.on("change:scene", onScene);
   figure.revealed();
   let observer = null;
+  let timer = null;
   if (figure.scene.controls_root) {
-    const label = () => figure.labelControls();
-    // the controls may be drawn after the figure: label them when they appear
-    requestAnimationFrame(() => {
-      label();
+    // The controls may be drawn after the figure: look until they are all named, then
+    // watch for controls drawn again (a MutationObserver on the explorer only).
+    const watch = (tries) => {
+      const done = figure.labelControls();
       const root = el.closest(figure.scene.controls_root);
-      if (root) {
-        observer = new MutationObserver(label);
+      if (done && root) {
+        observer = new MutationObserver((records) => {
+          if (records.some((r) => r.addedNodes.length)) figure.labelControls();
+        });
         observer.observe(root, {childList: true, subtree: true});
+      } else if (tries < 200) {
+        timer = setTimeout(() => watch(tries + 1), 50);
       }
-    });
+    };
+    watch(0);
   }
   return () => {
     model.off("change:frame", onFrame);
     model.off("change:scene", onScene);
     clearTimeout(figure.sayTimer);
+    clearTimeout(timer);
     if (observer) observer.disconnect();
   };
 }
