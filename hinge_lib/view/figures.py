@@ -1,9 +1,12 @@
 """Side-on stick-figure drawings of an :class:`~hinge_lib.model.analysis.Analysis`.
 
-Everything here is pure: functions take an analysis and return plain trace data
-(dicts of lists) or a static plotly figure. The interactive explorer reuses the same
-functions and only copies the changing parts (x, y, text, colours) into its figure,
-so a drawing never gains or loses traces while sliders move.
+Everything here is pure. :func:`drawing_data` computes what a drawing shows (polylines,
+marked points, labels, in metres) once; two renderers are made from it:
+
+- plotly (:func:`trace_data`, :func:`figure_traces`, :func:`pose_figure`,
+  :func:`compare_figure`) for static figures in notebooks and the book;
+- the live SVG figure of the widgets (:func:`live_scene`, sent once, and
+  :func:`live_frame`, sent per change with coordinates and words only).
 
 Trace order is fixed (:data:`TRACE_NAMES`); ``figure_traces(a)[i]`` always describes
 the same thing, which lets tests compare drawn coordinates with ``a.joints``.
