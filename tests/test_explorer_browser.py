@@ -16,6 +16,7 @@ from hinge_lib.model.analysis import analyze
 from hinge_lib.model.body import Body
 from hinge_lib.model.pose import Pose
 from hinge_lib.view import figures as drawing
+from hinge_lib.widgets.explorer import interpolate
 
 NOTEBOOK = Path(__file__).resolve().parent.parent / "notebooks" / "10-pose-explorer.ipynb"
 PATTERN = ".hinge-readout .hinge-pattern"
@@ -183,3 +184,40 @@ def test_a_figure_whose_code_cannot_run_says_so(tmp_path, voila_server, page):
     assert note.is_visible()
     assert "could not run the figure's drawing code" in note.inner_text()
     assert page.locator(".hinge-live-svg").count() == 0
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_animation_and_comparison_draw_live_figures(tmp_path, voila_server, page):
+    notebook = _notebook(tmp_path, (
+        "import ipywidgets\nimport hinge_lib\n"
+        "ipywidgets.VBox([hinge_lib.animate(None, ['romanian_deadlift'], frames=5),\n"
+        "                 hinge_lib.compare('romanian_deadlift', 'back_squat')])"
+    ))
+    url, _ = voila_server(notebook)
+    open_live_page(page, url)
+    page.wait_for_function("() => document.querySelectorAll('.hinge-live-svg').length === 3",
+                           timeout=60_000)
+    scene = drawing.live_scene(title="x")
+    # the comparison's panels are the two poses, drawn where the model puts them
+    for n, key in ((1, "romanian_deadlift"), (2, "back_squat")):
+        _assert_drawn_like(live_state(page, n), analyze(hinge_lib.reference_pose(key), Body()),
+                           scene)
+    # the animation's icon buttons and its slider are named; a key press shows frame 1
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.hinge-animation button')]"
+        ".every(b => b.getAttribute('aria-label') || b.textContent.trim())", timeout=15_000)
+    labels = page.eval_on_selector_all(
+        ".hinge-animation button", "bs => bs.map(b => b.getAttribute('aria-label'))")
+    assert "Play" in labels
+    handle = page.locator(".hinge-animation .noUi-handle").first
+    assert handle.get_attribute("aria-label") == "Frame"
+    start = Pose()
+    end = hinge_lib.reference_pose("romanian_deadlift")
+    handle.focus()
+    handle.press("ArrowRight")
+    a = analyze(interpolate(start, end, 0.25), Body())
+    page.wait_for_function(
+        "(t) => document.querySelector('.hinge-live-svg > title').textContent === t",
+        arg=drawing.pose_words(a)["title"], timeout=15_000)
+    _assert_drawn_like(live_state(page, 0), a, scene)

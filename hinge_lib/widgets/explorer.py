@@ -667,7 +667,8 @@ class PoseAnimation(widgets.VBox):
 
         titles = [f"to {_label(t, f'pose {n + 1}')}" for n, t in enumerate(targets)]
         self.figures = [
-            LiveFigure(drawing.live_scene(presenter, title=title), data[0])
+            LiveFigure({**drawing.live_scene(presenter, title=title),
+                        "controls_root": ".hinge-animation"}, data[0])
             for title, data in zip(titles, self._data, strict=True)
         ]
         self.figure = self.figures[0]

@@ -10,6 +10,8 @@
 //          title, desc, say}
 
 const SVG = "http://www.w3.org/2000/svg";
+const ICON_NAMES = [["fa-play", "Play"], ["fa-pause", "Pause"], ["fa-stop", "Stop"],
+  ["fa-retweet", "Repeat"], ["fa-repeat", "Repeat"]];
 let counter = 0;
 
 function make(tag, attrs, parent) {
@@ -244,6 +246,13 @@ class LiveFigure {
       if (!handle.getAttribute("aria-label")) {
         handle.setAttribute("aria-label", label.textContent.trim());
       }
+    }
+    // icon-only buttons (the Play widget's) are named after their icon
+    for (const button of root.querySelectorAll("button")) {
+      if (button.getAttribute("aria-label") || button.textContent.trim()) continue;
+      const icon = button.querySelector("i");
+      const name = icon && ICON_NAMES.find(([cls]) => icon.classList.contains(cls));
+      if (name) button.setAttribute("aria-label", name[1]);
     }
     return all && seen > 0;
   }
