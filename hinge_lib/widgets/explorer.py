@@ -146,12 +146,15 @@ def friendly_error(exc: BaseException) -> str:
 
 
 def _live_figure(analysis: Any, ghost: Any, presenter: bool, title: str,
-                 controls_root: str | None = None, width: int | None = None) -> LiveFigure:
-    """A live SVG figure showing one pose (and a ghost)."""
-    scene = drawing.live_scene(presenter, title=title, width=width)
+                 controls_root: str | None = None,
+                 layers: Sequence[drawing.ExtraLayer] = ()) -> LiveFigure:
+    """A live SVG figure showing one pose (and a ghost, and any extra layers)."""
+    scene = drawing.live_scene(presenter, title=title,
+                               extra_layers=[layer.style() for layer in layers])
     if controls_root:
         scene["controls_root"] = controls_root
-    return LiveFigure(scene, drawing.live_frame(analysis, ghost))
+    return LiveFigure(scene, drawing.live_frame(analysis, ghost,
+                                                drawing.extra_paths(layers, analysis)))
 
 
 def _key(presenter: bool, width_px: int) -> widgets.HTML:
@@ -216,8 +219,10 @@ class PoseExplorer(widgets.VBox):
         load_kg: float = 0.0,
         hold: str = "hands",
         presenter: bool = False,
+        layers: Sequence[drawing.ExtraLayer] = (),
     ) -> None:
         self.presenter = presenter
+        self.layers = tuple(layers)
         start_pose = to_pose(pose)
         start_body = body if body is not None else Body()
         self._initial = {
@@ -303,7 +308,7 @@ class PoseExplorer(widgets.VBox):
         first = analyze(self._pose(state), self._body(state), load_kg=state[6], hold=state[7])
         self.analysis = first
         self.figure = _live_figure(first, None, self.presenter, "Pose explorer",
-                                   controls_root=".hinge-explorer")
+                                   controls_root=".hinge-explorer", layers=self.layers)
         self.key = _key(self.presenter, self.figure.width)
         self.readout.value = self._good_readout = drawing.readout_html(first, self.presenter)
         self._last_state = state
@@ -474,7 +479,7 @@ class PoseExplorer(widgets.VBox):
         try:
             a = analyze(self._pose(state), self._body(state), load_kg=state[6], hold=state[7])
             ghost = self._ghost_analysis(state)
-            frame = drawing.live_frame(a, ghost)
+            frame = drawing.live_frame(a, ghost, drawing.extra_paths(self.layers, a))
             readout = drawing.readout_html(a, self.presenter)
         except Exception as exc:  # noqa: BLE001 - the learner sees a message, not a traceback
             self._last_state = None
@@ -525,14 +530,18 @@ def explore(
     load_kg: float = 0.0,
     hold: str = "hands",
     presenter: bool = False,
+    layers: Sequence[drawing.ExtraLayer] = (),
 ) -> PoseExplorer:
     """The interactive pose explorer (sliders, live stick figure, readout).
 
     ``pose`` may be a :class:`Pose`, a reference-position key such as ``"good_morning"``,
     a mapping of joint angles such as ``{"hip": 80}`` (see :func:`to_pose`) or ``None``
-    (standing). ``presenter=True`` uses bigger lines and fonts for a projector.
+    (standing). ``presenter=True`` uses bigger lines and fonts for a projector. ``layers``
+    adds line layers to the figure (:class:`~hinge_lib.view.figures.ExtraLayer`, e.g.
+    muscles), redrawn with the pose.
     """
-    return PoseExplorer(pose=pose, body=body, load_kg=load_kg, hold=hold, presenter=presenter)
+    return PoseExplorer(pose=pose, body=body, load_kg=load_kg, hold=hold, presenter=presenter,
+                        layers=layers)
 
 
 def _label(pose: PoseLike, fallback: str) -> str:
