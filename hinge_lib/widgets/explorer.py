@@ -60,6 +60,9 @@ MIN_FRAME_S = 0.015
 #: text changing 60 times a second cannot be read, and each rewrite costs the browser a
 #: layout; the readout always ends on the last pose.
 MIN_READOUT_S = 0.1
+#: Delay of the readout after the figure's message in a kernel (seconds): the kernel goes
+#: idle at once, so its message thread sends the figure's frame without waiting.
+READOUT_DELAY_S = 0.004
 
 
 def to_pose(pose: PoseLike) -> Pose:
@@ -241,6 +244,7 @@ class PoseExplorer(widgets.VBox):
         self._ghost_cache: dict[tuple, Any] = {}
         self._last_readout = -math.inf
         self._readout_timer: asyncio.TimerHandle | None = None
+        self._readout_for: Any = None
         self.analysis = None
 
         self._make_controls()
@@ -480,43 +484,47 @@ class PoseExplorer(widgets.VBox):
             a = analyze(self._pose(state), self._body(state), load_kg=state[6], hold=state[7])
             ghost = self._ghost_analysis(state)
             frame = drawing.live_frame(a, ghost, drawing.extra_paths(self.layers, a))
-            readout = drawing.readout_html(a, self.presenter)
         except Exception as exc:  # noqa: BLE001 - the learner sees a message, not a traceback
             self._last_state = None
-            self._cancel_readout()
-            self.readout.value = (
-                drawing.message_html(friendly_error(exc), "error", self.presenter)
-                + f'<div style="opacity:0.45">{self._good_readout}</div>'
-            )
+            self._show_error(exc)
             return
-        self.figure.show(frame)
-        self._show_readout(readout)
+        self.figure.show(frame)  # first, so the figure's message leaves before the rest
         self.analysis = a
         self._last_state = state
         self.message.value = drawing.message_html(note, "info", self.presenter) if note else ""
+        self._show_readout(a)
 
+    def _show_error(self, exc: BaseException) -> None:
+        self._cancel_readout()
+        self.readout.value = (
+            drawing.message_html(friendly_error(exc), "error", self.presenter)
+            + f'<div style="opacity:0.45">{self._good_readout}</div>'
+        )
 
-    def _show_readout(self, html: str) -> None:
-        """Rewrite the readout now, or, while a slider is dragged, at most once per
-        :data:`MIN_READOUT_S` with a trailing rewrite for the last pose."""
-        self._good_readout = html
+    def _show_readout(self, analysis: Any) -> None:
+        """Rewrite the readout for ``analysis``. In a kernel this happens just after the
+        figure's message has gone (:data:`READOUT_DELAY_S`) and, while a slider is dragged,
+        at most once per :data:`MIN_READOUT_S`, always ending on the last pose."""
+        self._readout_for = analysis
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
-            self.readout.value = html
+            self._flush_readout()
             return
         if self._readout_timer is not None:
             return
-        wait = self._last_readout + MIN_READOUT_S - time.monotonic()
-        if wait <= 0:
-            self._flush_readout()
-        else:
-            self._readout_timer = loop.call_later(wait, self._flush_readout)
+        wait = max(READOUT_DELAY_S, self._last_readout + MIN_READOUT_S - time.monotonic())
+        self._readout_timer = loop.call_later(wait, self._flush_readout)
 
     def _flush_readout(self) -> None:
         self._readout_timer = None
         self._last_readout = time.monotonic()
-        self.readout.value = self._good_readout
+        try:
+            html = drawing.readout_html(self._readout_for, self.presenter)
+        except Exception as exc:  # noqa: BLE001 - the learner sees a message, not a traceback
+            self._show_error(exc)
+            return
+        self.readout.value = self._good_readout = html
 
     def _cancel_readout(self) -> None:
         if self._readout_timer is not None:

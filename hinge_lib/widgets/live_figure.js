@@ -296,7 +296,10 @@ function render({model, el}) {
       const root = el.closest(figure.scene.controls_root);
       if (done && root) {
         observer = new MutationObserver((records) => {
-          if (records.some((r) => r.addedNodes.length)) figure.labelControls();
+          // controls drawn again, not this figure's own text changes
+          if (records.some((r) => r.addedNodes.length && !el.contains(r.target))) {
+            figure.labelControls();
+          }
         });
         observer.observe(root, {childList: true, subtree: true});
       } else if (tries < 200) {
