@@ -319,12 +319,9 @@ def main() -> int:
             for t in targets:
                 for _ in range(args.warmup):
                     t.press_once()
-            block, done = 10, 0
-            while done < args.presses:  # interleaved blocks
+            for _ in range(args.presses):  # alternate, so both see the same machine load
                 for t in targets:
-                    for _ in range(min(block, args.presses - done)):
-                        t.latencies.append(t.press_once())
-                done += block
+                    t.latencies.append(t.press_once())
 
             print("Key press on the Hip slider -> path `d` changed (in-page timing)")
             medians = {}
