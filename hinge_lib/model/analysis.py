@@ -205,7 +205,21 @@ def analyze(pose: Pose | None = None, body: Body | None = None, load_kg: float =
             hold: str = "hands") -> Analysis:
     """Analyse one pose for a body holding ``load_kg`` (kg) as ``hold``: "hands" (hanging
     from straight arms), "close" (a bar kept against the front of the legs), "chest" or
-    "back". Raises ``ValueError`` naming the field, value and allowed range."""
+    "back". The pose says what the body rests on (``Pose.support``: feet or kneeling).
+    Raises ``ValueError`` naming the field, value and allowed range. A pose that would put
+    a body point below the floor is still analysed; ``below_floor`` names the points and
+    ``warnings`` says so in a sentence.
+
+    Examples
+    --------
+    >>> a = analyze(Pose(ankle=2, knee=20, hip=90), load_kg=16)
+    >>> a.pattern, a.balanced, a.below_floor
+    ('hinge', True, ())
+    >>> analyze(Pose(ankle=-50, knee=155)).below_floor[:3]
+    ('hands', 'elbow', 'vertex')
+    >>> analyze(Pose(knee=90, support="tall_kneeling")).base_of_support[1]
+    0.0
+    """
     pose = Pose() if pose is None else pose
     if not isinstance(pose, Pose):
         raise ValueError(f"pose must be a hinge_lib.Pose; got {type(pose).__name__}")
