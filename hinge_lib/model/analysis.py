@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as _field
 from types import MappingProxyType
 
 import numpy as np
@@ -18,7 +19,13 @@ from hinge_lib.model.body import Body
 from hinge_lib.model.checks import check_choice, check_column, check_number
 from hinge_lib.model.dowel import CONTACTS, back_points, dowel_contacts
 from hinge_lib.model.kinematics import HOLDS, joint_positions, segment_centres
-from hinge_lib.model.muscles import hamstring_length_change_mm
+from hinge_lib.model.muscle_paths import GROUPS
+from hinge_lib.model.muscles import (
+    MuscleState,
+    hamstring_length_change_mm,
+    muscle_columns,
+    muscle_states,
+)
 from hinge_lib.model.patterns import (
     PATTERNS,
     classify,
@@ -78,6 +85,10 @@ class Analysis:
     hinge_score: float
     faults: tuple[Fault, ...]
     warnings: tuple[str, ...] = ()
+    #: Muscle group name -> :class:`~hinge_lib.model.muscles.MuscleState` (static model:
+    #: no co-contraction beyond two-joint muscles, no activation timing).
+    muscles: Mapping[str, MuscleState] = _field(
+        default_factory=lambda: MappingProxyType({}))
 
     @property
     def fault_codes(self) -> tuple[str, ...]:
@@ -119,6 +130,7 @@ def compute(angles: Mapping[str, np.ndarray], body: Body, load_kg: float, hold: 
     out["trunk_angle_deg"] = np.degrees(np.arctan2(trunk[:, 0], trunk[:, 1]))
     out["shin_angle_deg"] = np.asarray(angles["ankle"], dtype=float)
     out["hamstring_length_change_mm"] = hamstring_length_change_mm(angles["hip"], angles["knee"])
+    out.update(muscle_columns(angles, body, out))
     pattern = classify(angles["hip"], angles["knee"])
     out["pattern"] = pattern
     out["hinge_score"] = hinge_score(out["hip_moment_nm"], out["knee_moment_nm"])
@@ -188,6 +200,7 @@ def analyze(pose: Pose | None = None, body: Body | None = None, load_kg: float =
         hinge_score=float(r["hinge_score"][0]),
         faults=tuple(faults),
         warnings=tuple(warnings),
+        muscles=MappingProxyType(muscle_states(r)),
     )
 
 
@@ -198,7 +211,9 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
     ``poses`` has columns among ankle, knee, hip, lumbar, thoracic, neck (degrees; a
     missing column means 0). Output columns: the six angles, trunk_angle_deg,
     shin_angle_deg, com_x_m, com_y_m, heel_x_m, toe_x_m, balanced, balance_margin_m, the
-    four moments, hamstring_length_change_mm, dowel_<contact>, dowel_gap_<contact>_mm,
+    four moments, hamstring_length_change_mm, <muscle>_length_change_mm, <muscle>_moment_nm,
+    <muscle>_force_n and <muscle>_share_pct for every group in :data:`GROUPS` (see
+    :func:`~hinge_lib.model.muscles.muscle_columns`), dowel_<contact>, dowel_gap_<contact>_mm,
     pattern, hinge_score, faults (tuple of codes), fault_<code> and <joint>_x_m /
     <joint>_y_m for every joint. Bad values raise ``ValueError`` naming the rows.
     """
@@ -237,6 +252,9 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
     for key in MOMENTS:
         cols[key] = r[key]
     cols["hamstring_length_change_mm"] = r["hamstring_length_change_mm"]
+    for name in GROUPS:
+        for part in ("length_change_mm", "moment_nm", "force_n", "share_pct"):
+            cols[f"{name}_{part}"] = r[f"{name}_{part}"]
     for contact in CONTACTS:
         cols[f"dowel_{contact}"] = r[f"dowel_{contact}"]
     for contact in CONTACTS:
