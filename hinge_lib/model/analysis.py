@@ -212,7 +212,8 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
     missing column means 0). Output columns: the six angles, trunk_angle_deg,
     shin_angle_deg, com_x_m, com_y_m, heel_x_m, toe_x_m, balanced, balance_margin_m, the
     four moments, hamstring_length_change_mm, <muscle>_length_change_mm, <muscle>_moment_nm,
-    <muscle>_force_n and <muscle>_share_pct for every group in :data:`GROUPS` (see
+    <muscle>_force_n and <muscle>_share_pct for every group in :data:`GROUPS`,
+    muscle_unmet_<joint>_nm (see
     :func:`~hinge_lib.model.muscles.muscle_columns`), dowel_<contact>, dowel_gap_<contact>_mm,
     pattern, hinge_score, faults (tuple of codes), fault_<code> and <joint>_x_m /
     <joint>_y_m for every joint. Bad values raise ``ValueError`` naming the rows.
@@ -255,6 +256,8 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
     for name in GROUPS:
         for part in ("length_change_mm", "moment_nm", "force_n", "share_pct"):
             cols[f"{name}_{part}"] = r[f"{name}_{part}"]
+    for joint in ("ankle", "knee", "hip", "lumbar"):
+        cols[f"muscle_unmet_{joint}_nm"] = r[f"muscle_unmet_{joint}_nm"]
     for contact in CONTACTS:
         cols[f"dowel_{contact}"] = r[f"dowel_{contact}"]
     for contact in CONTACTS:

@@ -67,7 +67,9 @@ SCALES: tuple[str, ...] = ("height", "thigh", "shank")
 SIDES: tuple[str, ...] = ("front", "back")
 #: Points used to draw each wrap arc (fixed, so drawings keep their size).
 ARC_POINTS = 5
-_STEP_RAD = 1e-3  # central-difference step for moment arms
+#: Sign turning a joint's flexion into counter-clockwise turning of the body beyond it, in
+#: the frame where the pelvis is held still (the lumbar segment tips forward = clockwise).
+_TURN_SIGN = {"lumbar": -1.0, "hip": 1.0, "knee": -1.0, "ankle": 1.0}
 
 
 @dataclass(frozen=True)
@@ -216,7 +218,7 @@ def _with_sides(items: list, rows: tuple[PathRow, ...], body: Body) -> list:
     """Fill in each wrap's turning sign from its side and the standing path direction."""
     standing = {f: np.zeros(1) for f in JOINT_NAMES}
     frames = _frames(standing, body)
-    placed = [_place(frames, it[1], it[2])[0] for it in items]
+    placed = [np.array([float(v[0]) for v in _place(frames, it[1], it[2])]) for it in items]
     out = []
     for i, (it, row) in enumerate(zip(items, rows, strict=True)):
         if it[0] == "point":
@@ -230,125 +232,176 @@ def _with_sides(items: list, rows: tuple[PathRow, ...], body: Body) -> list:
     return out
 
 
-def _rot(angle: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    return np.cos(angle), np.sin(angle)
+def _cos_sin(angle_rad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cosine and sine in single precision (as in kinematics.axis: far faster, error well
+    under a micrometre on these lengths), returned as float64."""
+    a = np.asarray(angle_rad, dtype=np.float32)
+    return np.cos(a).astype(float), np.sin(a).astype(float)
 
 
-def _frames(angles: Mapping[str, np.ndarray], body: Body) -> dict[str, tuple]:
-    """Origin (n, 2) and rotation (cos, sin) of each body frame with the pelvis held still
-    (hip at the origin, pelvis upright). Angles in degrees."""
+Frame = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # origin x, y; cos, sin
+
+
+def _frames(angles: Mapping[str, np.ndarray], body: Body) -> dict[str, Frame]:
+    """Origin and rotation of each body frame with the pelvis held still (hip at the
+    origin, pelvis upright), plus the joint centres under ``"joint:<name>"``. Degrees in."""
     seg = body.segments
-    hip = np.radians(np.asarray(angles["hip"], dtype=float))
-    knee = np.radians(np.asarray(angles["knee"], dtype=float))
-    ankle = np.radians(np.asarray(angles["ankle"], dtype=float))
-    lumbar = np.radians(np.asarray(angles["lumbar"], dtype=float))
-    n = max(len(np.atleast_1d(a)) for a in (hip, knee, ankle, lumbar))
-    zero = np.zeros(n)
-    hip, knee, ankle, lumbar = (np.broadcast_to(a, (n,)) for a in (hip, knee, ankle, lumbar))
-    femur = hip
-    tibia = hip - knee
-    foot = tibia + ankle
-    origin0 = np.stack((zero, zero), axis=-1)
-    c_f, s_f = _rot(femur)
-    knee_at = np.stack((s_f * seg["thigh"].length_m, -c_f * seg["thigh"].length_m), axis=-1)
-    c_t, s_t = _rot(tibia)
-    ankle_at = knee_at + np.stack((s_t * seg["shank"].length_m, -c_t * seg["shank"].length_m),
-                                  axis=-1)
-    top = np.stack((zero, zero + seg["pelvis"].length_m), axis=-1)
+    rad = {j: np.radians(np.atleast_1d(np.asarray(angles[j], dtype=float)))
+           for j in JOINT_NAMES}
+    n = max(len(v) for v in rad.values())
+    rad = {j: np.broadcast_to(v, (n,)) for j, v in rad.items()}
+    zero, one = np.zeros(n), np.ones(n)
+    c_f, s_f = _cos_sin(rad["hip"])
+    c_t, s_t = _cos_sin(rad["hip"] - rad["knee"])
+    c_a, s_a = _cos_sin(rad["hip"] - rad["knee"] + rad["ankle"])
+    c_l, s_l = _cos_sin(-rad["lumbar"])
+    thigh, shank, pelvis = seg["thigh"].length_m, seg["shank"].length_m, seg["pelvis"].length_m
+    knee_x, knee_y = s_f * thigh, -c_f * thigh
+    ankle_x, ankle_y = knee_x + s_t * shank, knee_y - c_t * shank
+    top_y = zero + pelvis
     return {
-        "pelvis": (origin0, (np.ones(n), zero)),
-        "pelvis_top": (top, (np.ones(n), zero)),
-        "lumbar": (top, _rot(-lumbar)),
-        "femur": (origin0, (c_f, s_f)),
-        "tibia": (knee_at, (c_t, s_t)),
-        "foot": (ankle_at, _rot(foot)),
+        "pelvis": (zero, zero, one, zero),
+        "pelvis_top": (zero, top_y, one, zero),
+        "lumbar": (zero, top_y, c_l, s_l),
+        "femur": (zero, zero, c_f, s_f),
+        "tibia": (knee_x, knee_y, c_t, s_t),
+        "foot": (ankle_x, ankle_y, c_a, s_a),
+        "joint:lumbar": (zero, top_y, one, zero),
+        "joint:hip": (zero, zero, one, zero),
+        "joint:knee": (knee_x, knee_y, one, zero),
+        "joint:ankle": (ankle_x, ankle_y, one, zero),
     }
 
 
-def _place(frames: dict[str, tuple], body_name: str, xy: np.ndarray) -> np.ndarray:
-    origin, (c, s) = frames[body_name]
-    return origin + np.stack((c * xy[0] - s * xy[1], s * xy[0] + c * xy[1]), axis=-1)
+def _place(frames: dict[str, Frame], body_name: str, xy: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray]:
+    ox, oy, c, s = frames[body_name]
+    return ox + c * xy[0] - s * xy[1], oy + s * xy[0] + c * xy[1]
 
 
-def _wrap_geometry(a: np.ndarray, b: np.ndarray, centre: np.ndarray, radius: float,
-                   sign: int, pulley: bool = False) -> tuple[np.ndarray, ...]:
-    """Path from ``a`` to ``b`` around a circle kept on side ``sign`` (+1: the centre on
-    the left of the direction of travel). Returns (length, wrapped, entry angle, arc angle,
-    straight length)."""
-    ra = a - centre
-    rb = b - centre
-    da = np.maximum(np.hypot(ra[:, 0], ra[:, 1]), radius * (1 + 1e-9))
-    db = np.maximum(np.hypot(rb[:, 0], rb[:, 1]), radius * (1 + 1e-9))
-    alpha_a = np.arccos(radius / da)
-    alpha_b = np.arccos(radius / db)
-    phi_a = np.arctan2(ra[:, 1], ra[:, 0])
-    phi_b = np.arctan2(rb[:, 1], rb[:, 0])
-    entry = phi_a + sign * alpha_a
-    leave = phi_b - sign * alpha_b
-    arc = np.mod(sign * (leave - entry) + np.pi, 2 * np.pi) - np.pi
-    wrapped = np.ones(len(arc), dtype=bool) if pulley else (arc > 0) & (arc < np.pi)
-    tangents = np.sqrt(da**2 - radius**2) + np.sqrt(db**2 - radius**2)
-    straight = np.hypot(*(b - a).T)
-    length = np.where(wrapped, tangents + radius * np.where(wrapped, arc, 0.0), straight)
-    return length, wrapped, entry, arc, straight
+def _tangent(cx, cy, px, py, radius: float, turn: float):
+    """Point where a line from P touches the circle, on the side given by ``turn``
+    (+1 entry / -1 exit for anticlockwise travel); no trigonometry."""
+    vx, vy = px - cx, py - cy
+    d2 = np.maximum(vx * vx + vy * vy, radius * radius * (1 + 1e-12))
+    along = radius * radius / d2
+    across = turn * radius * np.sqrt(d2 - radius * radius) / d2
+    return cx + along * vx - across * vy, cy + along * vy + across * vx, np.sqrt(d2 - radius**2)
 
 
-def _path_length(frames: dict[str, tuple], rows: tuple) -> np.ndarray:
+def _wrap(a, b, centre, radius: float, sign: int, pulley: bool):
+    """Path from ``a`` to ``b`` round a circle kept on side ``sign`` (+1: the centre left of
+    the direction of travel). Returns length, wrapped mask, entry point, exit point and the
+    signed arc angle (all arrays)."""
+    cx, cy = centre
+    ex, ey, ta = _tangent(cx, cy, a[0], a[1], radius, sign)
+    xx, xy, tb = _tangent(cx, cy, b[0], b[1], radius, -sign)
+    e1, e2, x1, x2 = ex - cx, ey - cy, xx - cx, xy - cy
+    arc = sign * np.arctan2(e1 * x2 - e2 * x1, e1 * x1 + e2 * x2)
+    wrapped = np.ones(arc.shape, dtype=bool) if pulley else (arc > 0)
+    straight = np.hypot(b[0] - a[0], b[1] - a[1])
+    length = np.where(wrapped, ta + tb + radius * arc, straight)
+    return length, wrapped, (ex, ey), (xx, xy), arc
+
+
+_JOINT_INDEX = {"lumbar": 0, "hip": 1, "knee": 2, "ankle": 3}
+
+
+def _crosses(k: int, first: int, second: int) -> bool:
+    return min(first, second) <= k < max(first, second)
+
+
+def _geometry(frames: dict[str, Frame], rows: tuple, joints: tuple[str, ...]):
+    """Length of a path and its moment arm at each of ``joints`` (analytic: the turning
+    effect of the path's line where it crosses from one side of the joint to the other)."""
     placed = [None if kind != "point" else _place(frames, name, xy)
               for kind, name, xy, _, _ in rows]
+    chain = [_CHAIN_INDEX[r[1]] for r in rows]
     total = 0.0
+    crossing: dict[str, tuple] = {}
     i = 0
     while i < len(rows) - 1:
-        if rows[i + 1][0] != "point":
-            kind, name, xy, radius, sign = rows[i + 1]
-            centre = _place(frames, name, xy)
-            total = total + _wrap_geometry(placed[i], placed[i + 2], centre, radius, sign,
-                                           kind == "pulley")[0]
-            i += 2
-        else:
-            d = placed[i + 1] - placed[i]
-            total = total + np.hypot(d[:, 0], d[:, 1])
+        if rows[i + 1][0] == "point":
+            seg = (placed[i], placed[i + 1], chain[i], chain[i + 1])
+            d = (seg[1][0] - seg[0][0], seg[1][1] - seg[0][1])
+            total = total + np.hypot(d[0], d[1])
+            for joint in joints:
+                if _crosses(_JOINT_INDEX[joint], chain[i], chain[i + 1]):
+                    crossing[joint] = (None, seg)
             i += 1
-    return total
+            continue
+        kind, name, xy, radius, sign = rows[i + 1]
+        a, b = placed[i], placed[i + 2]
+        length, wrapped, entry, leave, _ = _wrap(a, b, _place(frames, name, xy), radius, sign,
+                                                 kind == "pulley")
+        total = total + length
+        for joint in joints:
+            k = _JOINT_INDEX[joint]
+            if _crosses(k, chain[i], chain[i + 1]):
+                crossing[joint] = (wrapped, (a, entry, chain[i], chain[i + 1]),
+                                   (a, b, chain[i], chain[i + 2]))
+            elif _crosses(k, chain[i + 1], chain[i + 2]):
+                crossing[joint] = (wrapped, (leave, b, chain[i + 1], chain[i + 2]),
+                                   (a, b, chain[i], chain[i + 2]))
+        i += 2
+    arms = {}
+    for joint, found in crossing.items():
+        if found[0] is None:
+            arms[joint] = _arm(frames, joint, found[1])
+        else:
+            wrapped, seg, straight = found
+            arms[joint] = np.where(wrapped, _arm(frames, joint, seg),
+                                   _arm(frames, joint, straight))
+    return total, arms
+
+
+def _arm(frames: dict[str, Frame], joint: str, seg: tuple) -> np.ndarray:
+    """dL/d(flexion) of a segment from ``p`` to ``q`` that crosses ``joint``."""
+    p, q, cp, cq = seg
+    k = _JOINT_INDEX[joint]
+    # The body beyond the joint turns: higher in the chain for hip, knee and ankle, the
+    # lumbar segment (lowest index) for the lumbar joint.
+    q_moves = (cq > k) if k > 0 else (cq <= k)
+    if not q_moves:
+        p, q = q, p
+    ux, uy = q[0] - p[0], q[1] - p[1]
+    norm = np.maximum(np.hypot(ux, uy), 1e-12)
+    jx, jy = frames[f"joint:{joint}"][:2]
+    return _TURN_SIGN[joint] * ((q[0] - jx) * uy - (q[1] - jy) * ux) / norm
+
+
+def path_geometry(angles: Mapping[str, np.ndarray], body: Body
+                  ) -> tuple[dict[str, np.ndarray], dict[str, dict[str, np.ndarray]]]:
+    """Lengths (m) of every path in :data:`PATHS` and moment arms (m) at every joint each
+    crosses, arrays of shape ``(n,)``. A moment arm is ``dL/dθ`` for flexion
+    (dorsiflexion at the ankle): positive = the muscle extends (plantarflexes) the joint."""
+    frames = _frames(angles, body)
+    lengths, arms = {}, {}
+    for muscle, rows in scaled_paths(body).items():
+        lengths[muscle], arms[muscle] = _geometry(frames, rows, joints_crossed(muscle))
+    return lengths, arms
 
 
 def path_lengths(angles: Mapping[str, np.ndarray], body: Body) -> dict[str, np.ndarray]:
     """Muscle-tendon length of every path in :data:`PATHS`, in metres, shape ``(n,)``."""
-    frames = _frames(angles, body)
-    return {m: _path_length(frames, rows) for m, rows in scaled_paths(body).items()}
+    return path_geometry(angles, body)[0]
 
 
 def moment_arms(angles: Mapping[str, np.ndarray], body: Body) -> dict[str, dict[str, np.ndarray]]:
-    """Moment arm (m) of every path at every joint it crosses: ``dL/dθ`` for flexion
-    (dorsiflexion at the ankle), so positive = the muscle extends (plantarflexes) it."""
-    out: dict[str, dict[str, np.ndarray]] = {m: {} for m in PATHS}
-    step = np.degrees(_STEP_RAD)
-    base = {k: np.asarray(angles[k], dtype=float) for k in JOINT_NAMES}
-    by_joint: dict[str, list[str]] = {j: [] for j in JOINT_NAMES}
-    for m in PATHS:
-        for j in joints_crossed(m):
-            by_joint[j].append(m)
-    rows = scaled_paths(body)
-    for joint, muscles in by_joint.items():
-        if not muscles:
-            continue
-        up = _frames({**base, joint: base[joint] + step}, body)
-        down = _frames({**base, joint: base[joint] - step}, body)
-        for m in muscles:
-            out[m][joint] = (_path_length(up, rows[m]) - _path_length(down, rows[m])) / (
-                2 * _STEP_RAD)
-    return out
+    """Moment arm (m) of every path at every joint it crosses (see :func:`path_geometry`)."""
+    return path_geometry(angles, body)[1]
 
 
 def path_points(angles: Mapping[str, np.ndarray], body: Body, muscle: str) -> np.ndarray:
     """Drawing points of one path, shape ``(n, k, 2)`` in the pelvis-still frame (m).
 
-    Each wrap contributes :data:`ARC_POINTS` points along its arc (all at the straight
-    line's closest point when the path does not touch the circle), so ``k`` is fixed.
+    Each wrap or pulley contributes :data:`ARC_POINTS` points along its arc (all at the
+    straight line's closest point when the path does not touch the circle), so ``k`` is
+    fixed.
     """
     frames = _frames(angles, body)
     rows = scaled_paths(body)[muscle]
-    placed = [None if kind != "point" else _place(frames, name, xy)
+    placed = [None if kind != "point" else np.stack(_place(frames, name, xy), axis=-1)
               for kind, name, xy, _, _ in rows]
     pieces = []
     for i, (kind, name, xy, radius, sign) in enumerate(rows):
@@ -356,11 +409,11 @@ def path_points(angles: Mapping[str, np.ndarray], body: Body, muscle: str) -> np
             pieces.append(placed[i][:, None, :])
             continue
         a, b = placed[i - 1], placed[i + 1]
-        centre = _place(frames, name, xy)
-        _, wrapped, entry, arc, _ = _wrap_geometry(a, b, centre, radius, sign,
-                                                   kind == "pulley")
+        centre = np.stack(_place(frames, name, xy), axis=-1)
+        _, wrapped, entry, _, arc = _wrap(a.T, b.T, centre.T, radius, sign, kind == "pulley")
+        start = np.arctan2(entry[1] - centre[:, 1], entry[0] - centre[:, 0])
         t = np.linspace(0.0, 1.0, ARC_POINTS)
-        theta = entry[:, None] + sign * np.where(wrapped, arc, 0.0)[:, None] * t
+        theta = start[:, None] + sign * np.where(wrapped, arc, 0.0)[:, None] * t
         on_arc = centre[:, None, :] + radius * np.stack((np.cos(theta), np.sin(theta)), -1)
         ab = b - a
         u = np.clip(np.einsum("nd,nd->n", centre - a, ab)

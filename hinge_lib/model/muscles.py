@@ -35,6 +35,7 @@ from hinge_lib.model.muscle_paths import (
     PATHS,
     joints_crossed,
     moment_arms,
+    path_geometry,
     path_lengths,
     path_table,
 )
@@ -217,11 +218,12 @@ def solve_forces(arms: np.ndarray, moments: np.ndarray, size_n: np.ndarray,
 
     Solves, for every pose at once, ``min sum((F/size)^2) + sum((unmet/w)^2)`` with
     ``F >= 0`` (muscles only pull), where ``unmet = moments - arms @ F`` is what no
-    modelled muscle supplies (a large penalty, so it stays zero whenever the muscles can
-    do the job). Sizes proportional to physiological cross-sectional area make ``F/size``
-    proportional to muscle stress. The method is Lawson and Hanson's active-set
-    non-negative least squares, run on all poses together (numpy only); each step solves
-    a joints-by-joints system, not a muscles-by-muscles one.
+    modelled muscle supplies (a large penalty, so it stays near zero whenever the muscles
+    can do the job). Sizes proportional to physiological cross-sectional area make
+    ``F/size`` proportional to muscle stress. Joints that share no muscle are solved
+    apart; each uses Lawson and Hanson's active-set non-negative least squares, run on all
+    poses together (numpy only), started from the muscles that pull the right way, with
+    each step solving a joints-by-joints system rather than a muscles-by-muscles one.
 
     Parameters
     ----------
@@ -245,13 +247,69 @@ def solve_forces(arms: np.ndarray, moments: np.ndarray, size_n: np.ndarray,
     moments = np.asarray(moments, dtype=float)
     size = np.asarray(size_n, dtype=float)
     n, n_joints, n_muscles = arms.shape
-    b = arms * size  # moment per unit of (force / size)
+    forces = np.zeros((n, n_muscles))
+    for joints, muscles_ in _blocks(np.any(arms != 0, axis=0)):
+        if not muscles_:
+            continue
+        sub = arms[:, joints][:, :, muscles_]
+        x = _nnls(sub * size[muscles_], moments[:, joints], max_iter)
+        forces[:, muscles_] = x * size[muscles_]
+    unmet = moments - np.einsum("njm,nm->nj", arms, forces)
+    return forces, unmet
+
+
+def _blocks(crosses: np.ndarray) -> list[tuple[list[int], list[int]]]:
+    """Groups of joints linked by muscles that cross more than one of them."""
+    n_joints, n_muscles = crosses.shape
+    label = list(range(n_joints))
+
+    def root(j: int) -> int:
+        while label[j] != j:
+            j = label[j]
+        return j
+
+    for m in range(n_muscles):
+        js = np.flatnonzero(crosses[:, m])
+        for j in js[1:]:
+            label[root(int(j))] = root(int(js[0]))
+    blocks: dict[int, tuple[list[int], list[int]]] = {}
+    for j in range(n_joints):
+        blocks.setdefault(root(j), ([], []))[0].append(j)
+    for m in range(n_muscles):
+        js = np.flatnonzero(crosses[:, m])
+        if js.size:
+            blocks[root(int(js[0]))][1].append(m)
+    return list(blocks.values())
+
+
+def _solve_spd(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Solve many small symmetric positive definite systems ``a x = b`` at once by
+    Gaussian elimination without pivoting (safe for such matrices), in plain numpy."""
+    a = a.copy()
+    b = b.copy()
+    size = a.shape[-1]
+    for k in range(size):
+        pivot = a[:, k, k]
+        for i in range(k + 1, size):
+            f = a[:, i, k] / pivot
+            a[:, i, k:] -= f[:, None] * a[:, k, k:]
+            b[:, i] -= f * b[:, k]
+    x = np.empty_like(b)
+    for k in range(size - 1, -1, -1):
+        x[:, k] = (b[:, k] - np.einsum("nj,nj->n", a[:, k, k + 1:], x[:, k + 1:])) / a[:, k, k]
+    return x
+
+
+def _nnls(b: np.ndarray, moments: np.ndarray, max_iter: int | None) -> np.ndarray:
+    """Batched ``min |x|^2 + |moments - b x|^2 / w^2`` over ``x >= 0`` (see solve_forces)."""
+    n, n_joints, n_muscles = b.shape
     w2 = _RESERVE_WEIGHT**2
     x = np.zeros((n, n_muscles))
-    free = np.zeros((n, n_muscles), dtype=bool)
+    grad0 = np.einsum("njm,nj->nm", b, moments) / w2
+    scale = 1.0 + np.abs(grad0).max(axis=1)
+    free = grad0 > 1e-13 * scale[:, None]  # start from the muscles that pull the right way
     todo = np.ones(n, dtype=bool)
     eye = np.eye(n_joints)
-    scale = 1.0 + np.abs(np.einsum("njm,nj->nm", b, moments)).max(axis=1) / w2
     for _ in range(max_iter or 6 * n_muscles + 10):
         idx = np.flatnonzero(todo)
         if idx.size == 0:
@@ -259,39 +317,35 @@ def solve_forces(arms: np.ndarray, moments: np.ndarray, size_n: np.ndarray,
         bi, mi, xi, fi = b[idx], moments[idx], x[idx], free[idx]
         bm = bi * fi[:, None, :]
         system = w2 * eye + np.einsum("njm,nkm->njk", bm, bm)
-        y = np.linalg.solve(system, mi[..., None])[..., 0]
-        s = np.einsum("njm,nj->nm", bm, y)
+        s = np.einsum("njm,nj->nm", bm, _solve_spd(system, mi))
         ok = np.all(~fi | (s > 0), axis=1)
-        # Feasible: accept and look for the muscle that would lower the cost most.
+        # Feasible: accept and add the muscle that would lower the cost most, if any.
         xi[ok] = s[ok]
         resid = mi[ok] - np.einsum("njm,nm->nj", bi[ok], xi[ok])
         grad = np.einsum("njm,nj->nm", bi[ok], resid) / w2 - xi[ok]
         grad[fi[ok]] = -np.inf
         best = grad.argmax(axis=1)
         gain = grad[np.arange(len(best)), best]
-        add = gain > 1e-10 * scale[idx][ok]
+        add = gain > 1e-13 * scale[idx][ok]
         rows_ok = np.flatnonzero(ok)
         fi[rows_ok[add], best[add]] = True
         done = np.zeros(len(idx), dtype=bool)
         done[rows_ok[~add]] = True
-        # Infeasible: step back towards the last feasible point and drop muscles at zero.
+        # Infeasible: step from the last feasible point towards s and drop muscles at zero.
         bad = ~ok
         if bad.any():
             xb, sb, fb = xi[bad], s[bad], fi[bad]
             neg = fb & (sb <= 0)
             gap = xb - sb
-            ratio = np.where(neg & (gap > 0), xb / np.where(gap > 0, gap, 1.0), np.inf)
-            ratio = np.where(neg & (gap <= 0), 0.0, ratio)
+            ratio = np.where(neg, xb / np.where(gap > 0, gap, 1.0), np.inf)
             alpha = np.minimum(ratio.min(axis=1), 1.0)
             xb = xb + alpha[:, None] * (sb - xb)
-            fb &= xb > 1e-12 * scale[idx][bad][:, None]
+            fb &= xb > 1e-12 * (1.0 + xb.max(axis=1, keepdims=True))
             xb[~fb] = 0.0
             xi[bad], fi[bad] = xb, fb
         x[idx], free[idx] = xi, fi
         todo[idx[done]] = False
-    forces = x * size
-    unmet = moments - np.einsum("njm,nm->nj", arms, forces)
-    return forces, unmet
+    return x
 
 
 def muscle_columns(angles: Mapping[str, np.ndarray], body: Body,
@@ -307,9 +361,8 @@ def muscle_columns(angles: Mapping[str, np.ndarray], body: Body,
     groups = muscle_groups()
     ang = {j: np.asarray(angles[j], dtype=float) for j in JOINT_NAMES}
     n = len(ang["hip"])
-    lengths = path_lengths(ang, body)
+    lengths, arms = path_geometry(ang, body)
     standing = _standing_lengths(body)
-    arms = moment_arms(ang, body)
     matrix = _group_arms(arms, n)
     demand = np.stack([np.asarray(moments[k], dtype=float) for k in MOMENT_KEYS], axis=-1)
     size = np.array([groups[g].max_force_n or _NOMINAL_FORCE_N for g in GROUPS])
