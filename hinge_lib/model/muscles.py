@@ -416,3 +416,18 @@ def muscle_states(columns: Mapping[str, np.ndarray], row: int = 0) -> dict[str, 
         )
         for name in GROUPS
     }
+
+
+def group_moments(pose_angles: Mapping[str, float], body: Body,
+                  forces_n: Mapping[str, float]) -> dict[str, dict[str, float]]:
+    """Moment (N m, + = extensor or plantarflexor) that each group's force makes at every
+    joint it crosses, for one pose (angles in degrees): what a two-joint muscle does at
+    both of its joints."""
+    ang = {j: np.array([float(pose_angles[j])]) for j in JOINT_NAMES}
+    matrix = _group_arms(moment_arms(ang, body), 1)[0]
+    out = {}
+    for g, name in enumerate(GROUPS):
+        crossed = ("hip", "knee") if name == "hamstrings" else joints_crossed(name)
+        out[name] = {j: float(matrix[JOINT_NAMES.index(j), g] * forces_n[name])
+                     for j in crossed}
+    return out
