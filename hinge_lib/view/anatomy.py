@@ -406,3 +406,67 @@ def anatomy_readout_html(analysis: Analysis, presenter: bool = False) -> str:
         f'<div class="hinge-anatomy-note" style="color:#444;font-style:italic;margin-top:4px">'
         f"{escape(d['note'])}</div></div>"
     )
+
+
+# ---------------------------------------------------------------------------
+# Tables for the course
+
+#: What a :func:`muscle_table` can show, and the unit put in the column names.
+TABLE_PARTS: dict[str, str] = {"length_change_mm": "mm", "moment_nm": "N·m",
+                               "share_pct": "%", "force_n": "N"}
+
+
+def muscle_table(results: Any, part: str = "length_change_mm", muscles: Sequence[str] = GROUPS,
+                 decimals: int = 0) -> Any:
+    """One column per muscle group (named by its label) of ``<muscle>_<part>`` from an
+    :func:`~hinge_lib.analyze_many` result, rounded; rows as in ``results``.
+
+    ``part``: one of :data:`TABLE_PARTS` (length change in mm, moment at the main joint in
+    N m, share in %, force in N).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from hinge_lib import analyze_many
+    >>> t = muscle_table(analyze_many(pd.DataFrame({"hip": [0.0, 90.0]})),
+    ...                  muscles=["hamstrings"])
+    >>> list(t.columns), int(t.iloc[0, 0])
+    (['hamstrings (mm)'], 0)
+    """
+    from hinge_lib.model.muscles import muscle_groups
+
+    if part not in TABLE_PARTS:
+        raise ValueError(f"part must be one of {', '.join(TABLE_PARTS)}; got {part!r}")
+    unknown = [m for m in muscles if m not in GROUPS]
+    if unknown:
+        raise ValueError(f"unknown muscle group(s) {unknown}; known: {', '.join(GROUPS)}")
+    groups = muscle_groups()
+    columns = {f"{m}_{part}": f"{groups[m].label.split(' (')[0]} ({TABLE_PARTS[part]})"
+               for m in muscles}
+    return (results[list(columns)].rename(columns=columns).round(decimals) + 0.0)
+
+
+def moment_arm_table(pose: Any = None, body: Any = None) -> Any:
+    """Moment arms (mm) of every muscle path at every joint it crosses, for one pose
+    (standing tall by default): + = extends the joint (plantarflexes at the ankle), an
+    empty cell = the path does not cross that joint.
+
+    Examples
+    --------
+    >>> t = moment_arm_table()
+    >>> bool(t.loc["semitendinosus", "hip"] > 0 > t.loc["semitendinosus", "knee"])
+    True
+    """
+    import pandas as pd
+
+    from hinge_lib.model.body import Body
+    from hinge_lib.model.muscle_paths import PATHS, moment_arms
+    from hinge_lib.model.pose import Pose
+
+    pose = Pose() if pose is None else pose
+    body = Body() if body is None else body
+    arms = moment_arms({j: np.array([float(getattr(pose, j))]) for j in JOINT_NAMES}, body)
+    rows = {p: {j: round(float(arms[p][j][0]) * 1000, 1) for j in ("lumbar", "hip", "knee",
+                                                                  "ankle") if j in arms[p]}
+            for p in PATHS}
+    return pd.DataFrame.from_dict(rows, orient="index")[["lumbar", "hip", "knee", "ankle"]]
