@@ -22,9 +22,9 @@ from hinge_lib.model.kinematics import HOLDS, joint_positions, segment_centres
 from hinge_lib.model.muscle_paths import GROUPS
 from hinge_lib.model.muscles import (
     MuscleState,
+    MuscleStates,
     hamstring_length_change_mm,
     muscle_columns,
-    muscle_states,
 )
 from hinge_lib.model.patterns import (
     PATTERNS,
@@ -103,8 +103,8 @@ def _check_setup(body: Body, load_kg: object, hold: object) -> float:
     return check_number("load_kg", load_kg, *LOAD_RANGE_KG, "kg")
 
 
-def compute(angles: Mapping[str, np.ndarray], body: Body, load_kg: float, hold: str
-            ) -> dict[str, np.ndarray]:
+def compute(angles: Mapping[str, np.ndarray], body: Body, load_kg: float, hold: str,
+            muscles: bool = True) -> dict[str, np.ndarray]:
     """The vectorised core: every result as an array over poses (angles already checked).
 
     Keys: ``<joint>`` (n, 2) points for every name in :data:`JOINTS`, ``dowel_line``
@@ -130,7 +130,8 @@ def compute(angles: Mapping[str, np.ndarray], body: Body, load_kg: float, hold: 
     out["trunk_angle_deg"] = np.degrees(np.arctan2(trunk[:, 0], trunk[:, 1]))
     out["shin_angle_deg"] = np.asarray(angles["ankle"], dtype=float)
     out["hamstring_length_change_mm"] = hamstring_length_change_mm(angles["hip"], angles["knee"])
-    out.update(muscle_columns(angles, body, out))
+    if muscles:  # analyze() reads them lazily (Analysis.muscles)
+        out.update(muscle_columns(angles, body, out))
     pattern = classify(angles["hip"], angles["knee"])
     out["pattern"] = pattern
     out["hinge_score"] = hinge_score(out["hip_moment_nm"], out["knee_moment_nm"])
@@ -156,7 +157,7 @@ def analyze(pose: Pose | None = None, body: Body | None = None, load_kg: float =
     body = Body() if body is None else body
     load = _check_setup(body, load_kg, hold)
     angles = {f: np.array([getattr(pose, f)]) for f in POSE_FIELDS}
-    r = compute(angles, body, load, hold)
+    r = compute(angles, body, load, hold, muscles=False)
     joints = MappingProxyType({name: _point(r[name]) for name in JOINTS})
     line = r["dowel_line"][0]
     faults = []
@@ -200,7 +201,7 @@ def analyze(pose: Pose | None = None, body: Body | None = None, load_kg: float =
         hinge_score=float(r["hinge_score"][0]),
         faults=tuple(faults),
         warnings=tuple(warnings),
-        muscles=MappingProxyType(muscle_states(r)),
+        muscles=MuscleStates(angles, body, {k: r[k] for k in MOMENTS}),
     )
 
 

@@ -162,6 +162,7 @@ def path_table() -> dict[str, tuple[PathRow, ...]]:
     return table
 
 
+@cache
 def joints_crossed(muscle: str) -> tuple[str, ...]:
     """Joints a path crosses, e.g. ``("hip", "knee")`` for a hamstring."""
     idx = [_CHAIN_INDEX[r.body] for r in path_table()[muscle] if r.kind == "point"]
@@ -392,6 +393,12 @@ def moment_arms(angles: Mapping[str, np.ndarray], body: Body) -> dict[str, dict[
     return path_geometry(angles, body)[1]
 
 
+def all_path_points(angles: Mapping[str, np.ndarray], body: Body) -> dict[str, np.ndarray]:
+    """:func:`path_points` of every path in :data:`PATHS` (one set of frames for all)."""
+    frames = _frames(angles, body)
+    return {m: _points(frames, rows) for m, rows in scaled_paths(body).items()}
+
+
 def path_points(angles: Mapping[str, np.ndarray], body: Body, muscle: str) -> np.ndarray:
     """Drawing points of one path, shape ``(n, k, 2)`` in the pelvis-still frame (m).
 
@@ -399,8 +406,10 @@ def path_points(angles: Mapping[str, np.ndarray], body: Body, muscle: str) -> np
     straight line's closest point when the path does not touch the circle), so ``k`` is
     fixed.
     """
-    frames = _frames(angles, body)
-    rows = scaled_paths(body)[muscle]
+    return _points(_frames(angles, body), scaled_paths(body)[muscle])
+
+
+def _points(frames: dict[str, Frame], rows: tuple) -> np.ndarray:
     placed = [None if kind != "point" else np.stack(_place(frames, name, xy), axis=-1)
               for kind, name, xy, _, _ in rows]
     pieces = []

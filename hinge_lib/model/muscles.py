@@ -112,7 +112,8 @@ class MuscleState:
 
     ``length_change_mm``: muscle-tendon length minus standing tall (+ = stretched);
     ``moment_nm``: moment it supplies at its main joint (+ = extensor, or plantarflexor at
-    the ankle); ``force_n``: its tension; ``share_pct``: its part of the moment that the
+    the ankle); ``joint_moments_nm``: the same at every joint it crosses; ``force_n``: its
+    tension; ``share_pct``: its part of the moment that the
     modelled muscles pulling the same way supply at that joint; ``stretched``: longer than
     standing by at least :data:`STRETCH_FRACTION` of its standing length.
     """
@@ -127,6 +128,9 @@ class MuscleState:
     share_pct: float
     stretched: bool
     what_it_does: str
+    #: Moment (N m) its force makes at every joint it crosses (a two-joint muscle acts
+    #: at both).
+    joint_moments_nm: Mapping[str, float]
 
 
 @cache
@@ -248,7 +252,8 @@ def solve_forces(arms: np.ndarray, moments: np.ndarray, size_n: np.ndarray,
     size = np.asarray(size_n, dtype=float)
     n, n_joints, n_muscles = arms.shape
     forces = np.zeros((n, n_muscles))
-    for joints, muscles_ in _blocks(np.any(arms != 0, axis=0)):
+    pattern = tuple(map(tuple, np.any(arms != 0, axis=0).tolist()))
+    for joints, muscles_ in _blocks(pattern):
         if not muscles_:
             continue
         sub = arms[:, joints][:, :, muscles_]
@@ -258,8 +263,11 @@ def solve_forces(arms: np.ndarray, moments: np.ndarray, size_n: np.ndarray,
     return forces, unmet
 
 
-def _blocks(crosses: np.ndarray) -> list[tuple[list[int], list[int]]]:
-    """Groups of joints linked by muscles that cross more than one of them."""
+@cache
+def _blocks(pattern: tuple[tuple[bool, ...], ...]) -> list[tuple[list[int], list[int]]]:
+    """Groups of joints linked by muscles that cross more than one of them (``pattern``:
+    joints x muscles, True where a muscle has a moment arm at a joint)."""
+    crosses = np.array(pattern, dtype=bool)
     n_joints, n_muscles = crosses.shape
     label = list(range(n_joints))
 
@@ -387,6 +395,9 @@ def muscle_columns(angles: Mapping[str, np.ndarray], body: Body,
         out[f"{name}_force_n"] = forces[:, g]
         out[f"{name}_share_pct"] = 100.0 * share
         out[f"{name}_stretched"] = change >= STRETCH_FRACTION * rest
+        for j, joint in enumerate(JOINT_NAMES):
+            if np.any(matrix[:, j, g] != 0):
+                out[f"{name}_at_{joint}_nm"] = contrib[:, j, g]
     for j, joint in enumerate(JOINT_NAMES):
         out[f"muscle_unmet_{joint}_nm"] = unmet[:, j]
     return out
@@ -396,6 +407,34 @@ def muscle_columns(angles: Mapping[str, np.ndarray], body: Body,
 def _standing_lengths(body: Body) -> dict[str, float]:
     zero = {j: np.zeros(1) for j in JOINT_NAMES}
     return {m: float(v[0]) for m, v in path_lengths(zero, body).items()}
+
+
+class MuscleStates(Mapping):
+    """Read-only mapping muscle group -> :class:`MuscleState` for one pose, computed the
+    first time it is read (so an analysis that never looks at its muscles costs nothing
+    extra). Angles in degrees, moments in N m, as for :func:`muscle_columns`."""
+
+    def __init__(self, angles: Mapping[str, np.ndarray], body: Body,
+                 moments: Mapping[str, np.ndarray]) -> None:
+        self._args = (dict(angles), body, dict(moments))
+        self._states: dict[str, MuscleState] | None = None
+
+    def _load(self) -> dict[str, MuscleState]:
+        if self._states is None:
+            self._states = muscle_states(muscle_columns(*self._args))
+        return self._states
+
+    def __getitem__(self, name: str) -> MuscleState:
+        return self._load()[name]
+
+    def __iter__(self):
+        return iter(GROUPS)
+
+    def __len__(self) -> int:
+        return len(GROUPS)
+
+    def __repr__(self) -> str:
+        return f"MuscleStates({self._load()!r})"
 
 
 def muscle_states(columns: Mapping[str, np.ndarray], row: int = 0) -> dict[str, MuscleState]:
@@ -413,21 +452,9 @@ def muscle_states(columns: Mapping[str, np.ndarray], row: int = 0) -> dict[str, 
             share_pct=float(columns[f"{name}_share_pct"][row]),
             stretched=bool(columns[f"{name}_stretched"][row]),
             what_it_does=groups[name].what_it_does,
+            joint_moments_nm={j: float(columns[f"{name}_at_{j}_nm"][row])
+                              for j in JOINT_NAMES if f"{name}_at_{j}_nm" in columns},
         )
         for name in GROUPS
     }
 
-
-def group_moments(pose_angles: Mapping[str, float], body: Body,
-                  forces_n: Mapping[str, float]) -> dict[str, dict[str, float]]:
-    """Moment (N m, + = extensor or plantarflexor) that each group's force makes at every
-    joint it crosses, for one pose (angles in degrees): what a two-joint muscle does at
-    both of its joints."""
-    ang = {j: np.array([float(pose_angles[j])]) for j in JOINT_NAMES}
-    matrix = _group_arms(moment_arms(ang, body), 1)[0]
-    out = {}
-    for g, name in enumerate(GROUPS):
-        crossed = ("hip", "knee") if name == "hamstrings" else joints_crossed(name)
-        out[name] = {j: float(matrix[JOINT_NAMES.index(j), g] * forces_n[name])
-                     for j in crossed}
-    return out

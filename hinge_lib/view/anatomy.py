@@ -23,8 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from hinge_lib.model.muscle_paths import GROUPS, HAMSTRINGS, JOINT_NAMES, path_points
-from hinge_lib.model.muscles import LIMITS_NOTE, STRETCH_FRACTION, group_moments
+from hinge_lib.model.muscle_paths import GROUPS, HAMSTRINGS, JOINT_NAMES, all_path_points
+from hinge_lib.model.muscles import LIMITS_NOTE, STRETCH_FRACTION
 from hinge_lib.view import palette
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -78,19 +78,20 @@ def _to_world(analysis: Analysis, points: np.ndarray) -> list[Point]:
     tx, ty = analysis.joints["lumbar_base"]
     tilt = math.atan2(tx - hx, ty - hy)
     c, s = math.cos(tilt), math.sin(tilt)
-    return [(round(hx + c * x + s * y, 5), round(hy - s * x + c * y, 5)) for x, y in points]
+    x, y = points[:, 0], points[:, 1]
+    world = np.column_stack((hx + c * x + s * y, hy - s * x + c * y)).round(5).tolist()
+    return [(p[0], p[1]) for p in world]
 
 
-def _pelvis_outline(analysis: Analysis) -> list[Point]:
+def _pelvis_outline(analysis: Analysis, points: Mapping[str, np.ndarray]) -> list[Point]:
     """A schematic pelvis through the muscle attachments on it, in the pelvis-still frame:
     iliac crest behind (gluteus maximus origin), anterior inferior iliac spine (rectus
     femoris), ischial tuberosity (hamstrings) and the sacrum (erector spinae)."""
-    angles = _angles(analysis)
     body = analysis.body
-    gm = path_points(angles, body, "gluteus_maximus")[0]
-    rf = path_points(angles, body, "rectus_femoris")[0]
-    ischium = path_points(angles, body, "semitendinosus")[0][0]
-    sacrum = path_points(angles, body, "erector_spinae")[0][0]
+    gm = points["gluteus_maximus"][0]
+    rf = points["rectus_femoris"][0]
+    ischium = points["semitendinosus"][0][0]
+    sacrum = points["erector_spinae"][0][0]
     rf_origin = rf[0]
     crest = gm[0]
     top = (0.5 * (crest[0] + rf_origin[0]), crest[1] + 0.02 * body.height_m / 1.75)
@@ -172,16 +173,14 @@ def anatomy_drawing(analysis: Analysis) -> dict[str, Any]:
     >>> len(ham["lines"]), ham["stretched"]
     (3, True)
     """
-    angles = _angles(analysis)
     body = analysis.body
     states = analysis.muscles
-    moments = group_moments(analysis.pose.as_dict(), body,
-                            {n: states[n].force_n for n in GROUPS})
+    points = all_path_points(_angles(analysis), body)
     muscles = []
     for name in GROUPS:
         state = states[name]
         paths = HAMSTRINGS if name == "hamstrings" else (name,)
-        lines = [_to_world(analysis, path_points(angles, body, p)[0]) for p in paths]
+        lines = [_to_world(analysis, points[p][0]) for p in paths]
         step = share_step(state.share_pct)
         muscles.append({
             "name": name,
@@ -195,19 +194,19 @@ def anatomy_drawing(analysis: Analysis) -> dict[str, Any]:
             "length_change_mm": state.length_change_mm,
             "moment_nm": state.moment_nm,
             "main_joint": state.main_joint,
-            "does": _does(name, moments[name], state.force_n),
+            "does": _does(name, state.joint_moments_nm, state.force_n),
             "stretch_words": _stretch_words(state.length_change_mm, state.stretched),
         })
     radius = FEMORAL_HEAD_FRACTION * body.height_m
     hip = analysis.joints["hip"]
     unmet = {}
     for joint in ("ankle", "knee", "hip", "lumbar"):
-        made = sum(by_joint.get(joint, 0.0) for by_joint in moments.values())
+        made = sum(states[g].joint_moments_nm.get(joint, 0.0) for g in GROUPS)
         unmet[joint] = float(getattr(analysis, f"{joint}_moment_nm")) - made
     return {
         "muscles": muscles,
         "unmet_nm": unmet,
-        "pelvis": _pelvis_outline(analysis),
+        "pelvis": _pelvis_outline(analysis, points),
         "femoral_head": _circle(hip, radius),
         "socket": _socket(analysis, radius),
         "note": LIMITS_NOTE,
@@ -335,9 +334,15 @@ def live_layers(presenter: bool = False) -> list[dict[str, Any]]:
     return layers
 
 
-def live_update(analysis: Analysis) -> tuple[dict[str, list[list[Point]]], dict[str, str]]:
-    """Paths and strokes of the anatomy layer from one drawing (one model call)."""
-    d = anatomy_drawing(analysis)
+#: Frame paths that draw nothing on every anatomy layer (the layer switched off).
+EMPTY_PATHS: dict[str, list[list[Point]]] = {name: [] for name in LIVE_LAYERS}
+
+
+def live_update(analysis: Analysis, drawing: Mapping[str, Any] | None = None
+                ) -> tuple[dict[str, list[list[Point]]], dict[str, str]]:
+    """Paths and strokes of the anatomy layer for one pose (``drawing``: an
+    :func:`anatomy_drawing` already made for it)."""
+    d = anatomy_drawing(analysis) if drawing is None else drawing
     paths: dict[str, list[list[Point]]] = {
         "pelvis": [d["pelvis"]], "femoral_head": [d["femoral_head"]],
         "hip_socket": [d["socket"]], "muscles_stretched": [],
@@ -370,11 +375,13 @@ def key_html(presenter: bool = False) -> str:
             f'muscles pulling the same way make at its main joint: {"".join(items)}</div>')
 
 
-def anatomy_readout_html(analysis: Analysis, presenter: bool = False) -> str:
+def anatomy_readout_html(analysis: Analysis, presenter: bool = False,
+                         drawing: Mapping[str, Any] | None = None) -> str:
     """A table of the muscle groups: what each does in this pose (its moments), its share,
-    and how far it is stretched; then what the model cannot say."""
+    and how far it is stretched; then what the model cannot say. ``drawing``: an
+    :func:`anatomy_drawing` already made for this pose."""
     s = palette.sizes(presenter)
-    d = anatomy_drawing(analysis)
+    d = anatomy_drawing(analysis) if drawing is None else drawing
     rows = []
     for m in d["muscles"]:
         swatch = (f'<span style="display:inline-block;width:1.4em;height:0.7em;'
