@@ -105,3 +105,37 @@ def test_static_figure_has_title_axes_and_the_key() -> None:
     assert fig.layout.title.text.startswith("Muscles in this pose")
     assert "(m)" in fig.layout.xaxis.title.text and "(m)" in fig.layout.yaxis.title.text
     assert any(t.name.startswith("share: most") for t in fig.data)
+
+
+def test_explorer_muscles_button_switches_the_layer_on_and_off() -> None:
+    from hinge_lib import explore
+
+    ex = explore("romanian_deadlift", load_kg=30, hold="close")
+    names = [layer["name"] for layer in ex.figure.scene["layers"]]
+    assert set(anatomy.LIVE_LAYERS) <= set(names)
+    assert not ex.anatomy.value and ex.anatomy_key.layout.display == "none"
+    assert not any(ex.figure.frame["paths"].get(n) for n in anatomy.LIVE_LAYERS)
+
+    ex.anatomy.value = True
+    frame = ex.figure.frame
+    assert frame["paths"]["muscle_hamstrings"] and frame["paths"]["pelvis"]
+    assert frame["strokes"]["muscle_hamstrings"] in {s[1] for s in anatomy.SHARE_STEPS}
+    assert 'data-muscle="hamstrings"' in ex.anatomy_readout.value
+    assert ex.anatomy_key.layout.display is None
+
+    ex.sliders["knee"].value = 100  # the readout follows the pose
+    assert ex.figure.frame["paths"]["muscle_vasti"]
+    assert ex.analysis.muscles["vasti"].length_change_mm > 30
+
+    ex.anatomy.value = False
+    assert ex.figure.frame["paths"]["muscle_hamstrings"] == []
+    assert ex.anatomy_readout.layout.display == "none"
+
+
+def test_explore_can_start_with_the_muscles_shown() -> None:
+    from hinge_lib import explore
+
+    ex = explore("back_squat", anatomy=True)
+    assert ex.anatomy.value
+    assert ex.figure.frame["paths"]["muscle_vasti"]
+    assert "vasti" in ex.anatomy_readout.value

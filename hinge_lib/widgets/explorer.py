@@ -157,12 +157,14 @@ def _live_figure(analysis: Any, ghost: Any, presenter: bool, title: str,
     return LiveFigure(scene, frame or drawing.live_frame(analysis, ghost))
 
 
-def _frame_and_anatomy(a: Any, ghost: Any, anatomy: bool, presenter: bool
-                       ) -> tuple[dict[str, Any], str]:
-    """A live frame with the anatomy layer's paths and colours (empty when switched off),
-    and the anatomy readout ("" when off)."""
+def _frame_and_anatomy(a: Any, ghost: Any, anatomy: bool, presenter: bool,
+                       clear: bool = False) -> tuple[dict[str, Any], str]:
+    """A live frame with the anatomy layer's paths and colours, and the anatomy readout
+    ("" when off). With the layer off the frame is the plain one, plus empty anatomy paths
+    if ``clear`` (the frame that switches it off)."""
     if not anatomy:
-        return drawing.live_frame(a, ghost, extra_paths=anatomy_view.EMPTY_PATHS), ""
+        extra = anatomy_view.EMPTY_PATHS if clear else None
+        return drawing.live_frame(a, ghost, extra_paths=extra), ""
     d = anatomy_view.anatomy_drawing(a)
     paths, strokes = anatomy_view.live_update(a, d)
     frame = drawing.live_frame(a, ghost, extra_paths=paths)
@@ -507,7 +509,8 @@ class PoseExplorer(widgets.VBox):
         try:
             a = analyze(self._pose(state), self._body(state), load_kg=state[6], hold=state[7])
             ghost = self._ghost_analysis(state)
-            frame, muscles = _frame_and_anatomy(a, ghost, state[12], self.presenter)
+            frame, muscles = _frame_and_anatomy(a, ghost, state[12], self.presenter,
+                                                clear=bool(self.anatomy_readout.value))
             readout = drawing.readout_html(a, self.presenter)
         except Exception as exc:  # noqa: BLE001 - the learner sees a message, not a traceback
             self._last_state = None
