@@ -20,7 +20,7 @@ from hinge_lib.model.muscle_paths import GROUPS, JOINT_NAMES, moment_arms, path_
 
 MUSCLE_CACHES = [
     data.source_keys, data.sources, muscle_paths.path_table, muscle_paths.scaled_paths,
-    muscles.muscle_groups, muscles._standing_lengths,
+    muscles.muscle_groups, muscles._plan, muscle_paths.compiled, muscle_paths.joints_crossed,
 ]
 
 

@@ -299,7 +299,7 @@ def _wrap(a, b, centre, radius: float, sign: int, pulley: bool):
     xx, xy, tb = _tangent(cx, cy, b[0], b[1], radius, -sign)
     e1, e2, x1, x2 = ex - cx, ey - cy, xx - cx, xy - cy
     arc = sign * np.arctan2(e1 * x2 - e2 * x1, e1 * x1 + e2 * x2)
-    wrapped = np.ones(arc.shape, dtype=bool) if pulley else (arc > 0)
+    wrapped = (arc > 0) | pulley
     straight = np.hypot(b[0] - a[0], b[1] - a[1])
     length = np.where(wrapped, ta + tb + radius * arc, straight)
     return length, wrapped, (ex, ey), (xx, xy), arc
@@ -312,75 +312,186 @@ def _crosses(k: int, first: int, second: int) -> bool:
     return min(first, second) <= k < max(first, second)
 
 
-def _geometry(frames: dict[str, Frame], rows: tuple, joints: tuple[str, ...]):
-    """Length of a path and its moment arm at each of ``joints`` (analytic: the turning
-    effect of the path's line where it crosses from one side of the joint to the other)."""
-    placed = [None if kind != "point" else _place(frames, name, xy)
-              for kind, name, xy, _, _ in rows]
-    chain = [_CHAIN_INDEX[r[1]] for r in rows]
-    total = 0.0
-    crossing: dict[str, tuple] = {}
-    i = 0
-    while i < len(rows) - 1:
-        if rows[i + 1][0] == "point":
-            seg = (placed[i], placed[i + 1], chain[i], chain[i + 1])
-            d = (seg[1][0] - seg[0][0], seg[1][1] - seg[0][1])
-            total = total + np.hypot(d[0], d[1])
+@dataclass(frozen=True)
+class Compiled:
+    """Every path of one body as index arrays, so all paths are evaluated together.
+
+    Points (attachment points and wrap centres) are stored per body frame; ``E`` below is
+    all placed points followed by every wrap's entry and exit tangent points.
+    """
+
+    blocks: tuple[tuple[str, np.ndarray], ...]  # (body, (k, 2) local points) per frame
+    seg: np.ndarray  # (S, 2) point indices of straight pieces
+    seg_to_path: np.ndarray  # (S, M) 0/1
+    wrap_ends: np.ndarray  # (W, 3) point indices: before, centre, after
+    wrap_radius: np.ndarray  # (W,)
+    wrap_sign: np.ndarray  # (W,)
+    wrap_pulley: np.ndarray  # (W,) bool
+    wrap_to_path: np.ndarray  # (W, M) 0/1
+    crossings: tuple[tuple[str, str], ...]  # (path, joint) per crossing
+    cross_joint: np.ndarray  # (C,) index into JOINT_NAMES
+    cross_turn: np.ndarray  # (C,)
+    cross_straight: np.ndarray  # (C, 2) indices into E (fixed end, moving end)
+    cross_wrapped: np.ndarray  # (C, 2) indices into E used while the wrap holds
+    cross_wrap: np.ndarray  # (C,) wrap index, or W (never wrapped)
+    draw: tuple[tuple[tuple[str, int], ...], ...]  # per path: ("point", i) or ("wrap", w)
+
+
+@cache
+def compiled(body: Body) -> Compiled:
+    """The index arrays of :class:`Compiled` for ``body`` (cached)."""
+    rows_by_path = scaled_paths(body)
+    local: dict[str, list[np.ndarray]] = {b: [] for b in BODIES}
+    where: list[list[tuple[str, int]]] = []
+    for muscle in PATHS:
+        spots = []
+        for _kind, name, xy, _, _ in rows_by_path[muscle]:
+            local[name].append(xy)
+            spots.append((name, len(local[name]) - 1))
+        where.append(spots)
+    offset, blocks = {}, []
+    start = 0
+    for b in BODIES:
+        if local[b]:
+            offset[b] = start
+            blocks.append((b, np.array(local[b], dtype=float)))
+            start += len(local[b])
+    n_points = start
+    index = [[offset[b] + i for b, i in spots] for spots in where]
+    chain_of = [[_CHAIN_INDEX[rows_by_path[m][r][1]] for r in range(len(rows_by_path[m]))]
+                for m in PATHS]
+    seg, seg_path, wraps, wrap_path, radius, sign, pulley = [], [], [], [], [], [], []
+    crossings, c_joint, c_turn, c_straight, c_wrapped, c_wrap = [], [], [], [], [], []
+    n_wraps = sum(1 for m in PATHS for r in rows_by_path[m] if r[0] != "point")
+
+    def order(k: int, p: tuple[int, int], q: tuple[int, int]) -> list[int]:
+        """(fixed end, moving end) of a piece from p to q, each (E index, chain index)."""
+        q_moves = (q[1] > k) if k > 0 else (q[1] <= k)
+        return [p[0], q[0]] if q_moves else [q[0], p[0]]
+
+    draw = tuple(
+        tuple(("point", index[m][r]) if rows_by_path[muscle][r][0] == "point" else
+              ("wrap", sum(1 for mm in PATHS[:m] for q in rows_by_path[mm] if q[0] != "point")
+               + sum(1 for q in rows_by_path[muscle][:r] if q[0] != "point"))
+              for r in range(len(rows_by_path[muscle])))
+        for m, muscle in enumerate(PATHS))
+    w = 0
+    for m, muscle in enumerate(PATHS):
+        rows = rows_by_path[muscle]
+        idx, chain = index[m], chain_of[m]
+        joints = joints_crossed(muscle)
+        i = 0
+        while i < len(rows) - 1:
+            if rows[i + 1][0] == "point":
+                seg.append((idx[i], idx[i + 1]))
+                seg_path.append(m)
+                for joint in joints:
+                    k = _JOINT_INDEX[joint]
+                    if _crosses(k, chain[i], chain[i + 1]):
+                        pair = order(k, (idx[i], chain[i]), (idx[i + 1], chain[i + 1]))
+                        crossings.append((muscle, joint))
+                        c_joint.append(JOINT_NAMES.index(joint))
+                        c_turn.append(_TURN_SIGN[joint])
+                        c_straight.append(pair)
+                        c_wrapped.append(pair)
+                        c_wrap.append(n_wraps)
+                i += 1
+                continue
+            kind, _, _, r, sg = rows[i + 1]
+            wraps.append((idx[i], idx[i + 1], idx[i + 2]))
+            wrap_path.append(m)
+            radius.append(r)
+            sign.append(sg)
+            pulley.append(kind == "pulley")
+            entry, leave = n_points + w, n_points + n_wraps + w
             for joint in joints:
-                if _crosses(_JOINT_INDEX[joint], chain[i], chain[i + 1]):
-                    crossing[joint] = (None, seg)
-            i += 1
-            continue
-        kind, name, xy, radius, sign = rows[i + 1]
-        a, b = placed[i], placed[i + 2]
-        length, wrapped, entry, leave, _ = _wrap(a, b, _place(frames, name, xy), radius, sign,
-                                                 kind == "pulley")
-        total = total + length
-        for joint in joints:
-            k = _JOINT_INDEX[joint]
-            if _crosses(k, chain[i], chain[i + 1]):
-                crossing[joint] = (wrapped, (a, entry, chain[i], chain[i + 1]),
-                                   (a, b, chain[i], chain[i + 2]))
-            elif _crosses(k, chain[i + 1], chain[i + 2]):
-                crossing[joint] = (wrapped, (leave, b, chain[i + 1], chain[i + 2]),
-                                   (a, b, chain[i], chain[i + 2]))
-        i += 2
-    arms = {}
-    for joint, found in crossing.items():
-        if found[0] is None:
-            arms[joint] = _arm(frames, joint, found[1])
-        else:
-            wrapped, seg, straight = found
-            arms[joint] = np.where(wrapped, _arm(frames, joint, seg),
-                                   _arm(frames, joint, straight))
-    return total, arms
+                k = _JOINT_INDEX[joint]
+                straight = order(k, (idx[i], chain[i]), (idx[i + 2], chain[i + 2]))
+                if _crosses(k, chain[i], chain[i + 1]):
+                    wrapped = order(k, (idx[i], chain[i]), (entry, chain[i + 1]))
+                elif _crosses(k, chain[i + 1], chain[i + 2]):
+                    wrapped = order(k, (leave, chain[i + 1]), (idx[i + 2], chain[i + 2]))
+                else:
+                    continue
+                crossings.append((muscle, joint))
+                c_joint.append(JOINT_NAMES.index(joint))
+                c_turn.append(_TURN_SIGN[joint])
+                c_straight.append(straight)
+                c_wrapped.append(wrapped)
+                c_wrap.append(w)
+            w += 1
+            i += 2
+    n_paths = len(PATHS)
+    seg_to_path = np.zeros((len(seg), n_paths))
+    seg_to_path[np.arange(len(seg)), seg_path] = 1.0
+    wrap_to_path = np.zeros((len(wraps), n_paths))
+    wrap_to_path[np.arange(len(wraps)), wrap_path] = 1.0
+    return Compiled(
+        blocks=tuple(blocks), seg=np.array(seg, dtype=int), seg_to_path=seg_to_path,
+        wrap_ends=np.array(wraps, dtype=int), wrap_radius=np.array(radius),
+        wrap_sign=np.array(sign, dtype=float), wrap_pulley=np.array(pulley, dtype=bool),
+        wrap_to_path=wrap_to_path, crossings=tuple(crossings),
+        cross_joint=np.array(c_joint, dtype=int), cross_turn=np.array(c_turn),
+        cross_straight=np.array(c_straight, dtype=int),
+        cross_wrapped=np.array(c_wrapped, dtype=int), cross_wrap=np.array(c_wrap, dtype=int),
+        draw=draw,
+    )
 
 
-def _arm(frames: dict[str, Frame], joint: str, seg: tuple) -> np.ndarray:
-    """dL/d(flexion) of a segment from ``p`` to ``q`` that crosses ``joint``."""
-    p, q, cp, cq = seg
-    k = _JOINT_INDEX[joint]
-    # The body beyond the joint turns: higher in the chain for hip, knee and ankle, the
-    # lumbar segment (lowest index) for the lumbar joint.
-    q_moves = (cq > k) if k > 0 else (cq <= k)
-    if not q_moves:
-        p, q = q, p
-    ux, uy = q[0] - p[0], q[1] - p[1]
-    norm = np.maximum(np.hypot(ux, uy), 1e-12)
-    jx, jy = frames[f"joint:{joint}"][:2]
-    return _TURN_SIGN[joint] * ((q[0] - jx) * uy - (q[1] - jy) * ux) / norm
+def _placed(c: Compiled, frames: dict[str, Frame]):
+    """Every point of ``c`` placed (x, y arrays of shape (n, K)) and every wrap solved."""
+    xs, ys = [], []
+    for name, pts in c.blocks:
+        ox, oy, cos, sin = frames[name]
+        xs.append(ox[:, None] + cos[:, None] * pts[:, 0] - sin[:, None] * pts[:, 1])
+        ys.append(oy[:, None] + sin[:, None] * pts[:, 0] + cos[:, None] * pts[:, 1])
+    px, py = np.concatenate(xs, axis=1), np.concatenate(ys, axis=1)
+    a, mid, b = c.wrap_ends[:, 0], c.wrap_ends[:, 1], c.wrap_ends[:, 2]
+    wrap = _wrap((px[:, a], py[:, a]), (px[:, b], py[:, b]), (px[:, mid], py[:, mid]),
+                 c.wrap_radius, c.wrap_sign, c.wrap_pulley)
+    return px, py, wrap
+
+
+def geometry_arrays(angles: Mapping[str, np.ndarray], body: Body
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """All paths at once: lengths ``(n, len(PATHS))`` in m and moment arms ``(n, C)`` in m
+    for the crossings listed in ``compiled(body).crossings``."""
+    c = compiled(body)
+    frames = _frames(angles, body)
+    px, py, (wl, wrapped, entry, leave, _) = _placed(c, frames)
+    dx = px[:, c.seg[:, 1]] - px[:, c.seg[:, 0]]
+    dy = py[:, c.seg[:, 1]] - py[:, c.seg[:, 0]]
+    lengths = np.hypot(dx, dy) @ c.seg_to_path + wl @ c.wrap_to_path
+    ex = np.concatenate((px, entry[0], leave[0]), axis=1)
+    ey = np.concatenate((py, entry[1], leave[1]), axis=1)
+    jx = np.stack([frames[f"joint:{j}"][0] for j in JOINT_NAMES], axis=1)[:, c.cross_joint]
+    jy = np.stack([frames[f"joint:{j}"][1] for j in JOINT_NAMES], axis=1)[:, c.cross_joint]
+
+    def arm(pair: np.ndarray) -> np.ndarray:
+        fx, fy = ex[:, pair[:, 0]], ey[:, pair[:, 0]]
+        qx, qy = ex[:, pair[:, 1]], ey[:, pair[:, 1]]
+        ux, uy = qx - fx, qy - fy
+        norm = np.maximum(np.hypot(ux, uy), 1e-12)
+        return c.cross_turn * ((qx - jx) * uy - (qy - jy) * ux) / norm
+
+    held = np.concatenate((wrapped, np.zeros((len(px), 1), dtype=bool)), axis=1)
+    arms = np.where(held[:, c.cross_wrap], arm(c.cross_wrapped), arm(c.cross_straight))
+    return lengths, arms
 
 
 def path_geometry(angles: Mapping[str, np.ndarray], body: Body
                   ) -> tuple[dict[str, np.ndarray], dict[str, dict[str, np.ndarray]]]:
     """Lengths (m) of every path in :data:`PATHS` and moment arms (m) at every joint each
     crosses, arrays of shape ``(n,)``. A moment arm is ``dL/dθ`` for flexion
-    (dorsiflexion at the ankle): positive = the muscle extends (plantarflexes) the joint."""
-    frames = _frames(angles, body)
-    lengths, arms = {}, {}
-    for muscle, rows in scaled_paths(body).items():
-        lengths[muscle], arms[muscle] = _geometry(frames, rows, joints_crossed(muscle))
-    return lengths, arms
+    (dorsiflexion at the ankle): positive = the muscle extends (plantarflexes) the joint;
+    it is the turning effect about the joint of the path's line where the path passes from
+    one side of the joint to the other."""
+    lengths, arm_cols = geometry_arrays(angles, body)
+    out_lengths = {m: lengths[:, i] for i, m in enumerate(PATHS)}
+    out_arms: dict[str, dict[str, np.ndarray]] = {m: {} for m in PATHS}
+    for col, (muscle, joint) in enumerate(compiled(body).crossings):
+        out_arms[muscle][joint] = arm_cols[:, col]
+    return out_lengths, out_arms
 
 
 def path_lengths(angles: Mapping[str, np.ndarray], body: Body) -> dict[str, np.ndarray]:
@@ -394,9 +505,31 @@ def moment_arms(angles: Mapping[str, np.ndarray], body: Body) -> dict[str, dict[
 
 
 def all_path_points(angles: Mapping[str, np.ndarray], body: Body) -> dict[str, np.ndarray]:
-    """:func:`path_points` of every path in :data:`PATHS` (one set of frames for all)."""
-    frames = _frames(angles, body)
-    return {m: _points(frames, rows) for m, rows in scaled_paths(body).items()}
+    """:func:`path_points` of every path in :data:`PATHS`, all evaluated together."""
+    c = compiled(body)
+    px, py, (_, wrapped, entry, _, arc) = _placed(c, _frames(angles, body))
+    a, mid, b = c.wrap_ends[:, 0], c.wrap_ends[:, 1], c.wrap_ends[:, 2]
+    cx, cy = px[:, mid], py[:, mid]
+    start = np.arctan2(entry[1] - cy, entry[0] - cx)
+    t = np.linspace(0.0, 1.0, ARC_POINTS)
+    theta = start[..., None] + (c.wrap_sign * np.where(wrapped, arc, 0.0))[..., None] * t
+    r = c.wrap_radius[:, None]
+    arc_x, arc_y = cx[..., None] + r * np.cos(theta), cy[..., None] + r * np.sin(theta)
+    abx, aby = px[:, b] - px[:, a], py[:, b] - py[:, a]
+    u = np.clip(((cx - px[:, a]) * abx + (cy - py[:, a]) * aby)
+                / np.maximum(abx * abx + aby * aby, 1e-12), 0, 1)
+    near_x, near_y = (px[:, a] + u * abx)[..., None], (py[:, a] + u * aby)[..., None]
+    keep = wrapped[..., None]
+    arc_x = np.where(keep, arc_x, near_x)
+    arc_y = np.where(keep, arc_y, near_y)
+    points = np.stack((px, py), axis=-1)
+    arcs = np.stack((arc_x, arc_y), axis=-1)  # (n, W, ARC_POINTS, 2)
+    out = {}
+    for muscle, items in zip(PATHS, c.draw, strict=True):
+        out[muscle] = np.concatenate(
+            [points[:, i:i + 1] if kind == "point" else arcs[:, i] for kind, i in items],
+            axis=1)
+    return out
 
 
 def path_points(angles: Mapping[str, np.ndarray], body: Body, muscle: str) -> np.ndarray:
@@ -406,28 +539,4 @@ def path_points(angles: Mapping[str, np.ndarray], body: Body, muscle: str) -> np
     straight line's closest point when the path does not touch the circle), so ``k`` is
     fixed.
     """
-    return _points(_frames(angles, body), scaled_paths(body)[muscle])
-
-
-def _points(frames: dict[str, Frame], rows: tuple) -> np.ndarray:
-    placed = [None if kind != "point" else np.stack(_place(frames, name, xy), axis=-1)
-              for kind, name, xy, _, _ in rows]
-    pieces = []
-    for i, (kind, name, xy, radius, sign) in enumerate(rows):
-        if kind == "point":
-            pieces.append(placed[i][:, None, :])
-            continue
-        a, b = placed[i - 1], placed[i + 1]
-        centre = np.stack(_place(frames, name, xy), axis=-1)
-        _, wrapped, entry, _, arc = _wrap(a.T, b.T, centre.T, radius, sign, kind == "pulley")
-        start = np.arctan2(entry[1] - centre[:, 1], entry[0] - centre[:, 0])
-        t = np.linspace(0.0, 1.0, ARC_POINTS)
-        theta = start[:, None] + sign * np.where(wrapped, arc, 0.0)[:, None] * t
-        on_arc = centre[:, None, :] + radius * np.stack((np.cos(theta), np.sin(theta)), -1)
-        ab = b - a
-        u = np.clip(np.einsum("nd,nd->n", centre - a, ab)
-                    / np.maximum(np.einsum("nd,nd->n", ab, ab), 1e-12), 0, 1)
-        near = (a + u[:, None] * ab)[:, None, :]
-        pieces.append(np.where(wrapped[:, None, None], on_arc,
-                               np.broadcast_to(near, on_arc.shape)))
-    return np.concatenate(pieces, axis=1)
+    return all_path_points(angles, body)[muscle]

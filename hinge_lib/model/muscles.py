@@ -33,10 +33,10 @@ from hinge_lib.model.muscle_paths import (
     HAMSTRINGS,
     JOINT_NAMES,
     PATHS,
+    compiled,
+    geometry_arrays,
     joints_crossed,
     moment_arms,
-    path_geometry,
-    path_lengths,
     path_table,
 )
 from hinge_lib.model.tables import Column, DataFileError, read_csv
@@ -198,24 +198,6 @@ def _check_moment_arms(table: dict[str, MuscleGroup], rows: list[dict]) -> None:
             )
 
 
-def _group_arms(arms: dict[str, dict[str, np.ndarray]], n: int) -> np.ndarray:
-    """Moment-arm matrix (n, joints, groups) in m, extensor positive; the hamstrings' arm is
-    the force-weighted mean of their three heads' arms."""
-    groups = muscle_groups()
-    out = np.zeros((n, len(JOINT_NAMES), len(GROUPS)))
-    weights = np.array([groups[h].max_force_n for h in HAMSTRINGS])
-    weights = weights / weights.sum()
-    for g, name in enumerate(GROUPS):
-        for j, joint in enumerate(JOINT_NAMES):
-            if name == "hamstrings":
-                if joint in arms[HAMSTRINGS[0]]:
-                    pairs = zip(weights, HAMSTRINGS, strict=True)
-                    out[:, j, g] = sum(w * arms[h][joint] for w, h in pairs)
-            elif joint in arms[name]:
-                out[:, j, g] = arms[name][joint]
-    return out
-
-
 def solve_forces(arms: np.ndarray, moments: np.ndarray, size_n: np.ndarray,
                  max_iter: int | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Muscle forces that make the joint moments with the smallest sum of squared stresses.
@@ -356,57 +338,89 @@ def _nnls(b: np.ndarray, moments: np.ndarray, max_iter: int | None) -> np.ndarra
     return x
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """How paths and crossings combine into groups, for one body (see :func:`_plan`)."""
+
+    standing: np.ndarray  # (paths,) standing lengths, m
+    length_mix: np.ndarray  # (paths, groups): group length = mean of its paths
+    arm_mix: np.ndarray  # (crossings, joints * groups)
+    rest: np.ndarray  # (groups,) standing length of each group, m
+    size: np.ndarray  # (groups,) maximum force (or the nominal size), N
+    main: np.ndarray  # (groups,) index of the main joint
+    acts: tuple[tuple[int, int], ...]  # (group, joint) pairs with a moment arm
+
+
+def _group_of(path: str) -> int:
+    return GROUPS.index("hamstrings" if path in HAMSTRINGS else path)
+
+
+@cache
+def _plan(body: Body) -> _Plan:
+    groups = muscle_groups()
+    crossings = compiled(body).crossings
+    zero = {j: np.zeros(1) for j in JOINT_NAMES}
+    standing = geometry_arrays(zero, body)[0][0]
+    n_paths, n_groups, n_joints = len(PATHS), len(GROUPS), len(JOINT_NAMES)
+    weights = np.array([groups[h].max_force_n for h in HAMSTRINGS])
+    weights = weights / weights.sum()
+    length_mix = np.zeros((n_paths, n_groups))
+    arm_mix = np.zeros((len(crossings), n_joints * n_groups))
+    for p, path in enumerate(PATHS):
+        length_mix[p, _group_of(path)] = 1 / len(HAMSTRINGS) if path in HAMSTRINGS else 1.0
+    for c, (path, joint) in enumerate(crossings):
+        w = weights[HAMSTRINGS.index(path)] if path in HAMSTRINGS else 1.0
+        arm_mix[c, JOINT_NAMES.index(joint) * n_groups + _group_of(path)] = w
+    acts = tuple(sorted({(_group_of(p), JOINT_NAMES.index(j)) for p, j in crossings}))
+    return _Plan(
+        standing=standing, length_mix=length_mix, arm_mix=arm_mix,
+        rest=standing @ length_mix,
+        size=np.array([groups[g].max_force_n or _NOMINAL_FORCE_N for g in GROUPS]),
+        main=np.array([JOINT_NAMES.index(groups[g].main_joint) for g in GROUPS]),
+        acts=acts,
+    )
+
+
 def muscle_columns(angles: Mapping[str, np.ndarray], body: Body,
                    moments: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Every muscle result as (n,) arrays, for :func:`hinge_lib.model.analysis.compute`.
 
     Keys, for each name in :data:`GROUPS`: ``<m>_length_change_mm`` (+ = stretched
     relative to standing tall), ``<m>_moment_nm`` (at its main joint, + = extensor or
-    plantarflexor), ``<m>_force_n``, ``<m>_share_pct``, ``<m>_stretched``; and
-    ``muscle_unmet_<joint>_nm``: the part of each joint moment no modelled muscle supplies
-    (for example a dorsiflexor moment at the ankle: the shin muscles are not modelled).
+    plantarflexor), ``<m>_force_n``, ``<m>_share_pct``, ``<m>_stretched`` and
+    ``<m>_at_<joint>_nm`` for every joint it crosses; and ``muscle_unmet_<joint>_nm``: the
+    part of each joint moment no modelled muscle supplies (for example a dorsiflexor
+    moment at the ankle: the shin muscles are not modelled).
     """
-    groups = muscle_groups()
+    plan = _plan(body)
     ang = {j: np.asarray(angles[j], dtype=float) for j in JOINT_NAMES}
-    n = len(ang["hip"])
-    lengths, arms = path_geometry(ang, body)
-    standing = _standing_lengths(body)
-    matrix = _group_arms(arms, n)
+    lengths, arm_cols = geometry_arrays(ang, body)
+    n, n_groups = len(lengths), len(GROUPS)
+    change = (lengths - plan.standing) @ plan.length_mix
+    matrix = (arm_cols @ plan.arm_mix).reshape(n, len(JOINT_NAMES), n_groups)
     demand = np.stack([np.asarray(moments[k], dtype=float) for k in MOMENT_KEYS], axis=-1)
-    size = np.array([groups[g].max_force_n or _NOMINAL_FORCE_N for g in GROUPS])
-    forces, unmet = solve_forces(matrix, demand, size)
-    out: dict[str, np.ndarray] = {}
-    main = [JOINT_NAMES.index(groups[g].main_joint) for g in GROUPS]
+    forces, unmet = solve_forces(matrix, demand, plan.size)
     contrib = matrix * forces[:, None, :]  # (n, joints, groups) moments in N m
-    pos = np.clip(contrib, 0, None).sum(axis=2)
-    neg = np.clip(contrib, None, 0).sum(axis=2)
+    columns = np.arange(n_groups)
+    moment = contrib[:, plan.main, columns]
+    pos = np.clip(contrib, 0, None).sum(axis=2)[:, plan.main]
+    neg = np.clip(contrib, None, 0).sum(axis=2)[:, plan.main]
+    same_way = np.where(moment >= 0, pos, neg)
+    share = 100.0 * np.divide(moment, same_way, out=np.zeros_like(moment),
+                              where=np.abs(same_way) > 1e-9)
+    stretched = change >= STRETCH_FRACTION * plan.rest
+    out: dict[str, np.ndarray] = {}
     for g, name in enumerate(GROUPS):
-        if name == "hamstrings":
-            change = np.mean([lengths[h] - standing[h] for h in HAMSTRINGS], axis=0)
-            rest = float(np.mean([standing[h] for h in HAMSTRINGS]))
-        else:
-            change = lengths[name] - standing[name]
-            rest = standing[name]
-        moment = contrib[:, main[g], g]
-        same_way = np.where(moment >= 0, pos[:, main[g]], neg[:, main[g]])
-        share = np.divide(moment, same_way, out=np.zeros(n), where=np.abs(same_way) > 1e-9)
-        out[f"{name}_length_change_mm"] = change * 1000.0
-        out[f"{name}_moment_nm"] = moment
+        out[f"{name}_length_change_mm"] = change[:, g] * 1000.0
+        out[f"{name}_moment_nm"] = moment[:, g]
         out[f"{name}_force_n"] = forces[:, g]
-        out[f"{name}_share_pct"] = 100.0 * share
-        out[f"{name}_stretched"] = change >= STRETCH_FRACTION * rest
-        for j, joint in enumerate(JOINT_NAMES):
-            if np.any(matrix[:, j, g] != 0):
-                out[f"{name}_at_{joint}_nm"] = contrib[:, j, g]
+        out[f"{name}_share_pct"] = share[:, g]
+        out[f"{name}_stretched"] = stretched[:, g]
+    for g, j in plan.acts:
+        out[f"{GROUPS[g]}_at_{JOINT_NAMES[j]}_nm"] = contrib[:, j, g]
     for j, joint in enumerate(JOINT_NAMES):
         out[f"muscle_unmet_{joint}_nm"] = unmet[:, j]
     return out
-
-
-@cache
-def _standing_lengths(body: Body) -> dict[str, float]:
-    zero = {j: np.zeros(1) for j in JOINT_NAMES}
-    return {m: float(v[0]) for m, v in path_lengths(zero, body).items()}
 
 
 class MuscleStates(Mapping):
