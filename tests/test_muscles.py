@@ -200,8 +200,10 @@ def test_analyze_many_muscle_columns_equal_the_scalar_api(rows: list[dict], load
         for name, state in a.muscles.items():
             assert table[f"{name}_length_change_mm"].iloc[i] == pytest.approx(
                 state.length_change_mm, abs=1e-9)
+            # equal to rounding: a batch and a single pose sum in different orders, and the
+            # stiff penalty on unmet moments turns 1e-16 into about 1e-8 relative
             assert table[f"{name}_moment_nm"].iloc[i] == pytest.approx(state.moment_nm,
-                                                                       abs=1e-6)
+                                                                       rel=1e-6, abs=1e-6)
 
 
 @settings(max_examples=40, deadline=None)
