@@ -222,6 +222,8 @@ class MotionReport:
     - ``message``: a plain-language summary for the learner
     - ``notes``: what was repaired while reading or analysing (interpolated gaps, clipping)
     - ``missing``: pose columns the recording did not measure (analysed as 0)
+    - ``unknown``: pose columns the recording *cannot* measure (``frames.attrs["unknown"]``,
+      e.g. the spine in a side-on video); faults that depend on them are not judged
     """
 
     frames: pd.DataFrame
@@ -232,6 +234,7 @@ class MotionReport:
     load_kg: float = 0.0
     hold: str = "hands"
     missing: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
 
 
 def _clip_to_limits(angles: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -260,7 +263,10 @@ def analyze_motion(
     ``frames``: time index in s, columns ``ankle, knee, hip, lumbar, thoracic, neck`` in degrees
     (model conventions, as returned by `read_motion`; missing columns count as 0). Angles
     outside the model's joint limits are clipped (reported in ``notes``). The whole recording
-    is analysed in one vectorised call of `analyze_many`.
+    is analysed in one vectorised call of `analyze_many`. Columns listed in
+    ``frames.attrs["unknown"]`` (as `poses_from_keypoints` sets for the spine) are analysed
+    as 0 but their faults are left out, their peaks are NaN and the summary says they were
+    not measured.
     """
     from hinge_lib.model.analysis import analyze_many
 
@@ -268,27 +274,34 @@ def analyze_motion(
     angles = _check_frames(frames)
     missing = tuple(frames.attrs.get("missing", ())) or tuple(
         c for c in POSE_COLUMNS if c not in frames.columns)
+    unknown = tuple(c for c in frames.attrs.get("unknown", ()) if c in POSE_COLUMNS)
     angles, notes = _clip_to_limits(angles)
     notes = [*frames.attrs.get("repairs", []), *notes]
     analysis = analyze_many(angles, body=body, load_kg=load_kg, hold=hold)
     found = find_reps(angles)
-    reps = _rep_table(found, analysis)
-    message = summarize(reps, reason=found.attrs.get("reason", ""), missing=missing)
+    reps = _rep_table(found, analysis, unknown)
+    message = summarize(reps, reason=found.attrs.get("reason", ""),
+                        missing=[c for c in missing if c not in unknown], unknown=unknown)
     return MotionReport(frames=analysis, reps=reps, message=message, notes=tuple(notes),
-                        body=body, load_kg=float(load_kg), hold=hold, missing=missing)
+                        body=body, load_kg=float(load_kg), hold=hold, missing=missing,
+                        unknown=unknown)
 
 
-def _rep_table(found: pd.DataFrame, analysis: pd.DataFrame) -> pd.DataFrame:
+def _rep_table(found: pd.DataFrame, analysis: pd.DataFrame,
+               unknown: tuple[str, ...] = ()) -> pd.DataFrame:
     if found.empty:
         out = pd.DataFrame({c: pd.Series(dtype=float) for c in REP_COLUMNS})
         for c in ("pattern", "faults", "first_mover", "balanced_at_bottom"):
             out[c] = out[c].astype(object)
         out["rep"] = out["rep"].astype(int)
         return out
+    from hinge_lib.model.patterns import fault_rules
+
     at = analysis.iloc[found["bottom_i"].to_numpy()]
+    not_judged = {r["code"] for r in fault_rules() if r["metric"] in unknown}
     faults = []
     for codes, mover in zip(at["faults"], found["first_mover"], strict=True):
-        codes = tuple(codes)
+        codes = tuple(c for c in codes if c not in not_judged)
         faults.append(codes + ("knees_first",) if mover == "knees" else codes)
     out = pd.DataFrame({
         "rep": found["rep"].to_numpy(int),
@@ -298,7 +311,8 @@ def _rep_table(found: pd.DataFrame, analysis: pd.DataFrame) -> pd.DataFrame:
         "peak_hip": found["peak_hip"].to_numpy(float),
         "peak_knee": found["peak_knee"].to_numpy(float),
         "peak_ankle": found["peak_ankle"].to_numpy(float),
-        "peak_lumbar": found["peak_lumbar"].to_numpy(float),
+        "peak_lumbar": (np.full(len(found), np.nan) if "lumbar" in unknown
+                        else found["peak_lumbar"].to_numpy(float)),
         "hinge_score": at["hinge_score"].to_numpy(float),
         "pattern": at["pattern"].astype(object).to_numpy(),
         "faults": pd.Series(faults, dtype=object).to_numpy(),
@@ -309,10 +323,19 @@ def _rep_table(found: pd.DataFrame, analysis: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def summarize(reps: pd.DataFrame, reason: str = "", missing: list[str] | tuple = ()) -> str:
-    """Plain-language summary of a rep table (as in `MotionReport.message`)."""
+def summarize(reps: pd.DataFrame, reason: str = "", missing: list[str] | tuple = (),
+              unknown: list[str] | tuple = ()) -> str:
+    """Plain-language summary of a rep table (as in `MotionReport.message`); ``unknown``
+    columns were not measured at all, so nothing is said about them except that."""
+    not_judged = ""
+    if unknown:
+        not_judged = f" Not measured, so not judged: {', '.join(unknown)}."
+        if {"lumbar", "thoracic"} & set(unknown):
+            not_judged += (" The hip angle includes any rounding of the back, so a rounded "
+                           "back can pass for a hinge: check the back by eye.")
     if reps.empty:
-        return f"No repetitions found: {reason or 'no complete rep in the recording'}."
+        return (f"No repetitions found: {reason or 'no complete rep in the recording'}."
+                + not_judged)
     n = len(reps)
     lines = [f"{n} repetition{'s' if n != 1 else ''} found."]
     patterns = Counter(reps["pattern"])
@@ -332,6 +355,9 @@ def summarize(reps: pd.DataFrame, reason: str = "", missing: list[str] | tuple =
         lines.append("Watch for: " + "; ".join(
             f"{_FAULT_WORDS.get(c, c.replace('_', ' '))} ({v} of {n})"
             for c, v in faults.most_common()) + ".")
+    elif unknown:
+        lines.append("No faults flagged at the bottom of any rep among those this recording "
+                     "can show.")
     else:
         lines.append("No faults flagged at the bottom of any rep.")
     off = int((~reps["balanced_at_bottom"].astype(bool)).sum())
@@ -339,4 +365,4 @@ def summarize(reps: pd.DataFrame, reason: str = "", missing: list[str] | tuple =
         lines.append(f"Balance: the weight was outside the feet at the bottom of {off} rep(s).")
     if missing:
         lines.append(f"Not measured in this recording (taken as 0): {', '.join(missing)}.")
-    return " ".join(lines)
+    return " ".join(lines) + not_judged
