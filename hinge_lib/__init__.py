@@ -30,6 +30,8 @@ _LAZY = {
     "analyze_motion": "hinge_lib.recordings.reps",
     "MotionReport": "hinge_lib.recordings.reps",
     "PracticeLog": "hinge_lib.recordings.practice_log",
+    "poses_from_keypoints": "hinge_lib.recordings.keypoints",
+    "keypoints_from_video": "hinge_lib.recordings.video",
 }
 # Submodules a notebook may want by their short name (``from hinge_lib import lessons``).
 _LAZY_MODULES = {

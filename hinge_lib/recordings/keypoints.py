@@ -35,8 +35,8 @@ Assumptions and repairs (each one is reported in ``attrs``):
   (knee and hip, being differences, are not affected). Pass ``camera_roll_deg`` if the tilt
   is known (positive = the phone turned clockwise, so that the scene appears turned
   anticlockwise in the picture).
-- Facing direction: the toes ahead of the heels and the nose ahead of the ears, counted over
-  all usable frames; pass ``facing="left"`` or ``"right"`` to set it.
+- Facing direction: the toes ahead of the heels and the nose in front of the line from
+  shoulder to ear, counted over all frames; pass ``facing="left"`` or ``"right"`` to set it.
 - Nearer side: the side whose shoulder, hip, knee and ankle the detector saw more clearly
   (higher median visibility). Without visibility columns: the right side when the person
   faces right in the picture and the left side when facing left, which holds for videos that
@@ -325,7 +325,10 @@ def poses_from_keypoints(
         votes = []
         for s in ("left", "right"):
             votes.append(np.sign(pts[s]["foot_index"][:, 0] - pts[s]["heel"][:, 0]))
-            votes.append(np.sign(nose[:, 0] - pts[s]["ear"][:, 0]))
+            # nose on the front side of the shoulder -> ear line (holds for a tilted head)
+            axis_ = pts[s]["ear"] - pts[s]["shoulder"]
+            ahead = nose - pts[s]["ear"]
+            votes.append(np.sign(axis_[:, 1] * ahead[:, 0] - axis_[:, 0] * ahead[:, 1]))
         vote_table = np.column_stack(votes)
     per_frame = np.nansum(vote_table, axis=1)
     if facing == "auto":
@@ -338,7 +341,7 @@ def poses_from_keypoints(
         facing = "right" if sign > 0 else "left"
         decided = per_frame != 0
         against = int(np.sum(np.sign(per_frame[decided]) == -sign))
-        how = "toes ahead of heels, nose ahead of ears"
+        how = "toes ahead of heels, nose in front of the ears"
         repairs.append(f"facing {facing} in the picture ({how})")
         if decided.any() and against > 0.2 * decided.sum():
             repairs.append(f"in {against} of {int(decided.sum())} frames the person seemed to "
