@@ -130,12 +130,12 @@ def test_left_right_swaps_between_frames_are_repaired():
     kp = keypoints_from_poses(truth, far_shift_m=(-0.25, 0.0))
     swapped = kp.copy()
     rows = np.r_[20:26, 70:71, 130:140]
-    for part in ("ear", "shoulder", "hip", "knee", "ankle", "heel", "foot_index"):
+    for part in ("hip", "knee", "ankle", "heel", "foot_index"):
         for suffix in ("x", "y", "visibility"):
             a, b = f"left_{part}_{suffix}", f"right_{part}_{suffix}"
             swapped.loc[rows, [a, b]] = kp.loc[rows, [b, a]].to_numpy()
     poses = poses_from_keypoints(swapped)
-    assert poses.attrs["swaps_fixed"] == 2 * 3  # legs and upper body, three runs each
+    assert poses.attrs["swaps_fixed"] == 3
     assert max_error(poses, truth) < 0.01
     assert poses.attrs["frames_unusable"] == 0
 
@@ -149,6 +149,27 @@ def test_swapped_points_would_otherwise_change_the_angles():
         for suffix in ("x", "y"):
             far[f"right_{part}_{suffix}"] = kp[f"left_{part}_{suffix}"]
     assert max_error(poses_from_keypoints(far, side="right"), truth) > 1.0
+
+
+def test_a_person_facing_the_camera_is_not_read_as_side_on():
+    truth = straight_spine()
+    kp = keypoints_from_poses(truth)
+    front = kp.index < 150
+    kp.loc[front, "left_shoulder_x"] = kp.loc[front, "right_shoulder_x"] + 180.0
+    poses = poses_from_keypoints(kp)
+    assert poses.attrs["frames_not_side_on"] == 150
+    assert poses.index[0] == pytest.approx(kp.loc[150, "time"])
+    assert any("not side-on" in r for r in poses.attrs["repairs"])
+
+
+def test_a_person_who_turns_round_is_followed():
+    truth = straight_spine()
+    right = keypoints_from_poses(truth, facing="right")
+    left = keypoints_from_poses(truth, facing="left")
+    kp = pd.concat([right.iloc[:180], left.iloc[180:]])
+    poses = poses_from_keypoints(kp)
+    assert poses.attrs["turns"] == 1
+    assert max_error(poses, truth) < 0.01
 
 
 def test_short_gaps_are_filled_and_reported():

@@ -36,16 +36,19 @@ Assumptions and repairs (each one is reported in ``attrs``):
   is known (positive = the phone turned clockwise, so that the scene appears turned
   anticlockwise in the picture).
 - Facing direction: the toes ahead of the heels and the nose in front of the line from
-  shoulder to ear, counted over all frames; pass ``facing="left"`` or ``"right"`` to set it.
+  shoulder to ear, counted over half a second around every frame, so a person who turns
+  round is followed; pass ``facing="left"`` or ``"right"`` to set it.
 - Nearer side: the side whose shoulder, hip, knee and ankle the detector saw more clearly
-  (higher median visibility). Without visibility columns: the right side when the person
-  faces right in the picture and the left side when facing left, which holds for videos that
-  are not mirrored (some front cameras mirror). Pass ``side`` to set it.
+  (higher visibility, over the same half second). Without visibility columns: the right side
+  when the person faces right in the picture and the left side when facing left, which holds
+  for videos that are not mirrored (some front cameras mirror). Pass ``side`` to set it.
 - Left/right swaps: detectors sometimes swap the labels of the two legs (or of the two
   shoulders and ears) for a few frames. Frame by frame, the labelling that keeps each point
   closer to where it was in the previous frame is kept; each swap repaired is counted.
 - Unusable frames: a frame is unusable when one of the nearer side's shoulder, hip, knee or
-  ankle is missing or has visibility under ``min_visibility``. Gaps of unusable frames up to
+  ankle is missing or has visibility under ``min_visibility``, or when the person is not
+  side-on (the two shoulders lie more than `MAX_SHOULDER_SPREAD` trunk lengths apart across
+  the picture: the chest or back is turned to the camera). Gaps of unusable frames up to
   ``max_gap_s`` are filled by linear interpolation of the angles; longer gaps, and jumps of
   the hip by more than one trunk length from one frame to the next (the detector switched to
   another person), split the recording into stretches. The longest stretch is returned; the
@@ -80,6 +83,11 @@ MIN_VISIBILITY = 0.5
 MAX_GAP_S = 0.1
 #: A jump of the hip by more than this many trunk lengths between two frames ends a stretch.
 MAX_JUMP_TRUNKS = 1.0
+#: Shoulders further apart across the picture than this share of the trunk length: the
+#: person is turned towards (or away from) the camera, not side-on, and the frame is unusable.
+MAX_SHOULDER_SPREAD = 0.4
+#: Facing direction and nearer side are decided over a window of this many seconds.
+TURN_WINDOW_S = 0.5
 CANNOT_MEASURE: tuple[str, ...] = (
     "the spine's curve (lower and upper back): hip flexion is measured between the thigh and "
     "the hip-shoulder line, so a rounded back counts as hip bend; judge rounding by eye",
@@ -182,11 +190,14 @@ def _fix_swaps(left: dict[str, np.ndarray], right: dict[str, np.ndarray],
     return int(np.sum(np.diff(np.concatenate(([0], swapped.astype(np.int8)))) == 1))
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
-    """(start, stop) index pairs of the True runs of ``mask`` (stop exclusive)."""
-    edges = np.diff(np.concatenate(([0], mask.astype(np.int8), [0])))
-    return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(),
-                    strict=True))
+def _window_sum(x: np.ndarray, t: np.ndarray, width_s: float) -> np.ndarray:
+    """Sum of ``x`` over a centred window of ``width_s`` seconds around every frame."""
+    n = len(x)
+    dt = float(np.median(np.diff(t))) if n > 1 else 1.0
+    half = max(int(round(width_s / max(dt, 1e-9) / 2)), 0)
+    c = np.concatenate(([0.0], np.cumsum(np.nan_to_num(x))))
+    i = np.arange(n)
+    return c[np.minimum(i + half + 1, n)] - c[np.maximum(i - half, 0)]
 
 
 def _check_table(keypoints: pd.DataFrame) -> np.ndarray:
@@ -244,7 +255,8 @@ def poses_from_keypoints(
         Indexed by ``time`` (s), columns ``ankle, knee, hip, lumbar, thoracic, neck`` in
         degrees (model conventions). ``lumbar`` and ``thoracic`` are NaN (not measured);
         ``neck`` is NaN when no ear was found. ``attrs``: ``missing`` and ``unknown`` (columns
-        not measured), ``facing``, ``side``, ``swaps_fixed``, ``stretch`` (first and last
+        not measured), ``facing`` and ``side`` (in most frames), ``turns`` (changes of
+        facing), ``swaps_fixed``, ``stretch`` (first and last
         time kept), ``stretches`` (all usable stretches), ``frames_total``,
         ``frames_unusable``, ``repairs`` (what was assumed or changed, in words),
         ``cannot_measure``, ``source_format`` (``"keypoints"``) and ``name``.
@@ -320,7 +332,7 @@ def poses_from_keypoints(
     if swaps:
         repairs.append(f"left and right labels swapped back in {swaps} run(s) of frames")
 
-    # ---- facing direction (+1 = faces right in the picture)
+    # ---- facing direction, frame by frame (+1 = faces right in the picture)
     with np.errstate(invalid="ignore"):
         votes = []
         for s in ("left", "right"):
@@ -332,52 +344,66 @@ def poses_from_keypoints(
         vote_table = np.column_stack(votes)
     per_frame = np.nansum(vote_table, axis=1)
     if facing == "auto":
-        total = float(np.sum(np.sign(per_frame)))
-        if not np.isfinite(vote_table).any() or total == 0:
+        if not (per_frame != 0).any():
             raise KeypointError(
                 f"{label}: cannot tell which way the person faces (needs nose and ear, or heel "
                 "and foot_index keypoints); pass facing='left' or facing='right'")
-        sign = 1.0 if total > 0 else -1.0
-        facing = "right" if sign > 0 else "left"
-        decided = per_frame != 0
-        against = int(np.sum(np.sign(per_frame[decided]) == -sign))
+        overall = 1.0 if np.sum(np.sign(per_frame)) >= 0 else -1.0
+        window = _window_sum(per_frame, t, TURN_WINDOW_S)
+        sign = np.where(window > 0, 1.0, np.where(window < 0, -1.0, overall))
         how = "toes ahead of heels, nose in front of the ears"
-        repairs.append(f"facing {facing} in the picture ({how})")
-        if decided.any() and against > 0.2 * decided.sum():
-            repairs.append(f"in {against} of {int(decided.sum())} frames the person seemed to "
-                           f"face the other way: turning during the clip is not handled")
     else:
-        sign = 1.0 if facing == "right" else -1.0
-        repairs.append(f"facing {facing} in the picture (given)")
+        sign = np.full(n, 1.0 if facing == "right" else -1.0)
+        how = "given"
+    facing = "right" if (sign > 0).sum() >= (sign < 0).sum() else "left"
+    turns = int(np.sum(np.diff(sign) != 0))
+    if turns:
+        repairs.append(f"facing right in {int((sign > 0).sum())} frames and left in "
+                       f"{int((sign < 0).sum())} (turned {turns} time(s); {how})")
+    else:
+        repairs.append(f"facing {facing} in the picture ({how})")
 
-    # ---- nearer side
+    # ---- nearer side, frame by frame (True = left)
     if side == "auto":
         if has_vis:
-            score = {s: float(np.nanmedian(np.concatenate([vis[s][p] for p in REQUIRED_PARTS])))
-                     for s in ("left", "right")}
-            side = "left" if score["left"] > score["right"] else "right"
-            repairs.append(f"{side} side nearer the camera (seen more clearly: median "
-                           f"visibility {score[side]:.2f} against "
-                           f"{score['right' if side == 'left' else 'left']:.2f})")
+            score = sum(vis["left"][p] - vis["right"][p] for p in REQUIRED_PARTS)
+            window = _window_sum(score, t, TURN_WINDOW_S)
+            tie = float(np.sum(score)) > 0
+            near_left = np.where(window > 0, True, np.where(window < 0, False, tie))
+            how = "the side the detector saw more clearly"
         else:
-            side = facing
-            repairs.append(f"{side} side taken as nearer the camera (no visibility columns; "
-                           f"facing {facing} shows the {side} side unless the video is "
-                           "mirrored)")
+            near_left = sign < 0
+            how = ("no visibility columns: the side turned to the camera when facing that "
+                   "way, as in a video that is not mirrored")
     else:
-        repairs.append(f"{side} side nearer the camera (given)")
-    near = {p: pts[side][p] * np.array([sign, 1.0]) for p in SIDE_PARTS}
-    near_vis = vis[side]
-    if np.isnan(near["ear"]).all():
-        other = "left" if side == "right" else "right"
-        if not np.isnan(pts[other]["ear"]).all():
-            near["ear"] = pts[other]["ear"] * np.array([sign, 1.0])
-            near_vis = {**near_vis, "ear": vis[other]["ear"]}
+        near_left = np.full(n, side == "left")
+        how = "given"
+    side = "left" if near_left.sum() * 2 >= n else "right"
+    if 0 < near_left.sum() < n:
+        repairs.append(f"left side nearer the camera in {int(near_left.sum())} frames, right "
+                       f"side in {int(n - near_left.sum())} ({how})")
+    else:
+        repairs.append(f"{side} side nearer the camera ({how})")
+    mirror = np.column_stack((sign, np.ones(n)))
+    pick = near_left[:, None]
+    near = {p: np.where(pick, pts["left"][p], pts["right"][p]) * mirror for p in SIDE_PARTS}
+    near_vis = {p: np.where(near_left, vis["left"][p], vis["right"][p]) for p in SIDE_PARTS}
+    far_ear = np.where(pick, pts["right"]["ear"], pts["left"]["ear"]) * mirror
+    no_ear = np.isnan(near["ear"]).any(axis=1)
+    near["ear"] = np.where(no_ear[:, None], far_ear, near["ear"])
+    near_vis["ear"] = np.where(no_ear, np.where(near_left, vis["right"]["ear"],
+                                                vis["left"]["ear"]), near_vis["ear"])
 
     # ---- usable frames
     needed = np.column_stack([near_vis[p] for p in REQUIRED_PARTS])
     usable = (needed >= min_visibility).all(axis=1) & ~np.isnan(
         np.column_stack([near[p] for p in REQUIRED_PARTS])).any(axis=1)
+    trunk_len = np.linalg.norm(near["shoulder"] - near["hip"], axis=1)
+    with np.errstate(invalid="ignore"):
+        spread = np.abs(pts["left"]["shoulder"][:, 0] - pts["right"]["shoulder"][:, 0])
+        turned = spread > MAX_SHOULDER_SPREAD * trunk_len
+    turned_count = int((usable & turned).sum())
+    usable &= ~turned
     shank = _tilt(near["ankle"], near["knee"])
     thigh = _tilt(near["knee"], near["hip"])
     trunk = _tilt(near["hip"], near["shoulder"])
@@ -391,13 +417,13 @@ def poses_from_keypoints(
     }
 
     # ---- stretches: split at long gaps and at jumps of the hip (another person)
-    trunk_len = np.linalg.norm(near["shoulder"] - near["hip"], axis=1)
+    hip_px = near["hip"] * mirror  # as in the picture (facing may change between frames)
     typical = float(np.nanmedian(trunk_len[usable])) if usable.any() else np.nan
     breaks = np.zeros(n, dtype=bool)  # True at i: frame i starts a new stretch
     idx = np.flatnonzero(usable)
     jumps = 0
     if len(idx) > 1:
-        step = np.linalg.norm(near["hip"][idx[1:]] - near["hip"][idx[:-1]], axis=1)
+        step = np.linalg.norm(hip_px[idx[1:]] - hip_px[idx[:-1]], axis=1)
         size = np.maximum(trunk_len[idx[1:]], trunk_len[idx[:-1]])
         scale_change = np.maximum(trunk_len[idx[1:]], trunk_len[idx[:-1]]) / np.maximum(
             np.minimum(trunk_len[idx[1:]], trunk_len[idx[:-1]]), 1e-9)
@@ -443,9 +469,14 @@ def poses_from_keypoints(
         repairs.append(f"{filled} unusable frame(s) inside short gaps (up to {max_gap_s:g} s) "
                        "filled by interpolation")
     unusable = int(n - usable.sum())
-    if unusable:
-        repairs.append(f"{unusable} of {n} frames unusable (the {side} side's shoulder, hip, "
-                       f"knee or ankle missing or with visibility under {min_visibility:g})")
+    if unusable - turned_count:
+        repairs.append(f"{unusable - turned_count} of {n} frames unusable (the nearer side's "
+                       f"shoulder, hip, knee or ankle missing or with visibility under "
+                       f"{min_visibility:g})")
+    if turned_count:
+        repairs.append(f"{turned_count} of {n} frames show the person turned towards or away "
+                       f"from the camera (shoulders more than {MAX_SHOULDER_SPREAD:g} trunk "
+                       "lengths apart across the picture), not side-on: not used")
     if jumps:
         repairs.append(f"the tracked body jumped {jumps} time(s) by more than a trunk length "
                        "between frames (the detector switched to another person or lost "
@@ -458,7 +489,8 @@ def poses_from_keypoints(
                    "hip-shoulder line, so rounding of the back is counted as hip bend")
     out.attrs.update(
         missing=list(unknown), unknown=list(unknown), facing=facing, side=side,
-        swaps_fixed=swaps, stretch=(float(t[a]), float(t[b])),
+        turns=turns, swaps_fixed=swaps, frames_not_side_on=turned_count,
+        stretch=(float(t[a]), float(t[b])),
         stretches=[(float(t[s0]), float(t[s1])) for s0, s1 in stretches],
         frames_total=n, frames_unusable=unusable, trunk_length_px=typical,
         repairs=repairs, cannot_measure=list(CANNOT_MEASURE), ignored=[],
@@ -497,7 +529,9 @@ def keypoints_from_poses(
     origin_px : (float, float)
         Pixel position of the ankle joint's foot point on the floor.
     far_shift_m : (float, float)
-        Where the far side's points lie relative to the near side's (forward, up) in metres.
+        Where the far leg's points (hip down) lie relative to the near leg's (forward, up) in
+        metres, as in a staggered stance; the far shoulder and ear sit 2 cm behind the near
+        ones.
     visibility : (near, far) or None
         Visibility written for each side, or None for no visibility columns.
     camera_roll_deg : float
@@ -552,7 +586,8 @@ def keypoints_from_poses(
     points = {"nose": to_px(nose)}
     for part, xy in model.items():
         points[f"{near_side}_{part}"] = to_px(xy)
-        points[f"{far_side}_{part}"] = to_px(xy + shift)
+        offset = np.array([-0.02, 0.0]) if part in _UPPER else shift
+        points[f"{far_side}_{part}"] = to_px(xy + offset)
     for name in LANDMARKS:
         out[f"{name}_x"] = points[name][:, 0]
         out[f"{name}_y"] = points[name][:, 1]
