@@ -65,9 +65,9 @@ def video_support() -> tuple[bool, str]:
     >>> isinstance(ok, bool) and isinstance(why, str)
     True
     """
-    if sys.version_info >= (3, 13):
+    if tuple(sys.version_info[:2]) >= (3, 13):
         return False, (f"MediaPipe 0.10.21 has no wheels for Python "
-                       f"{sys.version_info.major}.{sys.version_info.minor} "
+                       f"{sys.version_info[0]}.{sys.version_info[1]} "
                        "(only 3.9 to 3.12); use Python 3.12 or older to read videos")
     try:
         import cv2  # noqa: F401
