@@ -7,6 +7,7 @@ every angle recovered can be compared with the angle that made it.
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -19,12 +20,13 @@ from hinge_lib.model.body import Body
 from hinge_lib.recordings.keypoints import (
     LANDMARKS,
     KeypointError,
+    compare_angles,
     keypoints_from_poses,
     poses_from_keypoints,
     read_trc,
 )
 from hinge_lib.recordings.practice_log import PracticeLog
-from hinge_lib.recordings.readers import synthetic_motion
+from hinge_lib.recordings.readers import read_motion, synthetic_motion
 from hinge_lib.recordings.reps import analyze_motion
 
 MEASURED = ["ankle", "knee", "hip", "neck"]
@@ -354,3 +356,38 @@ def test_body_size_changes_pixels_but_not_angles():
 
 def test_poses_from_keypoints_is_importable_from_hinge_lib():
     assert hinge_lib.poses_from_keypoints is poses_from_keypoints
+
+
+
+KINOVEA = Path(__file__).resolve().parent.parent / "data" / "samples" / "kinovea_hinge.csv"
+
+
+def test_video_angles_can_be_checked_against_angles_measured_by_hand():
+    hand = read_motion(KINOVEA)
+    truth = hand.copy()
+    truth[["lumbar", "thoracic", "neck"]] = 0.0
+    kp = keypoints_from_poses(truth, px_per_m=300.0, noise_px=1.5, seed=2)
+    table = compare_angles(poses_from_keypoints(kp), hand)
+    assert list(table.index) == ["ankle", "knee", "hip"]
+    assert (table["frames"] == len(hand)).all()
+    assert (table["mean_abs_difference"] < 2.0).all()
+    assert (table["largest_difference"] >= table["mean_abs_difference"]).all()
+    shifted = hand.copy()
+    shifted["hip"] += 5.0
+    offset = compare_angles(poses_from_keypoints(kp), shifted).loc["hip", "mean_difference"]
+    assert offset == pytest.approx(-5.0, abs=0.5)
+
+
+def test_recordings_that_do_not_overlap_cannot_be_compared():
+    hand = read_motion(KINOVEA)
+    later = hand.set_axis(hand.index + 100.0)
+    with pytest.raises(ValueError, match="do not overlap in time"):
+        compare_angles(hand, later)
+
+
+def test_noise_in_made_up_keypoints_is_repeatable():
+    truth = straight_spine(reps=1)
+    a = keypoints_from_poses(truth, noise_px=2.0, seed=5)
+    b = keypoints_from_poses(truth, noise_px=2.0, seed=5)
+    pd.testing.assert_frame_equal(a, b)
+    assert not a.equals(keypoints_from_poses(truth))

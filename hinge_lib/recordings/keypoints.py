@@ -510,6 +510,8 @@ def keypoints_from_poses(
     far_shift_m: tuple[float, float] = (0.0, 0.0),
     visibility: tuple[float, float] | None = (0.95, 0.6),
     camera_roll_deg: float = 0.0,
+    noise_px: float = 0.0,
+    seed: int = 0,
 ) -> pd.DataFrame:
     """Keypoints a perfect side-on camera would see for model poses (for tests and examples).
 
@@ -536,6 +538,9 @@ def keypoints_from_poses(
         Visibility written for each side, or None for no visibility columns.
     camera_roll_deg : float
         Clockwise tilt of the simulated camera in degrees.
+    noise_px, seed : float, int
+        Standard deviation of Gaussian noise added to every coordinate (pixels), and the
+        seed of ``numpy.random.default_rng`` (same arguments, same numbers).
 
     Returns
     -------
@@ -588,9 +593,12 @@ def keypoints_from_poses(
         points[f"{near_side}_{part}"] = to_px(xy)
         offset = np.array([-0.02, 0.0]) if part in _UPPER else shift
         points[f"{far_side}_{part}"] = to_px(xy + offset)
+    rng = np.random.default_rng(seed)
     for name in LANDMARKS:
-        out[f"{name}_x"] = points[name][:, 0]
-        out[f"{name}_y"] = points[name][:, 1]
+        xy = points[name] + (rng.normal(0.0, noise_px, points[name].shape) if noise_px > 0
+                             else 0.0)
+        out[f"{name}_x"] = xy[:, 0]
+        out[f"{name}_y"] = xy[:, 1]
         if visibility is not None:
             v = visibility[1] if name.startswith(far_side) else visibility[0]
             out[f"{name}_visibility"] = np.full(n, float(v))
@@ -670,3 +678,63 @@ def _trc_name(marker: str) -> str | None:
         if key.startswith(prefix) and key[len(prefix):] in _TRC_PARTS:
             return f"{side}_{_TRC_PARTS[key[len(prefix):]]}"
     return None
+
+
+def compare_angles(
+    measured: pd.DataFrame,
+    reference: pd.DataFrame,
+    columns: Sequence[str] = ("ankle", "knee", "hip"),
+) -> pd.DataFrame:
+    """How far angles from a video lie from angles measured another way (e.g. by hand).
+
+    ``measured`` and ``reference`` are pose tables indexed by time in seconds (as returned by
+    `poses_from_keypoints` and `read_motion`, e.g. of a Kinovea export of the same clip with
+    the same time origin). ``measured`` is interpolated at the reference's times inside the
+    time both cover.
+
+    Parameters
+    ----------
+    measured, reference : DataFrame
+        Time index (s) and angle columns in degrees.
+    columns : sequence of str
+        Angles to compare (columns missing or not measured in either table are skipped).
+
+    Returns
+    -------
+    DataFrame
+        One row per angle: ``frames`` compared, ``mean_difference`` (measured minus
+        reference, degrees: a steady offset), ``mean_abs_difference``, ``rms_difference`` and
+        ``largest_difference`` (degrees).
+
+    Examples
+    --------
+    >>> t = pd.Index([0.0, 0.5, 1.0], name="time")
+    >>> a = pd.DataFrame({"hip": [0.0, 40.0, 80.0]}, index=t)
+    >>> b = pd.DataFrame({"hip": [2.0, 42.0, 82.0]}, index=t)
+    >>> float(compare_angles(a, b, ["hip"]).loc["hip", "mean_difference"])
+    -2.0
+    """
+    t_m = measured.index.to_numpy(dtype=float)
+    t_r = reference.index.to_numpy(dtype=float)
+    inside = (t_r >= t_m.min()) & (t_r <= t_m.max()) if len(t_m) else np.zeros(len(t_r), bool)
+    if not inside.any():
+        raise ValueError(
+            f"the two recordings do not overlap in time (video {t_m.min():.2f}-{t_m.max():.2f} "
+            f"s, reference {t_r.min():.2f}-{t_r.max():.2f} s): use the same time origin")
+    rows = {}
+    for col in columns:
+        if col not in measured.columns or col not in reference.columns:
+            continue
+        m = measured[col].to_numpy(dtype=float)
+        if np.isnan(m).all() or col in reference.attrs.get("missing", ()):
+            continue
+        diff = np.interp(t_r[inside], t_m, m) - reference[col].to_numpy(dtype=float)[inside]
+        rows[col] = {"frames": int(inside.sum()), "mean_difference": float(diff.mean()),
+                     "mean_abs_difference": float(np.abs(diff).mean()),
+                     "rms_difference": float(np.sqrt(np.mean(diff**2))),
+                     "largest_difference": float(np.abs(diff).max())}
+    if not rows:
+        raise ValueError(f"no angle among {list(columns)} is measured in both recordings")
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "angle"
+    return out
