@@ -230,3 +230,61 @@ def test_video_info_reads_size_rate_and_codec(cv2, tmp_path):
     assert (info["width"], info["height"], info["rotation"]) == (160, 120, 0)
     assert info["fps"] == pytest.approx(10.0)
     assert info["codec"] == "MJPG"
+
+
+# ---------------------------------------------------------------- the widgets
+
+
+def test_the_progress_bar_shows_frames_speed_and_time_left():
+    from hinge_lib.widgets.video_upload import video_progress
+
+    bar = video_progress()
+    bar(50, 200, 31.25, 4.8)
+    assert (bar.bar.value, bar.bar.max) == (50, 200)
+    assert bar.label.value == "50 of 200 frames, 31.2 frames/s, about 5 s left"
+    bar(200, 200, 31.0, 0.0)
+    assert bar.bar.bar_style == "success"
+
+
+def test_the_checker_shows_a_missing_extra_as_a_message(monkeypatch):
+    from hinge_lib.widgets.video_upload import video_checker
+
+    monkeypatch.setattr(video, "video_support",
+                        lambda: (False, f"the video extra is not installed; {video.EXTRA_HINT}"))
+    box = video_checker()
+    box.check_upload("squat.mov", b"\x00\x00\x00\x18ftypqt  ")
+    assert "squat.mov: cannot read videos" in box.message.value
+    assert "pip install -e .[video]" in box.message.value
+    assert box.last_result() is None
+
+
+def test_the_checker_shows_a_bad_file_as_a_message_and_keeps_the_log(cv2, tmp_path):
+    from hinge_lib.recordings.practice_log import PracticeLog
+    from hinge_lib.widgets.video_upload import video_checker
+
+    log = PracticeLog(tmp_path / "log.sqlite3")
+    box = video_checker(log=log)
+    box.check_upload("holiday.mp4", b"\x89PNG\r\n\x1a\n" + bytes(64))
+    assert "holiday.mp4: not a video (it looks like a PNG picture)" in box.message.value
+    box.check_path("")
+    assert "Type the path" in box.message.value
+    box.save()
+    assert log.sessions().empty
+
+
+def test_the_checker_analyses_a_video_path_and_saves_it_to_the_log(cv2, tmp_path):
+    from hinge_lib.recordings.practice_log import PracticeLog
+    from hinge_lib.widgets.video_upload import video_checker
+
+    log = PracticeLog(tmp_path / "log.sqlite3")
+    box = video_checker(log=log)
+    box.check_path(str(CLIP))
+    result = box.last_result()
+    assert result is not None, box.message.value
+    assert result.report.reps.empty
+    assert "sports2d-demo.mp4: 230 frames read" in box.message.value
+    box.save()
+    assert "Saved as session" in box.saved_message.value
+    sessions = log.sessions()
+    assert len(sessions) == 1
+    assert "spine not measured" in sessions["notes"].iloc[0]

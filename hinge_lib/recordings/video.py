@@ -26,12 +26,18 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from hinge_lib.recordings.keypoints import LANDMARKS, MAX_JUMP_TRUNKS, MIN_VISIBILITY
+
+if TYPE_CHECKING:  # pragma: no cover
+    from hinge_lib.model.body import Body
+    from hinge_lib.recordings.reps import MotionReport
 
 #: (frames done, frames expected or 0 if unknown, frames per second, seconds left or NaN)
 ProgressCallback = Callable[[int, int, float, float], None]
@@ -479,3 +485,48 @@ def jpeg_data_uri(picture: np.ndarray, quality: int = 80) -> str:
     if not ok:
         raise ValueError("the picture could not be encoded as JPEG")
     return "data:image/jpeg;base64," + base64.b64encode(buf.tobytes()).decode("ascii")
+
+
+@dataclass(frozen=True, eq=False)
+class VideoCheck:
+    """Everything `check_video` found: the keypoint table, the poses read from it and the
+    rep analysis (`MotionReport`), plus ``notes`` in words (video, then poses)."""
+
+    path: Path
+    keypoints: pd.DataFrame
+    poses: pd.DataFrame
+    report: MotionReport
+
+    @property
+    def notes(self) -> list[str]:
+        return [*self.keypoints.attrs.get("notes", []), *self.poses.attrs.get("repairs", [])]
+
+    @property
+    def cannot_measure(self) -> list[str]:
+        return list(self.poses.attrs.get("cannot_measure", []))
+
+
+def check_video(
+    path: str | os.PathLike[str],
+    *,
+    body: Body | None = None,
+    load_kg: float = 0.0,
+    progress: ProgressCallback | bool | None = True,
+    **options,
+) -> VideoCheck:
+    """Video -> keypoints -> poses -> reps, faults and summary, in one call.
+
+    ``options`` go to `keypoints_from_video` (``start_s``, ``end_s`` ...) or, for ``facing``,
+    ``side``, ``min_visibility``, ``max_gap_s`` and ``camera_roll_deg``, to
+    `poses_from_keypoints`. Raises what those raise (`VideoError`, `VideoExtraMissing`,
+    `KeypointError`), each naming the file.
+    """
+    from hinge_lib.recordings.keypoints import poses_from_keypoints
+    from hinge_lib.recordings.reps import analyze_motion
+
+    pose_keys = ("facing", "side", "min_visibility", "max_gap_s", "camera_roll_deg")
+    pose_options = {k: options.pop(k) for k in pose_keys if k in options}
+    keypoints = keypoints_from_video(path, progress=progress, **options)
+    poses = poses_from_keypoints(keypoints, **pose_options)
+    report = analyze_motion(poses, body=body, load_kg=load_kg)
+    return VideoCheck(path=Path(path), keypoints=keypoints, poses=poses, report=report)
