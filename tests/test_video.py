@@ -210,6 +210,20 @@ def test_a_damaged_video_is_named_and_the_learner_told_what_to_do(cv2, tmp_path)
     assert "cut short or damaged" in text
 
 
+def test_frames_that_cannot_be_decoded_name_the_codec_and_what_to_do(cv2, tmp_path):
+    # the container (ftyp, moov) is intact; every frame's data is zeroed
+    data = bytearray(CLIP.read_bytes())
+    mdat = data.find(b"mdat")
+    data[mdat + 8:] = bytes(len(data) - mdat - 8)
+    path = tmp_path / "blank.mp4"
+    path.write_bytes(bytes(data))
+    with pytest.raises(video.VideoError) as err:
+        video.keypoints_from_video(path, progress=False)
+    text = str(err.value)
+    assert text.startswith("blank.mp4: no frame could be decoded (codec VP90)")
+    assert "convert it as H.264 MP4" in text
+
+
 def test_garbage_behind_a_video_header_is_refused(cv2, tmp_path):
     path = tmp_path / "odd.mov"
     path.write_bytes(b"\x00\x00\x00\x18ftypqt  " + bytes(range(256)) * 40)
