@@ -8,6 +8,7 @@ on Python 3.9 to 3.12 a missing extra is a failure that says how to install it.
 from __future__ import annotations
 
 import io
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -171,6 +172,47 @@ def test_frames_can_be_fetched_as_small_pictures(cv2):
     assert sorted(pictures) == [0.5, 2.0]
     assert pictures[0.5].shape == (135, 240, 3)
     assert video.jpeg_data_uri(pictures[2.0]).startswith("data:image/jpeg;base64,/9j/")
+
+
+def set_rotation_90(path: Path) -> None:
+    """Mark an MP4's video track as "display turned 90 degrees clockwise", as phones do for
+    portrait videos (the tkhd box's transformation matrix)."""
+    data = bytearray(path.read_bytes())
+    pos = data.find(b"tkhd")
+    while pos >= 0:
+        version = data[pos + 4]
+        matrix = pos + 8 + (32 if version == 1 else 20) + 16
+        if struct.unpack(">I", data[matrix + 36:matrix + 40])[0]:  # the track with a width
+            data[matrix:matrix + 36] = struct.pack(">9i", 0, 65536, 0, -65536, 0, 0, 0, 0,
+                                                   1 << 30)
+            path.write_bytes(bytes(data))
+            return
+        pos = data.find(b"tkhd", pos + 4)
+    raise AssertionError("no video track header found")
+
+
+def test_a_portrait_phone_video_is_turned_upright_by_its_rotation_metadata(cv2, tmp_path):
+    # a phone stores the frames turned and says how to turn them back: make such a file from
+    # the first second of the demo, then compare its keypoints with the original's
+    cap = cv2.VideoCapture(str(CLIP))
+    path = tmp_path / "portrait.mp4"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 30.0, (994, 1768))
+    for _ in range(45):
+        ok, frame = cap.read()
+        writer.write(np.ascontiguousarray(np.rot90(frame, k=1)))
+    writer.release()
+    cap.release()
+    set_rotation_90(path)
+    info = video.video_info(path)
+    assert (info["rotation"], info["width"], info["height"]) == (90, 1768, 994)
+    turned = video.keypoints_from_video(path, progress=False)
+    assert "turned 90 degrees" in turned.attrs["notes"][0]
+    straight = video.keypoints_from_video(CLIP, progress=False, end_s=turned["time"].iloc[-1])
+    both = turned["right_hip_x"].notna() & straight["right_hip_x"].notna()
+    assert both.sum() > 30
+    for axis in ("x", "y"):
+        gap = (turned.loc[both, f"right_hip_{axis}"] - straight.loc[both, f"right_hip_{axis}"])
+        assert gap.abs().median() < 15.0, axis
 
 
 # ---------------------------------------------------------------- bad files
