@@ -215,6 +215,48 @@ def test_a_portrait_phone_video_is_turned_upright_by_its_rotation_metadata(cv2, 
         assert gap.abs().median() < 15.0, axis
 
 
+def slow_down_second_half(path: Path) -> None:
+    """Give an MP4 a variable frame rate: the second half of its frames last twice as long
+    (rewrites the track's time-to-sample box, stts, and the sizes of the boxes holding it;
+    the file's moov box must come after its media data, as OpenCV writes it)."""
+    data = bytearray(path.read_bytes())
+    at = data.find(b"stts") - 4
+    size, _, _, entries = struct.unpack(">I4sII", data[at:at + 16])
+    assert entries == 1
+    count, delta = struct.unpack(">II", data[at + 16:at + 24])
+    half = count // 2
+    box = struct.pack(">I4sIIIIII", 32, b"stts", 0, 2, half, delta, count - half, 2 * delta)
+    assert data.find(b"moov") > data.find(b"mdat")
+    grow = len(box) - size
+    pos, end = 0, len(data)
+    while pos < end:  # walk down the boxes that hold stts, growing each
+        box_size, kind = struct.unpack(">I4s", data[pos:pos + 8])
+        if pos < at < pos + box_size and kind in (b"moov", b"trak", b"mdia", b"minf", b"stbl"):
+            data[pos:pos + 4] = struct.pack(">I", box_size + grow)
+            pos, end = pos + 8, pos + box_size
+            continue
+        pos += box_size
+    data[at:at + size] = box
+    path.write_bytes(bytes(data))
+
+
+def test_a_variable_frame_rate_video_keeps_each_frames_real_time(cv2, tmp_path):
+    cap = cv2.VideoCapture(str(CLIP))
+    cap.set(cv2.CAP_PROP_POS_FRAMES, 30)
+    path = tmp_path / "phone.mp4"
+    writer = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 30.0, (884, 497))
+    for _ in range(24):
+        writer.write(cv2.resize(cap.read()[1], (884, 497), interpolation=cv2.INTER_AREA))
+    writer.release()
+    cap.release()
+    slow_down_second_half(path)
+    table = video.keypoints_from_video(path, progress=False)
+    steps = np.diff(table["time"].to_numpy())
+    assert steps[:10] == pytest.approx(np.full(10, 1 / 30), abs=2e-3)
+    assert steps[12:] == pytest.approx(np.full(len(steps) - 12, 2 / 30), abs=2e-3)
+    assert any("frame rate varies" in note for note in table.attrs["notes"])
+
+
 # ---------------------------------------------------------------- bad files
 
 
