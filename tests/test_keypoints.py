@@ -26,8 +26,9 @@ from hinge_lib.recordings.keypoints import (
     read_trc,
 )
 from hinge_lib.recordings.practice_log import PracticeLog
-from hinge_lib.recordings.readers import read_motion, synthetic_motion
+from hinge_lib.recordings.readers import read_motion
 from hinge_lib.recordings.reps import analyze_motion
+from hinge_lib.recordings.synthetic import synthetic_motion
 
 MEASURED = ["ankle", "knee", "hip", "neck"]
 
@@ -59,7 +60,7 @@ def test_angles_of_any_pose_are_recovered_from_its_keypoints(ankle, knee, hip, n
     assert poses.attrs["facing"] == facing
 
 
-def test_angles_survive_pixel_noise_within_two_degrees():
+def test_angles_survive_pixel_noise_within_a_few_degrees():
     truth = straight_spine()
     kp = keypoints_from_poses(truth, px_per_m=500.0)
     rng = np.random.default_rng(4)
@@ -67,7 +68,9 @@ def test_angles_survive_pixel_noise_within_two_degrees():
         for axis in ("x", "y"):
             kp[f"{name}_{axis}"] += rng.normal(0.0, 1.0, len(kp))
     poses = poses_from_keypoints(kp)
-    assert max_error(poses, truth, ["ankle", "knee", "hip"]) < 2.0
+    assert max_error(poses, truth, ["ankle", "knee", "hip"]) < 3.0
+    typical = (poses[["ankle", "knee", "hip"]] - truth[["ankle", "knee", "hip"]]).abs().mean()
+    assert (typical < 0.6).all()
     assert poses.attrs["swaps_fixed"] == 0
 
 

@@ -39,7 +39,7 @@ def rep_moments(report: MotionReport) -> list[tuple[str, list[tuple[str, float]]
 
     Examples
     --------
-    >>> from hinge_lib.recordings.readers import synthetic_motion
+    >>> from hinge_lib.recordings.synthetic import synthetic_motion
     >>> from hinge_lib.recordings.reps import analyze_motion
     >>> report = analyze_motion(synthetic_motion("hinge", reps=2, rate_hz=30))
     >>> [name for name, _ in rep_moments(report)[0][1]]
@@ -180,7 +180,7 @@ def rep_table(report: MotionReport) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from hinge_lib.recordings.readers import synthetic_motion
+    >>> from hinge_lib.recordings.synthetic import synthetic_motion
     >>> from hinge_lib.recordings.reps import analyze_motion
     >>> rep_table(analyze_motion(synthetic_motion("knees_first", reps=1))).loc[1, "faults"]
     'Knees bend first'
