@@ -44,6 +44,8 @@ _LAZY = {
     "upload_checker": "hinge_lib.widgets.upload",
     "MotionReport": "hinge_lib.recordings.reps",
     "PracticeLog": "hinge_lib.recordings.practice_log",
+    "poses_from_keypoints": "hinge_lib.recordings.keypoints",
+    "keypoints_from_video": "hinge_lib.recordings.video",
 }
 # Submodules a notebook may want by their short name (``from hinge_lib import lessons``).
 _LAZY_MODULES = {

@@ -330,6 +330,8 @@ class MotionReport:
     - ``excluded``: stretches of time left out of the analysis (`timeline.Excluded`)
     - ``caveats``: what the numbers mean for this source (also in ``message``)
     - ``ignored``: columns of the file that were not used
+    - ``unknown``: pose columns the recording *cannot* measure (``frames.attrs["unknown"]``,
+      e.g. the spine in a side-on video): analysed as 0 but their faults are not judged
     """
 
     frames: pd.DataFrame
@@ -343,6 +345,7 @@ class MotionReport:
     excluded: tuple[timeline.Excluded, ...] = ()
     caveats: tuple[str, ...] = ()
     ignored: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
 
 
 def _clip_to_limits(angles: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -379,7 +382,10 @@ def analyze_motion(
     -------
     MotionReport. Angles outside the model's joint limits are clipped (said in ``notes``);
     stretches left out are in ``excluded`` and in the message. The whole recording is
-    analysed in one vectorised call of `analyze_many`.
+    analysed in one vectorised call of `analyze_many`. Columns listed in
+    ``frames.attrs["unknown"]`` (as `poses_from_keypoints` sets for the spine) are analysed
+    as 0, but their faults are left out, their peaks are NaN and the message says they were
+    not measured, so not judged.
 
     Examples
     --------
@@ -390,8 +396,10 @@ def analyze_motion(
     from hinge_lib.model.analysis import analyze_many
 
     body = Body() if body is None else body
-    prepared = _prepare(frames)
-    attrs = frames.attrs
+    attrs = frames.attrs if isinstance(frames, pd.DataFrame) else {}
+    unknown = tuple(c for c in attrs.get("unknown", ()) if c in POSE_COLUMNS)
+    prepared = _prepare(frames.drop(columns=[c for c in unknown if c in frames.columns])
+                        if unknown else frames)
     missing = tuple(attrs.get("missing", ())) or tuple(
         c for c in POSE_COLUMNS if c not in frames.columns)
     angles, clipped = _clip_to_limits(prepared.angles)
@@ -407,27 +415,33 @@ def analyze_motion(
         angles.attrs["excluded"] = list(prepared.excluded)
         found = find_reps(angles)
         excluded = found.attrs.get("excluded", [])
-    reps = _rep_table(found, analysis)
+    reps = _rep_table(found, analysis, unknown)
     caveats = tuple(attrs.get("caveats", ()))
     ignored = tuple(attrs.get("ignored", ()))
-    message = summarize(reps, reason=found.attrs.get("reason", ""), missing=missing,
-                        excluded=excluded, caveats=caveats, ignored=ignored)
+    message = summarize(reps, reason=found.attrs.get("reason", ""),
+                        missing=[c for c in missing if c not in unknown],
+                        excluded=excluded, caveats=caveats, ignored=ignored, unknown=unknown)
     return MotionReport(frames=analysis, reps=reps, message=message, notes=tuple(notes),
                         body=body, load_kg=float(load_kg), hold=hold, missing=missing,
-                        excluded=tuple(excluded), caveats=caveats, ignored=ignored)
+                        excluded=tuple(excluded), caveats=caveats, ignored=ignored,
+                        unknown=unknown)
 
 
-def _rep_table(found: pd.DataFrame, analysis: pd.DataFrame) -> pd.DataFrame:
+def _rep_table(found: pd.DataFrame, analysis: pd.DataFrame,
+               unknown: tuple[str, ...] = ()) -> pd.DataFrame:
     if found.empty:
         out = pd.DataFrame({c: pd.Series(dtype=float) for c in REP_COLUMNS})
         for c in ("pattern", "faults", "first_mover", "balanced_at_bottom"):
             out[c] = out[c].astype(object)
         out["rep"] = out["rep"].astype(int)
         return out
+    from hinge_lib.model.patterns import fault_rules
+
     at = analysis.iloc[found["bottom_i"].to_numpy()]
+    not_judged = {r["code"] for r in fault_rules() if r["metric"] in unknown}
     faults = []
     for codes, mover in zip(at["faults"], found["first_mover"], strict=True):
-        codes = tuple(codes)
+        codes = tuple(c for c in codes if c not in not_judged)
         faults.append(codes + ("knees_first",) if mover == "knees" else codes)
     out = pd.DataFrame({
         "rep": found["rep"].to_numpy(int),
@@ -437,7 +451,8 @@ def _rep_table(found: pd.DataFrame, analysis: pd.DataFrame) -> pd.DataFrame:
         "peak_hip": found["peak_hip"].to_numpy(float),
         "peak_knee": found["peak_knee"].to_numpy(float),
         "peak_ankle": found["peak_ankle"].to_numpy(float),
-        "peak_lumbar": found["peak_lumbar"].to_numpy(float),
+        "peak_lumbar": (np.full(len(found), np.nan) if "lumbar" in unknown
+                        else found["peak_lumbar"].to_numpy(float)),
         "hinge_score": at["hinge_score"].to_numpy(float),
         "pattern": at["pattern"].astype(object).to_numpy(),
         "faults": pd.Series(faults, dtype=object).to_numpy(),
@@ -450,17 +465,18 @@ def _rep_table(found: pd.DataFrame, analysis: pd.DataFrame) -> pd.DataFrame:
 
 def summarize(reps: pd.DataFrame, reason: str = "", missing: list[str] | tuple = (),
               excluded: list[timeline.Excluded] | tuple = (), caveats: tuple[str, ...] = (),
-              ignored: tuple[str, ...] = ()) -> str:
+              ignored: tuple[str, ...] = (), unknown: list[str] | tuple = ()) -> str:
     """Plain-language summary of a rep table (as in `MotionReport.message`).
 
     Says what was found, then everything the coach must know to trust it: the seconds left
     out, what the angles mean for this source, and what was not measured or not used.
+    ``unknown`` columns could not be measured at all: nothing is said about them but that.
     """
     lines = []
     if reps.empty:
         lines.append(f"No repetitions found: {reason or 'no complete rep in the recording'}.")
     else:
-        lines += _rep_lines(reps)
+        lines += _rep_lines(reps, judged_all=not unknown)
     if excluded:
         total = sum(e.end_s - e.start_s for e in excluded)
         lines.append(f"Not analysed ({total:.2f} s): {timeline.describe_spans(excluded)}; a "
@@ -468,6 +484,11 @@ def summarize(reps: pd.DataFrame, reason: str = "", missing: list[str] | tuple =
     lines += list(caveats)
     if missing:
         lines.append(f"Not measured in this recording (taken as 0): {', '.join(missing)}.")
+    if unknown:
+        lines.append(f"Not measured, so not judged: {', '.join(unknown)}.")
+        if {"lumbar", "thoracic"} & set(unknown):
+            lines.append("The hip angle includes any rounding of the back, so a rounded back "
+                         "can pass for a hinge: check the back by eye.")
     if ignored:
         shown = ", ".join(ignored[:8]) + (f" and {len(ignored) - 8} more" if len(ignored) > 8
                                           else "")
@@ -475,7 +496,7 @@ def summarize(reps: pd.DataFrame, reason: str = "", missing: list[str] | tuple =
     return " ".join(lines)
 
 
-def _rep_lines(reps: pd.DataFrame) -> list[str]:
+def _rep_lines(reps: pd.DataFrame, judged_all: bool = True) -> list[str]:
     n = len(reps)
     lines = [f"{n} repetition{'s' if n != 1 else ''} found."]
     patterns = Counter(reps["pattern"])
@@ -494,8 +515,11 @@ def _rep_lines(reps: pd.DataFrame) -> list[str]:
     if faults:
         lines.append("Watch for: " + "; ".join(
             f"{fault_words(c)} ({v} of {n})" for c, v in faults.most_common()) + ".")
-    else:
+    elif judged_all:
         lines.append("No faults flagged at the bottom of any rep.")
+    else:
+        lines.append("No faults flagged at the bottom of any rep among those this recording "
+                     "can show.")
     off = int((~reps["balanced_at_bottom"].astype(bool)).sum())
     if off:
         lines.append(f"Balance: the weight was outside the feet at the bottom of {off} rep(s).")
