@@ -76,12 +76,37 @@ MOMENTS: tuple[str, ...] = ("ankle_moment_nm", "knee_moment_nm", "hip_moment_nm"
 
 
 class BelowFloorWarning(UserWarning):
-    """Some analysed poses put a body point below the floor (they cannot be done)."""
+    """Some analysed poses put a body point below the floor (they cannot be done).
+
+    Raised as a warning by :func:`analyze_many` (the ``below_floor`` column marks the rows);
+    :func:`analyze` lists the same problem in ``Analysis.warnings``.
+
+    Examples
+    --------
+    >>> issubclass(BelowFloorWarning, UserWarning)
+    True
+    """
 
 
 @dataclass(frozen=True)
 class Fault:
-    """A fault seen in a pose: its code, what is wrong (with the number) and the cue."""
+    """A fault seen in a pose.
+
+    Attributes
+    ----------
+    code : str
+        Internal code (for data and tests; learners see ``message`` and ``cue``).
+    message : str
+        What is wrong, with the number that shows it.
+    cue : str
+        The words a coach says to fix it.
+
+    Examples
+    --------
+    >>> fault = analyze(Pose(hip=60, lumbar=40)).faults[0]
+    >>> fault.code, bool(fault.cue)
+    ('rounded_lower_back', True)
+    """
 
     code: str
     message: str
@@ -94,7 +119,17 @@ class Analysis:
     moments in N m (both sides together; + = extensor, or plantarflexor at the ankle).
     ``lumbar_moment_nm`` is taken at L3/L4 (the navel level, see
     :mod:`hinge_lib.model.statics`). ``hinge_score`` is the hip's share of the hip + knee
-    extensor moment (0..1); ``pattern`` is one of :data:`PATTERNS`."""
+    extensor moment (0..1); ``pattern`` is one of :data:`PATTERNS`. Made by :func:`analyze`;
+    frozen, so a stored analysis never changes.
+
+    Examples
+    --------
+    >>> a = analyze(Pose(knee=20, hip=80), load_kg=20)
+    >>> a.pattern, a.balanced
+    ('hinge', True)
+    >>> a.hip_moment_nm > a.knee_moment_nm
+    True
+    """
 
     pose: Pose
     body: Body
