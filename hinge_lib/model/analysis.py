@@ -75,6 +75,8 @@ POINT_NAMES: Mapping[str, str] = MappingProxyType({
     "shoulder": "shoulders", "elbow": "elbows", "hands": "hands", "head": "head",
     "vertex": "top of the head", "occiput": "back of the head", "upper_back": "upper back",
 })
+#: Points of the front leg when half kneeling (NaN for the other supports).
+FRONT_LEG: tuple[str, ...] = ("front_knee", "front_ankle", "front_heel", "front_toe")
 MOMENTS: tuple[str, ...] = ("ankle_moment_nm", "knee_moment_nm", "hip_moment_nm",
                             "lumbar_moment_nm")
 
@@ -160,6 +162,8 @@ class Analysis:
     faults: tuple[Fault, ...]
     warnings: tuple[str, ...] = ()
     below_floor: tuple[str, ...] = ()
+    front_leg: Mapping[str, tuple[float, float]] = _field(
+        default_factory=lambda: MappingProxyType({}))
 
     @property
     def on_or_above_floor(self) -> bool:
@@ -326,6 +330,10 @@ def analyze(pose: Pose | None = None, body: Body | None = None, load_kg: float =
         warnings=tuple(warnings),
         below_floor=below,
         muscles=MuscleStates(angles, body, {k: r[k] for k in MOMENTS}),
+        front_leg=MappingProxyType(
+            {name[len("front_"):]: _point(r[name]) for name in FRONT_LEG}
+            if pose.support == "half_kneeling" else {}
+        ),
     )
 
 
@@ -360,7 +368,8 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
     pattern, hinge_score, faults (tuple of codes), fault_<code>, below_floor (bool: some
     body point is under the floor), lowest_point (name of the lowest body point),
     lowest_y_m (its height; negative = below the floor) and <joint>_x_m / <joint>_y_m for
-    every joint. Bad values raise ``ValueError`` naming the rows.
+    every joint and for the front leg's points (:data:`FRONT_LEG`; NaN unless half
+    kneeling). Bad values raise ``ValueError`` naming the rows.
 
     ``below_floor`` says what to do with rows that put a body point below the floor:
     "warn" (default) flags them and issues one :class:`BelowFloorWarning` for the call,
@@ -434,7 +443,7 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
     cols["below_floor"] = r["below_floor"]
     cols["lowest_point"] = np.asarray(FLOOR_POINTS, dtype=object)[r["lowest_point"]]
     cols["lowest_y_m"] = r["lowest_y_m"]
-    for name in JOINTS:
+    for name in (*JOINTS, *FRONT_LEG):
         cols[f"{name}_x_m"] = r[name][:, 0]
         cols[f"{name}_y_m"] = r[name][:, 1]
     below = np.flatnonzero(r["below_floor"])
