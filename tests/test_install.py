@@ -3,6 +3,7 @@ ship inside the wheel and are found with importlib.resources."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -33,8 +34,15 @@ print(a.pattern, round(a.hip_moment_nm, 1), len(reference_positions()))
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    # build from a copy, so the build leaves nothing behind in the checkout
+    source = tmp_path_factory.mktemp("source")
+    for name in ("pyproject.toml", "README.md", "LICENSE", "LICENSE-COURSE.txt"):
+        shutil.copy2(ROOT / name, source / name)
+    ignore = shutil.ignore_patterns("__pycache__", "*.pyc")
+    for folder in ("hinge_lib", "data"):
+        shutil.copytree(ROOT / folder, source / folder, ignore=ignore)
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", str(ROOT), "--no-deps", "--no-build-isolation",
+        [sys.executable, "-m", "pip", "wheel", str(source), "--no-deps", "--no-build-isolation",
          "--quiet", "--wheel-dir", str(out)],
         check=True, cwd=out,
     )

@@ -431,13 +431,9 @@ def require_defined(namespace: Mapping[str, Any], name: str, hint: str) -> Any:
 
 def feedback_html(fb: Feedback) -> str:
     """HTML for one Feedback: a symbol and a colour, so colour is never the only cue."""
-    from hinge_lib.view import palette
+    from hinge_lib.view.messages import message_box
 
-    colour = palette.GOOD if fb.ok else palette.BAD
-    mark = "\u2714" if fb.ok else "\u2718"
-    return (f'<div class="hinge-feedback" style="border-left:4px solid {colour};'
-            f'padding:4px 8px;margin-top:4px"><b style="color:{colour}">{mark}</b> '
-            f"{html.escape(fb.message)}</div>")
+    return message_box(fb.message, "good" if fb.ok else "bad", css_class="hinge-feedback")
 
 
 def _layout_parts(question: str):

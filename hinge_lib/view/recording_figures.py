@@ -18,6 +18,7 @@ import pandas as pd
 
 from hinge_lib.recordings import timeline
 from hinge_lib.view import palette
+from hinge_lib.view.messages import message_box
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -201,16 +202,16 @@ def check_upload(content: bytes, name: str, body: Body | None = None,
         frames = read_motion(bytes(content), name=name)
         report = analyze_motion(frames, body=body, load_kg=load_kg)
     except ValueError as err:
-        return message_box(f"Could not use this file. {err}", palette.BAD), None
+        return upload_message(f"Could not use this file. {err}", "bad"), None
     except Exception as err:  # noqa: BLE001 - the widget must keep working
         text = f"Could not analyse {name}: {type(err).__name__}: {err}"
-        return message_box(text, palette.BAD), None
+        return upload_message(text, "bad"), None
     notes = "".join(f"<li>{escape(n)}</li>" for n in report.notes)
     extra = f"<div>Repairs:<ul>{notes}</ul></div>" if notes else ""
-    return message_box(f"{name}: {report.message}", palette.GOOD) + extra, report
+    return upload_message(f"{name}: {report.message}", "good") + extra, report
 
 
-def message_box(text: str, color: str) -> str:
-    """A message in a box with a coloured edge (HTML; the text is escaped)."""
-    return (f'<div class="hinge-upload-message" style="border-left:4px solid {color};'
-            f'padding:4px 8px">{escape(text)}</div>')
+def upload_message(text: str, kind: str = "info") -> str:
+    """A message about an uploaded file (``kind``: info, good or bad), in the course's one
+    message box (:func:`hinge_lib.view.messages.message_box`)."""
+    return message_box(text, kind, css_class="hinge-upload-message")

@@ -24,12 +24,11 @@ import traitlets
 from IPython.display import display
 
 from hinge_lib.model.body import Body
-from hinge_lib.view import palette
 from hinge_lib.view.recording_figures import (
     ACCEPTED_SUFFIXES,
     check_upload,
-    message_box,
     plot_angles,
+    upload_message,
 )
 
 SERVER_MESSAGE_LIMIT_BYTES = 10 * 1024 * 1024
@@ -90,9 +89,9 @@ def _megabytes(n: int) -> str:
 
 def too_big_message(name: str, size: int, limit: int = UPLOAD_LIMIT_BYTES) -> str:
     """The refusal shown for a file over the limit (HTML)."""
-    return message_box(f"{name} is {_megabytes(size)} ({size} bytes): over the "
-                       f"{_megabytes(limit)} limit of this page, so it was not read. Cut the "
-                       "recording into parts, or export fewer columns.", palette.BAD)
+    return upload_message(f"{name} is {_megabytes(size)} ({size} bytes): over the "
+                          f"{_megabytes(limit)} limit of this page, so it was not read. Cut the "
+                          "recording into parts, or export fewer columns.", "bad")
 
 
 def upload_checker(body: Body | None = None, load_kg: float = 0.0,
@@ -127,7 +126,7 @@ def upload_checker(body: Body | None = None, load_kg: float = 0.0,
     def start(name: str, size: int) -> None:
         output.clear_output()
         output.outputs = ()
-        message.value = message_box(f"Reading {name} ({_megabytes(size)})...", palette.GREY)
+        message.value = upload_message(f"Reading {name} ({_megabytes(size)})...")
 
     def handle_file(name: str, content: bytes | memoryview) -> None:
         start(name, len(content))
