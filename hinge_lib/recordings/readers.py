@@ -203,6 +203,9 @@ def _load_bytes(source: object, name: str | None) -> tuple[bytes, str]:
     if not isinstance(source, (str, os.PathLike)):
         got = "None" if source is None else f"{type(source).__name__} {source!r:.60}"
         raise MotionFileError(f"read_motion needs a file path or the file's bytes; got {got}")
+    if isinstance(source, str) and "\n" in source:
+        raise MotionFileError("read_motion got text with line breaks, not a file path; for a "
+                              "table already in memory use read_motion_text(text, name)")
     path = Path(source)
     label = name or path.name or str(path)
     if path.is_dir():
