@@ -609,6 +609,9 @@ def _check_radians(label: str, values: dict[int, np.ndarray], mapped: dict[str, 
     hip_knee = [j for f in ("hip", "knee") for j in mapped.get(f, [])]
     if not hip_knee:
         return False
+    hip_knee = [j for j in hip_knee if not np.isnan(values[j]).all()]
+    if not hip_knee:
+        return False
     angles = np.concatenate([values[j] for j in angle_idx])
     moves = max(float(np.nanmax(values[j]) - np.nanmin(values[j])) for j in hip_knee)
     if (np.nanmax(np.abs(angles)) <= _RADIAN_LIMIT and moves >= _RADIAN_MIN_RANGE
