@@ -29,8 +29,9 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from hinge_lib.recordings import readers, timeline  # noqa: E402
-from hinge_lib.recordings.readers import MAX_FRAMES, read_motion, synthetic_motion  # noqa: E402
+from hinge_lib.recordings.readers import MAX_FRAMES, read_motion  # noqa: E402
 from hinge_lib.recordings.reps import analyze_motion  # noqa: E402
+from hinge_lib.recordings.synthetic import synthetic_motion  # noqa: E402
 from hinge_lib.view.recording_figures import plot_angles  # noqa: E402
 
 

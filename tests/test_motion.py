@@ -14,7 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hinge_lib.recordings import readers as motion
-from hinge_lib.recordings.readers import POSE_COLUMNS, read_motion, synthetic_motion, to_mot
+from hinge_lib.recordings.readers import POSE_COLUMNS, read_motion
+from hinge_lib.recordings.synthetic import synthetic_motion
+from hinge_lib.recordings.writers import to_mot
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 SQUAT = SAMPLES / "squats1_videoAndMocap.mot"

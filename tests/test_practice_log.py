@@ -18,8 +18,8 @@ import pytest
 from hinge_lib.model.body import Body
 from hinge_lib.recordings import practice_log
 from hinge_lib.recordings.practice_log import SCHEMA_VERSION, PracticeLog, default_db_path
-from hinge_lib.recordings.readers import synthetic_motion
 from hinge_lib.recordings.reps import MotionReport, analyze_motion
+from hinge_lib.recordings.synthetic import synthetic_motion
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 
 from hinge_lib.model.body import Body
-from hinge_lib.recordings.readers import read_motion, synthetic_motion
+from hinge_lib.recordings.readers import read_motion
 from hinge_lib.recordings.reps import REP_COLUMNS, MotionReport, analyze_motion, find_reps
+from hinge_lib.recordings.synthetic import synthetic_motion
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 

@@ -9,7 +9,7 @@
 - the export-shaped files described in README.md (gait2392 .mot, Sports2D angles, Kinovea with
   semicolons and decimal commas, Excel CSV and Excel "Unicode text", a recording with a gap).
 
-All come from `hinge_lib.recordings.readers.synthetic_motion` with fixed seeds, so running this
+All come from `hinge_lib.recordings.synthetic.synthetic_motion` with fixed seeds, so running this
 again rewrites identical files.
 """
 
@@ -24,7 +24,8 @@ HERE = Path(__file__).resolve().parent
 if str(HERE.parents[1]) not in sys.path:
     sys.path.insert(0, str(HERE.parents[1]))
 
-from hinge_lib.recordings.readers import synthetic_motion, to_mot  # noqa: E402
+from hinge_lib.recordings.synthetic import synthetic_motion  # noqa: E402
+from hinge_lib.recordings.writers import to_mot  # noqa: E402
 
 
 def hinge_mot_text() -> str:

@@ -118,7 +118,27 @@ def _as_date(value: dt.date | str) -> str:
 
 
 class PracticeLog:
-    """A practice log in a SQLite file (see the module documentation for the schema)."""
+    """A practice log in a SQLite file (see the module documentation for the schema).
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        The database file; by default a file in the user's data folder
+        (:func:`default_db_path`). Opening checks the file's integrity and refuses a damaged
+        one with a ``ValueError`` rather than returning part of it.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from hinge_lib.recordings.synthetic import synthetic_motion
+    >>> from hinge_lib.recordings.reps import analyze_motion
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> log = PracticeLog(folder / "log.sqlite")
+    >>> report = analyze_motion(synthetic_motion("hinge", reps=2))
+    >>> session = log.save_session(report, exercise="hip hinge", recorded_on="2026-03-02")
+    >>> len(log.sessions()), len(log.reps(session))
+    (1, 2)
+    """
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path).expanduser() if path is not None else default_db_path()

@@ -178,7 +178,7 @@ def find_reps(frames: pd.DataFrame) -> pd.DataFrame:
 
     Examples
     --------
-    >>> from hinge_lib.recordings.readers import synthetic_motion
+    >>> from hinge_lib.recordings.synthetic import synthetic_motion
     >>> len(find_reps(synthetic_motion("hinge", reps=3, seed=1)))
     3
     """
@@ -383,7 +383,7 @@ def analyze_motion(
 
     Examples
     --------
-    >>> from hinge_lib.recordings.readers import synthetic_motion
+    >>> from hinge_lib.recordings.synthetic import synthetic_motion
     >>> analyze_motion(synthetic_motion("hinge", reps=2, seed=1)).message.split(".")[0]
     '2 repetitions found'
     """

@@ -83,7 +83,7 @@ def plot_angles(report: MotionReport, columns: tuple[str, ...] = ("hip", "knee",
 
     Examples
     --------
-    >>> from hinge_lib.recordings.readers import synthetic_motion
+    >>> from hinge_lib.recordings.synthetic import synthetic_motion
     >>> from hinge_lib.recordings.reps import analyze_motion
     >>> fig = plot_angles(analyze_motion(synthetic_motion("hinge", reps=2, seed=1)))
     >>> fig.layout.title.text
