@@ -12,8 +12,9 @@ import pandas as pd
 import pytest
 
 from hinge_lib.recordings import readers
-from hinge_lib.recordings.readers import MotionFileError, read_motion, synthetic_motion
+from hinge_lib.recordings.readers import MotionFileError, read_motion
 from hinge_lib.recordings.reps import analyze_motion, find_reps
+from hinge_lib.recordings.synthetic import synthetic_motion
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 
