@@ -202,6 +202,9 @@ def _load_bytes(source: object, name: str | None) -> tuple[bytes, str]:
     if not isinstance(source, (str, os.PathLike)):
         got = "None" if source is None else f"{type(source).__name__} {source!r:.60}"
         raise MotionFileError(f"read_motion needs a file path or the file's bytes; got {got}")
+    if isinstance(source, str) and "\n" in source:
+        raise MotionFileError("read_motion got text with line breaks, not a file path; for a "
+                              "table already in memory use read_motion_text(text, name)")
     path = Path(source)
     label = name or path.name or str(path)
     if path.is_dir():
@@ -603,6 +606,9 @@ def _check_radians(label: str, values: dict[int, np.ndarray], mapped: dict[str, 
         return True
     angle_idx = [j for cols in mapped.values() for j in cols]
     hip_knee = [j for f in ("hip", "knee") for j in mapped.get(f, [])]
+    if not hip_knee:
+        return False
+    hip_knee = [j for j in hip_knee if not np.isnan(values[j]).all()]
     if not hip_knee:
         return False
     angles = np.concatenate([values[j] for j in angle_idx])
