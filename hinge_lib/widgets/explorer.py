@@ -336,6 +336,8 @@ class PoseExplorer(widgets.VBox):
                                    extra_layers=anatomy_view.live_layers(self.presenter),
                                    frame=frame)
         self.key = _key(self.presenter, self.figure.width)
+        self.anatomy_key.layout = widgets.Layout(width=f"{self.figure.width}px",
+                                                 padding="0 0 0 52px")
         self.anatomy_readout.value = muscles
         self._show_anatomy_parts(state[12])
         self.readout.value = self._good_readout = drawing.readout_html(first, self.presenter)
