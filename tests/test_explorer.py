@@ -265,20 +265,6 @@ def test_default_animation_is_a_hinge_and_a_squat():
         explorer.animate(frames=1)
 
 
-def test_update_python_time_is_small():
-    import time
-
-    ex = explorer.explore()
-    times = []
-    for i in range(60):
-        t0 = time.perf_counter()
-        ex.sliders["hip"].value = 10 + i
-        times.append(time.perf_counter() - t0)
-    times.sort()
-    # generous bound for slow CI machines; benchmarks/bench_explorer.py reports the real figure
-    assert times[len(times) // 2] < 0.05
-
-
 def test_explorer_pose_follows_the_sliders() -> None:
     from hinge_lib import Pose, explore
 
@@ -403,3 +389,16 @@ def test_while_dragging_the_readout_is_rewritten_less_often_and_ends_on_the_last
     assert 1 <= len(written) < 20
     assert written[-1] == ex.readout.value == drawing.readout_html(ex.analysis)
     assert ex.analysis.pose.hip == 40
+
+
+def test_extra_layers_follow_the_pose():
+    thigh = drawing.ExtraLayer("thigh", "thigh line", "#D55E00",
+                               lambda a: [[a.joints["hip"], a.joints["knee"]]])
+    ex = explorer.explore(layers=[thigh])
+    assert "thigh" in [la["name"] for la in ex.figure.scene["layers"]]
+    ex.sliders["hip"].value = 60
+    ex.sliders["knee"].value = 30
+    a = analyze(Pose(hip=60, knee=30), Body())
+    assert ex.figure.frame["paths"]["thigh"] == pytest.approx(
+        [*a.joints["hip"], *a.joints["knee"]], abs=1e-4)
+    assert ex.figure.frame == drawing.live_frame(a, None, {"thigh": thigh.lines(a)})

@@ -199,6 +199,9 @@ def test_animation_and_comparison_draw_live_figures(tmp_path, voila_server, page
     page.wait_for_function("() => document.querySelectorAll('.hinge-live-svg').length === 3",
                            timeout=60_000)
     scene = drawing.live_scene(title="x")
+    ids = page.eval_on_selector_all(".hinge-live-svg", "ss => ss.map(s => s.getAttribute("
+                                    "'aria-labelledby'))")
+    assert len(set(ids)) == 3  # each figure names its own title
     # the comparison's panels are the two poses, drawn where the model puts them
     for n, key in ((1, "romanian_deadlift"), (2, "back_squat")):
         _assert_drawn_like(live_state(page, n), analyze(hinge_lib.reference_pose(key), Body()),

@@ -31,10 +31,8 @@ class LiveFigure {
   constructor(model, el) {
     this.model = model;
     this.el = el;
-    this.id = `hinge-live-${++counter}`;
-    this.paths = new Map();
-    this.marks = new Map();
-    this.texts = new Map();
+    // unique on the page even when each widget loads its own copy of this module
+    this.id = `hinge-live-${++counter}-${Math.random().toString(36).slice(2, 10)}`;
     this.sayTimer = null;
     this.build(model.get("scene"));
     this.draw(model.get("frame"));
@@ -42,6 +40,9 @@ class LiveFigure {
 
   build(scene) {
     this.scene = scene;
+    this.paths = new Map();
+    this.marks = new Map();
+    this.texts = new Map();
     const [ox, oy] = scene.origin;
     this.ox = ox;
     this.oy = oy;
@@ -295,7 +296,10 @@ function render({model, el}) {
       const root = el.closest(figure.scene.controls_root);
       if (done && root) {
         observer = new MutationObserver((records) => {
-          if (records.some((r) => r.addedNodes.length)) figure.labelControls();
+          // controls drawn again, not this figure's own text changes
+          if (records.some((r) => r.addedNodes.length && !el.contains(r.target))) {
+            figure.labelControls();
+          }
         });
         observer.observe(root, {childList: true, subtree: true});
       } else if (tries < 200) {
