@@ -6,6 +6,8 @@ bench``. Prints medians of a few runs; nothing is asserted.
 
 from __future__ import annotations
 
+import json
+import os
 import statistics
 import time
 
@@ -67,8 +69,11 @@ def main() -> None:
     for on in (False, True, False, True):
         ex.anatomy.value = on
         t = median_s(move, runs=200)
+        size = len(json.dumps({"state": {"frame": ex.figure.frame}}))
         print(f"explorer update (Python side), muscle layer {'on ' if on else 'off'}: "
-              f"median {t * 1000:.2f} ms")
+              f"median {t * 1000:.2f} ms; figure message {size} bytes of JSON")
+    load = " ".join(f"{v:.1f}" for v in os.getloadavg())
+    print(f"machine: {os.cpu_count()} cores, load average {load} (1, 5, 15 min)")
 
 
 if __name__ == "__main__":

@@ -150,29 +150,40 @@ def friendly_error(exc: BaseException) -> str:
 
 
 def _live_figure(analysis: Any, ghost: Any, presenter: bool, title: str,
-                 controls_root: str | None = None, width: int | None = None,
+                 controls_root: str | None = None,
+                 layers: Sequence[drawing.ExtraLayer] = (),
                  extra_layers: Sequence[Mapping[str, Any]] = (),
                  frame: Mapping[str, Any] | None = None) -> LiveFigure:
-    """A live SVG figure showing one pose (and a ghost), with optional extra layers."""
-    scene = drawing.live_scene(presenter, title=title, width=width, extra_layers=extra_layers)
+    """A live SVG figure showing one pose (and a ghost, and any extra layers).
+    ``extra_layers`` are further scene entries whose paths ``frame`` carries (the muscle
+    layer of :mod:`hinge_lib.view.anatomy`)."""
+    scene = drawing.live_scene(
+        presenter, title=title,
+        extra_layers=[layer.style() for layer in layers] + [dict(e) for e in extra_layers])
     if controls_root:
         scene["controls_root"] = controls_root
-    return LiveFigure(scene, frame or drawing.live_frame(analysis, ghost))
+    return LiveFigure(scene, frame or drawing.live_frame(analysis, ghost,
+                                                         drawing.extra_paths(layers, analysis)))
 
 
-def _frame_and_anatomy(a: Any, ghost: Any, anatomy: bool, presenter: bool,
-                       clear: bool = False) -> tuple[dict[str, Any], str]:
-    """A live frame with the anatomy layer's paths and colours, and the anatomy readout
-    ("" when off). With the layer off the frame is the plain one, plus empty anatomy paths
-    if ``clear`` (the frame that switches it off)."""
+def _frame_and_anatomy(a: Any, ghost: Any, anatomy: bool,
+                       base: Mapping[str, Any] | None = None, clear: bool = False
+                       ) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """A live frame with the paths of ``base`` (extra layers) and, when ``anatomy`` is on,
+    the muscle layer's paths and colours; returns the frame and the anatomy drawing (None
+    when off). With the layer off the frame carries empty muscle paths only if ``clear``
+    (the frame that switches it off)."""
+    paths = dict(base or {})
     if not anatomy:
-        extra = anatomy_view.EMPTY_PATHS if clear else None
-        return drawing.live_frame(a, ghost, extra_paths=extra), ""
+        if clear:
+            paths.update(anatomy_view.EMPTY_PATHS)
+        return drawing.live_frame(a, ghost, paths or None), None
     d = anatomy_view.anatomy_drawing(a)
-    paths, strokes = anatomy_view.live_update(a, d)
-    frame = drawing.live_frame(a, ghost, extra_paths=paths)
+    more, strokes = anatomy_view.live_update(a, d)
+    paths.update(more)
+    frame = drawing.live_frame(a, ghost, paths)
     frame["strokes"] = {**frame["strokes"], **strokes}
-    return frame, anatomy_view.anatomy_readout_html(a, presenter, d)
+    return frame, d
 
 
 def _key(presenter: bool, width_px: int) -> widgets.HTML:
@@ -238,9 +249,13 @@ class PoseExplorer(widgets.VBox):
         hold: str = "hands",
         presenter: bool = False,
         anatomy: bool = False,
+        layers: Sequence[drawing.ExtraLayer] = (),
     ) -> None:
         self.presenter = presenter
         self._start_anatomy = bool(anatomy)
+        self._anatomy_for: dict[str, Any] | None = None
+        self._anatomy_shown = False
+        self.layers = tuple(layers)
         start_pose = to_pose(pose)
         start_body = body if body is not None else Body()
         self._initial = {
@@ -334,13 +349,19 @@ class PoseExplorer(widgets.VBox):
         state = self._state()
         first = analyze(self._pose(state), self._body(state), load_kg=state[6], hold=state[7])
         self.analysis = first
-        frame, muscles = _frame_and_anatomy(first, None, state[12], self.presenter)
+        frame, anatomy = _frame_and_anatomy(first, None, state[12],
+                                            drawing.extra_paths(self.layers, first))
         self.figure = _live_figure(first, None, self.presenter, "Pose explorer",
-                                   controls_root=".hinge-explorer",
+                                   controls_root=".hinge-explorer", layers=self.layers,
                                    extra_layers=anatomy_view.live_layers(self.presenter),
                                    frame=frame)
         self.key = _key(self.presenter, self.figure.width)
-        self.anatomy_readout.value = muscles
+        self.anatomy_key.layout = widgets.Layout(width=f"{self.figure.width}px",
+                                                 padding="0 0 0 52px")
+        self.anatomy_readout.value = ("" if anatomy is None else
+                                      anatomy_view.anatomy_readout_html(first, self.presenter,
+                                                                        anatomy))
+        self._anatomy_shown = anatomy is not None
         self._show_anatomy_parts(state[12])
         self.readout.value = self._good_readout = drawing.readout_html(first, self.presenter)
         self._last_state = state
@@ -513,15 +534,16 @@ class PoseExplorer(widgets.VBox):
         try:
             a = analyze(self._pose(state), self._body(state), load_kg=state[6], hold=state[7])
             ghost = self._ghost_analysis(state)
-            frame, muscles = _frame_and_anatomy(a, ghost, state[12], self.presenter,
-                                                clear=bool(self.anatomy_readout.value))
+            frame, anatomy = _frame_and_anatomy(a, ghost, state[12],
+                                                drawing.extra_paths(self.layers, a),
+                                                clear=self._anatomy_shown)
         except Exception as exc:  # noqa: BLE001 - the learner sees a message, not a traceback
             self._last_state = None
             self._show_error(exc)
             return
         self.figure.show(frame)  # first, so the figure's message leaves before the rest
-        if muscles or self.anatomy_readout.value:
-            self.anatomy_readout.value = muscles
+        self._anatomy_for = anatomy
+        self._anatomy_shown = anatomy is not None
         self._show_anatomy_parts(state[12])
         self.analysis = a
         self._last_state = state
@@ -536,7 +558,7 @@ class PoseExplorer(widgets.VBox):
         )
 
     def _show_anatomy_parts(self, on: bool) -> None:
-        """The anatomy key and readout are shown only with the layer on."""
+        """The anatomy key and table are shown only with the muscle layer on."""
         display = None if on else "none"
         self.anatomy_key.layout.display = display
         self.anatomy_readout.layout.display = display
@@ -561,10 +583,14 @@ class PoseExplorer(widgets.VBox):
         self._last_readout = time.monotonic()
         try:
             html = drawing.readout_html(self._readout_for, self.presenter)
+            muscles = ("" if self._anatomy_for is None else anatomy_view.anatomy_readout_html(
+                self._readout_for, self.presenter, self._anatomy_for))
         except Exception as exc:  # noqa: BLE001 - the learner sees a message, not a traceback
             self._show_error(exc)
             return
         self.readout.value = self._good_readout = html
+        if muscles != self.anatomy_readout.value:
+            self.anatomy_readout.value = muscles
 
     def _cancel_readout(self) -> None:
         if self._readout_timer is not None:
@@ -579,18 +605,21 @@ def explore(
     hold: str = "hands",
     presenter: bool = False,
     anatomy: bool = False,
+    layers: Sequence[drawing.ExtraLayer] = (),
 ) -> PoseExplorer:
     """The interactive pose explorer (sliders, live stick figure, readout).
 
     ``pose`` may be a :class:`Pose`, a reference-position key such as ``"good_morning"``,
     a mapping of joint angles such as ``{"hip": 80}`` (see :func:`to_pose`) or ``None``
-    (standing). ``presenter=True`` uses bigger lines and fonts for a projector.
-    ``anatomy=True`` starts with the muscle layer on (the **Muscles** button switches it):
-    muscle paths coloured by their share of the joint moment, the pelvis and the hip joint
-    on the figure, and a table of what each muscle group does beside it.
+    (standing). ``presenter=True`` uses bigger lines and fonts for a projector. ``layers``
+    adds line layers to the figure (:class:`~hinge_lib.view.figures.ExtraLayer`, e.g.
+    muscles), redrawn with the pose. ``anatomy=True`` starts with the muscle layer on (the
+    **Muscles** button switches it): muscle paths coloured by their share of the joint
+    moment, the pelvis and the hip joint on the figure, and a table of what each muscle
+    group does beside it.
     """
     return PoseExplorer(pose=pose, body=body, load_kg=load_kg, hold=hold, presenter=presenter,
-                        anatomy=anatomy)
+                        anatomy=anatomy, layers=layers)
 
 
 def _label(pose: PoseLike, fallback: str) -> str:
