@@ -578,7 +578,34 @@ def pose_figure(
     height: int | None = None,
 ) -> go.Figure:
     """A static plotly figure of one pose (for notebooks, reports, rep bottoms): the
-    :data:`TRACE_NAMES` traces, then the legend's key entries."""
+    :data:`TRACE_NAMES` traces, then the legend's key entries.
+
+    Parameters
+    ----------
+    analysis : Analysis
+        The pose to draw (from :func:`hinge_lib.analyze`).
+    ghost : Analysis, optional
+        A second pose drawn faintly behind, for comparison.
+    presenter : bool
+        Bigger lines and fonts for a projector.
+    title : str, optional
+        The figure's title; by default the pattern and the joint angles.
+    width, height : int, optional
+        Size in pixels.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Axes in metres, equal scale, the floor at height 0.
+
+    Examples
+    --------
+    >>> from hinge_lib.model.analysis import analyze
+    >>> from hinge_lib.model.pose import Pose
+    >>> fig = pose_figure(analyze(Pose(hip=80, knee=20)), title="A hinge")
+    >>> fig.layout.title.text
+    'A hinge'
+    """
     import plotly.graph_objects as go
 
     if title is None:

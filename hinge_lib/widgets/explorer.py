@@ -609,14 +609,42 @@ def explore(
 ) -> PoseExplorer:
     """The interactive pose explorer (sliders, live stick figure, readout).
 
-    ``pose`` may be a :class:`Pose`, a reference-position key such as ``"good_morning"``,
-    a mapping of joint angles such as ``{"hip": 80}`` (see :func:`to_pose`) or ``None``
-    (standing). ``presenter=True`` uses bigger lines and fonts for a projector. ``layers``
-    adds line layers to the figure (:class:`~hinge_lib.view.figures.ExtraLayer`, e.g.
-    muscles), redrawn with the pose. ``anatomy=True`` starts with the muscle layer on (the
-    **Muscles** button switches it): muscle paths coloured by their share of the joint
-    moment, the pelvis and the hip joint on the figure, and a table of what each muscle
-    group does beside it.
+    Parameters
+    ----------
+    pose : Pose, str, mapping or None
+        A :class:`Pose`, a reference-position key such as ``"good_morning"``, a mapping of
+        joint angles such as ``{"hip": 80}`` (names ignore case; see :func:`to_pose`) or
+        ``None`` (standing).
+    body : Body, optional
+        The person; the sliders for height, mass and sex start there.
+    load_kg : float
+        Load held, in kg (0 to the model's limit).
+    hold : str
+        How the load is held: one of :data:`hinge_lib.HOLDS`.
+    presenter : bool
+        Bigger lines and fonts for a projector (fits 1024x768).
+    anatomy : bool
+        Start with the muscle layer on (the **Muscles** button switches it): muscle paths
+        coloured by their share of the joint moment, the pelvis and the hip joint, and a
+        table of what each muscle group does.
+    layers : sequence of ExtraLayer
+        Further line layers (:class:`~hinge_lib.view.figures.ExtraLayer`), redrawn with
+        the pose.
+
+    Returns
+    -------
+    PoseExplorer
+        A widget to display; ``.pose`` and ``.analysis`` follow the sliders.
+
+    Examples
+    --------
+    >>> ex = explore({"hip": 80, "knee": 20})
+    >>> ex.pose.hip, ex.analysis.pattern
+    (80.0, 'hinge')
+    >>> explore({"hp": 80})
+    Traceback (most recent call last):
+    ...
+    ValueError: ...
     """
     return PoseExplorer(pose=pose, body=body, load_kg=load_kg, hold=hold, presenter=presenter,
                         anatomy=anatomy, layers=layers)
@@ -678,7 +706,25 @@ def compare(
 ) -> PoseComparison:
     """Two poses of the same body side by side (same scale), each with its readout.
 
-    Poses may be :class:`Pose` objects, reference-position keys or mappings of angles.
+    Parameters
+    ----------
+    pose_a, pose_b : Pose, str or mapping
+        :class:`Pose` objects, reference-position keys or mappings of joint angles.
+    body, load_kg, hold, presenter
+        As for :func:`explore`; both poses share them.
+    titles : (str, str), optional
+        Panel titles; by default the positions' names.
+
+    Returns
+    -------
+    PoseComparison
+        A widget to display; ``.analyses`` holds the two analyses.
+
+    Examples
+    --------
+    >>> pair = compare("romanian_deadlift", "back_squat")
+    >>> [a.pattern for a in pair.analyses]
+    ['hinge', 'squat']
     """
     return PoseComparison([pose_a, pose_b], body=body, load_kg=load_kg, hold=hold,
                           presenter=presenter, titles=titles)
@@ -800,9 +846,34 @@ def animate(
 ) -> PoseAnimation:
     """Animate from ``pose_from`` (default standing) to each pose in ``pose_to``, side by side.
 
-    By default the end poses are the first hinge and the first squat of the reference
-    positions. The faint ghost in each panel is the end pose. An empty ``pose_to`` raises
-    ``ValueError``.
+    Parameters
+    ----------
+    pose_from : Pose, str, mapping or None
+        The start (standing when ``None``).
+    pose_to : pose or sequence of poses, optional
+        The end pose of each panel; by default the first hinge and the first squat of the
+        reference positions. An empty sequence raises ``ValueError``.
+    body, load_kg, hold, presenter
+        As for :func:`explore`.
+    frames : int
+        Poses per panel, start and end included (at least 2).
+    interval_ms : int
+        Time between frames when playing.
+
+    Returns
+    -------
+    PoseAnimation
+        A widget with Play and a frame slider; the faint ghost in each panel is the end pose.
+
+    Examples
+    --------
+    >>> anim = animate("standing", ["romanian_deadlift"], frames=3)
+    >>> anim.frames[0][-1].pattern
+    'hinge'
+    >>> animate("standing", [])
+    Traceback (most recent call last):
+    ...
+    ValueError: ...
     """
     return PoseAnimation(pose_from, pose_to, body=body, load_kg=load_kg, hold=hold,
                          frames=frames, interval_ms=interval_ms, presenter=presenter)
