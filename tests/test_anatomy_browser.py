@@ -66,5 +66,5 @@ def test_muscle_layer_is_drawn_where_the_model_puts_it_and_switches_off(
     page.wait_for_function(
         "() => !document.querySelector(\".hinge-live-svg path[data-name='muscle_vasti']\")"
         ".getAttribute('d')", timeout=15_000)
-    assert not page.locator(".hinge-anatomy-key").first.is_visible()
-    assert not page.locator(".hinge-anatomy").first.is_visible()
+    page.locator(".hinge-anatomy-key").first.wait_for(state="hidden", timeout=15_000)
+    page.locator(".hinge-anatomy").first.wait_for(state="hidden", timeout=15_000)
