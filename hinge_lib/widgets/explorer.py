@@ -1,4 +1,7 @@
-"""Interactive pose explorer, side-by-side comparison and hinge/squat animation.
+"""The interactive pose explorer: sliders, a live stick figure and a readout.
+
+(The side-by-side comparison is in :mod:`~hinge_lib.widgets.comparison`, the hinge/squat
+animation in :mod:`~hinge_lib.widgets.animation`.)
 
 Built on ipywidgets and a small SVG anywidget (:class:`~hinge_lib.widgets.live_figure.
 LiveFigure`): the figure's look is sent once, then each change sends one small message with
@@ -18,218 +21,42 @@ import asyncio
 import contextlib
 import math
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import ipywidgets as widgets
 
-from hinge_lib.model import catalog
 from hinge_lib.model.analysis import analyze
 from hinge_lib.model.body import Body
 from hinge_lib.model.kinematics import HOLDS
 from hinge_lib.model.pose import Pose, joint_limits
-from hinge_lib.model.references import reference_pose, reference_positions
+from hinge_lib.model.references import reference_pose
 from hinge_lib.view import anatomy as anatomy_view
 from hinge_lib.view import figures as drawing
 from hinge_lib.view.wording import hold_words
-from hinge_lib.widgets.live_figure import LiveFigure, live_box
-
-FIELDS: tuple[str, ...] = ("ankle", "knee", "hip", "lumbar", "thoracic", "neck")
-SEXES: tuple[str, ...] = ("male", "female")
-
-LOAD_RANGE_KG = (0, 150)
-HEIGHT_RANGE_CM = (140, 210)
-MASS_RANGE_KG = (40, 150)
-
-# Bigger control labels for a projector (the figure and readout scale on their own), with
-# controls, figure and readout kept within a 1024 x 768 projector without scrolling.
-PRESENTER_CSS = (
-    "<style>.hinge-presenter .widget-label, .hinge-presenter .widget-readout,"
-    " .hinge-presenter .widget-button,"
-    " .hinge-presenter select {font-size: 17px !important;}"
-    " .hinge-presenter .widget-toggle-button {font-size: 15px !important;}"
-    " .hinge-presenter .widget-inline-hbox {margin-top: 1px; margin-bottom: 1px;}</style>"
+from hinge_lib.widgets.base import (
+    FIELDS,
+    HEIGHT_RANGE_CM,
+    LOAD_RANGE_KG,
+    MASS_RANGE_KG,
+    MIN_FRAME_S,
+    MIN_READOUT_S,
+    PRESENTER_CSS,
+    READOUT_DELAY_S,
+    SEXES,
+    PoseLike,
+    _frame_and_anatomy,
+    _key,
+    _live_figure,
+    _preset_extras,
+    _preset_options,
+    _slider,
+    _warm_catalogue,
+    _whole,
+    friendly_error,
+    to_pose,
 )
-
-PoseLike = Pose | str | Mapping[str, float] | None
-
-
-#: Shortest time between two redraws while a slider is dragged (seconds): about one
-#: browser frame at 60 Hz, so a drag is drawn at the screen's rate and never queues up.
-MIN_FRAME_S = 0.015
-#: Shortest time between two rewrites of the readout while a slider is dragged (seconds):
-#: text changing 60 times a second cannot be read, and each rewrite costs the browser a
-#: layout; the readout always ends on the last pose.
-MIN_READOUT_S = 0.1
-#: Delay of the readout after the figure's message in a kernel (seconds): the kernel goes
-#: idle at once, so its message thread sends the figure's frame without waiting.
-READOUT_DELAY_S = 0.004
-
-
-def to_pose(pose: PoseLike) -> Pose:
-    """Accept a :class:`Pose`, a reference-position key, a mapping of angles or ``None``.
-
-    Mapping keys are joint names (:data:`FIELDS`), matched without regard to case
-    (``{"Hip": 80}`` is ``{"hip": 80}``); a missing joint is 0 degrees.
-
-    Raises
-    ------
-    ValueError
-        For a mapping key that is not a joint name (naming it and the allowed names), or
-        for an angle outside the joint's range.
-    TypeError
-        For anything else.
-
-    Examples
-    --------
-    >>> to_pose({"Hip": 80}).hip
-    80.0
-    """
-    if pose is None:
-        return Pose()
-    if isinstance(pose, Pose):
-        return pose
-    if isinstance(pose, str):
-        return reference_pose(pose)
-    if isinstance(pose, Mapping):
-        angles: dict[str, float] = {}
-        for key, value in pose.items():
-            name = str(key).strip().lower()
-            if name not in FIELDS:
-                raise ValueError(
-                    f"pose has an unknown joint {key!r}; allowed names: {', '.join(FIELDS)}"
-                )
-            angles[name] = float(value)
-        return Pose(**angles)
-    raise TypeError(f"pose must be a Pose, a reference key or a mapping; got {type(pose).__name__}")
-
-
-def _whole(value: float, lo: int, hi: int) -> int:
-    """``value`` rounded to a whole number and kept within ``lo``..``hi``."""
-    return int(min(max(round(float(value)), lo), hi))
-
-
-def _preset_options() -> list[tuple[str, str]]:
-    """(label, key) pairs for the reference positions, or [] if the table cannot be read."""
-    try:
-        table = reference_positions()
-    except Exception:  # noqa: BLE001 - the explorer still works without presets
-        return []
-    names = table["name"] if "name" in table.columns else table.index
-    return [(str(name), str(key)) for key, name in zip(table.index, names, strict=True)]
-
-
-def _preset_extras(key: str) -> tuple[str | None, float | None]:
-    """The hold and the demonstration load of a reference position, where the table has them."""
-    try:
-        row = reference_positions().loc[key]
-    except Exception:  # noqa: BLE001
-        return None, None
-    hold = row.get("hold")
-    load = row.get("demo_load_kg")
-    hold = hold if isinstance(hold, str) and hold in HOLDS else None
-    try:
-        load = float(load) if load is not None and math.isfinite(float(load)) else None
-    except (TypeError, ValueError):
-        load = None
-    return hold, load
-
-
-def friendly_error(exc: BaseException) -> str:
-    """A one-line explanation for the learner; never a traceback."""
-    if isinstance(exc, ValueError) and str(exc):
-        return (
-            f"This combination cannot be drawn: {exc}. "
-            "The figure still shows the last pose that worked."
-        )
-    return (
-        "Something went wrong while analysing this pose "
-        f"({type(exc).__name__}). The figure still shows the last pose that worked; "
-        "try another value or press Reset."
-    )
-
-
-def _live_figure(analysis: Any, ghost: Any, presenter: bool, title: str,
-                 controls_root: str | None = None,
-                 layers: Sequence[drawing.ExtraLayer] = (),
-                 extra_layers: Sequence[Mapping[str, Any]] = (),
-                 frame: Mapping[str, Any] | None = None) -> LiveFigure:
-    """A live SVG figure showing one pose (and a ghost, and any extra layers).
-    ``extra_layers`` are further scene entries whose paths ``frame`` carries (the muscle
-    layer of :mod:`hinge_lib.view.anatomy`)."""
-    scene = drawing.live_scene(
-        presenter, title=title,
-        extra_layers=[layer.style() for layer in layers] + [dict(e) for e in extra_layers])
-    if controls_root:
-        scene["controls_root"] = controls_root
-    return LiveFigure(scene, frame or drawing.live_frame(analysis, ghost,
-                                                         drawing.extra_paths(layers, analysis)))
-
-
-def _frame_and_anatomy(a: Any, ghost: Any, anatomy: bool,
-                       base: Mapping[str, Any] | None = None, clear: bool = False
-                       ) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """A live frame with the paths of ``base`` (extra layers) and, when ``anatomy`` is on,
-    the muscle layer's paths and colours; returns the frame and the anatomy drawing (None
-    when off). With the layer off the frame carries empty muscle paths only if ``clear``
-    (the frame that switches it off)."""
-    paths = dict(base or {})
-    if not anatomy:
-        if clear:
-            paths.update(anatomy_view.EMPTY_PATHS)
-        return drawing.live_frame(a, ghost, paths or None), None
-    d = anatomy_view.anatomy_drawing(a)
-    more, strokes = anatomy_view.live_update(a, d)
-    paths.update(more)
-    frame = drawing.live_frame(a, ghost, paths)
-    frame["strokes"] = {**frame["strokes"], **strokes}
-    return frame, d
-
-
-def _key(presenter: bool, width_px: int) -> widgets.HTML:
-    """The live figure's key (what each line and dot means), as a widget under it, no
-    wider than the figure."""
-    key = widgets.HTML(drawing.key_html(presenter),
-                       layout=widgets.Layout(width=f"{width_px}px", padding="0 0 0 52px"))
-    key.add_class("hinge-key-area")
-    return key
-
-
-def _readout_row(htmls: Sequence[str], presenter: bool) -> tuple[list[widgets.HTML], widgets.HBox]:
-    width = f"{drawing.live_size(presenter)[0]}px"
-    readouts = []
-    for html in htmls:
-        readout = widgets.HTML(html, layout=widgets.Layout(width=width, padding="0 0 0 12px"))
-        readout.add_class("hinge-readout")
-        readouts.append(readout)
-    return readouts, widgets.HBox(readouts)
-
-
-def _slider(description: str, value: float, lo: int, hi: int, layout: widgets.Layout,
-            tooltip: str, label_width: str = "6.5em") -> widgets.IntSlider:
-    # Integer sliders: whole degrees, centimetres and kilograms. (Float sliders echo
-    # values with rounding noise back from the browser, which can reorder updates.)
-    return widgets.IntSlider(
-        value=_whole(value, lo, hi), min=lo, max=hi, step=1, description=description,
-        continuous_update=True, style={"description_width": label_width}, layout=layout,
-        tooltip=tooltip,
-    )
-
-
-def _read_catalogue() -> None:
-    with contextlib.suppress(Exception):
-        catalog.faults()
-
-
-def _warm_catalogue() -> None:
-    """Read the teaching catalogue before the first fault a learner provokes: in a kernel
-    just after the figure is shown (so it does not delay the first figure), otherwise now."""
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        _read_catalogue()
-        return
-    loop.call_later(0.3, _read_catalogue)
+from hinge_lib.widgets.live_figure import live_box
 
 
 class PoseExplorer(widgets.VBox):
@@ -650,243 +477,18 @@ def explore(
                         anatomy=anatomy, layers=layers)
 
 
-def _label(pose: PoseLike, fallback: str) -> str:
-    if isinstance(pose, str):
-        for name, key in _preset_options():
-            if key == pose:
-                return name
-        return pose
-    return fallback
+def __getattr__(name: str) -> Any:
+    """``compare``, ``animate`` and their classes, still reachable from this module."""
+    if name in ("compare", "PoseComparison"):
+        from hinge_lib.widgets import comparison
+
+        return getattr(comparison, name)
+    if name in ("animate", "interpolate", "PoseAnimation"):
+        from hinge_lib.widgets import animation
+
+        return getattr(animation, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-class PoseComparison(widgets.VBox):
-    """Two (or more) poses of the same body side by side, each with its readout.
-
-    Attributes: ``figures`` (one live figure per pose, same scale), ``readouts``,
-    ``analyses``; ``figure`` is the first of ``figures``.
-    """
-
-    def __init__(
-        self,
-        poses: Sequence[PoseLike],
-        body: Body | None = None,
-        load_kg: float = 0.0,
-        hold: str = "hands",
-        presenter: bool = False,
-        titles: Sequence[str] | None = None,
-    ) -> None:
-        if not poses:
-            raise ValueError("poses is empty: give at least one pose to compare")
-        body = body if body is not None else Body()
-        if titles is None:
-            titles = [_label(p, f"Pose {chr(65 + n)}") for n, p in enumerate(poses)]
-        self.analyses = [analyze(to_pose(p), body, load_kg=load_kg, hold=hold) for p in poses]
-        self.figures = [
-            _live_figure(a, None, presenter, f"{t}: {a.pattern}")
-            for t, a in zip(titles, self.analyses, strict=True)
-        ]
-        self.figure = self.figures[0]
-        self.readouts, row = _readout_row(
-            [drawing.readout_html(a, presenter) for a in self.analyses], presenter
-        )
-        self.key = _key(presenter, self.figure.width * len(self.figures))
-        panels = widgets.HBox([live_box(f) for f in self.figures])
-        super().__init__([panels, self.key, row])
-        self.add_class("hinge-compare")
-
-
-def compare(
-    pose_a: PoseLike,
-    pose_b: PoseLike,
-    body: Body | None = None,
-    load_kg: float = 0.0,
-    hold: str = "hands",
-    presenter: bool = False,
-    titles: tuple[str, str] | None = None,
-) -> PoseComparison:
-    """Two poses of the same body side by side (same scale), each with its readout.
-
-    Parameters
-    ----------
-    pose_a, pose_b : Pose, str or mapping
-        :class:`Pose` objects, reference-position keys or mappings of joint angles.
-    body, load_kg, hold, presenter
-        As for :func:`explore`; both poses share them.
-    titles : (str, str), optional
-        Panel titles; by default the positions' names.
-
-    Returns
-    -------
-    PoseComparison
-        A widget to display; ``.analyses`` holds the two analyses.
-
-    Examples
-    --------
-    >>> pair = compare("romanian_deadlift", "back_squat")
-    >>> [a.pattern for a in pair.analyses]
-    ['hinge', 'squat']
-    """
-    return PoseComparison([pose_a, pose_b], body=body, load_kg=load_kg, hold=hold,
-                          presenter=presenter, titles=titles)
-
-
-def _default_targets() -> list[str]:
-    """One hinge and one squat reference position, for the default animation."""
-    try:
-        table = reference_positions()
-    except Exception:  # noqa: BLE001
-        return []
-    out = []
-    for pattern in ("hinge", "squat"):
-        keys = table.index[table["expected_pattern"] == pattern]
-        if len(keys):
-            out.append(str(keys[0]))
-    return out
-
-
-def interpolate(pose_from: Pose, pose_to: Pose, t: float) -> Pose:
-    """The pose a fraction ``t`` (0..1) of the way from one pose to another."""
-    return Pose(**{f: (1 - t) * getattr(pose_from, f) + t * getattr(pose_to, f) for f in FIELDS})
-
-
-class PoseAnimation(widgets.VBox):
-    """Play / pause / scrub between a start pose and one or more end poses, side by side.
-
-    Attributes: ``figures`` (one live figure per end pose; the faint ghost is the end
-    pose), ``key``, ``readouts``, ``frames`` (the analyses, per panel), ``play`` and
-    ``slider``.
-    """
-
-    def __init__(
-        self,
-        pose_from: PoseLike = None,
-        pose_to: PoseLike | Sequence[PoseLike] = None,
-        body: Body | None = None,
-        load_kg: float = 0.0,
-        hold: str = "hands",
-        frames: int = 25,
-        interval_ms: int = 90,
-        presenter: bool = False,
-    ) -> None:
-        if frames < 2:
-            raise ValueError(f"frames must be at least 2; got {frames}")
-        body = body if body is not None else Body()
-        if isinstance(pose_from, (list, tuple)):
-            raise ValueError("pose_from is one pose (a Pose, a reference key, a mapping or "
-                             "None); give the end poses as pose_to, e.g. "
-                             "animate(None, ['romanian_deadlift', 'back_squat'])")
-        start = to_pose(pose_from)
-        if pose_to is None:
-            targets: list[PoseLike] = list(_default_targets()) or [Pose(hip=90, knee=20)]
-        elif isinstance(pose_to, (str, Pose, Mapping)):
-            targets = [pose_to]
-        else:
-            targets = list(pose_to)
-        if not targets:
-            raise ValueError("pose_to is empty: give at least one end pose (or None for a "
-                             "hinge and a squat)")
-        self.presenter = presenter
-        # Every frame is analysed and drawn up front, so scrubbing only sends frames.
-        self.frames: list[list[Any]] = []
-        for target in targets:
-            end = to_pose(target)
-            self.frames.append([
-                analyze(interpolate(start, end, i / (frames - 1)), body,
-                        load_kg=load_kg, hold=hold)
-                for i in range(frames)
-            ])
-        self._data = [[drawing.live_frame(a, seq[-1]) for a in seq] for seq in self.frames]
-        self._html = [[drawing.readout_html(a, presenter) for a in seq] for seq in self.frames]
-
-        titles = [f"to {_label(t, f'pose {n + 1}')}" for n, t in enumerate(targets)]
-        self.figures = [
-            LiveFigure({**drawing.live_scene(presenter, title=title),
-                        "controls_root": ".hinge-animation"}, data[0])
-            for title, data in zip(titles, self._data, strict=True)
-        ]
-        self.figure = self.figures[0]
-        self.readouts, row = _readout_row([h[0] for h in self._html], presenter)
-
-        self.play = widgets.Play(value=0, min=0, max=frames - 1, step=1, interval=interval_ms,
-                                 description="Play")
-        self.slider = widgets.IntSlider(value=0, min=0, max=frames - 1, description="Frame",
-                                        continuous_update=True)
-        widgets.jslink((self.play, "value"), (self.slider, "value"))
-        self._shown = 0
-        self.slider.observe(self._on_frame, names="value")
-        self.key = _key(presenter, self.figure.width * len(self.figures))
-        panels = widgets.HBox([live_box(f) for f in self.figures])
-        super().__init__([widgets.HBox([self.play, self.slider]), panels, self.key, row])
-        self.add_class("hinge-animation")
-
-    def show_frame(self, i: int) -> None:
-        """Draw frame ``i`` in every panel."""
-        i = max(0, min(int(i), len(self.frames[0]) - 1))
-        if i == self._shown:
-            return
-        for figure, data in zip(self.figures, self._data, strict=True):
-            figure.show(data[i])
-        for readout, html in zip(self.readouts, self._html, strict=True):
-            readout.value = html[i]
-        self._shown = i
-
-    def _on_frame(self, change: dict) -> None:
-        self.show_frame(change["new"])
-
-
-def animate(
-    pose_from: PoseLike = None,
-    pose_to: PoseLike | Sequence[PoseLike] = None,
-    body: Body | None = None,
-    load_kg: float = 0.0,
-    hold: str = "hands",
-    frames: int = 25,
-    interval_ms: int = 90,
-    presenter: bool = False,
-) -> PoseAnimation:
-    """Animate from ``pose_from`` (default standing) to each pose in ``pose_to``, side by side.
-
-    Parameters
-    ----------
-    pose_from : Pose, str, mapping or None
-        The start (standing when ``None``).
-    pose_to : pose or sequence of poses, optional
-        The end pose of each panel; by default the first hinge and the first squat of the
-        reference positions. An empty sequence raises ``ValueError``.
-    body, load_kg, hold, presenter
-        As for :func:`explore`.
-    frames : int
-        Poses per panel, start and end included (at least 2).
-    interval_ms : int
-        Time between frames when playing.
-
-    Returns
-    -------
-    PoseAnimation
-        A widget with Play and a frame slider; the faint ghost in each panel is the end pose.
-
-    Examples
-    --------
-    >>> anim = animate("standing", ["romanian_deadlift"], frames=3)
-    >>> anim.frames[0][-1].pattern
-    'hinge'
-    >>> animate("standing", [])
-    Traceback (most recent call last):
-    ...
-    ValueError: ...
-    """
-    return PoseAnimation(pose_from, pose_to, body=body, load_kg=load_kg, hold=hold,
-                         frames=frames, interval_ms=interval_ms, presenter=presenter)
-
-
-__all__ = [
-    "PoseAnimation",
-    "PoseComparison",
-    "PoseExplorer",
-    "animate",
-    "compare",
-    "explore",
-    "friendly_error",
-    "interpolate",
-    "to_pose",
-]
+__all__ = ["FIELDS", "MIN_FRAME_S", "MIN_READOUT_S", "PoseExplorer", "explore",
+           "friendly_error", "to_pose"]
