@@ -182,9 +182,9 @@ def rep_table(report: MotionReport) -> pd.DataFrame:
     --------
     >>> from hinge_lib.recordings.synthetic import synthetic_motion
     >>> from hinge_lib.recordings.reps import analyze_motion
-    >>> from hinge_lib.model.catalog import fault_name
+    >>> from hinge_lib.model import catalog
     >>> table = rep_table(analyze_motion(synthetic_motion("knees_first", reps=1)))
-    >>> table.loc[1, "faults"] == fault_name("knees_first")
+    >>> table.loc[1, "faults"] == catalog.fault_name("knees_first")
     True
     """
     from hinge_lib.model import catalog
