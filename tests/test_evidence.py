@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 import pytest
 
 from hinge_lib.course import evidence
@@ -16,7 +18,7 @@ def test_every_evidence_box_renders_claim_articles_research_and_certainty():
         assert "What the articles say" in box and "What research says" in box
         assert "How sure we are" in box and entry["certainty"] in box
         for source in entry["sources"]:
-            assert evidence.citation(source).split(".")[0] in box
+            assert html.escape(evidence.citation(source).split(".")[0]) in box
 
 
 def test_no_evidence_box_shows_an_internal_article_key():
