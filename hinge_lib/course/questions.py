@@ -73,9 +73,9 @@ def _check(q: Any, i: int, seen: set[str]) -> dict[str, Any]:
         answers = q["answer"] if q["kind"] == "multi" else [q["answer"]]
         if (q["kind"] == "multi") != isinstance(q["answer"], list) or not all(
                 isinstance(a, int) and 0 <= a < n for a in answers):
-            raise DataFileError(f"{where}, field 'answer': {q['answer']!r} must be "
-                                f"{'a list of option numbers' if q['kind'] == 'multi' else 'one option number'}"
-                                f" from 0 to {n - 1}")
+            wanted = "a list of option numbers" if q["kind"] == "multi" else "one option number"
+            raise DataFileError(f"{where}, field 'answer': {q['answer']!r} must be {wanted} "
+                                f"from 0 to {n - 1}")
         if q.get("explanations") is not None and len(q["explanations"]) != n:
             raise DataFileError(f"{where}, field 'explanations': {len(q['explanations'])} "
                                 f"for {n} options")
