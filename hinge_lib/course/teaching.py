@@ -495,3 +495,14 @@ def notebook_times(folder: Any = None) -> pd.DataFrame:
         rows.append({"notebook": path.name[:2], "title": title,
                      "self-study": f"{found.group(1)} min" if found else "as you like"})
     return pd.DataFrame(rows).set_index("notebook")
+
+
+def recorded_squat_reps() -> pd.DataFrame:
+    """The reps of the bundled motion-capture squat recording (OpenCap sample), analysed by
+    the model: pattern, hinge score and peak hip and knee flexion at each rep's bottom."""
+    from hinge_lib.model.tables import DATA_DIR
+    from hinge_lib.recordings.readers import read_motion
+    from hinge_lib.recordings.reps import analyze_motion
+
+    report = analyze_motion(read_motion(DATA_DIR / "samples" / "squats1_videoAndMocap.mot"))
+    return report.reps[["pattern", "hinge_score", "peak_hip", "peak_knee"]]
