@@ -506,3 +506,13 @@ def recorded_squat_reps() -> pd.DataFrame:
 
     report = analyze_motion(read_motion(DATA_DIR / "samples" / "squats1_videoAndMocap.mot"))
     return report.reps[["pattern", "hinge_score", "peak_hip", "peak_knee"]]
+
+
+def smallest_unbalancing_load(pose: Pose, hold: str = "hands", step_kg: float = 5.0,
+                              max_kg: float = 150.0) -> float:
+    """The smallest load (kg, in steps of ``step_kg``) held in ``hold`` that takes the centre
+    of mass outside the feet in ``pose``; NaN if none up to ``max_kg`` does."""
+    for kg in np.arange(0.0, max_kg + step_kg / 2, step_kg):
+        if not analyze(pose, load_kg=float(kg), hold=hold).balanced:
+            return float(kg)
+    return float("nan")
