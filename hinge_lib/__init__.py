@@ -7,17 +7,29 @@ only when first used, so ``import hinge_lib`` stays quick.
 
 from __future__ import annotations
 
-from importlib import import_module
+from importlib import import_module, metadata
 from typing import Any
 
 from hinge_lib.model import catalog
-from hinge_lib.model.analysis import JOINTS, Analysis, Fault, analyze, analyze_many
+from hinge_lib.model.analysis import (
+    JOINTS,
+    Analysis,
+    BelowFloorWarning,
+    Fault,
+    analyze,
+    analyze_many,
+)
 from hinge_lib.model.body import Body
 from hinge_lib.model.kinematics import HOLDS
 from hinge_lib.model.patterns import PATTERNS
 from hinge_lib.model.pose import POSE_FIELDS, Pose, joint_limits
 from hinge_lib.model.references import analyze_references, reference_pose, reference_positions
 from hinge_lib.model.tables import DataFileError
+
+try:
+    __version__ = metadata.version("hinge-lib")
+except metadata.PackageNotFoundError:  # run from a checkout without installing
+    __version__ = "0+unknown"
 
 # Names provided by modules that import heavy libraries (plotly, ipywidgets) or that are
 # not needed by the model itself: loaded on first access.
@@ -44,6 +56,7 @@ __all__ = [
     "PATTERNS",
     "POSE_FIELDS",
     "Analysis",
+    "BelowFloorWarning",
     "Body",
     "DataFileError",
     "Fault",

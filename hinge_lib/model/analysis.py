@@ -2,10 +2,20 @@
 
 Both :func:`analyze` and :func:`analyze_many` run the same vectorised core
 (:func:`compute`), so they never disagree.
+
+Poses below the floor: the joint limits allow combinations (for example ankle -50 with
+knee 155) that would put the hips, head or hands under the floor while the feet stand on
+it. Such a pose cannot be done, but a coach sweeping sliders or reading a recording wants
+the rest of the answer rather than a crash, so both entry points still compute it and say
+so plainly: :func:`analyze` lists the points in ``Analysis.below_floor`` and adds a
+sentence to ``Analysis.warnings`` (the explorer shows it); :func:`analyze_many` adds the
+columns ``below_floor`` (bool), ``lowest_point`` and ``lowest_y_m`` and issues one
+:class:`BelowFloorWarning` naming how many rows are affected.
 """
 
 from __future__ import annotations
 
+import warnings as _warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -15,7 +25,12 @@ import pandas as pd
 
 from hinge_lib.model import catalog
 from hinge_lib.model.body import Body
-from hinge_lib.model.checks import check_choice, check_column, check_number
+from hinge_lib.model.checks import (
+    check_choice,
+    check_column,
+    check_number,
+    column_as_floats,
+)
 from hinge_lib.model.dowel import CONTACTS, back_points, dowel_contacts
 from hinge_lib.model.kinematics import HOLDS, joint_positions, segment_centres
 from hinge_lib.model.muscles import hamstring_length_change_mm
@@ -36,8 +51,29 @@ JOINTS: tuple[str, ...] = (
     "toe", "heel", "ankle", "knee", "hip", "sacrum", "lumbar_base", "lumbar_top", "neck",
     "shoulder", "elbow", "hands", "head", "vertex", "occiput", "upper_back", "load",
 )
+#: Labels for the four moments, naming where the lumbar one is taken.
+MOMENT_LABELS: Mapping[str, str] = MappingProxyType({
+    "ankle_moment_nm": "Ankle (plantarflexors)",
+    "knee_moment_nm": "Knee (extensors)",
+    "hip_moment_nm": "Hip (extensors)",
+    "lumbar_moment_nm": "Lower back at L3/L4 (extensors)",
+})
+#: Body points that must stay on or above the floor (the feet define it; the load is
+#: reported separately).
+FLOOR_POINTS: tuple[str, ...] = tuple(j for j in JOINTS if j not in ("toe", "heel", "load"))
+#: Plain names of those points, for messages.
+POINT_NAMES: Mapping[str, str] = MappingProxyType({
+    "ankle": "ankles", "knee": "knees", "hip": "hips", "sacrum": "sacrum",
+    "lumbar_base": "lower back", "lumbar_top": "middle of the back", "neck": "base of the neck",
+    "shoulder": "shoulders", "elbow": "elbows", "hands": "hands", "head": "head",
+    "vertex": "top of the head", "occiput": "back of the head", "upper_back": "upper back",
+})
 MOMENTS: tuple[str, ...] = ("ankle_moment_nm", "knee_moment_nm", "hip_moment_nm",
                             "lumbar_moment_nm")
+
+
+class BelowFloorWarning(UserWarning):
+    """Some analysed poses put a body point below the floor (they cannot be done)."""
 
 
 @dataclass(frozen=True)
@@ -52,7 +88,10 @@ class Fault:
 @dataclass(frozen=True)
 class Analysis:
     """Everything the model derives from one pose. Lengths in m, angles in degrees,
-    moments in N m (both sides together; + = extensor, or plantarflexor at the ankle)."""
+    moments in N m (both sides together; + = extensor, or plantarflexor at the ankle).
+    ``lumbar_moment_nm`` is taken at L3/L4 (the navel level, see
+    :mod:`hinge_lib.model.statics`). ``hinge_score`` is the hip's share of the hip + knee
+    extensor moment (0..1); ``pattern`` is one of :data:`PATTERNS`."""
 
     pose: Pose
     body: Body
@@ -78,6 +117,12 @@ class Analysis:
     hinge_score: float
     faults: tuple[Fault, ...]
     warnings: tuple[str, ...] = ()
+    below_floor: tuple[str, ...] = ()
+
+    @property
+    def on_or_above_floor(self) -> bool:
+        """False when any body point would be below the floor (see ``below_floor``)."""
+        return not self.below_floor
 
     @property
     def fault_codes(self) -> tuple[str, ...]:
@@ -99,7 +144,8 @@ def compute(angles: Mapping[str, np.ndarray], body: Body, load_kg: float, hold: 
     Keys: ``<joint>`` (n, 2) points for every name in :data:`JOINTS`, ``dowel_line``
     (n, 2, 2), and (n,) arrays trunk_angle_deg, shin_angle_deg, com_x_m, com_y_m,
     balance_margin_m, balanced, the four moments, hamstring_length_change_mm,
-    dowel_<contact>, gap_<contact>_m, pattern (index into PATTERNS), hinge_score and
+    dowel_<contact>, gap_<contact>_m, pattern (index into PATTERNS), hinge_score,
+    lowest_point (index into :data:`FLOOR_POINTS`), lowest_y_m, below_floor and
     fault_<code> for every rule in data/fault_rules.csv.
     """
     points, axes = joint_positions(angles, body, hold)
@@ -115,11 +161,23 @@ def compute(angles: Mapping[str, np.ndarray], body: Body, load_kg: float, hold: 
     for contact in CONTACTS:
         out[f"dowel_{contact}"] = dowel[contact]
         out[f"gap_{contact}_m"] = dowel[f"gap_{contact}_m"]
+    heights = np.stack([out[name][:, 1] for name in FLOOR_POINTS])
+    lowest = np.argmin(heights, axis=0)
+    out["lowest_point"] = lowest
+    out["lowest_y_m"] = heights[lowest, np.arange(heights.shape[1])]
+    out["below_floor"] = out["lowest_y_m"] < 0.0
     trunk = points["shoulder"] - points["hip"]
-    out["trunk_angle_deg"] = np.degrees(np.arctan2(trunk[:, 0], trunk[:, 1]))
+    # Lean of the hip-to-shoulder line from vertical, + = forward. Taken relative to the
+    # pelvis tilt so that it never wraps at +-180 degrees (a trunk folded past head-down
+    # keeps counting up, 190 rather than -170).
+    pelvis_deg = np.asarray(angles["ankle"]) - np.asarray(angles["knee"]) + np.asarray(
+        angles["hip"])
+    raw = np.degrees(np.arctan2(trunk[:, 0], trunk[:, 1]))
+    out["trunk_angle_deg"] = pelvis_deg + (raw - pelvis_deg + 180.0) % 360.0 - 180.0
     out["shin_angle_deg"] = np.asarray(angles["ankle"], dtype=float)
     out["hamstring_length_change_mm"] = hamstring_length_change_mm(angles["hip"], angles["knee"])
-    pattern = classify(angles["hip"], angles["knee"])
+    pattern = classify(angles["hip"], angles["knee"], angles["lumbar"], angles["thoracic"],
+                       out["trunk_angle_deg"])
     out["pattern"] = pattern
     out["hinge_score"] = hinge_score(out["hip_moment_nm"], out["knee_moment_nm"])
     metrics = {**angles, **{k: out[k] for k in ("shin_angle_deg", "trunk_angle_deg",
@@ -157,6 +215,10 @@ def analyze(pose: Pose | None = None, body: Body | None = None, load_kg: float =
             value = metrics[rule["metric"]]
             faults.append(Fault(code, fault_message(code, value), catalog.cue_for(code)))
     warnings = []
+    below = tuple(sorted((n for n in FLOOR_POINTS if joints[n][1] < 0),
+                         key=lambda n: joints[n][1]))
+    if below:
+        warnings.append(below_floor_message(below, -joints[below[0]][1]))
     if joints["load"][1] < 0 and load > 0:
         warnings.append(
             f"The load would sit {-joints['load'][1] * 100:.0f} cm below the floor: "
@@ -188,24 +250,61 @@ def analyze(pose: Pose | None = None, body: Body | None = None, load_kg: float =
         hinge_score=float(r["hinge_score"][0]),
         faults=tuple(faults),
         warnings=tuple(warnings),
+        below_floor=below,
     )
 
 
+def below_floor_message(points: tuple[str, ...], depth_m: float) -> str:
+    """The sentence shown when ``points`` (lowest first, names from :data:`FLOOR_POINTS`)
+    would be below the floor, the lowest by ``depth_m`` metres."""
+    names = [POINT_NAMES[p] for p in points]
+    listed = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    return (
+        f"Not a real pose: the {listed} would be below the floor (the {names[0]} by "
+        f"{depth_m * 100:.0f} cm). The feet stand on the floor, so bend less or change the "
+        "ankle or knee until the whole body is above it."
+    )
+
+
+BELOW_FLOOR_ACTIONS: tuple[str, ...] = ("warn", "flag", "raise")
+
+
 def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float = 0.0,
-                 hold: str = "hands") -> pd.DataFrame:
+                 hold: str = "hands", below_floor: str = "warn") -> pd.DataFrame:
     """Analyse many poses at once: one row per pose (same index), one column per result.
 
     ``poses`` has columns among ankle, knee, hip, lumbar, thoracic, neck (degrees; a
     missing column means 0). Output columns: the six angles, trunk_angle_deg,
     shin_angle_deg, com_x_m, com_y_m, heel_x_m, toe_x_m, balanced, balance_margin_m, the
     four moments, hamstring_length_change_mm, dowel_<contact>, dowel_gap_<contact>_mm,
-    pattern, hinge_score, faults (tuple of codes), fault_<code> and <joint>_x_m /
-    <joint>_y_m for every joint. Bad values raise ``ValueError`` naming the rows.
+    pattern, hinge_score, faults (tuple of codes), fault_<code>, below_floor (bool: some
+    body point is under the floor), lowest_point (name of the lowest body point),
+    lowest_y_m (its height; negative = below the floor) and <joint>_x_m / <joint>_y_m for
+    every joint. Bad values raise ``ValueError`` naming the rows.
+
+    ``below_floor`` says what to do with rows that put a body point below the floor:
+    "warn" (default) flags them and issues one :class:`BelowFloorWarning` for the call,
+    "flag" only flags them (for sweeps over the joint ranges), "raise" raises
+    ``ValueError`` naming the rows.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> out = analyze_many(pd.DataFrame({"hip": [0.0, 90.0], "knee": [0.0, 20.0]}))
+    >>> list(out["pattern"]), list(out["below_floor"])
+    (['upright', 'hinge'], [False, False])
     """
     if not isinstance(poses, pd.DataFrame):
         raise ValueError(f"poses must be a pandas DataFrame; got {type(poses).__name__}")
     body = Body() if body is None else body
     load = _check_setup(body, load_kg, hold)
+    check_choice("below_floor", below_floor, BELOW_FLOOR_ACTIONS)
+    duplicated = sorted({str(c) for c in poses.columns[poses.columns.duplicated()]})
+    if duplicated:
+        raise ValueError(
+            f"poses has the column(s) {', '.join(duplicated)} more than once; give each angle "
+            "one column"
+        )
     unknown = [c for c in poses.columns if c not in POSE_FIELDS]
     if unknown:
         raise ValueError(
@@ -216,12 +315,7 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
     angles = {}
     for field in POSE_FIELDS:
         if field in poses.columns:
-            try:
-                values = poses[field].to_numpy(dtype=float)
-            except (TypeError, ValueError):
-                raise ValueError(
-                    f"{field}: column must hold numbers (degrees); got dtype {poses[field].dtype}"
-                ) from None
+            values = column_as_floats(field, poses[field], poses.index, "degrees")
             check_column(field, values, poses.index, *limits[field], "deg")
         else:
             values = np.zeros(n)
@@ -247,9 +341,25 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
     cols["faults"] = _fault_tuples([r[f"fault_{c}"] for c in codes], codes, n)
     for code in codes:
         cols[f"fault_{code}"] = r[f"fault_{code}"]
+    cols["below_floor"] = r["below_floor"]
+    cols["lowest_point"] = np.asarray(FLOOR_POINTS, dtype=object)[r["lowest_point"]]
+    cols["lowest_y_m"] = r["lowest_y_m"]
     for name in JOINTS:
         cols[f"{name}_x_m"] = r[name][:, 0]
         cols[f"{name}_y_m"] = r[name][:, 1]
+    below = np.flatnonzero(r["below_floor"])
+    if len(below) and below_floor != "flag":
+        shown = ", ".join(
+            f"{poses.index[i]!r} ({cols['lowest_point'][i]} {-r['lowest_y_m'][i] * 100:.0f} cm "
+            "below)" for i in below[:5]
+        )
+        more = f" and {len(below) - 5} more" if len(below) > 5 else ""
+        text = (f"{len(below)} of {n} pose(s) put a body point below the floor, which no one "
+                f"standing on flat feet can do: row {shown}{more}")
+        if below_floor == "raise":
+            raise ValueError(text)
+        _warnings.warn(text + "; see the 'below_floor' column.", BelowFloorWarning,
+                       stacklevel=2)
     return pd.DataFrame(cols, index=poses.index)
 
 

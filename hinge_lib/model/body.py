@@ -5,9 +5,13 @@ and Seluyanov's scans) instead of a few elderly cadavers, it gives separate male
 values, and it splits the trunk into upper, middle and lower parts that stand in for the
 thoracic, lumbar and pelvic regions a hinge is about.
 
-Segment lengths are de Leva's reference lengths scaled by stature; the vertical chain
-(ankle height + shank + thigh + pelvis + lumbar + thoracic + head-neck) is then
-scaled by one common factor so that standing tall reaches exactly ``height_m``.
+Segment lengths are de Leva's reference lengths scaled by stature (length / reference
+stature x ``height_m``), so limbs keep his proportions. His segments do not tile the
+standing height: the head's lower end (cervicale, C7) lies above the trunk's upper end
+(suprasternale), and the ankle's height is added from Winter (2009). That gap between the
+end of the chain and the top of the head (about 2.4 % of stature for men, 5.4 % for women)
+is given to the head-neck segment alone, so standing tall reaches exactly ``height_m``.
+The head's centre of mass keeps de Leva's distance below the vertex.
 Masses are fractions of ``mass_kg``; both legs and both arms are counted.
 """
 
@@ -144,17 +148,26 @@ def _scaled(height_m: float, mass_kg: float, sex: str) -> tuple[dict[str, Segmen
     for name in ALL_SEGMENTS:
         row = table[(name, sex)]
         raw[name] = row["length_mm"] / row["reference_stature_mm"] * height_m
-    chain_scale = (height_m - ankle_height) / sum(raw[name] for name in CHAIN)
+    below_head = sum(raw[name] for name in CHAIN if name != "head_neck")
+    head_neck = height_m - ankle_height - below_head
+    if head_neck < raw["head_neck"]:
+        raise DataFileError(
+            "data/segments.csv: the chain below the head is longer than the stature allows"
+        )
     segments = {}
     for name in ALL_SEGMENTS:
         row = table[(name, sex)]
         both_sides = 1 if name in CHAIN[2:] else 2
-        length = raw[name] if name == "foot" else raw[name] * chain_scale
+        length, com_fraction = raw[name], row["com_fraction"]
+        if name == "head_neck":
+            # The gap goes to the lower (neck) end: the centre of mass stays where de Leva
+            # puts it, measured from the vertex.
+            length, com_fraction = head_neck, com_fraction * raw[name] / head_neck
         segments[name] = Segment(
             name=name,
             length_m=length,
             mass_kg=row["mass_fraction"] * mass_kg * both_sides,
-            com_fraction=row["com_fraction"],
+            com_fraction=com_fraction,
             com_from=row["com_measured_from"],
         )
     foot = segments["foot"].length_m

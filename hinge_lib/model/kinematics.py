@@ -34,6 +34,8 @@ def hold_table() -> dict[str, dict]:
             "segment": Column(required=False, choices=("thoracic", "legs")),
             "fraction_along": Column(float, required=False, low=0, high=1),
             "forward_offset": Column(float, required=False, low=-0.3, high=0.3),
+            "upper_arm_side_fraction": Column(float, required=False, low=0.1, high=1),
+            "forearm_side_fraction": Column(float, required=False, low=0.1, high=1),
             "source": Column(),
         },
         key="hold",
@@ -96,7 +98,8 @@ def joint_positions(
     shoulder, elbow, wrist, hands, head, vertex and load. The arms hang straight down
     from the shoulders for ``hold="hands"``; for "close" they stay straight but rest the
     bar on the front of the legs; for "chest" and "back" the hands reach the load and the
-    elbows bend (elbow below the shoulder-hand line).
+    elbows bend: below the shoulder-hand line for "chest"; for "back" the wide grip is seen
+    foreshortened side-on (data/holds.csv) and the elbows sit behind the trunk.
     """
     seg = body.segments
     marks = body.landmarks
@@ -138,10 +141,20 @@ def joint_positions(
         forward = -back_normal(axes["thoracic"])
         p["load"] = spine_point + row["forward_offset"] * body.height_m * forward
         p["hands"] = p["load"]
-        p["elbow"] = _elbow(p["shoulder"], p["hands"], upper, fore + grip)
+        # Seen side-on, a wide grip foreshortens the arms (data/holds.csv): for the bar on
+        # the back this puts the elbows behind the trunk, pointing down towards the hips,
+        # so the forearms never pass through it. At the chest the elbows hang lowest.
+        upper_seen = upper * (row["upper_arm_side_fraction"] or 1.0)
+        fore_share = row["forearm_side_fraction"] or 1.0
+        if hold == "back":
+            prefer = -axes["thoracic"]
+        else:
+            prefer = np.broadcast_to(np.array([0.0, -1.0]), p["shoulder"].shape)
+        p["elbow"] = _elbow(p["shoulder"], p["hands"], upper_seen, (fore + grip) * fore_share,
+                            prefer)
         reach = p["hands"] - p["elbow"]
         reach /= np.linalg.norm(reach, axis=-1, keepdims=True)
-        p["wrist"] = p["elbow"] + fore * reach
+        p["wrist"] = p["elbow"] + fore * fore_share * reach
     return p, axes
 
 
@@ -176,8 +189,10 @@ def _reach_to_legs(
     return best
 
 
-def _elbow(shoulder: np.ndarray, hand: np.ndarray, upper: float, lower: float) -> np.ndarray:
-    """Elbow of a two-link arm from shoulder to hand, bent so the elbow hangs lowest."""
+def _elbow(shoulder: np.ndarray, hand: np.ndarray, upper: float, lower: float,
+           prefer: np.ndarray) -> np.ndarray:
+    """Elbow of a two-link arm from shoulder to hand, bent towards ``prefer`` (n, 2): of the
+    two possible elbows, the one further along that direction from the shoulder."""
     span = hand - shoulder
     dist = np.linalg.norm(span, axis=-1, keepdims=True)
     dist = np.clip(dist, abs(upper - lower) + 1e-6, upper + lower - 1e-6)
@@ -195,7 +210,8 @@ def _elbow(shoulder: np.ndarray, hand: np.ndarray, upper: float, lower: float) -
         )
         candidates.append(shoulder + upper * rot)
     first, second = candidates
-    return np.where(first[:, 1:] <= second[:, 1:], first, second)
+    first_further = np.einsum("nd,nd->n", first - second, prefer) >= 0
+    return np.where(first_further[:, None], first, second)
 
 
 def segment_centres(p: Points, body: Body) -> dict[str, np.ndarray]:

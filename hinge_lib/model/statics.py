@@ -5,6 +5,10 @@ only). Sign: positive = the muscles that must hold the pose are the extensors (h
 knee, lumbar) or the plantarflexors (ankle). The moment at a joint is the gravitational
 moment of everything above it: the feet stand on the floor, so every other segment and
 the load hang on the chain from the ankles up.
+
+The "lumbar" moment is taken at the bottom of the lumbar segment (``lumbar_base``): the top
+of de Leva's lower trunk, the omphalion (navel), which lies at about the L3/L4 disc. It is
+the moment the back extensors resist at L3/L4, not at the lumbosacral joint (L5/S1).
 """
 
 from __future__ import annotations
@@ -35,7 +39,7 @@ def statics(
 
     Returns arrays of shape ``(n,)``: com_x_m, com_y_m, balance_margin_m (distance of
     the centre of mass inside the feet; negative = outside), balanced, and
-    ankle_moment_nm, knee_moment_nm, hip_moment_nm, lumbar_moment_nm.
+    ankle_moment_nm, knee_moment_nm, hip_moment_nm, lumbar_moment_nm (at L3/L4).
     """
     seg = body.segments
     masses = {name: seg[name].mass_kg for name in centres}
