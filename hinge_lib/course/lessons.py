@@ -146,7 +146,7 @@ class CheckItem:
 @cache
 def _doc() -> dict[str, Any]:
     """data/lessons.yaml, checked: every section present, sources and fault codes known."""
-    from hinge_lib.model.catalog import FAULT_CODES
+    from hinge_lib.model.catalog import fault_codes
     from hinge_lib.model.tables import DataFileError, read_yaml, source_keys
 
     doc = read_yaml("lessons.yaml")
@@ -165,7 +165,7 @@ def _doc() -> dict[str, Any]:
                                     f"key(s) {', '.join(map(str, unknown))}")
     for i, item in enumerate(doc["checklist"], start=1):
         missing = [f for f in ("key", "name", "look_at", "pass_if") if not item.get(f)]
-        bad = [c for c in item.get("faults", []) if c not in FAULT_CODES]
+        bad = [c for c in item.get("faults", []) if c not in fault_codes()]
         if missing or bad:
             raise DataFileError(f"data/lessons.yaml, checklist entry {i}: "
                                 + (f"missing {', '.join(missing)}" if missing
@@ -532,8 +532,14 @@ def wall_poses(distances_m: Iterable[float], body: object = None):
     hip, knee, ankle = np.meshgrid(np.arange(0, 130.1, 2.5), np.arange(0, 40.1, 2.5),
                                    np.arange(-15, 15.1, 2.5), indexing="ij")
     grid = pd.DataFrame({"ankle": ankle.ravel(), "knee": knee.ravel(), "hip": hip.ravel()})
-    out = analyze_many(grid, body=body)
-    clean = out[(out["pattern"] != "squat") & out["balanced"] & (out["faults"].map(len) == 0)
+    import warnings
+
+    with warnings.catch_warnings():  # grid corners below the floor are dropped just below
+        warnings.simplefilter("ignore")
+        out = analyze_many(grid, body=body)
+    if "below_floor" in out:
+        out = out[~out["below_floor"].astype(bool)]
+    clean = out[(out["pattern"] == "hinge") & out["balanced"] & (out["faults"].map(len) == 0)
                 & (out["trunk_angle_deg"] >= 0) & (out["hip"] >= out["knee"])].copy()
     clean["reach_cm"] = (clean["heel_x_m"] - clean["sacrum_x_m"]) * 100
     clean["abs_ankle"] = clean["ankle"].abs()

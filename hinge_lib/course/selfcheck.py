@@ -327,6 +327,12 @@ def _goal_hinge(a: Any) -> tuple[bool, str]:
         return False, (f"The model sees a squat: knees {a.pose.knee:.0f}°, "
                        f"shins {a.shin_angle_deg:.0f}°. Straighten the knees towards 'soft', "
                        "bring the shins back towards vertical and let the hips do the bending.")
+    if a.pattern == "spine bend":
+        return False, ("The model sees a spine bend: the back rounds at least as much as the "
+                       "hips fold. Bring Lumbar and Thoracic back towards 0 and fold at the Hip.")
+    if a.pattern != "hinge":
+        return False, (f"The model sees '{a.pattern}', not a hinge: bring the trunk forward by "
+                       "folding at the Hip, with the knees only softly bent.")
     if not a.balanced:
         return False, _balance_message(a)
     msg = _first_fault_message(a)
