@@ -539,7 +539,7 @@ def wall_poses(distances_m: Iterable[float], body: object = None):
         out = analyze_many(grid, body=body)
     if "below_floor" in out:
         out = out[~out["below_floor"].astype(bool)]
-    clean = out[(out["pattern"] == "hinge") & out["balanced"] & (out["faults"].map(len) == 0)
+    clean = out[out["pattern"].isin(["upright", "hinge"]) & out["balanced"] & (out["faults"].map(len) == 0)
                 & (out["trunk_angle_deg"] >= 0) & (out["hip"] >= out["knee"])].copy()
     clean["reach_cm"] = (clean["heel_x_m"] - clean["sacrum_x_m"]) * 100
     clean["abs_ankle"] = clean["ankle"].abs()
