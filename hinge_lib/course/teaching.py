@@ -91,7 +91,7 @@ def spine_sweeps(base: Pose | None = None) -> dict[str, pd.DataFrame]:
     one at a time: ``{"lumbar": ..., "thoracic": ..., "neck": ...}``."""
     base = reference_pose("romanian_deadlift") if base is None else base
     start = base.as_dict()
-    steps = {"lumbar": range(-30, 41, 10), "thoracic": range(-20, 41, 10),
+    steps = {"lumbar": range(-30, 31, 10), "thoracic": range(-20, 41, 10),
              "neck": range(-40, 41, 10)}
     out = {}
     for field, values in steps.items():
