@@ -434,8 +434,14 @@ def fault_examples(base: object = None, step_deg: float = 1.0):
             rows.append({**start, field: float(value)})
             fields.append(field)
             changes.append(float(value) - start[field])
-    out = analyze_many(pd.DataFrame(rows))
+    import warnings
+
+    with warnings.catch_warnings():  # poses below the floor are dropped just below
+        warnings.simplefilter("ignore")
+        out = analyze_many(pd.DataFrame(rows))
     out["field"], out["change_deg"] = fields, changes
+    if "below_floor" in out:
+        out = out[~out["below_floor"].astype(bool)]
     already = set(_fault_codes(analyze(base)))
     found = []
     for column in [c for c in out.columns if c.startswith("fault_")]:
@@ -539,8 +545,9 @@ def wall_poses(distances_m: Iterable[float], body: object = None):
         out = analyze_many(grid, body=body)
     if "below_floor" in out:
         out = out[~out["below_floor"].astype(bool)]
-    clean = out[out["pattern"].isin(["upright", "hinge"]) & out["balanced"] & (out["faults"].map(len) == 0)
-                & (out["trunk_angle_deg"] >= 0) & (out["hip"] >= out["knee"])].copy()
+    clean = out[out["pattern"].isin(["upright", "hinge"]) & out["balanced"]
+                & (out["faults"].map(len) == 0) & (out["trunk_angle_deg"] >= 0)
+                & (out["hip"] >= out["knee"])].copy()
     clean["reach_cm"] = (clean["heel_x_m"] - clean["sacrum_x_m"]) * 100
     clean["abs_ankle"] = clean["ankle"].abs()
     numbers = ("ankle", "knee", "hip", "trunk_angle_deg", "hamstring_length_change_mm",
