@@ -36,7 +36,7 @@ DRILL = {
 def test_drill_card_shows_every_field_and_escapes_html():
     card = lessons.drill_card_html(DRILL)
     for text in ("Demo &lt;drill&gt;", "dowel, wall", "<li>Hips back.</li>", "Knees first.",
-                 "5-10 slow reps", "seed_000", "Hamstrings stretch."):
+                 "5-10 slow reps", "Proper Hip Hinge", "Hamstrings stretch."):
         assert text in card
     assert "<drill>" not in card
 

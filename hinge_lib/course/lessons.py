@@ -35,12 +35,15 @@ _CARD_STYLE = (
 
 
 def _text(value: object) -> str:
-    """Escape one catalogue value for HTML; lists become comma-separated text."""
+    """Escape one catalogue value for HTML; lists become comma-separated text; article keys
+    become their titles."""
+    from hinge_lib.course.evidence import titled
+
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, (list, tuple)):
-        return ", ".join(html.escape(str(v)) for v in value)
-    return html.escape(str(value).strip())
+        return ", ".join(html.escape(titled(str(v))) for v in value)
+    return html.escape(titled(" ".join(str(value).split())))
 
 
 def _as_records(drills: object) -> list[Mapping]:

@@ -74,7 +74,7 @@ def hips_back_with_loads(loads_kg: Sequence[float] = (0, 8, 16), shift_deg: floa
     """The Romanian deadlift's hip and knee angles with the shins tilted back degree by
     degree (hips further and further back), for each load in the hands."""
     rdl = reference_pose("romanian_deadlift")
-    shin = np.arange(rdl.ankle, rdl.ankle - shift_deg - 1, -1.0)
+    shin = np.arange(rdl.ankle, max(rdl.ankle - shift_deg, -40.0) - 1, -1.0)
     poses = pd.DataFrame({"ankle": shin, "knee": rdl.knee, "hip": rdl.hip})
     return {float(kg): analyze_many(poses, load_kg=float(kg)) for kg in loads_kg}
 
@@ -281,8 +281,12 @@ def kneeling_vs_standing(hips: Sequence[float] = (0, 30, 60, 90)
                          ) -> tuple[pd.DataFrame, pd.DataFrame, float]:
     """Hamstring stretch at the same hip flexion for tall kneeling (knee 90) and standing
     with the Romanian deadlift's soft knee: (kneeling, standing, soft_knee_deg)."""
+    import warnings
+
     soft = reference_pose("romanian_deadlift").knee
-    kneeling = analyze_many(pd.DataFrame({"hip": list(hips), "knee": 90.0}))
+    with warnings.catch_warnings():  # the model stands on its feet; only the stretch is used
+        warnings.simplefilter("ignore")
+        kneeling = analyze_many(pd.DataFrame({"hip": list(hips), "knee": 90.0}))
     standing = analyze_many(pd.DataFrame({"hip": list(hips), "knee": soft}))
     return kneeling, standing, float(soft)
 
@@ -516,3 +520,17 @@ def smallest_unbalancing_load(pose: Pose, hold: str = "hands", step_kg: float = 
         if not analyze(pose, load_kg=float(kg), hold=hold).balanced:
             return float(kg)
     return float("nan")
+
+
+def counterweight_example(load_kg: float = 8.0) -> Pose:
+    """A Romanian deadlift with the shins tilted back just far enough that the learner tips
+    backwards with empty hands but stays balanced holding ``load_kg`` in front: the first
+    such shin tilt, in whole degrees, from the reference position backwards."""
+    both = hips_back_with_loads((0.0, float(load_kg)), shift_deg=40)
+    empty, loaded = both[0.0], both[float(load_kg)]
+    rows = loaded[loaded["balanced"].to_numpy() & ~empty["balanced"].to_numpy()]
+    if rows.empty:
+        raise ValueError(f"no shin tilt makes {load_kg:g} kg the difference between falling "
+                         "and standing")
+    row = rows.iloc[0]
+    return Pose(ankle=float(row["ankle"]), knee=float(row["knee"]), hip=float(row["hip"]))
