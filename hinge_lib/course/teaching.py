@@ -534,3 +534,29 @@ def counterweight_example(load_kg: float = 8.0) -> Pose:
                          "and standing")
     row = rows.iloc[0]
     return Pose(ankle=float(row["ankle"]), knee=float(row["knee"]), hip=float(row["hip"]))
+
+
+def published_comparison() -> pd.DataFrame:
+    """The model's static knee moments beside published measurements
+    (data/published_moments.csv): each lift at its demonstration load and hold, the
+    published value (in the paper's own normalised units), whether the directions agree,
+    and the source by citation."""
+    from hinge_lib.model.references import analyze_references
+    from hinge_lib.model.tables import Column, read_csv
+
+    rows = read_csv("published_moments.csv",
+                    {"lift": Column(), "quantity": Column(choices=("knee_moment", "hip_moment")),
+                     "value": Column(float, low=-10, high=10), "unit": Column(),
+                     "source": Column(), "note": Column()})
+    model = analyze_references("demo")
+    out = []
+    for row in rows:
+        value = float(model.loc[row["lift"], f"{row['quantity']}_nm"])
+        out.append({"lift": str(model.loc[row["lift"], "name"]),
+                    "quantity": row["quantity"].replace("_", " "),
+                    "model (N·m)": value,
+                    "load in the model (kg)": float(model.loc[row["lift"], "load_kg"]),
+                    f"published ({row['unit']})": row["value"],
+                    "same direction": bool(np.sign(value) == np.sign(row["value"])),
+                    "source": source_list([row["source"]])})
+    return pd.DataFrame(out)
