@@ -22,7 +22,7 @@ from hinge_lib.model.analysis import (
 from hinge_lib.model.body import Body
 from hinge_lib.model.kinematics import HOLDS
 from hinge_lib.model.patterns import PATTERNS
-from hinge_lib.model.pose import POSE_FIELDS, Pose, joint_limits
+from hinge_lib.model.pose import POSE_FIELDS, SUPPORTS, Pose, joint_limits
 from hinge_lib.model.references import analyze_references, reference_pose, reference_positions
 from hinge_lib.model.tables import DataFileError
 
@@ -55,6 +55,7 @@ __all__ = [
     "JOINTS",
     "PATTERNS",
     "POSE_FIELDS",
+    "SUPPORTS",
     "Analysis",
     "BelowFloorWarning",
     "Body",

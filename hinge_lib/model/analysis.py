@@ -32,7 +32,7 @@ from hinge_lib.model.checks import (
     column_as_floats,
 )
 from hinge_lib.model.dowel import CONTACTS, back_points, dowel_contacts
-from hinge_lib.model.kinematics import HOLDS, joint_positions, segment_centres
+from hinge_lib.model.kinematics import HOLDS, joint_positions, segment_centres, support_codes
 from hinge_lib.model.muscles import hamstring_length_change_mm
 from hinge_lib.model.patterns import (
     PATTERNS,
@@ -42,7 +42,7 @@ from hinge_lib.model.patterns import (
     fault_rules,
     hinge_score,
 )
-from hinge_lib.model.pose import POSE_FIELDS, Pose, joint_limits
+from hinge_lib.model.pose import POSE_FIELDS, SUPPORTS, Pose, joint_limits
 from hinge_lib.model.statics import statics
 
 LOAD_RANGE_KG = (0.0, 300.0)
@@ -149,9 +149,11 @@ def compute(angles: Mapping[str, np.ndarray], body: Body, load_kg: float, hold: 
     fault_<code> for every rule in data/fault_rules.csv.
     """
     points, axes = joint_positions(angles, body, hold)
-    centres = segment_centres(points, body)
+    n = len(points["hip"])
+    support = support_codes(angles, n)
+    centres = segment_centres(points, body, support)
     out: dict[str, np.ndarray] = dict(points)
-    out.update(statics(points, centres, body, load_kg))
+    out.update(statics(points, centres, body, load_kg, support))
     back = back_points(points, axes, angles["lumbar"], angles["thoracic"], body)
     out["sacrum"] = back["sacrum"]
     out["occiput"] = back["occiput"]
@@ -170,18 +172,26 @@ def compute(angles: Mapping[str, np.ndarray], body: Body, load_kg: float, hold: 
     # Lean of the hip-to-shoulder line from vertical, + = forward. Taken relative to the
     # pelvis tilt so that it never wraps at +-180 degrees (a trunk folded past head-down
     # keeps counting up, 190 rather than -170).
-    pelvis_deg = np.asarray(angles["ankle"]) - np.asarray(angles["knee"]) + np.asarray(
-        angles["hip"])
+    shank_deg = np.where(support > 0, 90.0, np.asarray(angles["ankle"], dtype=float))
+    pelvis_deg = shank_deg - np.asarray(angles["knee"]) + np.asarray(angles["hip"])
     raw = np.degrees(np.arctan2(trunk[:, 0], trunk[:, 1]))
     out["trunk_angle_deg"] = pelvis_deg + (raw - pelvis_deg + 180.0) % 360.0 - 180.0
-    out["shin_angle_deg"] = np.asarray(angles["ankle"], dtype=float)
+    kneeling = support > 0
+    # The shin lies on the floor when kneeling: its tilt is 90 degrees, and the knee bend
+    # that counts towards a squat is what goes past the right angle of upright kneeling.
+    out["shin_angle_deg"] = np.where(kneeling, 90.0, np.asarray(angles["ankle"], dtype=float))
+    out["support"] = support
     out["hamstring_length_change_mm"] = hamstring_length_change_mm(angles["hip"], angles["knee"])
-    pattern = classify(angles["hip"], angles["knee"], angles["lumbar"], angles["thoracic"],
+    knee_bend = np.where(kneeling, np.asarray(angles["knee"], dtype=float) - 90.0,
+                         angles["knee"])
+    pattern = classify(angles["hip"], knee_bend, angles["lumbar"], angles["thoracic"],
                        out["trunk_angle_deg"])
     out["pattern"] = pattern
     out["hinge_score"] = hinge_score(out["hip_moment_nm"], out["knee_moment_nm"])
-    metrics = {**angles, **{k: out[k] for k in ("shin_angle_deg", "trunk_angle_deg",
-                                               "balance_margin_m")}}
+    # Shin-tilt and locked-knee faults are about standing on the feet: not judged kneeling.
+    metrics = {**angles, "shin_angle_deg": np.where(kneeling, np.nan, out["shin_angle_deg"]),
+               "knee": np.where(kneeling, np.nan, angles["knee"]),
+               **{k: out[k] for k in ("trunk_angle_deg", "balance_margin_m")}}
     for code, hit in fault_mask(metrics, pattern).items():
         out[f"fault_{code}"] = hit
     return out
@@ -195,18 +205,33 @@ def analyze(pose: Pose | None = None, body: Body | None = None, load_kg: float =
             hold: str = "hands") -> Analysis:
     """Analyse one pose for a body holding ``load_kg`` (kg) as ``hold``: "hands" (hanging
     from straight arms), "close" (a bar kept against the front of the legs), "chest" or
-    "back". Raises ``ValueError`` naming the field, value and allowed range."""
+    "back". The pose says what the body rests on (``Pose.support``: feet or kneeling).
+    Raises ``ValueError`` naming the field, value and allowed range. A pose that would put
+    a body point below the floor is still analysed; ``below_floor`` names the points and
+    ``warnings`` says so in a sentence.
+
+    Examples
+    --------
+    >>> a = analyze(Pose(ankle=2, knee=20, hip=90), load_kg=16)
+    >>> a.pattern, a.balanced, a.below_floor
+    ('hinge', True, ())
+    >>> analyze(Pose(ankle=-50, knee=155)).below_floor[:3]
+    ('hands', 'elbow', 'vertex')
+    >>> analyze(Pose(knee=90, support="tall_kneeling")).base_of_support[1]
+    0.0
+    """
     pose = Pose() if pose is None else pose
     if not isinstance(pose, Pose):
         raise ValueError(f"pose must be a hinge_lib.Pose; got {type(pose).__name__}")
     body = Body() if body is None else body
     load = _check_setup(body, load_kg, hold)
     angles = {f: np.array([getattr(pose, f)]) for f in POSE_FIELDS}
+    angles["support"] = np.array([SUPPORTS.index(pose.support)])
     r = compute(angles, body, load, hold)
     joints = MappingProxyType({name: _point(r[name]) for name in JOINTS})
     line = r["dowel_line"][0]
     faults = []
-    metrics = {**pose.as_dict(), "shin_angle_deg": pose.ankle,
+    metrics = {**pose.angles, "shin_angle_deg": float(r["shin_angle_deg"][0]),
                "trunk_angle_deg": float(r["trunk_angle_deg"][0]),
                "balance_margin_m": float(r["balance_margin_m"][0])}
     for rule in fault_rules():
@@ -233,10 +258,11 @@ def analyze(pose: Pose | None = None, body: Body | None = None, load_kg: float =
         dowel_line=((float(line[0, 0]), float(line[0, 1])), (float(line[1, 0]),
                                                                float(line[1, 1]))),
         trunk_angle_deg=float(r["trunk_angle_deg"][0]),
-        shin_angle_deg=float(pose.ankle),
+        shin_angle_deg=float(r["shin_angle_deg"][0]),
         com_x_m=float(r["com_x_m"][0]),
         com_y_m=float(r["com_y_m"][0]),
-        base_of_support=(float(r["heel"][0, 0]), float(r["toe"][0, 0])),
+        base_of_support=(float(r["base_of_support"][0, 0]),
+                         float(r["base_of_support"][0, 1])),
         balanced=bool(r["balanced"][0]),
         balance_margin_m=float(r["balance_margin_m"][0]),
         ankle_moment_nm=float(r["ankle_moment_nm"][0]),
@@ -274,8 +300,10 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
     """Analyse many poses at once: one row per pose (same index), one column per result.
 
     ``poses`` has columns among ankle, knee, hip, lumbar, thoracic, neck (degrees; a
-    missing column means 0). Output columns: the six angles, trunk_angle_deg,
-    shin_angle_deg, com_x_m, com_y_m, heel_x_m, toe_x_m, balanced, balance_margin_m, the
+    missing column means 0) and optionally support (one of :data:`SUPPORTS`, default
+    "feet"). Output columns: the six angles, trunk_angle_deg, shin_angle_deg, com_x_m,
+    com_y_m, support, heel_x_m, toe_x_m, base_back_x_m and base_front_x_m (the base of
+    support's back and front edges), balanced, balance_margin_m, the
     four moments, hamstring_length_change_mm, dowel_<contact>, dowel_gap_<contact>_mm,
     pattern, hinge_score, faults (tuple of codes), fault_<code>, below_floor (bool: some
     body point is under the floor), lowest_point (name of the lowest body point),
@@ -305,10 +333,11 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
             f"poses has the column(s) {', '.join(duplicated)} more than once; give each angle "
             "one column"
         )
-    unknown = [c for c in poses.columns if c not in POSE_FIELDS]
+    unknown = [c for c in poses.columns if c not in (*POSE_FIELDS, "support")]
     if unknown:
         raise ValueError(
-            f"poses has unknown column(s) {unknown}; allowed: {', '.join(POSE_FIELDS)}"
+            f"poses has unknown column(s) {unknown}; allowed: {', '.join(POSE_FIELDS)}, "
+            "support"
         )
     limits = joint_limits()
     n = len(poses)
@@ -320,12 +349,16 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
         else:
             values = np.zeros(n)
         angles[field] = values
+    angles["support"] = _support_column(poses, n)
     r = compute(angles, body, load, hold)
     cols: dict[str, np.ndarray] = dict(angles)
     for key in ("trunk_angle_deg", "shin_angle_deg", "com_x_m", "com_y_m"):
         cols[key] = r[key]
+    cols["support"] = np.asarray(SUPPORTS, dtype=object)[angles["support"]]
     cols["heel_x_m"] = r["heel"][:, 0]
     cols["toe_x_m"] = r["toe"][:, 0]
+    cols["base_back_x_m"] = r["base_of_support"][:, 0]
+    cols["base_front_x_m"] = r["base_of_support"][:, 1]
     cols["balanced"] = r["balanced"]
     cols["balance_margin_m"] = r["balance_margin_m"]
     for key in MOMENTS:
@@ -361,6 +394,31 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
         _warnings.warn(text + "; see the 'below_floor' column.", BelowFloorWarning,
                        stacklevel=2)
     return pd.DataFrame(cols, index=poses.index)
+
+
+def _support_column(poses: pd.DataFrame, n: int) -> np.ndarray:
+    """Support codes (index into SUPPORTS) from the optional ``support`` column; kneeling rows
+    must keep the ankle at 0, as :class:`Pose` requires."""
+    if "support" not in poses.columns:
+        return np.zeros(n, dtype=np.int64)
+    column = poses["support"]
+    known = column.isin(SUPPORTS).to_numpy()
+    if not known.all():
+        i = int(np.flatnonzero(~known)[0])
+        raise ValueError(
+            f"support must be one of {', '.join(repr(s) for s in SUPPORTS)}; row "
+            f"{poses.index[i]!r} is {column.iloc[i]!r}"
+        )
+    codes = np.asarray(pd.Categorical(column, categories=SUPPORTS).codes, dtype=np.int64)
+    if "ankle" in poses.columns:
+        tilted = (codes > 0) & (poses["ankle"].to_numpy(dtype=float) != 0)
+        if tilted.any():
+            i = int(np.flatnonzero(tilted)[0])
+            raise ValueError(
+                f"ankle: row {poses.index[i]!r} kneels ({column.iloc[i]!r}) with ankle = "
+                f"{poses['ankle'].iloc[i]:g} deg; the shins lie on the floor, so leave ankle at 0"
+            )
+    return codes
 
 
 def _fault_tuples(hits: list[np.ndarray], codes: list[str], n: int) -> np.ndarray:

@@ -69,7 +69,8 @@ class Body:
     @property
     def landmarks(self) -> dict[str, float]:
         """Scaled landmark distances in metres (ankle height, heel and toe positions, back
-        depth) and curve angles in degrees, from data/landmarks.csv."""
+        depth, knee height when kneeling) and curve angles in degrees, from
+        data/landmarks.csv."""
         return _scaled(self.height_m, self.mass_kg, self.sex)[1]
 
 
@@ -96,6 +97,7 @@ _LANDMARKS_NEEDED = {
     "lumbar_lordosis_deg": "deg",
     "thoracic_kyphosis_deg": "deg",
     "dowel_contact_tolerance_mm": "mm",
+    "kneeling_knee_height": "fraction of stature",
 }
 
 
@@ -180,5 +182,6 @@ def _scaled(height_m: float, mass_kg: float, sex: str) -> tuple[dict[str, Segmen
         "lumbar_lordosis_deg": marks["lumbar_lordosis_deg"],
         "thoracic_kyphosis_deg": marks["thoracic_kyphosis_deg"],
         "dowel_tolerance_m": marks["dowel_contact_tolerance_mm"] / 1000.0,
+        "kneeling_knee_height_m": marks["kneeling_knee_height"] * height_m,
     }
     return segments, landmarks

@@ -36,8 +36,8 @@ def pattern_thresholds() -> dict[str, float]:
     )
     values = {row["name"]: row["value"] for row in rows}
     needed = ("upright_max_hip_deg", "upright_max_knee_deg", "upright_max_spine_deg",
-              "spine_bend_min_share", "lean_back_max_trunk_deg", "squat_min_knee_to_hip_ratio",
-              "hinge_score_softening_nm")
+              "spine_bend_min_share", "spine_bend_min_deg", "lean_back_max_trunk_deg",
+              "squat_min_knee_to_hip_ratio", "hinge_score_softening_nm")
     missing = [n for n in needed if n not in values]
     if missing:
         raise DataFileError(f"data/pattern_thresholds.csv: missing {', '.join(missing)}")
@@ -74,7 +74,8 @@ def classify(hip: np.ndarray, knee: np.ndarray, lumbar: np.ndarray | float = 0.0
     ``lean_back_max_trunk_deg`` (``trunk_deg``, + = forward; skipped when not given);
     ``upright`` while hip, knee and spine flexion all stay under their thresholds;
     ``spine bend`` when the spine's flexion (lumbar + thoracic, rounding only) is at least
-    ``spine_bend_min_share`` of the whole forward fold (hip + spine); ``squat`` when the
+    ``spine_bend_min_share`` of the whole forward fold (hip + spine) and at least
+    ``spine_bend_min_deg``; ``squat`` when the
     knees bend at least ``squat_min_knee_to_hip_ratio`` times as much as the hips; else
     ``hinge``.
 
@@ -93,7 +94,7 @@ def classify(hip: np.ndarray, knee: np.ndarray, lumbar: np.ndarray | float = 0.0
     fold = np.maximum(hip, 0.0) + spine
     upright = ((hip < t["upright_max_hip_deg"]) & (knee < t["upright_max_knee_deg"])
                & (spine < t["upright_max_spine_deg"]))
-    spine_bend = spine >= t["spine_bend_min_share"] * np.maximum(fold, 1e-9)
+    spine_bend = (spine >= t["spine_bend_min_share"] * fold) & (spine >= t["spine_bend_min_deg"])
     squat = knee >= t["squat_min_knee_to_hip_ratio"] * np.maximum(hip, 1.0)
     index = np.where(upright, 0, np.where(spine_bend, 3, np.where(squat, 2, 1)))
     if trunk_deg is not None:

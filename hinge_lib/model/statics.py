@@ -34,11 +34,13 @@ def statics(
     centres: dict[str, np.ndarray],
     body: Body,
     load_kg: float,
+    support: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Whole-body centre of mass (with the load), balance and the four joint moments.
 
     Returns arrays of shape ``(n,)``: com_x_m, com_y_m, balance_margin_m (distance of
-    the centre of mass inside the feet; negative = outside), balanced, and
+    the centre of mass inside the base of support, ``points["base_of_support"]``;
+    negative = outside), balanced, and
     ankle_moment_nm, knee_moment_nm, hip_moment_nm, lumbar_moment_nm (at L3/L4).
     """
     seg = body.segments
@@ -59,9 +61,8 @@ def statics(
     ) / total_mass
     out["com_x_m"] = com_x
     out["com_y_m"] = com_y
-    heel = points["heel"][:, 0]
-    toe = points["toe"][:, 0]
-    margin = np.minimum(com_x - heel, toe - com_x)
+    back, front = points["base_of_support"][:, 0], points["base_of_support"][:, 1]
+    margin = np.minimum(com_x - back, front - com_x)
     out["balance_margin_m"] = margin
     out["balanced"] = margin >= 0.0
 
@@ -73,4 +74,7 @@ def statics(
         # Gravitational moment of the supported mass about the joint, forward = +.
         forward = GRAVITY * (m_x - m * points[key][:, 0])
         out[f"{joint}_moment_nm"] = -forward if joint == "knee" else forward
+    # Kneeling: the shins rest on the floor, so the ankles hold nothing up.
+    kneeling = np.zeros(len(com_x), bool) if support is None else np.asarray(support) > 0
+    out["ankle_moment_nm"] = np.where(kneeling, 0.0, out["ankle_moment_nm"])
     return out
