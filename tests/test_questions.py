@@ -43,7 +43,7 @@ def test_every_pose_task_can_be_solved_by_a_pose_the_check_accepts():
 
 
 @pytest.mark.parametrize("text", ["use analyze(pose)", "see data/faults.yaml", "seed_003 says",
-                                  "the model flags rounded_lower_back", "hips_lead"])
+                                  "the model flags rounded_lower_back", "hinge_shape"])
 def test_questions_refuse_code_paths_and_internal_ids(text):
     q = {"id": "x", "notebook": "01", "kind": "choice", "prompt": "Q?", "options": ["a", "b"],
          "answer": 0, "explanations": [text, "fine"]}

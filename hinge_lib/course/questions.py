@@ -36,7 +36,7 @@ _REQUIRED = {
 }
 #: What learners must never be asked to read or type: code, file paths or internal ids.
 _FORBIDDEN = re.compile(r"seed_\d|data/|\.py\b|\.csv\b|\.yaml\b|\b[a-z_]+\(|import |"
-                        r"\b(hips_lead|rounded_lower_back|com_outside_base|head_up|knees_forward)"
+                        r"\b(hinge_shape|rounded_lower_back|com_outside_base|head_up|knees_forward)"
                         r"\b")
 _NUMBER_QUANTITIES = ("hip_moment_nm", "knee_moment_nm", "lumbar_moment_nm", "hinge_score",
                       "hamstring_length_change_mm", "shin_angle_deg", "trunk_angle_deg")
