@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
@@ -87,8 +86,19 @@ def _code_cells(path: Path) -> list[str]:
 def test_notebooks_show_every_question_of_the_bank_by_id_and_build_none_by_hand():
     for q in questions.all_questions():
         path = next(NOTEBOOKS.glob(f"{q['notebook']}-*.ipynb"))
-        assert any(re.search(rf"question\(\s*\"{re.escape(q['id'])}\"", c)
+        assert any(f'"{q["id"]}"' in c and "selfcheck." in c
                    for c in _code_cells(path)), (q["id"], path.name)
     for path in sorted(NOTEBOOKS.glob("0[0-9]-*.ipynb")):
         for code in _code_cells(path):
             assert "choice_question(" not in code and "number_question(" not in code, path.name
+
+
+def test_the_ready_to_teach_verdict_is_earned_by_tasks():
+    box = selfcheck.ready_to_teach(["09-dowel-pose", "09-load-cost"])
+    first = box.verdict()
+    assert not first.ok and "0 of 2" in first.message and "Task 1" not in first.message
+    dowel, number = box.tasks
+    dowel.explorer.set_pose("romanian_deadlift")
+    number.explorer.load.value = 16
+    number.text.value = str(round(number.explorer.analysis.hip_moment_nm))
+    assert box.verdict().ok

@@ -813,3 +813,44 @@ def question(qid: str, reveal: Any = None, **explore_kwargs: Any):
     goal = resolve_goal(q["goal"], **(q.get("goal_args") or {}))
     return pose_task(q["prompt"], goal, start=start, load_kg=q.get("load_kg", 0.0),
                      hold=q.get("hold", "hands"), **explore_kwargs)
+
+
+def ready_to_teach(task_ids: Sequence[str]):
+    """A set of tasks from the question bank with an "Am I ready to teach?" button.
+
+    The verdict is earned by doing: it checks every task's current answer (poses built in the
+    explorers, numbers read from the model) and says "ready" only when all of them pass,
+    otherwise which task to finish next. The returned VBox has ``.verdict()`` (returns a
+    Feedback), ``.tasks`` and ``.feedback``.
+    """
+    import ipywidgets as w
+
+    from hinge_lib.course import questions
+
+    prompts = [questions.get(t)["prompt"] for t in task_ids]
+    tasks = [question(t) for t in task_ids]
+    button = w.Button(description="Am I ready to teach?", button_style="success",
+                      icon="graduation-cap", layout=w.Layout(width="auto"))
+    feedback = w.HTML("")
+
+    def verdict(_=None) -> Feedback:
+        results = [t.check() for t in tasks]
+        done = sum(r.ok for r in results)
+        if done == len(tasks):
+            fb = Feedback(True, f"Ready to teach: all {len(tasks)} tasks pass. Take the lesson "
+                                "plan of notebook 08 to a real learner, and keep coaching "
+                                "what you see, not the model.")
+        else:
+            first = next(i for i, r in enumerate(results) if not r.ok)
+            fb = Feedback(False, f"Not yet: {done} of {len(tasks)} tasks pass. Finish task "
+                                 f"{first + 1} first ({' '.join(prompts[first].split())[:90]}...).")
+        feedback.value = feedback_html(fb)
+        return fb
+
+    button.on_click(verdict)
+    heads = [w.HTML(f"<h4>Task {i + 1}</h4>") for i in range(len(tasks))]
+    children = [c for pair in zip(heads, tasks, strict=True) for c in pair]
+    box = w.VBox([*children, button, feedback], layout=w.Layout(margin="8px 0"))
+    box.add_class("hinge-selfcheck")
+    box.verdict, box.tasks, box.feedback = verdict, tasks, feedback
+    return box
