@@ -211,3 +211,12 @@ def tip_box(text: str) -> HTMLText:
     """An unattributed coaching tip, set apart from the sourced text."""
     return HTMLText(f'<div class="hinge-tip" style="{_BOX_STYLE};border-left-color:#E69F00">'
                     f"<b>Coaching tip.</b> {html.escape(' '.join(str(text).split()))}</div>")
+
+
+def bibliography_html() -> HTMLText:
+    """Every published source of the course (papers, books, web pages), as an HTML list of
+    citations; the course's articles are listed by title elsewhere."""
+    items = "".join(f"<li>{html.escape(str(e['citation']))}</li>"
+                    for key, e in _bibliography().items()
+                    if e.get("kind") != "article" and key != "model")
+    return HTMLText(f"<ul>{items}</ul>")
