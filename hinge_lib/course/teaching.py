@@ -564,3 +564,49 @@ def published_comparison() -> pd.DataFrame:
                     "same direction": bool(np.sign(value) == np.sign(row["value"])),
                     "source": source_list([row["source"]])})
     return pd.DataFrame(out)
+
+
+def drill_poses(drill_id: str) -> list[Pose]:
+    """The start and end positions stored with a drill in the catalogue, as Poses (in order);
+    an empty list for a drill the model cannot stand in (it has a diagram instead)."""
+    drills = catalog.drills()
+    if drill_id not in drills.index:
+        raise ValueError(f"no drill {drill_id!r}; known: {', '.join(drills.index)}")
+    raw = drills.loc[drill_id].get("poses")
+    if not isinstance(raw, list):
+        return []
+    poses = []
+    for i, angles in enumerate(raw, start=1):
+        try:
+            poses.append(Pose(**(angles or {})))
+        except (TypeError, ValueError) as error:
+            raise ValueError(f"drill {drill_id!r}, pose {i}: {error}") from None
+    return poses
+
+
+def drill_picture(drill_id: str):
+    """The picture of one drill: its start and end positions drawn by the model with its cue
+    beside them, or an honest diagram for a position the model cannot show (lying down)."""
+    from hinge_lib.view import course_figures
+
+    drill = catalog.drills().loc[drill_id]
+    cue = str(drill.get("cue") or "")
+    poses = drill_poses(drill_id)
+    if len(poses) < 2:
+        return course_figures.bridge_diagram(str(drill["name"]), cue)
+    return course_figures.drill_figure(str(drill["name"]), cue, analyze(poses[0]),
+                                       analyze(poses[-1]))
+
+
+def show_drill_cards_with_pictures(level: int | None = None) -> None:
+    """Display every drill (or every drill of one level): its picture, then its card."""
+    from IPython.display import HTML, display
+
+    from hinge_lib.course.lessons import drill_card_html
+
+    drills = catalog.drills()
+    for drill_id, row in drills.iterrows():
+        if level is not None and int(row["level"]) != level:
+            continue
+        display(drill_picture(str(drill_id)))
+        display(HTML(drill_card_html({"id": drill_id, **row.to_dict()})))

@@ -240,3 +240,57 @@ def comparison_figure(rows: Sequence[Mapping[str, Any]], title: str) -> go.Figur
                 name="published measurement", marker_color=palette.ORANGE,
                 marker_pattern_shape="x")
     return fig
+
+
+def _cue_annotation(fig: go.Figure, cue: str) -> None:
+    import textwrap
+
+    text = "<br>".join(textwrap.wrap(f"Cue: “{cue}”", 28))
+    fig.add_annotation(xref="paper", yref="paper", x=1.02, y=0.95, xanchor="left",
+                       yanchor="top", text=text, showarrow=False, align="left",
+                       font={"size": 13, "color": palette.BLACK},
+                       bordercolor=palette.GREY, borderwidth=1, borderpad=6)
+
+
+def drill_figure(name: str, cue: str, start: Any, end: Any) -> go.Figure:
+    """A drill card's picture: the end position drawn by the model over the start position
+    (faint), with the drill's cue beside it.
+
+    Parameters
+    ----------
+    name, cue
+        The drill's name (the title) and its spoken cue.
+    start, end
+        Analyses of the start and end positions, in that order.
+    """
+    fig = pose_figure(end, ghost=start, title=f"{name}: start (faint) and end")
+    fig.update_layout(width=(fig.layout.width or 520) + 230,
+                      margin={"r": 240, "t": 60, "l": 60, "b": 60},
+                      xaxis_title="forward of the ankle (m)",
+                      yaxis_title="height above the floor (m)")
+    _cue_annotation(fig, cue)
+    return fig
+
+
+def bridge_diagram(name: str, cue: str) -> go.Figure:
+    """An honest diagram (not the model, which cannot lie down) of a bridge: shoulders on the
+    floor or a bench, knees bent, feet flat, hips lifted until trunk and thighs line up."""
+    fig = _figure(f"{name}: diagram, not drawn by the model", "length (schematic)",
+                  "height (schematic)", width=760, height=360)
+    floor = {"color": palette.FLOOR, "width": 2}
+    fig.add_scatter(x=[-0.1, 1.1], y=[0, 0], mode="lines", line=floor, showlegend=False,
+                    hoverinfo="skip")
+    down = ([0.0, 0.45, 0.8, 0.95], [0.06, 0.06, 0.35, 0.0])
+    up = ([0.0, 0.45, 0.8, 0.95], [0.06, 0.33, 0.45, 0.0])
+    fig.add_scatter(x=down[0], y=down[1], mode="lines+markers", name="start: hips down",
+                    line={"color": palette.GHOST, "width": 4, "dash": "dot"})
+    fig.add_scatter(x=up[0], y=up[1], mode="lines+markers", name="top: hips lifted",
+                    line={"color": palette.BODY, "width": 5})
+    for x, y, text in ((0.0, 0.06, "shoulders"), (0.45, 0.33, "hips"), (0.8, 0.45, "knees"),
+                       (0.95, 0.0, "feet flat")):
+        fig.add_annotation(x=x, y=y, text=text, showarrow=False, yshift=14)
+    fig.update_xaxes(showticklabels=False, range=[-0.15, 1.15])
+    fig.update_yaxes(showticklabels=False, range=[-0.05, 0.6], scaleanchor="x")
+    fig.update_layout(margin={"r": 240, "t": 60, "l": 60, "b": 60})
+    _cue_annotation(fig, cue)
+    return fig
