@@ -473,21 +473,6 @@ GOALS: dict[str, Callable[[Any], tuple[bool, str]]] = {
     **_fault_goals(),
 }
 
-#: What each named goal checks, in the words a task's instructions must use: a pose task
-#: states every one of these constraints and the goal checks nothing else.
-GOAL_CONSTRAINTS: dict[str, str] = {
-    "upright": "stand tall (the model calls the pose upright)",
-    "hinge": "a hinge (hips bent well more than knees), balanced over the feet, with no faults",
-    "hinge_vertical_shins": "a hinge with near-vertical shins, balanced, with no faults",
-    "squat": "a squat, balanced, with the spine neutral (neck included)",
-    "dowel_three_contacts": "bent forward at the hips with all three dowel contacts held, "
-                            "balanced",
-    "balanced_hinge_with_load": "a load in the hands and a hinge, balanced, with no faults",
-    "fall_forward": "Knee and Ankle at 0, folded at the hips until the centre of mass passes "
-                    "the toes",
-}
-
-
 def resolve_goal(goal: str | Callable[[Any], Any], **args: Any) -> Callable[[Any], Any]:
     """The goal function for a key of GOALS, a parameterised goal or a callable.
 
