@@ -40,6 +40,8 @@ _LAZY = {
     "pose_figure": "hinge_lib.view.figures",
     "read_motion": "hinge_lib.recordings.readers",
     "analyze_motion": "hinge_lib.recordings.reps",
+    "find_reps": "hinge_lib.recordings.reps",
+    "upload_checker": "hinge_lib.widgets.upload",
     "MotionReport": "hinge_lib.recordings.reps",
     "PracticeLog": "hinge_lib.recordings.practice_log",
 }

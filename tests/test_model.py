@@ -392,6 +392,14 @@ def test_half_kneeling_widens_the_base_forward_to_the_front_foot() -> None:
     assert half.base_of_support[1] > tall.base_of_support[1] + 0.3
     assert half.balanced and not tall.balanced
     assert half.hip_moment_nm == pytest.approx(tall.hip_moment_nm)
+    assert tall.front_leg == {}
+    leg, body = half.front_leg, Body()
+    assert half.base_of_support[1] == leg["toe"][0]
+    assert distance(half.joints["hip"], leg["knee"]) == pytest.approx(
+        body.segments["thigh"].length_m)
+    assert distance(leg["knee"], leg["ankle"]) == pytest.approx(body.segments["shank"].length_m)
+    assert leg["heel"][1] == leg["toe"][1] == 0.0
+    assert leg["heel"][0] < leg["ankle"][0] < leg["toe"][0]
 
 
 def test_kneeling_keeps_the_ankle_at_zero() -> None:
@@ -434,6 +442,10 @@ def test_analyze_equals_analyze_many_when_kneeling_too(rows: list[Pose], body: B
         assert got["faults"] == one.fault_codes
         assert (got["base_back_x_m"], got["base_front_x_m"]) == pytest.approx(
             one.base_of_support)
+        for name, (x, y) in one.front_leg.items():
+            assert (got[f"front_{name}_x_m"], got[f"front_{name}_y_m"]) == pytest.approx((x, y))
+        if not one.front_leg:
+            assert np.isnan(got["front_toe_x_m"])
         for key in ("com_x_m", "trunk_angle_deg", "shin_angle_deg", "ankle_moment_nm",
                     "knee_moment_nm", "hip_moment_nm", "lumbar_moment_nm", "hinge_score",
                     "balance_margin_m"):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import warnings as _warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from types import MappingProxyType
 
 import numpy as np
@@ -68,17 +69,44 @@ POINT_NAMES: Mapping[str, str] = MappingProxyType({
     "shoulder": "shoulders", "elbow": "elbows", "hands": "hands", "head": "head",
     "vertex": "top of the head", "occiput": "back of the head", "upper_back": "upper back",
 })
+#: Points of the front leg when half kneeling (NaN for the other supports).
+FRONT_LEG: tuple[str, ...] = ("front_knee", "front_ankle", "front_heel", "front_toe")
 MOMENTS: tuple[str, ...] = ("ankle_moment_nm", "knee_moment_nm", "hip_moment_nm",
                             "lumbar_moment_nm")
 
 
 class BelowFloorWarning(UserWarning):
-    """Some analysed poses put a body point below the floor (they cannot be done)."""
+    """Some analysed poses put a body point below the floor (they cannot be done).
+
+    Raised as a warning by :func:`analyze_many` (the ``below_floor`` column marks the rows);
+    :func:`analyze` lists the same problem in ``Analysis.warnings``.
+
+    Examples
+    --------
+    >>> issubclass(BelowFloorWarning, UserWarning)
+    True
+    """
 
 
 @dataclass(frozen=True)
 class Fault:
-    """A fault seen in a pose: its code, what is wrong (with the number) and the cue."""
+    """A fault seen in a pose.
+
+    Attributes
+    ----------
+    code : str
+        Internal code (for data and tests; learners see ``message`` and ``cue``).
+    message : str
+        What is wrong, with the number that shows it.
+    cue : str
+        The words a coach says to fix it.
+
+    Examples
+    --------
+    >>> fault = analyze(Pose(hip=60, lumbar=40)).faults[0]
+    >>> fault.code, bool(fault.cue)
+    ('rounded_lower_back', True)
+    """
 
     code: str
     message: str
@@ -91,7 +119,17 @@ class Analysis:
     moments in N m (both sides together; + = extensor, or plantarflexor at the ankle).
     ``lumbar_moment_nm`` is taken at L3/L4 (the navel level, see
     :mod:`hinge_lib.model.statics`). ``hinge_score`` is the hip's share of the hip + knee
-    extensor moment (0..1); ``pattern`` is one of :data:`PATTERNS`."""
+    extensor moment (0..1); ``pattern`` is one of :data:`PATTERNS`. Made by :func:`analyze`;
+    frozen, so a stored analysis never changes.
+
+    Examples
+    --------
+    >>> a = analyze(Pose(knee=20, hip=80), load_kg=20)
+    >>> a.pattern, a.balanced
+    ('hinge', True)
+    >>> a.hip_moment_nm > a.knee_moment_nm
+    True
+    """
 
     pose: Pose
     body: Body
@@ -118,6 +156,8 @@ class Analysis:
     faults: tuple[Fault, ...]
     warnings: tuple[str, ...] = ()
     below_floor: tuple[str, ...] = ()
+    front_leg: Mapping[str, tuple[float, float]] = dataclass_field(
+        default_factory=lambda: MappingProxyType({}))
 
     @property
     def on_or_above_floor(self) -> bool:
@@ -277,6 +317,10 @@ def analyze(pose: Pose | None = None, body: Body | None = None, load_kg: float =
         faults=tuple(faults),
         warnings=tuple(warnings),
         below_floor=below,
+        front_leg=MappingProxyType(
+            {name[len("front_"):]: _point(r[name]) for name in FRONT_LEG}
+            if pose.support == "half_kneeling" else {}
+        ),
     )
 
 
@@ -308,7 +352,8 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
     pattern, hinge_score, faults (tuple of codes), fault_<code>, below_floor (bool: some
     body point is under the floor), lowest_point (name of the lowest body point),
     lowest_y_m (its height; negative = below the floor) and <joint>_x_m / <joint>_y_m for
-    every joint. Bad values raise ``ValueError`` naming the rows.
+    every joint and for the front leg's points (:data:`FRONT_LEG`; NaN unless half
+    kneeling). Bad values raise ``ValueError`` naming the rows.
 
     ``below_floor`` says what to do with rows that put a body point below the floor:
     "warn" (default) flags them and issues one :class:`BelowFloorWarning` for the call,
@@ -377,7 +422,7 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
     cols["below_floor"] = r["below_floor"]
     cols["lowest_point"] = np.asarray(FLOOR_POINTS, dtype=object)[r["lowest_point"]]
     cols["lowest_y_m"] = r["lowest_y_m"]
-    for name in JOINTS:
+    for name in (*JOINTS, *FRONT_LEG):
         cols[f"{name}_x_m"] = r[name][:, 0]
         cols[f"{name}_y_m"] = r[name][:, 1]
     below = np.flatnonzero(r["below_floor"])

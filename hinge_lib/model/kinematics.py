@@ -12,8 +12,10 @@ Kneeling (``support`` codes 1 and 2, see :data:`hinge_lib.model.pose.SUPPORTS`):
 lie level on the floor (shank tilt 90 degrees, knee in front of the ankle), the knee joint
 centre at x = 0 a kneecap's height above the floor, the feet pointed behind with the toes
 on the floor. Half kneeling adds a front foot planted flat under a front knee bent about a
-right angle: it widens the base of support forward (``front_toe``); the drawn and weighed
-chain is the kneeling leg with both legs' masses.
+right angle (points ``front_knee``, ``front_ankle``, ``front_heel``, ``front_toe``): it
+widens the base of support forward to the front toe. The weighed chain is the kneeling leg
+carrying both legs' masses, so the knee moment is the kneeling leg's as if it held the
+whole body; hip and back moments do not depend on the legs.
 """
 
 from __future__ import annotations
@@ -110,11 +112,12 @@ def joint_positions(
     """Joint centres and landmarks for every pose, plus each segment's :func:`axis`.
 
     Returns points named toe, heel, ankle, knee, hip, lumbar_base, lumbar_top, neck,
-    shoulder, elbow, wrist, hands, head, vertex, load and front_toe (the front foot's toe
-    when half kneeling, NaN otherwise). ``angles`` may hold ``support`` codes (see the module
-    docstring). The arms hang straight down
-    from the shoulders for ``hold="hands"``; for "close" they stay straight but rest the
-    bar on the front of the legs; for "chest" and "back" the hands reach the load and the
+    shoulder, elbow, wrist, hands, head, vertex, load, the front leg's front_knee,
+    front_ankle, front_heel and front_toe (half kneeling; NaN otherwise) and
+    base_of_support (n, 2): the back and front edges' x. ``angles`` may hold ``support``
+    codes (see the module docstring). The arms hang straight down from the shoulders for
+    ``hold="hands"``; for "close" they stay straight but rest the bar on the front of the
+    legs; for "chest" and "back" the hands reach the load and the
     elbows bend: below the shoulder-hand line for "chest"; for "back" the wide grip is seen
     foreshortened side-on (data/holds.csv) and the elbows sit behind the trunk.
     """
@@ -147,16 +150,20 @@ def joint_positions(
     p["knee"] = p["ankle"] + shank_len * axes["shank"]
     p["hip"] = p["knee"] + seg["thigh"].length_m * axes["thigh"]
     # Half kneeling: the front foot is planted flat under a front knee bent about a right
-    # angle (front shin vertical, front thigh from the hip to that knee).
-    front_knee_y = marks["ankle_height_m"] + shank_len
-    rise = np.clip(front_knee_y - p["hip"][:, 1], -seg["thigh"].length_m,
-                   seg["thigh"].length_m)
-    front_ankle_x = p["hip"][:, 0] + np.sqrt(seg["thigh"].length_m ** 2 - rise**2)
-    p["front_toe"] = np.where(
-        (support == 2)[:, None],
-        np.stack((front_ankle_x + marks["toe_x_m"], zeros), axis=-1),
-        np.nan,
-    )
+    # angle (front shin vertical, front thigh from the hip to that knee; both keep their
+    # lengths). NaN for the other supports.
+    thigh_len = seg["thigh"].length_m
+    rise = np.clip(marks["ankle_height_m"] + shank_len - p["hip"][:, 1], -thigh_len, thigh_len)
+    front_knee = p["hip"] + np.stack((np.sqrt(thigh_len**2 - rise**2), rise), axis=-1)
+    half = (support == 2)[:, None]
+    front = {
+        "front_knee": front_knee,
+        "front_ankle": front_knee - np.array([0.0, shank_len]),
+        "front_heel": np.stack((front_knee[:, 0] + marks["heel_x_m"], zeros), axis=-1),
+        "front_toe": np.stack((front_knee[:, 0] + marks["toe_x_m"], zeros), axis=-1),
+    }
+    for name, point in front.items():
+        p[name] = np.where(half, point, np.nan)
     # Base of support (back edge x, front edge x): heel to toe standing, toe to knee tall
     # kneeling, back toe to front toe half kneeling.
     front = np.where(support == 0, p["toe"][:, 0],
