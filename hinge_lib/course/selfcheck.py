@@ -780,7 +780,7 @@ def question(qid: str, reveal: Any = None, **explore_kwargs: Any):
     if kind == "number":
         import ipywidgets as w
 
-        from hinge_lib import explore
+        from hinge_lib.widgets.explorer import explore
 
         m = q["model"]
         widget = number_question(q["prompt"], questions.model_answer(q), q["tolerance"],
