@@ -255,3 +255,19 @@ def test_solve_pose_goal_finds_poses_the_goal_accepts():
         assert selfcheck.check_pose(goal, hinge_lib.analyze(pose)).ok
     pose, message = lessons.solve_pose_goal(lambda a: (False, "never"))
     assert pose is None and "explorer" in message
+
+
+def test_following_the_wall_hint_brings_the_backside_closer():
+    import hinge_lib
+
+    goal = lessons.wall_touch_goal(0.15)
+    start = hinge_lib.analyze(hinge_lib.Pose(hip=20))
+    ok, message = goal(start)
+    assert not ok and "lower Ankle" in message and "more Hip alone" in message
+    hinted = hinge_lib.analyze(hinge_lib.Pose(ankle=-5, knee=5, hip=20))
+    more_hip = hinge_lib.analyze(hinge_lib.Pose(hip=40))
+
+    def reach(a):
+        return a.base_of_support[0] - a.joints["sacrum"][0]
+
+    assert reach(hinted) > reach(start) > reach(more_hip)
