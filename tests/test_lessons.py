@@ -36,7 +36,7 @@ DRILL = {
 def test_drill_card_shows_every_field_and_escapes_html():
     card = lessons.drill_card_html(DRILL)
     for text in ("Demo &lt;drill&gt;", "dowel, wall", "<li>Hips back.</li>", "Knees first.",
-                 "5-10 slow reps", "seed_000", "Hamstrings stretch."):
+                 "5-10 slow reps", "Proper Hip Hinge", "Hamstrings stretch."):
         assert text in card
     assert "<drill>" not in card
 
@@ -78,8 +78,8 @@ def test_assess_names_what_failed():
         )
     )
     failed = set(result.index[~result["passed"]])
-    assert failed == {"hips_lead", "shins", "lower_back", "dowel", "balance"}
-    assert "squat" in result.loc["hips_lead", "why"]
+    assert failed == {"hinge_shape", "shins", "lower_back", "dowel", "balance"}
+    assert "squat" in result.loc["hinge_shape", "why"]
     assert "sacrum" in result.loc["dowel", "why"]
     html = lessons.checklist_html(result)
     assert html.count("<tr>") == len(lessons.CHECKLIST) + 1
@@ -109,7 +109,7 @@ def test_assess_with_the_real_model():
     import hinge_lib
 
     upright = lessons.assess(hinge_lib.analyze(hinge_lib.Pose()))
-    assert not upright.loc["hips_lead", "passed"]  # standing still is not yet a hinge
+    assert not upright.loc["hinge_shape", "passed"]  # standing still is not yet a hinge
     rounded = lessons.assess(hinge_lib.analyze(hinge_lib.Pose(hip=50, knee=15, lumbar=40)))
     assert not rounded.loc["lower_back", "passed"]
 
@@ -150,11 +150,12 @@ def test_practice_minutes_refuses_nonsense(kwargs):
         lessons.practice_minutes(**args)
 
 
-def test_checklist_goal_names_the_next_item_to_fix():
+def test_checklist_goal_names_the_next_item_to_fix_in_words():
     ok, message = lessons.checklist_goal(fake_analysis())
     assert ok and "ready" in message
     ok, message = lessons.checklist_goal(fake_analysis(codes=("head_up",)))
-    assert not ok and "head" in message and "7 of 8" in message
+    assert not ok and "head in line" in message and "7 of 8" in message
+    assert "head_up" not in message
 
 
 def test_fault_examples_trigger_each_fault_with_one_joint():
@@ -205,39 +206,43 @@ def test_dose_table_counts_reps_and_minutes():
     assert table.loc["seed_000", "minutes_max"] < table.loc["seed_002", "minutes_max"]
 
 
-def test_answer_key_reads_choice_number_and_pose_questions(tmp_path):
-    import json
+def test_answer_key_is_read_from_the_question_bank_without_running_the_notebook():
+    from hinge_lib.course import questions
 
-    cells = [
-        {"cell_type": "markdown", "metadata": {}, "source": "# demo"},
-        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-         "source": "from hinge_lib import selfcheck\n"
-                   "selfcheck.choice_question('Q1', ['a', 'b'], correct=1, "
-                   "explanations=['no', 'yes'])"},
-        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-         "source": "from hinge_lib import selfcheck\n"
-                   "selfcheck.number_question('Q2', answer=2 + 3, tolerance=1, unit='cm')"},
-        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-         "source": "from hinge_lib import selfcheck\n"
-                   "selfcheck.pose_task('Q3', goal='squat', start='kettlebell_swing')"},
-        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
-         "source": "from hinge_lib import selfcheck\nselfcheck.choice_question(undefined, [], 0)"},
-    ]
-    path = tmp_path / "demo.ipynb"
-    path.write_text(json.dumps({"cells": cells, "metadata": {}, "nbformat": 4,
-                                "nbformat_minor": 4}))
-    key = lessons.answer_key(path)
-    assert list(key["kind"]) == ["choice", "number", "pose", "see notebook"]
-    assert key.loc[0, "answer"] == "b" and key.loc[0, "why"] == "yes"
-    assert key.loc[1, "answer"].startswith("5 cm")
+    key = lessons.answer_key("09-check-yourself.ipynb")
+    bank = questions.for_notebook("09")
+    assert list(key["id"]) == [q["id"] for q in bank]
+    row = key.set_index("id").loc["09-where-bend"]
+    assert row["answer"] == "At the hips; the spine keeps its shape"
+    number = key.set_index("id").loc["09-load-cost", "answer"]
+    assert "N m" in number and "computed by the model" in number
+    assert (key.loc[key["kind"] == "pose", "answer"] != "-").all()
+    html = lessons.answer_key_html("04")
+    assert html.count("<tr>") == len(questions.for_notebook("04")) + 1
+    assert "seed_" not in html and "no self-checks" in lessons.answer_key_html("10")
+    with pytest.raises(ValueError, match="course notebook"):
+        lessons.answer_key("demo.ipynb")
+
+
+def test_discussion_questions_come_from_data_with_titles_not_keys():
+    html = lessons.discussion_html("06-drills-and-progressions.ipynb")
+    assert html.count("<li>") >= 3 and "seed_" not in html
+    assert "Master the Hip Hinge" in html
+
+
+def test_lesson_plans_are_data_and_last_60_and_90_minutes():
+    assert lessons.lesson_plan(lessons.LESSON_60)["end_min"].iloc[-1] == 60
+    assert lessons.lesson_plan(lessons.lesson_90())["end_min"].iloc[-1] == 90
+    table = lessons.plan_table(lessons.LESSON_60)
+    assert "seed_" not in table.to_string()
+
+
+def test_lift_table_is_analyze_references_at_one_load():
     import hinge_lib
 
-    assert hinge_lib.analyze(hinge_lib.reference_pose("back_squat")).pattern == "squat"
-    assert "squat" in key.loc[2, "why"].lower()
-    assert "NameError" in key.loc[3, "why"]
-    html = lessons.answer_key_html(str(path))
-    assert html.count("<tr>") == 5
-    assert "not found" in lessons.answer_key_html("no-such-notebook.ipynb")
+    table = lessons.lift_table(8.0)
+    ref = hinge_lib.analyze_references(8.0)
+    assert (table["hip_moment_nm"] == ref["hip_moment_nm"]).all()
 
 
 def test_solve_pose_goal_finds_poses_the_goal_accepts():
@@ -250,3 +255,19 @@ def test_solve_pose_goal_finds_poses_the_goal_accepts():
         assert selfcheck.check_pose(goal, hinge_lib.analyze(pose)).ok
     pose, message = lessons.solve_pose_goal(lambda a: (False, "never"))
     assert pose is None and "explorer" in message
+
+
+def test_following_the_wall_hint_brings_the_backside_closer():
+    import hinge_lib
+
+    goal = lessons.wall_touch_goal(0.15)
+    start = hinge_lib.analyze(hinge_lib.Pose(hip=20))
+    ok, message = goal(start)
+    assert not ok and "lower Ankle" in message and "more Hip alone" in message
+    hinted = hinge_lib.analyze(hinge_lib.Pose(ankle=-5, knee=5, hip=20))
+    more_hip = hinge_lib.analyze(hinge_lib.Pose(hip=40))
+
+    def reach(a):
+        return a.base_of_support[0] - a.joints["sacrum"][0]
+
+    assert reach(hinted) > reach(start) > reach(more_hip)

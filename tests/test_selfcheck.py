@@ -69,11 +69,20 @@ def test_choice_accepts_option_text_and_integral_numbers():
 def test_choice_multiple_answers():
     assert grade_choice([2, 0], [0, 2], OPTIONS).ok
     partial = grade_choice([0], [0, 2], OPTIONS)
-    assert not partial.ok and "1 of the 2" in partial.message
-    extra = grade_choice([0, 1, 2], [0, 2], OPTIONS, EXPLAIN)
-    assert not extra.ok and "'knees' does not belong" in extra.message
-    assert "Knees bend only a little." in extra.message
+    assert not partial.ok and "one right option is still missing" in partial.message
+    extra = grade_choice([0, 1], [0, 2], OPTIONS, EXPLAIN)
+    assert not extra.ok and "one of your ticks does not belong" in extra.message
+    assert "one right option is still missing" in extra.message
     assert grade_choice(0, [0, 2], OPTIONS).message.startswith("Not quite")
+
+
+def test_multi_choice_never_names_the_wrong_options():
+    five = ["a1", "b2", "c3", "d4", "e5"]
+    for picked in ([0, 1, 2, 3, 4], [0, 1, 2, 3], [1, 3]):
+        fb = grade_choice(picked, [0, 2, 4], five, [f"why {o}" for o in five])
+        assert not fb.ok
+        assert not any(o in fb.message for o in ("b2", "d4", "why b2", "why d4"))
+    assert "every option" in grade_choice([0, 1, 2, 3, 4], [0, 2, 4], five).message
 
 
 @pytest.mark.parametrize("correct", [None, "x", 3, [0, 9], [], 1.5])
@@ -96,13 +105,15 @@ def test_choice_never_raises_on_learner_input(value):
 @pytest.mark.parametrize("text,value", [
     ("45", 45.0), (" 45 ", 45.0), ("45 deg", 45.0), ("45°", 45.0), ("4,5", 4.5), ("-12", -12.0),
     ("\u221212", -12.0), (".5", 0.5), ("15 cm", 15.0), (6, 6.0), (2.5, 2.5), ('6"', 6.0),
+    ("232 N m", 232.0), ("232 N\u00b7m", 232.0), ("20 reps", 20.0),
 ])
 def test_parse_number_reads_what_people_type(text, value):
     assert parse_number(text) == value
 
 
 @pytest.mark.parametrize("text", [None, "", "abc", "1 2", "4 5 deg", [45], True,
-                                  float("nan"), float("inf"), "45abc7", {}, b"45"])
+                                  float("nan"), float("inf"), "45abc7", {}, b"45", "12abc",
+                                  "12 apples", "3 kgs of"])
 def test_parse_number_rejects_nonsense(text):
     assert parse_number(text) is None
 
@@ -113,10 +124,28 @@ def test_number_right_and_close_enough():
     assert fb.ok and "close enough" in fb.message and fb.message.endswith("near vertical.")
 
 
-def test_number_wrong_says_direction():
-    assert "too high" in grade_number("60", 45, 5).message
-    assert "too low" in grade_number(10, 45, 5).message
-    assert not grade_number(10, 45, 5).ok
+def test_number_wrong_never_says_which_direction():
+    for guess in ("60", 10, "46.6"):
+        fb = grade_number(guess, 45, 1)
+        assert not fb.ok and "too" not in fb.message and "high" not in fb.message
+        assert "low" not in fb.message and "45" not in fb.message
+
+
+def test_number_gives_the_answer_after_the_last_try():
+    fb = grade_number("60", 45, 1, "deg", "Because.", attempt=3, max_tries=3)
+    assert not fb.ok and "45 deg" in fb.message and fb.message.endswith("Because.")
+
+
+def test_number_is_judged_as_displayed():
+    assert grade_number("15.01", 15, 0).ok
+    assert grade_number("15.01", 15, 0).message.startswith("Correct: 15.01")
+    assert grade_number("0.454", 0.45, 0, decimals=2).ok
+    assert not grade_number("0.47", 0.45, 0.01, decimals=2).ok
+
+
+def test_number_refuses_trailing_letters_kindly():
+    fb = grade_number("12abc", 12, 0, "cm")
+    assert not fb.ok and "'12abc' is not a number I can read" in fb.message
 
 
 @pytest.mark.parametrize("text", [None, "", "   "])
@@ -252,6 +281,30 @@ def test_dowel_goal_points_at_the_slider_that_moved():
 def test_goal_fall_forward_on_model():
     assert check_pose("fall_forward", analyze(hip=90)).ok
     assert not check_pose("fall_forward", analyze()).ok
+    bent = check_pose("fall_forward", analyze(knee=20, hip=120))
+    assert not bent.ok and "Knee and Ankle at 0" in bent.message
+
+
+def test_balance_advice_behind_the_heels_matches_the_readout_cue():
+    import hinge_lib.model.catalog as catalog
+
+    a = analyze(ankle=-20, knee=15, hip=80)
+    assert not a.balanced and a.com_x_m < a.base_of_support[0]
+    msg = check_pose("hinge", a).message
+    assert "behind your heels" in msg and "middle of your feet" in msg
+    assert "middle of your feet" in catalog.cue_for("com_outside_base")
+    assert "back" not in catalog.cue_for("com_outside_base").lower()
+
+
+def test_feedback_never_shows_internal_codes():
+    rounded = analyze(knee=15, hip=60, lumbar=40)
+    for goal in ("round_lower_back", "hinge"):
+        msg = check_pose(goal, rounded).message
+        assert "rounded_lower_back" not in msg and "_" not in msg
+    from hinge_lib.course import lessons
+
+    ok, msg = lessons.checklist_goal(rounded)
+    assert not ok and "_" not in msg
 
 
 # ---------------------------------------------------------------- widgets
@@ -277,6 +330,41 @@ def test_multi_choice_widget_and_number_widget():
     assert "type just one number" in n.feedback.value
     n.text.value = "10"
     assert n.check().ok
+
+
+def test_feedback_clears_when_the_answer_changes():
+    q = selfcheck.choice_question("Which joint?", OPTIONS, 0, EXPLAIN)
+    q.select(0)
+    assert q.check().ok and q.feedback.value
+    q.select(1)
+    assert q.feedback.value == ""
+    m = selfcheck.choice_question("Which?", OPTIONS, [0, 2])
+    m.select([0, 2])
+    assert m.check().ok
+    m.chooser.children[1].value = True
+    assert m.feedback.value == ""
+
+
+def test_number_widget_counts_tries_and_then_explains():
+    n = selfcheck.number_question("How many?", 10, 0, "reps", "Sets times reps.", max_tries=2)
+    n.text.value = "7"
+    assert "Not quite" in n.feedback.value and "10 reps" not in n.feedback.value
+    n.text.value = "abc"  # nonsense does not use up a try
+    n.text.value = "8"
+    assert "10 reps" in n.feedback.value and "Sets times reps." in n.feedback.value
+
+
+def test_predict_reveals_only_after_commit():
+    p = selfcheck.predict("Where?", ["here", "there"], 1, "Because.", reveal="<b>fig</b>")
+    assert p.shown.children == ()
+    assert not p.commit().ok  # nothing picked yet
+    p.select(0)
+    fb = p.commit()
+    assert not fb.ok and "there" in fb.message and len(p.shown.children) == 1
+    p.again()
+    assert p.shown.children == () and p.feedback.value == ""
+    p.select(1)
+    assert p.commit().ok
 
 
 def test_widget_author_errors():
@@ -306,8 +394,11 @@ def test_pose_task_grades_the_explorer_pose():
     assert task.check().ok, task.feedback.value
     assert "\u2714" in task.feedback.value
     task.explorer.sliders["lumbar"].value = 40
+    assert task.feedback.value == ""  # the tick went with the pose it judged
     again = task.check()
     assert not again.ok and "ounded" in again.message
+    task.explorer.reset.click()
+    assert task.feedback.value == ""
 
 
 def test_pose_task_with_load_and_callable_goal():

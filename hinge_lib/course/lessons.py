@@ -12,11 +12,13 @@ import html
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from functools import cache
 from numbers import Real
+from typing import Any
 
 from hinge_lib.model.analysis import analyze, analyze_many
 from hinge_lib.model.pose import POSE_FIELDS, Pose, joint_limits
-from hinge_lib.model.references import reference_pose, reference_positions
+from hinge_lib.model.references import analyze_references, reference_pose, reference_positions
 
 #: Drill levels used in data/drills.yaml.
 LEVEL_NAMES: Mapping[int, str] = {
@@ -33,12 +35,15 @@ _CARD_STYLE = (
 
 
 def _text(value: object) -> str:
-    """Escape one catalogue value for HTML; lists become comma-separated text."""
+    """Escape one catalogue value for HTML; lists become comma-separated text; article keys
+    become their titles."""
+    from hinge_lib.course.evidence import titled
+
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if isinstance(value, (list, tuple)):
-        return ", ".join(html.escape(str(v)) for v in value)
-    return html.escape(str(value).strip())
+        return ", ".join(html.escape(titled(str(v))) for v in value)
+    return html.escape(titled(" ".join(str(value).split())))
 
 
 def _as_records(drills: object) -> list[Mapping]:
@@ -120,16 +125,17 @@ def drill_cards_html(drills: object, by: str = "level") -> str:
 
 @dataclass(frozen=True)
 class CheckItem:
-    """One line of the assessment checklist.
+    """One line of the assessment checklist (an entry of ``checklist`` in data/lessons.yaml).
 
-    ``faults``: model fault codes that must be absent; ``dowel``: require all three dowel
-    contacts; ``pattern``: required ``Analysis.pattern`` (or ``""`` for any);
-    ``balanced``: require the centre of mass over the feet; ``shins``: require the shin angle
-    within the knees_forward limit of data/fault_rules.csv whatever the pattern (the model
+    ``name``: the item in a coach's words; ``faults``: model fault codes that must be absent;
+    ``dowel``: require all three dowel contacts; ``pattern``: required ``Analysis.pattern``
+    (or ``""`` for any); ``balanced``: require the centre of mass over the feet; ``shins``:
+    require the shin angle within the knees-forward limit whatever the pattern (the model
     itself raises that fault only in a hinge).
     """
 
     key: str
+    name: str
     look_at: str
     pass_if: str
     sources: tuple[str, ...]
@@ -140,66 +146,61 @@ class CheckItem:
     shins: bool = False
 
 
-CHECKLIST: tuple[CheckItem, ...] = (
-    CheckItem(
-        "hips_lead",
-        "Side view: do the hips travel back before the knees bend?",
-        "the model calls the pose a hinge",
-        ("seed_003", "seed_000"),
-        pattern="hinge",
-    ),
-    CheckItem(
-        "shins",
-        "Side view: the shins, from knee to ankle.",
-        "shins close to vertical (within the model's knees_forward limit)",
-        ("seed_002", "seed_003"),
-        faults=("knees_forward",),
-        shins=True,
-    ),
-    CheckItem(
-        "soft_knees",
-        "Side view: the back of the knee.",
-        "a soft knee, not locked straight (no locked_knees fault)",
-        ("seed_004",),
-        faults=("locked_knees",),
-    ),
-    CheckItem(
-        "lower_back",
-        "Side view: the belt line and lower back.",
-        "neither rounded nor over-arched (no rounded_lower_back or arched_lower_back fault)",
-        ("seed_000", "seed_003"),
-        faults=("rounded_lower_back", "arched_lower_back"),
-    ),
-    CheckItem(
-        "upper_back",
-        "Side view: upper back and shoulders.",
-        "shoulders set back, upper back not slumped (no rounded_upper_back fault)",
-        ("seed_001", "seed_003"),
-        faults=("rounded_upper_back",),
-    ),
-    CheckItem(
-        "head",
-        "Side view: head and eyes.",
-        "head in line with the trunk, eyes towards the floor ahead (no head_up fault)",
-        ("seed_001",),
-        faults=("head_up",),
-    ),
-    CheckItem(
-        "dowel",
-        "A dowel laid along the back.",
-        "touches the head, upper back and sacrum all at once",
-        ("seed_000", "seed_001", "seed_002"),
-        dowel=True,
-    ),
-    CheckItem(
-        "balance",
-        "Front-to-back balance: is the weight over the feet, not the toes?",
-        "centre of mass over the feet (balanced; no com_outside_base fault)",
-        ("seed_001",),
-        faults=("com_outside_base",),
-        balanced=True,
-    ),
-)
+@cache
+def _doc() -> dict[str, Any]:
+    """data/lessons.yaml, checked: every section present, sources and fault codes known."""
+    from hinge_lib.model.catalog import fault_codes
+    from hinge_lib.model.tables import DataFileError, read_yaml, source_keys
+
+    doc = read_yaml("lessons.yaml")
+    if not isinstance(doc, dict):
+        raise DataFileError("data/lessons.yaml: expected a mapping of sections")
+    for section in ("checklist", "lesson_60", "lesson_90_extension", "wall_distances", "doses",
+                    "discussion"):
+        if not doc.get(section):
+            raise DataFileError(f"data/lessons.yaml: section {section!r} is missing or empty")
+    for section in ("checklist", "lesson_60", "lesson_90_extension", "wall_distances", "doses"):
+        for i, entry in enumerate(doc[section], start=1):
+            keys = entry.get("sources") or [entry.get("source")]
+            unknown = [k for k in keys if k not in source_keys()]
+            if unknown:
+                raise DataFileError(f"data/lessons.yaml, {section} entry {i}: unknown source "
+                                    f"key(s) {', '.join(map(str, unknown))}")
+    for i, item in enumerate(doc["checklist"], start=1):
+        missing = [f for f in ("key", "name", "look_at", "pass_if") if not item.get(f)]
+        bad = [c for c in item.get("faults", []) if c not in fault_codes()]
+        if missing or bad:
+            raise DataFileError(f"data/lessons.yaml, checklist entry {i}: "
+                                + (f"missing {', '.join(missing)}" if missing
+                                   else f"unknown fault code(s) {', '.join(bad)}"))
+    return doc
+
+
+def _checklist() -> tuple[CheckItem, ...]:
+    return tuple(
+        CheckItem(key=str(e["key"]), name=str(e["name"]), look_at=str(e["look_at"]),
+                  pass_if=str(e["pass_if"]), sources=tuple(e.get("sources", ())),
+                  faults=tuple(e.get("faults", ())), dowel=bool(e.get("dowel", False)),
+                  pattern=str(e.get("pattern", "")), balanced=bool(e.get("balanced", False)),
+                  shins=bool(e.get("shins", False)))
+        for e in _doc()["checklist"])
+
+
+#: The assessment checklist, read from data/lessons.yaml.
+CHECKLIST: tuple[CheckItem, ...] = _checklist()
+
+
+_CONTACT_WORDS = {"head": "head", "upper_back": "upper back", "sacrum": "sacrum"}
+
+
+def _fault_words(code: str) -> str:
+    """A fault's name in plain words (data/faults.yaml), never its code."""
+    from hinge_lib.model import catalog
+
+    try:
+        return catalog.fault_name(code).lower()
+    except ValueError:
+        return code.replace("_", " ")
 
 
 def _shin_limit() -> float:
@@ -232,13 +233,14 @@ def assess(analysis: object, checklist: Iterable[CheckItem] = CHECKLIST):
         why = []
         bad = [c for c in item.faults if c in codes]
         if bad:
-            why.append("model fault: " + ", ".join(bad))
+            why.append(", ".join(_fault_words(c) for c in bad))
         if item.pattern and analysis.pattern != item.pattern:
             why.append(f"pattern is {analysis.pattern}, not {item.pattern}")
         if item.dowel:
             lost = [k for k, touching in analysis.dowel.items() if not touching]
             if lost:
-                why.append("dowel off: " + ", ".join(lost))
+                why.append("dowel off the " + " and ".join(
+                    _CONTACT_WORDS.get(k, k) for k in lost))
         if item.balanced and not analysis.balanced:
             why.append("centre of mass outside the feet")
         if item.shins and not bad:
@@ -259,12 +261,13 @@ def assess(analysis: object, checklist: Iterable[CheckItem] = CHECKLIST):
 
 def checklist_html(result) -> str:
     """Render the DataFrame from :func:`assess` as an HTML table with a pass/fail column."""
+    names = {i.key: i.name for i in CHECKLIST}
     cells = []
     for key, row in result.iterrows():
         mark = "&#10004; pass" if row["passed"] else "&#10008; " + _text(row["why"])
         colour = "#1a7f37" if row["passed"] else "#b42318"
         cells.append(
-            f"<tr><td>{_text(key)}</td><td>{_text(row['look_at'])}</td>"
+            f"<tr><td>{_text(names.get(key, key))}</td><td>{_text(row['look_at'])}</td>"
             f"<td>{_text(row['pass_if'])}</td><td style='color:{colour}'>{mark}</td></tr>"
         )
     head = "<tr><th>item</th><th>look at</th><th>passes if</th><th>result</th></tr>"
@@ -279,8 +282,9 @@ def checklist_goal(analysis: object) -> tuple[bool, str]:
         return True, (f"Every checklist item passes ({len(result)} of {len(result)}): this "
                       "learner is ready to try the same hinge with a light load.")
     first = failed.iloc[0]
+    name = next(i.name for i in CHECKLIST if i.key == failed.index[0])
     return False, (f"{len(result) - len(failed)} of {len(result)} items pass. Next to fix: "
-                   f"{failed.index[0]} ({first['why']}); it passes if {first['pass_if']}.")
+                   f"{name.lower()} ({first['why']}); it passes with {first['pass_if']}.")
 
 
 # --------------------------------------------------------------------------------------------
@@ -335,31 +339,34 @@ def lesson_plan(blocks: Iterable[Block]):
     return pd.DataFrame(rows)
 
 
-#: A 60-minute first lesson for a small group of beginners, built on the three-stage plan
-#: (seed_004) and the kneeling-to-standing progression (seed_002).
-LESSON_60: tuple[Block, ...] = (
-    Block("Welcome and screen", 5, "Everyone hinges once, unloaded, side-on; note who rounds, "
-          "who squats, who looks up. No coaching yet.", "assessment checklist (08)",
-          ("seed_004",)),
-    Block("Warm-up and mobility", 8, "General warm-up, then hip and spine mobility: "
-          "glute bridge holds and cat-cow.", "glute_bridge_to_cat_cow", ("seed_003", "seed_004")),
-    Block("Kneeling patterning", 8, "Kneeling three-point dowel hinge, then kneeling "
-          "bell-behind-back hinge: the hips move, the shins cannot.",
-          "kneeling_three_point_dowel_hinge, kneeling_kettlebell_behind_back_hinge",
-          ("seed_002",)),
-    Block("Standing with feedback", 12, "Standing dowel hinge, hands in the hip crease, wall "
-          "drill; pick one wall distance per learner.",
-          "standing_three_point_dowel_hinge, hands_in_hip_crease, wall_tap_hinge",
-          ("seed_000", "seed_001", "seed_002", "seed_003")),
-    Block("Cue practice", 12, "Side-on to a mirror or phone video; one or two cues per set "
-          "from the stage-1 list.", "mirror_hinge_practice", ("seed_004",)),
-    Block("Light loading", 10, "Light kettlebell deadlift, bell close; only for learners "
-          "who passed the checklist unloaded.", "kettlebell_hinge_setup, close_kettlebell_deadlift",
-          ("seed_003", "seed_004")),
-    Block("Re-screen and homework", 5, "Hinge once more side-on and compare with the first "
-          "screen; give the warm-up dose to take home.", "assessment checklist (08)",
-          ("seed_002", "seed_004")),
-)
+def _blocks(section: str) -> tuple[Block, ...]:
+    return tuple(Block(str(e["title"]), float(e["minutes"]), " ".join(str(e["activity"]).split()),
+                       str(e.get("material", "")), tuple(e.get("sources", ())))
+                 for e in _doc()[section])
+
+
+#: A 60-minute first lesson for a small group of beginners (data/lessons.yaml).
+LESSON_60: tuple[Block, ...] = _blocks("lesson_60")
+#: The blocks that stretch it to 90 minutes, placed before the last block.
+LESSON_90_EXTENSION: tuple[Block, ...] = _blocks("lesson_90_extension")
+
+
+def lesson_90() -> tuple[Block, ...]:
+    """The 90-minute version of the first lesson: LESSON_60 with the extension blocks
+    inserted before the closing block."""
+    return (*LESSON_60[:-1], *LESSON_90_EXTENSION, LESSON_60[-1])
+
+
+def plan_table(blocks: Iterable[Block]):
+    """A lesson plan as learners and teachers read it: start, end, block, what happens, and
+    the articles by title (a DataFrame)."""
+    from hinge_lib.course.evidence import source_list
+
+    plan = lesson_plan(blocks)
+    return (plan.assign(sources=[source_list(b.sources) for b in blocks])
+            [["start_min", "end_min", "title", "activity", "sources"]]
+            .rename(columns={"start_min": "from (min)", "end_min": "to (min)",
+                             "title": "block", "activity": "what happens"}))
 
 
 def practice_minutes(sets: object, reps: object, seconds_per_rep: object,
@@ -430,8 +437,14 @@ def fault_examples(base: object = None, step_deg: float = 1.0):
             rows.append({**start, field: float(value)})
             fields.append(field)
             changes.append(float(value) - start[field])
-    out = analyze_many(pd.DataFrame(rows))
+    import warnings
+
+    with warnings.catch_warnings():  # poses below the floor are dropped just below
+        warnings.simplefilter("ignore")
+        out = analyze_many(pd.DataFrame(rows))
     out["field"], out["change_deg"] = fields, changes
+    if "below_floor" in out:
+        out = out[~out["below_floor"].astype(bool)]
     already = set(_fault_codes(analyze(base)))
     found = []
     for column in [c for c in out.columns if c.startswith("fault_")]:
@@ -447,27 +460,18 @@ def fault_examples(base: object = None, step_deg: float = 1.0):
 
 
 def lift_table(load_kg: float = 0.0, body: object = None):
-    """Every reference position of data/reference_positions.csv run through the model, each with
-    its own hold (hands, chest or back) and the same ``load_kg``.
+    """Every reference position run through the model, each with its own hold (hands, chest,
+    back or close to the legs) and the same ``load_kg``: :func:`hinge_lib.analyze_references`
+    with the columns the lift notebook reads.
 
-    Columns: name, expected_pattern, pattern, hinge_score, ankle, knee, hip, shin_angle_deg,
-    trunk_angle_deg, hip_moment_nm, knee_moment_nm, lumbar_moment_nm,
+    Columns: name, expected_pattern, hold, pattern, hinge_score, ankle, knee, hip,
+    shin_angle_deg, trunk_angle_deg, hip_moment_nm, knee_moment_nm, lumbar_moment_nm,
     hamstring_length_change_mm, balanced, faults.
     """
-    import pandas as pd
-
-
-    ref = reference_positions()
-    parts = []
-    for hold, group in ref.groupby("hold", sort=False):
-        parts.append(analyze_many(group[list(POSE_FIELDS)], body=body, load_kg=load_kg,
-                                     hold=str(hold)))
-    out = pd.concat(parts).loc[ref.index]
-    cols = ["pattern", "hinge_score", "ankle", "knee", "hip", "shin_angle_deg",
-            "trunk_angle_deg", "hip_moment_nm", "knee_moment_nm", "lumbar_moment_nm",
-            "hamstring_length_change_mm", "balanced", "faults"]
-    table = ref[["name", "expected_pattern", "hold"]].join(out[cols])
-    return table
+    cols = ["name", "expected_pattern", "hold", "pattern", "hinge_score", "ankle", "knee", "hip",
+            "shin_angle_deg", "trunk_angle_deg", "hip_moment_nm", "knee_moment_nm",
+            "lumbar_moment_nm", "hamstring_length_change_mm", "balanced", "faults"]
+    return analyze_references(float(load_kg), body=body)[cols]
 
 
 # --------------------------------------------------------------------------------------------
@@ -476,15 +480,9 @@ def lift_table(load_kg: float = 0.0, body: object = None):
 
 INCH_M = 0.0254
 
-#: Heel-to-wall distances named by the articles, in inches as they give them.
-WALL_DISTANCES_IN: tuple[tuple[str, float, str], ...] = (
-    ("wall tap, closest", 2, "seed_003"),
-    ("wall tap, farthest", 3, "seed_003"),
-    ("wall drill, start", 6, "seed_001"),
-    ("wall drill, one step out", 8, "seed_001"),
-    ("wall drill, two steps out", 10, "seed_001"),
-    ("wall drill, three steps out", 12, "seed_001"),
-)
+#: Heel-to-wall distances named by the articles: (name, inches as they give them, source).
+WALL_DISTANCES_IN: tuple[tuple[str, float, str], ...] = tuple(
+    (str(e["name"]), float(e["inches"]), str(e["source"])) for e in _doc()["wall_distances"])
 
 
 def wall_touch_goal(distance_m: float):
@@ -499,19 +497,24 @@ def wall_touch_goal(distance_m: float):
         gap_cm = (analysis.joints["sacrum"][0] - wall_x) * 100
         if gap_cm > 1.0:
             return False, (f"Your backside is still {gap_cm:.0f} cm short of the wall "
-                           f"({distance * 100:.0f} cm behind the heels): more Hip, and let "
-                           "the Ankle tilt back a touch so the hips travel backwards.")
+                           f"({distance * 100:.0f} cm behind the heels): lower Ankle so the "
+                           "shins tilt back and bend the Knee a little, which carries the hips "
+                           "backwards; fold at the Hip only as much as you need to stay "
+                           "balanced (more Hip alone tips the backside up, away from the wall).")
         if gap_cm < -2.0:
             return False, (f"You would be {-gap_cm:.0f} cm inside the wall: fold a little "
                            "less, just enough to tap it.")
         if analysis.pattern == "squat" or analysis.pose.knee > analysis.pose.hip:
             return False, ("You reach the wall, but the knees are doing the work: bend the "
                            "hips more than the knees and keep the shins near vertical.")
+        if not analysis.balanced:
+            side = ("in front of the toes" if analysis.com_x_m > analysis.base_of_support[1]
+                    else "behind the heels")
+            return False, (f"You reach the wall, but the centre of mass is {side}: keep your "
+                           "weight over the middle of your feet.")
         if analysis.faults:
             fault = analysis.faults[0]
             return False, f"You reach the wall, but: {fault.message}. Cue: {fault.cue}"
-        if not analysis.balanced:
-            return False, "You reach the wall, but the centre of mass is outside the feet."
         return True, (f"Tap! The backside reaches the wall {distance * 100:.0f} cm behind the "
                       f"heels with {analysis.pose.hip:.0f} deg of hip flexion, no faults and "
                       "the weight over the feet.")
@@ -538,9 +541,16 @@ def wall_poses(distances_m: Iterable[float], body: object = None):
     hip, knee, ankle = np.meshgrid(np.arange(0, 130.1, 2.5), np.arange(0, 40.1, 2.5),
                                    np.arange(-15, 15.1, 2.5), indexing="ij")
     grid = pd.DataFrame({"ankle": ankle.ravel(), "knee": knee.ravel(), "hip": hip.ravel()})
-    out = analyze_many(grid, body=body)
-    clean = out[(out["pattern"] != "squat") & out["balanced"] & (out["faults"].map(len) == 0)
-                & (out["trunk_angle_deg"] >= 0) & (out["hip"] >= out["knee"])].copy()
+    import warnings
+
+    with warnings.catch_warnings():  # grid corners below the floor are dropped just below
+        warnings.simplefilter("ignore")
+        out = analyze_many(grid, body=body)
+    if "below_floor" in out:
+        out = out[~out["below_floor"].astype(bool)]
+    clean = out[out["pattern"].isin(["upright", "hinge"]) & out["balanced"]
+                & (out["faults"].map(len) == 0) & (out["trunk_angle_deg"] >= 0)
+                & (out["hip"] >= out["knee"])].copy()
     clean["reach_cm"] = (clean["heel_x_m"] - clean["sacrum_x_m"]) * 100
     clean["abs_ankle"] = clean["ankle"].abs()
     numbers = ("ankle", "knee", "hip", "trunk_angle_deg", "hamstring_length_change_mm",
@@ -570,14 +580,12 @@ class Dose:
     minutes: tuple[float, float] | None = None
 
 
-#: The three doses the articles give (see the `dosage` disagreement in data/cues.yaml).
-DOSES: tuple[Dose, ...] = (
-    Dose("seed_000", "primer right before kettlebell swings", (1, 1), (5, 10)),
-    Dose("seed_002", "warm-up, each of the four kneeling/standing drills", (2, 2), (10, 10),
-         exercises=4),
-    Dose("seed_004", "stage-1 cue practice after the warm-up", (0, 0), (0, 0),
-         minutes=(15, 20)),
-)
+#: The three doses the articles give (data/lessons.yaml; see the dosage disagreement).
+DOSES: tuple[Dose, ...] = tuple(
+    Dose(str(e["source"]), str(e["setting"]), tuple(e.get("sets", (0, 0))),
+         tuple(e.get("reps", (0, 0))), int(e.get("exercises", 1)),
+         tuple(e["minutes"]) if e.get("minutes") else None)
+    for e in _doc()["doses"])
 
 
 def dose_table(seconds_per_rep: float = 4.0, rest_s: float = 30.0):
@@ -604,9 +612,6 @@ def dose_table(seconds_per_rep: float = 4.0, rest_s: float = 30.0):
 # --------------------------------------------------------------------------------------------
 # Answer keys for the instructor guide
 # --------------------------------------------------------------------------------------------
-
-_BUILDERS = ("choice_question", "number_question", "pose_task")
-
 
 def _candidate_poses(start: object):
     """Poses to try, in order, when looking for a solution to a pose goal."""
@@ -655,87 +660,73 @@ def _pose_text(pose: object) -> str:
     return "Pose(" + ", ".join(parts) + ")" if parts else "standing (all 0)"
 
 
-def answer_key(notebook: object):
-    """Every self-check of a course notebook with its answer.
-
-    Runs each code cell that builds a ``choice_question``, ``number_question`` or
-    ``pose_task``, with those builders replaced by recorders (no widgets are made). Pose tasks
-    are answered with :func:`solve_pose_goal`. Returns a DataFrame with columns cell, kind,
-    question, answer and why. A cell that cannot run on its own is listed with kind "see
-    notebook".
-    """
-    import contextlib
-    import io
-    import json
+def _notebook_number(notebook: object) -> str:
     from pathlib import Path
-    from unittest import mock
 
+    name = Path(str(notebook)).name
+    if len(name) < 2 or not name[:2].isdigit():
+        raise ValueError(f"notebook must be a course notebook such as '04' or "
+                         f"'04-neutral-spine-and-the-dowel.ipynb'; got {notebook!r}")
+    return name[:2]
+
+
+def answer_key(notebook: object):
+    """Every self-check of a course notebook with its answer, read from the question bank
+    (data/questions.yaml) without running the notebook.
+
+    Choice and prediction answers are the right options; number answers are computed by the
+    model; pose tasks are answered with a pose found by :func:`solve_pose_goal` (any pose the
+    check accepts is right). Returns a DataFrame with columns id, kind, question, answer and
+    why.
+    """
     import pandas as pd
 
-    from hinge_lib.course import selfcheck
+    from hinge_lib.course import questions, selfcheck
 
-    path = Path(notebook)
-    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    rows: list[dict] = []
-
-    def choice(question, options, correct, explanations=None):
-        multiple = isinstance(correct, (list, tuple))
-        right = list(correct) if multiple else [correct]
-        rows.append({"kind": "choice", "question": question,
-                     "answer": " + ".join(str(options[i]) for i in right),
-                     "why": " ".join(explanations[i] for i in right) if explanations else ""})
-
-    def number(question, answer, tolerance, unit="", explanation=""):
-        unit = f" {unit}" if unit else ""
-        rows.append({"kind": "number", "question": question,
-                     "answer": f"{answer:g}{unit} (accepts ±{tolerance:g})", "why": explanation})
-
-    def pose(prompt, goal, start=None, **kwargs):
-        found, message = solve_pose_goal(goal, start, kwargs.get("load_kg", 0.0),
-                                         kwargs.get("hold", "hands"))
-        name = goal if isinstance(goal, str) else getattr(goal, "__name__", "custom goal")
-        load = f", {kwargs['load_kg']:g} kg" if kwargs.get("load_kg") else ""
-        rows.append({"kind": "pose", "question": f"{prompt} [goal: {name}{load}]",
-                     "answer": _pose_text(found) if found is not None else "-",
-                     "why": message})
-
-    for index, cell in enumerate(cells):
-        source = "".join(cell.get("source", ""))
-        if cell.get("cell_type") != "code" or not any(b + "(" in source for b in _BUILDERS):
-            continue
-        before = len(rows)
-        with mock.patch.multiple(selfcheck, choice_question=choice, number_question=number,
-                                 pose_task=pose), contextlib.redirect_stdout(io.StringIO()):
-            try:
-                exec(compile(source, f"{path.name} cell {index}", "exec"), {})  # noqa: S102
-            except Exception as err:  # noqa: BLE001
-                rows.append({"kind": "see notebook", "question": f"cell {index}",
-                             "answer": "-", "why": f"{type(err).__name__}: {err}"})
-        for row in rows[before:]:
-            row["cell"] = index
-    columns = ["cell", "kind", "question", "answer", "why"]
-    return pd.DataFrame(rows, columns=columns)
+    rows = []
+    for q in questions.for_notebook(_notebook_number(notebook)):
+        why = q.get("explanation", "")
+        if q["kind"] in ("choice", "multi"):
+            right = q["answer"] if q["kind"] == "multi" else [q["answer"]]
+            why = " ".join(str(q["explanations"][i]) for i in right)
+        if q["kind"] == "pose":
+            goal = selfcheck.resolve_goal(q["goal"], **(q.get("goal_args") or {}))
+            start = questions.model_pose(q, "start") if q.get("start") is not None else None
+            found, why = solve_pose_goal(goal, start, float(q.get("load_kg", 0.0)),
+                                         q.get("hold", "hands"))
+            answer = _pose_text(found) if found is not None else "-"
+        else:
+            answer = questions.answer_text(q)
+        rows.append({"id": q["id"], "kind": q["kind"], "question": " ".join(q["prompt"].split()),
+                     "answer": answer, "why": " ".join(str(why).split())})
+    return pd.DataFrame(rows, columns=["id", "kind", "question", "answer", "why"])
 
 
 def answer_key_html(notebook: str) -> str:
-    """The answer key of one course notebook as an HTML table (see :func:`answer_key`).
+    """The answer key of one course notebook as an HTML table (see :func:`answer_key`)."""
+    from hinge_lib.course.evidence import HTMLText
 
-    ``notebook`` is a file name such as ``"05-faults-and-cues.ipynb"``, looked up in the
-    course's notebooks folder, or a path.
-    """
-    from pathlib import Path
-
-    path = Path(notebook)
-    if not path.exists():
-        path = Path(__file__).resolve().parent.parent / "notebooks" / Path(notebook).name
-    if not path.exists():
-        return f"<p><i>{html.escape(str(notebook))}: notebook not found.</i></p>"
-    key = answer_key(path)
+    key = answer_key(notebook)
     if key.empty:
-        return f"<p><i>{html.escape(path.name)} has no self-check widgets.</i></p>"
+        return HTMLText(f"<p><i>Notebook {html.escape(_notebook_number(notebook))} has no "
+                        "self-checks.</i></p>")
     rows = "".join(
-        f"<tr><td>{row.cell}</td><td>{_text(row.kind)}</td><td>{_text(row.question)}</td>"
+        f"<tr><td>{_text(row.kind)}</td><td>{_text(row.question)}</td>"
         f"<td><b>{_text(row.answer)}</b></td><td>{_text(row.why)}</td></tr>"
         for row in key.itertuples())
-    head = "<tr><th>cell</th><th>kind</th><th>question</th><th>answer</th><th>why</th></tr>"
-    return f"<table>{head}{rows}</table>"
+    head = "<tr><th>kind</th><th>question</th><th>answer</th><th>why</th></tr>"
+    return HTMLText(f"<table>{head}{rows}</table>")
+
+
+def discussion_html(notebook: str) -> str:
+    """The discussion questions of one notebook, with notes for the instructor
+    (data/lessons.yaml, section ``discussion``)."""
+    from hinge_lib.course.evidence import HTMLText, titled
+
+    items = _doc()["discussion"].get(_notebook_number(notebook)) or []
+    if not items:
+        return HTMLText("<p><i>No discussion questions for this notebook.</i></p>")
+    rows = "".join(f"<li><b>{html.escape(titled(i['question']))}</b><br><i>Notes:</i> "
+                   f"{html.escape(titled(' '.join(str(i['notes']).split())))}</li>"
+                   for i in items)
+    return HTMLText(f"<ol>{rows}</ol>")

@@ -36,6 +36,9 @@ __all__ = [
     "pose_task",
     "require_defined",
     "feedback_html",
+    "predict",
+    "question",
+    "resolve_goal",
 ]
 
 
@@ -143,23 +146,28 @@ def grade_choice(
         return Feedback(False, "Not quite." + _explain(explanations, i) + " Try again.")
 
     picked = set(chosen)
-    wrong = sorted(picked - right)
+    wrong = picked - right
     missing = right - picked
     if not wrong and not missing:
         text = "Correct: you found all of them!"
         for i in sorted(picked):
             text += _explain(explanations, i)
         return Feedback(True, text)
+    n = len(options) if options is not None else None
+    if n is not None and len(picked) == n:
+        return Feedback(False, "Ticking every option is not an answer: tick only the ones you "
+                               "think are true, then press Check.")
+    # Say how many ticks are wrong or missing, never which: naming the wrong options would
+    # let a learner tick everything and untick what the feedback names.
     parts = []
-    for i in wrong:
-        label = f"'{options[i]}'" if options is not None else f"option {i}"
-        parts.append(f"{label} does not belong.{_explain(explanations, i)}")
-    found = len(picked & right)
-    parts.append(f"You have {found} of the {len(right)} right options; "
-                 f"{'one more is' if len(missing) == 1 else 'some more are'} missing."
-                 if missing else "")
-    text = "Not quite. " + " ".join(p for p in parts if p) + " Try again."
-    return Feedback(False, text)
+    if wrong:
+        parts.append("one of your ticks does not belong" if len(wrong) == 1
+                     else f"{len(wrong)} of your ticks do not belong")
+    if missing:
+        parts.append("one right option is still missing" if len(missing) == 1
+                     else f"{len(missing)} right options are still missing")
+    return Feedback(False, "Not quite: " + " and ".join(parts) + ". Think again about each "
+                           "option and try again.")
 
 
 # --------------------------------------------------------------------------------------
@@ -167,34 +175,55 @@ def grade_choice(
 # --------------------------------------------------------------------------------------
 
 _NUMBER = re.compile(r"^\s*([-+\u2212]?(?:\d+(?:[.,]\d*)?|[.,]\d+))\s*(.*?)\s*$")
-_UNIT_TAIL = re.compile(r"^[A-Za-z\u00b0\u00b5%/·.\s\"'\u2033]*$")
+#: Units a learner may type after a number; anything else (``12abc``) is refused.
+UNITS = ("", "deg", "degs", "degree", "degrees", "\u00b0", "cm", "mm", "m", "kg", "n m", "nm",
+         "n\u00b7m", "n.m", "newton metres", "%", "reps", "rep", "min", "mins", "minutes", "s",
+         "sec", "seconds", "in", "inch", "inches", '"', "\u2033")
+
+
+def _number_parts(text: Any) -> tuple[float, str] | None:
+    """(value, number as typed) for one number with an optional known unit, else None."""
+    if isinstance(text, bool) or text is None:
+        return None
+    if isinstance(text, numbers.Real):
+        f = float(text)
+        return (f, f"{f:g}") if math.isfinite(f) else None
+    if not isinstance(text, str):
+        return None
+    m = _NUMBER.match(text)
+    if not m or " ".join(m.group(2).lower().split()) not in UNITS:
+        return None
+    typed = m.group(1).replace(",", ".").replace("\u2212", "-")
+    try:
+        f = float(typed)
+    except ValueError:
+        return None
+    return (f, typed) if math.isfinite(f) else None
 
 
 def parse_number(text: Any) -> float | None:
     """Read one number from what a learner typed ("45", " 4,5 ", "45 deg", "12 cm", 45.0).
 
-    Returns None for anything that is not a single finite number (None, "", "abc",
-    "1 2", True, [45], nan).  A trailing unit made of letters or symbols is ignored.
+    Returns None for anything that is not a single finite number with at most a known unit
+    after it (None, "", "abc", "12abc", "1 2", True, [45], nan).
+
+    Examples
+    --------
+    >>> parse_number("4,5 cm"), parse_number("12abc")
+    (4.5, None)
     """
-    if isinstance(text, bool) or text is None:
-        return None
-    if isinstance(text, numbers.Real):
-        f = float(text)
-        return f if math.isfinite(f) else None
-    if not isinstance(text, str):
-        return None
-    m = _NUMBER.match(text)
-    if not m or not _UNIT_TAIL.match(m.group(2)):
-        return None
-    try:
-        f = float(m.group(1).replace(",", ".").replace("\u2212", "-"))
-    except ValueError:
-        return None
-    return f if math.isfinite(f) else None
+    parts = _number_parts(text)
+    return None if parts is None else parts[0]
 
 
-def _fmt(x: float) -> str:
+def _fmt(x: float, decimals: int | None = None) -> str:
+    if decimals is not None:
+        return f"{x:.{decimals}f}"
     return f"{x:.0f}" if float(x).is_integer() else f"{x:.3g}"
+
+
+#: Wrong tries a number question allows before it shows the answer and its explanation.
+MAX_NUMBER_TRIES = 3
 
 
 def grade_number(
@@ -203,30 +232,55 @@ def grade_number(
     tolerance: float,
     unit: str = "",
     explanation: str = "",
+    decimals: int = 0,
+    attempt: int = 1,
+    max_tries: int = MAX_NUMBER_TRIES,
+    hint: str = "",
 ) -> Feedback:
-    """Grade a typed number: right when ``|value - answer| <= tolerance``.
+    """Grade a typed number: right when it is within ``tolerance`` of ``answer`` once both
+    are rounded to ``decimals`` places, the precision the course displays.
 
-    Nonsense (None, "", "abc", a list) returns ``Feedback(False, ...)`` asking kindly
-    for a number; it never raises for anything the learner types.
+    A wrong answer never says "too high" or "too low" (that would let a learner home in by
+    halving); ``attempt`` counts wrong tries and from ``max_tries`` on the message gives the
+    answer and the explanation. Nonsense (None, "", "abc", "12abc", a list) returns a kind
+    ``Feedback(False, ...)`` and does not count as a try; it never raises for anything the
+    learner types.
+
+    Examples
+    --------
+    >>> grade_number("15.01", 15, 0).ok
+    True
+    >>> grade_number("30", 15, 2).message
+    'Not quite: 30 is not within 2 of the value. Look again and try once more.'
     """
     if parse_number(answer) is None or parse_number(tolerance) is None or tolerance < 0:
         raise ValueError(f"answer and tolerance must be finite numbers, tolerance >= 0; "
                          f"got answer={answer!r}, tolerance={tolerance!r}")
+    if not isinstance(decimals, int) or not 0 <= decimals <= 4:
+        raise ValueError(f"decimals must be a whole number from 0 to 4; got {decimals!r}")
     u = f" {unit}" if unit else ""
     if text is None or (isinstance(text, str) and not text.strip()):
         return Feedback(False, f"Type your answer as a number first, e.g. 45{u}.")
-    value = parse_number(text)
-    if value is None:
-        return Feedback(False, f"{text!r} is not a number I can read: type just one number, "
-                               f"e.g. 45{u}.")
+    parts = _number_parts(text)
+    if parts is None:
+        shown = text if isinstance(text, str) else type(text).__name__
+        return Feedback(False, f"'{shown}' is not a number I can read: type just one number, "
+                               f"e.g. 45{u}, with nothing but a unit after it.")
+    value, typed = parts
     extra = f" {explanation}" if explanation else ""
-    if abs(value - answer) <= tolerance:
-        if value == answer:
-            return Feedback(True, f"Correct: {_fmt(answer)}{u}.{extra}")
-        return Feedback(True, f"Correct: {_fmt(value)}{u} is close enough to "
-                              f"{_fmt(answer)}{u}.{extra}")
-    hint = "too high" if value > answer else "too low"
-    return Feedback(False, f"{_fmt(value)}{u} is {hint}. Try again.")
+    target = round(float(answer), decimals)
+    if abs(round(value, decimals) - target) <= tolerance + 1e-9:
+        if round(value, decimals) == target:
+            return Feedback(True, f"Correct: {typed}{u}.{extra}")
+        return Feedback(True, f"Correct: {typed}{u} is close enough to "
+                              f"{_fmt(target, decimals)}{u}.{extra}")
+    if attempt >= max_tries:
+        return Feedback(False, f"Not quite: the model's value is {_fmt(target, decimals)}{u}."
+                               f"{extra}")
+    band = f" within {_fmt(tolerance)}{u} of the value" if tolerance else " the value"
+    more = f" {hint}" if hint else ""
+    return Feedback(False, f"Not quite: {typed}{u} is not{band}.{more} Look again and try "
+                           "once more.")
 
 
 # --------------------------------------------------------------------------------------
@@ -256,10 +310,13 @@ def _first_fault_message(a: Any, only: Iterable[str] | None = None) -> str | Non
 def _balance_message(a: Any) -> str:
     cm = abs(a.balance_margin_m) * 100
     heel, toe = a.base_of_support
-    side = "in front of your toes" if a.com_x_m > toe else "behind your heels"
-    fix = ("send the hips further back (more Hip, a little Knee) or bend less"
-           if a.com_x_m > toe else "bring the hips forward or lean the trunk further forward")
-    return (f"Your centre of mass is {cm:.0f} cm {side}, so you would fall: {fix}.")
+    if a.com_x_m > toe:
+        return (f"Your centre of mass is {cm:.0f} cm in front of your toes, so you would tip "
+                "forwards: keep your weight over the middle of your feet by sending the hips "
+                "further back (lower Ankle a little, a touch more Knee) or by bending less.")
+    return (f"Your centre of mass is {cm:.0f} cm behind your heels, so you would tip "
+            "backwards: keep your weight over the middle of your feet by letting the hips "
+            "come forward a little (raise Ankle towards 0) or by holding a light load in front.")
 
 
 def _goal_hinge(a: Any) -> tuple[bool, str]:
@@ -270,6 +327,12 @@ def _goal_hinge(a: Any) -> tuple[bool, str]:
         return False, (f"The model sees a squat: knees {a.pose.knee:.0f}°, "
                        f"shins {a.shin_angle_deg:.0f}°. Straighten the knees towards 'soft', "
                        "bring the shins back towards vertical and let the hips do the bending.")
+    if a.pattern == "spine bend":
+        return False, ("The model sees a spine bend: the back rounds at least as much as the "
+                       "hips fold. Bring Lumbar and Thoracic back towards 0 and fold at the Hip.")
+    if a.pattern != "hinge":
+        return False, (f"The model sees '{a.pattern}', not a hinge: bring the trunk forward by "
+                       "folding at the Hip, with the knees only softly bent.")
     if not a.balanced:
         return False, _balance_message(a)
     msg = _first_fault_message(a)
@@ -343,31 +406,60 @@ def _goal_loaded_hinge(a: Any) -> tuple[bool, str]:
     return ok, msg
 
 
-def _fault_goal(code: str, what: str, how: str) -> Callable[[Any], tuple[bool, str]]:
+def _fault_name(code: str) -> str:
+    from hinge_lib.model import catalog
+
+    return catalog.fault_name(code).lower()
+
+
+def _fault_goal(code: str, how: str) -> Callable[[Any], tuple[bool, str]]:
     def goal(a: Any) -> tuple[bool, str]:
         if code in _codes(a):
             detail = _first_fault_message(a, [code]) or ""
-            return True, f"Yes: the model flags '{code}'. {detail}".strip()
-        return False, f"Not yet: {what} is not flagged. {how}"
+            return True, f"Yes: the model flags a {_fault_name(code)}. {detail}".strip()
+        return False, f"Not yet: no {_fault_name(code)} is flagged. {how}"
 
     goal.__name__ = f"goal_{code}"
     goal.__doc__ = f"True when the model flags the fault {code!r}."
     return goal
 
 
+#: Largest knee bend or shin tilt (deg) that still counts as "leave Knee and Ankle at 0".
+_AT_ZERO_DEG = 2.0
+
+
 def _goal_fall_forward(a: Any) -> tuple[bool, str]:
-    if a.balanced:
+    if abs(a.pose.knee) > _AT_ZERO_DEG or abs(a.pose.ankle) > _AT_ZERO_DEG:
+        return False, (f"Leave Knee and Ankle at 0 (now {a.pose.knee:.0f}° and "
+                       f"{a.pose.ankle:.0f}°) and fold at the Hip only.")
+    if a.balanced or a.com_x_m < a.base_of_support[1]:
         return False, (f"You are still balanced ({a.balance_margin_m * 100:.0f} cm inside the "
-                       "feet). Fold forward at the hips while keeping the hips over the "
-                       "ankles (Knee and Ankle at 0) until the centre of mass leaves the feet.")
-    return True, ("Yes: the centre of mass is outside the feet, so this pose cannot be held "
-                  "still. " + _balance_message(a))
+                       "feet). Keep folding at the Hip until the centre of mass passes "
+                       "the toes.")
+    return True, (f"Yes: at {a.pose.hip:.0f}° of hip flexion the centre of mass is "
+                  f"{abs(a.balance_margin_m) * 100:.0f} cm in front of the toes, so this pose "
+                  "cannot be held still. The hips have to travel back.")
 
 
 def _goal_upright(a: Any) -> tuple[bool, str]:
     if a.pattern != "upright":
         return False, f"The model sees '{a.pattern}': bring Hip, Knee and Ankle back towards 0."
     return True, "Standing tall: the start and finish of every hinge."
+
+
+def _fault_goals() -> dict[str, Callable[[Any], tuple[bool, str]]]:
+    from hinge_lib.model.tables import DataFileError, read_yaml
+
+    entries = (read_yaml("lessons.yaml") or {}).get("fault_goals")
+    if not isinstance(entries, list) or not entries:
+        raise DataFileError("data/lessons.yaml: expected a non-empty list under 'fault_goals'")
+    goals = {}
+    for i, e in enumerate(entries, start=1):
+        if not isinstance(e, dict) or not all(e.get(k) for k in ("goal", "fault", "hint")):
+            raise DataFileError(f"data/lessons.yaml, fault_goals entry {i}: needs goal, fault "
+                                "and hint")
+        goals[str(e["goal"])] = _fault_goal(str(e["fault"]), str(e["hint"]))
+    return goals
 
 
 GOALS: dict[str, Callable[[Any], tuple[bool, str]]] = {
@@ -378,29 +470,35 @@ GOALS: dict[str, Callable[[Any], tuple[bool, str]]] = {
     "dowel_three_contacts": _goal_dowel,
     "balanced_hinge_with_load": _goal_loaded_hinge,
     "fall_forward": _goal_fall_forward,
-    "round_lower_back": _fault_goal(
-        "rounded_lower_back", "a rounded lower back", "Raise Lumbar (+ rounds the lower back)."),
-    "arch_lower_back": _fault_goal(
-        "arched_lower_back", "an arched lower back", "Lower Lumbar below 0 (- arches)."),
-    "round_upper_back": _fault_goal(
-        "rounded_upper_back", "a rounded upper back", "Raise Thoracic (+ rounds)."),
-    "head_up": _fault_goal(
-        "head_up", "a head cranked up", "Lower Neck below 0 (- looks up)."),
-    "knees_forward": _fault_goal(
-        "knees_forward", "knees drifting forward", "Raise Ankle so the shins tilt forward."),
+    **_fault_goals(),
 }
+
+def resolve_goal(goal: str | Callable[[Any], Any], **args: Any) -> Callable[[Any], Any]:
+    """The goal function for a key of GOALS, a parameterised goal or a callable.
+
+    Parameterised goals: ``"wall_touch"`` (``distance_in``: heel-to-wall distance in inches)
+    and ``"checklist"`` (every assessment checklist item passes).
+    """
+    if callable(goal):
+        return goal
+    if goal == "wall_touch":
+        from hinge_lib.course import lessons
+
+        return lessons.wall_touch_goal(float(args["distance_in"]) * lessons.INCH_M)
+    if goal == "checklist":
+        from hinge_lib.course import lessons
+
+        return lessons.checklist_goal
+    if isinstance(goal, str) and goal in GOALS:
+        return GOALS[goal]
+    raise ValueError(f"goal {goal!r} is not one of {sorted([*GOALS, 'checklist', 'wall_touch'])}")
 
 
 def check_pose(goal: str | Callable[[Any], Any], analysis: Any) -> Feedback:
     """Check an Analysis against a goal (a key of GOALS or a callable) -> Feedback."""
-    if isinstance(goal, str):
-        if goal not in GOALS:
-            raise ValueError(f"goal {goal!r} is not one of {sorted(GOALS)}")
-        fn = GOALS[goal]
-    elif callable(goal):
-        fn = goal
-    else:
+    if not isinstance(goal, str) and not callable(goal):
         raise ValueError(f"goal must be a key of GOALS or a callable, got {goal!r}")
+    fn = resolve_goal(goal)
     if analysis is None:
         return Feedback(False, "There is no pose to check yet: move a slider first.")
     result = fn(analysis)
@@ -444,6 +542,15 @@ def _layout_parts(question: str):
         tooltip="Check my answer")
 
 
+def _clear(feedback: Any) -> Callable[..., None]:
+    """An observer that empties ``feedback``: a verdict belongs to the answer it judged."""
+
+    def clear(_change: Any = None) -> None:
+        feedback.value = ""
+
+    return clear
+
+
 def choice_question(
     question: str,
     options: Sequence[str],
@@ -452,8 +559,9 @@ def choice_question(
 ):
     """A multiple-choice widget: radio buttons (one answer) or checkboxes (``correct``
     a list), a Check button and a feedback line.  The learner can try again as often
-    as they like.  The returned VBox has ``.check()`` (grades the current choice and
-    returns the Feedback), ``.select(value)`` and ``.feedback``.
+    as they like; the feedback clears as soon as the choice changes.  The returned VBox
+    has ``.check()`` (grades the current choice and returns the Feedback),
+    ``.select(value)`` and ``.feedback``.
     """
     options = [str(o) for o in options]
     if len(options) < 2:
@@ -467,6 +575,8 @@ def choice_question(
         boxes = [w.Checkbox(value=False, description=o, indent=False,
                             layout=w.Layout(width="auto")) for o in options]
         chooser = w.VBox(boxes)
+        for b in boxes:
+            b.observe(_clear(feedback), names="value")
 
         def current():
             return [i for i, b in enumerate(boxes) if b.value]
@@ -479,6 +589,7 @@ def choice_question(
     else:
         chooser = w.RadioButtons(options=[(o, i) for i, o in enumerate(options)], value=None,
                                  layout=w.Layout(width="auto"))
+        chooser.observe(_clear(feedback), names="value")
 
         def current():
             return chooser.value
@@ -504,25 +615,35 @@ def number_question(
     tolerance: float,
     unit: str = "",
     explanation: str = "",
+    decimals: int = 0,
+    hint: str = "",
+    max_tries: int = MAX_NUMBER_TRIES,
 ):
     """A typed-number widget with a Check button (Enter works too) and feedback.
 
-    The returned VBox has ``.check()``, ``.text`` (the Text widget) and ``.feedback``.
+    Wrong tries are counted; after ``max_tries`` of them the answer and the explanation are
+    shown (see :func:`grade_number`). The feedback clears while the learner types. The
+    returned VBox has ``.check()``, ``.text`` (the Text widget) and ``.feedback``.
     """
-    grade_number(answer, answer, tolerance)  # validates answer and tolerance
+    grade_number(answer, answer, tolerance, decimals=decimals)  # validates the author's input
     w, title, feedback, button = _layout_parts(question)
     text = w.Text(placeholder=f"a number{' in ' + unit if unit else ''}",
                   layout=w.Layout(width="14em"))
     label = w.Label(unit)
+    wrong = {"tries": 0}
 
     def check(_=None) -> Feedback:
-        fb = grade_number(text.value, answer, tolerance, unit, explanation)
+        fb = grade_number(text.value, answer, tolerance, unit, explanation, decimals,
+                          attempt=wrong["tries"] + 1, max_tries=max_tries, hint=hint)
+        if not fb.ok and parse_number(text.value) is not None:
+            wrong["tries"] += 1
         feedback.value = feedback_html(fb)
         return fb
 
     button.on_click(check)
     text.continuous_update = False
-    text.observe(lambda change: check() if change["new"].strip() else None, names="value")
+    text.observe(lambda change: check() if change["new"].strip() else _clear(feedback)(),
+                 names="value")
     box = w.VBox([title, w.HBox([text, label, button]), feedback],
                  layout=w.Layout(margin="8px 0"))
     box.add_class("hinge-selfcheck")
@@ -540,12 +661,12 @@ def pose_task(
 
     ``goal`` is a key of GOALS or a callable ``Analysis -> (ok, message)``; ``start``
     is the Pose the explorer opens with; other keyword arguments go to
-    ``hinge_lib.explore`` (body, load_kg, hold, presenter).  The returned VBox has
-    ``.check()``, ``.explorer`` and ``.feedback``.
+    ``hinge_lib.explore`` (body, load_kg, hold, presenter).  The feedback clears whenever
+    a slider, the load, the hold, the body or Reset changes the pose.  The returned VBox
+    has ``.check()``, ``.explorer`` and ``.feedback``.
     """
-    if isinstance(goal, str) and goal not in GOALS:
-        raise ValueError(f"goal {goal!r} is not one of {sorted(GOALS)}")
-    if not isinstance(goal, str) and not callable(goal):
+    fn = resolve_goal(goal) if isinstance(goal, str) else goal
+    if not callable(fn):
         raise ValueError(f"goal must be a key of GOALS or a callable, got {goal!r}")
     from hinge_lib.widgets.explorer import explore
 
@@ -553,9 +674,13 @@ def pose_task(
     button = w.Button(description="Check my pose", button_style="primary", icon="check",
                       layout=w.Layout(width="auto"))
     explorer = explore(pose=start, **explore_kwargs)
+    for control in (*explorer.sliders.values(), explorer.load, explorer.hold, explorer.height,
+                    explorer.mass, explorer.sex):
+        control.observe(_clear(feedback), names="value")
+    explorer.reset.on_click(_clear(feedback))
 
     def check(_=None) -> Feedback:
-        fb = check_pose(goal, getattr(explorer, "analysis", None))
+        fb = check_pose(fn, getattr(explorer, "analysis", None))
         feedback.value = feedback_html(fb)
         return fb
 
@@ -563,4 +688,154 @@ def pose_task(
     box = w.VBox([title, explorer, button, feedback], layout=w.Layout(margin="8px 0"))
     box.add_class("hinge-selfcheck")
     box.check, box.explorer, box.feedback = check, explorer, feedback
+    return box
+
+
+def predict(
+    question: str,
+    options: Sequence[str],
+    correct: int,
+    explanation: str,
+    reveal: Any = None,
+):
+    """Predict, then reveal: the learner commits to a guess, then the model shows the answer.
+
+    Until "Commit my guess" is pressed, ``reveal`` (a widget, a figure or anything Jupyter can
+    display) stays hidden; after it, the choice is locked, ``reveal`` appears with
+    ``explanation``, and the learner learns whether the guess matched. "Guess again" unlocks
+    the choice and hides the reveal. The returned VBox has ``.commit()``, ``.again()``,
+    ``.select(i)``, ``.feedback`` and ``.shown`` (the reveal area).
+    """
+    options = [str(o) for o in options]
+    _normalise_correct(correct, len(options))
+    import ipywidgets as w
+    from IPython.display import display
+
+    title = w.HTML(f"<b>Predict first.</b> {html.escape(question)}")
+    chooser = w.RadioButtons(options=[(o, i) for i, o in enumerate(options)], value=None,
+                             layout=w.Layout(width="auto"))
+    commit = w.Button(description="Commit my guess", button_style="primary", icon="lock")
+    again = w.Button(description="Guess again", icon="undo")
+    feedback = w.HTML("")
+    shown = w.VBox([])
+    if isinstance(reveal, w.Widget):
+        reveal_widget = reveal
+    else:
+        reveal_widget = w.Output()
+        if reveal is not None:
+            with reveal_widget:
+                display(reveal)
+
+    def do_commit(_=None) -> Feedback:
+        if chooser.value is None:
+            fb = Feedback(False, "Pick your guess first, then commit to it.")
+            feedback.value = feedback_html(fb)
+            return fb
+        chooser.disabled = True
+        matched = chooser.value == correct
+        lead = ("Your guess matches the model." if matched else
+                f"The model says otherwise: {options[correct]}.")
+        fb = Feedback(matched, f"{lead} {explanation}")
+        feedback.value = feedback_html(fb)
+        shown.children = [reveal_widget] if reveal is not None else []
+        return fb
+
+    def do_again(_=None) -> None:
+        chooser.disabled = False
+        chooser.value = None
+        feedback.value = ""
+        shown.children = []
+
+    commit.on_click(do_commit)
+    again.on_click(do_again)
+    chooser.observe(_clear(feedback), names="value")
+    box = w.VBox([title, chooser, w.HBox([commit, again]), feedback, shown],
+                 layout=w.Layout(margin="8px 0"))
+    box.add_class("hinge-selfcheck")
+
+    def select(i):
+        chooser.value = i
+
+    box.commit, box.again, box.select, box.feedback, box.shown = (do_commit, do_again, select,
+                                                                  feedback, shown)
+    return box
+
+
+def question(qid: str, reveal: Any = None, **explore_kwargs: Any):
+    """The self-check ``qid`` of the question bank (``data/questions.yaml``) as a widget.
+
+    Choice and multi-select questions become :func:`choice_question`; number questions
+    :func:`number_question` (their answer computed by the model, with an explorer opened on
+    the pose the question is about); pose tasks :func:`pose_task`; predictions
+    :func:`predict`, showing ``reveal`` once the learner has committed.
+    """
+    from hinge_lib.course import questions
+
+    q = questions.get(qid)
+    kind = q["kind"]
+    if kind in ("choice", "multi"):
+        return choice_question(q["prompt"], q["options"], q["answer"], q.get("explanations"))
+    if kind == "predict":
+        return predict(q["prompt"], q["options"], q["answer"], q["explanation"], reveal)
+    if kind == "number":
+        import ipywidgets as w
+
+        from hinge_lib.widgets.explorer import explore
+
+        m = q["model"]
+        widget = number_question(q["prompt"], questions.model_answer(q), q["tolerance"],
+                                 q.get("unit", ""), q["explanation"], m.get("decimals", 0),
+                                 q.get("hint", ""))
+        start = questions.model_pose(q)
+        explorer = explore(start, load_kg=float(q.get("start_load_kg", m.get("load_kg", 0.0))),
+                           hold=m.get("hold", "hands"), **explore_kwargs)
+        box = w.VBox([widget, explorer])
+        box.check, box.text, box.feedback, box.explorer = (widget.check, widget.text,
+                                                           widget.feedback, explorer)
+        return box
+    # pose task
+    start = questions.model_pose(q, "start") if q.get("start") is not None else None
+    goal = resolve_goal(q["goal"], **(q.get("goal_args") or {}))
+    return pose_task(q["prompt"], goal, start=start, load_kg=q.get("load_kg", 0.0),
+                     hold=q.get("hold", "hands"), **explore_kwargs)
+
+
+def ready_to_teach(task_ids: Sequence[str]):
+    """A set of tasks from the question bank with an "Am I ready to teach?" button.
+
+    The verdict is earned by doing: it checks every task's current answer (poses built in the
+    explorers, numbers read from the model) and says "ready" only when all of them pass,
+    otherwise which task to finish next. The returned VBox has ``.verdict()`` (returns a
+    Feedback), ``.tasks`` and ``.feedback``.
+    """
+    import ipywidgets as w
+
+    from hinge_lib.course import questions
+
+    prompts = [questions.get(t)["prompt"] for t in task_ids]
+    tasks = [question(t) for t in task_ids]
+    button = w.Button(description="Am I ready to teach?", button_style="success",
+                      icon="graduation-cap", layout=w.Layout(width="auto"))
+    feedback = w.HTML("")
+
+    def verdict(_=None) -> Feedback:
+        results = [t.check() for t in tasks]
+        done = sum(r.ok for r in results)
+        if done == len(tasks):
+            fb = Feedback(True, f"Ready to teach: all {len(tasks)} tasks pass. Take the lesson "
+                                "plan of notebook 08 to a real learner, and keep coaching "
+                                "what you see, not the model.")
+        else:
+            first = next(i for i, r in enumerate(results) if not r.ok)
+            fb = Feedback(False, f"Not yet: {done} of {len(tasks)} tasks pass. Finish task "
+                                 f"{first + 1} first ({' '.join(prompts[first].split())[:90]}...).")
+        feedback.value = feedback_html(fb)
+        return fb
+
+    button.on_click(verdict)
+    heads = [w.HTML(f"<h4>Task {i + 1}</h4>") for i in range(len(tasks))]
+    children = [c for pair in zip(heads, tasks, strict=True) for c in pair]
+    box = w.VBox([*children, button, feedback], layout=w.Layout(margin="8px 0"))
+    box.add_class("hinge-selfcheck")
+    box.verdict, box.tasks, box.feedback = verdict, tasks, feedback
     return box

@@ -1,0 +1,176 @@
+"""The course's question bank: every self-check of notebooks 00-09, kept as data.
+
+``data/questions.yaml`` holds one entry per question: ``id``, ``notebook`` and ``kind``
+(``choice``, ``multi``, ``predict``, ``number`` or ``pose``) with the fields that kind needs.
+Number questions do not store their answer: they name the pose, load and readout quantity,
+and the model computes the answer, so question and model cannot drift apart. The notebooks
+show a question by id (``selfcheck.question("02-shins")``); the instructor guide prints the
+answer keys from the same file without running any notebook.
+
+Examples
+--------
+>>> from hinge_lib.course import questions
+>>> q = questions.get("02-shin-sign")
+>>> q["kind"], q["notebook"]
+('choice', '02')
+>>> questions.answer_text(q) in q["options"]
+True
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from functools import cache
+from typing import Any
+
+from hinge_lib.model.tables import DataFileError, read_yaml
+
+KINDS = ("choice", "multi", "predict", "number", "pose")
+_REQUIRED = {
+    "choice": ("prompt", "options", "answer", "explanations"),
+    "multi": ("prompt", "options", "answer", "explanations"),
+    "predict": ("prompt", "options", "answer", "explanation"),
+    "number": ("prompt", "model", "tolerance", "explanation"),
+    "pose": ("prompt", "goal"),
+}
+#: What learners must never be asked to read or type: code, file paths or internal ids.
+_FORBIDDEN = re.compile(r"seed_\d|data/|\.py\b|\.csv\b|\.yaml\b|\b[a-z_]+\(|import |"
+                        r"\b(hinge_shape|rounded_lower_back|com_outside_base|head_up|knees_forward)"
+                        r"\b")
+_NUMBER_QUANTITIES = ("hip_moment_nm", "knee_moment_nm", "lumbar_moment_nm", "hinge_score",
+                      "hamstring_length_change_mm", "shin_angle_deg", "trunk_angle_deg")
+
+
+def _texts(q: dict[str, Any]) -> list[tuple[str, str]]:
+    out = [(f, str(q[f])) for f in ("prompt", "explanation", "hint") if q.get(f)]
+    for f in ("options", "explanations"):
+        out += [(f"{f}[{i}]", str(t)) for i, t in enumerate(q.get(f) or [])]
+    return out
+
+
+def _check(q: Any, i: int, seen: set[str]) -> dict[str, Any]:
+    where = f"data/questions.yaml, question {i}"
+    if not isinstance(q, dict) or not q.get("id"):
+        raise DataFileError(f"{where}: expected a mapping with an 'id'")
+    where += f" ({q['id']!r})"
+    if q["id"] in seen:
+        raise DataFileError(f"{where}: duplicate id")
+    seen.add(q["id"])
+    if q.get("kind") not in KINDS:
+        raise DataFileError(f"{where}, field 'kind': {q.get('kind')!r} is not one of "
+                            f"{', '.join(KINDS)}")
+    if not re.fullmatch(r"\d\d", str(q.get("notebook", ""))):
+        raise DataFileError(f"{where}, field 'notebook': expected two digits such as '04'")
+    q["notebook"] = str(q["notebook"])
+    missing = [f for f in _REQUIRED[q["kind"]] if q.get(f) is None or q.get(f) == ""]
+    if missing:
+        raise DataFileError(f"{where}: missing {', '.join(missing)}")
+    if q["kind"] in ("choice", "multi", "predict"):
+        n = len(q["options"])
+        if n < 2:
+            raise DataFileError(f"{where}, field 'options': needs at least two")
+        answers = q["answer"] if q["kind"] == "multi" else [q["answer"]]
+        if (q["kind"] == "multi") != isinstance(q["answer"], list) or not all(
+                isinstance(a, int) and 0 <= a < n for a in answers):
+            wanted = "a list of option numbers" if q["kind"] == "multi" else "one option number"
+            raise DataFileError(f"{where}, field 'answer': {q['answer']!r} must be {wanted} "
+                                f"from 0 to {n - 1}")
+        if q.get("explanations") is not None and len(q["explanations"]) != n:
+            raise DataFileError(f"{where}, field 'explanations': {len(q['explanations'])} "
+                                f"for {n} options")
+    if q["kind"] == "number":
+        m = q["model"]
+        if not isinstance(m, dict) or m.get("quantity") not in _NUMBER_QUANTITIES:
+            raise DataFileError(f"{where}, field 'model': needs a quantity, one of "
+                                f"{', '.join(_NUMBER_QUANTITIES)}")
+    for field, text in _texts(q):
+        bad = _FORBIDDEN.search(text)
+        if bad:
+            raise DataFileError(f"{where}, field {field!r}: learners would see "
+                                f"{bad.group(0)!r} (code, a file path or an internal id)")
+    return q
+
+
+@cache
+def _bank() -> dict[str, dict[str, Any]]:
+    doc = read_yaml("questions.yaml")
+    entries = doc.get("questions") if isinstance(doc, dict) else None
+    if not isinstance(entries, list) or not entries:
+        raise DataFileError("data/questions.yaml: expected a non-empty list under 'questions'")
+    seen: set[str] = set()
+    return {q["id"]: q for q in (_check(e, i, seen) for i, e in enumerate(entries, start=1))}
+
+
+def all_questions() -> list[dict[str, Any]]:
+    """Every question, in file order (copies)."""
+    return [dict(q) for q in _bank().values()]
+
+
+def get(qid: str) -> dict[str, Any]:
+    """One question by id; a ValueError lists the ids of the bank when it is unknown."""
+    bank = _bank()
+    if qid not in bank:
+        raise ValueError(f"no question {qid!r} in the question bank; known: "
+                         f"{', '.join(bank)}")
+    return dict(bank[qid])
+
+
+def for_notebook(notebook: str) -> list[dict[str, Any]]:
+    """The questions of one notebook ("04" or "04-neutral-spine-and-the-dowel.ipynb")."""
+    number = str(notebook)[:2]
+    return [q for q in all_questions() if q["notebook"] == number]
+
+
+def model_pose(q: dict[str, Any], part: str = "model") -> Any:
+    """The Pose a number question (``part="model"``) or pose task (``"start"``) is about."""
+    from hinge_lib.model.pose import Pose
+    from hinge_lib.model.references import reference_pose
+
+    spec = q["model"]["pose"] if part == "model" else q.get("start")
+    if spec is None:
+        return Pose()
+    if isinstance(spec, str):
+        return reference_pose(spec)
+    base = reference_pose(spec["from"]) if spec.get("from") else Pose()
+    return base.replace(**{k: float(v) for k, v in spec.items() if k != "from"})
+
+
+def model_answer(q: dict[str, Any]) -> float:
+    """The model's answer to a number question, rounded as the readout shows it."""
+    from hinge_lib.model.analysis import analyze
+
+    m = q["model"]
+    a = analyze(model_pose(q), load_kg=float(m.get("load_kg", 0.0)), hold=m.get("hold", "hands"))
+    return round(float(getattr(a, m["quantity"])), int(m.get("decimals", 0)))
+
+
+def answer_text(q: dict[str, Any]) -> str:
+    """The answer to a choice, multi-select, prediction or number question as text."""
+    if q["kind"] == "multi":
+        return " + ".join(q["options"][i] for i in q["answer"])
+    if q["kind"] in ("choice", "predict"):
+        return str(q["options"][q["answer"]])
+    if q["kind"] == "number":
+        unit = f" {q['unit']}" if q.get("unit") else ""
+        decimals = int(q["model"].get("decimals", 0))
+        return (f"{model_answer(q):.{decimals}f}{unit} (accepts ±{q['tolerance']:g}; "
+                "computed by the model)")
+    return "any pose the check accepts"
+
+
+def pattern_stats(bank: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """How guessable the choice questions are: in how many the right option is the strictly
+    longest, and how often each position holds the (single) right answer."""
+    bank = all_questions() if bank is None else bank
+    choice = [q for q in bank if q["kind"] in ("choice", "multi", "predict")]
+    longest = 0
+    for q in choice:
+        lengths = [len(o) for o in q["options"]]
+        top = max(lengths)
+        right = q["answer"] if q["kind"] == "multi" else [q["answer"]]
+        if lengths.count(top) == 1 and lengths.index(top) in right:
+            longest += 1
+    positions = Counter(q["answer"] for q in choice if q["kind"] != "multi")
+    return {"questions": len(choice), "correct_is_longest": longest,
+            "single_answer": sum(positions.values()), "positions": dict(sorted(positions.items()))}
