@@ -3,6 +3,10 @@
 
     python3 tasks.py course [--no-browser]   set up .venv and open the course in JupyterLab
     python3 tasks.py app [--no-browser]      set up .venv and start the classroom app (Voila)
+    python3 tasks.py app --presenter         the explorer in presenter mode, for a projector
+    python3 tasks.py app --class [--ip ADDR] [--port P] [--cull-after SECONDS] [--no-browser]
+                         [--max-kernels N] [--pool N]
+                                             the whole course for a room of students (Voila)
     python3 tasks.py test [-- PYTEST ARGS]   set up .venv and run every check and test
     python3 tasks.py bench                   set up .venv and run benchmarks/bench_*.py
     python3 tasks.py outputs [NOTEBOOK ...]  store the expected text of checked notebook cells
@@ -34,6 +38,11 @@ APP_NOTEBOOK = "notebooks/10-pose-explorer.ipynb"
 # Jupyter's kernel connection with Nagle's algorithm off: widget updates arrive without the
 # browser's 40 ms delayed-acknowledgement wait (see hinge_lib/serving.py).
 KERNEL_CONNECTION = "hinge_lib.serving.NoDelayKernelConnection"
+# the explorer with presenter=True, made from APP_NOTEBOOK when `app --presenter` starts
+PRESENTER_NOTEBOOK = SCRATCH / "presenter" / "10-pose-explorer.ipynb"
+# options of `app --class` (passed on to `python -m hinge_lib.serving class`)
+CLASS_VALUE_OPTIONS = {"--ip", "--port", "--cull-after", "--max-kernels", "--pool"}
+CLASS_FLAGS = {"--no-browser"}
 CHROMIUM = Path("/usr/bin/chromium")
 SEED_CHECK = ROOT.parent / "shared" / "tools" / "seed_overlap.py"
 
@@ -168,13 +177,46 @@ def cmd_course(args: list[str]) -> None:
     exec_tool(cmd)
 
 
+def app_command(args: list[str]) -> list:
+    """The server command for `app` with these options (see the module docstring)."""
+    if "--class" in args:
+        rest = [a for a in args if a != "--class"]
+        i = 0
+        while i < len(rest):
+            option = rest[i]
+            if option in CLASS_FLAGS:
+                i += 1
+            elif option in CLASS_VALUE_OPTIONS and i + 1 < len(rest):
+                i += 2
+            else:
+                known = ", ".join(sorted(CLASS_VALUE_OPTIONS | CLASS_FLAGS))
+                sys.exit(f"error: app --class does not take {option!r} (options: {known})")
+        return [venv_python(), "-m", "hinge_lib.serving", "class",
+                "--notebooks", ROOT / "notebooks", "--templates", ROOT / "deploy" / "jupyter",
+                *rest]
+    notebook: str | Path = APP_NOTEBOOK
+    if "--presenter" in args:
+        args = [a for a in args if a != "--presenter"]
+        notebook = PRESENTER_NOTEBOOK
+    return [BIN / "voila", notebook, "--Voila.ip=127.0.0.1",
+            f"--Voila.kernel_websocket_connection_class={KERNEL_CONNECTION}", *args]
+
+
 def cmd_app(args: list[str]) -> None:
+    if "--class" in args and "--presenter" in args:
+        sys.exit("error: --presenter is for the projector: start it separately with "
+                 "`python3 tasks.py app --presenter` next to `python3 tasks.py app --class`")
+    cmd = app_command(args)  # checks the options before the (slow) set-up
     ensure_venv([])
-    step("classroom app (Voila)")
+    step("class app (Voila, the whole course)" if "--class" in args else "classroom app (Voila)")
     if not (ROOT / APP_NOTEBOOK).exists():
         sys.exit(f"error: {APP_NOTEBOOK} not found")
-    exec_tool([BIN / "voila", APP_NOTEBOOK, "--Voila.ip=127.0.0.1",
-               f"--Voila.kernel_websocket_connection_class={KERNEL_CONNECTION}", *args])
+    if "--presenter" in args:
+        made = run([venv_python(), "-m", "hinge_lib.serving", "presenter",
+                    "--explorer", ROOT / APP_NOTEBOOK, "--out", PRESENTER_NOTEBOOK], cwd=ROOT)
+        if made != 0:
+            sys.exit("error: could not make the presenter copy of the explorer")
+    exec_tool(cmd)
 
 
 def ensure_chromium() -> bool:

@@ -398,12 +398,13 @@ def _classroom_classes() -> dict[str, type]:
                     del self._seats[key]
             return len(self._student_kernels)
 
-        def status(self) -> dict[str, int]:
+        def status(self) -> dict[str, Any]:
             km = self.kernel_manager
             pools = getattr(km, "_pools", {})
+            students = self.student_count()
             return {
                 "kernels": len(km.list_kernel_ids()),
-                "students": self.student_count(),
+                "students": students,
                 "pool": sum(len(pool) for pool in pools.values()),
                 "max_kernels": self.max_kernels,
             }
