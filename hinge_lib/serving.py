@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import ast
+import asyncio
 import contextlib
 import contextvars
 import html
@@ -370,8 +371,9 @@ def _classroom_classes() -> dict[str, type]:
             pooled = getattr(km, "get_rendered_notebook", None)
             if pooled is not None:
 
-                async def get_rendered_notebook(*args, **kwargs):
-                    result = await pooled(*args, **kwargs)
+                async def get_rendered_notebook(notebook_name, *args, **kwargs):
+                    await _first_ready(km._pools.get(notebook_name, []))
+                    result = await pooled(notebook_name, *args, **kwargs)
                     kernel_id = result[2]
                     # A kernel that waited in the pool is new to its student: without this
                     # the culler could take it before the page connects.
@@ -475,6 +477,30 @@ def _classroom_classes() -> dict[str, type]:
                   f"students at most: {self.max_kernels}   Ctrl-C stops the app.\n", flush=True)
 
     return {"ClassroomVoila": ClassroomVoila, "ClassLoginHandler": ClassLoginHandler}
+
+
+async def _first_ready(pool: list) -> None:
+    """Put a warm kernel that has finished running the notebook first in its pool.
+
+    Voila hands out the oldest pool entry even while its notebook is still running; a page
+    given such a kernel under load could show the figure with sliders that never answered
+    (seen on a busy 2-core machine). Here the handed-out kernel has always finished: the
+    first finished entry moves to the front, or, if none has, the oldest one is waited for.
+    """
+
+    def finished(entry) -> bool:
+        return (entry.done() and not entry.cancelled() and entry.exception() is None
+                and entry.result()["task"].done())
+
+    if not pool:
+        return
+    for i, entry in enumerate(pool):
+        if finished(entry):
+            pool.insert(0, pool.pop(i))
+            return
+    with contextlib.suppress(Exception):
+        content = await pool[0]
+        await asyncio.shield(content["task"])
 
 
 def lan_address() -> str:

@@ -9,7 +9,7 @@ import signal
 import pytest
 
 from hinge_lib import serving
-from test_classroom import NOTEBOOKS, kernel_pid, start_class_app, wait_for
+from test_classroom import NOTEBOOKS, kernel_pid, start_class_app
 from test_explorer_browser import BODY, TRACE_D_JS, _slider_handle, _slider_readout
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
