@@ -7,6 +7,10 @@
     python3 tasks.py app --class [--ip ADDR] [--port P] [--cull-after SECONDS] [--no-browser]
                          [--max-kernels N] [--pool N]
                                              the whole course for a room of students (Voila)
+    python3 tasks.py hub [--students a,b] [--instructor NAME] [--ip ADDR] [--port P]
+                         [--cull-after SECONDS]
+                                             (root) a one-machine JupyterHub to try the course:
+                                             a system user per student, idle servers culled
     python3 tasks.py test [-- PYTEST ARGS]   set up .venv and run every check and test
     python3 tasks.py bench                   set up .venv and run benchmarks/bench_*.py
     python3 tasks.py outputs [NOTEBOOK ...]  store the expected text of checked notebook cells
@@ -21,6 +25,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -219,6 +225,82 @@ def cmd_app(args: list[str]) -> None:
     exec_tool(cmd)
 
 
+HUB_STATE = SCRATCH / "hub"
+HUB_NODE = VENV / "hub-node"  # configurable-http-proxy from npm, kept inside .venv
+HUB_PROXY = HUB_NODE / "node_modules" / ".bin" / "configurable-http-proxy"
+HUB_USER = re.compile(r"[a-z][a-z0-9-]{0,30}")
+
+
+def hub_options(args: list[str]) -> dict[str, str]:
+    """Options of `hub` (see the module docstring), checked before anything is installed."""
+    opts = {"--ip": "127.0.0.1", "--port": "8000", "--students": "", "--instructor": "instructor",
+            "--cull-after": "1800"}
+    i = 0
+    while i < len(args):
+        if args[i] not in opts or i + 1 >= len(args):
+            sys.exit(f"error: hub does not take {args[i]!r} (options: {', '.join(opts)})")
+        opts[args[i]] = args[i + 1]
+        i += 2
+    names = [n for n in opts["--students"].split(",") if n] + [opts["--instructor"]]
+    for name in names:
+        if not HUB_USER.fullmatch(name):
+            sys.exit(f"error: user name {name!r}: use lower-case letters, digits and '-'")
+    if not opts["--cull-after"].isdigit() or int(opts["--cull-after"]) < 60:
+        sys.exit(f"error: --cull-after {opts['--cull-after']}: a number of seconds, at least 60")
+    return opts
+
+
+def ensure_system_user(name: str) -> None:
+    """A system user with a home only they can read (created with useradd if missing)."""
+    import pwd
+
+    try:
+        home = pwd.getpwnam(name).pw_dir
+    except KeyError:
+        if run(["useradd", "--create-home", "--shell", "/bin/bash", name]) != 0:
+            sys.exit(f"error: could not create the system user {name!r}")
+        home = pwd.getpwnam(name).pw_dir
+    os.chmod(home, 0o700)
+
+
+def cmd_hub(args: list[str]) -> None:
+    opts = hub_options(args)
+    if not is_root():
+        sys.exit("error: the hub makes a system user for every student (useradd) and starts "
+                 "their servers as those users: run it as root, e.g. sudo python3 tasks.py hub")
+    npm = shutil.which("npm")
+    if not npm:
+        sys.exit("error: the hub's proxy comes from npm: install Node.js 20+ and npm first")
+    ensure_venv(["hub"])
+    step("JupyterHub proxy (configurable-http-proxy from npm, into .venv)")
+    if not HUB_PROXY.exists() and run([npm, "install", "--no-audit", "--no-fund", "--prefix",
+                                       HUB_NODE, "configurable-http-proxy@5"]) != 0:
+        sys.exit("error: npm could not install configurable-http-proxy")
+    step("system users")
+    students = [n for n in opts["--students"].split(",") if n]
+    for name in [*students, opts["--instructor"]]:
+        ensure_system_user(name)
+    HUB_STATE.mkdir(parents=True, exist_ok=True)
+    os.chmod(HUB_STATE, 0o700)
+    student_password = "-".join(secrets.token_hex(2) for _ in range(3))
+    admin_password = secrets.token_urlsafe(32)
+    os.environ.update({
+        "HINGE_HUB_ROOT": str(ROOT), "HINGE_HUB_STATE": str(HUB_STATE),
+        "HINGE_HUB_PROXY": str(HUB_PROXY), "HINGE_HUB_IP": opts["--ip"],
+        "HINGE_HUB_PORT": opts["--port"], "HINGE_HUB_STUDENTS": ",".join(students),
+        "HINGE_HUB_INSTRUCTOR": opts["--instructor"],
+        "HINGE_HUB_CULL_AFTER": opts["--cull-after"],
+        "HINGE_HUB_STUDENT_PASSWORD": student_password,
+        "HINGE_HUB_ADMIN_PASSWORD": admin_password,
+    })
+    step("JupyterHub")
+    say(f"address: http://{opts['--ip']}:{opts['--port']}/")
+    say(f"students ({', '.join(students) or 'none yet: add --students a,b'}) password: "
+        f"{student_password}")
+    say(f"instructor {opts['--instructor']} (admin) password: {admin_password}")
+    exec_tool([BIN / "jupyterhub", "-f", ROOT / "deploy" / "hub" / "jupyterhub_config.py"])
+
+
 def ensure_chromium() -> bool:
     step("Chromium for the browser tests")
     if CHROMIUM.exists():
@@ -354,6 +436,7 @@ COMMANDS = {
     "app": cmd_app,
     "test": cmd_test,
     "bench": cmd_bench,
+    "hub": cmd_hub,
     "outputs": cmd_outputs,
 }
 
