@@ -272,6 +272,12 @@ def cmd_hub(args: list[str]) -> None:
     if not npm:
         sys.exit("error: the hub's proxy comes from npm: install Node.js 20+ and npm first")
     ensure_venv(["hub"])
+    real = Path(os.path.realpath(venv_python()))
+    closed = [p for p in real.parents if not os.stat(p).st_mode & 0o001]
+    if closed:
+        sys.exit(f"error: the students' servers run {real}, but {closed[-1]} is closed to "
+                 "other users; make .venv with a Python they can run (e.g. /usr/bin/python3 "
+                 "tasks.py hub)")
     step("JupyterHub proxy (configurable-http-proxy from npm, into .venv)")
     if not HUB_PROXY.exists() and run([npm, "install", "--no-audit", "--no-fund", "--prefix",
                                        HUB_NODE, "configurable-http-proxy@5"]) != 0:
