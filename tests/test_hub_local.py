@@ -57,7 +57,12 @@ def hub(tmp_path_factory):
     proxy = node / "node_modules" / ".bin" / "configurable-http-proxy"
     subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(node),
                     "configurable-http-proxy@5"], check=True, capture_output=True, timeout=300)
+    created = []
     for name in (*STUDENTS, INSTRUCTOR):
+        try:
+            pwd.getpwnam(name)
+        except KeyError:
+            created.append(name)
         tasks.ensure_system_user(name)
     port = free_port()
     env = dict(os.environ, HINGE_HUB_ROOT=str(ROOT), HINGE_HUB_STATE=str(folder),
@@ -83,6 +88,8 @@ def hub(tmp_path_factory):
             time.sleep(0.5)
     yield base, log
     stop_process(proc, grace=30)
+    for name in created:  # leave the machine's users as they were
+        subprocess.run(["userdel", "--remove", name], capture_output=True)
 
 
 def log_in(base: str, name: str, password: str):
