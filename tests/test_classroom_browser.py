@@ -9,10 +9,31 @@ import signal
 import pytest
 
 from hinge_lib import serving
+from hinge_lib.view.figures import TRACE_INDEX
 from test_classroom import NOTEBOOKS, kernel_pid, start_class_app
-from test_explorer_browser import BODY, TRACE_D_JS, _slider_handle, _slider_readout
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+BODY = TRACE_INDEX["body"]
+# The drawn path of one trace of the explorer's figure (plotly names a trace's group after its
+# uid; empty traces draw nothing, so DOM order is not trace order).
+TRACE_D_JS = """(i) => { const gd = document.querySelector('.hinge-explorer .js-plotly-plot');
+  if (!gd || !gd.data || !gd.data[i]) return null;
+  const p = gd.querySelector('.scatterlayer .trace' + gd.data[i].uid + ' path.js-line');
+  return p ? p.getAttribute('d') : null; }"""
+
+
+def _slider(page, label: str):
+    return page.locator(".widget-slider").filter(
+        has=page.locator(".widget-label", has_text=label)).first
+
+
+def _slider_handle(page, label: str):
+    return _slider(page, label).locator(".noUi-handle").first
+
+
+def _slider_readout(page, label: str):
+    return _slider(page, label).locator(".widget-readout").first
 
 
 @pytest.fixture(scope="module")
