@@ -3,6 +3,14 @@
 
     python3 tasks.py course [--no-browser]   set up .venv and open the course in JupyterLab
     python3 tasks.py app [--no-browser]      set up .venv and start the classroom app (Voila)
+    python3 tasks.py app --presenter         the explorer in presenter mode, for a projector
+    python3 tasks.py app --class [--ip ADDR] [--port P] [--cull-after SECONDS] [--no-browser]
+                         [--max-kernels N] [--pool N]
+                                             the whole course for a room of students (Voila)
+    python3 tasks.py hub [--students a,b] [--instructor NAME] [--ip ADDR] [--port P]
+                         [--cull-after SECONDS]
+                                             (root) a one-machine JupyterHub to try the course:
+                                             a system user per student, idle servers culled
     python3 tasks.py test [-- PYTEST ARGS]   set up .venv and run every check and test
     python3 tasks.py bench                   set up .venv and run benchmarks/bench_*.py
     python3 tasks.py outputs [NOTEBOOK ...]  store the expected text of checked notebook cells
@@ -17,6 +25,8 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
+import secrets
 import shutil
 import subprocess
 import sys
@@ -34,6 +44,11 @@ APP_NOTEBOOK = "notebooks/10-pose-explorer.ipynb"
 # Jupyter's kernel connection with Nagle's algorithm off: widget updates arrive without the
 # browser's 40 ms delayed-acknowledgement wait (see hinge_lib/serving.py).
 KERNEL_CONNECTION = "hinge_lib.serving.NoDelayKernelConnection"
+# the explorer with presenter=True, made from APP_NOTEBOOK when `app --presenter` starts
+PRESENTER_NOTEBOOK = SCRATCH / "presenter" / "10-pose-explorer.ipynb"
+# options of `app --class` (passed on to `python -m hinge_lib.serving class`)
+CLASS_VALUE_OPTIONS = {"--ip", "--port", "--cull-after", "--max-kernels", "--pool"}
+CLASS_FLAGS = {"--no-browser"}
 CHROMIUM = Path("/usr/bin/chromium")
 SEED_CHECK = ROOT.parent / "shared" / "tools" / "seed_overlap.py"
 
@@ -168,13 +183,128 @@ def cmd_course(args: list[str]) -> None:
     exec_tool(cmd)
 
 
+def app_command(args: list[str]) -> list:
+    """The server command for `app` with these options (see the module docstring)."""
+    if "--class" in args:
+        rest = [a for a in args if a != "--class"]
+        i = 0
+        while i < len(rest):
+            option = rest[i]
+            if option in CLASS_FLAGS:
+                i += 1
+            elif option in CLASS_VALUE_OPTIONS and i + 1 < len(rest):
+                i += 2
+            else:
+                known = ", ".join(sorted(CLASS_VALUE_OPTIONS | CLASS_FLAGS))
+                sys.exit(f"error: app --class does not take {option!r} (options: {known})")
+        return [venv_python(), "-m", "hinge_lib.serving", "class",
+                "--notebooks", ROOT / "notebooks", "--templates", ROOT / "deploy" / "jupyter",
+                *rest]
+    notebook: str | Path = APP_NOTEBOOK
+    if "--presenter" in args:
+        args = [a for a in args if a != "--presenter"]
+        notebook = PRESENTER_NOTEBOOK
+    return [BIN / "voila", notebook, "--Voila.ip=127.0.0.1",
+            f"--Voila.kernel_websocket_connection_class={KERNEL_CONNECTION}", *args]
+
+
 def cmd_app(args: list[str]) -> None:
+    if "--class" in args and "--presenter" in args:
+        sys.exit("error: --presenter is for the projector: start it separately with "
+                 "`python3 tasks.py app --presenter` next to `python3 tasks.py app --class`")
+    cmd = app_command(args)  # checks the options before the (slow) set-up
     ensure_venv([])
-    step("classroom app (Voila)")
+    step("class app (Voila, the whole course)" if "--class" in args else "classroom app (Voila)")
     if not (ROOT / APP_NOTEBOOK).exists():
         sys.exit(f"error: {APP_NOTEBOOK} not found")
-    exec_tool([BIN / "voila", APP_NOTEBOOK, "--Voila.ip=127.0.0.1",
-               f"--Voila.kernel_websocket_connection_class={KERNEL_CONNECTION}", *args])
+    if "--presenter" in args:
+        made = run([venv_python(), "-m", "hinge_lib.serving", "presenter",
+                    "--explorer", ROOT / APP_NOTEBOOK, "--out", PRESENTER_NOTEBOOK], cwd=ROOT)
+        if made != 0:
+            sys.exit("error: could not make the presenter copy of the explorer")
+    exec_tool(cmd)
+
+
+HUB_STATE = SCRATCH / "hub"
+HUB_NODE = VENV / "hub-node"  # configurable-http-proxy from npm, kept inside .venv
+HUB_PROXY = HUB_NODE / "node_modules" / ".bin" / "configurable-http-proxy"
+HUB_USER = re.compile(r"[a-z][a-z0-9-]{0,30}")
+
+
+def hub_options(args: list[str]) -> dict[str, str]:
+    """Options of `hub` (see the module docstring), checked before anything is installed."""
+    opts = {"--ip": "127.0.0.1", "--port": "8000", "--students": "", "--instructor": "instructor",
+            "--cull-after": "1800"}
+    i = 0
+    while i < len(args):
+        if args[i] not in opts or i + 1 >= len(args):
+            sys.exit(f"error: hub does not take {args[i]!r} (options: {', '.join(opts)})")
+        opts[args[i]] = args[i + 1]
+        i += 2
+    names = [n for n in opts["--students"].split(",") if n] + [opts["--instructor"]]
+    for name in names:
+        if not HUB_USER.fullmatch(name):
+            sys.exit(f"error: user name {name!r}: use lower-case letters, digits and '-'")
+    if not opts["--cull-after"].isdigit() or int(opts["--cull-after"]) < 60:
+        sys.exit(f"error: --cull-after {opts['--cull-after']}: a number of seconds, at least 60")
+    return opts
+
+
+def ensure_system_user(name: str) -> None:
+    """A system user with a home only they can read (created with useradd if missing)."""
+    import pwd
+
+    try:
+        home = pwd.getpwnam(name).pw_dir
+    except KeyError:
+        if run(["useradd", "--create-home", "--shell", "/bin/bash", name]) != 0:
+            sys.exit(f"error: could not create the system user {name!r}")
+        home = pwd.getpwnam(name).pw_dir
+    os.chmod(home, 0o700)
+
+
+def cmd_hub(args: list[str]) -> None:
+    opts = hub_options(args)
+    if not is_root():
+        sys.exit("error: the hub makes a system user for every student (useradd) and starts "
+                 "their servers as those users: run it as root, e.g. sudo python3 tasks.py hub")
+    npm = shutil.which("npm")
+    if not npm:
+        sys.exit("error: the hub's proxy comes from npm: install Node.js 20+ and npm first")
+    ensure_venv(["hub"])
+    real = Path(os.path.realpath(venv_python()))
+    closed = [p for p in real.parents if not os.stat(p).st_mode & 0o001]
+    if closed:
+        sys.exit(f"error: the students' servers run {real}, but {closed[-1]} is closed to "
+                 "other users; make .venv with a Python they can run (e.g. /usr/bin/python3 "
+                 "tasks.py hub)")
+    step("JupyterHub proxy (configurable-http-proxy from npm, into .venv)")
+    if not HUB_PROXY.exists() and run([npm, "install", "--no-audit", "--no-fund", "--prefix",
+                                       HUB_NODE, "configurable-http-proxy@5"]) != 0:
+        sys.exit("error: npm could not install configurable-http-proxy")
+    step("system users")
+    students = [n for n in opts["--students"].split(",") if n]
+    for name in [*students, opts["--instructor"]]:
+        ensure_system_user(name)
+    HUB_STATE.mkdir(parents=True, exist_ok=True)
+    os.chmod(HUB_STATE, 0o700)
+    student_password = "-".join(secrets.token_hex(2) for _ in range(3))
+    admin_password = secrets.token_urlsafe(32)
+    os.environ.update({
+        "HINGE_HUB_ROOT": str(ROOT), "HINGE_HUB_STATE": str(HUB_STATE),
+        "HINGE_HUB_PROXY": str(HUB_PROXY), "HINGE_HUB_IP": opts["--ip"],
+        "HINGE_HUB_PORT": opts["--port"], "HINGE_HUB_STUDENTS": ",".join(students),
+        "HINGE_HUB_INSTRUCTOR": opts["--instructor"],
+        "HINGE_HUB_CULL_AFTER": opts["--cull-after"],
+        "HINGE_HUB_STUDENT_PASSWORD": student_password,
+        "HINGE_HUB_ADMIN_PASSWORD": admin_password,
+    })
+    step("JupyterHub")
+    say(f"address: http://{opts['--ip']}:{opts['--port']}/")
+    say(f"students ({', '.join(students) or 'none yet: add --students a,b'}) password: "
+        f"{student_password}")
+    say(f"instructor {opts['--instructor']} (admin) password: {admin_password}")
+    exec_tool([BIN / "jupyterhub", "-f", ROOT / "deploy" / "hub" / "jupyterhub_config.py"])
 
 
 def ensure_chromium() -> bool:
@@ -320,6 +450,7 @@ COMMANDS = {
     "app": cmd_app,
     "test": cmd_test,
     "bench": cmd_bench,
+    "hub": cmd_hub,
     "outputs": cmd_outputs,
 }
 

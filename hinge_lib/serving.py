@@ -17,10 +17,24 @@ This module is imported by the Jupyter server, not by notebooks.
 
 from __future__ import annotations
 
+import argparse
+import ast
+import asyncio
 import contextlib
+import contextvars
+import html
+import json
+import os
+import re
+import secrets
+import socket
+import sys
+from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
+from traitlets import Bool, Integer
 
 #: Import path of the connection class, as the servers' options take it.
 CONNECTION_CLASS = "hinge_lib.serving.NoDelayKernelConnection"
@@ -50,3 +64,570 @@ def send_without_delay(handler: Any) -> bool:
         handler.set_nodelay(True)
         return True
     return False
+
+
+# ---------------------------------------------------------------- the class app
+#
+# ``python3 tasks.py app --class`` runs :func:`main` with ``class``: Voila serving the whole
+# course folder to a room of students, with
+#
+# - one access code for the class (generated per run, printed once, never logged);
+# - a warm pool of explorer kernels (Voila's preheat), so a student's first figure does not
+#   wait for a kernel to start and the notebook to run;
+# - idle kernels shut down (Jupyter's kernel culler) and a page's kernel shut down when the
+#   page is closed or reloaded in the same browser;
+# - a cap on the number of students' kernels, with a friendly page when it is reached;
+# - pages that say so when their kernel has gone, instead of sliders that silently stop;
+# - no file browser and no code: Voila executes only the course notebooks, and its kernel
+#   websocket accepts widget messages only.
+
+COURSE_NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
+EXPLORER_NOTEBOOK = "10-pose-explorer.ipynb"
+#: Name of the Voila template for the class app (deploy/jupyter/voila/templates/hinge-class).
+CLASS_TEMPLATE = "hinge-class"
+API_PREFIX = "hinge/api"
+SEAT_COOKIE = "hinge-seat"
+#: Parts of the access code: letters and digits that are hard to confuse when read aloud.
+CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
+
+_current_seat: contextvars.ContextVar[str | None] = contextvars.ContextVar(
+    "hinge_seat", default=None
+)
+
+
+@dataclass(frozen=True)
+class CourseEntry:
+    """One notebook of the course as the class index lists it."""
+
+    file: str
+    title: str
+    self_checks: tuple[str, ...]
+
+
+def course_entries(notebook_dir: str | os.PathLike) -> list[CourseEntry]:
+    """The course notebooks in course order (by their number), with titles and self-checks.
+
+    The title is the notebook's first level-1 heading (without a leading number such as
+    ``5 ·``); the self-checks are the questions asked by ``selfcheck.*_question(...)`` calls,
+    read from the code without running it.
+
+    Examples
+    --------
+    >>> from pathlib import Path
+    >>> entries = course_entries(Path(__file__).parent.parent / "notebooks")
+    >>> entries[0].file
+    '00-start-here.ipynb'
+    """
+    folder = Path(notebook_dir)
+    entries = []
+    for path in sorted(folder.glob(COURSE_NOTEBOOK_GLOB)):
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        title, checks = path.stem, []
+        for cell in notebook.get("cells", []):
+            source = "".join(cell.get("source", []))
+            if cell.get("cell_type") == "markdown" and title == path.stem:
+                for line in source.splitlines():
+                    if line.startswith("# "):
+                        title = _TITLE_NUMBER.sub("", line[2:]).strip()
+                        break
+            elif cell.get("cell_type") == "code":
+                checks.extend(_questions_in(source))
+        entries.append(CourseEntry(path.name, title, tuple(checks)))
+    return entries
+
+
+_TITLE_NUMBER = re.compile(r"^\d+\s*[·.:]\s*")
+
+
+def _questions_in(source: str) -> list[str]:
+    """Question texts of the self-check calls in one code cell."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    found = []
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and isinstance(node.func.value, ast.Name)
+            and node.func.value.id == "selfcheck"
+            and node.func.attr.endswith("_question")
+        ):
+            first = node.args[0] if node.args else None
+            text = _constant_text(first)
+            found.append(text if text else "a question about this notebook's figure")
+    return found
+
+
+def _constant_text(node: ast.AST | None) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if isinstance(node, ast.JoinedStr):
+        parts = [v.value for v in node.values if isinstance(v, ast.Constant)]
+        return "".join(str(p) for p in parts) + "…"
+    return None
+
+
+def new_access_code() -> str:
+    """A fresh access code for one class, such as ``'k7qm-x2rp-9dfa'`` (about 59 bits)."""
+    return "-".join(
+        "".join(secrets.choice(CODE_ALPHABET) for _ in range(4)) for _ in range(3)
+    )
+
+
+def _page(title: str, body: str, *, refresh_s: int | None = None) -> str:
+    """A small self-contained HTML page in the course's look (no external files)."""
+    refresh = f'<meta http-equiv="refresh" content="{refresh_s}">' if refresh_s else ""
+    return f"""<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">{refresh}
+<title>{html.escape(title)} · Hip Hinge Coach</title>
+<style>
+body {{font-family: system-ui, sans-serif; max-width: 46em; margin: 2em auto; padding: 0 1em;
+      line-height: 1.5; color: #1d2733;}}
+h1 {{font-size: 1.5em;}} a {{color: #0b62a4;}} .note {{color: #4b5866;}}
+li {{margin: .4em 0;}} details {{margin: .2em 0 .6em 0;}} summary {{cursor: pointer;}}
+.error {{border-left: 4px solid #b3261e; padding: .4em .8em; background: #fbeaea;}}
+input, button {{font-size: 1em; padding: .3em .6em;}}
+</style></head>
+<body><main>
+<h1>{html.escape(title)}</h1>
+{body}
+</main></body></html>
+"""
+
+
+def course_index_html(entries: list[CourseEntry], base_url: str = "/") -> str:
+    """The class index page: every notebook in course order, with its self-checks."""
+    items = []
+    for entry in entries:
+        link = html.escape(f"{base_url}voila/render/{entry.file}")
+        number = html.escape(entry.file[:2])
+        checks = ""
+        if entry.self_checks:
+            questions = "".join(f"<li>{html.escape(q)}</li>" for q in entry.self_checks)
+            n = len(entry.self_checks)
+            checks = (f"<details><summary>{n} self-check{'s' if n != 1 else ''}</summary>"
+                      f"<ol>{questions}</ol></details>")
+        items.append(f'<li><a href="{link}">{number} · {html.escape(entry.title)}</a>'
+                     f"{checks}</li>")
+    body = (
+        '<p class="note">Open a notebook to read it and use its figures and self-checks. '
+        "The code is hidden and runs on the instructor's computer. Each page is yours alone; "
+        "reloading a page starts it afresh.</p>\n"
+        f'<ol class="course" start="0">{"".join(items)}</ol>'
+    )
+    return _page("Course index", body)
+
+
+def full_page_html(students: int, limit: int) -> str:
+    body = (
+        f"<p>The class app is serving {students} pages, the most it was started for "
+        f"({limit}). Your page has not been opened yet, so nothing is lost.</p>"
+        "<p>This page tries again by itself every 20 seconds. If it keeps appearing, ask your "
+        "instructor: closing unused tabs frees places, and the instructor can allow more "
+        "with <code>--max-kernels</code>.</p>"
+    )
+    return _page("The class is full for a moment", body, refresh_s=20)
+
+
+def not_in_course_html(path: str, base_url: str) -> str:
+    body = (f"<p>There is no course notebook called <code>{html.escape(path)}</code>.</p>"
+            f'<p><a href="{html.escape(base_url)}course">Go to the course index</a></p>')
+    return _page("Page not found", body)
+
+
+def login_html(next_url: str, error: str | None, xsrf_field: str = "") -> str:
+    problem = f'<p class="error" role="alert">{html.escape(error)}</p>' if error else ""
+    body = (
+        f"{problem}<p>Type the access code your instructor gives you (it is also the part after "
+        "<code>token=</code> in the class address).</p>"
+        '<form method="post" action="?next=' + html.escape(next_url, quote=True) + '">'
+        + xsrf_field +
+        '<label for="code">Access code</label> '
+        '<input id="code" name="password" type="password" autocomplete="off" autofocus> '
+        '<button type="submit">Open the course</button></form>'
+    )
+    return _page("Hip Hinge Coach: class access", body)
+
+
+def _classroom_classes() -> dict[str, type]:
+    """Tornado handlers and the Voila application of the class app (imported on demand)."""
+    from jupyter_core.utils import ensure_async
+    from jupyter_server._tz import utcnow
+    from jupyter_server.base.handlers import JupyterHandler
+    from jupyter_server.log import log_request
+    from tornado import web
+    from tornado.escape import url_escape
+    from voila.app import Voila
+    from voila.tornado.handler import TornadoVoilaHandler
+    from voila.tornado.treehandler import TornadoVoilaTreeHandler
+    from voila.voila_identity_provider import VoilaLoginHandler
+
+    class ClassLoginHandler(VoilaLoginHandler):
+        """The login page students see without (or with a wrong) access code."""
+
+        def _render(self, message=None):
+            error = None
+            if message and message.get("error"):
+                error = ("That access code is not right. Check it with your instructor and "
+                         "type it again (letters and digits, with the dashes).")
+            next_url = self.get_argument("next", default=self.base_url)
+            self.write(login_html(url_escape(next_url, plus=False), error,
+                                  self.xsrf_form_html()))
+
+    class CourseHandler(JupyterHandler):
+        @web.authenticated
+        def get(self, path: str = "") -> None:
+            app = self.settings["hinge_class"]
+            self.set_header("Cache-Control", "no-cache")
+            self.finish(course_index_html(app.entries, self.base_url))
+
+    class RootHandler(JupyterHandler):
+        @web.authenticated
+        def get(self) -> None:
+            self.redirect(f"{self.base_url}voila/render/{EXPLORER_NOTEBOOK}")
+
+    class StatusHandler(JupyterHandler):
+        """How many kernels run, how many belong to students, the pool and the cap (JSON)."""
+
+        @web.authenticated
+        def get(self) -> None:
+            self.set_header("Content-Type", "application/json")
+            self.set_header("Cache-Control", "no-cache")
+            self.finish(json.dumps(self.settings["hinge_class"].status()))
+
+    class KernelStateHandler(JupyterHandler):
+        """Does a page's kernel still run? 200 if so, 410 if it was shut down or died."""
+
+        @web.authenticated
+        async def get(self, kernel_id: str) -> None:
+            app = self.settings["hinge_class"]
+            self.set_header("Content-Type", "application/json")
+            self.set_header("Cache-Control", "no-cache")
+            alive = await app.kernel_alive(kernel_id)
+            self.set_status(200 if alive else 410)
+            self.finish(json.dumps({"alive": alive}))
+
+    class CourseVoilaHandler(TornadoVoilaHandler):
+        """Renders course notebooks only, one kernel per browser and notebook, up to the cap."""
+
+        @web.authenticated
+        async def get(self, path=None):
+            app = self.settings["hinge_class"]
+            if path not in app.files:
+                self.set_status(404)
+                self.finish(not_in_course_html(path or "", self.base_url))
+                return
+            seat = self.get_cookie(SEAT_COOKIE)
+            if not seat or len(seat) > 64:
+                seat = secrets.token_urlsafe(16)
+                self.set_cookie(SEAT_COOKIE, seat, httponly=True, samesite="Strict")
+            await app.release_seat(seat, path)
+            students = app.student_count()
+            if students >= app.max_kernels:
+                self.set_status(503)
+                self.set_header("Retry-After", "20")
+                self.finish(full_page_html(students, app.max_kernels))
+                return
+            token = _current_seat.set(f"{seat}\n{path}")
+            try:
+                await super().get(path)
+            finally:
+                _current_seat.reset(token)
+
+    class ClassroomVoila(Voila):
+        """Voila serving the course folder to a class (see the module documentation)."""
+
+        name = "hinge-class"
+        max_kernels = Integer(40, config=True, help="Most students' kernels at once.")
+        announce = Bool(True, config=True, help="Print the students' address when ready.")
+
+        def initialize(self, argv=None):
+            super().initialize(argv)
+            self.entries = course_entries(self.root_dir)
+            self.files = {entry.file for entry in self.entries}
+            if EXPLORER_NOTEBOOK not in self.files:
+                raise ValueError(f"{EXPLORER_NOTEBOOK} is not in {self.root_dir}")
+            self._student_kernels: dict[str, str] = {}  # kernel id -> "seat\nnotebook"
+            self._seats: dict[str, str] = {}  # "seat\nnotebook" -> kernel id
+
+        def init_settings(self):
+            settings = super().init_settings()
+            settings["hinge_class"] = self
+            settings["log_function"] = log_request  # access log with token= scrubbed
+            self.identity_provider.login_handler_class = ClassLoginHandler
+            km = self.kernel_manager
+            started = km.start_kernel
+
+            async def start_kernel(*args, **kwargs):
+                kernel_id = await ensure_async(started(*args, **kwargs))
+                self._record(kernel_id)
+                return kernel_id
+
+            # Instance attributes: the handlers call these, the pool's own starts do not.
+            km.start_kernel = start_kernel
+            pooled = getattr(km, "get_rendered_notebook", None)
+            if pooled is not None:
+
+                async def get_rendered_notebook(notebook_name, *args, **kwargs):
+                    await _first_ready(km._pools.get(notebook_name, []))
+                    result = await pooled(notebook_name, *args, **kwargs)
+                    kernel_id = result[2]
+                    # A kernel that waited in the pool is new to its student: without this
+                    # the culler could take it before the page connects.
+                    with contextlib.suppress(KeyError):
+                        km.get_kernel(kernel_id).last_activity = utcnow()
+                    self._record(kernel_id)
+                    return result
+
+                km.get_rendered_notebook = get_rendered_notebook
+            return settings
+
+        def _record(self, kernel_id: str) -> None:
+            key = _current_seat.get()
+            if key is None:
+                return
+            self._student_kernels[kernel_id] = key
+            self._seats[key] = kernel_id
+
+        def student_count(self) -> int:
+            running = set(self.kernel_manager.list_kernel_ids())
+            for kernel_id in [k for k in self._student_kernels if k not in running]:
+                key = self._student_kernels.pop(kernel_id)
+                if self._seats.get(key) == kernel_id:
+                    del self._seats[key]
+            return len(self._student_kernels)
+
+        def status(self) -> dict[str, Any]:
+            km = self.kernel_manager
+            pools = getattr(km, "_pools", {})
+            students = self.student_count()
+            return {
+                "kernels": len(km.list_kernel_ids()),
+                "students": students,
+                "pool": sum(len(pool) for pool in pools.values()),
+                "max_kernels": self.max_kernels,
+            }
+
+        async def release_seat(self, seat: str, notebook: str) -> None:
+            """Shut down the kernel this browser had for this notebook (a reload or a copy)."""
+            kernel_id = self._seats.pop(f"{seat}\n{notebook}", None)
+            if kernel_id and kernel_id in self.kernel_manager.list_kernel_ids():
+                self._student_kernels.pop(kernel_id, None)
+                with contextlib.suppress(Exception):
+                    await ensure_async(self.kernel_manager.shutdown_kernel(kernel_id, now=True))
+
+        async def kernel_alive(self, kernel_id: str) -> bool:
+            km = self.kernel_manager
+            if kernel_id not in km.list_kernel_ids():
+                return False
+            with contextlib.suppress(Exception):
+                if await ensure_async(km.get_kernel(kernel_id).is_alive()):
+                    return True
+            # it died: free its place now rather than when the culler finds it
+            self._student_kernels.pop(kernel_id, None)
+            with contextlib.suppress(Exception):
+                await ensure_async(km.shutdown_kernel(kernel_id, now=True))
+            return False
+
+        def init_handlers(self):
+            handlers = []
+            for pattern, handler, *rest in super().init_handlers():
+                if handler is TornadoVoilaTreeHandler or "/voila/api/contents" in pattern:
+                    continue  # no file browser, no contents listing
+                if handler is TornadoVoilaHandler:
+                    handler = CourseVoilaHandler
+                handlers.append((pattern, handler, *rest))
+            base = self.server_url  # ends with "/"
+            return [
+                (base, RootHandler),
+                (base + "course/?", CourseHandler),
+                (base + "voila/tree(.*)", CourseHandler),
+                (base + API_PREFIX + "/status", StatusHandler),
+                (base + API_PREFIX + r"/kernel/([\w-]+)", KernelStateHandler),
+                *handlers,
+            ]
+
+        def launch_browser(self):
+            import threading
+            import webbrowser
+
+            url = f"{self.connection_url}?token={self.token}" if self.token else self.connection_url
+            threading.Thread(target=webbrowser.open, args=(url,), daemon=True).start()
+
+        def start(self):
+            import tornado.ioloop
+
+            if self.announce:
+                tornado.ioloop.IOLoop.current().add_callback(self._announce)
+            super().start()
+
+        def _announce(self) -> None:
+            host = self.ip if self.ip not in ("", "0.0.0.0", "::") else lan_address()
+            url = f"http://{host}:{self.port}{self.base_url}"
+            if self.token:
+                url += f"?token={self.token}"
+            print("\nThe class app is running. Students open this address "
+                  "(the access code is the part after token=):", flush=True)
+            print(url, flush=True)
+            print(f"Course index: http://{host}:{self.port}{self.base_url}course   "
+                  f"kernels now: {self.kernel_manager.list_kernel_ids().__len__()}   "
+                  f"students at most: {self.max_kernels}   Ctrl-C stops the app.\n", flush=True)
+
+    return {"ClassroomVoila": ClassroomVoila, "ClassLoginHandler": ClassLoginHandler}
+
+
+async def _first_ready(pool: list) -> None:
+    """Put a warm kernel that has finished running the notebook first in its pool.
+
+    Voila hands out the oldest pool entry even while its notebook is still running; a page
+    given such a kernel under load could show the figure with sliders that never answered
+    (seen on a busy 2-core machine). Here the handed-out kernel has always finished: the
+    first finished entry moves to the front, or, if none has, the oldest one is waited for.
+    """
+
+    def finished(entry) -> bool:
+        return (entry.done() and not entry.cancelled() and entry.exception() is None
+                and entry.result()["task"].done())
+
+    if not pool:
+        return
+    for i, entry in enumerate(pool):
+        if finished(entry):
+            pool.insert(0, pool.pop(i))
+            return
+    with contextlib.suppress(Exception):
+        content = await pool[0]
+        await asyncio.shield(content["task"])
+
+
+def lan_address() -> str:
+    """This computer's address on the local network (no packet is sent); 127.0.0.1 if none."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as sock:
+        try:
+            sock.connect(("10.255.255.255", 1))
+            return sock.getsockname()[0]
+        except OSError:
+            return "127.0.0.1"
+
+
+def presenter_notebook(explorer: str | os.PathLike, target: str | os.PathLike) -> Path:
+    """Write a copy of the explorer notebook whose explorer opens in presenter mode.
+
+    Only the call ``explore()`` changes (to ``explore(presenter=True)``); the prose stays the
+    explorer's own. Raises ValueError if the notebook has no such call.
+    """
+    notebook = json.loads(Path(explorer).read_text(encoding="utf-8"))
+    changed = 0
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") != "code":
+            continue
+        source = "".join(cell.get("source", []))
+        new = re.sub(r"\bexplore\(\s*\)", "explore(presenter=True)", source)
+        if new != source:
+            changed += 1
+            cell["source"] = new.splitlines(keepends=True)
+    if not changed:
+        raise ValueError(f"{explorer}: no `explore()` call to switch to presenter mode")
+    out = Path(target)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(notebook, indent=1) + "\n", encoding="utf-8")
+    return out
+
+
+def class_config(*, pool: int, cull_after: int, max_kernels: int, open_browser: bool,
+                 ip: str, port: int) -> Any:
+    """The Jupyter configuration of the class app (a traitlets Config)."""
+    from traitlets.config import Config
+
+    if cull_after < 10:
+        raise ValueError(f"cull_after={cull_after}: must be at least 10 seconds")
+    if max_kernels < 1:
+        raise ValueError(f"max_kernels={max_kernels}: must be at least 1")
+    if not 0 <= pool <= 20:
+        raise ValueError(f"pool={pool}: must be between 0 and 20")
+    if not 0 <= port <= 65535:
+        raise ValueError(f"port={port}: must be between 0 and 65535")
+    cfg = Config()
+    cfg.Voila.ip = ip
+    cfg.Voila.port = port
+    cfg.Voila.open_browser = open_browser
+    cfg.Voila.kernel_websocket_connection_class = CONNECTION_CLASS
+    cfg.ClassroomVoila.max_kernels = max_kernels
+    cfg.VoilaConfiguration.template = CLASS_TEMPLATE
+    cfg.VoilaConfiguration.show_tracebacks = False
+    cfg.VoilaConfiguration.preheat_kernel = pool > 0
+    cfg.VoilaConfiguration.default_pool_size = 0
+    # a warm pool for the explorer only: that is where a class starts
+    cfg.VoilaKernelManager.kernel_pools_config = {
+        "default": {"pool_size": 0},
+        EXPLORER_NOTEBOOK: {"pool_size": pool},
+    }
+    cfg.VoilaKernelManager.fill_delay = 0.5
+    cfg.MappingKernelManager.cull_idle_timeout = cull_after
+    cfg.MappingKernelManager.cull_interval = max(5, min(60, cull_after // 4))
+    cfg.MappingKernelManager.cull_connected = True
+    # a kernel that dies is not restarted: its widgets would be gone anyway; the page says so
+    cfg.KernelManager.autorestart = False
+    return cfg
+
+
+def run_class_app(notebook_dir: str | os.PathLike, template_root: str | os.PathLike, *,
+                  ip: str = "127.0.0.1", port: int = 8866, pool: int = 4,
+                  cull_after: int = 1200, max_kernels: int = 40, open_browser: bool = True,
+                  extra_args: list[str] | None = None) -> None:
+    """Start the class app and serve until stopped (Ctrl-C or SIGTERM)."""
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(Path(template_root).resolve()), os.environ.get("JUPYTER_PATH")) if p
+    )
+    cfg = class_config(pool=pool, cull_after=cull_after, max_kernels=max_kernels,
+                       open_browser=open_browser, ip=ip, port=port)
+    app_class = _classroom_classes()["ClassroomVoila"]
+    app = app_class.instance(config=cfg)
+    app.initialize([str(Path(notebook_dir).resolve()), *(extra_args or [])])
+    app.token = new_access_code()
+    app.start()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m hinge_lib.serving",
+        description="Serve the course to a class (`class`) or the explorer for a projector "
+                    "(`presenter`).",
+    )
+    sub = parser.add_subparsers(dest="mode", required=True)
+    room = sub.add_parser("class", help="the whole course for a room of students")
+    room.add_argument("--notebooks", required=True, help="the course's notebooks folder")
+    room.add_argument("--templates", required=True,
+                      help="folder holding voila/templates/hinge-class")
+    room.add_argument("--ip", default="127.0.0.1")
+    room.add_argument("--port", type=int, default=8866)
+    room.add_argument("--pool", type=int, default=4, help="warm explorer kernels (default 4)")
+    room.add_argument("--cull-after", type=int, default=1200,
+                      help="shut a kernel down after this many idle seconds (default 1200)")
+    room.add_argument("--max-kernels", type=int, default=40,
+                      help="most students' pages at once (default 40)")
+    room.add_argument("--no-browser", action="store_true")
+    present = sub.add_parser("presenter", help="write the presenter copy of the explorer")
+    present.add_argument("--explorer", required=True)
+    present.add_argument("--out", required=True)
+    args, extra = parser.parse_known_args(argv)
+    if args.mode == "presenter":
+        if extra:
+            parser.error(f"unknown options {extra}")
+        print(presenter_notebook(args.explorer, args.out))
+        return 0
+    try:
+        run_class_app(args.notebooks, args.templates, ip=args.ip, port=args.port,
+                      pool=args.pool, cull_after=args.cull_after, max_kernels=args.max_kernels,
+                      open_browser=not args.no_browser, extra_args=extra)
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

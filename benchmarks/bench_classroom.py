@@ -1,0 +1,432 @@
+"""A class arriving at the class app (``python3 tasks.py app --class``), on 127.0.0.1 only.
+
+For each class size N, a fresh class app is started and N students arrive, evenly spread over
+``--arrival`` seconds (one minute by default). A few of them (``--browsers``) are real headless
+Chromium pages (Debian's /usr/bin/chromium through Playwright); the rest are plain clients
+that do what a page does on the wire: load the page over HTTP, open the kernel websocket, fetch
+the widget states and move the Hip slider. Every student moves the slider 20 times.
+
+Reported for each N:
+
+- students served (page loaded and slider answered) and what failed;
+- time to first figure, p50/p95: browsers from navigation to the drawn stick figure; plain
+  clients from the request to the kernel answering on the websocket with the figure's state
+  (the server's share of a first figure: no browser drawing);
+- slider-to-figure latency, p50/p95: browsers from the key press to the redrawn figure; plain
+  clients from sending the slider's new value to the kernel having sent every update back;
+- peak memory of the app and all its kernels (resident set, from /proc), total and per
+  student (peak minus the idle app with its warm pool, divided by N);
+- kernels left ``--leave-wait`` seconds after everyone has left (pages closed without saying
+  goodbye, so only the culler, with ``--cull-after``, can clean up).
+
+The load of the machine is printed with the results: the browsers run on the same cores as
+the server, which a real class does not do. Run it on a quiet machine for the headline
+figures (``python3 benchmarks/bench_classroom.py``); ``--quick`` runs a small class.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hinge_lib.view.figures import TRACE_INDEX
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--no-first-run", "--disable-sync",
+                 "--disable-quic"]
+MOVES = 20
+BODY = TRACE_INDEX["body"]
+# the explorer's stick figure: the body trace's drawn path (same as tests/test_explorer_browser)
+BODY_D_JS = """(i) => { const gd = document.querySelector('.hinge-explorer .js-plotly-plot');
+  if (!gd || !gd.data || !gd.data[i]) return null;
+  const p = gd.querySelector('.scatterlayer .trace' + gd.data[i].uid + ' path.js-line');
+  return p ? p.getAttribute('d') : null; }"""
+
+
+@dataclass
+class Result:
+    kind: str  # "browser" or "client"
+    ok: bool = False
+    first_s: float | None = None
+    slider_ms: list[float] = field(default_factory=list)
+    failure: str = ""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def tree_rss_mb(pid: int) -> float:
+    """Resident memory of a process and all its descendants, in MB."""
+    children: dict[int, list[int]] = {}
+    rss: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                parts = f.read().rsplit(")", 1)[1].split()
+            children.setdefault(int(parts[1]), []).append(int(entry))
+            rss[int(entry)] = int(parts[21]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, IndexError, ValueError):
+            continue
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        total += rss.get(p, 0)
+        todo.extend(children.get(p, []))
+    return total / 1e6
+
+
+def percentile(values: list[float], q: float) -> float | None:
+    if not values:
+        return None
+    ordered = sorted(values)
+    k = max(0, min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1))))
+    return ordered[k]
+
+
+# ---------------------------------------------------------------- the app
+
+
+class App:
+    def __init__(self, n: int, args: argparse.Namespace, folder: Path) -> None:
+        self.out = folder / f"app-{n}.out"
+        self.err = folder / f"app-{n}.err"
+        cmd = [sys.executable, "-m", "hinge_lib.serving", "class",
+               "--notebooks", str(ROOT / "notebooks"),
+               "--templates", str(ROOT / "deploy" / "jupyter"), "--port", str(free_port()),
+               "--pool", str(args.pool), "--cull-after", str(args.cull_after),
+               "--max-kernels", str(args.max_kernels or n + 10), "--no-browser"]
+        env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+            p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p))
+        with open(self.out, "wb") as o, open(self.err, "wb") as e:
+            self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=o, stderr=e, env=env,
+                                         stdin=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            found = re.search(r"^(http://\S+)$", self.out.read_text(), re.M)
+            if found:
+                self.url = found.group(1)
+                self.base, self.code = self.url.split("?token=")
+                return
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.3)
+        self.stop()
+        raise RuntimeError("the class app did not start:\n" + self.err.read_text())
+
+    def status(self) -> dict:
+        with urllib.request.urlopen(f"{self.base}hinge/api/status?token={self.code}",
+                                    timeout=30) as resp:
+            return json.loads(resp.read())
+
+    def stop(self) -> None:
+        for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
+            try:
+                os.killpg(self.proc.pid, sig)
+            except ProcessLookupError:
+                return
+            try:
+                self.proc.wait(timeout=wait)
+            except subprocess.TimeoutExpired:
+                continue
+
+
+# ---------------------------------------------------------------- a plain client
+
+
+def _message(msg_type: str, content: dict, metadata: dict | None = None) -> tuple[str, str]:
+    msg_id = uuid.uuid4().hex
+    header = {"msg_id": msg_id, "msg_type": msg_type, "session": "bench",
+              "username": "student", "date": "2026-01-01T00:00:00Z", "version": "5.3"}
+    return msg_id, json.dumps({"header": header, "parent_header": {},
+                               "metadata": metadata or {}, "content": content,
+                               "channel": "shell", "buffers": []})
+
+
+def _decode(raw: str | bytes) -> dict:
+    """A kernel message from Jupyter's JSON websocket format (binary when it has buffers)."""
+    if isinstance(raw, str):
+        return json.loads(raw)
+    count = int.from_bytes(raw[:4], "big")
+    offsets = [int.from_bytes(raw[4 + 4 * i: 8 + 4 * i], "big") for i in range(count)]
+    end = offsets[1] if count > 1 else len(raw)
+    return json.loads(raw[offsets[0]:end])
+
+
+async def plain_student(app: App, result: Result, moves: int) -> None:
+    from tornado import httpclient, websocket
+
+    started = time.perf_counter()
+    http = httpclient.AsyncHTTPClient()
+    cookies: dict[str, str] = {}
+    url = f"{app.base}?token={app.code}"
+    page = ""
+    for _ in range(5):  # follow redirects by hand, keeping cookies
+        response = await http.fetch(url, follow_redirects=False, raise_error=False,
+                                    request_timeout=300,
+                                    headers={"Cookie": "; ".join(f"{k}={v}"
+                                                                 for k, v in cookies.items())})
+        for header in response.headers.get_list("Set-Cookie"):
+            name, _, rest = header.partition("=")
+            cookies[name] = rest.split(";")[0]
+        if response.code in (301, 302, 303):
+            location = response.headers["Location"]
+            url = location if location.startswith("http") else app.base + location.lstrip("/")
+            continue
+        if response.code != 200:
+            result.failure = f"page HTTP {response.code}"
+            return
+        page = response.body.decode()
+        break
+    found = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', page)
+    if not found:
+        result.failure = "page without a kernel"
+        return
+    kernel_id = found.group(1)
+    ws = await websocket.websocket_connect(
+        f"{app.base.replace('http', 'ws')}api/kernels/{kernel_id}/channels?token={app.code}",
+        max_message_size=64 * 1024 * 1024)
+
+    async def until(match, timeout: float = 120.0) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError
+            raw = await asyncio.wait_for(ws.read_message(), left)
+            if raw is None:
+                raise ConnectionError("websocket closed")
+            msg = _decode(raw)
+            if match(msg):
+                return msg
+
+    try:
+        comm_id = uuid.uuid4().hex
+        # ipywidgets' control comm: the widget states in one reply, as a page gets them
+        _, opening = _message("comm_open", {"comm_id": comm_id, "target_name":
+                                            "jupyter.widget.control", "data": {}},
+                              {"version": "1.0.0"})
+        await ws.write_message(opening)
+        _, asking = _message("comm_msg", {"comm_id": comm_id,
+                                          "data": {"method": "request_states"}})
+        await ws.write_message(asking)
+        reply = await until(lambda m: m["header"]["msg_type"] == "comm_msg"
+                            and m["content"].get("comm_id") == comm_id)
+        result.first_s = time.perf_counter() - started
+        states = reply["content"]["data"]["states"]
+        hip = next(model for model, s in states.items()
+                   if s.get("model_name") == "IntSliderModel"
+                   and s.get("state", {}).get("description") == "Hip")
+        value = states[hip]["state"]["value"]
+        for i in range(moves):
+            value += 1 if i % 2 == 0 else -1
+            msg_id, update = _message("comm_msg", {"comm_id": hip, "data": {
+                "method": "update", "state": {"value": value}, "buffer_paths": []}})
+            sent = time.perf_counter()
+            await ws.write_message(update)
+            await until(lambda m, msg_id=msg_id: m["header"]["msg_type"] == "status"
+                        and m["parent_header"].get("msg_id") == msg_id
+                        and m["content"].get("execution_state") == "idle")
+            result.slider_ms.append((time.perf_counter() - sent) * 1000)
+            await asyncio.sleep(0.3)  # a student's hand, not a machine gun
+        result.ok = True
+    finally:
+        ws.close()  # leave without saying goodbye: only the culler cleans up
+
+
+# ---------------------------------------------------------------- a browser
+
+
+async def browser_student(app: App, browser, result: Result, moves: int) -> None:
+    context = await browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = await context.new_page()
+        started = time.perf_counter()
+        response = await page.goto(app.url, wait_until="domcontentloaded", timeout=300_000)
+        if response is None or response.status != 200:
+            result.failure = f"page HTTP {response.status if response else '?'}"
+            return
+        await page.wait_for_function(f"() => ({BODY_D_JS})({BODY})", timeout=300_000)
+        result.first_s = time.perf_counter() - started
+        handle = page.locator(".widget-slider").filter(
+            has=page.locator(".widget-label", has_text="Hip")).first.locator(".noUi-handle")
+        for i in range(moves):
+            before = await page.evaluate(BODY_D_JS, BODY)
+            await handle.focus()
+            sent = time.perf_counter()
+            await handle.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+            await page.wait_for_function(
+                f"(old) => {{ const d = ({BODY_D_JS})({BODY}); return d && d !== old; }}",
+                arg=before, timeout=60_000, polling="raf")
+            result.slider_ms.append((time.perf_counter() - sent) * 1000)
+            await asyncio.sleep(0.3)
+        result.ok = True
+    finally:
+        await context.close()
+
+
+# ---------------------------------------------------------------- one class
+
+
+async def one_class(n: int, args: argparse.Namespace, folder: Path) -> dict:
+    app = App(n, args, folder)
+    try:
+        deadline = time.monotonic() + 300
+        while app.status()["kernels"] < args.pool and time.monotonic() < deadline:
+            await asyncio.sleep(1)
+        await asyncio.sleep(3)  # let the warm pool finish running the notebook
+        idle_mb = tree_rss_mb(app.proc.pid)
+        peak = [idle_mb]
+        done = asyncio.Event()
+
+        async def sample() -> None:
+            while not done.is_set():
+                peak[0] = max(peak[0], tree_rss_mb(app.proc.pid))
+                await asyncio.sleep(0.5)
+
+        sampler = asyncio.create_task(sample())
+        in_browser = {k * n // args.browsers for k in range(min(args.browsers, n))}
+        results = [Result("browser" if i in in_browser else "client") for i in range(n)]
+        playwright = browser = None
+        if any(r.kind == "browser" for r in results):
+            from playwright.async_api import async_playwright
+
+            playwright = await async_playwright().start()
+            browser = await playwright.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                                       args=CHROMIUM_ARGS)
+
+        async def arrive(i: int, result: Result) -> None:
+            await asyncio.sleep(i * args.arrival / n)
+            try:
+                if result.kind == "browser":
+                    await browser_student(app, browser, result, MOVES)
+                else:
+                    await plain_student(app, result, MOVES)
+            except Exception as err:  # a failed student is a result, not a crash
+                result.failure = result.failure or f"{type(err).__name__}: {err}"[:120]
+
+        load_before = os.getloadavg()[0]
+        await asyncio.gather(*(arrive(i, r) for i, r in enumerate(results)))
+        load_after = os.getloadavg()[0]
+        done.set()
+        await sampler
+        if browser is not None:
+            await browser.close()
+            await playwright.stop()
+        left_at = time.monotonic()
+        while time.monotonic() - left_at < args.leave_wait:
+            await asyncio.sleep(5)
+        status = app.status()
+        served = [r for r in results if r.ok]
+        firsts = [r.first_s for r in served if r.first_s is not None]
+        sliders = [ms for r in served for ms in r.slider_ms]
+        b_first = [r.first_s for r in served if r.kind == "browser" and r.first_s]
+        b_slider = [ms for r in served if r.kind == "browser" for ms in r.slider_ms]
+        c_first = [r.first_s for r in served if r.kind == "client" and r.first_s]
+        c_slider = [ms for r in served if r.kind == "client" for ms in r.slider_ms]
+        failures: dict[str, int] = {}
+        for r in results:
+            if not r.ok:
+                failures[r.failure or "unknown"] = failures.get(r.failure or "unknown", 0) + 1
+        return {
+            "students": n, "served": len(served),
+            "browsers": sum(r.kind == "browser" for r in results),
+            "first_p50_s": percentile(firsts, 50), "first_p95_s": percentile(firsts, 95),
+            "browser_first_p50_s": percentile(b_first, 50),
+            "browser_first_p95_s": percentile(b_first, 95),
+            "client_first_p50_s": percentile(c_first, 50),
+            "client_first_p95_s": percentile(c_first, 95),
+            "slider_p50_ms": percentile(sliders, 50), "slider_p95_ms": percentile(sliders, 95),
+            "browser_slider_p50_ms": percentile(b_slider, 50),
+            "browser_slider_p95_ms": percentile(b_slider, 95),
+            "client_slider_p50_ms": percentile(c_slider, 50),
+            "client_slider_p95_ms": percentile(c_slider, 95),
+            "idle_app_mb": idle_mb, "peak_mb": peak[0],
+            "per_student_mb": (peak[0] - idle_mb) / n,
+            "kernels_left": status["kernels"], "students_left": status["students"],
+            "leave_wait_s": args.leave_wait, "cull_after_s": args.cull_after,
+            "failures": failures, "load_before": load_before, "load_after": load_after,
+        }
+    finally:
+        app.stop()
+
+
+def fmt(value, unit: str = "", digits: int = 1) -> str:
+    return "-" if value is None else f"{value:.{digits}f}{unit}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--students", default="10,20,30",
+                        help="class sizes, comma-separated (default 10,20,30)")
+    parser.add_argument("--browsers", type=int, default=3, help="real browsers per class")
+    parser.add_argument("--arrival", type=float, default=60.0, help="seconds to arrive in")
+    parser.add_argument("--pool", type=int, default=4)
+    parser.add_argument("--cull-after", type=int, default=30)
+    parser.add_argument("--leave-wait", type=float, default=120.0)
+    parser.add_argument("--max-kernels", type=int, default=0, help="default: N + 10")
+    parser.add_argument("--quick", action="store_true",
+                        help="a class of 4 (1 browser), arriving in 10 s, 30 s after leaving")
+    parser.add_argument("--json", help="also write the results to this file")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.students, args.browsers, args.arrival, args.leave_wait = "4", 1, 10.0, 30.0
+        args.cull_after, args.pool = 10, 2
+    sizes = [int(s) for s in args.students.split(",")]
+    if not os.path.exists(CHROMIUM) and args.browsers:
+        print(f"{CHROMIUM} not found: running with plain clients only")
+        args.browsers = 0
+    print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
+    print(f"app: pool {args.pool}, cull after {args.cull_after} s; students arrive within "
+          f"{args.arrival:.0f} s; {MOVES} slider moves each; {args.browsers} real browsers")
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-classroom-") as folder:
+        for n in sizes:
+            row = asyncio.run(one_class(n, args, Path(folder)))
+            rows.append(row)
+            print(f"\nN={n}: served {row['served']}/{n} "
+                  f"(failures: {row['failures'] or 'none'}); load {row['load_before']:.1f} -> "
+                  f"{row['load_after']:.1f}")
+            print(f"  first figure p50/p95: all {fmt(row['first_p50_s'], ' s')} / "
+                  f"{fmt(row['first_p95_s'], ' s')}; browsers "
+                  f"{fmt(row['browser_first_p50_s'], ' s')} / "
+                  f"{fmt(row['browser_first_p95_s'], ' s')}; plain clients "
+                  f"{fmt(row['client_first_p50_s'], ' s')} / "
+                  f"{fmt(row['client_first_p95_s'], ' s')}")
+            print(f"  slider to figure p50/p95: browsers "
+                  f"{fmt(row['browser_slider_p50_ms'], ' ms', 0)} / "
+                  f"{fmt(row['browser_slider_p95_ms'], ' ms', 0)}; plain clients "
+                  f"{fmt(row['client_slider_p50_ms'], ' ms', 0)} / "
+                  f"{fmt(row['client_slider_p95_ms'], ' ms', 0)}")
+            print(f"  memory: idle app {row['idle_app_mb']:.0f} MB, peak {row['peak_mb']:.0f} MB, "
+                  f"{row['per_student_mb']:.0f} MB per student")
+            print(f"  {row['leave_wait_s']:.0f} s after everyone left: {row['kernels_left']} "
+                  f"kernels ({row['students_left']} students')")
+    print("\ntargets (quiet 2-core machine): 30 served, p95 first figure <= 3 s, "
+          "p95 slider <= 150 ms, <= 5 kernels left")
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=1) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

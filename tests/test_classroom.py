@@ -1,0 +1,458 @@
+"""The class app (``python3 tasks.py app --class``): the course served to a room of students.
+
+The fast tests check the pieces (course index, access code, configuration, presenter copy);
+the `slow` ones start the real app on 127.0.0.1 and talk to it over HTTP and the kernel
+websocket, as students' browsers do.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import http.cookiejar
+import importlib.util
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+from hinge_lib import serving
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+TEMPLATES = ROOT / "deploy" / "jupyter"
+EXPLORER_PAGE = f"voila/render/{serving.EXPLORER_NOTEBOOK}"
+
+
+# ---------------------------------------------------------------- helpers (also used by the
+# browser tests in test_classroom_browser.py)
+
+
+class ClassApp:
+    """A class app started for a test: its address, access code, process and log files."""
+
+    def __init__(self, url: str, proc: subprocess.Popen, out: Path, err: Path) -> None:
+        self.url = url
+        self.base = url.split("?")[0]
+        self.code = url.split("token=")[1]
+        self.proc = proc
+        self.out = out
+        self.err = err
+
+    def status(self) -> dict:
+        with urllib.request.urlopen(f"{self.base}hinge/api/status?token={self.code}",
+                                    timeout=30) as resp:
+            return json.loads(resp.read())
+
+    def log(self) -> str:
+        return self.out.read_text(errors="replace") + self.err.read_text(errors="replace")
+
+
+def start_class_app(folder: Path, *args: str, timeout: float = 120.0) -> ClassApp:
+    """Start ``python -m hinge_lib.serving class`` on a free loopback port; wait for its address."""
+    from browser import free_port, stop_process
+
+    out, err = folder / "app.out", folder / "app.err"
+    cmd = [sys.executable, "-m", "hinge_lib.serving", "class", "--notebooks", str(NOTEBOOKS),
+           "--templates", str(TEMPLATES), "--port", str(free_port()), "--no-browser", *args]
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
+        p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p))
+    with open(out, "wb") as o, open(err, "wb") as e:
+        proc = subprocess.Popen(cmd, cwd=ROOT, stdout=o, stderr=e, stdin=subprocess.DEVNULL,
+                                env=env, start_new_session=True)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        lines = [ln for ln in out.read_text(errors="replace").splitlines()
+                 if ln.startswith("http")]
+        if lines:
+            return ClassApp(lines[0].strip(), proc, out, err)
+        if proc.poll() is not None:
+            break
+        time.sleep(0.25)
+    stop_process(proc)
+    raise RuntimeError(f"the class app did not start:\n{err.read_text(errors='replace')}")
+
+
+def wait_for(predicate, timeout: float, what: str, interval: float = 0.5):
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {timeout:.0f} s for {what}")
+        time.sleep(interval)
+
+
+def kernel_pid(kernel_id: str) -> int | None:
+    """Process id of the kernel with this id (found by its connection file)."""
+    for entry in glob.glob("/proc/[0-9]*/cmdline"):
+        with contextlib.suppress(OSError):
+            parts = Path(entry).read_bytes().split(b"\0")
+            if b"ipykernel_launcher" in parts and any(kernel_id.encode() in p for p in parts):
+                return int(entry.split("/")[2])
+    return None
+
+
+class Student:
+    """One browser's worth of HTTP: its own cookies (login and seat)."""
+
+    everyone: list[Student] = []
+
+    def __init__(self, app: ClassApp) -> None:
+        self.app = app
+        self.kernels: list[str] = []
+        Student.everyone.append(self)
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def get(self, path: str, **params: str) -> tuple[int, str, str]:
+        """(status, final url, body) of a GET, following redirects."""
+        query = f"?{urllib.parse.urlencode(params)}" if params else ""
+        try:
+            with self.opener.open(self.app.base + path + query, timeout=120) as resp:
+                return resp.status, resp.geturl(), resp.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as err:
+            return err.code, err.geturl(), err.read().decode("utf-8", "replace")
+
+    def open_explorer(self) -> str:
+        """Log in with the printed address and open the explorer; return the page's kernel id."""
+        status, url, body = self.get("", token=self.app.code)
+        assert status == 200, body[:500]
+        assert url.endswith(EXPLORER_PAGE)
+        self.kernels.append(page_kernel_id(body))
+        return self.kernels[-1]
+
+
+def leave_all(app: ClassApp) -> None:
+    """Shut down every student's kernel, as if all pages were closed."""
+    for kernel_id in [k for student in Student.everyone for k in student.kernels]:
+        req = urllib.request.Request(f"{app.base}voila/api/shutdown/{kernel_id}"
+                                     f"?token={app.code}", method="POST", data=b"")
+        with contextlib.suppress(urllib.error.HTTPError), urllib.request.urlopen(req, timeout=60):
+            pass
+    for student in Student.everyone:
+        student.kernels.clear()
+    wait_for(lambda: app.status()["students"] == 0, 60, "students to leave")
+
+
+def page_kernel_id(body: str) -> str:
+    match = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', body)
+    assert match, "no kernel id on the page"
+    return match.group(1)
+
+
+# ---------------------------------------------------------------- the pieces
+
+
+def test_the_index_lists_every_course_notebook_in_order_with_its_title():
+    entries = serving.course_entries(NOTEBOOKS)
+    files = sorted(p.name for p in NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+    assert [e.file for e in entries] == files
+    assert serving.EXPLORER_NOTEBOOK in files
+    for entry in entries:
+        notebook = json.loads((NOTEBOOKS / entry.file).read_text())
+        headings = [line[2:] for cell in notebook["cells"] if cell["cell_type"] == "markdown"
+                    for line in "".join(cell["source"]).splitlines() if line.startswith("# ")]
+        assert entry.title and entry.title in headings[0]
+        assert not entry.title[0].isdigit()
+
+
+def test_the_index_counts_every_self_check_of_a_notebook():
+    for entry in serving.course_entries(NOTEBOOKS):
+        notebook = json.loads((NOTEBOOKS / entry.file).read_text())
+        code = "\n".join("".join(c["source"]) for c in notebook["cells"]
+                         if c["cell_type"] == "code")
+        assert len(entry.self_checks) == len(re.findall(r"selfcheck\.\w+_question\(", code))
+    assert sum(len(e.self_checks) for e in serving.course_entries(NOTEBOOKS)) > 10
+
+
+def test_the_index_page_links_each_notebook_and_escapes_text(tmp_path):
+    nb = {"cells": [
+        {"cell_type": "markdown", "metadata": {}, "source": ["# 3 · Bars <b>& bells</b>\n"]},
+        {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None,
+         "source": ["selfcheck.choice_question('Which <one>?', ['a', 'b'], 0)\n",
+                    "selfcheck.number_question(question, 3)\n"]},
+    ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+    (tmp_path / "03-bars.ipynb").write_text(json.dumps(nb))
+    (tmp_path / "notes.ipynb").write_text(json.dumps(nb))  # not a numbered course notebook
+    (entry,) = serving.course_entries(tmp_path)
+    assert entry.title == "Bars <b>& bells</b>"
+    assert entry.self_checks == ("Which <one>?", "a question about this notebook's figure")
+    page = serving.course_index_html([entry], "/class/")
+    assert 'href="/class/voila/render/03-bars.ipynb"' in page
+    assert "Bars &lt;b&gt;&amp; bells&lt;/b&gt;" in page
+    assert "Which &lt;one&gt;?" in page and "2 self-checks" in page
+    assert "<b>" not in page
+
+
+def test_access_codes_are_fresh_and_easy_to_read_aloud():
+    codes = {serving.new_access_code() for _ in range(50)}
+    assert len(codes) == 50
+    for code in codes:
+        assert re.fullmatch(r"[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}", code)
+        assert not set(code) & set("01lio")
+
+
+def test_the_login_page_explains_a_wrong_code():
+    plain = serving.login_html("/x", None)
+    assert "Access code" in plain and "not right" not in plain
+    wrong = serving.login_html("/x", "That access code is not right.")
+    assert 'role="alert"' in wrong and "not right" in wrong
+
+
+def test_the_full_page_says_nothing_is_lost_and_retries():
+    page = serving.full_page_html(30, 30)
+    assert "30" in page and "nothing is lost" in page
+    assert 'http-equiv="refresh"' in page
+
+
+def test_class_configuration_warms_only_the_explorer_and_culls_idle_kernels():
+    cfg = serving.class_config(pool=4, cull_after=600, max_kernels=30, open_browser=False,
+                               ip="0.0.0.0", port=8866)
+    pools = cfg.VoilaKernelManager.kernel_pools_config
+    assert pools["default"]["pool_size"] == 0
+    assert pools[serving.EXPLORER_NOTEBOOK]["pool_size"] == 4
+    assert cfg.VoilaConfiguration.preheat_kernel is True
+    assert cfg.MappingKernelManager.cull_idle_timeout == 600
+    assert cfg.MappingKernelManager.cull_connected is True
+    assert 0 < cfg.MappingKernelManager.cull_interval <= 60
+    assert cfg.KernelManager.autorestart is False
+    assert cfg.ClassroomVoila.max_kernels == 30
+    assert cfg.Voila.kernel_websocket_connection_class == serving.CONNECTION_CLASS
+    assert cfg.VoilaConfiguration.template == serving.CLASS_TEMPLATE
+    assert (TEMPLATES / "voila" / "templates" / serving.CLASS_TEMPLATE / "conf.json").is_file()
+
+
+@pytest.mark.parametrize(("field", "value"), [("pool", -1), ("pool", 21), ("cull_after", 5),
+                                              ("max_kernels", 0), ("port", 70000)])
+def test_class_configuration_rejects_bad_values_by_name(field, value):
+    kwargs = dict(pool=2, cull_after=600, max_kernels=10, open_browser=False, ip="127.0.0.1",
+                  port=8866)
+    kwargs[field] = value
+    with pytest.raises(ValueError, match=f"{field}={value}"):
+        serving.class_config(**kwargs)
+
+
+def test_the_presenter_copy_switches_only_the_explorer_call(tmp_path):
+    out = serving.presenter_notebook(NOTEBOOKS / serving.EXPLORER_NOTEBOOK, tmp_path / "p.ipynb")
+    original = json.loads((NOTEBOOKS / serving.EXPLORER_NOTEBOOK).read_text())
+    copy = json.loads(out.read_text())
+    assert len(copy["cells"]) == len(original["cells"])
+    changed = [(a, b) for a, b in zip(original["cells"], copy["cells"], strict=True)
+               if "".join(a["source"]) != "".join(b["source"])]
+    assert len(changed) == 1
+    assert "explore(presenter=True)" in "".join(changed[0][1]["source"])
+    bare = tmp_path / "bare.ipynb"
+    bare.write_text(json.dumps({"cells": [{"cell_type": "code", "source": "print(1)"}]}))
+    with pytest.raises(ValueError, match="no `explore\\(\\)` call"):
+        serving.presenter_notebook(bare, tmp_path / "q.ipynb")
+
+
+def _tasks():
+    spec = importlib.util.spec_from_file_location("tasks_for_test", ROOT / "tasks.py")
+    tasks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tasks)
+    return tasks
+
+
+def test_tasks_py_app_keeps_its_one_person_default():
+    cmd = [str(c) for c in _tasks().app_command([])]
+    assert cmd[0].endswith("voila") and cmd[1] == "notebooks/10-pose-explorer.ipynb"
+    assert "--Voila.ip=127.0.0.1" in cmd
+
+
+def test_tasks_py_app_class_passes_the_room_options_on():
+    cmd = [str(c) for c in _tasks().app_command(
+        ["--class", "--ip", "0.0.0.0", "--port", "9000", "--cull-after", "300",
+         "--no-browser", "--max-kernels", "25"])]
+    assert cmd[1:4] == ["-m", "hinge_lib.serving", "class"]
+    joined = " ".join(cmd)
+    for option in ("--ip 0.0.0.0", "--port 9000", "--cull-after 300", "--max-kernels 25",
+                   "--no-browser", "--notebooks", "--templates"):
+        assert option in joined
+
+
+def test_tasks_py_app_refuses_unknown_class_options():
+    with pytest.raises(SystemExit, match="--colour"):
+        _tasks().app_command(["--class", "--colour", "red"])
+
+
+# ---------------------------------------------------------------- the running app
+
+
+@pytest.fixture(scope="module")
+def class_app(tmp_path_factory):
+    from browser import stop_process
+
+    app = start_class_app(tmp_path_factory.mktemp("class-app"), "--pool", "1",
+                          "--cull-after", "600", "--max-kernels", "3")
+    yield app
+    stop_process(app.proc)
+
+
+@pytest.mark.slow
+def test_the_printed_address_opens_the_explorer_and_the_code_is_never_logged(class_app):
+    out = class_app.out.read_text()
+    assert re.search(r"^http://127\.0\.0\.1:\d+/\?token=[a-z2-9-]{14}$", out, re.M)
+    student = Student(class_app)
+    student.open_explorer()
+    assert class_app.status()["students"] >= 1
+    status, _, index = student.get("course")
+    assert status == 200
+    for entry in serving.course_entries(NOTEBOOKS):
+        assert f"voila/render/{entry.file}" in index
+    assert index.index("00-start-here") < index.index("12-instructor-guide")
+    time.sleep(1)
+    assert out.count(class_app.code) == 1
+    assert class_app.code not in class_app.err.read_text(errors="replace")
+
+
+@pytest.mark.slow
+def test_without_the_code_a_student_gets_the_access_page_and_a_wrong_code_is_explained(
+    class_app,
+):
+    student = Student(class_app)
+    status, url, body = student.get("")
+    assert status == 200 and "/login" in url
+    assert "Access code" in body
+    status, url, body = student.get("", token="wrong-code-0000")
+    assert "/login" in url and "Access code" in body
+    status, _, form = student.get("login")
+    xsrf = re.search(r'name="_xsrf" value="([^"]+)"', form).group(1)
+    data = urllib.parse.urlencode({"password": "wrong-code", "_xsrf": xsrf}).encode()
+    try:
+        student.opener.open(class_app.base + "login?next=%2F", data=data, timeout=30)
+        raise AssertionError("a wrong code was accepted")
+    except urllib.error.HTTPError as err:
+        assert err.code == 401
+        assert "not right" in err.read().decode()
+    data = urllib.parse.urlencode({"password": class_app.code, "_xsrf": xsrf}).encode()
+    with student.opener.open(class_app.base + "login?next=%2Fcourse", data=data,
+                             timeout=30) as resp:
+        assert resp.geturl().endswith("/course") and "Course index" in resp.read().decode()
+
+
+@pytest.mark.slow
+def test_there_is_no_file_browser_and_no_page_outside_the_course(class_app):
+    student = Student(class_app)
+    student.get("course", token=class_app.code)
+    status, _, body = student.get("voila/tree")
+    assert status == 200 and "Course index" in body  # the index, not a folder listing
+    assert student.get("voila/api/contents")[0] == 404
+    assert student.get("voila/api/contents/")[0] == 404
+    status, _, body = student.get("voila/render/../tasks.py")
+    assert status == 404
+    status, _, body = student.get("voila/render/notes.ipynb")
+    assert status == 404 and "course index" in body
+    assert student.get("voila/files/10-pose-explorer.ipynb")[0] in (403, 404)
+
+
+@pytest.mark.slow
+def test_a_students_kernel_runs_no_code_sent_over_the_websocket(class_app, tmp_path):
+    from tornado import ioloop, websocket
+
+    kernel_id = Student(class_app).open_explorer()
+    marker = tmp_path / "ran.txt"
+
+    def message(msg_type: str, content: dict) -> str:
+        header = {"msg_id": uuid.uuid4().hex, "msg_type": msg_type, "session": "test",
+                  "username": "student", "date": "2026-01-01T00:00:00Z", "version": "5.3"}
+        return json.dumps({"header": header, "parent_header": {}, "metadata": {},
+                           "content": content, "channel": "shell", "buffers": []})
+
+    async def talk() -> list[str]:
+        ws_url = (class_app.base.replace("http", "ws") + f"api/kernels/{kernel_id}/channels"
+                  f"?token={class_app.code}")
+        conn = await websocket.websocket_connect(ws_url)
+        conn.write_message(message("execute_request", {
+            "code": f"open({str(marker)!r}, 'w').write('x')", "silent": False,
+            "store_history": False, "user_expressions": {}, "allow_stdin": False}))
+        conn.write_message(message("kernel_info_request", {}))
+        seen = []
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            raw = await conn.read_message()
+            if raw is None:
+                break
+            if isinstance(raw, str):
+                seen.append(json.loads(raw)["header"]["msg_type"])
+                if "kernel_info_reply" in seen:
+                    break
+        conn.close()
+        return seen
+
+    seen = ioloop.IOLoop.current().run_sync(talk, timeout=60)
+    assert "kernel_info_reply" in seen  # the connection works ...
+    time.sleep(1)
+    assert "execute_reply" not in seen  # ... but code sent over it is dropped
+    assert not marker.exists()
+
+
+@pytest.mark.slow
+def test_reloading_a_page_reuses_the_students_place_and_a_full_class_gets_a_friendly_page(
+    class_app,
+):
+    leave_all(class_app)
+    first = Student(class_app)
+    for _ in range(5):  # a student reloading: one kernel, not five
+        first.open_explorer()
+    assert class_app.status()["students"] == 1
+    second, third, fourth = Student(class_app), Student(class_app), Student(class_app)
+    second.open_explorer()
+    kept = third.open_explorer()
+    assert class_app.status()["students"] == 3
+    status, _, body = fourth.get("", token=class_app.code)
+    assert status == 503 and "The class is full" in body and "nothing is lost" in body
+    # a student closing the page frees a place (the page's unload request)
+    killed = first.open_explorer()
+    req = urllib.request.Request(f"{class_app.base}voila/api/shutdown/{killed}"
+                                 f"?token={class_app.code}", method="POST", data=b"")
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        assert resp.status == 204
+    assert fourth.open_explorer()
+    assert Student(class_app).get("", token=class_app.code)[0] == 503
+    assert third.get(f"hinge/api/kernel/{kept}")[0] == 200
+
+
+@pytest.mark.slow
+def test_a_killed_kernel_is_reported_to_its_page_and_other_students_carry_on(class_app):
+    leave_all(class_app)
+    victim, other = Student(class_app), Student(class_app)
+    victim_kernel = victim.open_explorer()
+    other_kernel = other.open_explorer()
+    pid = kernel_pid(victim_kernel)
+    assert pid
+    os.kill(pid, signal.SIGKILL)
+    wait_for(lambda: victim.get(f"hinge/api/kernel/{victim_kernel}")[0] == 410, 30,
+             "the page to learn its kernel has gone")
+    assert other.get(f"hinge/api/kernel/{other_kernel}")[0] == 200
+    assert victim.open_explorer() != victim_kernel  # reloading gives a working page again
+
+
+@pytest.mark.slow
+def test_idle_kernels_are_culled_and_the_warm_pool_stays(tmp_path):
+    from browser import stop_process
+
+    app = start_class_app(tmp_path, "--pool", "1", "--cull-after", "10")
+    try:
+        Student(app).open_explorer()
+        Student(app).open_explorer()
+        assert app.status()["students"] == 2
+        # culled after 10 s without activity, checked every 5 s
+        wait_for(lambda: app.status()["students"] == 0, 90, "idle kernels to be culled",
+                 interval=2)
+        assert app.status()["kernels"] <= 1  # only the warm pool is left
+        assert "Culling" in app.err.read_text(errors="replace")
+    finally:
+        stop_process(app.proc)

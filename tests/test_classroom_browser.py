@@ -1,0 +1,143 @@
+"""The class app in a real browser: students open the printed address, move the explorer's
+sliders, reload, lose their kernel and carry on (headless Chromium, 127.0.0.1 only)."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import pytest
+
+from hinge_lib import serving
+from hinge_lib.view.figures import TRACE_INDEX
+from test_classroom import NOTEBOOKS, kernel_pid, start_class_app
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+BODY = TRACE_INDEX["body"]
+# The drawn path of one trace of the explorer's figure (plotly names a trace's group after its
+# uid; empty traces draw nothing, so DOM order is not trace order).
+TRACE_D_JS = """(i) => { const gd = document.querySelector('.hinge-explorer .js-plotly-plot');
+  if (!gd || !gd.data || !gd.data[i]) return null;
+  const p = gd.querySelector('.scatterlayer .trace' + gd.data[i].uid + ' path.js-line');
+  return p ? p.getAttribute('d') : null; }"""
+
+
+def _slider(page, label: str):
+    return page.locator(".widget-slider").filter(
+        has=page.locator(".widget-label", has_text=label)).first
+
+
+def _slider_handle(page, label: str):
+    return _slider(page, label).locator(".noUi-handle").first
+
+
+def _slider_readout(page, label: str):
+    return _slider(page, label).locator(".widget-readout").first
+
+
+@pytest.fixture(scope="module")
+def class_app(tmp_path_factory):
+    from browser import stop_process
+
+    app = start_class_app(tmp_path_factory.mktemp("class-browser"), "--pool", "2",
+                          "--cull-after", "600", "--max-kernels", "10")
+    yield app
+    stop_process(app.proc)
+
+
+@pytest.fixture
+def student(browser):
+    """Another student's browser: its own context (cookies, cache)."""
+    contexts = []
+
+    def new():
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        contexts.append(context)
+        return context.new_page()
+
+    yield new
+    for context in contexts:
+        context.close()
+
+
+def open_explorer(page, url: str) -> str:
+    page.goto(url, wait_until="domcontentloaded", timeout=120_000)
+    page.wait_for_function(f"() => ({TRACE_D_JS})({BODY})", timeout=120_000)
+    return page.evaluate(TRACE_D_JS, BODY)
+
+
+def move_hip(page, before: str) -> str:
+    """Press ArrowRight on the Hip slider; wait for the readout and the drawn body to follow."""
+    readout = _slider_readout(page, "Hip")
+    value = int(readout.inner_text())
+    handle = _slider_handle(page, "Hip")
+    handle.focus()
+    handle.press("ArrowRight")
+    page.wait_for_function(
+        f"(old) => {{ const d = ({TRACE_D_JS})({BODY}); return d && d !== old; }}",
+        arg=before, timeout=90_000,
+    )
+    assert int(readout.inner_text()) == value + 1
+    return page.evaluate(TRACE_D_JS, BODY)
+
+
+def page_kernel(page) -> str:
+    return page.evaluate(
+        "JSON.parse(document.getElementById('jupyter-config-data').textContent).kernelId")
+
+
+def test_the_printed_address_opens_the_explorer_which_links_the_course_index(
+    class_app, student
+):
+    page = student()
+    before = open_explorer(page, class_app.url)
+    assert page.url.endswith(f"voila/render/{serving.EXPLORER_NOTEBOOK}")
+    move_hip(page, before)
+    # no code on the page and no error output
+    assert page.locator(".jp-CodeMirrorEditor, .jp-CodeCell .jp-InputArea").count() == 0
+    assert "import hinge_lib" not in page.content()
+    assert page.locator(".jp-OutputArea-output[data-mime-type*='error']").count() == 0
+    page.get_by_role("link", name="Course index").click()
+    page.wait_for_selector("ol.course")
+    titles = page.locator("ol.course > li > a").all_inner_texts()
+    entries = serving.course_entries(NOTEBOOKS)
+    assert titles == [f"{e.file[:2]} · {e.title}" for e in entries]
+    page.get_by_role("link", name=f"01 · {entries[1].title}").click()
+    page.locator("h1", has_text=entries[1].title).first.wait_for(timeout=120_000)
+    assert page.locator(".jp-CodeMirrorEditor, .jp-CodeCell .jp-InputArea").count() == 0
+
+
+def test_a_student_reloading_twenty_times_holds_one_kernel(class_app, student):
+    earlier = class_app.status()["students"]  # pages left open by earlier tests
+    page = student()
+    open_explorer(page, class_app.url)
+    for _ in range(20):
+        page.reload(wait_until="domcontentloaded")
+    before = open_explorer(page, page.url)
+    move_hip(page, before)
+    status = class_app.status()
+    assert status["students"] == earlier + 1
+    assert status["kernels"] <= status["students"] + 2 + 1  # + warm pool (+1 refilling)
+
+
+def test_a_killed_kernel_shows_a_clear_notice_and_others_carry_on(class_app, student):
+    victim, other = student(), student()
+    open_explorer(victim, class_app.url)
+    other_before = open_explorer(other, class_app.url)
+    assert not victim.locator("#hinge-notice").is_visible()
+    pid = kernel_pid(page_kernel(victim))
+    assert pid
+    os.kill(pid, signal.SIGKILL)
+    victim.locator("#hinge-notice").wait_for(state="visible", timeout=30_000)
+    assert "stopped" in victim.locator("#hinge-notice").inner_text()
+    # the other student is unaffected
+    move_hip(other, other_before)
+    # the victim reloads and carries on with a new kernel
+    with victim.expect_navigation(wait_until="domcontentloaded", timeout=120_000):
+        victim.get_by_role("button", name="Reload this page").click()
+    victim.wait_for_function(f"() => ({TRACE_D_JS})({BODY})", timeout=120_000)
+    before = victim.evaluate(TRACE_D_JS, BODY)
+    move_hip(victim, before)
+    assert not victim.locator("#hinge-notice").is_visible()
+    assert victim.evaluate("document.getElementById('hinge-notice').style.display") != "block"
