@@ -6,6 +6,8 @@
     python3 tasks.py test [-- PYTEST ARGS]   set up .venv and run every check and test
     python3 tasks.py bench                   set up .venv and run benchmarks/bench_*.py
     python3 tasks.py outputs [NOTEBOOK ...]  store the expected text of checked notebook cells
+    python3 tasks.py book [--instructor]     set up .venv, execute the notebooks and build the
+                                             course website (prints the path of its index.html)
 
 Only the Python standard library is used here, so a fresh machine with Python 3.10+ is enough.
 The first run creates .venv/ and installs the project into it (editable); later runs reinstall
@@ -307,12 +309,21 @@ def cmd_bench(args: list[str]) -> None:
         sys.exit("failed benchmarks: " + ", ".join(failed))
 
 
+def cmd_book(args: list[str]) -> None:
+    ensure_venv(["book"])
+    edition = "instructor's" if "--instructor" in args else "learner's"
+    step(f"course website, {edition} edition (book/build.py)")
+    code = run([venv_python(), ROOT / "book" / "build.py", *args], cwd=ROOT, env=scratch_env())
+    sys.exit(code)
+
+
 COMMANDS = {
     "course": cmd_course,
     "app": cmd_app,
     "test": cmd_test,
     "bench": cmd_bench,
     "outputs": cmd_outputs,
+    "book": cmd_book,
 }
 
 
