@@ -87,7 +87,8 @@ def figure_html(fig: Any) -> str:
 
     div = f"{os.environ.get('HINGE_BOOK_PAGE', 'page')}-figure-{next(_figure_ids)}"
     return pio.to_html(fig, include_plotlyjs=False, full_html=False, div_id=div,
-                       validate=False, config={"displaylogo": False, "responsive": True})
+                       validate=False, auto_play=False,
+                       config={"displaylogo": False, "responsive": True})
 
 
 def install_plotly_renderer() -> None:
@@ -178,6 +179,12 @@ def _output_html(outputs: Any) -> str:
     return "".join(parts)
 
 
+def key_html() -> str:
+    from hinge_lib.view.figures import key_html as figure_key
+
+    return figure_key()
+
+
 def _explorer_state(explorer: Any) -> tuple[Any, Any, float, str]:
     from hinge_lib.model.body import Body
     from hinge_lib.model.pose import Pose
@@ -203,7 +210,8 @@ def _explorer_html(explorer: Any) -> str:
         '<div class="hinge-static-explorer">'
         "<p>Move the slider under the figure to change the hip flexion; the other angles "
         "stay as the explorer starts. The title says what the model sees.</p>"
-        f"{figure_html(fig)}{explorer.readout.value}"
+        f"{figure_html(fig)}{key_html()}<p>The readout of the starting pose:</p>"
+        f"{explorer.readout.value}"
         f"{live_note('The full explorer, with a slider for every joint,')}</div>"
     )
 
@@ -231,10 +239,9 @@ def _animation_html(anim: Any) -> str:
     fig = frames_figure(anim.frames, titles, [str(i) for i in range(n)], "Frame: ",
                         play=True, presenter=anim.presenter)
     readouts = "".join(r.value for r in anim.readouts)
-    return (f'<div class="hinge-static-animation">{figure_html(fig)}'
-            f'<div class="hinge-readouts">{readouts}</div>'
-            "<p>Press Play or drag the slider; the readouts under the figure show the "
-            "first frame.</p></div>")
+    return (f'<div class="hinge-static-animation">{figure_html(fig)}{key_html()}'
+            "<p>Press Play or drag the slider. The readouts below are those of the first "
+            f'frame.</p><div class="hinge-readouts">{readouts}</div></div>')
 
 
 def _comparison_html(comp: Any) -> str:

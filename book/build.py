@@ -110,7 +110,7 @@ def stage_notebook(path: Path, left_out: set[str], instructor: bool):
             if "hide-input" not in tags:
                 cell.metadata["tags"] = [*tags, "hide-input"]
         cells.append(cell)
-    has_sources = any(c.cell_type == "markdown" and re.match(r"#+\s*Sources\b", c.source)
+    has_sources = any(c.cell_type == "markdown" and re.search(r"^#+\s*Sources\b", c.source, re.M)
                       for c in cells)
     if not has_sources:
         cells.append(nbformat.v4.new_markdown_cell(sources_cell_text(cited)))
@@ -156,7 +156,8 @@ def execute(name: str, nb, scratch: Path, edition: str):
                             store_widget_state=False, record_timing=False)
     env = kernel_env(scratch / Path(name).stem, Path(name).stem, edition)
     try:
-        client.execute(env=env, cwd=str(NOTEBOOKS))
+        # the kernel's stderr only carries start-up chatter; cell errors arrive as messages
+        client.execute(env=env, cwd=str(NOTEBOOKS), stderr=subprocess.DEVNULL)
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
         index, error = failing_cell(nb)
         where = f"cell {index + 1} of {len(nb.cells)}" if index >= 0 else "a cell"
@@ -201,11 +202,12 @@ def write_static(src: Path) -> None:
     (static / "quiz.js").write_text(QUIZ_JS.lstrip(), encoding="utf-8")
     css = (BOOK / "static" / "book.css").read_text(encoding="utf-8")
     (static / "book.css").write_text(css + QUIZ_CSS, encoding="utf-8")
+    shutil.copyfile(BOOK / "static" / "favicon.svg", src / "favicon.svg")
 
 
 def write_pages(src: Path, instructor: bool) -> None:
     articles, others = [], []
-    for key, entry in book_support.sources().items():
+    for entry in book_support.sources().values():
         if entry.get("title"):
             articles.append(f"- *{entry['title']}*: {entry['citation']}")
         else:
@@ -285,6 +287,14 @@ def check_site(site: Path) -> list[str]:
 # ---------------------------------------------------------------- main
 
 
+def prune(site: Path) -> None:
+    """Drop what a reader never loads: source maps of the theme's bundles and the theme's
+    translation catalogues (used while building only)."""
+    for path in site.joinpath("_static").rglob("*.map"):
+        path.unlink()
+    shutil.rmtree(site / "_static" / "locales", ignore_errors=True)
+
+
 def site_size(site: Path) -> int:
     return sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
 
@@ -336,6 +346,7 @@ def build(instructor: bool, out: Path, jobs: int = 2) -> Path:
     built_s = time.monotonic() - t
 
     site = out / "_build" / "html"
+    prune(site)
     problems = check_site(site)
     if problems:
         raise BuildError("the site has broken links or loads files from other hosts:\n  "

@@ -249,7 +249,10 @@ QUIZ_JS = r"""
       var secret = JSON.parse(unscramble(form.getAttribute("data-secret"), SALT + id));
       var unit = form.getAttribute("data-unit");
       var value = parseNumber(form.querySelector("input").value);
-      if (value === null) { say(form, false, "Type one number" + (unit ? " in " + unit : "") + "."); return; }
+      if (value === null) {
+        say(form, false, "Type one number" + (unit ? " in " + unit : "") + ".");
+        return;
+      }
       if (Math.abs(value - secret.a) <= secret.t) { say(form, true, secret.e); }
       else { say(form, false, (value > secret.a ? "Too high." : "Too low.") + " Try again."); }
       return;
@@ -269,7 +272,8 @@ QUIZ_JS = r"""
   function setUp() {
     document.querySelectorAll("form.hinge-quiz").forEach(function (form) {
       form.addEventListener("submit", function (event) { event.preventDefault(); check(form); });
-      form.querySelector(".hinge-quiz-check").addEventListener("click", function () { check(form); });
+      var button = form.querySelector(".hinge-quiz-check");
+      button.addEventListener("click", function () { check(form); });
     });
   }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", setUp); }

@@ -68,7 +68,9 @@ def frames_figure(
     Returns
     -------
     plotly.graph_objects.Figure
-        Frames named ``"0"``, ``"1"``, ...; the slider starts at frame ``active``.
+        Frames named ``"0"``, ``"1"``, ...; the slider starts at frame ``active``. The
+        figure has no legend (it would sit on the slider): show
+        :func:`hinge_lib.view.figures.key_html` beside it.
 
     Examples
     --------
@@ -86,7 +88,7 @@ def frames_figure(
         raise ValueError(f"titles has {len(titles)} entries for {len(panels)} panels")
     if not 0 <= active < n:
         raise ValueError(f"active must be a frame index 0..{n - 1}; got {active}")
-    layout = drawing.panels_layout(titles, presenter=presenter)
+    layout = drawing.panels_layout(titles, presenter=presenter, legend=False)
     first = _frame_traces([seq[active] for seq in panels], presenter)
     moving = list(range(len(first)))
     frames = []
@@ -125,9 +127,7 @@ def frames_figure(
         }]
     layout["height"] = layout["height"] + 110
     layout["margin"] = {**layout["margin"], "b": 140}
-    layout["showlegend"] = True
-    return go.Figure(data=first + drawing.key_traces(presenter), layout=layout,
-                     frames=frames)
+    return go.Figure(data=first, layout=layout, frames=frames)
 
 
 def sweep_figure(
