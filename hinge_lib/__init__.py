@@ -7,7 +7,7 @@ only when first used, so ``import hinge_lib`` stays quick.
 
 from __future__ import annotations
 
-from importlib import import_module
+from importlib import import_module, metadata
 from typing import Any
 
 from hinge_lib.model import catalog
@@ -18,6 +18,11 @@ from hinge_lib.model.patterns import PATTERNS
 from hinge_lib.model.pose import POSE_FIELDS, Pose, joint_limits
 from hinge_lib.model.references import analyze_references, reference_pose, reference_positions
 from hinge_lib.model.tables import DataFileError
+
+try:
+    __version__ = metadata.version("hinge-lib")
+except metadata.PackageNotFoundError:  # run from a checkout without installing
+    __version__ = "0+unknown"
 
 # Names provided by modules that import heavy libraries (plotly, ipywidgets) or that are
 # not needed by the model itself: loaded on first access.

@@ -79,10 +79,25 @@ def test_tasks_uses_only_the_standard_library():
     assert imported <= set(sys.stdlib_module_names), imported - set(sys.stdlib_module_names)
 
 
-def test_tasks_test_runs_tests_and_notebooks_in_one_pytest_run():
+def test_plain_pytest_collects_what_the_test_command_runs():
+    """The nbval and doctest options live in pyproject.toml, not only in tasks.py, so a
+    contributor's plain `pytest` runs the tests, the docstring examples and the notebooks."""
+    config = pyproject()["tool"]["pytest"]["ini_options"]
+    assert config["testpaths"] == ["tests", "hinge_lib", "notebooks"]
+    for option in ("--doctest-modules", "--nbval-lax", "--nbval-current-env"):
+        assert option in config["addopts"]
     source = (ROOT / "tasks.py").read_text(encoding="utf-8")
-    assert '"tests", "notebooks"' in source
-    assert "--nbval-lax" in source
+    assert "--nbval" not in source, "tasks.py restates pytest options kept in pyproject.toml"
+
+
+def test_readme_code_example_runs():
+    """The model example in the README runs and gives what its text says."""
+    text = readme_text()
+    blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    example = next(b for b in blocks if "analyze(" in b)
+    namespace: dict = {}
+    exec(compile(example, "README.md", "exec"), namespace)
+    assert namespace["a"].pose.hip == 84
 
 
 def test_pyproject_lists_anywidget_for_plotly_figure_widget():
@@ -142,3 +157,29 @@ def test_notebook_is_committed_clean(path):
             assert out["output_type"] in ("stream", "execute_result", "display_data")
             if out["output_type"] != "stream":
                 assert set(out["data"]) <= {"text/plain", "text/html"}, f"cell {i}: widget output"
+
+
+def test_licences_are_named_in_the_readme_and_pyproject():
+    meta = pyproject()["project"]
+    assert meta["license"] == "MIT AND CC-BY-4.0"
+    for name in meta["license-files"]:
+        assert (ROOT / name).is_file(), name
+    assert "MIT License" in (ROOT / "LICENSE").read_text(encoding="utf-8")
+    course = (ROOT / "LICENSE-COURSE.txt").read_text(encoding="utf-8")
+    assert "Attribution 4.0 International Public License" in course
+    licence_section = readme_text().split("## Licence", 1)[1].split("\n## ", 1)[0]
+    assert "MIT" in licence_section and "CC BY 4.0" in licence_section
+
+
+def test_version_is_in_the_changelog_and_the_package():
+    import hinge_lib
+
+    version = pyproject()["project"]["version"]
+    assert re.fullmatch(r"\d+\.\d+\.\d+", version)
+    assert f"## {version}" in (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    assert hinge_lib.__version__ == version
+
+
+def test_bundled_third_party_data_keep_their_licence_beside_them():
+    samples = ROOT / "data" / "samples"
+    assert list(samples.glob("LICENSE*")), "third-party recordings need their licence beside them"

@@ -431,13 +431,9 @@ def require_defined(namespace: Mapping[str, Any], name: str, hint: str) -> Any:
 
 def feedback_html(fb: Feedback) -> str:
     """HTML for one Feedback: a symbol and a colour, so colour is never the only cue."""
-    from hinge_lib.view import palette
+    from hinge_lib.view.messages import message_box
 
-    colour = palette.GOOD if fb.ok else palette.BAD
-    mark = "\u2714" if fb.ok else "\u2718"
-    return (f'<div class="hinge-feedback" style="border-left:4px solid {colour};'
-            f'padding:4px 8px;margin-top:4px"><b style="color:{colour}">{mark}</b> '
-            f"{html.escape(fb.message)}</div>")
+    return message_box(fb.message, "good" if fb.ok else "bad", css_class="hinge-feedback")
 
 
 def _layout_parts(question: str):
@@ -551,7 +547,7 @@ def pose_task(
         raise ValueError(f"goal {goal!r} is not one of {sorted(GOALS)}")
     if not isinstance(goal, str) and not callable(goal):
         raise ValueError(f"goal must be a key of GOALS or a callable, got {goal!r}")
-    from hinge_lib import explore
+    from hinge_lib.widgets.explorer import explore
 
     w, title, feedback, _ = _layout_parts(prompt)
     button = w.Button(description="Check my pose", button_style="primary", icon="check",

@@ -14,16 +14,16 @@ import pandas as pd
 
 from hinge_lib.model.tables import DataFileError, read_yaml, source_keys
 
-FAULT_CODES = (
-    "rounded_lower_back",
-    "arched_lower_back",
-    "rounded_upper_back",
-    "knees_forward",
-    "head_up",
-    "com_outside_base",
-    "locked_knees",
-    "knees_first",
-)
+#: Faults judged from a whole repetition rather than one pose (see hinge_lib.recordings.reps).
+REP_FAULT_CODES = ("knees_first",)
+
+
+def fault_codes() -> tuple[str, ...]:
+    """Every fault code the course can report: the pose rules in data/fault_rules.csv, then
+    :data:`REP_FAULT_CODES`. Each needs an entry in data/faults.yaml."""
+    from hinge_lib.model.patterns import fault_rules
+
+    return tuple(rule["code"] for rule in fault_rules()) + REP_FAULT_CODES
 
 _REQUIRED = {
     "drills": ("id", "name", "level", "setup", "steps", "feel", "common_error", "dosage",
@@ -64,7 +64,7 @@ def _load() -> dict[str, list[dict[str, Any]]]:
     drill_ids = {d["id"] for d in drills}
     cue_ids = {c["id"] for c in cues}
     codes = {f["code"] for f in faults}
-    missing_codes = [c for c in FAULT_CODES if c not in codes]
+    missing_codes = [c for c in fault_codes() if c not in codes]
     if missing_codes:
         raise DataFileError(f"data/faults.yaml: no entry for {', '.join(missing_codes)}")
     for fault in faults:
@@ -90,33 +90,109 @@ def _load() -> dict[str, list[dict[str, Any]]]:
 
 
 def drills() -> pd.DataFrame:
-    """Every drill, one row each, indexed by id, ordered as in data/drills.yaml."""
+    """Every drill, one row each, indexed by id, ordered as in data/drills.yaml.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns include ``name``, ``level``, ``setup``, ``steps``, ``feel``,
+        ``common_error``, ``dosage`` and ``sources``.
+
+    Examples
+    --------
+    >>> table = drills()
+    >>> table.index.is_unique and {"name", "steps", "dosage"} <= set(table.columns)
+    True
+    """
     return pd.DataFrame(_load()["drills"]).set_index("id")
 
 
 def cues() -> pd.DataFrame:
-    """Every cue, indexed by id."""
+    """Every cue, indexed by id.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per cue from data/cues.yaml: its spoken ``text``, the fault codes it
+        ``fixes`` and its ``sources``.
+
+    Examples
+    --------
+    >>> "text" in cues().columns
+    True
+    """
     return pd.DataFrame(_load()["cues"]).set_index("id")
 
 
 def faults() -> pd.DataFrame:
-    """Every fault, indexed by code."""
+    """Every fault, indexed by code.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per fault from data/faults.yaml: plain ``name``, ``why_it_matters``, the
+        ``fix``, the ``cues`` (ids, first one primary) and ``sources``.
+
+    Examples
+    --------
+    >>> faults().loc["rounded_lower_back", "name"]
+    'Rounded lower back'
+    """
     return pd.DataFrame(_load()["faults"]).set_index("code")
 
 
 def disagreements() -> list[dict[str, Any]]:
-    """Points where the source articles disagree, each with both positions."""
+    """Points where the source articles disagree, each with both positions.
+
+    Returns
+    -------
+    list of dict
+        One dict per disagreement (data/cues.yaml, ``disagreements``), with the
+        positions taken and the articles that take them.
+
+    Examples
+    --------
+    >>> len(disagreements()) > 0
+    True
+    """
     return list(_load()["disagreements"])
 
 
 def plans() -> list[dict[str, Any]]:
-    """Teaching plans (stages with their content and sources)."""
+    """Teaching plans (stages with their content and sources).
+
+    Returns
+    -------
+    list of dict
+        One dict per plan, each with its ordered stages.
+
+    Examples
+    --------
+    >>> all("stages" in plan for plan in plans())
+    True
+    """
     return list(_load()["plans"])
 
 
 @cache
 def cue_for(code: str) -> str:
-    """The primary cue (its spoken text) that fixes the fault ``code``."""
+    """The primary cue (its spoken text) that fixes the fault ``code``.
+
+    Parameters
+    ----------
+    code : str
+        A fault code, one of :func:`fault_codes` (or a catalogue-only fault).
+
+    Returns
+    -------
+    str
+        The words a coach says; raises ``ValueError`` for an unknown code.
+
+    Examples
+    --------
+    >>> isinstance(cue_for("rounded_lower_back"), str)
+    True
+    """
     by_code = {f["code"]: f for f in _load()["faults"]}
     if code not in by_code:
         raise ValueError(f"unknown fault code {code!r}; known: {', '.join(sorted(by_code))}")
@@ -126,7 +202,23 @@ def cue_for(code: str) -> str:
 
 @cache
 def fault_name(code: str) -> str:
-    """Plain name of a fault, e.g. "Rounded lower back"."""
+    """Plain name of a fault, for learners (never the internal code).
+
+    Parameters
+    ----------
+    code : str
+        A fault code.
+
+    Returns
+    -------
+    str
+        The name; raises ``ValueError`` for an unknown code.
+
+    Examples
+    --------
+    >>> fault_name("com_outside_base") != "com_outside_base"
+    True
+    """
     by_code = {f["code"]: f for f in _load()["faults"]}
     if code not in by_code:
         raise ValueError(f"unknown fault code {code!r}; known: {', '.join(sorted(by_code))}")

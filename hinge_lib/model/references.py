@@ -51,13 +51,44 @@ def _table() -> pd.DataFrame:
 
 
 def reference_positions() -> pd.DataFrame:
-    """Typical positions (degrees) of standing, the hinge lifts and the squats, indexed by key,
-    with the expected pattern, how the load is held, ranges across sources and the source."""
+    """Typical positions of standing, the hinge lifts and the squats.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed by key (e.g. ``"romanian_deadlift"``): the six joint angles in degrees, the
+        expected pattern, how the load is held, the demonstration load, the ranges across
+        sources and the source of each row (data/reference_positions.csv).
+
+    Examples
+    --------
+    >>> table = reference_positions()
+    >>> "romanian_deadlift" in table.index and "back_squat" in table.index
+    True
+    """
     return _table().copy()
 
 
 def reference_pose(key: str) -> Pose:
-    """The typical :class:`Pose` of one reference position, e.g. ``"romanian_deadlift"``."""
+    """The typical :class:`Pose` of one reference position.
+
+    Parameters
+    ----------
+    key : str
+        A row of :func:`reference_positions`, e.g. ``"romanian_deadlift"``.
+
+    Returns
+    -------
+    Pose
+        Its joint angles; ``ValueError`` lists the known keys for an unknown one.
+
+    Examples
+    --------
+    >>> reference_pose("standing").hip
+    0.0
+    >>> reference_pose("romanian_deadlift").hip > 45
+    True
+    """
     table = _table()
     if key not in table.index:
         raise ValueError(
@@ -70,9 +101,25 @@ def reference_pose(key: str) -> Pose:
 def analyze_references(load: str | float = "demo", body: Body | None = None) -> pd.DataFrame:
     """Analyse every reference position with its own way of holding the load.
 
-    ``load="demo"`` uses each position's demonstration load (``demo_load_kg``); a number
-    (kg) uses that load for all. Returns :func:`hinge_lib.analyze_many` columns plus
-    ``name``, ``expected_pattern``, ``hold`` and ``load_kg``, indexed by key.
+    Parameters
+    ----------
+    load : "demo" or float
+        ``"demo"`` uses each position's demonstration load (``demo_load_kg``); a number
+        (kg) uses that load for all.
+    body : Body, optional
+        The person; the default :class:`Body` when omitted.
+
+    Returns
+    -------
+    pandas.DataFrame
+        :func:`hinge_lib.analyze_many` columns plus ``name``, ``expected_pattern``,
+        ``hold`` and ``load_kg``, indexed by key.
+
+    Examples
+    --------
+    >>> table = analyze_references(load=0)
+    >>> table.loc["romanian_deadlift", "pattern"], table.loc["back_squat", "pattern"]
+    ('hinge', 'squat')
     """
     from hinge_lib.model.analysis import analyze_many
 

@@ -586,13 +586,6 @@ def readout_html(analysis: Analysis, presenter: bool = False) -> str:
 
 def message_html(text: str, kind: str = "info", presenter: bool = False) -> str:
     """A short boxed message for the explorer's message area (``kind``: info or error)."""
-    from html import escape
+    from hinge_lib.view.messages import message_box
 
-    if not text:
-        return ""
-    s = palette.sizes(presenter)
-    color = palette.BAD if kind == "error" else palette.BLUE
-    return (
-        f'<div class="hinge-message hinge-message-{kind}" style="border-left:4px solid {color};'
-        f'padding:4px 8px;font-size:{s.readout_font_px}px;color:#222">{escape(text)}</div>'
-    )
+    return message_box(text, kind, presenter=presenter)

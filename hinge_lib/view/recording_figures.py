@@ -133,8 +133,10 @@ def check_upload(content: bytes, name: str, body: Body | None = None,
 
 
 def _box(text: str, color: str) -> str:
-    return (f'<div class="hinge-upload-message" style="border-left:4px solid {color};'
-            f'padding:4px 8px">{escape(text)}</div>')
+    from hinge_lib.view.messages import message_box
+
+    kind = "bad" if color == palette.BAD else "good"
+    return message_box(text, kind, css_class="hinge-upload-message")
 
 
 def upload_checker(body: Body | None = None, load_kg: float = 0.0,
