@@ -16,7 +16,9 @@ the build's own IPython folder), never by the course itself:
 
 from __future__ import annotations
 
+import functools
 import html
+import inspect
 import itertools
 import os
 import re
@@ -124,40 +126,55 @@ def _question_id() -> str:
     return f"{os.environ.get('HINGE_BOOK_PAGE', 'page')}-q{next(_question_ids)}"
 
 
+def _capture(original: Any, make: Any) -> Any:
+    """Wrap a self-check builder so the widget it returns remembers its question."""
+    signature = inspect.signature(original)
+
+    @functools.wraps(original)
+    def builder(*args: Any, **kwargs: Any) -> Any:
+        box = original(*args, **kwargs)
+        bound = signature.bind(*args, **kwargs)
+        bound.apply_defaults()
+        box._book_quiz = make(bound.arguments)
+        if "reveal" in bound.arguments:
+            box._book_reveal = bound.arguments["reveal"]
+        return box
+
+    return builder
+
+
+def _choice(a: Mapping[str, Any]) -> dict[str, Any]:
+    correct = a["correct"]
+    multiple = not isinstance(correct, (int, str))
+    notes = a.get("explanations")
+    return {
+        "id": _question_id(), "prompt": _plain_text(a["question"]),
+        "options": [_plain_text(o) for o in a["options"]],
+        "answer": sorted(int(i) for i in correct) if multiple else int(correct),
+        "explanations": [_plain_text(n or "") for n in notes] if notes else None,
+    }
+
+
+def _number(a: Mapping[str, Any]) -> dict[str, Any]:
+    return {"id": _question_id(), "prompt": _plain_text(a["question"]),
+            "answer": float(a["answer"]), "tolerance": float(a["tolerance"]),
+            "unit": str(a.get("unit") or ""), "explanation": _plain_text(a.get("explanation", ""))}
+
+
+def _predict(a: Mapping[str, Any]) -> dict[str, Any]:
+    return {"id": _question_id(), "prompt": "Predict first. " + _plain_text(a["question"]),
+            "options": [_plain_text(o) for o in a["options"]], "answer": int(a["correct"]),
+            "explanation": _plain_text(a.get("explanation", ""))}
+
+
 def install_question_capture() -> None:
     """Let the self-check builders remember their question, for the browser quiz."""
     from hinge_lib.course import selfcheck
 
-    choice, number = selfcheck.choice_question, selfcheck.number_question
-
-    def choice_question(question, options, correct, explanations=None):
-        box = choice(question, options, correct, explanations)
-        opts = [str(o) for o in options]
-        multiple = not isinstance(correct, (int, str))
-        right = sorted(int(i) for i in correct) if multiple else int(correct)
-        notes = []
-        if explanations:
-            for i in (right if multiple else [right]):
-                if i < len(explanations) and explanations[i]:
-                    notes.append(str(explanations[i]))
-        box._book_quiz = {
-            "id": _question_id(), "prompt": _plain_text(question),
-            "options": [_plain_text(o) for o in opts], "answer": right,
-            "explanation": _plain_text(" ".join(notes)),
-        }
-        return box
-
-    def number_question(question, answer, tolerance, unit="", explanation=""):
-        box = number(question, answer, tolerance, unit, explanation)
-        box._book_quiz = {
-            "id": _question_id(), "prompt": _plain_text(question), "answer": float(answer),
-            "tolerance": float(tolerance), "unit": unit,
-            "explanation": _plain_text(explanation),
-        }
-        return box
-
-    selfcheck.choice_question = choice_question
-    selfcheck.number_question = number_question
+    selfcheck.choice_question = _capture(selfcheck.choice_question, _choice)
+    selfcheck.number_question = _capture(selfcheck.number_question, _number)
+    if hasattr(selfcheck, "predict"):
+        selfcheck.predict = _capture(selfcheck.predict, _predict)
 
 
 def _plain_text(text: str) -> str:
@@ -250,6 +267,19 @@ def _comparison_html(comp: Any) -> str:
             f'<div class="hinge-readouts">{readouts}</div></div>')
 
 
+def _display_html(obj: Any) -> str:
+    """HTML for anything a notebook could display (a widget, a figure, a table)."""
+    import ipywidgets as w
+
+    if isinstance(obj, w.Widget):
+        return widget_html(obj)
+    if hasattr(obj, "to_plotly_json"):
+        return figure_html(obj)
+    if hasattr(obj, "_repr_html_"):
+        return str(obj._repr_html_())
+    return f"<pre>{html.escape(str(obj))}</pre>"
+
+
 def widget_html(widget: Any) -> str:
     """A static HTML snapshot of a widget, with a run-live note where Python is needed."""
     import ipywidgets as w
@@ -259,11 +289,19 @@ def widget_html(widget: Any) -> str:
 
     quiz = getattr(widget, "_book_quiz", None)
     if quiz is not None:
-        return quiz_html(quiz, reveal=os.environ.get("HINGE_BOOK_EDITION") == "instructor")
+        page = quiz_html(quiz, reveal=os.environ.get("HINGE_BOOK_EDITION") == "instructor")
+        reveal = getattr(widget, "_book_reveal", None)
+        if reveal is not None:
+            page += ("<details class=\"hinge-reveal\"><summary>After your guess: what the "
+                     f"model shows</summary>{_display_html(reveal)}</details>")
+        return page
     kind = type(widget).__name__
     if kind == "PoseExplorer":
         return _explorer_html(widget)
-    if hasattr(widget, "explorer") and hasattr(widget, "check"):
+    children = getattr(widget, "children", ())
+    is_task = (hasattr(widget, "explorer") and hasattr(widget, "check")
+               and not any(hasattr(c, "_book_quiz") for c in children))
+    if is_task:
         return _pose_task_html(widget)
     if kind == "PoseAnimation":
         return _animation_html(widget)

@@ -46,15 +46,20 @@ def _build(out: Path, *args: str) -> tuple[Path, str]:
     return index.parent, output
 
 
+# Built inside the project (book/_build is ignored by git), not in pytest's temporary
+# folders, which parallel pytest runs may clean up while this session still reads them.
+TEST_BUILD = ROOT / "book" / "_build" / "tests"
+
+
 @pytest.fixture(scope="session")
-def learner_site(tmp_path_factory) -> Path:
-    site, _ = _build(tmp_path_factory.mktemp("book") / "learner")
+def learner_site() -> Path:
+    site, _ = _build(TEST_BUILD / "learner")
     return site
 
 
 @pytest.fixture(scope="session")
-def instructor_site(tmp_path_factory) -> Path:
-    site, _ = _build(tmp_path_factory.mktemp("book") / "instructor", "--instructor")
+def instructor_site() -> Path:
+    site, _ = _build(TEST_BUILD / "instructor", "--instructor")
     return site
 
 
@@ -107,17 +112,18 @@ def test_a_notebook_that_fails_stops_the_build_naming_the_notebook_and_cell(tmp_
 
 @pytest.mark.slow
 def test_every_notebook_is_a_page_in_course_order_with_previous_and_next(learner_site):
-    html = (learner_site / _page_of(LEARNER_NOTEBOOKS[1])).read_text(encoding="utf-8")
-    nav = html[html.index('class="bd-sidenav"'):]
-    order = re.findall(r'class="reference internal" href="([^"#]+)"', nav)
     pages = [_page_of(n) for n in LEARNER_NOTEBOOKS]
-    assert [p for p in order if p in pages] == pages[1:] or \
-        [p for p in order if p in pages] == pages
+    html = (learner_site / pages[1]).read_text(encoding="utf-8")
+    nav = html[html.index('class="bd-links bd-docs-nav"'):]
+    nav = nav[:nav.index("</nav>")]
+    order = re.findall(r'class="reference internal" href="([^"#]+)"', nav)
+    # the table of contents lists the other chapters in course order, then the extra pages
+    assert order == pages[2:] + ["sources.html", "run-live.html"]
+    assert 'class="current reference internal" href="#"' in nav
     for page in pages:
         assert (learner_site / page).is_file(), page
     middle = (learner_site / pages[5]).read_text(encoding="utf-8")
-    assert f'class="left-prev"\n   href="{pages[4]}"' in middle or \
-        re.search(r'class="left-prev"\s+href="' + re.escape(pages[4]), middle)
+    assert re.search(r'class="left-prev"\s+href="' + re.escape(pages[4]), middle)
     assert re.search(r'class="right-next"\s+href="' + re.escape(pages[6]), middle)
     assert (learner_site / "search.html").is_file()
     assert (learner_site / "searchindex.js").is_file()
@@ -321,3 +327,95 @@ def test_no_book_page_has_serious_or_critical_accessibility_violations(learner_s
             found += [f"{site.parent.parent.name}/{path.name}: {json.dumps(v)}" for v in result
                       if v["impact"] in ("serious", "critical")]
     assert found == [], "\n".join(found)
+
+
+# ---------------------------------------------------------------- the builders the book uses
+
+
+def test_the_sweep_figure_has_one_frame_per_angle_drawn_like_the_explorer():
+    from hinge_lib import Pose, analyze
+    from hinge_lib.view import figures
+    from hinge_lib.view.static_explorer import sweep_figure
+
+    fig = sweep_figure(Pose(knee=15), "hip", [0, 45, 90], active=1)
+    assert [f.name for f in fig.frames] == ["0", "1", "2"]
+    assert fig.layout.sliders[0].active == 1
+    for frame, hip in zip(fig.frames, (0, 45, 90), strict=True):
+        expected = figures.trace_data(analyze(Pose(knee=15, hip=hip)))
+        body = figures.TRACE_NAMES.index("body")
+        assert list(frame.data[body].x) == expected[body]["x"]
+        title = frame.layout.annotations[0].text
+        assert title.startswith(f"hip {hip}°: ")
+        assert analyze(Pose(knee=15, hip=hip)).pattern in title
+    # the first drawing is the active frame's
+    assert list(fig.data[figures.TRACE_NAMES.index("body")].x) == list(fig.frames[1].data[
+        figures.TRACE_NAMES.index("body")].x)
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"joint": "elbow"}, "joint must be one of"),
+    ({"joint": "hip", "values": [0, 400]}, "hip values [400.0] are outside"),
+    ({"joint": "hip", "values": []}, "at least one angle"),
+])
+def test_the_sweep_figure_rejects_bad_input_naming_it(kwargs, words):
+    from hinge_lib.view.static_explorer import sweep_figure
+
+    with pytest.raises(ValueError) as info:
+        sweep_figure(**kwargs)
+    assert words in str(info.value)
+
+
+def _unscramble(b64: str, key: str) -> str:
+    import base64
+
+    raw, k = base64.b64decode(b64), key.encode()
+    return bytes(b ^ k[i % len(k)] for i, b in enumerate(raw)).decode()
+
+
+def test_a_learners_quiz_hides_the_answer_and_its_explanation_until_answered():
+    from hinge_lib.course.quiz_html import _fnv1a, quiz_html
+
+    question = {"id": "hinge-7", "notebook": "01-what-is-a-hinge.ipynb",
+                "prompt": "Which joints bend most in a hinge?",
+                "options": ["Knees", "Hips", "Ankles", "Hips and upper back"],
+                "answer": [1], "explanation": "The hips fold; the spine keeps its shape."}
+    page = quiz_html(question)
+    assert 'type="checkbox"' in page and "pick all that apply" in page
+    assert "spine keeps its shape" not in page and "Answer key" not in page
+    digest = re.search(r'data-hash="([0-9a-f]{8})"', page).group(1)
+    assert digest == _fnv1a("hinge-quiz|hinge-7|1") != _fnv1a("hinge-quiz|hinge-7|0")
+    secret = re.search(r'data-secret="([^"]+)"', page).group(1)
+    assert _unscramble(secret, "hinge-7|1") == question["explanation"]
+    shown = quiz_html(question, reveal=True)
+    assert "Answer key" in shown and "Hips. The hips fold" in shown
+
+
+def test_a_number_quiz_and_bad_question_entries():
+    from hinge_lib.course.quiz_html import quiz_html
+
+    page = quiz_html({"id": "n1", "prompt": "How far?", "answer": 12.0, "tolerance": 2,
+                      "unit": "cm"})
+    assert 'data-kind="number"' in page and "12" not in page.replace("n1", "")
+    for bad, words in [({"id": "q", "prompt": "?", "options": ["a", "b"], "answer": 5},
+                        "question 'q': answer 5 is outside the 2 options"),
+                       ({"id": "", "prompt": "?", "options": ["a", "b"], "answer": 0},
+                        "question id must be a non-empty string"),
+                       ({"id": "q", "prompt": "?", "options": ["a", "b"], "answer": "c"},
+                        "must be an option index")]:
+        with pytest.raises(ValueError) as info:
+            quiz_html(bad)
+        assert words in str(info.value)
+
+
+def test_per_option_notes_are_stored_scrambled_with_their_own_option():
+    from hinge_lib.course.quiz_html import quiz_html
+
+    page = quiz_html({"id": "q9", "prompt": "?", "options": ["Wheel", "Arrow key"],
+                      "answer": 1, "explanations": ["It scrolls the page.", "One degree."]})
+    notes = re.findall(r'value="(\d)" data-note="([^"]+)"', page)
+    assert [_unscramble(n, f"q9|{i}") for i, n in notes] == ["It scrolls the page.",
+                                                            "One degree."]
+    assert "scrolls" not in page
+    with pytest.raises(ValueError, match="one entry per option"):
+        quiz_html({"id": "q9", "prompt": "?", "options": ["a", "b"], "answer": 1,
+                   "explanations": ["only one"]})

@@ -8,6 +8,9 @@ A question is a mapping in the question-bank schema::
      "answer": 1,                # an option index, a list of indices, or an option's text
      "explanation": "The hinge bends at the hips ..."}
 
+``explanations`` (one per option, as in the course's question bank) may replace or add to
+``explanation``: the note of each chosen option is shown with the verdict.
+
 `quiz_html` turns one question into plain HTML (a fieldset of radio buttons or
 checkboxes, a Check button and a polite live region for the feedback). The page needs
 `QUIZ_JS` once (the course website ships it as ``_static/quiz.js``); no other script,
@@ -117,6 +120,10 @@ def validate_question(question: Mapping[str, Any]) -> None:
     if len(options) < 2:
         raise ValueError(f"question {qid!r}: options needs at least two entries, got "
                          f"{len(options)}")
+    notes = question.get("explanations")
+    if notes is not None and (isinstance(notes, str) or len(notes) != len(options)):
+        raise ValueError(f"question {qid!r}: explanations must be a list with one entry per "
+                         f"option ({len(options)})")
     answer_indices(question)
 
 
@@ -182,14 +189,16 @@ def quiz_html(question: Mapping[str, Any], reveal: bool = False) -> str:
             f'data-key="{html.escape(qid)}" data-hash="{_fnv1a(f"{_SALT}|{qid}|{chosen}")}" '
             f'data-secret="{_scramble(explanation, f"{qid}|{chosen}")}">'
             f'<fieldset><legend>{prompt}{hint}</legend>')
+        notes = [str(n or "") for n in question.get("explanations") or [""] * len(options)]
         for i, opt in enumerate(options):
+            note = (f' data-note="{_scramble(notes[i], f"{qid}|{i}")}"' if notes[i] else "")
             parts.append(
                 f'<div class="hinge-quiz-option"><input type="{kind}" id="{dom}-{i}" '
-                f'name="{dom}" value="{i}"> <label for="{dom}-{i}">{html.escape(opt)}</label>'
-                f'</div>')
+                f'name="{dom}" value="{i}"{note}> <label for="{dom}-{i}">{html.escape(opt)}'
+                f'</label></div>')
         parts.append("</fieldset>")
-        key_text = "; ".join(options[i] for i in right) + (f". {explanation}"
-                                                           if explanation else "")
+        key_text = " ".join(["; ".join(options[i] for i in right) + ".", explanation,
+                             *(notes[i] for i in right)]).strip()
     parts.append(
         '<button type="button" class="hinge-quiz-check">Check</button>'
         '<div class="hinge-quiz-feedback" role="status" aria-live="polite"></div>')
@@ -257,16 +266,23 @@ QUIZ_JS = r"""
       else { say(form, false, (value > secret.a ? "Too high." : "Too low.") + " Try again."); }
       return;
     }
-    var picked = [];
-    form.querySelectorAll("input:checked").forEach(function (el) { picked.push(el.value); });
+    var picked = [], notes = [];
+    form.querySelectorAll("input:checked").forEach(function (el) {
+      picked.push(el.value);
+      if (el.hasAttribute("data-note")) {
+        notes.push(unscramble(el.getAttribute("data-note"), id + "|" + el.value));
+      }
+    });
     if (!picked.length) { say(form, false, "Pick an option first, then press Check."); return; }
     picked.sort(function (a, b) { return a - b; });
     var chosen = picked.join(",");
     if (fnv1a(SALT + "|" + id + "|" + chosen) === form.getAttribute("data-hash")) {
-      say(form, true, unscramble(form.getAttribute("data-secret"), id + "|" + chosen));
+      var why = unscramble(form.getAttribute("data-secret"), id + "|" + chosen);
+      say(form, true, [why].concat(notes).join(" ").trim());
     } else {
-      say(form, false, form.getAttribute("data-kind") === "checkbox"
-        ? "Some options are missing or do not belong. Try again." : "Try again.");
+      var more = form.getAttribute("data-kind") === "checkbox"
+        ? "Some options are missing or do not belong." : "";
+      say(form, false, notes.concat([more, "Try again."]).join(" ").trim());
     }
   }
   function setUp() {
