@@ -151,9 +151,11 @@ def execute(name: str, nb, scratch: Path, edition: str):
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 
+    # widget state is collected (nbclient's Output-widget capture needs it) and dropped below:
+    # the book shows static snapshots instead of widget views
     client = NotebookClient(nb, timeout=CELL_TIMEOUT_S, kernel_name="python3",
                             resources={"metadata": {"path": str(NOTEBOOKS)}},
-                            store_widget_state=False, record_timing=False)
+                            record_timing=False)
     env = kernel_env(scratch / Path(name).stem, Path(name).stem, edition)
     try:
         # the kernel's stderr only carries start-up chatter; cell errors arrive as messages
@@ -165,6 +167,10 @@ def execute(name: str, nb, scratch: Path, edition: str):
         first = "\n".join("    " + line for line in source.splitlines()[:6])
         raise BuildError(f"notebooks/{name}: {where} failed to execute: "
                          f"{error or type(exc).__name__}\n{first}") from None
+    except Exception as exc:  # noqa: BLE001 - any other failure still names the notebook
+        raise BuildError(f"notebooks/{name}: execution stopped: {type(exc).__name__}: "
+                         f"{exc}") from exc
+    nb.metadata.pop("widgets", None)
     return nb
 
 
@@ -179,10 +185,10 @@ def tidy_outputs(nb) -> None:
                 out["text"] = book_support.replace_source_ids(out["text"], "plain")
             data = out.get("data", {})
             data.pop("application/vnd.jupyter.widget-view+json", None)
-            if "text/html" in data:
-                data["text/html"] = book_support.replace_source_ids(data["text/html"], "html")
-            if "text/plain" in data:
-                data["text/plain"] = book_support.replace_source_ids(data["text/plain"], "plain")
+            for mime, value in data.items():
+                if isinstance(value, str):
+                    style = {"text/html": "html", "text/markdown": "markdown"}.get(mime, "plain")
+                    data[mime] = book_support.replace_source_ids(value, style)
 
 
 # ---------------------------------------------------------------- book files
@@ -287,12 +293,28 @@ def check_site(site: Path) -> list[str]:
 # ---------------------------------------------------------------- main
 
 
+THEBE_TAGS = re.compile(r'[ \t]*<script>const THEBE_JS_URL = [^<]*</script>\n?'
+                        r'|[ \t]*<script async="async" src="_static/sphinx-thebe\.js[^"]*">'
+                        r'</script>\n?'
+                        r'|[ \t]*<link [^>]*href="_static/sphinx-thebe\.css[^"]*" />\n?')
+
+
 def prune(site: Path) -> None:
-    """Drop what a reader never loads: source maps of the theme's bundles and the theme's
-    translation catalogues (used while building only)."""
+    """Drop what a reader never loads or must not load: source maps of the theme's bundles,
+    the theme's translation catalogues (used while building only), and the live-code
+    launcher (thebe), which the book does not use: its script fetches a library from a
+    CDN when started and is included twice per page, which the browser reports as an
+    error."""
     for path in site.joinpath("_static").rglob("*.map"):
         path.unlink()
     shutil.rmtree(site / "_static" / "locales", ignore_errors=True)
+    for path in site.joinpath("_static").glob("sphinx-thebe.*"):
+        path.unlink()
+    for page in site.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        tidy = THEBE_TAGS.sub("", text)
+        if tidy != text:
+            page.write_text(tidy, encoding="utf-8")
 
 
 def site_size(site: Path) -> int:
