@@ -212,7 +212,7 @@ def quiz_html(question: Mapping[str, Any], reveal: bool = False) -> str:
 QUIZ_CSS = """
 .hinge-quiz {border: 1px solid #767676; border-radius: 6px; padding: 0.6em 1em; margin: 1em 0;}
 .hinge-quiz fieldset {border: 0; margin: 0; padding: 0;}
-.hinge-quiz legend {font-weight: bold; margin-bottom: 0.4em;}
+.hinge-quiz legend {font-weight: bold; font-size: 1.05rem; line-height: 1.4; margin-bottom: 0.4em;}
 .hinge-quiz-option {margin: 0.25em 0;}
 .hinge-quiz-check {margin-top: 0.5em; padding: 0.3em 1.2em; border: 1px solid #0a58ca;
   background: #0a58ca; color: #fff; border-radius: 4px; cursor: pointer;}
