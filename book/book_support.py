@@ -248,11 +248,25 @@ def _pose_task_html(box: Any) -> str:
     )
 
 
+def _panel_titles(widget: Any, n: int) -> list[str]:
+    """The panel titles of a comparison or animation: from its live SVG figures (``scene``)
+    or its plotly figure's annotations; "Pose 1", "Pose 2" ... if neither says."""
+    titles = []
+    for figure in getattr(widget, "figures", None) or [getattr(widget, "figure", None)]:
+        scene = getattr(figure, "scene", None)
+        if isinstance(scene, Mapping) and scene.get("title"):
+            titles.append(str(scene["title"]))
+        layout = getattr(figure, "layout", None)
+        if layout is not None and getattr(layout, "annotations", None):
+            titles += [a.text for a in layout.annotations]
+    return titles[:n] if len(titles) >= n else [f"Pose {k + 1}" for k in range(n)]
+
+
 def _animation_html(anim: Any) -> str:
     from hinge_lib.view.static_explorer import frames_figure
 
     n = len(anim.frames[0])
-    titles = [a.text for a in anim.figure.layout.annotations][: len(anim.frames)]
+    titles = _panel_titles(anim, len(anim.frames))
     fig = frames_figure(anim.frames, titles, [str(i) for i in range(n)], "Frame: ",
                         play=True, presenter=anim.presenter)
     readouts = "".join(r.value for r in anim.readouts)
@@ -262,8 +276,11 @@ def _animation_html(anim: Any) -> str:
 
 
 def _comparison_html(comp: Any) -> str:
+    from hinge_lib.view.figures import compare_figure
+
+    fig = compare_figure(comp.analyses, _panel_titles(comp, len(comp.analyses)))
     readouts = "".join(r.value for r in comp.readouts)
-    return (f'<div class="hinge-static-compare">{figure_html(comp.figure)}'
+    return (f'<div class="hinge-static-compare">{figure_html(fig)}'
             f'<div class="hinge-readouts">{readouts}</div></div>')
 
 
@@ -315,8 +332,10 @@ def widget_html(widget: Any) -> str:
         return _plain(widget.value)
     if isinstance(widget, w.Label):
         return f"<p>{html.escape(_plain_text(widget.value))}</p>"
-    if isinstance(widget, w.FileUpload):
-        return live_note(f"The box '{widget.description}'")
+    if isinstance(widget, w.FileUpload) or kind == "UploadBox":
+        return live_note("The upload box")
+    if kind == "LiveFigure":
+        return ""  # drawn by the comparison, animation or explorer that holds it
     if isinstance(widget, w.Box):
         return "".join(widget_html(child) for child in widget.children)
     if isinstance(widget, w.Button):
