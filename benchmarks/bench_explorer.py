@@ -4,7 +4,7 @@
 
 Prints median and 90th percentile in milliseconds for: the analysis alone, building the
 trace data, and a whole update (a slider value set in Python, which runs the analysis,
-copies the trace data into the FigureWidget in one batch and rewrites the readout).
+sends one live-figure frame and rewrites the readout).
 The budget for a whole update is 5 ms; with --strict the script exits 1 above it.
 """
 

@@ -11,11 +11,18 @@ from importlib import import_module, metadata
 from typing import Any
 
 from hinge_lib.model import catalog
-from hinge_lib.model.analysis import JOINTS, Analysis, Fault, analyze, analyze_many
+from hinge_lib.model.analysis import (
+    JOINTS,
+    Analysis,
+    BelowFloorWarning,
+    Fault,
+    analyze,
+    analyze_many,
+)
 from hinge_lib.model.body import Body
 from hinge_lib.model.kinematics import HOLDS
 from hinge_lib.model.patterns import PATTERNS
-from hinge_lib.model.pose import POSE_FIELDS, Pose, joint_limits
+from hinge_lib.model.pose import POSE_FIELDS, SUPPORTS, Pose, joint_limits
 from hinge_lib.model.references import analyze_references, reference_pose, reference_positions
 from hinge_lib.model.tables import DataFileError
 
@@ -33,8 +40,12 @@ _LAZY = {
     "pose_figure": "hinge_lib.view.figures",
     "read_motion": "hinge_lib.recordings.readers",
     "analyze_motion": "hinge_lib.recordings.reps",
+    "find_reps": "hinge_lib.recordings.reps",
+    "upload_checker": "hinge_lib.widgets.upload",
     "MotionReport": "hinge_lib.recordings.reps",
     "PracticeLog": "hinge_lib.recordings.practice_log",
+    "poses_from_keypoints": "hinge_lib.recordings.keypoints",
+    "keypoints_from_video": "hinge_lib.recordings.video",
 }
 # Submodules a notebook may want by their short name (``from hinge_lib import lessons``).
 _LAZY_MODULES = {
@@ -48,7 +59,9 @@ __all__ = [
     "JOINTS",
     "PATTERNS",
     "POSE_FIELDS",
+    "SUPPORTS",
     "Analysis",
+    "BelowFloorWarning",
     "Body",
     "DataFileError",
     "Fault",

@@ -178,3 +178,69 @@ def wait_for_path_change(page, old_d: str, index: int = 0, timeout_ms: float = 1
         polling="raf",
     )
     return path_d(page, index)
+
+
+# ---------------------------------------------------------------------------
+# The live SVG pose figure (hinge_lib/widgets/live_figure.js)
+
+LIVE_SVG = ".hinge-live-svg"
+LIVE_BODY = ".hinge-live-svg path.hinge-layer[data-name='body']"
+
+#: Everything drawn by the index-th live figure on the page, read from the SVG attributes:
+#: each mark's translate(x, y) in px, each layer's `d`, the texts, title and description.
+LIVE_STATE_JS = """(i) => {
+  const svg = document.querySelectorAll('.hinge-live-svg')[i];
+  if (!svg) return null;
+  const marks = {};
+  for (const g of svg.querySelectorAll('g.hinge-mark')) {
+    const m = /translate\\(([-\\d.e]+),([-\\d.e]+)\\)/.exec(g.getAttribute('transform') || '');
+    marks[g.dataset.name] = {
+      xy: m ? [parseFloat(m[1]), parseFloat(m[2])] : null,
+      hidden: g.getAttribute('visibility') === 'hidden', kind: g.dataset.kind};
+  }
+  const paths = {};
+  for (const p of svg.querySelectorAll('path.hinge-layer')) {
+    paths[p.dataset.name] = {d: p.getAttribute('d'), stroke: p.getAttribute('stroke')};
+  }
+  const texts = {};
+  for (const t of svg.querySelectorAll('text.hinge-text')) {
+    texts[t.dataset.name] = t.getAttribute('visibility') === 'hidden' ? '' : t.textContent;
+  }
+  const say = svg.parentElement.querySelector('.hinge-live-say');
+  return {marks, paths, texts, width: parseFloat(svg.getAttribute('width')),
+          title: svg.querySelector(':scope > title').textContent,
+          desc: svg.querySelector(':scope > desc').textContent,
+          say: say ? say.textContent : null};
+}"""
+
+
+def open_live_page(page, url: str, timeout_ms: float = 120_000) -> float:
+    """Load a Voila page and wait until a live figure has drawn its body; return the
+    seconds from navigation to that moment."""
+    import time as _time
+
+    started = _time.monotonic()
+    page.goto(url, wait_until="domcontentloaded", timeout=timeout_ms)
+    page.wait_for_function(
+        "(sel) => { const p = document.querySelector(sel);"
+        " return p && (p.getAttribute('d') || '').length > 0; }",
+        arg=LIVE_BODY, timeout=timeout_ms, polling=50,
+    )
+    return _time.monotonic() - started
+
+
+def live_state(page, index: int = 0) -> dict:
+    """What the index-th live figure has drawn (see LIVE_STATE_JS)."""
+    return page.evaluate(LIVE_STATE_JS, index)
+
+
+def path_points(d: str) -> list[list[tuple[float, float]]]:
+    """The polylines of an SVG path `d` made of M and L commands, in px."""
+    import re
+
+    lines: list[list[tuple[float, float]]] = []
+    for cmd, x, y in re.findall(r"([ML])([-\d.e]+),([-\d.e]+)", d):
+        if cmd == "M":
+            lines.append([])
+        lines[-1].append((float(x), float(y)))
+    return lines

@@ -23,7 +23,8 @@ def test_pose_angle_out_of_range_or_not_finite(field: str, bad: float) -> None:
     assert str(bad) in text or f"{bad:g}" in text
 
 
-@pytest.mark.parametrize("bad", ["45", None, [45], True, object()])
+@pytest.mark.parametrize("bad", ["45", None, [45], True, object(), np.True_, 1 + 0j,
+                                 np.complex128(30 + 1j)])
 def test_pose_angle_of_the_wrong_type(bad: object) -> None:
     with pytest.raises(ValueError, match=r"hip must be a number .*allowed range"):
         Pose(hip=bad)  # type: ignore[arg-type]
@@ -97,3 +98,43 @@ def test_analyze_many_of_no_rows() -> None:
     out = analyze_many(pd.DataFrame({"hip": []}, dtype=float))
     assert len(out) == 0
     assert "pattern" in out.columns
+
+
+@pytest.mark.parametrize("huge", [10**400, -(10**400)])
+def test_pose_angle_too_large_for_a_float_is_a_clear_value_error(huge: int) -> None:
+    with pytest.raises(ValueError, match=r"hip = about -?1e\+400 deg is out of range "
+                                         r"\(allowed range -30 to 135 deg\)"):
+        Pose(hip=huge)
+
+
+@pytest.mark.parametrize(
+    ("column", "expected"),
+    [
+        (pd.Series([True, False]), r"hip: column must hold numbers \(degrees\), not True/False; "
+                                   r"row 0 is True"),
+        (pd.Series([1 + 2j, 3]), r"hip: column must hold numbers \(degrees\), not complex "
+                                 r"numbers; row 0 is \(1\+2j\)"),
+        (pd.Series([30.0, True], dtype=object), r"hip: column must hold numbers \(degrees\); "
+                                                r"row 1 is True of type bool"),
+        (pd.Series([30.0, 2j], dtype=object), r"row 1 is 2j of type complex"),
+        (pd.Series([30, 10**400], dtype=object), r"hip: row 1 is about 1e\+400, far too large"),
+    ],
+)
+def test_analyze_many_refuses_what_pose_refuses(column: pd.Series, expected: str) -> None:
+    with pytest.raises(ValueError, match=expected):
+        analyze_many(pd.DataFrame({"hip": column}))
+
+
+def test_analyze_many_refuses_a_duplicated_column() -> None:
+    frame = pd.DataFrame([[10.0, 20.0, 5.0]], columns=["hip", "knee", "hip"])
+    with pytest.raises(ValueError, match="poses has the column.s. hip more than once"):
+        analyze_many(frame)
+
+
+def test_analyze_many_accepts_integer_and_nullable_float_columns() -> None:
+    frame = pd.DataFrame({"hip": np.array([0, 90], dtype=np.int64),
+                          "knee": pd.array([0.0, 20.0], dtype="Float64")})
+    out = analyze_many(frame)
+    assert list(out["pattern"]) == ["upright", "hinge"]
+    with pytest.raises(ValueError, match=r"knee: 1 row\(s\) .* not finite: row 1 \(nan\)"):
+        analyze_many(frame.assign(knee=pd.array([0.0, None], dtype="Float64")))

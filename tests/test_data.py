@@ -53,7 +53,7 @@ def replace_in(path: Path, old: str, new: str) -> None:
 
 
 def test_non_numeric_cell_names_file_line_and_column(data_copy: Path) -> None:
-    replace_in(data_copy / "joint_limits.csv", "knee,-10,155", "knee,-10,lots")
+    replace_in(data_copy / "joint_limits.csv", "knee,-10,160", "knee,-10,lots")
     with pytest.raises(data.DataFileError, match=r"data/joint_limits.csv, line 3, column "
                                                  r"'max_deg': 'lots' is not a number"):
         pose.joint_limits()
@@ -66,7 +66,8 @@ def test_missing_column(data_copy: Path) -> None:
 
 
 def test_unknown_source_key(data_copy: Path) -> None:
-    replace_in(data_copy / "holds.csv", "thoracic,0.5,0.11,model", "thoracic,0.5,0.11,nobody2020")
+    replace_in(data_copy / "holds.csv", "thoracic,0.5,0.11,,,model",
+               "thoracic,0.5,0.11,,,nobody2020")
     with pytest.raises(data.DataFileError, match=r"holds.csv, line 4, column 'source': "
                                                  r"unknown source key\(s\) nobody2020"):
         kinematics.hold_table()
@@ -130,3 +131,24 @@ def test_missing_file(data_copy: Path) -> None:
     (data_copy / "muscle_model.csv").unlink()
     with pytest.raises(data.DataFileError, match="data/muscle_model.csv: cannot be read"):
         muscles.hamstring_coefficients()
+
+
+def test_joint_limits_admit_published_deep_squats_and_the_bundled_recording() -> None:
+    clear()
+    limits = pose.joint_limits()
+    assert limits["knee"][1] >= 157  # Hemmerich et al. (2006): 157 deg (SD 6)
+    from hinge_lib.recordings.readers import read_motion
+
+    squat = read_motion(data.DATA_DIR / "samples" / "squats1_videoAndMocap.mot")
+    for field in ("ankle", "knee", "hip", "lumbar"):
+        low, high = limits[field]
+        assert low <= squat[field].min() and squat[field].max() <= high, field
+
+
+def test_hip_flexion_is_defined_as_thigh_to_pelvis_in_the_data_and_the_code() -> None:
+    rows = {row["field"]: row for row in data.read_csv(
+        "joint_limits.csv", {"field": data.Column(), "source": data.Column()})}
+    assert "thigh and pelvis" in rows["hip"]["note"]
+    assert "trunk" not in rows["hip"]["note"].split(".")[0]
+    assert "hemmerich2006" not in rows["hip"]["source"].split(";")[0]
+    assert "angle between thigh and pelvis" in pose.__doc__

@@ -229,3 +229,136 @@ def test_key_names_what_the_figure_draws():
         "contact held", "contact lost", "centre of mass"
     ]
     assert all(t["x"] == [None] for t in drawing.key_traces())
+
+
+# ---------------------------------------------------------------------------
+# The explorer's words come from data/explorer_words.yaml, checked when read
+
+
+@pytest.fixture
+def words_copy(tmp_path, monkeypatch):
+    import shutil
+
+    from hinge_lib.model import tables
+    from hinge_lib.view import wording
+
+    folder = tmp_path / "data"
+    shutil.copytree(tables.DATA_DIR, folder)
+    monkeypatch.setattr(tables, "DATA_DIR", folder)
+    tables.source_keys.cache_clear()
+    wording.explorer_words.cache_clear()
+    yield folder / wording.FILE
+    monkeypatch.undo()
+    tables.source_keys.cache_clear()
+    wording.explorer_words.cache_clear()
+
+
+def test_explorer_words_cover_every_hold_and_pattern():
+    from hinge_lib.model.kinematics import HOLDS
+    from hinge_lib.model.patterns import PATTERNS
+    from hinge_lib.view import wording
+
+    words = wording.explorer_words()
+    assert set(words["holds"]) == set(HOLDS) and set(words["patterns"]) == set(PATTERNS)
+    html = drawing.readout_html(analyze(Pose(hip=90), Body()))
+    assert wording.pattern_words("hinge") in html
+
+
+@pytest.mark.parametrize("old,new,message", [
+    ("    tooltip: hugged at the chest (goblet)\n", "",
+     r"explorer_words.yaml, holds entry 3 \(chest\), field 'tooltip': needs some text"),
+    ("  - key: squat\n", "  - key: lunge\n",
+     r"explorer_words.yaml, patterns entry 3, field 'key': 'lunge' is not one of"),
+    ("    words: \"Hinge: the hips do most of the work\"\n    source: model\n",
+     "    words: \"Hinge: the hips do most of the work\"\n    source: nobody2020\n",
+     r"patterns entry 2 \(hinge\), field 'source': unknown source key\(s\) nobody2020"),
+])
+def test_a_malformed_words_file_names_entry_and_field(words_copy, old, new, message):
+    from hinge_lib.model.tables import DataFileError
+    from hinge_lib.view import wording
+
+    text = words_copy.read_text(encoding="utf-8")
+    assert old in text
+    words_copy.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(DataFileError, match=message):
+        wording.explorer_words()
+
+
+# ---------------------------------------------------------------------------
+# The live figure's data: the same drawing data as the plotly traces
+
+
+@pytest.mark.parametrize("key", ["standing", "romanian_deadlift", "back_squat", "good_morning"])
+def test_live_frame_and_plotly_traces_draw_the_same_points(key):
+    row = hinge_lib.reference_positions().loc[key]
+    a = analyze(hinge_lib.reference_pose(key), Body(), load_kg=float(row["demo_load_kg"]),
+                hold=row["hold"])
+    frame = drawing.live_frame(a)
+    traces = drawing.trace_data(a)
+    tol = 10 ** -drawing.LIVE_DECIMALS
+
+    def flat(trace):
+        return [v for x, y in zip(trace["x"], trace["y"], strict=True)
+                for v in ((None, None) if x is None else (x, y))]
+
+    for name in ("body", "dowel", "plumb_line", "angle_guides", "base_of_support"):
+        got = frame["paths"][name]
+        want = [v for v in flat(traces[IDX[name]])]
+        want = [w for i, w in enumerate(want) if not (w is None and i % 2)]  # one None a gap
+        assert [g is None for g in got] == [w is None for w in want], name
+        assert [g for g in got if g is not None] == pytest.approx(
+            [w for w in want if w is not None], abs=tol), name
+    points = traces[IDX["points"]]
+    marks = frame["marks"]
+    assert [m[1] for m in marks] == [
+        m["kind"] for m in drawing.drawing_data(a)["marks"]]
+    for m, x, y in zip(marks, points["x"], points["y"], strict=False):
+        if x is None:
+            assert m[2] is None
+        else:
+            assert (m[2], m[3]) == pytest.approx((x, y), abs=tol)
+    labels = {t[0]: t[3] for t in frame["texts"]}
+    cut = drawing.POINT_SLICES["labels"]
+    assert [labels["shin"], labels["trunk"], labels["balance"]] == points["text"][cut]
+
+
+def test_live_scene_maps_metres_to_pixels_with_equal_axes():
+    scene = drawing.live_scene()
+    ox, oy, k = drawing.live_transform(scene)
+    left, right, top, _bottom = drawing.LIVE_MARGIN
+    assert ox + k * drawing.X_RANGE[0] == pytest.approx(left)
+    assert ox + k * drawing.X_RANGE[1] == pytest.approx(scene["width"] - right)
+    assert oy - k * drawing.Y_RANGE[1] == pytest.approx(top)
+    assert oy - k * drawing.Y_RANGE[0] <= scene["height"]
+    assert [la["name"] for la in scene["layers"]] == list(drawing.LINE_LAYERS)
+    assert all(la["label"] for la in scene["layers"])
+    big = drawing.live_scene(presenter=True)
+    assert big["font_size"] > scene["font_size"]
+
+
+def test_extra_layers_need_no_new_protocol():
+    """A further layer (say, a muscle) is one more named path in the scene and one more
+    entry in the frame's paths: nothing else changes."""
+    muscle = {"name": "hamstrings", "stroke": palette.VERMILLION, "width": 4,
+              "label": "hamstrings"}
+    scene = drawing.live_scene(extra_layers=[muscle])
+    names = [la["name"] for la in scene["layers"]]
+    assert names.index("hamstrings") == names.index("body") + 1
+    a = analyze(Pose(hip=70), Body())
+    frame = drawing.live_frame(a, extra_paths={"hamstrings": [[a.joints["hip"],
+                                                               a.joints["knee"]]]})
+    assert frame["paths"]["hamstrings"] == [round(v, 4) for v in (*a.joints["hip"],
+                                                                 *a.joints["knee"])]
+    assert set(frame) == set(drawing.live_frame(a))
+
+
+def test_pose_words_follow_the_pose():
+    a = analyze(Pose(hip=90, lumbar=40), Body(), load_kg=16, hold="chest")
+    words = drawing.pose_words(a)
+    assert "hip 90°" in words["title"] and a.pattern in words["title"]
+    assert "lumbar 40°" in words["desc"] and "16 kg hugged at the chest" in words["desc"]
+    lost = [drawing.CONTACT_LABELS[k] for k, v in a.dowel.items() if not v]
+    assert lost and "lost at the " + lost[0] in words["desc"]
+    for fault in a.faults:
+        assert fault.message in words["desc"]
+    assert ("not balanced" in words["say"]) is (not a.balanced)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ipywidgets as widgets
-import plotly.graph_objects as go
 import pytest
 
 import hinge_lib
@@ -12,34 +11,19 @@ from hinge_lib.model.body import Body
 from hinge_lib.model.pose import Pose
 from hinge_lib.view import figures as drawing
 from hinge_lib.widgets import explorer
+from hinge_lib.widgets.live_figure import LiveFigure
 
 IDX = drawing.TRACE_INDEX
 PRESETS = list(hinge_lib.reference_positions().index)
 
 
-def _assert_figure_matches(
-    fig: go.BaseFigure, a, ghost=None, offset: int = 0, check_ghost: bool = True
-) -> None:
-    """Every trace of the live figure holds exactly what the drawing module computes."""
-    expected = drawing.trace_data(a, ghost)
-    for name in drawing.TRACE_NAMES:
-        if name == "ghost" and not check_ghost:
-            continue
-        trace = fig.data[offset + IDX[name]]
-        want = expected[IDX[name]]
-        assert list(trace.x or []) == pytest.approx(want["x"], abs=1e-12), name
-        assert list(trace.y or []) == pytest.approx(want["y"], abs=1e-12), name
-    points = fig.data[offset + IDX["points"]]
-    want = expected[IDX["points"]]
-    assert list(points.text) == want["text"]
-    assert list(points.marker.symbol) == want["marker_symbol"]
-    assert list(points.marker.color) == want["marker_color"]
-    assert list(points.marker.size) == pytest.approx(want["marker_size"])
-    assert list(points.marker.line.width) == want["marker_line_width"]
-    assert list(points.textfont.color) == want["textfont_color"]
-    assert fig.data[offset + IDX["base_of_support"]].line.color == (
-        expected[IDX["base_of_support"]]["line_color"]
-    )
+def _assert_figure_matches(fig: LiveFigure, a, ghost=None) -> None:
+    """The live figure holds exactly the frame the drawing module computes for ``a``."""
+    assert isinstance(fig, LiveFigure)
+    assert fig.frame == drawing.live_frame(a, ghost)
+    body = fig.frame["paths"]["body"]
+    for n, name in enumerate(drawing.BODY_CHAINS[0]):
+        assert body[2 * n : 2 * n + 2] == pytest.approx(list(a.joints[name]), abs=1e-4), name
 
 
 def _pattern(html: str) -> str:
@@ -50,7 +34,7 @@ def _pattern(html: str) -> str:
 def test_explore_returns_a_widget_showing_standing():
     ex = explorer.explore()
     assert isinstance(ex, widgets.Widget)
-    assert isinstance(ex.figure, go.FigureWidget)
+    assert isinstance(ex.figure, LiveFigure)
     assert [s.description for s in ex.sliders.values()] == [
         "Ankle", "Knee", "Hip", "Lumbar", "Thoracic", "Neck"
     ]
@@ -62,15 +46,29 @@ def test_explore_returns_a_widget_showing_standing():
     assert _pattern(ex.readout.value) == a.pattern == "upright"
 
 
-def test_layout_is_fixed_and_built_in_the_constructor():
+def test_scene_is_fixed_and_only_the_frame_changes():
     ex = explorer.explore()
-    layout = ex.figure.layout
-    assert tuple(layout.xaxis.range) == drawing.X_RANGE
-    assert tuple(layout.yaxis.range) == drawing.Y_RANGE
-    assert layout.yaxis.scaleanchor == "x"
-    before = ex.figure.layout.to_plotly_json()
+    scene = ex.figure.scene
+    assert scene["x_range"] == list(drawing.X_RANGE)
+    assert scene["y_range"] == list(drawing.Y_RANGE)
+    before = dict(scene)
+    frame = ex.figure.frame
     ex.sliders["hip"].value = 70
-    assert ex.figure.layout.to_plotly_json() == before
+    assert ex.figure.scene == before
+    assert ex.figure.frame != frame
+
+
+def test_each_change_sends_one_small_message_of_coordinates(monkeypatch):
+    import json
+
+    ex = explorer.explore()
+    sent = []
+    monkeypatch.setattr(ex.figure, "_send", lambda msg, buffers=None: sent.append(msg))
+    ex.sliders["hip"].value = 45
+    assert len(sent) == 1
+    assert sent[0]["method"] == "update" and set(sent[0]["state"]) == {"frame"}
+    assert len(json.dumps(sent[0])) < 4000
+    assert "layers" not in ex.figure.frame and "kinds" not in ex.figure.frame
 
 
 def test_slider_moves_update_figure_and_readout():
@@ -94,10 +92,10 @@ def test_load_hold_and_body_controls_reach_the_model():
     body = Body(height_m=1.62, mass_kg=60, sex="female")
     a = analyze(hinge_lib.reference_pose("romanian_deadlift"), body, load_kg=24, hold="chest")
     _assert_figure_matches(ex.figure, a)
-    load = drawing.POINT_SLICES["load"]
-    points = ex.figure.data[IDX["points"]]
-    assert (points.x[load][0], points.y[load][0]) == pytest.approx(a.joints["load"])
-    assert points.text[load] == ("24 kg",)
+    marks = {m[0]: m for m in ex.figure.frame["marks"]}
+    assert marks["load"][2:4] == pytest.approx(list(a.joints["load"]), abs=1e-4)
+    texts = {t[0]: t for t in ex.figure.frame["texts"]}
+    assert texts["load_label"][3] == "24 kg"
 
 
 @pytest.mark.parametrize("key", PRESETS)
@@ -151,7 +149,7 @@ def test_ghost_and_reset():
     a = analyze(Pose(hip=30), Body())
     _assert_figure_matches(ex.figure, a, ghost=g)
     ex.ghost.value = ""
-    assert list(ex.figure.data[IDX["ghost"]].x or []) == []
+    assert ex.figure.frame["paths"]["ghost"] == []
 
     ex.preset.value = "front_squat"
     ex.load.value = 30
@@ -173,7 +171,7 @@ def test_value_at_a_limit_shows_a_clamp_note():
 
 def test_model_error_becomes_a_message(monkeypatch):
     ex = explorer.explore()
-    before = [list(t.x or []) for t in ex.figure.data]
+    before = ex.figure.frame
 
     def refuse(*args, **kwargs):
         raise ValueError("load_kg = 900 kg is out of range (allowed range 0 to 150 kg)")
@@ -183,7 +181,7 @@ def test_model_error_becomes_a_message(monkeypatch):
     assert "cannot be drawn" in ex.readout.value
     assert "load_kg = 900 kg" in ex.readout.value
     assert "Traceback" not in ex.readout.value
-    assert [list(t.x or []) for t in ex.figure.data] == before
+    assert ex.figure.frame == before
 
     monkeypatch.undo()
     ex.sliders["hip"].value = 50
@@ -197,7 +195,7 @@ def test_any_exception_becomes_a_message(monkeypatch):
     def broken(*args, **kwargs):
         raise ZeroDivisionError("division by zero")
 
-    monkeypatch.setattr(drawing, "trace_data", broken)
+    monkeypatch.setattr(drawing, "live_frame", broken)
     ex.sliders["knee"].value = 30
     assert "Something went wrong" in ex.readout.value
     assert "Traceback" not in ex.readout.value
@@ -206,10 +204,12 @@ def test_any_exception_becomes_a_message(monkeypatch):
 def test_presenter_mode_is_bigger():
     small = explorer.explore()
     big = explorer.explore(presenter=True)
-    assert (big.figure.data[IDX["body"]].line.width
-            > small.figure.data[IDX["body"]].line.width)
-    assert big.figure.layout.width > small.figure.layout.width
-    assert "font-size:22px" in big.readout.value
+    def body_width(ex):
+        return next(la["width"] for la in ex.figure.scene["layers"] if la["name"] == "body")
+
+    assert body_width(big) > body_width(small)
+    assert big.figure.scene["label_size"] > small.figure.scene["label_size"]
+    assert "font-size:18px" in big.readout.value and "font-size:14px" in small.readout.value
 
 
 def test_explore_accepts_keys_poses_and_mappings():
@@ -220,33 +220,23 @@ def test_explore_accepts_keys_poses_and_mappings():
         explorer.to_pose(3.5)
 
 
-N = len(drawing.TRACE_NAMES)
-
-
-def _panel_matches(fig: go.BaseFigure, k: int, a, ghost_is_end_pose: bool = False) -> None:
-    _assert_figure_matches(fig, a, offset=k * N, check_ghost=not ghost_is_end_pose)
-    for name in drawing.TRACE_NAMES:
-        assert fig.data[k * N + IDX[name]].xaxis == ("x" if k == 0 else f"x{k + 1}")
-
-
 def test_compare_shows_two_poses_side_by_side():
     box = explorer.compare("romanian_deadlift", "back_squat")
     assert isinstance(box, widgets.Widget)
-    assert len(box.figure.data) == 2 * N + len(drawing.key_traces()) and len(box.readouts) == 2
+    assert len(box.figures) == 2 and len(box.readouts) == 2
     keys = ("romanian_deadlift", "back_squat")
-    for k, key in enumerate(keys):
-        a = analyze(hinge_lib.reference_pose(key), Body())
-        _panel_matches(box.figure, k, a)
+    for fig, key in zip(box.figures, keys, strict=True):
+        _assert_figure_matches(fig, analyze(hinge_lib.reference_pose(key), Body()))
     assert [_pattern(r.value) for r in box.readouts] == ["hinge", "squat"]
-    layout = box.figure.layout
-    assert layout.yaxis2.scaleanchor == "x2" and tuple(layout.xaxis2.range) == drawing.X_RANGE
+    assert box.figures[0].scene["scale"] == box.figures[1].scene["scale"]  # same scale
 
 
 def test_compare_figure_is_static_and_equal_scale():
     a = analyze(Pose(hip=80), Body())
     b = analyze(Pose(hip=100, knee=110, ankle=30), Body())
     fig = drawing.compare_figure([a, b])
-    assert len(fig.data) == 2 * N + len(drawing.key_traces())
+    n = len(drawing.TRACE_NAMES)
+    assert len(fig.data) == 2 * n + len(drawing.key_traces())
     assert fig.layout.xaxis.domain[1] < fig.layout.xaxis2.domain[0]
 
 
@@ -254,19 +244,18 @@ def test_animation_frames_follow_the_slider():
     anim = explorer.animate(Pose(), ["romanian_deadlift", "back_squat"], frames=5)
     keys = ("romanian_deadlift", "back_squat")
     assert len(anim.frames) == 2 and len(anim.readouts) == 2
+    ends = [analyze(hinge_lib.reference_pose(key), Body()) for key in keys]
     anim.slider.value = 4
-    for k, (readout, key) in enumerate(zip(anim.readouts, keys, strict=True)):
-        end = analyze(hinge_lib.reference_pose(key), Body())
-        _panel_matches(anim.figure, k, end, ghost_is_end_pose=True)
+    for fig, readout, end in zip(anim.figures, anim.readouts, ends, strict=True):
+        _assert_figure_matches(fig, end, ghost=end)
         assert _pattern(readout.value) == end.pattern
     anim.slider.value = 2
     mid = explorer.interpolate(Pose(), hinge_lib.reference_pose("back_squat"), 0.5)
     assert mid.hip == pytest.approx(hinge_lib.reference_pose("back_squat").hip / 2)
-    _panel_matches(anim.figure, 1, analyze(mid, Body()), ghost_is_end_pose=True)
+    _assert_figure_matches(anim.figures[1], analyze(mid, Body()), ghost=ends[1])
     anim.slider.value = 0
-    _panel_matches(anim.figure, 0, analyze(Pose(), Body()), ghost_is_end_pose=True)
-    ghost = anim.figure.data[N + IDX["ghost"]]
-    assert len(ghost.x) > 0  # the end pose stays as a ghost
+    _assert_figure_matches(anim.figures[0], analyze(Pose(), Body()), ghost=ends[0])
+    assert len(anim.figures[1].frame["paths"]["ghost"]) > 0  # the end pose stays as a ghost
 
 
 def test_default_animation_is_a_hinge_and_a_squat():
@@ -315,11 +304,88 @@ def test_dragging_redraws_at_a_steady_rate_and_ends_on_the_last_value() -> None:
     assert ex.analysis.pose.hip == 60
 
 
-def test_live_figures_show_an_html_key_instead_of_a_legend():
+def test_live_figures_show_an_html_key():
     ex = explorer.explore()
     anim = explorer.animate(frames=3)
     for widget in (ex, anim):
-        assert widget.figure.layout.showlegend is False
-        assert len(widget.figure.data) % len(drawing.TRACE_NAMES) == 0  # no key traces
         assert widget.key.value == drawing.key_html()
     assert explorer.explore(presenter=True).key.value == drawing.key_html(presenter=True)
+
+
+def test_explorer_imports_no_plotly():
+    import subprocess
+    import sys
+
+    code = ("import sys, hinge_lib; hinge_lib.explore(); hinge_lib.animate(frames=2); "
+            "hinge_lib.compare('back_squat', 'good_morning'); "
+            "sys.exit(1 if 'plotly' in sys.modules else 0)")
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+def test_unknown_joint_names_are_refused_and_case_is_ignored():
+    with pytest.raises(ValueError, match=r"'Hp'.*ankle, knee, hip, lumbar, thoracic, neck"):
+        explorer.explore({"Hp": 80})
+    ex = explorer.explore({"Hip": 80, "KNEE": 10})
+    assert ex.sliders["hip"].value == 80 and ex.sliders["knee"].value == 10
+
+
+def test_animation_without_end_poses_says_what_is_missing():
+    with pytest.raises(ValueError, match="pose_to is empty"):
+        explorer.animate(None, [])
+    with pytest.raises(ValueError, match="pose_from is one pose"):
+        explorer.animate([])
+    with pytest.raises(ValueError, match="poses is empty"):
+        explorer.PoseComparison([])
+
+
+def test_model_warnings_show_in_the_readout_as_a_note(monkeypatch):
+    import dataclasses
+
+    note = "The load would sit 4 cm below the floor: a real lifter stops there."
+    real = explorer.analyze
+    monkeypatch.setattr(explorer, "analyze", lambda *a, **k: dataclasses.replace(
+        real(*a, **k), warnings=(note,)))
+    ex = explorer.explore()
+    ex.sliders["hip"].value = 130
+    assert 'class="hinge-warning"' in ex.readout.value
+    assert "4 cm below the floor" in ex.readout.value
+    assert "Traceback" not in ex.readout.value
+
+
+def test_the_figure_says_the_pose_in_words():
+    ex = explorer.explore()
+    ex.sliders["hip"].value = 80
+    frame = ex.figure.frame
+    assert frame["title"].startswith("Stick figure") and "hip 80°" in frame["title"]
+    assert "hinge score" in frame["desc"] and "dowel" in frame["desc"]
+    assert ex.analysis.pattern in frame["say"]
+
+
+def test_explorer_sits_in_a_box_with_a_loading_note_and_labels_its_controls():
+    ex = explorer.explore()
+    assert "hinge-live" in ex.figure_box._dom_classes
+    assert "could not run the figure's drawing code" in ex.figure_box.fallback.value
+    assert ex.figure.scene["controls_root"] == ".hinge-explorer"
+    assert "hinge-explorer" in ex._dom_classes
+    for slider in [*ex.sliders.values(), ex.load, ex.height, ex.mass]:
+        assert slider.description and slider.tooltip
+
+
+def test_while_dragging_the_readout_is_rewritten_less_often_and_ends_on_the_last_pose():
+    import asyncio
+
+    ex = explorer.explore()
+    written: list[str] = []
+    ex.readout.observe(lambda change: written.append(change["new"]), names="value")
+
+    async def drag() -> None:
+        for hip in range(1, 41):
+            ex.sliders["hip"].value = hip
+            await asyncio.sleep(explorer.MIN_FRAME_S)
+        await asyncio.sleep(explorer.MIN_READOUT_S * 2)
+
+    asyncio.run(drag())
+    assert ex.figure.frame == drawing.live_frame(analyze(Pose(hip=40), Body()))
+    assert 1 <= len(written) < 20
+    assert written[-1] == ex.readout.value == drawing.readout_html(ex.analysis)
+    assert ex.analysis.pose.hip == 40

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -50,8 +51,9 @@ def test_segment_lengths_are_kept_in_every_pose(pose: Pose, body: Body, hold: st
         seg["thoracic"].length_m
     )
     assert distance(joints["neck"], joints["vertex"]) == pytest.approx(seg["head_neck"].length_m)
+    seen = hinge_lib.model.kinematics.hold_table()[hold]["upper_arm_side_fraction"] or 1.0
     assert distance(joints["shoulder"], joints["elbow"]) == pytest.approx(
-        seg["upper_arm"].length_m
+        seg["upper_arm"].length_m * seen
     )
 
 
@@ -118,13 +120,14 @@ def test_hip_moment_of_a_hinge_grows_with_the_kettlebell() -> None:
 def test_analyze_equals_analyze_many(rows: list[tuple[float, ...]], body: Body, hold: str,
                                      load: float) -> None:
     frame = pd.DataFrame(rows, columns=hinge_lib.POSE_FIELDS)
-    many = analyze_many(frame, body, load, hold)
+    many = analyze_many(frame, body, load, hold, below_floor="flag")
     for i, row in enumerate(rows):
         one = analyze(Pose(*row), body, load, hold)
         got = many.iloc[i]
         assert got["pattern"] == one.pattern
         assert got["balanced"] == one.balanced
         assert got["faults"] == one.fault_codes
+        assert got["below_floor"] == (not one.on_or_above_floor)
         for key in ("com_x_m", "com_y_m", "trunk_angle_deg", "ankle_moment_nm",
                     "knee_moment_nm", "hip_moment_nm", "lumbar_moment_nm", "hinge_score",
                     "hamstring_length_change_mm", "balance_margin_m"):
@@ -209,3 +212,241 @@ def test_a_bar_kept_close_rests_on_the_front_of_the_legs() -> None:
     # Out of reach of the legs (trunk upright, knees straight) the bar rests on the thighs.
     standing = analyze(Pose(), body, 40, "close").joints
     assert standing["hands"][0] > standing["hip"][0]
+
+
+@pytest.mark.parametrize(("sex", "stature_mm"), [("male", 1741), ("female", 1735)])
+def test_limbs_match_de_levas_lengths_at_his_reference_statures(sex: str,
+                                                                stature_mm: float) -> None:
+    """Only the head-neck segment takes up the gap between de Leva's chain and the stature."""
+    body = Body(stature_mm / 1000, 70, sex)
+    table = hinge_lib.model.body.segment_table()
+    for name, segment in body.segments.items():
+        if name == "head_neck":
+            continue
+        assert segment.length_m * 1000 == pytest.approx(table[(name, sex)]["length_mm"],
+                                                        abs=0.05), name
+    head = body.segments["head_neck"]
+    assert head.length_m * 1000 > table[("head_neck", sex)]["length_mm"]
+    # The head's centre of mass stays at de Leva's distance below the vertex.
+    row = table[("head_neck", sex)]
+    assert head.com_fraction * head.length_m * 1000 == pytest.approx(
+        row["com_fraction"] * row["length_mm"], abs=0.05)
+
+
+@settings(max_examples=50, deadline=None)
+@given(body=bodies)
+def test_limbs_are_de_levas_fractions_of_stature_at_any_height(body: Body) -> None:
+    table = hinge_lib.model.body.segment_table()
+    for name in ("shank", "thigh", "pelvis", "lumbar", "thoracic", "foot", "upper_arm",
+                 "forearm", "hand"):
+        row = table[(name, body.sex)]
+        expected = row["length_mm"] / row["reference_stature_mm"] * body.height_m
+        assert body.segments[name].length_m == pytest.approx(expected, rel=1e-9), name
+    assert analyze(Pose(), body).joints["vertex"][1] == pytest.approx(body.height_m)
+
+
+def test_a_pose_that_sinks_the_hips_head_and_hands_under_the_floor_is_flagged() -> None:
+    pose = Pose(ankle=-50, knee=155)
+    a = analyze(pose)
+    assert {"hip", "head", "hands"} <= set(a.below_floor)
+    assert not a.on_or_above_floor
+    assert a.below_floor[0] == "hands"  # lowest first
+    message = a.warnings[0]
+    assert "below the floor" in message and "hands" in message and "hips" in message
+    assert analyze(Pose(hip=90, knee=20)).below_floor == ()
+    assert analyze(Pose(hip=90, knee=20)).warnings == ()
+
+
+def test_analyze_many_flags_rows_below_the_floor_and_warns_once() -> None:
+    frame = pd.DataFrame({"ankle": [0.0, -50.0, 2.0], "knee": [0.0, 155.0, 21.0],
+                          "hip": [0.0, 0.0, 84.0]}, index=["stand", "sunk", "rdl"])
+    with pytest.warns(hinge_lib.BelowFloorWarning, match=r"1 of 3 .*'sunk' \(hands") as record:
+        out = analyze_many(frame)
+    assert len(record) == 1
+    assert list(out["below_floor"]) == [False, True, False]
+    assert out.loc["sunk", "lowest_point"] == "hands"
+    assert out.loc["sunk", "lowest_y_m"] < -1.0
+    assert out.loc["stand", "lowest_y_m"] > 0
+    with pytest.raises(ValueError, match=r"below the floor.*'sunk'"):
+        analyze_many(frame, below_floor="raise")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        quiet = analyze_many(frame, below_floor="flag")
+    assert list(quiet["below_floor"]) == [False, True, False]
+    with pytest.raises(ValueError, match="below_floor must be one of"):
+        analyze_many(frame, below_floor="ignore")
+
+
+@settings(max_examples=200, deadline=None)
+@given(pose=poses, body=bodies, hold=holds)
+def test_below_floor_names_exactly_the_body_points_under_the_floor(pose: Pose, body: Body,
+                                                                   hold: str) -> None:
+    a = analyze(pose, body, hold=hold)
+    under = {name for name in hinge_lib.model.analysis.FLOOR_POINTS if a.joints[name][1] < 0}
+    assert set(a.below_floor) == under
+    assert a.on_or_above_floor == (not under)
+    assert any("below the floor" in w for w in a.warnings) == bool(under)
+
+
+@pytest.mark.parametrize(
+    ("angles", "pattern"),
+    [
+        ({"hip": 30, "lumbar": 45}, "spine bend"),
+        ({"hip": 10, "lumbar": 40, "thoracic": 20}, "spine bend"),
+        ({"knee": 40, "hip": -20}, "lean back"),
+        ({"knee": 60, "hip": 10, "ankle": 20}, "lean back"),
+        ({"hip": 90, "knee": 20}, "hinge"),
+        ({"hip": 119, "knee": 25, "lumbar": 25}, "hinge"),
+        ({"hip": 110, "knee": 120, "ankle": 35}, "squat"),
+        ({"hip": 10, "knee": 10}, "upright"),
+    ],
+)
+def test_the_pattern_says_where_the_bend_comes_from(angles: dict, pattern: str) -> None:
+    assert analyze(Pose(**angles)).pattern == pattern
+
+
+@settings(max_examples=200, deadline=None)
+@given(pose=poses)
+def test_a_bend_made_mostly_by_the_spine_is_never_called_a_hinge(pose: Pose) -> None:
+    spine = max(pose.lumbar, 0) + max(pose.thoracic, 0)
+    a = analyze(pose)
+    if spine >= max(pose.hip, 0) and spine >= 15:
+        assert a.pattern not in ("hinge", "squat")
+    if a.trunk_angle_deg < -20:
+        assert a.pattern == "lean back"
+
+
+@settings(max_examples=200, deadline=None)
+@given(pose=poses)
+def test_trunk_angle_does_not_wrap_at_180_degrees(pose: Pose) -> None:
+    """The trunk's lean stays within a half turn of the pelvis tilt, so a trunk folded past
+    head-down keeps counting up instead of jumping to -180."""
+    a = analyze(pose)
+    pelvis = pose.ankle - pose.knee + pose.hip
+    assert abs(a.trunk_angle_deg - pelvis) <= 180
+    folded = analyze(Pose(ankle=40, knee=-10, hip=135, lumbar=60, thoracic=40))
+    assert folded.trunk_angle_deg > 180
+
+
+def test_trunk_angle_is_continuous_across_head_down() -> None:
+    sweep = pd.DataFrame({"ankle": 40.0, "knee": -10.0, "hip": 135.0,
+                          "lumbar": np.linspace(0, 60, 121), "thoracic": 40.0})
+    trunk = analyze_many(sweep, below_floor="flag")["trunk_angle_deg"].to_numpy()
+    assert trunk.max() > 180
+    assert np.max(np.abs(np.diff(trunk))) < 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(pose=poses, body=bodies)
+def test_with_the_bar_on_the_back_the_arms_stay_behind_the_trunk(pose: Pose,
+                                                                   body: Body) -> None:
+    """Elbow and hands lie behind the line of the thoracic spine, so no forearm crosses it."""
+    a = analyze(pose, body, 40, "back")
+    j = a.joints
+    along = np.subtract(j["neck"], j["lumbar_top"])
+    along /= np.linalg.norm(along)
+    behind = np.array([-along[1], along[0]])
+    for name in ("elbow", "hands"):
+        assert np.dot(np.subtract(j[name], j["neck"]), behind) > 0, name
+
+
+kneeling_poses = st.builds(
+    Pose,
+    knee=st.floats(60, LIMITS["knee"][1]),
+    hip=angle("hip"),
+    lumbar=angle("lumbar"),
+    thoracic=angle("thoracic"),
+    neck=angle("neck"),
+    support=st.sampled_from(["tall_kneeling", "half_kneeling"]),
+)
+
+
+def test_upright_kneeling_rests_on_shins_and_knees() -> None:
+    body = Body()
+    a = analyze(Pose(knee=90, support="tall_kneeling"), body)
+    knee, ankle, toe = a.joints["knee"], a.joints["ankle"], a.joints["toe"]
+    assert ankle[1] == pytest.approx(body.landmarks["kneeling_knee_height_m"])
+    assert knee[1] == pytest.approx(ankle[1], abs=1e-6)
+    assert ankle[0] == pytest.approx(knee[0] - body.segments["shank"].length_m)
+    assert toe[1] == 0.0 and toe[0] < ankle[0]
+    assert a.base_of_support == pytest.approx((toe[0], knee[0]))
+    assert a.pattern == "upright" and a.balanced
+    assert a.ankle_moment_nm == 0.0
+    assert a.shin_angle_deg == 90.0
+    assert a.joints["vertex"][1] < body.height_m - body.segments["shank"].length_m + 0.1
+
+
+def test_a_tall_kneeling_hinge_sends_the_hips_back_to_stay_over_the_knees() -> None:
+    leaning = analyze(Pose(knee=90, hip=60, support="tall_kneeling"))
+    hinged = analyze(Pose(knee=130, hip=100, support="tall_kneeling"))
+    assert leaning.pattern == hinged.pattern == "hinge"
+    assert not leaning.balanced and "com_outside_base" in leaning.fault_codes
+    assert hinged.balanced and hinged.faults == ()
+    assert hinged.hip_moment_nm > 0
+
+
+def test_half_kneeling_widens_the_base_forward_to_the_front_foot() -> None:
+    tall = analyze(Pose(knee=90, hip=45, support="tall_kneeling"))
+    half = analyze(Pose(knee=90, hip=45, support="half_kneeling"))
+    assert half.base_of_support[0] == tall.base_of_support[0]
+    assert half.base_of_support[1] > tall.base_of_support[1] + 0.3
+    assert half.balanced and not tall.balanced
+    assert half.hip_moment_nm == pytest.approx(tall.hip_moment_nm)
+    assert tall.front_leg == {}
+    leg, body = half.front_leg, Body()
+    assert half.base_of_support[1] == leg["toe"][0]
+    assert distance(half.joints["hip"], leg["knee"]) == pytest.approx(
+        body.segments["thigh"].length_m)
+    assert distance(leg["knee"], leg["ankle"]) == pytest.approx(body.segments["shank"].length_m)
+    assert leg["heel"][1] == leg["toe"][1] == 0.0
+    assert leg["heel"][0] < leg["ankle"][0] < leg["toe"][0]
+
+
+def test_kneeling_keeps_the_ankle_at_zero() -> None:
+    with pytest.raises(ValueError, match=r"ankle = 10 deg is not allowed with support "
+                                         r"'tall_kneeling'"):
+        Pose(ankle=10, knee=90, support="tall_kneeling")
+    with pytest.raises(ValueError, match="support must be one of"):
+        Pose(support="hands")
+    frame = pd.DataFrame({"knee": [90.0], "ankle": [5.0], "support": ["half_kneeling"]})
+    with pytest.raises(ValueError, match=r"ankle: row 0 kneels"):
+        analyze_many(frame)
+    with pytest.raises(ValueError, match=r"support must be one of .*row 0 is 'sitting'"):
+        analyze_many(frame.assign(ankle=0.0, support="sitting"))
+
+
+@settings(max_examples=100, deadline=None)
+@given(pose=kneeling_poses, body=bodies, hold=holds)
+def test_kneeling_poses_keep_segment_lengths_and_the_shins_level(pose: Pose, body: Body,
+                                                                  hold: str) -> None:
+    joints = analyze(pose, body, hold=hold).joints
+    seg = body.segments
+    assert joints["knee"][1] == pytest.approx(joints["ankle"][1], abs=1e-6)
+    assert distance(joints["ankle"], joints["knee"]) == pytest.approx(seg["shank"].length_m)
+    assert distance(joints["knee"], joints["hip"]) == pytest.approx(seg["thigh"].length_m)
+    assert distance(joints["neck"], joints["vertex"]) == pytest.approx(seg["head_neck"].length_m)
+
+
+@settings(max_examples=30, deadline=None)
+@given(rows=st.lists(kneeling_poses | poses, min_size=1, max_size=12), body=bodies,
+       hold=holds, load=st.floats(0, 60))
+def test_analyze_equals_analyze_many_when_kneeling_too(rows: list[Pose], body: Body, hold: str,
+                                                       load: float) -> None:
+    frame = pd.DataFrame([p.as_dict() for p in rows])
+    many = analyze_many(frame, body, load, hold, below_floor="flag")
+    for i, pose in enumerate(rows):
+        one = analyze(pose, body, load, hold)
+        got = many.iloc[i]
+        assert got["support"] == pose.support
+        assert got["pattern"] == one.pattern
+        assert got["faults"] == one.fault_codes
+        assert (got["base_back_x_m"], got["base_front_x_m"]) == pytest.approx(
+            one.base_of_support)
+        for name, (x, y) in one.front_leg.items():
+            assert (got[f"front_{name}_x_m"], got[f"front_{name}_y_m"]) == pytest.approx((x, y))
+        if not one.front_leg:
+            assert np.isnan(got["front_toe_x_m"])
+        for key in ("com_x_m", "trunk_angle_deg", "shin_angle_deg", "ankle_moment_nm",
+                    "knee_moment_nm", "hip_moment_nm", "lumbar_moment_nm", "hinge_score",
+                    "balance_margin_m"):
+            assert got[key] == pytest.approx(getattr(one, key), abs=1e-9), key

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+
+import pandas as pd
 import pytest
 
 import hinge_lib
@@ -123,3 +126,68 @@ def test_analyze_references_uses_each_positions_own_hold_and_load() -> None:
     assert (unloaded["load_kg"] == 0).all()
     assert unloaded.loc["good_morning", "hip_moment_nm"] < table.loc["good_morning",
                                                                      "hip_moment_nm"]
+
+
+BODY = hinge_lib.Body()
+
+
+def reference_analysis(key: str) -> hinge_lib.Analysis:
+    row = REFS.loc[key]
+    return analyze(hinge_lib.reference_pose(key), BODY, load_kg=row["demo_load_kg"],
+                   hold=row["hold"])
+
+
+@pytest.mark.parametrize("key", list(REFS.index))
+def test_stated_trunk_lean_and_bar_height_are_those_of_the_pose(key: str) -> None:
+    row = REFS.loc[key]
+    a = reference_analysis(key)
+    assert a.trunk_angle_deg == pytest.approx(row["trunk_lean_deg"], abs=0.5)
+    if not pd.isna(row["bar_height_m"]):
+        assert a.joints["load"][1] == pytest.approx(row["bar_height_m"], abs=0.015)
+
+
+@pytest.mark.parametrize("key", list(REFS.index))
+def test_every_trunk_lean_quoted_in_a_note_is_the_stated_one(key: str) -> None:
+    note = REFS.loc[key, "note"]
+    assert "Trunk lean =" not in note
+    for quoted in re.findall(r"[Tt]runk lean(?: of)? (-?\d+) deg", note):
+        assert float(quoted) == REFS.loc[key, "trunk_lean_deg"]
+
+
+def test_romanian_deadlift_lowers_the_bar_to_about_mid_shin() -> None:
+    a = reference_analysis("romanian_deadlift")
+    mid_shin = (a.joints["ankle"][1] + a.joints["knee"][1]) / 2
+    assert abs(a.joints["load"][1] - mid_shin) < 0.03
+
+
+def test_deadlift_lift_off_has_the_bar_at_a_standard_plates_radius() -> None:
+    plate_radius_m = 0.450 / 2
+    a = reference_analysis("conventional_deadlift")
+    assert abs(a.joints["load"][1] - plate_radius_m) < 0.015
+    assert a.joints["load"][1] < a.joints["knee"][1] / 2
+
+
+def test_no_hinge_cites_the_bodyweight_squat_screen() -> None:
+    for key, row in REFS.iterrows():
+        if row["expected_pattern"] == "hinge":
+            assert "kritz2009" not in row["source"].split(";"), key
+
+
+def test_hinge_score_note_matches_the_reference_lifts() -> None:
+    """data/pattern_thresholds.csv says loaded reference hinges score above 0.9, squats below
+    0.6."""
+    note = hinge_lib.model.tables.read_csv(
+        "pattern_thresholds.csv", {"name": hinge_lib.model.tables.Column()}, key="name")
+    text = next(r["reasoning"] for r in note if r["name"] == "hinge_score_softening_nm")
+    assert "above 0.9" in text and "below 0.6" in text
+    table = hinge_lib.analyze_references()
+    assert table.loc[table["expected_pattern"] == "hinge", "hinge_score"].min() > 0.9
+    assert table.loc[table["expected_pattern"] == "squat", "hinge_score"].max() < 0.6
+
+
+def test_the_lumbar_moment_is_taken_at_navel_height_and_labelled_l3_l4() -> None:
+    body = hinge_lib.Body()
+    standing = analyze(hinge_lib.Pose(), body)
+    assert 0.57 < standing.joints["lumbar_base"][1] / body.height_m < 0.63
+    assert "L3/L4" in hinge_lib.model.analysis.MOMENT_LABELS["lumbar_moment_nm"]
+    assert "L3/L4" in hinge_lib.model.statics.__doc__

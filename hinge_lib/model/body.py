@@ -5,9 +5,13 @@ and Seluyanov's scans) instead of a few elderly cadavers, it gives separate male
 values, and it splits the trunk into upper, middle and lower parts that stand in for the
 thoracic, lumbar and pelvic regions a hinge is about.
 
-Segment lengths are de Leva's reference lengths scaled by stature; the vertical chain
-(ankle height + shank + thigh + pelvis + lumbar + thoracic + head-neck) is then
-scaled by one common factor so that standing tall reaches exactly ``height_m``.
+Segment lengths are de Leva's reference lengths scaled by stature (length / reference
+stature x ``height_m``), so limbs keep his proportions. His segments do not tile the
+standing height: the head's lower end (cervicale, C7) lies above the trunk's upper end
+(suprasternale), and the ankle's height is added from Winter (2009). That gap between the
+end of the chain and the top of the head (about 2.4 % of stature for men, 5.4 % for women)
+is given to the head-neck segment alone, so standing tall reaches exactly ``height_m``.
+The head's centre of mass keeps de Leva's distance below the vertex.
 Masses are fractions of ``mass_kg``; both legs and both arms are counted.
 """
 
@@ -42,7 +46,29 @@ class Segment:
 
 @dataclass(frozen=True)
 class Body:
-    """A person described by stature (m), body mass (kg) and sex ("male" or "female")."""
+    """A person, scaled from de Leva's (1996) segment table.
+
+    Parameters
+    ----------
+    height_m : float
+        Stature in metres.
+    mass_kg : float
+        Body mass in kilograms.
+    sex : {"male", "female"}
+        Picks de Leva's male or female proportions.
+
+    Raises ``ValueError`` naming the field, the value and the allowed range.
+
+    Examples
+    --------
+    >>> body = Body(1.70, 62, "female")
+    >>> round(body.segments["thigh"].length_m / body.height_m, 3)  # de Leva: 368.5 / 1735
+    0.212
+    >>> Body(height_m=3.1)
+    Traceback (most recent call last):
+    ...
+    ValueError: height_m ...
+    """
 
     height_m: float = 1.75
     mass_kg: float = 75.0
@@ -65,7 +91,8 @@ class Body:
     @property
     def landmarks(self) -> dict[str, float]:
         """Scaled landmark distances in metres (ankle height, heel and toe positions, back
-        depth) and curve angles in degrees, from data/landmarks.csv."""
+        depth, knee height when kneeling) and curve angles in degrees, from
+        data/landmarks.csv."""
         return _scaled(self.height_m, self.mass_kg, self.sex)[1]
 
 
@@ -92,6 +119,7 @@ _LANDMARKS_NEEDED = {
     "lumbar_lordosis_deg": "deg",
     "thoracic_kyphosis_deg": "deg",
     "dowel_contact_tolerance_mm": "mm",
+    "kneeling_knee_height": "fraction of stature",
 }
 
 
@@ -144,17 +172,26 @@ def _scaled(height_m: float, mass_kg: float, sex: str) -> tuple[dict[str, Segmen
     for name in ALL_SEGMENTS:
         row = table[(name, sex)]
         raw[name] = row["length_mm"] / row["reference_stature_mm"] * height_m
-    chain_scale = (height_m - ankle_height) / sum(raw[name] for name in CHAIN)
+    below_head = sum(raw[name] for name in CHAIN if name != "head_neck")
+    head_neck = height_m - ankle_height - below_head
+    if head_neck < raw["head_neck"]:
+        raise DataFileError(
+            "data/segments.csv: the chain below the head is longer than the stature allows"
+        )
     segments = {}
     for name in ALL_SEGMENTS:
         row = table[(name, sex)]
         both_sides = 1 if name in CHAIN[2:] else 2
-        length = raw[name] if name == "foot" else raw[name] * chain_scale
+        length, com_fraction = raw[name], row["com_fraction"]
+        if name == "head_neck":
+            # The gap goes to the lower (neck) end: the centre of mass stays where de Leva
+            # puts it, measured from the vertex.
+            length, com_fraction = head_neck, com_fraction * raw[name] / head_neck
         segments[name] = Segment(
             name=name,
             length_m=length,
             mass_kg=row["mass_fraction"] * mass_kg * both_sides,
-            com_fraction=row["com_fraction"],
+            com_fraction=com_fraction,
             com_from=row["com_measured_from"],
         )
     foot = segments["foot"].length_m
@@ -167,5 +204,6 @@ def _scaled(height_m: float, mass_kg: float, sex: str) -> tuple[dict[str, Segmen
         "lumbar_lordosis_deg": marks["lumbar_lordosis_deg"],
         "thoracic_kyphosis_deg": marks["thoracic_kyphosis_deg"],
         "dowel_tolerance_m": marks["dowel_contact_tolerance_mm"] / 1000.0,
+        "kneeling_knee_height_m": marks["kneeling_knee_height"] * height_m,
     }
     return segments, landmarks

@@ -7,6 +7,15 @@ degrees and returns point arrays of shape ``(n, 2)``.
 Segment tilts from vertical (positive = top of the segment forward):
 shank = ankle; thigh = ankle - knee; pelvis = thigh + hip; lumbar = pelvis + lumbar;
 thoracic = lumbar + thoracic; head-neck = thoracic + neck.
+
+Kneeling (``support`` codes 1 and 2, see :data:`hinge_lib.model.pose.SUPPORTS`): the shins
+lie level on the floor (shank tilt 90 degrees, knee in front of the ankle), the knee joint
+centre at x = 0 a kneecap's height above the floor, the feet pointed behind with the toes
+on the floor. Half kneeling adds a front foot planted flat under a front knee bent about a
+right angle (points ``front_knee``, ``front_ankle``, ``front_heel``, ``front_toe``): it
+widens the base of support forward to the front toe. The weighed chain is the kneeling leg
+carrying both legs' masses, so the knee moment is the kneeling leg's as if it held the
+whole body; hip and back moments do not depend on the legs.
 """
 
 from __future__ import annotations
@@ -34,6 +43,8 @@ def hold_table() -> dict[str, dict]:
             "segment": Column(required=False, choices=("thoracic", "legs")),
             "fraction_along": Column(float, required=False, low=0, high=1),
             "forward_offset": Column(float, required=False, low=-0.3, high=0.3),
+            "upper_arm_side_fraction": Column(float, required=False, low=0.1, high=1),
+            "forearm_side_fraction": Column(float, required=False, low=0.1, high=1),
             "source": Column(),
         },
         key="hold",
@@ -69,9 +80,17 @@ def back_normal(along: np.ndarray) -> np.ndarray:
     return np.stack((-along[..., 1], along[..., 0]), axis=-1)
 
 
+def support_codes(angles: Mapping[str, np.ndarray], n: int) -> np.ndarray:
+    """Index into :data:`~hinge_lib.model.pose.SUPPORTS` per pose (0 = feet when absent)."""
+    codes = angles.get("support")
+    return np.zeros(n, dtype=np.int64) if codes is None else np.asarray(codes, dtype=np.int64)
+
+
 def segment_tilts(angles: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Tilt of every segment from vertical in radians (see the module docstring)."""
-    shank = np.radians(angles["ankle"])
+    ankle = np.asarray(angles["ankle"], dtype=float)
+    kneeling = support_codes(angles, len(ankle)) > 0
+    shank = np.where(kneeling, np.pi / 2, np.radians(ankle))
     thigh = shank - np.radians(angles["knee"])
     pelvis = thigh + np.radians(angles["hip"])
     lumbar = pelvis + np.radians(angles["lumbar"])
@@ -93,22 +112,64 @@ def joint_positions(
     """Joint centres and landmarks for every pose, plus each segment's :func:`axis`.
 
     Returns points named toe, heel, ankle, knee, hip, lumbar_base, lumbar_top, neck,
-    shoulder, elbow, wrist, hands, head, vertex and load. The arms hang straight down
-    from the shoulders for ``hold="hands"``; for "close" they stay straight but rest the
-    bar on the front of the legs; for "chest" and "back" the hands reach the load and the
-    elbows bend (elbow below the shoulder-hand line).
+    shoulder, elbow, wrist, hands, head, vertex, load, the front leg's front_knee,
+    front_ankle, front_heel and front_toe (half kneeling; NaN otherwise) and
+    base_of_support (n, 2): the back and front edges' x. ``angles`` may hold ``support``
+    codes (see the module docstring). The arms hang straight down from the shoulders for
+    ``hold="hands"``; for "close" they stay straight but rest the bar on the front of the
+    legs; for "chest" and "back" the hands reach the load and the
+    elbows bend: below the shoulder-hand line for "chest"; for "back" the wide grip is seen
+    foreshortened side-on (data/holds.csv) and the elbows sit behind the trunk.
     """
     seg = body.segments
     marks = body.landmarks
     axes = {name: axis(tilt) for name, tilt in segment_tilts(angles).items()}
     n = len(axes["shank"])
     zeros = np.zeros(n)
+    support = support_codes(angles, n)
+    kneel = (support > 0)[:, None]
     p: Points = {}
-    p["ankle"] = np.stack((zeros, zeros + marks["ankle_height_m"]), axis=-1)
-    p["heel"] = np.stack((zeros + marks["heel_x_m"], zeros), axis=-1)
-    p["toe"] = np.stack((zeros + marks["toe_x_m"], zeros), axis=-1)
-    p["knee"] = p["ankle"] + seg["shank"].length_m * axes["shank"]
+    shank_len, foot_len = seg["shank"].length_m, seg["foot"].length_m
+    heel_len = -marks["heel_x_m"]
+    knee_y = marks["kneeling_knee_height_m"]
+    standing_ankle = np.stack((zeros, zeros + marks["ankle_height_m"]), axis=-1)
+    kneeling_ankle = np.stack((zeros - shank_len, zeros + knee_y), axis=-1)
+    p["ankle"] = np.where(kneel, kneeling_ankle, standing_ankle)
+    # Standing: foot flat from heel to toe. Kneeling: foot pointed behind along the floor,
+    # toes down, heel turned up over the ankle.
+    p["heel"] = np.where(
+        kneel,
+        p["ankle"] + np.array([0.0, heel_len]),
+        np.stack((zeros + marks["heel_x_m"], zeros), axis=-1),
+    )
+    p["toe"] = np.where(
+        kneel,
+        np.stack((p["ankle"][:, 0] - (foot_len - heel_len), zeros), axis=-1),
+        np.stack((zeros + marks["toe_x_m"], zeros), axis=-1),
+    )
+    p["knee"] = p["ankle"] + shank_len * axes["shank"]
     p["hip"] = p["knee"] + seg["thigh"].length_m * axes["thigh"]
+    # Half kneeling: the front foot is planted flat under a front knee bent about a right
+    # angle (front shin vertical, front thigh from the hip to that knee; both keep their
+    # lengths). NaN for the other supports.
+    thigh_len = seg["thigh"].length_m
+    rise = np.clip(marks["ankle_height_m"] + shank_len - p["hip"][:, 1], -thigh_len, thigh_len)
+    front_knee = p["hip"] + np.stack((np.sqrt(thigh_len**2 - rise**2), rise), axis=-1)
+    half = (support == 2)[:, None]
+    front = {
+        "front_knee": front_knee,
+        "front_ankle": front_knee - np.array([0.0, shank_len]),
+        "front_heel": np.stack((front_knee[:, 0] + marks["heel_x_m"], zeros), axis=-1),
+        "front_toe": np.stack((front_knee[:, 0] + marks["toe_x_m"], zeros), axis=-1),
+    }
+    for name, point in front.items():
+        p[name] = np.where(half, point, np.nan)
+    # Base of support (back edge x, front edge x): heel to toe standing, toe to knee tall
+    # kneeling, back toe to front toe half kneeling.
+    front = np.where(support == 0, p["toe"][:, 0],
+                     np.where(support == 1, p["knee"][:, 0], p["front_toe"][:, 0]))
+    back = np.where(support == 0, p["heel"][:, 0], p["toe"][:, 0])
+    p["base_of_support"] = np.stack((back, front), axis=-1)
     p["lumbar_base"] = p["hip"] + seg["pelvis"].length_m * axes["pelvis"]
     p["lumbar_top"] = p["lumbar_base"] + seg["lumbar"].length_m * axes["lumbar"]
     p["neck"] = p["lumbar_top"] + seg["thoracic"].length_m * axes["thoracic"]
@@ -138,10 +199,20 @@ def joint_positions(
         forward = -back_normal(axes["thoracic"])
         p["load"] = spine_point + row["forward_offset"] * body.height_m * forward
         p["hands"] = p["load"]
-        p["elbow"] = _elbow(p["shoulder"], p["hands"], upper, fore + grip)
+        # Seen side-on, a wide grip foreshortens the arms (data/holds.csv): for the bar on
+        # the back this puts the elbows behind the trunk, pointing down towards the hips,
+        # so the forearms never pass through it. At the chest the elbows hang lowest.
+        upper_seen = upper * (row["upper_arm_side_fraction"] or 1.0)
+        fore_share = row["forearm_side_fraction"] or 1.0
+        if hold == "back":
+            prefer = -axes["thoracic"]
+        else:
+            prefer = np.broadcast_to(np.array([0.0, -1.0]), p["shoulder"].shape)
+        p["elbow"] = _elbow(p["shoulder"], p["hands"], upper_seen, (fore + grip) * fore_share,
+                            prefer)
         reach = p["hands"] - p["elbow"]
         reach /= np.linalg.norm(reach, axis=-1, keepdims=True)
-        p["wrist"] = p["elbow"] + fore * reach
+        p["wrist"] = p["elbow"] + fore * fore_share * reach
     return p, axes
 
 
@@ -176,8 +247,10 @@ def _reach_to_legs(
     return best
 
 
-def _elbow(shoulder: np.ndarray, hand: np.ndarray, upper: float, lower: float) -> np.ndarray:
-    """Elbow of a two-link arm from shoulder to hand, bent so the elbow hangs lowest."""
+def _elbow(shoulder: np.ndarray, hand: np.ndarray, upper: float, lower: float,
+           prefer: np.ndarray) -> np.ndarray:
+    """Elbow of a two-link arm from shoulder to hand, bent towards ``prefer`` (n, 2): of the
+    two possible elbows, the one further along that direction from the shoulder."""
     span = hand - shoulder
     dist = np.linalg.norm(span, axis=-1, keepdims=True)
     dist = np.clip(dist, abs(upper - lower) + 1e-6, upper + lower - 1e-6)
@@ -195,11 +268,14 @@ def _elbow(shoulder: np.ndarray, hand: np.ndarray, upper: float, lower: float) -
         )
         candidates.append(shoulder + upper * rot)
     first, second = candidates
-    return np.where(first[:, 1:] <= second[:, 1:], first, second)
+    first_further = np.einsum("nd,nd->n", first - second, prefer) >= 0
+    return np.where(first_further[:, None], first, second)
 
 
-def segment_centres(p: Points, body: Body) -> dict[str, np.ndarray]:
-    """Centre of mass of every segment (both sides together), shape ``(n, 2)`` each."""
+def segment_centres(p: Points, body: Body, support: np.ndarray | None = None
+                    ) -> dict[str, np.ndarray]:
+    """Centre of mass of every segment (both sides together), shape ``(n, 2)`` each.
+    ``support`` codes as in :func:`support_codes` (absent = standing on the feet)."""
     seg = body.segments
     ankle_height = body.landmarks["ankle_height_m"]
 
@@ -208,8 +284,11 @@ def segment_centres(p: Points, body: Body) -> dict[str, np.ndarray]:
 
     foot = seg["foot"]
     foot_x = p["heel"][:, 0] + foot.com_fraction * foot.length_m
+    standing_foot = np.stack((foot_x, np.full_like(foot_x, ankle_height / 2)), axis=-1)
+    kneeling_foot = (p["ankle"] + p["toe"]) / 2
+    kneeling = (np.zeros(len(foot_x), bool) if support is None else support > 0)[:, None]
     centres = {
-        "foot": np.stack((foot_x, np.full_like(foot_x, ankle_height / 2)), axis=-1),
+        "foot": np.where(kneeling, kneeling_foot, standing_foot),
         "shank": along("knee", "ankle", "shank"),
         "thigh": along("hip", "knee", "thigh"),
         "pelvis": along("lumbar_base", "hip", "pelvis"),

@@ -1,7 +1,15 @@
-"""Pattern (upright / hinge / squat), hinge score and faults, vectorised over many poses.
+"""Pattern, hinge score and faults, vectorised over many poses.
 
-Thresholds and their reasoning live in data/pattern_thresholds.csv and
+The pattern says where a forward bend comes from: ``upright`` (no real bend yet),
+``hinge`` (the hips fold, the knees bend a little), ``squat`` (the knees bend about as much
+as the hips or more), ``spine bend`` (the spine rounds at least as much as the hips fold: a
+bend from the back, not a hinge) and ``lean back`` (the trunk leans backwards, whatever
+the knees do). Thresholds and their reasoning live in data/pattern_thresholds.csv and
 data/fault_rules.csv; this module only applies them.
+
+The hinge score is the hip's share of the hip + knee extensor moment. It measures how the
+work is shared, not the pattern: a real squat with a forward lean can score about 0.8, so
+a high score alone is no evidence of a hinge.
 """
 
 from __future__ import annotations
@@ -12,7 +20,7 @@ import numpy as np
 
 from hinge_lib.model.tables import Column, DataFileError, read_csv
 
-PATTERNS: tuple[str, ...] = ("upright", "hinge", "squat")
+PATTERNS: tuple[str, ...] = ("upright", "hinge", "squat", "spine bend", "lean back")
 _METRICS = ("lumbar", "thoracic", "neck", "knee", "hip", "ankle", "shin_angle_deg",
             "trunk_angle_deg", "balance_margin_m")
 
@@ -27,8 +35,9 @@ def pattern_thresholds() -> dict[str, float]:
         key="name",
     )
     values = {row["name"]: row["value"] for row in rows}
-    needed = ("upright_max_hip_deg", "upright_max_knee_deg", "squat_min_knee_to_hip_ratio",
-              "hinge_score_softening_nm")
+    needed = ("upright_max_hip_deg", "upright_max_knee_deg", "upright_max_spine_deg",
+              "spine_bend_min_share", "spine_bend_min_deg", "lean_back_max_trunk_deg",
+              "squat_min_knee_to_hip_ratio", "hinge_score_softening_nm")
     missing = [n for n in needed if n not in values]
     if missing:
         raise DataFileError(f"data/pattern_thresholds.csv: missing {', '.join(missing)}")
@@ -56,21 +65,50 @@ def fault_rules() -> tuple[dict, ...]:
     return tuple(rows)
 
 
-def classify(hip: np.ndarray, knee: np.ndarray) -> np.ndarray:
-    """Pattern index per pose (0 upright, 1 hinge, 2 squat; see :data:`PATTERNS`).
+def classify(hip: np.ndarray, knee: np.ndarray, lumbar: np.ndarray | float = 0.0,
+             thoracic: np.ndarray | float = 0.0, trunk_deg: np.ndarray | None = None
+             ) -> np.ndarray:
+    """Pattern index per pose (an index into :data:`PATTERNS`), from joint angles in degrees.
 
-    Upright while both hip and knee flexion stay under their thresholds; otherwise a squat
-    when the knees bend at least ``squat_min_knee_to_hip_ratio`` times as much as the hips,
-    else a hinge.
+    In this order: ``lean back`` when the trunk leans backwards past
+    ``lean_back_max_trunk_deg`` (``trunk_deg``, + = forward; skipped when not given);
+    ``upright`` while hip, knee and spine flexion all stay under their thresholds;
+    ``spine bend`` when the spine's flexion (lumbar + thoracic, rounding only) is at least
+    ``spine_bend_min_share`` of the whole forward fold (hip + spine) and at least
+    ``spine_bend_min_deg``; ``squat`` when the
+    knees bend at least ``squat_min_knee_to_hip_ratio`` times as much as the hips; else
+    ``hinge``.
+
+    Examples
+    --------
+    >>> [PATTERNS[i] for i in classify(np.array([90.0, 30.0, 110.0]),
+    ...                                np.array([20.0, 0.0, 120.0]),
+    ...                                lumbar=np.array([0.0, 45.0, 0.0]))]
+    ['hinge', 'spine bend', 'squat']
     """
     t = pattern_thresholds()
-    upright = (hip < t["upright_max_hip_deg"]) & (knee < t["upright_max_knee_deg"])
+    hip = np.asarray(hip, dtype=float)
+    knee = np.asarray(knee, dtype=float)
+    spine = np.maximum(np.asarray(lumbar, dtype=float), 0.0) + np.maximum(
+        np.asarray(thoracic, dtype=float), 0.0)
+    fold = np.maximum(hip, 0.0) + spine
+    upright = ((hip < t["upright_max_hip_deg"]) & (knee < t["upright_max_knee_deg"])
+               & (spine < t["upright_max_spine_deg"]))
+    spine_bend = (spine >= t["spine_bend_min_share"] * fold) & (spine >= t["spine_bend_min_deg"])
     squat = knee >= t["squat_min_knee_to_hip_ratio"] * np.maximum(hip, 1.0)
-    return np.where(upright, 0, np.where(squat, 2, 1))
+    index = np.where(upright, 0, np.where(spine_bend, 3, np.where(squat, 2, 1)))
+    if trunk_deg is not None:
+        index = np.where(np.asarray(trunk_deg) < t["lean_back_max_trunk_deg"], 4, index)
+    return index
 
 
 def hinge_score(hip_moment: np.ndarray, knee_moment: np.ndarray) -> np.ndarray:
-    """Hip's share of the hip + knee extensor moment, 0..1 (flexor moments count as 0)."""
+    """Hip's share of the hip + knee extensor moment, 0..1 (flexor moments count as 0).
+
+    A small softening moment (data/pattern_thresholds.csv) keeps it defined near zero load:
+    standing tall scores 0.5. It says how the work is shared between hips and knees, not
+    which pattern the pose is (see the module docstring).
+    """
     soft = pattern_thresholds()["hinge_score_softening_nm"]
     hip_ext = np.maximum(hip_moment, 0.0)
     knee_ext = np.maximum(knee_moment, 0.0)

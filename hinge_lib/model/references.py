@@ -1,6 +1,10 @@
 """Published typical positions of the exercises the course compares.
 
-The table is data/reference_positions.csv.
+The table is data/reference_positions.csv. Besides the joint angles it states, in columns
+rather than only in the notes, the numbers its notes rely on: ``trunk_lean_deg`` (the
+trunk's lean from vertical in the pose) and, for lifts that name a bar position,
+``bar_height_m`` (the bar's height for the default :class:`~hinge_lib.model.body.Body`).
+The tests recompute both from the pose, so the notes and the poses cannot drift apart.
 """
 
 from __future__ import annotations
@@ -27,6 +31,8 @@ def _table() -> pd.DataFrame:
         "hold": Column(choices=HOLDS),
         **{f: Column(float, low=-180, high=180) for f in POSE_FIELDS},
         "demo_load_kg": Column(float, low=0, high=300),
+        "trunk_lean_deg": Column(float, low=-180, high=180),
+        "bar_height_m": Column(float, required=False, low=0, high=2.5),
         **{f"{r}_{end}": Column(float, low=-180, high=180) for r in _RANGES
            for end in ("min", "max")},
         "source": Column(),

@@ -5,6 +5,10 @@ only). Sign: positive = the muscles that must hold the pose are the extensors (h
 knee, lumbar) or the plantarflexors (ankle). The moment at a joint is the gravitational
 moment of everything above it: the feet stand on the floor, so every other segment and
 the load hang on the chain from the ankles up.
+
+The "lumbar" moment is taken at the bottom of the lumbar segment (``lumbar_base``): the top
+of de Leva's lower trunk, the omphalion (navel), which lies at about the L3/L4 disc. It is
+the moment the back extensors resist at L3/L4, not at the lumbosacral joint (L5/S1).
 """
 
 from __future__ import annotations
@@ -30,12 +34,14 @@ def statics(
     centres: dict[str, np.ndarray],
     body: Body,
     load_kg: float,
+    support: np.ndarray | None = None,
 ) -> dict[str, np.ndarray]:
     """Whole-body centre of mass (with the load), balance and the four joint moments.
 
     Returns arrays of shape ``(n,)``: com_x_m, com_y_m, balance_margin_m (distance of
-    the centre of mass inside the feet; negative = outside), balanced, and
-    ankle_moment_nm, knee_moment_nm, hip_moment_nm, lumbar_moment_nm.
+    the centre of mass inside the base of support, ``points["base_of_support"]``;
+    negative = outside), balanced, and
+    ankle_moment_nm, knee_moment_nm, hip_moment_nm, lumbar_moment_nm (at L3/L4).
     """
     seg = body.segments
     masses = {name: seg[name].mass_kg for name in centres}
@@ -55,9 +61,8 @@ def statics(
     ) / total_mass
     out["com_x_m"] = com_x
     out["com_y_m"] = com_y
-    heel = points["heel"][:, 0]
-    toe = points["toe"][:, 0]
-    margin = np.minimum(com_x - heel, toe - com_x)
+    back, front = points["base_of_support"][:, 0], points["base_of_support"][:, 1]
+    margin = np.minimum(com_x - back, front - com_x)
     out["balance_margin_m"] = margin
     out["balanced"] = margin >= 0.0
 
@@ -69,4 +74,7 @@ def statics(
         # Gravitational moment of the supported mass about the joint, forward = +.
         forward = GRAVITY * (m_x - m * points[key][:, 0])
         out[f"{joint}_moment_nm"] = -forward if joint == "knee" else forward
+    # Kneeling: the shins rest on the floor, so the ankles hold nothing up.
+    kneeling = np.zeros(len(com_x), bool) if support is None else np.asarray(support) > 0
+    out["ankle_moment_nm"] = np.where(kneeling, 0.0, out["ankle_moment_nm"])
     return out

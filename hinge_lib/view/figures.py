@@ -1,9 +1,12 @@
 """Side-on stick-figure drawings of an :class:`~hinge_lib.model.analysis.Analysis`.
 
-Everything here is pure: functions take an analysis and return plain trace data
-(dicts of lists) or a static plotly figure. The interactive explorer reuses the same
-functions and only copies the changing parts (x, y, text, colours) into its figure,
-so a drawing never gains or loses traces while sliders move.
+Everything here is pure. :func:`drawing_data` computes what a drawing shows (polylines,
+marked points, labels, in metres) once; two renderers are made from it:
+
+- plotly (:func:`trace_data`, :func:`figure_traces`, :func:`pose_figure`,
+  :func:`compare_figure`) for static figures in notebooks and the book;
+- the live SVG figure of the widgets (:func:`live_scene`, sent once, and
+  :func:`live_frame`, sent per change with coordinates and words only).
 
 Trace order is fixed (:data:`TRACE_NAMES`); ``figure_traces(a)[i]`` always describes
 the same thing, which lets tests compare drawn coordinates with ``a.joints``.
@@ -16,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from hinge_lib.view import palette
+from hinge_lib.view.wording import hold_words, pattern_words
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -93,23 +97,6 @@ _COS = [math.cos(2 * math.pi * i / _CIRCLE_STEPS) for i in range(_CIRCLE_STEPS +
 _SIN = [math.sin(2 * math.pi * i / _CIRCLE_STEPS) for i in range(_CIRCLE_STEPS + 1)]
 
 
-def _polyline(
-    joints: Mapping[str, Sequence[float]], chains: Sequence[Sequence[str]]
-) -> tuple[list, list]:
-    """x and y lists for several polylines, separated by ``None`` gaps."""
-    xs: list[float | None] = []
-    ys: list[float | None] = []
-    for n, chain in enumerate(chains):
-        if n:
-            xs.append(None)
-            ys.append(None)
-        for name in chain:
-            x, y = joints[name]
-            xs.append(float(x))
-            ys.append(float(y))
-    return xs, ys
-
-
 def head_outline(joints: Mapping[str, Sequence[float]]) -> tuple[list[float], list[float]]:
     """Closed circle around the head centre through the top of the head, then a gap and
     the neck line from the neck joint to the bottom of that circle."""
@@ -126,13 +113,26 @@ def head_outline(joints: Mapping[str, Sequence[float]]) -> tuple[list[float], li
     return xs, ys
 
 
-def _ghost_xy(ghost: Analysis | None) -> tuple[list, list]:
+def _ghost_lines(ghost: Analysis | None) -> list[list[Point]]:
     if ghost is None:
-        return [], []
-    xs, ys = _polyline(ghost.joints, BODY_CHAINS)
-    hx, hy = head_outline(ghost.joints)
-    fx, fy = _polyline(ghost.joints, (("heel", "ankle", "toe"),))
-    return xs + [None] + hx + [None] + fx, ys + [None] + hy + [None] + fy
+        return []
+    j = ghost.joints
+    return [*_chains(j, BODY_CHAINS), *head_lines(j), *_chains(j, (("heel", "ankle", "toe"),))]
+
+
+def _chains(joints: Mapping[str, Sequence[float]], chains: Sequence[Sequence[str]]
+            ) -> list[list[Point]]:
+    return [[(float(joints[n][0]), float(joints[n][1])) for n in chain] for chain in chains]
+
+
+def head_lines(joints: Mapping[str, Sequence[float]]) -> list[list[Point]]:
+    """The head as two polylines: the closed circle (from the top of the head round) and
+    the neck line from the neck joint to the bottom of that circle."""
+    xs, ys = head_outline(joints)
+    gap = xs.index(None)
+    circle = list(zip(xs[:gap], ys[:gap], strict=True))
+    neck = list(zip(xs[gap + 1:], ys[gap + 1:], strict=True))
+    return [circle, neck]  # type: ignore[list-item]
 
 
 def balance_text(analysis: Analysis) -> str:
@@ -145,114 +145,196 @@ def balance_text(analysis: Analysis) -> str:
     return f"NOT balanced ({cm:.0f} cm {side})"
 
 
-def trace_data(
-    analysis: Analysis, ghost: Analysis | None = None, presenter: bool = False
-) -> list[dict[str, Any]]:
-    """The changing part of every trace, in :data:`TRACE_NAMES` order.
+#: The line layers of a pose drawing, in drawing order (later ones on top).
+LINE_LAYERS: tuple[str, ...] = (
+    "base_of_support",
+    "ghost",
+    "angle_guides",
+    "feet",
+    "head",
+    "body",
+    "dowel",
+    "plumb_line",
+)
 
-    Each dict holds ``x`` and ``y`` and, where the trace needs them, ``text`` and
-    magic-underscore keys (e.g. ``line_color``, ``marker_line_width``) naming nested
-    properties. Coordinates in metres; ``None`` separates polylines.
+#: What each kind of marked point means and how it looks: (colour, plotly symbol, outline
+#: width). Contacts differ by shape as well as colour, so colour is never the only cue.
+MARK_KINDS: dict[str, tuple[str, str, float]] = {
+    "joint": (palette.JOINT, "circle", 0),
+    "contact_held": (palette.DOWEL, "circle", 1),
+    "contact_lost": (palette.BAD, "circle-open", 3),
+    "load": (palette.LOAD, "square", 1),
+    "com": (palette.COM, "circle-x", 2),
+}
+
+
+def load_marker_size(load_kg: float) -> float:
+    """Marker size (px) of a load: grows with the square root of the mass."""
+    return 10 + 3.0 * math.sqrt(load_kg) if load_kg > 0 else 10.0
+
+
+def drawing_data(analysis: Analysis, ghost: Analysis | None = None) -> dict[str, Any]:
+    """Everything a pose drawing shows, as plain coordinates and words (no styling).
+
+    Both renderers draw from this: :func:`trace_data` (plotly, static and book figures)
+    and :func:`live_frame` (the live SVG figure of the widgets). Coordinates in metres,
+    x forward of the ankle, y up from the floor.
+
+    Returns
+    -------
+    dict
+        ``lines``: layer name (:data:`LINE_LAYERS`) -> list of polylines, each a list of
+        (x, y) points (an empty list draws nothing). ``marks``: list of dicts with
+        ``name``, ``group`` (a :data:`POINT_GROUPS` name), ``kind`` (a :data:`MARK_KINDS`
+        key), ``xy`` ((x, y) or ``None`` when absent), ``label`` (text beside it, may be
+        empty) and ``size`` (px, ``None`` for the kind's default). ``labels``: list of
+        dicts with ``name``, ``xy``, ``text`` and ``tone`` ("plain", "good" or "bad"), in
+        :data:`LABEL_POSITIONS` order. ``balanced``: bool.
+
+    Examples
+    --------
+    >>> from hinge_lib.model.analysis import analyze
+    >>> from hinge_lib.model.pose import Pose
+    >>> a = analyze(Pose(hip=80))
+    >>> d = drawing_data(a)
+    >>> d["lines"]["body"][0][2] == a.joints["hip"]
+    True
+    >>> [m["kind"] for m in d["marks"] if m["name"] == "com"]
+    ['com']
     """
     j = analysis.joints
     heel_x, toe_x = (float(v) for v in analysis.base_of_support)
-    ok_color = palette.GOOD if analysis.balanced else palette.BAD
-
-    body_x, body_y = _polyline(j, BODY_CHAINS)
-    head_x, head_y = head_outline(j)
-    feet_x, feet_y = _polyline(j, (("heel", "ankle", "toe", "heel"),))
-    ghost_x, ghost_y = _ghost_xy(ghost)
-
     ax, ay = (float(v) for v in j["ankle"])
     kx, ky = (float(v) for v in j["knee"])
     hx, hy = (float(v) for v in j["hip"])
     shank = math.hypot(kx - ax, ky - ay)
     com_x, com_y = float(analysis.com_x_m), float(analysis.com_y_m)
     (d0x, d0y), (d1x, d1y) = ((float(a), float(b)) for a, b in analysis.dowel_line)
-    # Labels: shin angle right of the knee, trunk angle left of the top of the hip's
-    # vertical guide (behind the body, where nothing else is drawn), balance under the feet.
-    labels = (
-        ((kx + 0.05, ky), f"shin {analysis.shin_angle_deg:.0f}°", palette.BLACK),
-        ((hx - 0.03, hy + 0.33), f"trunk {analysis.trunk_angle_deg:.0f}°", palette.BLACK),
-        (((heel_x + toe_x) / 2, -0.04), balance_text(analysis), ok_color),
-    )
 
-    return [
-        {"x": [heel_x, toe_x], "y": [0.0, 0.0], "line_color": ok_color},  # base_of_support
-        # ghost: hidden, not just empty, when there is none (a hidden trace costs no redraw)
-        {"x": ghost_x, "y": ghost_y, "visible": ghost is not None},
-        {"x": [ax, ax, None, hx, hx], "y": [ay, ay + 0.75 * shank, None, hy, hy + 0.35]},
-        {"x": feet_x + [None] + head_x, "y": feet_y + [None] + head_y},  # head_and_feet
-        {"x": body_x, "y": body_y},  # body
-        {"x": [d0x, d1x], "y": [d0y, d1y]},  # dowel
-        {"x": [com_x, com_x], "y": [com_y, 0.0]},  # plumb_line
-        _points_data(analysis, presenter, labels),
-    ]
+    lines = {
+        "base_of_support": [[(heel_x, 0.0), (toe_x, 0.0)]],
+        "ghost": _ghost_lines(ghost),
+        "angle_guides": [[(ax, ay), (ax, ay + 0.75 * shank)], [(hx, hy), (hx, hy + 0.35)]],
+        "feet": _chains(j, (("heel", "ankle", "toe", "heel"),)),
+        "head": head_lines(j),
+        "body": _chains(j, BODY_CHAINS),
+        "dowel": [[(d0x, d0y), (d1x, d1y)]],
+        "plumb_line": [[(com_x, com_y), (com_x, 0.0)]],
+    }
 
+    marks: list[dict[str, Any]] = []
 
-def _points_data(
-    analysis: Analysis, presenter: bool, labels: Sequence[tuple[Point, str, str]]
-) -> dict[str, list[Any]]:
-    """Every dot and label of one pose, in :data:`POINT_GROUPS` order, one entry a point;
-    ``labels`` are (position, text, colour) in :data:`LABEL_POSITIONS` order."""
-    s = palette.sizes(presenter)
-    j = analysis.joints
-    x: list[float | None] = []
-    y: list[float | None] = []
-    text: list[str] = []
-    color: list[str] = []
-    size: list[float] = []
-    symbol: list[str] = []
-    line_width: list[float] = []
-    text_color: list[str] = []
-
-    def add(point: Sequence[float] | None, label: str, col: str, sz: float, sym: str,
-            lw: float, text_col: str = palette.BLACK) -> None:
-        x.append(None if point is None else float(point[0]))
-        y.append(None if point is None else float(point[1]))
-        text.append(label)
-        color.append(col)
-        size.append(sz)
-        symbol.append(sym)
-        line_width.append(lw)
-        text_color.append(text_col)
+    def mark(name: str, group: str, kind: str, xy: Sequence[float] | None, label: str = "",
+             size: float | None = None) -> None:
+        point = None if xy is None else (float(xy[0]), float(xy[1]))
+        marks.append({"name": name, "group": group, "kind": kind, "xy": point,
+                      "label": label, "size": size})
 
     for name in JOINT_MARKERS:
-        add(j[name], "", palette.JOINT, s.joint_size, "circle", 0)
-
+        mark(name, "joints", "joint", j[name])
     gaps = getattr(analysis, "dowel_gaps_mm", {}) or {}
     for key, point in CONTACT_POINTS.items():
         if analysis.dowel[key]:
-            add(j[point], "", palette.DOWEL, s.contact_size, "circle", 1)
+            mark(f"contact_{key}", "contacts", "contact_held", j[point])
         else:
             # short, so it fits between the back and the plot's edge
             gap = gaps.get(key)
             label = f"{CONTACT_LABELS[key]} gap {float(gap):.0f} mm" if gap is not None else (
                 f"{CONTACT_LABELS[key]} lost")
-            add(j[point], label, palette.BAD, s.contact_size, "circle-open", 3, palette.BAD)
-
+            mark(f"contact_{key}", "contacts", "contact_lost", j[point], label)
     load_kg = float(analysis.load_kg)
-    if load_kg > 0:
-        add(j["load"], f"{load_kg:g} kg", palette.LOAD, 10 + 3.0 * math.sqrt(load_kg),
-            "square", 1)
-    else:
-        add(None, "", palette.LOAD, 10, "square", 1)
+    mark("load", "load", "load", j["load"] if load_kg > 0 else None,
+         f"{load_kg:g} kg" if load_kg > 0 else "", load_marker_size(load_kg))
+    mark("com", "com", "com", (com_x, com_y))
 
-    add((analysis.com_x_m, analysis.com_y_m), "", palette.COM, s.com_size, "circle-x", 2)
+    # Labels: shin angle right of the knee, trunk angle left of the top of the hip's
+    # vertical guide (behind the body, where nothing else is drawn), balance under the feet.
+    labels = [
+        {"name": "shin", "xy": (kx + 0.05, ky), "text": f"shin {analysis.shin_angle_deg:.0f}°",
+         "tone": "plain"},
+        {"name": "trunk", "xy": (hx - 0.03, hy + 0.33),
+         "text": f"trunk {analysis.trunk_angle_deg:.0f}°", "tone": "plain"},
+        {"name": "balance", "xy": ((heel_x + toe_x) / 2, -0.04), "text": balance_text(analysis),
+         "tone": "good" if analysis.balanced else "bad"},
+    ]
+    return {"lines": lines, "marks": marks, "labels": labels,
+            "balanced": bool(analysis.balanced)}
 
-    for point, label, label_color in labels:  # text only: an invisible, zero-size marker
-        add(point, label, _NO_COLOUR, 0, "circle", 0, label_color)
 
-    return {
-        "x": x,
-        "y": y,
-        "text": text,
-        "marker_color": color,
-        "marker_size": size,
-        "marker_symbol": symbol,
-        "marker_line_width": line_width,
-        "textfont_color": text_color,
-    }
+_TONE_COLOURS = {"plain": palette.BLACK, "good": palette.GOOD, "bad": palette.BAD}
+
+
+def _gapped(polylines: Sequence[Sequence[Point]]) -> tuple[list, list]:
+    """x and y lists of several polylines, separated by ``None`` gaps (plotly's way)."""
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for n, line in enumerate(polylines):
+        if n:
+            xs.append(None)
+            ys.append(None)
+        for x, y in line:
+            xs.append(x)
+            ys.append(y)
+    return xs, ys
+
+
+def trace_data(
+    analysis: Analysis, ghost: Analysis | None = None, presenter: bool = False
+) -> list[dict[str, Any]]:
+    """The changing part of every plotly trace, in :data:`TRACE_NAMES` order, made from
+    :func:`drawing_data`.
+
+    Each dict holds ``x`` and ``y`` and, where the trace needs them, ``text`` and
+    magic-underscore keys (e.g. ``line_color``, ``marker_line_width``) naming nested
+    properties. Coordinates in metres; ``None`` separates polylines.
+    """
+    d = drawing_data(analysis, ghost)
+    lines = d["lines"]
+    ok_color = palette.GOOD if d["balanced"] else palette.BAD
+    feet_x, feet_y = _gapped(lines["feet"])
+    head_x, head_y = _gapped(lines["head"])
+    return [
+        {"x": [p[0] for p in lines["base_of_support"][0]], "y": [0.0, 0.0],
+         "line_color": ok_color},
+        # ghost: hidden, not just empty, when there is none (a hidden trace costs no redraw)
+        {**dict(zip("xy", _gapped(lines["ghost"]), strict=True)), "visible": ghost is not None},
+        dict(zip("xy", _gapped(lines["angle_guides"]), strict=True)),
+        {"x": feet_x + [None] + head_x, "y": feet_y + [None] + head_y},  # head_and_feet
+        dict(zip("xy", _gapped(lines["body"]), strict=True)),
+        dict(zip("xy", _gapped(lines["dowel"]), strict=True)),
+        dict(zip("xy", _gapped(lines["plumb_line"]), strict=True)),
+        _points_data(d, presenter),
+    ]
+
+
+def _points_data(d: Mapping[str, Any], presenter: bool) -> dict[str, list[Any]]:
+    """Every dot and label of one drawing, in :data:`POINT_GROUPS` order, one entry a
+    point, for the plotly ``points`` trace."""
+    s = palette.sizes(presenter)
+    default_size = {"joint": s.joint_size, "contact_held": s.contact_size,
+                    "contact_lost": s.contact_size, "com": s.com_size}
+    out: dict[str, list[Any]] = {k: [] for k in (
+        "x", "y", "text", "marker_color", "marker_size", "marker_symbol",
+        "marker_line_width", "textfont_color")}
+
+    def add(xy, label, col, size, sym, lw, text_col) -> None:
+        out["x"].append(None if xy is None else xy[0])
+        out["y"].append(None if xy is None else xy[1])
+        out["text"].append(label)
+        out["marker_color"].append(col)
+        out["marker_size"].append(size)
+        out["marker_symbol"].append(sym)
+        out["marker_line_width"].append(lw)
+        out["textfont_color"].append(text_col)
+
+    for m in d["marks"]:
+        col, sym, lw = MARK_KINDS[m["kind"]]
+        size = m["size"] if m["size"] is not None else default_size[m["kind"]]
+        text_col = palette.BAD if m["kind"] == "contact_lost" else palette.BLACK
+        add(m["xy"], m["label"], col, size, sym, lw, text_col)
+    for lab in d["labels"]:  # text only: an invisible, zero-size marker
+        add(lab["xy"], lab["text"], _NO_COLOUR, 0, "circle", 0, _TONE_COLOURS[lab["tone"]])
+    return out
 
 
 def point_group(points: Mapping[str, Any], group: str) -> dict[str, list[Any]]:
@@ -512,20 +594,15 @@ def pose_figure(
 #: Moment (N m) that fills a readout bar; larger moments fill it and show the number.
 BAR_FULL_SCALE_NM = 300.0
 
-_PATTERN_WORDS = {
-    "upright": "Upright: neither a hinge nor a squat yet",
-    "hinge": "Hinge: the hips do most of the work",
-    "squat": "Squat: the knees share the work",
-}
-
-
-def _bar(label: str, value: float, color: str, scale: float = BAR_FULL_SCALE_NM) -> str:
+def _bar(label: str, value: float, color: str, scale: float = BAR_FULL_SCALE_NM,
+         compact: bool = False) -> str:
     share = min(abs(value) / scale, 1.0) * 100
     kind = "extensor" if value >= 0 else "flexor"
+    label_em, bar_em = (3.2, 5.5) if compact else (6.5, 10)
     return (
         f'<div class="hinge-bar" style="margin:2px 0">'
-        f'<span style="display:inline-block;width:6.5em">{label}</span>'
-        f'<span style="display:inline-block;width:10em;background:#EEEEEE;'
+        f'<span style="display:inline-block;width:{label_em}em">{label}</span>'
+        f'<span style="display:inline-block;width:{bar_em}em;background:#EEEEEE;'
         f'vertical-align:middle;height:0.9em">'
         f'<span style="display:block;width:{share:.0f}%;height:100%;background:{color}"></span>'
         f"</span> {abs(value):.0f} N·m {kind}</div>"
@@ -543,7 +620,7 @@ def readout_html(analysis: Analysis, presenter: bool = False) -> str:
     s = palette.sizes(presenter)
     a = analysis
     pattern = escape(str(a.pattern))
-    words = escape(_PATTERN_WORDS.get(a.pattern, str(a.pattern)))
+    words = escape(pattern_words(str(a.pattern)))
     ham = float(a.hamstring_length_change_mm)
     ham_word = "stretched" if ham > 0.5 else ("shortened" if ham < -0.5 else "about resting")
     ok_color = palette.GOOD if a.balanced else palette.BAD
@@ -560,21 +637,23 @@ def readout_html(analysis: Analysis, presenter: bool = False) -> str:
     else:
         faults = '<div class="hinge-no-faults">No faults flagged.</div>'
 
+    # the model's warnings (e.g. a point below the floor), boxed like the explorer's notes
     notes = "".join(
-        f'<div class="hinge-warning" style="color:#444;font-style:italic">{escape(str(w))}</div>'
+        f'<div class="hinge-warning" role="note" style="border-left:4px solid {palette.BLUE};'
+        f'padding:2px 8px;margin-top:6px;color:#222"><b>Note:</b> {escape(str(w))}</div>'
         for w in getattr(a, "warnings", ()) or ()
     )
 
     return (
         f'<div class="hinge-readout-body" style="font-size:{s.readout_font_px}px;'
-        f'line-height:1.35;min-width:18em">'
+        f'line-height:1.35;min-width:{15 if presenter else 18}em">'
         f'<div style="font-size:1.25em"><b>Pattern:</b> '
         f'<span class="hinge-pattern">{pattern}</span> · '
         f'<span class="hinge-score">hinge score {a.hinge_score:.2f}</span></div>'
         f'<div style="color:#444">{words}</div>'
         f'<div style="margin-top:6px"><b>Extensor moments</b> (both legs)</div>'
-        f"{_bar('Hip', float(a.hip_moment_nm), palette.HIP_BAR)}"
-        f"{_bar('Knee', float(a.knee_moment_nm), palette.KNEE_BAR)}"
+        f"{_bar('Hip', float(a.hip_moment_nm), palette.HIP_BAR, compact=presenter)}"
+        f"{_bar('Knee', float(a.knee_moment_nm), palette.KNEE_BAR, compact=presenter)}"
         f'<div style="margin-top:6px"><b>Hamstrings:</b> '
         f'<span class="hinge-hamstrings">{ham:+.0f} mm ({ham_word})</span></div>'
         f'<div style="margin-top:6px"><b>Balance:</b> '
@@ -589,3 +668,206 @@ def message_html(text: str, kind: str = "info", presenter: bool = False) -> str:
     from hinge_lib.view.messages import message_box
 
     return message_box(text, kind, presenter=presenter)
+
+
+# ---------------------------------------------------------------------------
+# The pose in words (the live figure's SVG title and description, the spoken summary)
+
+
+def _joined(words: Sequence[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def pose_words(analysis: Analysis) -> dict[str, str]:
+    """The pose said in words, for assistive technology.
+
+    Returns
+    -------
+    dict
+        ``title`` (one line: pattern and the main angles), ``desc`` (the whole drawing:
+        angles, balance, dowel contacts, load, faults) and ``say`` (a short summary of the
+        readout, for a polite live region).
+
+    Examples
+    --------
+    >>> from hinge_lib.model.analysis import analyze
+    >>> from hinge_lib.model.pose import Pose
+    >>> pose_words(analyze(Pose(hip=80)))["title"]
+    'Stick figure, side view: hinge, hip 80°, knee 0°'
+    """
+    a = analysis
+    p = a.pose
+    title = f"Stick figure, side view: {a.pattern}, hip {p.hip:.0f}°, knee {p.knee:.0f}°"
+    angles = ", ".join(f"{f} {getattr(p, f):.0f}°"
+                       for f in ("ankle", "knee", "hip", "lumbar", "thoracic", "neck"))
+    held = [CONTACT_LABELS[k] for k, v in a.dowel.items() if v]
+    lost = [CONTACT_LABELS[k] for k, v in a.dowel.items() if not v]
+    dowel = (f"The dowel touches the {_joined(held)}" if held else "The dowel touches nothing")
+    dowel += f"; lost at the {_joined(lost)}." if lost else "."
+    load = (f" Load {float(a.load_kg):g} kg {hold_words(a.hold, 'in_words')}."
+            if a.load_kg > 0 else "")
+    faults = (" Faults: " + "; ".join(f.message for f in a.faults) + "." if a.faults
+              else " No faults flagged.")
+    desc = (f"Side view of the body in a {a.pattern} (hinge score {a.hinge_score:.2f}). "
+            f"Joint angles: {angles}. The trunk leans {a.trunk_angle_deg:.0f}° from "
+            f"vertical and the shin {a.shin_angle_deg:.0f}°. "
+            f"{balance_text(a).capitalize()}. {dowel}{load}{faults}")
+    nf = len(a.faults)
+    say = (f"{a.pattern}, hinge score {a.hinge_score:.2f}, "
+           f"{'balanced' if a.balanced else 'not balanced'}, "
+           f"{'no faults' if not nf else f'{nf} fault' + ('s' if nf > 1 else '')}")
+    if a.faults:
+        say += ": " + "; ".join(f.message for f in a.faults)
+    return {"title": title, "desc": desc, "say": say}
+
+
+# ---------------------------------------------------------------------------
+# The live SVG figure: a fixed scene (sent once) and small frames (sent per change)
+
+#: Plot margins of the live figure in px: left, right, top, bottom.
+LIVE_MARGIN = (52, 12, 34, 44)
+#: Decimal places of metres sent to the browser (0.1 mm).
+LIVE_DECIMALS = 4
+
+_SHAPES = {"circle": "circle", "circle-open": "ring", "circle-x": "circle-x",
+           "square": "square"}
+
+
+def live_size(presenter: bool = False, width: int | None = None) -> tuple[int, int]:
+    """Width and height (px) of a live figure whose plot keeps equal metres on both axes."""
+    if width is None:
+        width = 380 if presenter else 420
+    left, right, top, bottom = LIVE_MARGIN
+    plot_w = width - left - right
+    plot_h = plot_w * (Y_RANGE[1] - Y_RANGE[0]) / (X_RANGE[1] - X_RANGE[0])
+    return width, int(math.ceil(plot_h + top + bottom))
+
+
+def live_transform(scene: Mapping[str, Any]) -> tuple[float, float, float]:
+    """(origin x, origin y, px per metre) of a scene: a point (x, y) in metres is drawn at
+    ``(ox + k * x, oy - k * y)`` px (y grows downwards on screen)."""
+    ox, oy = scene["origin"]
+    return float(ox), float(oy), float(scene["scale"])
+
+
+def live_scene(presenter: bool = False, title: str = "", width: int | None = None,
+               extra_layers: Sequence[Mapping[str, Any]] = ()) -> dict[str, Any]:
+    """The fixed part of a live pose figure: size, metres-to-pixels mapping, axes, and
+    the look of every layer, mark kind and label tone. Sent to the browser once.
+
+    ``extra_layers`` (e.g. muscles) are added above the body as more path layers, each a
+    mapping with ``name``, ``stroke`` and ``label`` and optionally ``width``, ``dash``,
+    ``fill`` and ``opacity``; a frame then carries their coordinates under ``paths``.
+    """
+    s = palette.sizes(presenter)
+    w, h = live_size(presenter, width)
+    left, right, top, bottom = LIVE_MARGIN
+    k = (w - left - right) / (X_RANGE[1] - X_RANGE[0])
+    layer = {
+        "base_of_support": {"stroke": palette.GOOD, "width": s.body_width + 5,
+                            "label": "base of support"},
+        "ghost": {"stroke": palette.GHOST, "width": s.body_width, "dash": "2 6",
+                  "opacity": 0.6, "label": "reference (ghost)"},
+        "angle_guides": {"stroke": palette.GREY, "width": 1, "dash": "6 4", "label": "vertical"},
+        "feet": {"stroke": palette.BODY, "width": s.head_width, "fill": palette.FILL,
+                 "label": "feet"},
+        "head": {"stroke": palette.BODY, "width": s.head_width, "fill": palette.FILL,
+                 "label": "head"},
+        "body": {"stroke": palette.BODY, "width": s.body_width, "label": "body"},
+        "dowel": {"stroke": palette.DOWEL, "width": s.dowel_width, "label": "dowel"},
+        "plumb_line": {"stroke": palette.COM, "width": 2, "dash": "6 4", "label": "plumb line"},
+    }
+    layers = [{"name": name, **layer[name]} for name in LINE_LAYERS]
+    at = layers.index(layers[LINE_LAYERS.index("body")]) + 1
+    layers[at:at] = [dict(extra) for extra in extra_layers]
+    sizes = {"joint": s.joint_size, "contact_held": s.contact_size,
+             "contact_lost": s.contact_size, "load": 10, "com": s.com_size}
+    kinds = {
+        kind: {"shape": _SHAPES[symbol], "color": colour, "outline": width,
+               "size": sizes[kind]}
+        for kind, (colour, symbol, width) in MARK_KINDS.items()
+    }
+    return {
+        "width": w,
+        "height": h,
+        "origin": [left - k * X_RANGE[0], top + k * Y_RANGE[1]],
+        "scale": k,
+        "x_range": list(X_RANGE),
+        "y_range": list(Y_RANGE),
+        "x_ticks": [-1.0, -0.5, 0.0, 0.5, 1.0],
+        "y_ticks": [0.0, 0.5, 1.0, 1.5, 2.0],
+        "x_title": "forward of the ankle (m)",
+        "y_title": "height (m)",
+        "floor": palette.FLOOR,
+        "title": title,
+        "font_size": s.font_size,
+        "label_size": s.label_size,
+        "layers": layers,
+        "kinds": kinds,
+        "tones": dict(_TONE_COLOURS),
+        "outline": palette.BLACK,
+    }
+
+
+def _flat(polylines: Sequence[Sequence[Point]]) -> list[float | None]:
+    """Polylines as one flat list ``[x, y, x, y, None, x, y, ...]`` in rounded metres."""
+    out: list[float | None] = []
+    for n, line in enumerate(polylines):
+        if n:
+            out.append(None)
+        for x, y in line:
+            out.append(round(x, LIVE_DECIMALS))
+            out.append(round(y, LIVE_DECIMALS))
+    return out
+
+
+#: Where the text of the marks of a group sits (plotly's textposition words).
+_MARK_TEXT_POSITION = {"contacts": "middle left", "load": "bottom center"}
+
+
+def live_frame(analysis: Analysis, ghost: Analysis | None = None,
+               extra_paths: Mapping[str, Sequence[Sequence[Point]]] | None = None
+               ) -> dict[str, Any]:
+    """The changing part of a live pose figure, made from :func:`drawing_data`: only
+    coordinates, words and state names (no styling), a few kB of JSON.
+
+    Keys: ``paths`` (layer name -> flat ``[x, y, x, y, None, ...]`` metres; ``None``
+    starts a new polyline), ``strokes`` (layer name -> colour, for layers whose colour
+    carries meaning), ``marks`` (``[name, kind, x, y, size]``, ``x`` None when absent),
+    ``texts`` (``[name, x, y, text, tone, position]``), ``title``, ``desc`` and ``say``
+    (:func:`pose_words`). ``extra_paths`` adds layers given to :func:`live_scene`.
+
+    Examples
+    --------
+    >>> from hinge_lib.model.analysis import analyze
+    >>> from hinge_lib.model.pose import Pose
+    >>> frame = live_frame(analyze(Pose(hip=80)))
+    >>> sorted(frame)
+    ['desc', 'marks', 'paths', 'say', 'strokes', 'texts', 'title']
+    """
+    d = drawing_data(analysis, ghost)
+    paths = {name: _flat(lines) for name, lines in d["lines"].items()}
+    for name, lines in (extra_paths or {}).items():
+        paths[name] = _flat(lines)
+    marks = []
+    texts = []
+    for m in d["marks"]:
+        x, y = (None, None) if m["xy"] is None else (round(m["xy"][0], LIVE_DECIMALS),
+                                                     round(m["xy"][1], LIVE_DECIMALS))
+        marks.append([m["name"], m["kind"], x, y,
+                      None if m["size"] is None else round(m["size"], 1)])
+        position = _MARK_TEXT_POSITION.get(m["group"])
+        if position:  # the mark's text slot always exists; empty text hides it
+            texts.append([f"{m['name']}_label", x, y, m["label"] if x is not None else "",
+                          "bad" if m["kind"] == "contact_lost" else "plain", position])
+    for lab, position in zip(d["labels"], LABEL_POSITIONS, strict=True):
+        texts.append([lab["name"], round(lab["xy"][0], LIVE_DECIMALS),
+                      round(lab["xy"][1], LIVE_DECIMALS), lab["text"], lab["tone"], position])
+    words = pose_words(analysis)
+    return {
+        "paths": paths,
+        "strokes": {"base_of_support": palette.GOOD if d["balanced"] else palette.BAD},
+        "marks": marks,
+        "texts": texts,
+        **words,
+    }

@@ -81,7 +81,8 @@ PRESENTER = Sizes(
     contact_size=17,
     font_size=20,
     label_size=20,
-    readout_font_px=22,
+    # fits the readout beside the controls and the figure on a 1024 x 768 projector
+    readout_font_px=18,
 )
 
 

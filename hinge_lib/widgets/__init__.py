@@ -1,4 +1,5 @@
-"""Interactive widgets: the pose explorer, comparison, animation and upload box.
+"""Interactive widgets: the pose explorer, comparison, animation, the live SVG figure they
+draw on (an anywidget whose browser code ships beside it) and the upload box.
 
 Builds on :mod:`hinge_lib.model` and :mod:`hinge_lib.view`; imports ipywidgets.
 """

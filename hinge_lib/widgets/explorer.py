@@ -1,9 +1,10 @@
 """Interactive pose explorer, side-by-side comparison and hinge/squat animation.
 
-Built on ipywidgets and plotly's ``FigureWidget``. Each figure is built whole (traces and
-layout in the constructor) and afterwards only the trace data is changed, in place and in
-one ``batch_update`` per change: that is what keeps the figures fast and correct under
-Voila as well as JupyterLab.
+Built on ipywidgets and a small SVG anywidget (:class:`~hinge_lib.widgets.live_figure.
+LiveFigure`): the figure's look is sent once, then each change sends one small message with
+the new coordinates (:func:`hinge_lib.view.figures.live_frame`) and the browser moves the
+SVG elements it already has. plotly is not imported here, which also shortens the time to
+the first figure.
 
 Updates never pile up: an update reads the *current* values of all controls, so however
 many slider messages arrive, the figure is drawn for the latest state, and a state equal
@@ -21,7 +22,6 @@ from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
-import plotly.graph_objects as go
 
 from hinge_lib.model import catalog
 from hinge_lib.model.analysis import analyze
@@ -29,39 +29,62 @@ from hinge_lib.model.body import Body
 from hinge_lib.model.kinematics import HOLDS
 from hinge_lib.model.pose import Pose, joint_limits
 from hinge_lib.model.references import reference_pose, reference_positions
+from hinge_lib.view import anatomy as anatomy_view
 from hinge_lib.view import figures as drawing
+from hinge_lib.view.wording import hold_words
+from hinge_lib.widgets.live_figure import LiveFigure, live_box
 
 FIELDS: tuple[str, ...] = ("ankle", "knee", "hip", "lumbar", "thoracic", "neck")
 SEXES: tuple[str, ...] = ("male", "female")
-#: Button labels for the ways of holding the load (data/holds.csv).
-HOLD_LABELS = {"hands": "hands", "close": "legs", "chest": "chest", "back": "back"}
-HOLD_TOOLTIPS = {
-    "hands": "hanging from straight arms (kettlebell, dumbbell)",
-    "close": "a bar kept against the front of the legs (barbell deadlifts)",
-    "chest": "hugged at the chest (goblet)",
-    "back": "a bar on the upper back (back squat, good morning)",
-}
 
 LOAD_RANGE_KG = (0, 150)
 HEIGHT_RANGE_CM = (140, 210)
 MASS_RANGE_KG = (40, 150)
 
-# Bigger control labels for a projector (the figure and readout scale on their own).
+# Bigger control labels for a projector (the figure and readout scale on their own), with
+# controls, figure and readout kept within a 1024 x 768 projector without scrolling.
 PRESENTER_CSS = (
     "<style>.hinge-presenter .widget-label, .hinge-presenter .widget-readout,"
-    " .hinge-presenter .widget-toggle-button, .hinge-presenter .widget-button,"
-    " .hinge-presenter select {font-size: 18px !important;}</style>"
+    " .hinge-presenter .widget-button,"
+    " .hinge-presenter select {font-size: 17px !important;}"
+    " .hinge-presenter .widget-toggle-button {font-size: 15px !important;}"
+    " .hinge-presenter .widget-inline-hbox {margin-top: 1px; margin-bottom: 1px;}</style>"
 )
 
 PoseLike = Pose | str | Mapping[str, float] | None
 
 
-#: Shortest time between two redraws while a slider is dragged (seconds).
-MIN_FRAME_S = 0.04
+#: Shortest time between two redraws while a slider is dragged (seconds): about one
+#: browser frame at 60 Hz, so a drag is drawn at the screen's rate and never queues up.
+MIN_FRAME_S = 0.015
+#: Shortest time between two rewrites of the readout while a slider is dragged (seconds):
+#: text changing 60 times a second cannot be read, and each rewrite costs the browser a
+#: layout; the readout always ends on the last pose.
+MIN_READOUT_S = 0.1
+#: Delay of the readout after the figure's message in a kernel (seconds): the kernel goes
+#: idle at once, so its message thread sends the figure's frame without waiting.
+READOUT_DELAY_S = 0.004
 
 
 def to_pose(pose: PoseLike) -> Pose:
-    """Accept a :class:`Pose`, a reference-position key, a mapping of angles or ``None``."""
+    """Accept a :class:`Pose`, a reference-position key, a mapping of angles or ``None``.
+
+    Mapping keys are joint names (:data:`FIELDS`), matched without regard to case
+    (``{"Hip": 80}`` is ``{"hip": 80}``); a missing joint is 0 degrees.
+
+    Raises
+    ------
+    ValueError
+        For a mapping key that is not a joint name (naming it and the allowed names), or
+        for an angle outside the joint's range.
+    TypeError
+        For anything else.
+
+    Examples
+    --------
+    >>> to_pose({"Hip": 80}).hip
+    80.0
+    """
     if pose is None:
         return Pose()
     if isinstance(pose, Pose):
@@ -69,7 +92,15 @@ def to_pose(pose: PoseLike) -> Pose:
     if isinstance(pose, str):
         return reference_pose(pose)
     if isinstance(pose, Mapping):
-        return Pose(**{k: float(v) for k, v in pose.items() if k in FIELDS})
+        angles: dict[str, float] = {}
+        for key, value in pose.items():
+            name = str(key).strip().lower()
+            if name not in FIELDS:
+                raise ValueError(
+                    f"pose has an unknown joint {key!r}; allowed names: {', '.join(FIELDS)}"
+                )
+            angles[name] = float(value)
+        return Pose(**angles)
     raise TypeError(f"pose must be a Pose, a reference key or a mapping; got {type(pose).__name__}")
 
 
@@ -118,78 +149,43 @@ def friendly_error(exc: BaseException) -> str:
     )
 
 
-def _apply(
-    fig: go.FigureWidget,
-    data: Sequence[Mapping[str, Any]],
-    last: Sequence[Mapping[str, Any]] | None = None,
-    skip: Sequence[int] = (),
-    offset: int = 0,
-) -> None:
-    """Copy one panel's trace data into ``fig`` (traces ``offset`` onwards) in one batch,
-    only the values that differ from ``last``.
-
-    Plain attribute assignment is used (``trace.x = ...``): it is several times faster than
-    ``trace.update(...)`` and, inside ``batch_update``, still reaches the browser as a single
-    message. Keys with underscores (``marker_line_width``) name a nested property.
-    """
-    with fig.batch_update():
-        _copy(fig, data, last, skip, offset)
+def _live_figure(analysis: Any, ghost: Any, presenter: bool, title: str,
+                 controls_root: str | None = None, width: int | None = None,
+                 extra_layers: Sequence[Mapping[str, Any]] = (),
+                 frame: Mapping[str, Any] | None = None) -> LiveFigure:
+    """A live SVG figure showing one pose (and a ghost), with optional extra layers."""
+    scene = drawing.live_scene(presenter, title=title, width=width, extra_layers=extra_layers)
+    if controls_root:
+        scene["controls_root"] = controls_root
+    return LiveFigure(scene, frame or drawing.live_frame(analysis, ghost))
 
 
-def _copy(
-    fig: go.FigureWidget,
-    data: Sequence[Mapping[str, Any]],
-    last: Sequence[Mapping[str, Any]] | None,
-    skip: Sequence[int],
-    offset: int,
-) -> None:
-    for i, d in enumerate(data):
-        if i in skip:
-            continue
-        trace = fig.data[offset + i]
-        before = last[i] if last is not None else {}
-        for key, value in d.items():
-            if key in before and before[key] == value:
-                continue
-            *path, name = key.split("_")
-            target = trace
-            for part in path:
-                target = getattr(target, part)
-            setattr(target, name, value)
-
-
-def _new_figure(analysis: Any, ghost: Any, presenter: bool, title: str,
-                width: int | None = None) -> go.FigureWidget:
-    return go.FigureWidget(
-        data=drawing.figure_traces(analysis, ghost=ghost, presenter=presenter),
-        layout=drawing.figure_layout(title, presenter=presenter, width=width, legend=False),
-    )
-
-
-def _panels_figure(analyses: Sequence[Any], ghosts: Sequence[Any] | None, titles: Sequence[str],
-                   presenter: bool) -> go.FigureWidget:
-    """One FigureWidget holding several poses side by side.
-
-    A single figure is used on purpose: with several FigureWidgets on one Voila page,
-    updates to some of them were seen to be dropped by the browser.
-    """
-    return go.FigureWidget(
-        data=drawing.panel_traces(analyses, ghosts, presenter=presenter),
-        layout=drawing.panels_layout(titles, presenter=presenter, legend=False),
-    )
+def _frame_and_anatomy(a: Any, ghost: Any, anatomy: bool, presenter: bool,
+                       clear: bool = False) -> tuple[dict[str, Any], str]:
+    """A live frame with the anatomy layer's paths and colours, and the anatomy readout
+    ("" when off). With the layer off the frame is the plain one, plus empty anatomy paths
+    if ``clear`` (the frame that switches it off)."""
+    if not anatomy:
+        extra = anatomy_view.EMPTY_PATHS if clear else None
+        return drawing.live_frame(a, ghost, extra_paths=extra), ""
+    d = anatomy_view.anatomy_drawing(a)
+    paths, strokes = anatomy_view.live_update(a, d)
+    frame = drawing.live_frame(a, ghost, extra_paths=paths)
+    frame["strokes"] = {**frame["strokes"], **strokes}
+    return frame, anatomy_view.anatomy_readout_html(a, presenter, d)
 
 
 def _key(presenter: bool, width_px: int) -> widgets.HTML:
     """The live figure's key (what each line and dot means), as a widget under it, no
     wider than the figure."""
     key = widgets.HTML(drawing.key_html(presenter),
-                       layout=widgets.Layout(width=f"{width_px}px", padding="0 0 0 60px"))
+                       layout=widgets.Layout(width=f"{width_px}px", padding="0 0 0 52px"))
     key.add_class("hinge-key-area")
     return key
 
 
 def _readout_row(htmls: Sequence[str], presenter: bool) -> tuple[list[widgets.HTML], widgets.HBox]:
-    width = f"{560 if presenter else 400}px"
+    width = f"{drawing.live_size(presenter)[0]}px"
     readouts = []
     for html in htmls:
         readout = widgets.HTML(html, layout=widgets.Layout(width=width, padding="0 0 0 12px"))
@@ -198,12 +194,40 @@ def _readout_row(htmls: Sequence[str], presenter: bool) -> tuple[list[widgets.HT
     return readouts, widgets.HBox(readouts)
 
 
+def _slider(description: str, value: float, lo: int, hi: int, layout: widgets.Layout,
+            tooltip: str, label_width: str = "6.5em") -> widgets.IntSlider:
+    # Integer sliders: whole degrees, centimetres and kilograms. (Float sliders echo
+    # values with rounding noise back from the browser, which can reorder updates.)
+    return widgets.IntSlider(
+        value=_whole(value, lo, hi), min=lo, max=hi, step=1, description=description,
+        continuous_update=True, style={"description_width": label_width}, layout=layout,
+        tooltip=tooltip,
+    )
+
+
+def _read_catalogue() -> None:
+    with contextlib.suppress(Exception):
+        catalog.faults()
+
+
+def _warm_catalogue() -> None:
+    """Read the teaching catalogue before the first fault a learner provokes: in a kernel
+    just after the figure is shown (so it does not delay the first figure), otherwise now."""
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        _read_catalogue()
+        return
+    loop.call_later(0.3, _read_catalogue)
+
+
 class PoseExplorer(widgets.VBox):
     """The explorer: controls, a live stick figure and a readout.
 
     Attributes useful in code: ``sliders`` (field -> slider), ``load``, ``hold``, ``height``,
-    ``mass``, ``sex``, ``preset``, ``ghost``, ``reset``, ``figure``, ``key``, ``readout``,
-    ``message`` and ``analysis`` (the last analysis drawn).
+    ``mass``, ``sex``, ``preset``, ``ghost``, ``reset``, ``figure`` (a
+    :class:`~hinge_lib.widgets.live_figure.LiveFigure`), ``key``, ``readout``, ``message``
+    and ``analysis`` (the last analysis drawn).
     """
 
     def __init__(
@@ -213,8 +237,10 @@ class PoseExplorer(widgets.VBox):
         load_kg: float = 0.0,
         hold: str = "hands",
         presenter: bool = False,
+        anatomy: bool = False,
     ) -> None:
         self.presenter = presenter
+        self._start_anatomy = bool(anatomy)
         start_pose = to_pose(pose)
         start_body = body if body is not None else Body()
         self._initial = {
@@ -231,46 +257,52 @@ class PoseExplorer(widgets.VBox):
         self._pending_note = ""
         self._last_state: tuple | None = None
         self._ghost_cache: dict[tuple, Any] = {}
+        self._last_readout = -math.inf
+        self._readout_timer: asyncio.TimerHandle | None = None
+        self._readout_for: Any = None
         self.analysis = None
 
-        label_style = {"description_width": "6.5em"}
-        wide = widgets.Layout(width="27em" if presenter else "21em")
+        self._make_controls()
+        self._first_draw()
+        self._wire()
+        super().__init__(self._arrange())
+        self.add_class("hinge-explorer")
+        if presenter:
+            self.add_class("hinge-presenter")
+
+    # -- building ----------------------------------------------------------------------
+    def _make_controls(self) -> None:
+        """The sliders, buttons and dropdowns, set to the starting values."""
+        i = self._initial
+        # presenter: controls, figure and readout side by side on a 1024 px projector
+        wide = widgets.Layout(width="300px" if self.presenter else "21em")
+        label_width = "104px" if self.presenter else "6.5em"
         limits = joint_limits()
 
-        # Integer sliders: whole degrees, centimetres and kilograms. (Float sliders echo
-        # values with rounding noise back from the browser, which can reorder updates.)
+        def slider(description: str, value: float, lo: int, hi: int, what: str
+                   ) -> widgets.IntSlider:
+            return _slider(description, value, lo, hi, wide, f"{what} ({lo} to {hi})",
+                           label_width)
+
         self.sliders: dict[str, widgets.IntSlider] = {}
         for f in FIELDS:
             lo, hi = math.ceil(limits[f][0]), math.floor(limits[f][1])
-            self.sliders[f] = widgets.IntSlider(
-                value=_whole(self._initial[f], lo, hi), min=lo, max=hi, step=1,
-                description=f.capitalize(), continuous_update=True,
-                style=label_style, layout=wide,
-                tooltip=f"{f} angle in degrees ({lo} to {hi})",
-            )
-        self.load = widgets.IntSlider(
-            value=_whole(load_kg, *LOAD_RANGE_KG), min=LOAD_RANGE_KG[0], max=LOAD_RANGE_KG[1],
-            step=1, description="Load (kg)", continuous_update=True, style=label_style,
-            layout=wide,
-        )
+            self.sliders[f] = slider(f.capitalize(), i[f], lo, hi, f"{f} angle in degrees")
+        self.load = slider("Load (kg)", i["load"], *LOAD_RANGE_KG, "load in kilograms")
+        self.height = slider("Height (cm)", i["height"] * 100, *HEIGHT_RANGE_CM,
+                             "body height in centimetres")
+        self.mass = slider("Body (kg)", i["mass"], *MASS_RANGE_KG, "body mass in kilograms")
+        label_style = {"description_width": label_width}
         self.hold = widgets.ToggleButtons(
-            options=[(HOLD_LABELS[h], h) for h in HOLDS], value=hold if hold in HOLDS else "hands",
-            tooltips=[HOLD_TOOLTIPS[h] for h in HOLDS], description="Hold",
-            style={**label_style, "button_width": "5em"},
-        )
-        self.height = widgets.IntSlider(
-            value=_whole(self._initial["height"] * 100, *HEIGHT_RANGE_CM),
-            min=HEIGHT_RANGE_CM[0], max=HEIGHT_RANGE_CM[1], step=1, description="Height (cm)",
-            continuous_update=True, style=label_style, layout=wide,
-        )
-        self.mass = widgets.IntSlider(
-            value=_whole(self._initial["mass"], *MASS_RANGE_KG),
-            min=MASS_RANGE_KG[0], max=MASS_RANGE_KG[1], step=1, description="Body (kg)",
-            continuous_update=True, style=label_style, layout=wide,
+            options=[(hold_words(h, "button"), h) for h in HOLDS],
+            value=i["hold"] if i["hold"] in HOLDS else "hands",
+            tooltips=[hold_words(h, "tooltip") for h in HOLDS], description="Hold",
+            style={**label_style, "button_width": "4.2em" if self.presenter else "5em"},
         )
         self.sex = widgets.ToggleButtons(
-            options=list(SEXES), value=start_body.sex if start_body.sex in SEXES else "male",
-            description="Sex", style={**label_style, "button_width": "5em"},
+            options=list(SEXES), value=i["sex"] if i["sex"] in SEXES else "male",
+            description="Sex",
+            style={**label_style, "button_width": "4.8em" if self.presenter else "5em"},
         )
         presets = _preset_options()
         self.preset = widgets.Dropdown(
@@ -283,48 +315,63 @@ class PoseExplorer(widgets.VBox):
         )
         self.reset = widgets.Button(description="Reset", icon="undo",
                                     tooltip="Back to the starting pose, body and load")
+        self.anatomy = widgets.ToggleButton(
+            value=self._start_anatomy, description="Muscles",
+            tooltip="Show the muscle groups, the pelvis and the hip joint on the figure, "
+                    "and list what each muscle does", layout=widgets.Layout(width="auto"))
+        self.anatomy_key = widgets.HTML(anatomy_view.key_html(self.presenter))
+        self.anatomy_key.add_class("hinge-anatomy-key-area")
+        self.anatomy_readout = widgets.HTML(value="")
+        self.anatomy_readout.add_class("hinge-anatomy-readout")
         self.message = widgets.HTML(value="")
         self.message.add_class("hinge-message-area")
         self.readout = widgets.HTML(value="")
         self.readout.add_class("hinge-readout")
 
-        # Read the teaching catalogue now, not on the first fault a learner provokes.
-        with contextlib.suppress(Exception):
-            catalog.faults()
-
+    def _first_draw(self) -> None:
+        """Analyse the starting state and build the figure, key and readout for it."""
+        _warm_catalogue()
         state = self._state()
         first = analyze(self._pose(state), self._body(state), load_kg=state[6], hold=state[7])
         self.analysis = first
-        self.figure = _new_figure(first, None, presenter, "Pose explorer")
-        self.key = _key(presenter, self.figure.layout.width)
-        self._drawn: list[dict[str, Any]] | None = drawing.trace_data(first, None, presenter)
-        self.readout.value = self._good_readout = drawing.readout_html(first, presenter)
+        frame, muscles = _frame_and_anatomy(first, None, state[12], self.presenter)
+        self.figure = _live_figure(first, None, self.presenter, "Pose explorer",
+                                   controls_root=".hinge-explorer",
+                                   extra_layers=anatomy_view.live_layers(self.presenter),
+                                   frame=frame)
+        self.key = _key(self.presenter, self.figure.width)
+        self.anatomy_readout.value = muscles
+        self._show_anatomy_parts(state[12])
+        self.readout.value = self._good_readout = drawing.readout_html(first, self.presenter)
         self._last_state = state
 
+    def _wire(self) -> None:
         for w in self._value_widgets():
             w.observe(self._on_change, names="value")
         self.preset.observe(self._on_preset, names="value")
         self.ghost.observe(self._on_ghost, names="value")
+        self.anatomy.observe(self._on_ghost, names="value")
         self.reset.on_click(self._on_reset)
 
+    def _arrange(self) -> list[widgets.Widget]:
+        """Controls, figure and readout side by side (wrapping on narrow screens)."""
         controls = widgets.VBox(
             [*self.sliders.values(), self.load, self.hold, self.height, self.mass, self.sex,
-             self.preset, self.ghost, self.reset],
-            layout=widgets.Layout(min_width="22em"),
+             self.preset, self.ghost, widgets.HBox([self.reset, self.anatomy])],
+            layout=widgets.Layout(min_width="300px" if self.presenter else "22em"),
         )
-        side = widgets.VBox([self.message, self.readout],
-                            layout=widgets.Layout(max_width="30em" if not presenter else "36em",
-                                                  padding="0 0 0 8px"))
+        side = widgets.VBox([self.message, self.readout, self.anatomy_readout],
+                            layout=widgets.Layout(
+            width="290px" if self.presenter else None,
+            max_width=None if self.presenter else "30em", padding="0 0 0 8px"))
+        self.figure_box = live_box(self.figure, self.key, self.anatomy_key)
         children: list[widgets.Widget] = [
-            widgets.HBox([controls, widgets.VBox([self.figure, self.key]), side],
+            widgets.HBox([controls, self.figure_box, side],
                          layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
         ]
-        if presenter:
+        if self.presenter:
             children.insert(0, widgets.HTML(PRESENTER_CSS))
-        super().__init__(children)
-        self.add_class("hinge-explorer")
-        if presenter:
-            self.add_class("hinge-presenter")
+        return children
 
     @property
     def pose(self) -> Pose:
@@ -339,7 +386,7 @@ class PoseExplorer(widgets.VBox):
         return (
             *(self.sliders[f].value for f in FIELDS),
             self.load.value, self.hold.value, self.height.value, self.mass.value,
-            self.sex.value, self.ghost.value,
+            self.sex.value, self.ghost.value, self.anatomy.value,
         )
 
     @staticmethod
@@ -466,22 +513,63 @@ class PoseExplorer(widgets.VBox):
         try:
             a = analyze(self._pose(state), self._body(state), load_kg=state[6], hold=state[7])
             ghost = self._ghost_analysis(state)
-            data = drawing.trace_data(a, ghost, self.presenter)
-            drawn, self._drawn = self._drawn, None
-            _apply(self.figure, data, drawn)
-            self._drawn = data
-            self.readout.value = drawing.readout_html(a, self.presenter)
+            frame, muscles = _frame_and_anatomy(a, ghost, state[12], self.presenter,
+                                                clear=bool(self.anatomy_readout.value))
         except Exception as exc:  # noqa: BLE001 - the learner sees a message, not a traceback
             self._last_state = None
-            self.readout.value = (
-                drawing.message_html(friendly_error(exc), "error", self.presenter)
-                + f'<div style="opacity:0.45">{self._good_readout}</div>'
-            )
+            self._show_error(exc)
             return
-        self._good_readout = self.readout.value
+        self.figure.show(frame)  # first, so the figure's message leaves before the rest
+        if muscles or self.anatomy_readout.value:
+            self.anatomy_readout.value = muscles
+        self._show_anatomy_parts(state[12])
         self.analysis = a
         self._last_state = state
         self.message.value = drawing.message_html(note, "info", self.presenter) if note else ""
+        self._show_readout(a)
+
+    def _show_error(self, exc: BaseException) -> None:
+        self._cancel_readout()
+        self.readout.value = (
+            drawing.message_html(friendly_error(exc), "error", self.presenter)
+            + f'<div style="opacity:0.45">{self._good_readout}</div>'
+        )
+
+    def _show_anatomy_parts(self, on: bool) -> None:
+        """The anatomy key and readout are shown only with the layer on."""
+        display = None if on else "none"
+        self.anatomy_key.layout.display = display
+        self.anatomy_readout.layout.display = display
+
+    def _show_readout(self, analysis: Any) -> None:
+        """Rewrite the readout for ``analysis``. In a kernel this happens just after the
+        figure's message has gone (:data:`READOUT_DELAY_S`) and, while a slider is dragged,
+        at most once per :data:`MIN_READOUT_S`, always ending on the last pose."""
+        self._readout_for = analysis
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            self._flush_readout()
+            return
+        if self._readout_timer is not None:
+            return
+        wait = max(READOUT_DELAY_S, self._last_readout + MIN_READOUT_S - time.monotonic())
+        self._readout_timer = loop.call_later(wait, self._flush_readout)
+
+    def _flush_readout(self) -> None:
+        self._readout_timer = None
+        self._last_readout = time.monotonic()
+        try:
+            html = drawing.readout_html(self._readout_for, self.presenter)
+        except Exception as exc:  # noqa: BLE001 - the learner sees a message, not a traceback
+            self._show_error(exc)
+            return
+        self.readout.value = self._good_readout = html
+
+    def _cancel_readout(self) -> None:
+        if self._readout_timer is not None:
+            self._readout_timer.cancel()
+            self._readout_timer = None
 
 
 def explore(
@@ -490,13 +578,19 @@ def explore(
     load_kg: float = 0.0,
     hold: str = "hands",
     presenter: bool = False,
+    anatomy: bool = False,
 ) -> PoseExplorer:
     """The interactive pose explorer (sliders, live stick figure, readout).
 
-    ``pose`` may be a :class:`Pose`, a reference-position key such as ``"good_morning"``
-    or ``None`` (standing). ``presenter=True`` uses bigger lines and fonts for a projector.
+    ``pose`` may be a :class:`Pose`, a reference-position key such as ``"good_morning"``,
+    a mapping of joint angles such as ``{"hip": 80}`` (see :func:`to_pose`) or ``None``
+    (standing). ``presenter=True`` uses bigger lines and fonts for a projector.
+    ``anatomy=True`` starts with the muscle layer on (the **Muscles** button switches it):
+    muscle paths coloured by their share of the joint moment, the pelvis and the hip joint
+    on the figure, and a table of what each muscle group does beside it.
     """
-    return PoseExplorer(pose=pose, body=body, load_kg=load_kg, hold=hold, presenter=presenter)
+    return PoseExplorer(pose=pose, body=body, load_kg=load_kg, hold=hold, presenter=presenter,
+                        anatomy=anatomy)
 
 
 def _label(pose: PoseLike, fallback: str) -> str:
@@ -508,26 +602,11 @@ def _label(pose: PoseLike, fallback: str) -> str:
     return fallback
 
 
-def _static_output(fig: go.Figure) -> dict[str, Any]:
-    """A notebook display output that draws ``fig`` with plotly's mime renderer."""
-    import json
-
-    import plotly.io as pio
-
-    spec = json.loads(pio.to_json(fig, validate=False))
-    spec["config"] = {"displayModeBar": False, "responsive": False}
-    return {
-        "output_type": "display_data",
-        "data": {"application/vnd.plotly.v1+json": spec, "text/plain": "<pose comparison figure>"},
-        "metadata": {},
-    }
-
-
 class PoseComparison(widgets.VBox):
     """Two (or more) poses of the same body side by side, each with its readout.
 
-    Attributes: ``figure`` (a static plotly figure, one panel per pose), ``readouts``,
-    ``analyses``.
+    Attributes: ``figures`` (one live figure per pose, same scale), ``readouts``,
+    ``analyses``; ``figure`` is the first of ``figures``.
     """
 
     def __init__(
@@ -539,23 +618,23 @@ class PoseComparison(widgets.VBox):
         presenter: bool = False,
         titles: Sequence[str] | None = None,
     ) -> None:
+        if not poses:
+            raise ValueError("poses is empty: give at least one pose to compare")
         body = body if body is not None else Body()
         if titles is None:
             titles = [_label(p, f"Pose {chr(65 + n)}") for n, p in enumerate(poses)]
         self.analyses = [analyze(to_pose(p), body, load_kg=load_kg, hold=hold) for p in poses]
-        # Nothing here changes after display, so a plain (static) plotly figure is shown in
-        # an Output widget: lighter than a FigureWidget and independent of widget updates.
-        self.figure = drawing.compare_figure(
-            self.analyses,
-            [f"{t}: {a.pattern}" for t, a in zip(titles, self.analyses, strict=True)],
-            presenter=presenter,
-        )
+        self.figures = [
+            _live_figure(a, None, presenter, f"{t}: {a.pattern}")
+            for t, a in zip(titles, self.analyses, strict=True)
+        ]
+        self.figure = self.figures[0]
         self.readouts, row = _readout_row(
             [drawing.readout_html(a, presenter) for a in self.analyses], presenter
         )
-        out = widgets.Output()
-        out.outputs = (_static_output(self.figure),)
-        super().__init__([out, row])
+        self.key = _key(presenter, self.figure.width * len(self.figures))
+        panels = widgets.HBox([live_box(f) for f in self.figures])
+        super().__init__([panels, self.key, row])
         self.add_class("hinge-compare")
 
 
@@ -598,8 +677,9 @@ def interpolate(pose_from: Pose, pose_to: Pose, t: float) -> Pose:
 class PoseAnimation(widgets.VBox):
     """Play / pause / scrub between a start pose and one or more end poses, side by side.
 
-    Attributes: ``figure`` (one panel per end pose; the faint ghost is the end pose),
-    ``key``, ``readouts``, ``frames`` (the analyses, per panel), ``play`` and ``slider``.
+    Attributes: ``figures`` (one live figure per end pose; the faint ghost is the end
+    pose), ``key``, ``readouts``, ``frames`` (the analyses, per panel), ``play`` and
+    ``slider``.
     """
 
     def __init__(
@@ -616,6 +696,10 @@ class PoseAnimation(widgets.VBox):
         if frames < 2:
             raise ValueError(f"frames must be at least 2; got {frames}")
         body = body if body is not None else Body()
+        if isinstance(pose_from, (list, tuple)):
+            raise ValueError("pose_from is one pose (a Pose, a reference key, a mapping or "
+                             "None); give the end poses as pose_to, e.g. "
+                             "animate(None, ['romanian_deadlift', 'back_squat'])")
         start = to_pose(pose_from)
         if pose_to is None:
             targets: list[PoseLike] = list(_default_targets()) or [Pose(hip=90, knee=20)]
@@ -623,8 +707,11 @@ class PoseAnimation(widgets.VBox):
             targets = [pose_to]
         else:
             targets = list(pose_to)
+        if not targets:
+            raise ValueError("pose_to is empty: give at least one end pose (or None for a "
+                             "hinge and a squat)")
         self.presenter = presenter
-        # Every frame is analysed up front, so scrubbing only copies data.
+        # Every frame is analysed and drawn up front, so scrubbing only sends frames.
         self.frames: list[list[Any]] = []
         for target in targets:
             end = to_pose(target)
@@ -633,12 +720,16 @@ class PoseAnimation(widgets.VBox):
                         load_kg=load_kg, hold=hold)
                 for i in range(frames)
             ])
-        self._data = [[drawing.trace_data(a, None, presenter) for a in seq] for seq in self.frames]
+        self._data = [[drawing.live_frame(a, seq[-1]) for a in seq] for seq in self.frames]
         self._html = [[drawing.readout_html(a, presenter) for a in seq] for seq in self.frames]
 
         titles = [f"to {_label(t, f'pose {n + 1}')}" for n, t in enumerate(targets)]
-        self.figure = _panels_figure([seq[0] for seq in self.frames],
-                                     [seq[-1] for seq in self.frames], titles, presenter)
+        self.figures = [
+            LiveFigure({**drawing.live_scene(presenter, title=title),
+                        "controls_root": ".hinge-animation"}, data[0])
+            for title, data in zip(titles, self._data, strict=True)
+        ]
+        self.figure = self.figures[0]
         self.readouts, row = _readout_row([h[0] for h in self._html], presenter)
 
         self.play = widgets.Play(value=0, min=0, max=frames - 1, step=1, interval=interval_ms,
@@ -648,8 +739,9 @@ class PoseAnimation(widgets.VBox):
         widgets.jslink((self.play, "value"), (self.slider, "value"))
         self._shown = 0
         self.slider.observe(self._on_frame, names="value")
-        self.key = _key(presenter, self.figure.layout.width)
-        super().__init__([widgets.HBox([self.play, self.slider]), self.figure, self.key, row])
+        self.key = _key(presenter, self.figure.width * len(self.figures))
+        panels = widgets.HBox([live_box(f) for f in self.figures])
+        super().__init__([widgets.HBox([self.play, self.slider]), panels, self.key, row])
         self.add_class("hinge-animation")
 
     def show_frame(self, i: int) -> None:
@@ -657,12 +749,8 @@ class PoseAnimation(widgets.VBox):
         i = max(0, min(int(i), len(self.frames[0]) - 1))
         if i == self._shown:
             return
-        # the ghost (the end pose) never changes
-        fixed = (drawing.TRACE_INDEX["ghost"],)
-        n = len(drawing.TRACE_NAMES)
-        with self.figure.batch_update():
-            for k, data in enumerate(self._data):
-                _copy(self.figure, data[i], data[self._shown], fixed, offset=k * n)
+        for figure, data in zip(self.figures, self._data, strict=True):
+            figure.show(data[i])
         for readout, html in zip(self.readouts, self._html, strict=True):
             readout.value = html[i]
         self._shown = i
@@ -684,7 +772,8 @@ def animate(
     """Animate from ``pose_from`` (default standing) to each pose in ``pose_to``, side by side.
 
     By default the end poses are the first hinge and the first squat of the reference
-    positions. The faint ghost in each panel is the end pose.
+    positions. The faint ghost in each panel is the end pose. An empty ``pose_to`` raises
+    ``ValueError``.
     """
     return PoseAnimation(pose_from, pose_to, body=body, load_kg=load_kg, hold=hold,
                          frames=frames, interval_ms=interval_ms, presenter=presenter)

@@ -1,0 +1,320 @@
+// Live SVG pose figure for anywidget (plain ES module, no build step, no network).
+//
+// The Python side sends a fixed `scene` once (size, metres-to-pixels mapping, the look of
+// every layer, mark kind and text tone) and a small `frame` per change (coordinates in
+// metres, words and state names only). Elements are created once per name and then only
+// their attributes change, so a frame costs a few attribute writes.
+//
+// frame = {paths: {layer: [x, y, x, y, null, ...]}, strokes: {layer: colour},
+//          marks: [[name, kind, x, y, size], ...], texts: [[name, x, y, text, tone, pos]],
+//          title, desc, say}
+
+const SVG = "http://www.w3.org/2000/svg";
+const ICON_NAMES = [["fa-play", "Play"], ["fa-pause", "Pause"], ["fa-stop", "Stop"],
+  ["fa-retweet", "Repeat"], ["fa-repeat", "Repeat"]];
+let counter = 0;
+
+function make(tag, attrs, parent) {
+  const node = document.createElementNS(SVG, tag);
+  for (const [key, value] of Object.entries(attrs || {})) {
+    if (value !== null && value !== undefined) node.setAttribute(key, String(value));
+  }
+  if (parent) parent.appendChild(node);
+  return node;
+}
+
+function fmt(v) {
+  return Math.round(v * 100) / 100;
+}
+
+class LiveFigure {
+  constructor(model, el) {
+    this.model = model;
+    this.el = el;
+    // unique on the page even when each widget loads its own copy of this module
+    this.id = `hinge-live-${++counter}-${Math.random().toString(36).slice(2, 10)}`;
+    this.sayTimer = null;
+    this.build(model.get("scene"));
+    this.draw(model.get("frame"));
+  }
+
+  build(scene) {
+    this.scene = scene;
+    this.paths = new Map();
+    this.marks = new Map();
+    this.texts = new Map();
+    const [ox, oy] = scene.origin;
+    this.ox = ox;
+    this.oy = oy;
+    this.k = scene.scale;
+    this.el.textContent = "";
+    this.el.classList.add("hinge-live-figure");
+    const svg = make("svg", {
+      width: scene.width, height: scene.height, viewBox: `0 0 ${scene.width} ${scene.height}`,
+      role: "img", "aria-labelledby": `${this.id}-title`, "aria-describedby": `${this.id}-desc`,
+      class: "hinge-live-svg", "font-size": scene.font_size,
+    });
+    this.svg = svg;
+    this.titleNode = make("title", {id: `${this.id}-title`}, svg);
+    this.descNode = make("desc", {id: `${this.id}-desc`}, svg);
+    this.axes(scene);
+    this.layerGroup = make("g", {class: "hinge-layers"}, svg);
+    for (const layer of scene.layers) {
+      const path = make("path", {
+        class: "hinge-layer", "data-name": layer.name, fill: layer.fill || "none",
+        stroke: layer.stroke, "stroke-width": layer.width || 2,
+        "stroke-dasharray": layer.dash || null, opacity: layer.opacity ?? null,
+        "stroke-linejoin": "round", "stroke-linecap": "round", d: "",
+      }, this.layerGroup);
+      make("title", {}, path).textContent = layer.label || layer.name;
+      this.paths.set(layer.name, path);
+    }
+    this.markGroup = make("g", {class: "hinge-marks"}, svg);
+    this.textGroup = make("g", {class: "hinge-texts", "font-size": scene.label_size}, svg);
+    this.el.appendChild(svg);
+    // spoken summary: a polite live region, written once the figure has settled
+    this.live = document.createElement("div");
+    this.live.className = "hinge-sr-only hinge-live-say";
+    this.live.setAttribute("aria-live", "polite");
+    this.live.setAttribute("aria-atomic", "true");
+    this.el.appendChild(this.live);
+  }
+
+  px(x) { return this.ox + this.k * x; }
+  py(y) { return this.oy - this.k * y; }
+
+  axes(scene) {
+    const g = make("g", {class: "hinge-axes", "aria-hidden": "true"}, this.svg);
+    const [x0, x1] = scene.x_range;
+    const [y0, y1] = scene.y_range;
+    const left = this.px(x0), right = this.px(x1), top = this.py(y1), bottom = this.py(y0);
+    make("rect", {x: left, y: top, width: right - left, height: bottom - top,
+                  fill: "white", stroke: "#CCCCCC"}, g);
+    for (const t of scene.x_ticks) {
+      make("line", {x1: this.px(t), x2: this.px(t), y1: top, y2: bottom, stroke: "#EEEEEE"}, g);
+      make("text", {x: this.px(t), y: bottom + 15, "text-anchor": "middle",
+                    class: "hinge-tick"}, g).textContent = `${t}`;
+    }
+    for (const t of scene.y_ticks) {
+      make("line", {x1: left, x2: right, y1: this.py(t), y2: this.py(t), stroke: "#EEEEEE"}, g);
+      make("text", {x: left - 4, y: this.py(t), "text-anchor": "end",
+                    "dominant-baseline": "middle", class: "hinge-tick"}, g).textContent = `${t}`;
+    }
+    make("line", {x1: left, x2: right, y1: this.py(0), y2: this.py(0),
+                  stroke: scene.floor, "stroke-width": 2, class: "hinge-floor"}, g);
+    make("text", {x: (left + right) / 2, y: scene.height - 6, "text-anchor": "middle",
+                  class: "hinge-axis-title"}, g).textContent = scene.x_title;
+    const mid = (top + bottom) / 2;
+    const base = scene.font_size + 2;  // rotated text: the glyphs sit left of the baseline
+    make("text", {x: base, y: mid, "text-anchor": "middle",
+                  transform: `rotate(-90 ${base} ${mid})`,
+                  class: "hinge-axis-title"}, g).textContent = scene.y_title;
+    if (scene.title) {
+      make("text", {x: scene.width / 2, y: 20, "text-anchor": "middle",
+                    class: "hinge-title", "font-size": scene.font_size + 3}, g)
+        .textContent = scene.title;
+    }
+  }
+
+  pathD(flat) {
+    let d = "";
+    let move = true;
+    for (let i = 0; i < flat.length; i++) {
+      const x = flat[i];
+      if (x === null) { move = true; continue; }
+      d += `${move ? "M" : "L"}${fmt(this.px(x))},${fmt(this.py(flat[i + 1]))}`;
+      move = false;
+      i++;
+    }
+    return d;
+  }
+
+  markShape(node, kind, size) {
+    const style = this.scene.kinds[kind];
+    const r = (size ?? style.size) / 2;
+    node.textContent = "";
+    const outline = this.scene.outline;
+    if (style.shape === "square") {
+      make("rect", {x: -r, y: -r, width: 2 * r, height: 2 * r, fill: style.color,
+                    stroke: outline, "stroke-width": style.outline}, node);
+    } else if (style.shape === "ring") {
+      make("circle", {r: r, fill: "white", "fill-opacity": 0.6, stroke: style.color,
+                      "stroke-width": style.outline}, node);
+    } else {
+      make("circle", {r: r, fill: style.color, stroke: outline,
+                      "stroke-width": style.outline}, node);
+      if (style.shape === "circle-x") {
+        const q = r * 0.7071;
+        make("path", {d: `M${-q},${-q}L${q},${q}M${-q},${q}L${q},${-q}`, stroke: outline,
+                      "stroke-width": style.outline}, node);
+      }
+    }
+    node.dataset.kind = kind;
+    node.dataset.size = String(size);
+  }
+
+  draw(frame) {
+    if (!frame || !frame.paths) return;
+    // only attributes that differ are written: an unchanged element costs nothing
+    for (const [name, flat] of Object.entries(frame.paths)) {
+      const path = this.paths.get(name);
+      if (!path) continue;
+      const d = this.pathD(flat);
+      if (path.__d !== d) { path.setAttribute("d", d); path.__d = d; }
+    }
+    for (const [name, colour] of Object.entries(frame.strokes || {})) {
+      const path = this.paths.get(name);
+      if (path && path.getAttribute("stroke") !== colour) path.setAttribute("stroke", colour);
+    }
+    for (const [name, kind, x, y, size] of frame.marks || []) {
+      let node = this.marks.get(name);
+      if (!node) {
+        node = make("g", {class: "hinge-mark", "data-name": name}, this.markGroup);
+        this.marks.set(name, node);
+      }
+      if (node.dataset.kind !== kind || node.dataset.size !== String(size)) {
+        this.markShape(node, kind, size);
+      }
+      if (x === null) {
+        node.setAttribute("visibility", "hidden");
+      } else {
+        if (node.hasAttribute("visibility")) node.removeAttribute("visibility");
+        const at = `translate(${fmt(this.px(x))},${fmt(this.py(y))})`;
+        if (node.__at !== at) { node.setAttribute("transform", at); node.__at = at; }
+      }
+    }
+    for (const [name, x, y, text, tone, position] of frame.texts || []) {
+      let node = this.texts.get(name);
+      if (!node) {
+        node = make("text", {class: "hinge-text", "data-name": name}, this.textGroup);
+        this.placeText(node, position);
+        this.texts.set(name, node);
+      }
+      if (x === null || !text) {
+        node.setAttribute("visibility", "hidden");
+        continue;
+      }
+      if (node.hasAttribute("visibility")) node.removeAttribute("visibility");
+      const at = `${fmt(this.px(x))},${fmt(this.py(y))},${tone}`;
+      if (node.__at !== at) {
+        node.setAttribute("x", fmt(this.px(x)));
+        node.setAttribute("y", fmt(this.py(y)));
+        node.setAttribute("fill", this.scene.tones[tone] || "#000000");
+        node.__at = at;
+      }
+      if (node.textContent !== text) node.textContent = text;
+    }
+    if (frame.title !== undefined && this.titleNode.textContent !== frame.title) {
+      this.titleNode.textContent = frame.title;
+    }
+    if (frame.desc !== undefined && this.descNode.textContent !== frame.desc) {
+      this.descNode.textContent = frame.desc;
+    }
+    if (frame.say !== undefined) this.saySoon(frame.say);
+  }
+
+  placeText(node, position) {
+    // plotly's text positions: "middle right" = to the right of the point, and so on
+    const [vertical, horizontal] = (position || "middle center").split(" ");
+    const anchor = {left: "end", right: "start", center: "middle"}[horizontal] || "middle";
+    const gap = 8;
+    node.setAttribute("text-anchor", anchor);
+    node.setAttribute("dx", horizontal === "left" ? -gap : horizontal === "right" ? gap : 0);
+    node.setAttribute("dy", vertical === "bottom" ? "1em" : vertical === "top" ? "-0.4em"
+      : "0.35em");
+  }
+
+  saySoon(text) {
+    // speak once the figure has settled, not on every step of a drag
+    clearTimeout(this.sayTimer);
+    this.sayTimer = setTimeout(() => {
+      if (this.live.textContent !== text) this.live.textContent = text;
+    }, this.scene.say_delay_ms ?? 800);
+  }
+
+  labelControls() {
+    // The ipywidgets slider handle has no accessible name of its own: give it the
+    // slider's label so a screen reader can say it. Returns true once all are named.
+    const root = this.scene.controls_root && this.el.closest(this.scene.controls_root);
+    if (!root) return false;
+    let all = true;
+    let seen = 0;
+    for (const slider of root.querySelectorAll(".widget-slider")) {
+      const handle = slider.querySelector(".noUi-handle");
+      const label = slider.querySelector(".widget-label");
+      if (!handle || !label || !label.textContent) { all = false; continue; }
+      seen++;
+      if (!handle.getAttribute("aria-label")) {
+        handle.setAttribute("aria-label", label.textContent.trim());
+      }
+    }
+    // icon-only buttons (the Play widget's) are named after their icon
+    for (const button of root.querySelectorAll("button")) {
+      if (button.getAttribute("aria-label") || button.textContent.trim()) continue;
+      const icon = button.querySelector("i");
+      const name = icon && ICON_NAMES.find(([cls]) => icon.classList.contains(cls));
+      if (name) button.setAttribute("aria-label", name[1]);
+    }
+    return all && seen > 0;
+  }
+
+  revealed(tries = 0) {
+    // The page shows a "loading" note beside the figure until this code runs (the CSS
+    // hides it with :has(); this also marks the box for browsers without :has()). The
+    // figure may be drawn before it is attached to the page: look again a little later.
+    const box = this.el.closest(".hinge-live");
+    if (box) {
+      box.classList.add("hinge-live-ready");
+    } else if (tries < 200) {
+      setTimeout(() => this.revealed(tries + 1), 50);
+    }
+  }
+}
+
+function render({model, el}) {
+  let figure;
+  try {
+    figure = new LiveFigure(model, el);
+  } catch (error) {
+    el.textContent = `The live figure could not be drawn in this browser (${error}). ` +
+      "The readout still follows the controls.";
+    el.classList.add("hinge-live-error");
+    return undefined;
+  }
+  const onFrame = () => figure.draw(model.get("frame"));
+  const onScene = () => { figure.build(model.get("scene")); onFrame(); };
+  model.on("change:frame", onFrame);
+  model.on("change:scene", onScene);
+  figure.revealed();
+  let observer = null;
+  let timer = null;
+  if (figure.scene.controls_root) {
+    // The controls may be drawn after the figure: look until they are all named, then
+    // watch for controls drawn again (a MutationObserver on the explorer only).
+    const watch = (tries) => {
+      const done = figure.labelControls();
+      const root = el.closest(figure.scene.controls_root);
+      if (done && root) {
+        observer = new MutationObserver((records) => {
+          // controls drawn again, not this figure's own text changes
+          if (records.some((r) => r.addedNodes.length && !el.contains(r.target))) {
+            figure.labelControls();
+          }
+        });
+        observer.observe(root, {childList: true, subtree: true});
+      } else if (tries < 200) {
+        timer = setTimeout(() => watch(tries + 1), 50);
+      }
+    };
+    watch(0);
+  }
+  return () => {
+    model.off("change:frame", onFrame);
+    model.off("change:scene", onScene);
+    clearTimeout(figure.sayTimer);
+    clearTimeout(timer);
+    if (observer) observer.disconnect();
+  };
+}
+
+export default {render};
