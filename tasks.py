@@ -318,7 +318,8 @@ def cmd_bench(args: list[str]) -> None:
 
 
 def cmd_book(args: list[str]) -> None:
-    ensure_venv(["book"])
+    # the notebooks run as in the test command, so the video extra too where it installs
+    ensure_venv(["book", "video"] if (3, 9) <= sys.version_info[:2] <= (3, 12) else ["book"])
     edition = "instructor's" if "--instructor" in args else "learner's"
     step(f"course website, {edition} edition (book/build.py)")
     code = run([venv_python(), ROOT / "book" / "build.py", *args], cwd=ROOT, env=scratch_env())
