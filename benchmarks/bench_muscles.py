@@ -6,6 +6,8 @@ bench``. Prints medians of a few runs; nothing is asserted.
 
 from __future__ import annotations
 
+import json
+import os
 import statistics
 import time
 
@@ -42,11 +44,11 @@ def main() -> None:
     moments = {k: out[k] for k in ("ankle_moment_nm", "knee_moment_nm", "hip_moment_nm",
                                    "lumbar_moment_nm")}
     joints = {j: angles[j] for j in JOINT_NAMES}
-    analyze_many(poses.head(10), load_kg=40)  # warm the caches
+    analyze_many(poses.head(10), load_kg=40, below_floor="flag")  # warm the caches
 
     t_geo = median_s(lambda: geometry_arrays(joints, body))
     t_all = median_s(lambda: muscle_columns(angles, body, moments))
-    t_many = median_s(lambda: analyze_many(poses, load_kg=40))
+    t_many = median_s(lambda: analyze_many(poses, load_kg=40, below_floor="flag"))
     print(f"path lengths and moment arms, {N:,} poses: median {t_geo * 1000:.0f} ms")
     print(f"muscle_columns (lengths, arms, force sharing), {N:,} poses: "
           f"median {t_all * 1000:.0f} ms ({t_all / N * 1e6:.1f} us per pose)")
@@ -67,8 +69,11 @@ def main() -> None:
     for on in (False, True, False, True):
         ex.anatomy.value = on
         t = median_s(move, runs=200)
+        size = len(json.dumps({"state": {"frame": ex.figure.frame}}))
         print(f"explorer update (Python side), muscle layer {'on ' if on else 'off'}: "
-              f"median {t * 1000:.2f} ms")
+              f"median {t * 1000:.2f} ms; figure message {size} bytes of JSON")
+    load = " ".join(f"{v:.1f}" for v in os.getloadavg())
+    print(f"machine: {os.cpu_count()} cores, load average {load} (1, 5, 15 min)")
 
 
 if __name__ == "__main__":

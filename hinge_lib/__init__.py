@@ -35,8 +35,8 @@ except metadata.PackageNotFoundError:  # run from a checkout without installing
 # not needed by the model itself: loaded on first access.
 _LAZY = {
     "explore": "hinge_lib.widgets.explorer",
-    "compare": "hinge_lib.widgets.explorer",
-    "animate": "hinge_lib.widgets.explorer",
+    "compare": "hinge_lib.widgets.comparison",
+    "animate": "hinge_lib.widgets.animation",
     "pose_figure": "hinge_lib.view.figures",
     "read_motion": "hinge_lib.recordings.readers",
     "analyze_motion": "hinge_lib.recordings.reps",

@@ -109,3 +109,20 @@ def test_every_subpackage_has_a_docstring_saying_its_job():
         init = PACKAGE / layer / "__init__.py"
         doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
         assert doc and len(doc.split()) >= 5, f"{init} needs a docstring saying what it holds"
+
+
+def test_every_public_function_and_class_shows_a_runnable_example():
+    """`pytest --doctest-modules` (part of the normal run) executes these examples."""
+    import inspect
+
+    import hinge_lib
+
+    missing = []
+    for name in hinge_lib.__all__:
+        obj = getattr(hinge_lib, name)
+        if inspect.ismodule(obj) or not callable(obj):
+            continue
+        doc = inspect.getdoc(obj) or ""
+        if "Examples\n--------" not in doc or ">>> " not in doc:
+            missing.append(name)
+    assert not missing, f"public names without an Examples section: {missing}"

@@ -386,3 +386,28 @@ def test_the_checker_analyses_a_video_path_and_saves_it_to_the_log(cv2, tmp_path
     sessions = log.sessions()
     assert len(sessions) == 1
     assert "spine not measured" in sessions["notes"].iloc[0]
+
+
+def test_the_video_notebook_is_skipped_with_the_reason_on_newer_pythons(monkeypatch):
+    import conftest
+
+    class Item:
+        def __init__(self, name):
+            self.path = ROOT / "notebooks" / name
+            self.marks = []
+
+        def get_closest_marker(self, name):
+            return None
+
+        def add_marker(self, mark):
+            self.marks.append(mark)
+
+    items = [Item("14-film-your-hinge.ipynb"), Item("11-check-a-recorded-lift.ipynb")]
+    conftest.pytest_collection_modifyitems(None, items)
+    assert items[0].marks == [] and items[1].marks == []
+    monkeypatch.setattr(sys, "version_info", (3, 13, 0, "final", 0))
+    conftest.pytest_collection_modifyitems(None, items)
+    video_nb = next(i for i in items if i.path.name.startswith("14"))
+    other = next(i for i in items if i.path.name.startswith("11"))
+    assert "no wheels for Python 3.13" in video_nb.marks[0].kwargs["reason"]
+    assert other.marks == []

@@ -164,15 +164,15 @@ class Analysis:
     below_floor: tuple[str, ...] = ()
     front_leg: Mapping[str, tuple[float, float]] = _field(
         default_factory=lambda: MappingProxyType({}))
+    #: Muscle group name -> :class:`~hinge_lib.model.muscles.MuscleState` (static model:
+    #: no co-contraction beyond two-joint muscles, no activation timing).
+    muscles: Mapping[str, MuscleState] = _field(
+        default_factory=lambda: MappingProxyType({}))
 
     @property
     def on_or_above_floor(self) -> bool:
         """False when any body point would be below the floor (see ``below_floor``)."""
         return not self.below_floor
-    #: Muscle group name -> :class:`~hinge_lib.model.muscles.MuscleState` (static model:
-    #: no co-contraction beyond two-joint muscles, no activation timing).
-    muscles: Mapping[str, MuscleState] = _field(
-        default_factory=lambda: MappingProxyType({}))
 
     @property
     def fault_codes(self) -> tuple[str, ...]:

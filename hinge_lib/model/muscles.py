@@ -209,7 +209,8 @@ def solve_forces(arms: np.ndarray, moments: np.ndarray, size_n: np.ndarray,
     ``F/size`` proportional to muscle stress. Joints that share no muscle are solved
     apart; each uses Lawson and Hanson's active-set non-negative least squares, run on all
     poses together (numpy only), started from the muscles that pull the right way, with
-    each step solving a joints-by-joints system rather than a muscles-by-muscles one.
+    each step solving a joints-by-joints system rather than a muscles-by-muscles one. For
+    a few poses every set of active muscles is tried at once instead (also exact).
 
     Parameters
     ----------
@@ -290,9 +291,42 @@ def _solve_spd(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return x
 
 
+#: Largest poses x subsets for which :func:`_nnls` tries every set of active muscles at
+#: once (exact and quicker for a few poses, such as one explorer update).
+_ENUMERATE_LIMIT = 4096
+
+
+@cache
+def _subsets(n_muscles: int) -> np.ndarray:
+    """Every subset of ``n_muscles`` muscles as a (2**n, n) boolean mask."""
+    codes = np.arange(2**n_muscles)[:, None]
+    return (codes >> np.arange(n_muscles)) & 1 == 1
+
+
+def _nnls_enumerate(b: np.ndarray, moments: np.ndarray) -> np.ndarray:
+    """:func:`_nnls` by trying every set of active muscles: the cheapest solution whose
+    forces are all pulling is the optimum (the problem is strictly convex)."""
+    n, n_joints, n_muscles = b.shape
+    w2 = _RESERVE_WEIGHT**2
+    masks = _subsets(n_muscles)  # (k, m)
+    bm = b[:, None, :, :] * masks[None, :, None, :]  # (n, k, j, m)
+    system = w2 * np.eye(n_joints) + np.einsum("nkjm,nkim->nkji", bm, bm)
+    k = len(masks)
+    y = _solve_spd(system.reshape(n * k, n_joints, n_joints),
+                   np.repeat(moments, k, axis=0)).reshape(n, k, n_joints)
+    x = np.einsum("nkjm,nkj->nkm", bm, y)
+    resid = moments[:, None, :] - np.einsum("njm,nkm->nkj", b, x)
+    cost = np.einsum("nkm,nkm->nk", x, x) + np.einsum("nkj,nkj->nk", resid, resid) / w2
+    cost = np.where(np.all(x >= -1e-12, axis=2), cost, np.inf)
+    best = cost.argmin(axis=1)
+    return np.clip(x[np.arange(n), best], 0.0, None)
+
+
 def _nnls(b: np.ndarray, moments: np.ndarray, max_iter: int | None) -> np.ndarray:
     """Batched ``min |x|^2 + |moments - b x|^2 / w^2`` over ``x >= 0`` (see solve_forces)."""
     n, n_joints, n_muscles = b.shape
+    if max_iter is None and n * 2**n_muscles <= _ENUMERATE_LIMIT:
+        return _nnls_enumerate(b, moments)
     w2 = _RESERVE_WEIGHT**2
     x = np.zeros((n, n_muscles))
     grad0 = np.einsum("njm,nj->nm", b, moments) / w2

@@ -70,8 +70,9 @@ import numpy as np
 import pandas as pd
 
 from hinge_lib.model.body import Body
+from hinge_lib.model.pose import POSE_FIELDS
 
-POSE_COLUMNS: tuple[str, ...] = ("ankle", "knee", "hip", "lumbar", "thoracic", "neck")
+POSE_COLUMNS: tuple[str, ...] = POSE_FIELDS
 SIDE_PARTS: tuple[str, ...] = ("ear", "shoulder", "hip", "knee", "ankle", "heel", "foot_index")
 LANDMARKS: tuple[str, ...] = (
     "nose", *(f"{side}_{part}" for side in ("left", "right") for part in SIDE_PARTS))

@@ -332,6 +332,13 @@ class MotionReport:
     - ``ignored``: columns of the file that were not used
     - ``unknown``: pose columns the recording *cannot* measure (``frames.attrs["unknown"]``,
       e.g. the spine in a side-on video): analysed as 0 but their faults are not judged
+
+    Examples
+    --------
+    >>> from hinge_lib.recordings.synthetic import synthetic_motion
+    >>> report = analyze_motion(synthetic_motion("hinge", reps=3, seed=1))
+    >>> len(report.reps), set(report.reps["pattern"])
+    (3, {'hinge'})
     """
 
     frames: pd.DataFrame

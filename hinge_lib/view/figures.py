@@ -15,11 +15,18 @@ the same thing, which lets tests compare drawn coordinates with ``a.joints``.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from hinge_lib.view import palette
-from hinge_lib.view.wording import hold_words, pattern_words
+from hinge_lib.view.readouts import (  # noqa: F401 - the readouts used to live here
+    CONTACT_LABELS,
+    balance_text,
+    message_html,
+    pose_words,
+    readout_html,
+)
 
 if TYPE_CHECKING:  # pragma: no cover
     import plotly.graph_objects as go
@@ -67,7 +74,6 @@ JOINT_MARKERS: tuple[str, ...] = (
 )
 #: Body point where each dowel contact sits.
 CONTACT_POINTS: dict[str, str] = {"head": "occiput", "upper_back": "upper_back", "sacrum": "sacrum"}
-CONTACT_LABELS: dict[str, str] = {"head": "head", "upper_back": "upper back", "sacrum": "sacrum"}
 
 #: Where each text label sits relative to its point: shin, trunk, balance.
 LABEL_POSITIONS: tuple[str, ...] = ("middle right", "middle left", "bottom center")
@@ -133,16 +139,6 @@ def head_lines(joints: Mapping[str, Sequence[float]]) -> list[list[Point]]:
     circle = list(zip(xs[:gap], ys[:gap], strict=True))
     neck = list(zip(xs[gap + 1:], ys[gap + 1:], strict=True))
     return [circle, neck]  # type: ignore[list-item]
-
-
-def balance_text(analysis: Analysis) -> str:
-    """Short balance label: the words carry the meaning, the colour only repeats it."""
-    cm = abs(analysis.balance_margin_m) * 100
-    if analysis.balanced:
-        return f"balanced ({cm:.0f} cm inside feet)"
-    heel_x, toe_x = analysis.base_of_support
-    side = "ahead of toes" if analysis.com_x_m > toe_x else "behind heels"
-    return f"NOT balanced ({cm:.0f} cm {side})"
 
 
 #: The line layers of a pose drawing, in drawing order (later ones on top).
@@ -577,7 +573,34 @@ def pose_figure(
     height: int | None = None,
 ) -> go.Figure:
     """A static plotly figure of one pose (for notebooks, reports, rep bottoms): the
-    :data:`TRACE_NAMES` traces, then the legend's key entries."""
+    :data:`TRACE_NAMES` traces, then the legend's key entries.
+
+    Parameters
+    ----------
+    analysis : Analysis
+        The pose to draw (from :func:`hinge_lib.analyze`).
+    ghost : Analysis, optional
+        A second pose drawn faintly behind, for comparison.
+    presenter : bool
+        Bigger lines and fonts for a projector.
+    title : str, optional
+        The figure's title; by default the pattern and the joint angles.
+    width, height : int, optional
+        Size in pixels.
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        Axes in metres, equal scale, the floor at height 0.
+
+    Examples
+    --------
+    >>> from hinge_lib.model.analysis import analyze
+    >>> from hinge_lib.model.pose import Pose
+    >>> fig = pose_figure(analyze(Pose(hip=80, knee=20)), title="A hinge")
+    >>> fig.layout.title.text
+    'A hinge'
+    """
     import plotly.graph_objects as go
 
     if title is None:
@@ -586,139 +609,6 @@ def pose_figure(
         data=figure_traces(analysis, ghost=ghost, presenter=presenter) + key_traces(presenter),
         layout=figure_layout(title, presenter=presenter, width=width, height=height),
     )
-
-
-# ---------------------------------------------------------------------------
-# Readout (HTML beside the figure)
-
-#: Moment (N m) that fills a readout bar; larger moments fill it and show the number.
-BAR_FULL_SCALE_NM = 300.0
-
-def _bar(label: str, value: float, color: str, scale: float = BAR_FULL_SCALE_NM,
-         compact: bool = False) -> str:
-    share = min(abs(value) / scale, 1.0) * 100
-    kind = "extensor" if value >= 0 else "flexor"
-    label_em, bar_em = (3.2, 5.5) if compact else (6.5, 10)
-    return (
-        f'<div class="hinge-bar" style="margin:2px 0">'
-        f'<span style="display:inline-block;width:{label_em}em">{label}</span>'
-        f'<span style="display:inline-block;width:{bar_em}em;background:#EEEEEE;'
-        f'vertical-align:middle;height:0.9em">'
-        f'<span style="display:block;width:{share:.0f}%;height:100%;background:{color}"></span>'
-        f"</span> {abs(value):.0f} N·m {kind}</div>"
-    )
-
-
-def readout_html(analysis: Analysis, presenter: bool = False) -> str:
-    """The readout beside the figure: pattern, moments, hamstrings, balance, faults with cues.
-
-    Class names (``hinge-pattern``, ``hinge-score``, ``hinge-balance``, ``hinge-fault``)
-    let tests and styles find each part.
-    """
-    from html import escape
-
-    s = palette.sizes(presenter)
-    a = analysis
-    pattern = escape(str(a.pattern))
-    words = escape(pattern_words(str(a.pattern)))
-    ham = float(a.hamstring_length_change_mm)
-    ham_word = "stretched" if ham > 0.5 else ("shortened" if ham < -0.5 else "about resting")
-    ok_color = palette.GOOD if a.balanced else palette.BAD
-    balance = escape(balance_text(a))
-    mark = "✔" if a.balanced else "✖"
-
-    if a.faults:
-        items = "".join(
-            f'<li class="hinge-fault" data-code="{escape(f.code)}">'
-            f"<b>{escape(f.message)}</b><br><i>Cue:</i> {escape(f.cue)}</li>"
-            for f in a.faults
-        )
-        faults = f'<ul style="margin:2px 0;padding-left:1.2em">{items}</ul>'
-    else:
-        faults = '<div class="hinge-no-faults">No faults flagged.</div>'
-
-    # the model's warnings (e.g. a point below the floor), boxed like the explorer's notes
-    notes = "".join(
-        f'<div class="hinge-warning" role="note" style="border-left:4px solid {palette.BLUE};'
-        f'padding:2px 8px;margin-top:6px;color:#222"><b>Note:</b> {escape(str(w))}</div>'
-        for w in getattr(a, "warnings", ()) or ()
-    )
-
-    return (
-        f'<div class="hinge-readout-body" style="font-size:{s.readout_font_px}px;'
-        f'line-height:1.35;min-width:{15 if presenter else 18}em">'
-        f'<div style="font-size:1.25em"><b>Pattern:</b> '
-        f'<span class="hinge-pattern">{pattern}</span> · '
-        f'<span class="hinge-score">hinge score {a.hinge_score:.2f}</span></div>'
-        f'<div style="color:#444">{words}</div>'
-        f'<div style="margin-top:6px"><b>Extensor moments</b> (both legs)</div>'
-        f"{_bar('Hip', float(a.hip_moment_nm), palette.HIP_BAR, compact=presenter)}"
-        f"{_bar('Knee', float(a.knee_moment_nm), palette.KNEE_BAR, compact=presenter)}"
-        f'<div style="margin-top:6px"><b>Hamstrings:</b> '
-        f'<span class="hinge-hamstrings">{ham:+.0f} mm ({ham_word})</span></div>'
-        f'<div style="margin-top:6px"><b>Balance:</b> '
-        f'<span class="hinge-balance" style="color:{ok_color}">{mark} {balance}</span></div>'
-        f'<div style="margin-top:6px"><b>Faults</b></div>{faults}{notes}'
-        f"</div>"
-    )
-
-
-def message_html(text: str, kind: str = "info", presenter: bool = False) -> str:
-    """A short boxed message for the explorer's message area (``kind``: info or error)."""
-    from hinge_lib.view.messages import message_box
-
-    return message_box(text, kind, presenter=presenter)
-
-
-# ---------------------------------------------------------------------------
-# The pose in words (the live figure's SVG title and description, the spoken summary)
-
-
-def _joined(words: Sequence[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
-
-
-def pose_words(analysis: Analysis) -> dict[str, str]:
-    """The pose said in words, for assistive technology.
-
-    Returns
-    -------
-    dict
-        ``title`` (one line: pattern and the main angles), ``desc`` (the whole drawing:
-        angles, balance, dowel contacts, load, faults) and ``say`` (a short summary of the
-        readout, for a polite live region).
-
-    Examples
-    --------
-    >>> from hinge_lib.model.analysis import analyze
-    >>> from hinge_lib.model.pose import Pose
-    >>> pose_words(analyze(Pose(hip=80)))["title"]
-    'Stick figure, side view: hinge, hip 80°, knee 0°'
-    """
-    a = analysis
-    p = a.pose
-    title = f"Stick figure, side view: {a.pattern}, hip {p.hip:.0f}°, knee {p.knee:.0f}°"
-    angles = ", ".join(f"{f} {getattr(p, f):.0f}°"
-                       for f in ("ankle", "knee", "hip", "lumbar", "thoracic", "neck"))
-    held = [CONTACT_LABELS[k] for k, v in a.dowel.items() if v]
-    lost = [CONTACT_LABELS[k] for k, v in a.dowel.items() if not v]
-    dowel = (f"The dowel touches the {_joined(held)}" if held else "The dowel touches nothing")
-    dowel += f"; lost at the {_joined(lost)}." if lost else "."
-    load = (f" Load {float(a.load_kg):g} kg {hold_words(a.hold, 'in_words')}."
-            if a.load_kg > 0 else "")
-    faults = (" Faults: " + "; ".join(f.message for f in a.faults) + "." if a.faults
-              else " No faults flagged.")
-    desc = (f"Side view of the body in a {a.pattern} (hinge score {a.hinge_score:.2f}). "
-            f"Joint angles: {angles}. The trunk leans {a.trunk_angle_deg:.0f}° from "
-            f"vertical and the shin {a.shin_angle_deg:.0f}°. "
-            f"{balance_text(a).capitalize()}. {dowel}{load}{faults}")
-    nf = len(a.faults)
-    say = (f"{a.pattern}, hinge score {a.hinge_score:.2f}, "
-           f"{'balanced' if a.balanced else 'not balanced'}, "
-           f"{'no faults' if not nf else f'{nf} fault' + ('s' if nf > 1 else '')}")
-    if a.faults:
-        say += ": " + "; ".join(f.message for f in a.faults)
-    return {"title": title, "desc": desc, "say": say}
 
 
 # ---------------------------------------------------------------------------
@@ -748,6 +638,48 @@ def live_transform(scene: Mapping[str, Any]) -> tuple[float, float, float]:
     ``(ox + k * x, oy - k * y)`` px (y grows downwards on screen)."""
     ox, oy = scene["origin"]
     return float(ox), float(oy), float(scene["scale"])
+
+
+@dataclass(frozen=True)
+class ExtraLayer:
+    """A further line layer of the live figure (say, a muscle), drawn above the body.
+
+    ``lines`` gives the layer's polylines for an analysis, in metres (an empty list draws
+    nothing); the colour and dash are fixed, and ``label`` names the layer for assistive
+    technology. Pass layers to :func:`hinge_lib.widgets.explorer.explore` (``layers=``);
+    the browser code needs no change.
+
+    Examples
+    --------
+    >>> from hinge_lib.model.analysis import analyze
+    >>> from hinge_lib.model.pose import Pose
+    >>> thigh = ExtraLayer("thigh", "thigh line", palette.VERMILLION,
+    ...                    lambda a: [[a.joints["hip"], a.joints["knee"]]])
+    >>> live_scene(extra_layers=[thigh.style()])["layers"][6]["name"]
+    'thigh'
+    >>> len(live_frame(analyze(Pose()), extra_paths=extra_paths([thigh], analyze(Pose())))
+    ...     ["paths"]["thigh"])
+    4
+    """
+
+    name: str
+    label: str
+    stroke: str
+    lines: Callable[[Any], Sequence[Sequence[Point]]]
+    width: float = 3.0
+    dash: str | None = None
+    opacity: float = 1.0
+
+    def style(self) -> dict[str, Any]:
+        """The layer's entry in a live scene."""
+        return {"name": self.name, "label": self.label, "stroke": self.stroke,
+                "width": self.width, "dash": self.dash, "opacity": self.opacity}
+
+
+def extra_paths(layers: Sequence[ExtraLayer], analysis: Analysis
+                ) -> dict[str, Sequence[Sequence[Point]]]:
+    """The polylines of each extra layer for one analysis (for :func:`live_frame`)."""
+    return {layer.name: layer.lines(analysis) for layer in layers}
 
 
 def live_scene(presenter: bool = False, title: str = "", width: int | None = None,

@@ -1,4 +1,7 @@
-"""Interactive pose explorer, side-by-side comparison and hinge/squat animation.
+"""The interactive pose explorer: sliders, a live stick figure and a readout.
+
+(The side-by-side comparison is in :mod:`~hinge_lib.widgets.comparison`, the hinge/squat
+animation in :mod:`~hinge_lib.widgets.animation`.)
 
 Built on ipywidgets and a small SVG anywidget (:class:`~hinge_lib.widgets.live_figure.
 LiveFigure`): the figure's look is sent once, then each change sends one small message with
@@ -18,207 +21,42 @@ import asyncio
 import contextlib
 import math
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import ipywidgets as widgets
 
-from hinge_lib.model import catalog
 from hinge_lib.model.analysis import analyze
 from hinge_lib.model.body import Body
 from hinge_lib.model.kinematics import HOLDS
 from hinge_lib.model.pose import Pose, joint_limits
-from hinge_lib.model.references import reference_pose, reference_positions
+from hinge_lib.model.references import reference_pose
 from hinge_lib.view import anatomy as anatomy_view
 from hinge_lib.view import figures as drawing
 from hinge_lib.view.wording import hold_words
-from hinge_lib.widgets.live_figure import LiveFigure, live_box
-
-FIELDS: tuple[str, ...] = ("ankle", "knee", "hip", "lumbar", "thoracic", "neck")
-SEXES: tuple[str, ...] = ("male", "female")
-
-LOAD_RANGE_KG = (0, 150)
-HEIGHT_RANGE_CM = (140, 210)
-MASS_RANGE_KG = (40, 150)
-
-# Bigger control labels for a projector (the figure and readout scale on their own), with
-# controls, figure and readout kept within a 1024 x 768 projector without scrolling.
-PRESENTER_CSS = (
-    "<style>.hinge-presenter .widget-label, .hinge-presenter .widget-readout,"
-    " .hinge-presenter .widget-button,"
-    " .hinge-presenter select {font-size: 17px !important;}"
-    " .hinge-presenter .widget-toggle-button {font-size: 15px !important;}"
-    " .hinge-presenter .widget-inline-hbox {margin-top: 1px; margin-bottom: 1px;}</style>"
+from hinge_lib.widgets.base import (
+    FIELDS,
+    HEIGHT_RANGE_CM,
+    LOAD_RANGE_KG,
+    MASS_RANGE_KG,
+    MIN_FRAME_S,
+    MIN_READOUT_S,
+    PRESENTER_CSS,
+    READOUT_DELAY_S,
+    SEXES,
+    PoseLike,
+    _frame_and_anatomy,
+    _key,
+    _live_figure,
+    _preset_extras,
+    _preset_options,
+    _slider,
+    _warm_catalogue,
+    _whole,
+    friendly_error,
+    to_pose,
 )
-
-PoseLike = Pose | str | Mapping[str, float] | None
-
-
-#: Shortest time between two redraws while a slider is dragged (seconds): about one
-#: browser frame at 60 Hz, so a drag is drawn at the screen's rate and never queues up.
-MIN_FRAME_S = 0.015
-#: Shortest time between two rewrites of the readout while a slider is dragged (seconds):
-#: text changing 60 times a second cannot be read, and each rewrite costs the browser a
-#: layout; the readout always ends on the last pose.
-MIN_READOUT_S = 0.1
-#: Delay of the readout after the figure's message in a kernel (seconds): the kernel goes
-#: idle at once, so its message thread sends the figure's frame without waiting.
-READOUT_DELAY_S = 0.004
-
-
-def to_pose(pose: PoseLike) -> Pose:
-    """Accept a :class:`Pose`, a reference-position key, a mapping of angles or ``None``.
-
-    Mapping keys are joint names (:data:`FIELDS`), matched without regard to case
-    (``{"Hip": 80}`` is ``{"hip": 80}``); a missing joint is 0 degrees.
-
-    Raises
-    ------
-    ValueError
-        For a mapping key that is not a joint name (naming it and the allowed names), or
-        for an angle outside the joint's range.
-    TypeError
-        For anything else.
-
-    Examples
-    --------
-    >>> to_pose({"Hip": 80}).hip
-    80.0
-    """
-    if pose is None:
-        return Pose()
-    if isinstance(pose, Pose):
-        return pose
-    if isinstance(pose, str):
-        return reference_pose(pose)
-    if isinstance(pose, Mapping):
-        angles: dict[str, float] = {}
-        for key, value in pose.items():
-            name = str(key).strip().lower()
-            if name not in FIELDS:
-                raise ValueError(
-                    f"pose has an unknown joint {key!r}; allowed names: {', '.join(FIELDS)}"
-                )
-            angles[name] = float(value)
-        return Pose(**angles)
-    raise TypeError(f"pose must be a Pose, a reference key or a mapping; got {type(pose).__name__}")
-
-
-def _whole(value: float, lo: int, hi: int) -> int:
-    """``value`` rounded to a whole number and kept within ``lo``..``hi``."""
-    return int(min(max(round(float(value)), lo), hi))
-
-
-def _preset_options() -> list[tuple[str, str]]:
-    """(label, key) pairs for the reference positions, or [] if the table cannot be read."""
-    try:
-        table = reference_positions()
-    except Exception:  # noqa: BLE001 - the explorer still works without presets
-        return []
-    names = table["name"] if "name" in table.columns else table.index
-    return [(str(name), str(key)) for key, name in zip(table.index, names, strict=True)]
-
-
-def _preset_extras(key: str) -> tuple[str | None, float | None]:
-    """The hold and the demonstration load of a reference position, where the table has them."""
-    try:
-        row = reference_positions().loc[key]
-    except Exception:  # noqa: BLE001
-        return None, None
-    hold = row.get("hold")
-    load = row.get("demo_load_kg")
-    hold = hold if isinstance(hold, str) and hold in HOLDS else None
-    try:
-        load = float(load) if load is not None and math.isfinite(float(load)) else None
-    except (TypeError, ValueError):
-        load = None
-    return hold, load
-
-
-def friendly_error(exc: BaseException) -> str:
-    """A one-line explanation for the learner; never a traceback."""
-    if isinstance(exc, ValueError) and str(exc):
-        return (
-            f"This combination cannot be drawn: {exc}. "
-            "The figure still shows the last pose that worked."
-        )
-    return (
-        "Something went wrong while analysing this pose "
-        f"({type(exc).__name__}). The figure still shows the last pose that worked; "
-        "try another value or press Reset."
-    )
-
-
-def _live_figure(analysis: Any, ghost: Any, presenter: bool, title: str,
-                 controls_root: str | None = None, width: int | None = None,
-                 extra_layers: Sequence[Mapping[str, Any]] = (),
-                 frame: Mapping[str, Any] | None = None) -> LiveFigure:
-    """A live SVG figure showing one pose (and a ghost), with optional extra layers."""
-    scene = drawing.live_scene(presenter, title=title, width=width, extra_layers=extra_layers)
-    if controls_root:
-        scene["controls_root"] = controls_root
-    return LiveFigure(scene, frame or drawing.live_frame(analysis, ghost))
-
-
-def _frame_and_anatomy(a: Any, ghost: Any, anatomy: bool, presenter: bool,
-                       clear: bool = False) -> tuple[dict[str, Any], str]:
-    """A live frame with the anatomy layer's paths and colours, and the anatomy readout
-    ("" when off). With the layer off the frame is the plain one, plus empty anatomy paths
-    if ``clear`` (the frame that switches it off)."""
-    if not anatomy:
-        extra = anatomy_view.EMPTY_PATHS if clear else None
-        return drawing.live_frame(a, ghost, extra_paths=extra), ""
-    d = anatomy_view.anatomy_drawing(a)
-    paths, strokes = anatomy_view.live_update(a, d)
-    frame = drawing.live_frame(a, ghost, extra_paths=paths)
-    frame["strokes"] = {**frame["strokes"], **strokes}
-    return frame, anatomy_view.anatomy_readout_html(a, presenter, d)
-
-
-def _key(presenter: bool, width_px: int) -> widgets.HTML:
-    """The live figure's key (what each line and dot means), as a widget under it, no
-    wider than the figure."""
-    key = widgets.HTML(drawing.key_html(presenter),
-                       layout=widgets.Layout(width=f"{width_px}px", padding="0 0 0 52px"))
-    key.add_class("hinge-key-area")
-    return key
-
-
-def _readout_row(htmls: Sequence[str], presenter: bool) -> tuple[list[widgets.HTML], widgets.HBox]:
-    width = f"{drawing.live_size(presenter)[0]}px"
-    readouts = []
-    for html in htmls:
-        readout = widgets.HTML(html, layout=widgets.Layout(width=width, padding="0 0 0 12px"))
-        readout.add_class("hinge-readout")
-        readouts.append(readout)
-    return readouts, widgets.HBox(readouts)
-
-
-def _slider(description: str, value: float, lo: int, hi: int, layout: widgets.Layout,
-            tooltip: str, label_width: str = "6.5em") -> widgets.IntSlider:
-    # Integer sliders: whole degrees, centimetres and kilograms. (Float sliders echo
-    # values with rounding noise back from the browser, which can reorder updates.)
-    return widgets.IntSlider(
-        value=_whole(value, lo, hi), min=lo, max=hi, step=1, description=description,
-        continuous_update=True, style={"description_width": label_width}, layout=layout,
-        tooltip=tooltip,
-    )
-
-
-def _read_catalogue() -> None:
-    with contextlib.suppress(Exception):
-        catalog.faults()
-
-
-def _warm_catalogue() -> None:
-    """Read the teaching catalogue before the first fault a learner provokes: in a kernel
-    just after the figure is shown (so it does not delay the first figure), otherwise now."""
-    try:
-        loop = asyncio.get_running_loop()
-    except RuntimeError:
-        _read_catalogue()
-        return
-    loop.call_later(0.3, _read_catalogue)
+from hinge_lib.widgets.live_figure import live_box
 
 
 class PoseExplorer(widgets.VBox):
@@ -238,9 +76,13 @@ class PoseExplorer(widgets.VBox):
         hold: str = "hands",
         presenter: bool = False,
         anatomy: bool = False,
+        layers: Sequence[drawing.ExtraLayer] = (),
     ) -> None:
         self.presenter = presenter
         self._start_anatomy = bool(anatomy)
+        self._anatomy_for: dict[str, Any] | None = None
+        self._anatomy_shown = False
+        self.layers = tuple(layers)
         start_pose = to_pose(pose)
         start_body = body if body is not None else Body()
         self._initial = {
@@ -334,13 +176,19 @@ class PoseExplorer(widgets.VBox):
         state = self._state()
         first = analyze(self._pose(state), self._body(state), load_kg=state[6], hold=state[7])
         self.analysis = first
-        frame, muscles = _frame_and_anatomy(first, None, state[12], self.presenter)
+        frame, anatomy = _frame_and_anatomy(first, None, state[12],
+                                            drawing.extra_paths(self.layers, first))
         self.figure = _live_figure(first, None, self.presenter, "Pose explorer",
-                                   controls_root=".hinge-explorer",
+                                   controls_root=".hinge-explorer", layers=self.layers,
                                    extra_layers=anatomy_view.live_layers(self.presenter),
                                    frame=frame)
         self.key = _key(self.presenter, self.figure.width)
-        self.anatomy_readout.value = muscles
+        self.anatomy_key.layout = widgets.Layout(width=f"{self.figure.width}px",
+                                                 padding="0 0 0 52px")
+        self.anatomy_readout.value = ("" if anatomy is None else
+                                      anatomy_view.anatomy_readout_html(first, self.presenter,
+                                                                        anatomy))
+        self._anatomy_shown = anatomy is not None
         self._show_anatomy_parts(state[12])
         self.readout.value = self._good_readout = drawing.readout_html(first, self.presenter)
         self._last_state = state
@@ -513,15 +361,16 @@ class PoseExplorer(widgets.VBox):
         try:
             a = analyze(self._pose(state), self._body(state), load_kg=state[6], hold=state[7])
             ghost = self._ghost_analysis(state)
-            frame, muscles = _frame_and_anatomy(a, ghost, state[12], self.presenter,
-                                                clear=bool(self.anatomy_readout.value))
+            frame, anatomy = _frame_and_anatomy(a, ghost, state[12],
+                                                drawing.extra_paths(self.layers, a),
+                                                clear=self._anatomy_shown)
         except Exception as exc:  # noqa: BLE001 - the learner sees a message, not a traceback
             self._last_state = None
             self._show_error(exc)
             return
         self.figure.show(frame)  # first, so the figure's message leaves before the rest
-        if muscles or self.anatomy_readout.value:
-            self.anatomy_readout.value = muscles
+        self._anatomy_for = anatomy
+        self._anatomy_shown = anatomy is not None
         self._show_anatomy_parts(state[12])
         self.analysis = a
         self._last_state = state
@@ -536,7 +385,7 @@ class PoseExplorer(widgets.VBox):
         )
 
     def _show_anatomy_parts(self, on: bool) -> None:
-        """The anatomy key and readout are shown only with the layer on."""
+        """The anatomy key and table are shown only with the muscle layer on."""
         display = None if on else "none"
         self.anatomy_key.layout.display = display
         self.anatomy_readout.layout.display = display
@@ -561,10 +410,14 @@ class PoseExplorer(widgets.VBox):
         self._last_readout = time.monotonic()
         try:
             html = drawing.readout_html(self._readout_for, self.presenter)
+            muscles = ("" if self._anatomy_for is None else anatomy_view.anatomy_readout_html(
+                self._readout_for, self.presenter, self._anatomy_for))
         except Exception as exc:  # noqa: BLE001 - the learner sees a message, not a traceback
             self._show_error(exc)
             return
         self.readout.value = self._good_readout = html
+        if muscles != self.anatomy_readout.value:
+            self.anatomy_readout.value = muscles
 
     def _cancel_readout(self) -> None:
         if self._readout_timer is not None:
@@ -579,214 +432,63 @@ def explore(
     hold: str = "hands",
     presenter: bool = False,
     anatomy: bool = False,
+    layers: Sequence[drawing.ExtraLayer] = (),
 ) -> PoseExplorer:
     """The interactive pose explorer (sliders, live stick figure, readout).
 
-    ``pose`` may be a :class:`Pose`, a reference-position key such as ``"good_morning"``,
-    a mapping of joint angles such as ``{"hip": 80}`` (see :func:`to_pose`) or ``None``
-    (standing). ``presenter=True`` uses bigger lines and fonts for a projector.
-    ``anatomy=True`` starts with the muscle layer on (the **Muscles** button switches it):
-    muscle paths coloured by their share of the joint moment, the pelvis and the hip joint
-    on the figure, and a table of what each muscle group does beside it.
+    Parameters
+    ----------
+    pose : Pose, str, mapping or None
+        A :class:`Pose`, a reference-position key such as ``"good_morning"``, a mapping of
+        joint angles such as ``{"hip": 80}`` (names ignore case; see :func:`to_pose`) or
+        ``None`` (standing).
+    body : Body, optional
+        The person; the sliders for height, mass and sex start there.
+    load_kg : float
+        Load held, in kg (0 to the model's limit).
+    hold : str
+        How the load is held: one of :data:`hinge_lib.HOLDS`.
+    presenter : bool
+        Bigger lines and fonts for a projector (fits 1024x768).
+    anatomy : bool
+        Start with the muscle layer on (the **Muscles** button switches it): muscle paths
+        coloured by their share of the joint moment, the pelvis and the hip joint, and a
+        table of what each muscle group does.
+    layers : sequence of ExtraLayer
+        Further line layers (:class:`~hinge_lib.view.figures.ExtraLayer`), redrawn with
+        the pose.
+
+    Returns
+    -------
+    PoseExplorer
+        A widget to display; ``.pose`` and ``.analysis`` follow the sliders.
+
+    Examples
+    --------
+    >>> ex = explore({"hip": 80, "knee": 20})
+    >>> ex.pose.hip, ex.analysis.pattern
+    (80.0, 'hinge')
+    >>> explore({"hp": 80})
+    Traceback (most recent call last):
+    ...
+    ValueError: ...
     """
     return PoseExplorer(pose=pose, body=body, load_kg=load_kg, hold=hold, presenter=presenter,
-                        anatomy=anatomy)
+                        anatomy=anatomy, layers=layers)
 
 
-def _label(pose: PoseLike, fallback: str) -> str:
-    if isinstance(pose, str):
-        for name, key in _preset_options():
-            if key == pose:
-                return name
-        return pose
-    return fallback
+def __getattr__(name: str) -> Any:
+    """``compare``, ``animate`` and their classes, still reachable from this module."""
+    if name in ("compare", "PoseComparison"):
+        from hinge_lib.widgets import comparison
+
+        return getattr(comparison, name)
+    if name in ("animate", "interpolate", "PoseAnimation"):
+        from hinge_lib.widgets import animation
+
+        return getattr(animation, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-class PoseComparison(widgets.VBox):
-    """Two (or more) poses of the same body side by side, each with its readout.
-
-    Attributes: ``figures`` (one live figure per pose, same scale), ``readouts``,
-    ``analyses``; ``figure`` is the first of ``figures``.
-    """
-
-    def __init__(
-        self,
-        poses: Sequence[PoseLike],
-        body: Body | None = None,
-        load_kg: float = 0.0,
-        hold: str = "hands",
-        presenter: bool = False,
-        titles: Sequence[str] | None = None,
-    ) -> None:
-        if not poses:
-            raise ValueError("poses is empty: give at least one pose to compare")
-        body = body if body is not None else Body()
-        if titles is None:
-            titles = [_label(p, f"Pose {chr(65 + n)}") for n, p in enumerate(poses)]
-        self.analyses = [analyze(to_pose(p), body, load_kg=load_kg, hold=hold) for p in poses]
-        self.figures = [
-            _live_figure(a, None, presenter, f"{t}: {a.pattern}")
-            for t, a in zip(titles, self.analyses, strict=True)
-        ]
-        self.figure = self.figures[0]
-        self.readouts, row = _readout_row(
-            [drawing.readout_html(a, presenter) for a in self.analyses], presenter
-        )
-        self.key = _key(presenter, self.figure.width * len(self.figures))
-        panels = widgets.HBox([live_box(f) for f in self.figures])
-        super().__init__([panels, self.key, row])
-        self.add_class("hinge-compare")
-
-
-def compare(
-    pose_a: PoseLike,
-    pose_b: PoseLike,
-    body: Body | None = None,
-    load_kg: float = 0.0,
-    hold: str = "hands",
-    presenter: bool = False,
-    titles: tuple[str, str] | None = None,
-) -> PoseComparison:
-    """Two poses of the same body side by side (same scale), each with its readout.
-
-    Poses may be :class:`Pose` objects, reference-position keys or mappings of angles.
-    """
-    return PoseComparison([pose_a, pose_b], body=body, load_kg=load_kg, hold=hold,
-                          presenter=presenter, titles=titles)
-
-
-def _default_targets() -> list[str]:
-    """One hinge and one squat reference position, for the default animation."""
-    try:
-        table = reference_positions()
-    except Exception:  # noqa: BLE001
-        return []
-    out = []
-    for pattern in ("hinge", "squat"):
-        keys = table.index[table["expected_pattern"] == pattern]
-        if len(keys):
-            out.append(str(keys[0]))
-    return out
-
-
-def interpolate(pose_from: Pose, pose_to: Pose, t: float) -> Pose:
-    """The pose a fraction ``t`` (0..1) of the way from one pose to another."""
-    return Pose(**{f: (1 - t) * getattr(pose_from, f) + t * getattr(pose_to, f) for f in FIELDS})
-
-
-class PoseAnimation(widgets.VBox):
-    """Play / pause / scrub between a start pose and one or more end poses, side by side.
-
-    Attributes: ``figures`` (one live figure per end pose; the faint ghost is the end
-    pose), ``key``, ``readouts``, ``frames`` (the analyses, per panel), ``play`` and
-    ``slider``.
-    """
-
-    def __init__(
-        self,
-        pose_from: PoseLike = None,
-        pose_to: PoseLike | Sequence[PoseLike] = None,
-        body: Body | None = None,
-        load_kg: float = 0.0,
-        hold: str = "hands",
-        frames: int = 25,
-        interval_ms: int = 90,
-        presenter: bool = False,
-    ) -> None:
-        if frames < 2:
-            raise ValueError(f"frames must be at least 2; got {frames}")
-        body = body if body is not None else Body()
-        if isinstance(pose_from, (list, tuple)):
-            raise ValueError("pose_from is one pose (a Pose, a reference key, a mapping or "
-                             "None); give the end poses as pose_to, e.g. "
-                             "animate(None, ['romanian_deadlift', 'back_squat'])")
-        start = to_pose(pose_from)
-        if pose_to is None:
-            targets: list[PoseLike] = list(_default_targets()) or [Pose(hip=90, knee=20)]
-        elif isinstance(pose_to, (str, Pose, Mapping)):
-            targets = [pose_to]
-        else:
-            targets = list(pose_to)
-        if not targets:
-            raise ValueError("pose_to is empty: give at least one end pose (or None for a "
-                             "hinge and a squat)")
-        self.presenter = presenter
-        # Every frame is analysed and drawn up front, so scrubbing only sends frames.
-        self.frames: list[list[Any]] = []
-        for target in targets:
-            end = to_pose(target)
-            self.frames.append([
-                analyze(interpolate(start, end, i / (frames - 1)), body,
-                        load_kg=load_kg, hold=hold)
-                for i in range(frames)
-            ])
-        self._data = [[drawing.live_frame(a, seq[-1]) for a in seq] for seq in self.frames]
-        self._html = [[drawing.readout_html(a, presenter) for a in seq] for seq in self.frames]
-
-        titles = [f"to {_label(t, f'pose {n + 1}')}" for n, t in enumerate(targets)]
-        self.figures = [
-            LiveFigure({**drawing.live_scene(presenter, title=title),
-                        "controls_root": ".hinge-animation"}, data[0])
-            for title, data in zip(titles, self._data, strict=True)
-        ]
-        self.figure = self.figures[0]
-        self.readouts, row = _readout_row([h[0] for h in self._html], presenter)
-
-        self.play = widgets.Play(value=0, min=0, max=frames - 1, step=1, interval=interval_ms,
-                                 description="Play")
-        self.slider = widgets.IntSlider(value=0, min=0, max=frames - 1, description="Frame",
-                                        continuous_update=True)
-        widgets.jslink((self.play, "value"), (self.slider, "value"))
-        self._shown = 0
-        self.slider.observe(self._on_frame, names="value")
-        self.key = _key(presenter, self.figure.width * len(self.figures))
-        panels = widgets.HBox([live_box(f) for f in self.figures])
-        super().__init__([widgets.HBox([self.play, self.slider]), panels, self.key, row])
-        self.add_class("hinge-animation")
-
-    def show_frame(self, i: int) -> None:
-        """Draw frame ``i`` in every panel."""
-        i = max(0, min(int(i), len(self.frames[0]) - 1))
-        if i == self._shown:
-            return
-        for figure, data in zip(self.figures, self._data, strict=True):
-            figure.show(data[i])
-        for readout, html in zip(self.readouts, self._html, strict=True):
-            readout.value = html[i]
-        self._shown = i
-
-    def _on_frame(self, change: dict) -> None:
-        self.show_frame(change["new"])
-
-
-def animate(
-    pose_from: PoseLike = None,
-    pose_to: PoseLike | Sequence[PoseLike] = None,
-    body: Body | None = None,
-    load_kg: float = 0.0,
-    hold: str = "hands",
-    frames: int = 25,
-    interval_ms: int = 90,
-    presenter: bool = False,
-) -> PoseAnimation:
-    """Animate from ``pose_from`` (default standing) to each pose in ``pose_to``, side by side.
-
-    By default the end poses are the first hinge and the first squat of the reference
-    positions. The faint ghost in each panel is the end pose. An empty ``pose_to`` raises
-    ``ValueError``.
-    """
-    return PoseAnimation(pose_from, pose_to, body=body, load_kg=load_kg, hold=hold,
-                         frames=frames, interval_ms=interval_ms, presenter=presenter)
-
-
-__all__ = [
-    "PoseAnimation",
-    "PoseComparison",
-    "PoseExplorer",
-    "animate",
-    "compare",
-    "explore",
-    "friendly_error",
-    "interpolate",
-    "to_pose",
-]
+__all__ = ["FIELDS", "MIN_FRAME_S", "MIN_READOUT_S", "PoseExplorer", "explore",
+           "friendly_error", "to_pose"]

@@ -1,0 +1,163 @@
+"""The words beside a pose drawing: the readout (pattern, moments, balance, faults with their
+cues, warnings), boxed messages, the balance label and the pose described in words for
+screen readers. Pure functions returning text or HTML; the figures are in
+:mod:`hinge_lib.view.figures`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from hinge_lib.model.pose import POSE_FIELDS
+from hinge_lib.view import palette
+from hinge_lib.view.wording import hold_words, pattern_words
+
+if TYPE_CHECKING:  # pragma: no cover
+    from hinge_lib.model.analysis import Analysis
+
+#: How learners read the three dowel contacts.
+CONTACT_LABELS: dict[str, str] = {"head": "head", "upper_back": "upper back", "sacrum": "sacrum"}
+
+
+def balance_text(analysis: Analysis) -> str:
+    """Short balance label: the words carry the meaning, the colour only repeats it."""
+    cm = abs(analysis.balance_margin_m) * 100
+    if analysis.balanced:
+        return f"balanced ({cm:.0f} cm inside feet)"
+    heel_x, toe_x = analysis.base_of_support
+    side = "ahead of toes" if analysis.com_x_m > toe_x else "behind heels"
+    return f"NOT balanced ({cm:.0f} cm {side})"
+
+
+# ---------------------------------------------------------------------------
+# Readout (HTML beside the figure)
+
+#: Moment (N m) that fills a readout bar; larger moments fill it and show the number.
+BAR_FULL_SCALE_NM = 300.0
+
+def _bar(label: str, value: float, color: str, scale: float = BAR_FULL_SCALE_NM,
+         compact: bool = False) -> str:
+    share = min(abs(value) / scale, 1.0) * 100
+    kind = "extensor" if value >= 0 else "flexor"
+    label_em, bar_em = (3.2, 5.5) if compact else (6.5, 10)
+    return (
+        f'<div class="hinge-bar" style="margin:2px 0">'
+        f'<span style="display:inline-block;width:{label_em}em">{label}</span>'
+        f'<span style="display:inline-block;width:{bar_em}em;background:#EEEEEE;'
+        f'vertical-align:middle;height:0.9em">'
+        f'<span style="display:block;width:{share:.0f}%;height:100%;background:{color}"></span>'
+        f"</span> {abs(value):.0f} N·m {kind}</div>"
+    )
+
+
+def readout_html(analysis: Analysis, presenter: bool = False) -> str:
+    """The readout beside the figure: pattern, moments, hamstrings, balance, faults with cues.
+
+    Class names (``hinge-pattern``, ``hinge-score``, ``hinge-balance``, ``hinge-fault``)
+    let tests and styles find each part.
+    """
+    from html import escape
+
+    s = palette.sizes(presenter)
+    a = analysis
+    pattern = escape(str(a.pattern))
+    words = escape(pattern_words(str(a.pattern)))
+    ham = float(a.hamstring_length_change_mm)
+    ham_word = "stretched" if ham > 0.5 else ("shortened" if ham < -0.5 else "about resting")
+    ok_color = palette.GOOD if a.balanced else palette.BAD
+    balance = escape(balance_text(a))
+    mark = "✔" if a.balanced else "✖"
+
+    if a.faults:
+        items = "".join(
+            f'<li class="hinge-fault" data-code="{escape(f.code)}">'
+            f"<b>{escape(f.message)}</b><br><i>Cue:</i> {escape(f.cue)}</li>"
+            for f in a.faults
+        )
+        faults = f'<ul style="margin:2px 0;padding-left:1.2em">{items}</ul>'
+    else:
+        faults = '<div class="hinge-no-faults">No faults flagged.</div>'
+
+    # the model's warnings (e.g. a point below the floor), boxed like the explorer's notes
+    notes = "".join(
+        f'<div class="hinge-warning" role="note" style="border-left:4px solid {palette.BLUE};'
+        f'padding:2px 8px;margin-top:6px;color:#222"><b>Note:</b> {escape(str(w))}</div>'
+        for w in getattr(a, "warnings", ()) or ()
+    )
+
+    return (
+        f'<div class="hinge-readout-body" style="font-size:{s.readout_font_px}px;'
+        f'line-height:1.35;min-width:{15 if presenter else 18}em">'
+        f'<div style="font-size:1.25em"><b>Pattern:</b> '
+        f'<span class="hinge-pattern">{pattern}</span> · '
+        f'<span class="hinge-score">hinge score {a.hinge_score:.2f}</span></div>'
+        f'<div style="color:#444">{words}</div>'
+        f'<div style="margin-top:6px"><b>Extensor moments</b> (both legs)</div>'
+        f"{_bar('Hip', float(a.hip_moment_nm), palette.HIP_BAR, compact=presenter)}"
+        f"{_bar('Knee', float(a.knee_moment_nm), palette.KNEE_BAR, compact=presenter)}"
+        f'<div style="margin-top:6px"><b>Hamstrings:</b> '
+        f'<span class="hinge-hamstrings">{ham:+.0f} mm ({ham_word})</span></div>'
+        f'<div style="margin-top:6px"><b>Balance:</b> '
+        f'<span class="hinge-balance" style="color:{ok_color}">{mark} {balance}</span></div>'
+        f'<div style="margin-top:6px"><b>Faults</b></div>{faults}{notes}'
+        f"</div>"
+    )
+
+
+def message_html(text: str, kind: str = "info", presenter: bool = False) -> str:
+    """A short boxed message for the explorer's message area (``kind``: info or error)."""
+    from hinge_lib.view.messages import message_box
+
+    return message_box(text, kind, presenter=presenter)
+
+
+# ---------------------------------------------------------------------------
+# The pose in words (the live figure's SVG title and description, the spoken summary)
+
+
+def _joined(words: Sequence[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def pose_words(analysis: Analysis) -> dict[str, str]:
+    """The pose said in words, for assistive technology.
+
+    Returns
+    -------
+    dict
+        ``title`` (one line: pattern and the main angles), ``desc`` (the whole drawing:
+        angles, balance, dowel contacts, load, faults) and ``say`` (a short summary of the
+        readout, for a polite live region).
+
+    Examples
+    --------
+    >>> from hinge_lib.model.analysis import analyze
+    >>> from hinge_lib.model.pose import Pose
+    >>> pose_words(analyze(Pose(hip=80)))["title"]
+    'Stick figure, side view: hinge, hip 80°, knee 0°'
+    """
+    a = analysis
+    p = a.pose
+    title = f"Stick figure, side view: {a.pattern}, hip {p.hip:.0f}°, knee {p.knee:.0f}°"
+    angles = ", ".join(f"{f} {getattr(p, f):.0f}°"
+                       for f in POSE_FIELDS)
+    held = [CONTACT_LABELS[k] for k, v in a.dowel.items() if v]
+    lost = [CONTACT_LABELS[k] for k, v in a.dowel.items() if not v]
+    dowel = (f"The dowel touches the {_joined(held)}" if held else "The dowel touches nothing")
+    dowel += f"; lost at the {_joined(lost)}." if lost else "."
+    load = (f" Load {float(a.load_kg):g} kg {hold_words(a.hold, 'in_words')}."
+            if a.load_kg > 0 else "")
+    faults = (" Faults: " + "; ".join(f.message for f in a.faults) + "." if a.faults
+              else " No faults flagged.")
+    desc = (f"Side view of the body in a {a.pattern} (hinge score {a.hinge_score:.2f}). "
+            f"Joint angles: {angles}. The trunk leans {a.trunk_angle_deg:.0f}° from "
+            f"vertical and the shin {a.shin_angle_deg:.0f}°. "
+            f"{balance_text(a).capitalize()}. {dowel}{load}{faults}")
+    nf = len(a.faults)
+    say = (f"{a.pattern}, hinge score {a.hinge_score:.2f}, "
+           f"{'balanced' if a.balanced else 'not balanced'}, "
+           f"{'no faults' if not nf else f'{nf} fault' + ('s' if nf > 1 else '')}")
+    if a.faults:
+        say += ": " + "; ".join(f.message for f in a.faults)
+    return {"title": title, "desc": desc, "say": say}
