@@ -14,6 +14,8 @@
     python3 tasks.py test [-- PYTEST ARGS]   set up .venv and run every check and test
     python3 tasks.py bench                   set up .venv and run benchmarks/bench_*.py
     python3 tasks.py outputs [NOTEBOOK ...]  store the expected text of checked notebook cells
+    python3 tasks.py book [--instructor]     set up .venv, execute the notebooks and build the
+                                             course website (prints the path of its index.html)
 
 Only the Python standard library is used here, so a fresh machine with Python 3.10+ is enough.
 The first run creates .venv/ and installs the project into it (editable); later runs reinstall
@@ -445,6 +447,15 @@ def cmd_bench(args: list[str]) -> None:
         sys.exit("failed benchmarks: " + ", ".join(failed))
 
 
+def cmd_book(args: list[str]) -> None:
+    # the notebooks run as in the test command, so the video extra too where it installs
+    ensure_venv(["book", "video"] if (3, 9) <= sys.version_info[:2] <= (3, 12) else ["book"])
+    edition = "instructor's" if "--instructor" in args else "learner's"
+    step(f"course website, {edition} edition (book/build.py)")
+    code = run([venv_python(), ROOT / "book" / "build.py", *args], cwd=ROOT, env=scratch_env())
+    sys.exit(code)
+
+
 COMMANDS = {
     "course": cmd_course,
     "app": cmd_app,
@@ -452,6 +463,7 @@ COMMANDS = {
     "bench": cmd_bench,
     "hub": cmd_hub,
     "outputs": cmd_outputs,
+    "book": cmd_book,
 }
 
 

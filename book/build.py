@@ -1,0 +1,405 @@
+"""Build the course website: execute the notebooks and turn them into a static book.
+
+    python book/build.py [--instructor] [--out DIR]
+
+Run it with the project's environment that has the ``book`` extra (``python3 tasks.py book``
+does that). Steps:
+
+1. stage: copy the notebooks in course order into ``<out>/src``; the learner's edition
+   (default) leaves out the instructor guide, answer-key cells (tag ``answer-key`` or
+   ``instructor-only``, or a call of ``answer_key_html``) and links to left-out pages;
+   source ids become article titles; a page without a "Sources" section gets one;
+2. execute every notebook in a kernel switched to book mode (``book_support.py``): plotly
+   figures use one shared ``plotly.min.js``, widgets become static snapshots, figures with
+   plotly sliders or browser quizzes. A failing cell stops the build, naming the notebook
+   and the cell;
+3. ``jupyter-book build`` with warnings as errors and nitpicky references (no link check
+   over the network);
+4. check the site: every internal link, script, style sheet and image resolves (anchors
+   included) and nothing is loaded from another host.
+
+The last line printed is the path of the site's ``index.html``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import html
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+BOOK = Path(__file__).resolve().parent
+ROOT = BOOK.parent
+NOTEBOOKS = ROOT / "notebooks"
+sys.path.insert(0, str(BOOK))
+sys.path.insert(0, str(ROOT))
+
+import book_support  # noqa: E402
+
+INSTRUCTOR_ONLY = {"12-instructor-guide.ipynb"}
+ANSWER_KEY_TAGS = {"answer-key", "instructor-only"}
+ANSWER_KEY_CALL = re.compile(r"\banswer_key_html\s*\(")
+CELL_TIMEOUT_S = 600
+
+
+class BuildError(RuntimeError):
+    """The build cannot go on; the message says where and why."""
+
+
+# ---------------------------------------------------------------- staging
+
+
+def course_notebooks(instructor: bool) -> list[Path]:
+    found = sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))
+    if not found:
+        raise BuildError(f"no notebooks found in {NOTEBOOKS}")
+    return [p for p in found if instructor or p.name not in INSTRUCTOR_ONLY]
+
+
+def is_answer_key(cell) -> bool:
+    tags = set(cell.get("metadata", {}).get("tags", []))
+    return bool(tags & ANSWER_KEY_TAGS) or (
+        cell.cell_type == "code" and bool(ANSWER_KEY_CALL.search(cell.source)))
+
+
+def unlink_pages(text: str, left_out: set[str]) -> str:
+    """Keep the words of markdown links to pages that are not in this edition."""
+    for name in left_out:
+        text = re.sub(r"\[([^\]]*)\]\(" + re.escape(name) + r"(#[^)]*)?\)", r"\1", text)
+    return text
+
+
+def markdown_sources(text: str) -> str:
+    text = re.sub(r"`([Ss]eed_\d{3})`", r"\1", text)
+    return book_support.replace_source_ids(text, "markdown")
+
+
+def sources_cell_text(keys: list[str]) -> str:
+    lines = ["## Sources", ""]
+    for key in keys:
+        entry = book_support.sources()[key]
+        lines.append(f"- *{book_support.source_title(key)}*: {entry['citation']}")
+    lines.append("- The numbers of the model and where each comes from: "
+                 "[all sources of the course](sources.md).")
+    return "\n".join(lines)
+
+
+def stage_notebook(path: Path, left_out: set[str], instructor: bool):
+    import nbformat
+
+    nb = nbformat.read(path, as_version=4)
+    text = "\n".join(c.source for c in nb.cells)
+    cited = book_support.cited_keys(text)
+    cells = []
+    for cell in nb.cells:
+        if not instructor and is_answer_key(cell):
+            continue
+        if cell.cell_type == "markdown":
+            cell.source = markdown_sources(unlink_pages(cell.source, left_out))
+        elif cell.cell_type == "code":
+            tags = list(cell.metadata.get("tags", []))
+            if "hide-input" not in tags:
+                cell.metadata["tags"] = [*tags, "hide-input"]
+        cells.append(cell)
+    has_sources = any(c.cell_type == "markdown" and re.search(r"^#+\s*Sources\b", c.source, re.M)
+                      for c in cells)
+    if not has_sources:
+        cells.append(nbformat.v4.new_markdown_cell(sources_cell_text(cited)))
+    nb.cells = cells
+    return nb
+
+
+# ---------------------------------------------------------------- execution
+
+
+def kernel_env(scratch: Path, page: str, edition: str) -> dict[str, str]:
+    ipython = scratch / "ipython"
+    startup = ipython / "profile_default" / "startup"
+    startup.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(BOOK / "kernel_startup.py", startup / "00-book-mode.py")
+    env = dict(os.environ)
+    for var, sub in {"JUPYTER_CONFIG_DIR": "jupyter-config", "JUPYTER_DATA_DIR": "jupyter-data",
+                     "JUPYTER_RUNTIME_DIR": "jupyter-runtime", "XDG_CONFIG_HOME": "xdg-config",
+                     "XDG_CACHE_HOME": "xdg-cache", "MPLCONFIGDIR": "matplotlib"}.items():
+        (scratch / sub).mkdir(parents=True, exist_ok=True)
+        env[var] = str(scratch / sub)
+    env.update(IPYTHONDIR=str(ipython), JUPYTER_PLATFORM_DIRS="1", HINGE_BOOK_DIR=str(BOOK),
+               HINGE_BOOK_PAGE=page, HINGE_BOOK_EDITION=edition, PYTHONHASHSEED="0")
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), *filter(None, [env.get("PYTHONPATH")])])
+    return env
+
+
+def failing_cell(nb) -> tuple[int, str]:
+    """(index among all cells, error text) of the first cell with an error output."""
+    for i, cell in enumerate(nb.cells):
+        for out in cell.get("outputs", []):
+            if out.get("output_type") == "error":
+                return i, f"{out.get('ename')}: {out.get('evalue')}"
+    return -1, ""
+
+
+def execute(name: str, nb, scratch: Path, edition: str):
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    # widget state is collected (nbclient's Output-widget capture needs it) and dropped below:
+    # the book shows static snapshots instead of widget views
+    client = NotebookClient(nb, timeout=CELL_TIMEOUT_S, kernel_name="python3",
+                            resources={"metadata": {"path": str(NOTEBOOKS)}},
+                            record_timing=False)
+    env = kernel_env(scratch / Path(name).stem, Path(name).stem, edition)
+    try:
+        # the kernel's stderr only carries start-up chatter; cell errors arrive as messages
+        client.execute(env=env, cwd=str(NOTEBOOKS), stderr=subprocess.DEVNULL)
+    except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
+        index, error = failing_cell(nb)
+        where = f"cell {index + 1} of {len(nb.cells)}" if index >= 0 else "a cell"
+        source = nb.cells[index].source if index >= 0 else ""
+        first = "\n".join("    " + line for line in source.splitlines()[:6])
+        raise BuildError(f"notebooks/{name}: {where} failed to execute: "
+                         f"{error or type(exc).__name__}\n{first}") from None
+    except Exception as exc:  # noqa: BLE001 - any other failure still names the notebook
+        raise BuildError(f"notebooks/{name}: execution stopped: {type(exc).__name__}: "
+                         f"{exc}") from exc
+    nb.metadata.pop("widgets", None)
+    return nb
+
+
+def tidy_outputs(nb) -> None:
+    """Source ids become titles in what the reader sees: outputs and code."""
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        cell.source = book_support.replace_source_ids(cell.source, "plain")
+        for out in cell.get("outputs", []):
+            if "text" in out:
+                out["text"] = book_support.replace_source_ids(out["text"], "plain")
+            data = out.get("data", {})
+            data.pop("application/vnd.jupyter.widget-view+json", None)
+            for mime, value in data.items():
+                if isinstance(value, str):
+                    style = {"text/html": "html", "text/markdown": "markdown"}.get(mime, "plain")
+                    data[mime] = book_support.replace_source_ids(value, style)
+
+
+# ---------------------------------------------------------------- book files
+
+
+def write_static(src: Path) -> None:
+    import plotly
+
+    from hinge_lib.course.quiz_html import QUIZ_CSS, QUIZ_JS
+
+    static = src / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    plotly_js = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
+    if not plotly_js.is_file():
+        raise BuildError(f"plotly.min.js not found in the plotly package ({plotly_js})")
+    shutil.copyfile(plotly_js, static / "plotly.min.js")
+    (static / "quiz.js").write_text(QUIZ_JS.lstrip(), encoding="utf-8")
+    css = (BOOK / "static" / "book.css").read_text(encoding="utf-8")
+    (static / "book.css").write_text(css + QUIZ_CSS, encoding="utf-8")
+    shutil.copyfile(BOOK / "static" / "favicon.svg", src / "favicon.svg")
+
+
+def write_pages(src: Path, instructor: bool) -> None:
+    articles, others = [], []
+    for entry in book_support.sources().values():
+        if entry.get("title"):
+            articles.append(f"- *{entry['title']}*: {entry['citation']}")
+        else:
+            others.append(f"- {entry['citation']}")
+    (src / "sources.md").write_text(
+        "# Sources\n\n"
+        "## The articles the course is built on\n\n" + "\n".join(articles) + "\n\n"
+        "## Published sources of the model's numbers\n\n"
+        "Every number the model uses is in a table in `data/`, with the source named beside "
+        "it.\n\n" + "\n".join(others) + "\n", encoding="utf-8")
+    shutil.copyfile(BOOK / "run-live.md", src / "run-live.md")
+
+
+def write_config(src: Path, pages: list[str], instructor: bool) -> None:
+    edition = "instructor's edition" if instructor else "learner's edition"
+    config = (BOOK / "_config.yml").read_text(encoding="utf-8")
+    (src / "_config.yml").write_text(config.replace("@EDITION@", edition), encoding="utf-8")
+    lines = ["format: jb-book", f"root: {Path(pages[0]).stem}", "chapters:"]
+    lines += [f"- file: {Path(p).stem}" for p in pages[1:]]
+    lines += ["- file: sources", "- file: run-live"]
+    (src / "_toc.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+# ---------------------------------------------------------------- site check
+
+
+class _Links(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[tuple[str, str]] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if a.get("id"):
+            self.ids.add(a["id"])
+        if tag == "a" and a.get("name"):
+            self.ids.add(a["name"])
+        for attr in ("href", "src"):
+            if a.get(attr) is not None:
+                self.refs.append((tag, a[attr]))
+
+
+def check_site(site: Path) -> list[str]:
+    """Problems with the built site: broken internal links and resources from other hosts."""
+    pages = {p: p.read_text(encoding="utf-8", errors="replace") for p in site.rglob("*.html")
+             if "_static" not in p.relative_to(site).parts}  # _static holds theme templates
+    parsed = {}
+    for path, text in pages.items():
+        parser = _Links()
+        parser.feed(text)
+        parsed[path.resolve()] = parser
+    problems = []
+    for path, parser in parsed.items():
+        rel = path.relative_to(site.resolve())
+        for tag, ref in parser.refs:
+            parts = urlsplit(ref)
+            if parts.scheme in ("http", "https") or ref.startswith("//"):
+                if tag != "a":
+                    problems.append(f"{rel}: <{tag}> loads {ref} from another host")
+                continue
+            if parts.scheme in ("mailto", "data", "javascript") or not ref.strip():
+                continue
+            target = (path.parent / unquote(parts.path)).resolve() if parts.path else path
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                problems.append(f"{rel}: broken link {ref}")
+                continue
+            if parts.fragment and target.suffix == ".html" and tag == "a":
+                ids = parsed.get(target)
+                if ids is not None and unquote(parts.fragment) not in ids.ids:
+                    problems.append(f"{rel}: link {ref} points at a missing anchor")
+    return problems
+
+
+# ---------------------------------------------------------------- main
+
+
+THEBE_TAGS = re.compile(r'[ \t]*<script>const THEBE_JS_URL = [^<]*</script>\n?'
+                        r'|[ \t]*<script async="async" src="_static/sphinx-thebe\.js[^"]*">'
+                        r'</script>\n?'
+                        r'|[ \t]*<link [^>]*href="_static/sphinx-thebe\.css[^"]*" />\n?')
+
+
+def prune(site: Path) -> None:
+    """Drop what a reader never loads or must not load: source maps of the theme's bundles,
+    the theme's translation catalogues (used while building only), and the live-code
+    launcher (thebe), which the book does not use: its script fetches a library from a
+    CDN when started and is included twice per page, which the browser reports as an
+    error."""
+    for path in site.joinpath("_static").rglob("*.map"):
+        path.unlink()
+    shutil.rmtree(site / "_static" / "locales", ignore_errors=True)
+    for path in site.joinpath("_static").glob("sphinx-thebe.*"):
+        path.unlink()
+    for page in site.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        tidy = THEBE_TAGS.sub("", text)
+        if tidy != text:
+            page.write_text(tidy, encoding="utf-8")
+
+
+def site_size(site: Path) -> int:
+    return sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+
+
+def build(instructor: bool, out: Path, jobs: int = 2) -> Path:
+    import nbformat
+
+    edition = "instructor" if instructor else "learner"
+    started = time.monotonic()
+    src, scratch = out / "src", out / "scratch"
+    for folder in (src, scratch, out / "_build"):
+        shutil.rmtree(folder, ignore_errors=True)
+    src.mkdir(parents=True)
+    paths = course_notebooks(instructor)
+    left_out = {p.name for p in sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))} - {
+        p.name for p in paths}
+    staged = {p.name: stage_notebook(p, left_out, instructor) for p in paths}
+
+    print(f"executing {len(staged)} notebooks ({edition}'s edition)", flush=True)
+    t = time.monotonic()
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        futures = {name: pool.submit(execute, name, copy.deepcopy(nb), scratch, edition)
+                   for name, nb in staged.items()}
+        for name, future in futures.items():
+            try:
+                nb = future.result()
+            except BuildError:
+                for other in futures.values():
+                    other.cancel()
+                raise
+            tidy_outputs(nb)
+            nbformat.write(nb, src / name)
+            print(f"  executed {name}", flush=True)
+    executed_s = time.monotonic() - t
+
+    write_static(src)
+    write_pages(src, instructor)
+    write_config(src, list(staged), instructor)
+
+    t = time.monotonic()
+    jb = Path(sys.executable).parent / ("jupyter-book.exe" if os.name == "nt" else "jupyter-book")
+    cmd = [str(jb), "build", str(src), "--path-output", str(out), "--builder", "html",
+           "--warningiserror", "--nitpick", "--keep-going", "--quiet"]
+    env = kernel_env(scratch / "jupyter-book", "", edition)
+    result = subprocess.run(cmd, cwd=src, env=env, capture_output=True, text=True)
+    if result.returncode != 0:
+        raise BuildError("jupyter-book build failed (warnings count as errors):\n"
+                         + result.stdout[-6000:] + result.stderr[-6000:])
+    built_s = time.monotonic() - t
+
+    site = out / "_build" / "html"
+    prune(site)
+    problems = check_site(site)
+    if problems:
+        raise BuildError("the site has broken links or loads files from other hosts:\n  "
+                         + "\n  ".join(problems[:50]))
+    index = site / "index.html"
+    if not index.is_file():
+        raise BuildError(f"the build made no {index}")
+    pages = len(list(site.glob("*.html")))
+    print(f"{edition}'s edition: {len(staged)} notebooks, {pages} pages, "
+          f"{site_size(site) / 1e6:.1f} MB; executed in {executed_s:.0f} s, "
+          f"built in {built_s:.0f} s, total {time.monotonic() - started:.0f} s", flush=True)
+    return index
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--instructor", action="store_true",
+                        help="the instructor's edition: with the guide and the answer keys")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="build folder (default book/_build/<edition>)")
+    parser.add_argument("--jobs", type=int, default=2, help="notebooks executed at once")
+    args = parser.parse_args(argv)
+    out = args.out or BOOK / "_build" / ("instructor" if args.instructor else "learner")
+    try:
+        index = build(args.instructor, out.resolve(), jobs=args.jobs)
+    except BuildError as exc:
+        print(f"error: {exc}", file=sys.stderr, flush=True)
+        return 1
+    print(html.unescape(str(index)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,425 @@
+"""The course as a website: `python3 tasks.py book [--instructor]`.
+
+Each edition is built once per test session (it executes every notebook, so these tests
+are marked slow), then served from 127.0.0.1 and opened page by page in headless Chromium
+with every request to anything but the site's own files blocked.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import re
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "book"))
+
+NOTEBOOKS = sorted(p.name for p in (ROOT / "notebooks").glob("[0-9][0-9]-*.ipynb"))
+GUIDE = "12-instructor-guide.ipynb"
+LEARNER_NOTEBOOKS = [n for n in NOTEBOOKS if n != GUIDE]
+SOURCE_ID = re.compile(r"\bseed_\d{3}\b", re.IGNORECASE)
+
+
+def _venv_python() -> Path:
+    bin_dir = ROOT / ".venv" / ("Scripts" if sys.platform == "win32" else "bin")
+    return bin_dir / ("python.exe" if sys.platform == "win32" else "python")
+
+
+def _build(out: Path, *args: str) -> tuple[Path, str]:
+    """Run the real command; return (site folder, its output)."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "tasks.py"), "book", *args, "--out", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=3600,
+    )
+    output = result.stdout + result.stderr
+    assert result.returncode == 0, output[-5000:]
+    last = result.stdout.strip().splitlines()[-1]
+    index = Path(last)
+    assert index.name == "index.html" and index.is_file(), f"last line: {last!r}"
+    return index.parent, output
+
+
+# Built inside the project (book/_build is ignored by git), not in pytest's temporary
+# folders, which parallel pytest runs may clean up while this session still reads them.
+TEST_BUILD = ROOT / "book" / "_build" / "tests"
+
+
+@pytest.fixture(scope="session")
+def learner_site() -> Path:
+    site, _ = _build(TEST_BUILD / "learner")
+    return site
+
+
+@pytest.fixture(scope="session")
+def instructor_site() -> Path:
+    site, _ = _build(TEST_BUILD / "instructor", "--instructor")
+    return site
+
+
+def _pages(site: Path) -> list[Path]:
+    return sorted(p for p in site.glob("*.html"))
+
+
+def _page_of(notebook: str) -> str:
+    return notebook.replace(".ipynb", ".html")
+
+
+# ---------------------------------------------------------------- the site check itself
+
+
+def test_the_site_check_reports_broken_links_missing_anchors_and_other_hosts(tmp_path):
+    from build import check_site
+
+    (tmp_path / "a.html").write_text(
+        '<a href="b.html#here">ok</a><a href="missing.html">gone</a>'
+        '<a href="b.html#nowhere">no anchor</a><script src="https://cdn.example/x.js"></script>'
+        '<a href="https://example.org">an outside link is fine</a>')
+    (tmp_path / "b.html").write_text('<h1 id="here">B</h1><img src="_static/pic.png">')
+    problems = "\n".join(check_site(tmp_path))
+    assert "broken link missing.html" in problems
+    assert "missing anchor" in problems and "b.html#nowhere" in problems
+    assert "cdn.example" in problems
+    assert "b.html: broken link _static/pic.png" in problems
+    assert "example.org" not in problems
+    assert len(check_site(tmp_path)) == 4
+
+
+def test_a_notebook_that_fails_stops_the_build_naming_the_notebook_and_cell(tmp_path,
+                                                                           monkeypatch):
+    import build
+    import nbformat
+
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_markdown_cell("# Broken"),
+                nbformat.v4.new_code_cell("x = 1"),
+                nbformat.v4.new_code_cell("1 / 0")]
+    with pytest.raises(build.BuildError) as info:
+        build.execute("99-broken.ipynb", nb, tmp_path, "learner")
+    message = str(info.value)
+    assert "notebooks/99-broken.ipynb" in message
+    assert "cell 3 of 3" in message and "ZeroDivisionError" in message
+
+
+# ---------------------------------------------------------------- the learner's edition
+
+
+@pytest.mark.slow
+def test_every_notebook_is_a_page_in_course_order_with_previous_and_next(learner_site):
+    pages = [_page_of(n) for n in LEARNER_NOTEBOOKS]
+    html = (learner_site / pages[1]).read_text(encoding="utf-8")
+    nav = html[html.index('class="bd-links bd-docs-nav"'):]
+    nav = nav[:nav.index("</nav>")]
+    order = re.findall(r'class="reference internal" href="([^"#]+)"', nav)
+    # the table of contents lists the other chapters in course order, then the extra pages
+    assert order == pages[2:] + ["sources.html", "run-live.html"]
+    assert 'class="current reference internal" href="#"' in nav
+    for page in pages:
+        assert (learner_site / page).is_file(), page
+    middle = (learner_site / pages[5]).read_text(encoding="utf-8")
+    assert re.search(r'class="left-prev"\s+href="' + re.escape(pages[4]), middle)
+    assert re.search(r'class="right-next"\s+href="' + re.escape(pages[6]), middle)
+    assert (learner_site / "search.html").is_file()
+    assert (learner_site / "searchindex.js").is_file()
+
+
+@pytest.mark.slow
+def test_the_learners_edition_has_no_guide_and_no_answer_keys(learner_site, instructor_site):
+    assert not (learner_site / _page_of(GUIDE)).exists()
+    assert (instructor_site / _page_of(GUIDE)).is_file()
+    keys_seen = 0
+    for page in _pages(learner_site):
+        text = page.read_text(encoding="utf-8")
+        assert "hinge-quiz-key" not in text, page.name
+        assert 'href="12-instructor-guide' not in text, page.name
+        teacher = instructor_site / page.name
+        if teacher.exists():
+            for key in re.findall(r'<details class="hinge-quiz-key"><summary>Answer key'
+                                  r'</summary><p>(.*?)</p>', teacher.read_text("utf-8")):
+                keys_seen += 1
+                assert key not in text, f"{page.name} shows the answer key {key!r}"
+    assert keys_seen >= 10
+
+
+@pytest.mark.slow
+def test_learners_see_article_titles_and_every_page_lists_its_sources(learner_site):
+    titles = 0
+    for page in _pages(learner_site):
+        text = page.read_text(encoding="utf-8")
+        assert not SOURCE_ID.search(text), f"{page.name} shows an internal source id"
+    for notebook in LEARNER_NOTEBOOKS:
+        text = (learner_site / _page_of(notebook)).read_text(encoding="utf-8")
+        assert re.search(r"<h2>Sources", text), f"{notebook} has no Sources section"
+        titles += "Perfecting the Hip Hinge" in text
+    assert titles >= 3
+
+
+@pytest.mark.slow
+def test_the_site_has_no_broken_internal_links_and_loads_nothing_from_other_hosts(
+        learner_site, instructor_site):
+    from build import check_site
+
+    assert check_site(learner_site) == []
+    assert check_site(instructor_site) == []
+
+
+@pytest.mark.slow
+def test_plotly_js_is_shipped_once_and_shared_by_the_pages(learner_site):
+    assert (learner_site / "_static" / "plotly.min.js").is_file()
+    for page in _pages(learner_site):
+        text = page.read_text(encoding="utf-8")
+        assert text.count("_static/plotly.min.js") <= 1
+        assert len(text) < 2_000_000, f"{page.name} is {len(text) / 1e6:.1f} MB"
+
+
+# ---------------------------------------------------------------- in a real browser
+
+
+@pytest.fixture(scope="session")
+def serve():
+    """Serve a site folder on 127.0.0.1; returns its base url."""
+    servers = []
+
+    def start(site: Path) -> str:
+        handler = functools.partial(_QuietHandler, directory=str(site))
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        servers.append(server)
+        return f"http://127.0.0.1:{server.server_port}/"
+
+    yield start
+    for server in servers:
+        server.shutdown()
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+def _open_offline(page, base: str, name: str) -> dict[str, list[str]]:
+    """Load a page with requests to anything but the site blocked; report what went wrong."""
+    seen: dict[str, list[str]] = {"blocked": [], "failed": [], "console": [], "errors": []}
+
+    def route(r):
+        if r.request.url.startswith(base):
+            r.continue_()
+        else:
+            seen["blocked"].append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    page.on("requestfailed", lambda r: seen["failed"].append(r.url))
+    page.on("response", lambda r: seen["failed"].append(f"{r.status} {r.url}")
+            if r.status >= 400 else None)
+    page.on("console", lambda m: seen["console"].append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: seen["errors"].append(str(e)))
+    page.goto(base + name, wait_until="load", timeout=120_000)
+    page.wait_for_timeout(300)
+    return seen
+
+
+def _figures_in(html: str) -> int:
+    return len(re.findall(r'class="plotly-graph-div"', html))
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_every_page_loads_offline_with_its_figures_and_no_errors(learner_site, serve, browser):
+    base = serve(learner_site)
+    pages_with_figures = 0
+    for path in _pages(learner_site):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        try:
+            seen = _open_offline(page, base, path.name)
+            assert seen == {"blocked": [], "failed": [], "console": [], "errors": []}, path.name
+            expected = _figures_in(path.read_text(encoding="utf-8"))
+            if expected:
+                pages_with_figures += 1
+                page.wait_for_function(
+                    "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n",
+                    arg=expected, timeout=30_000)
+                drawn = page.locator(".js-plotly-plot .scatterlayer path").count()
+                assert drawn > 0, f"{path.name}: figures have no drawn traces"
+        finally:
+            context.close()
+    # every notebook that draws a figure in the course draws one on its page
+    assert pages_with_figures >= 8
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_the_explorer_page_figure_moves_with_its_own_slider(learner_site, serve, page):
+    base = serve(learner_site)
+    seen = _open_offline(page, base, "10-pose-explorer.html")
+    figure = page.locator(".hinge-static-explorer .js-plotly-plot").first
+    figure.wait_for()
+    lines = "els => els.map(e => e.getAttribute('d')).join(' ')"
+    before = figure.locator(".scatterlayer path.js-line").evaluate_all(lines)
+    title = figure.locator(".annotation-text").first.text_content()
+    assert title.startswith("hip 0°: upright")
+    rail = figure.locator(".slider-rail-touch-rect").first
+    rail.scroll_into_view_if_needed()
+    box = rail.bounding_box()
+    page.mouse.click(box["x"] + box["width"] * 0.95, box["y"] + box["height"] / 2)
+    page.wait_for_function(
+        "t => document.querySelector('.hinge-static-explorer .annotation-text').textContent"
+        " !== t", arg=title, timeout=10_000)
+    assert not figure.locator(".annotation-text").first.text_content().startswith("hip 0°")
+    assert figure.locator(".scatterlayer path.js-line").evaluate_all(lines) != before
+    assert "run-live.html" in page.locator(".hinge-live-note a").first.get_attribute("href")
+    assert seen["console"] == [] and seen["errors"] == []
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_a_quiz_checks_answers_in_the_browser(learner_site, serve, page):
+    base = serve(learner_site)
+    _open_offline(page, base, "09-check-yourself.html")
+    quiz = page.locator("form.hinge-quiz[data-kind='radio']").first
+    feedback = quiz.locator(".hinge-quiz-feedback")
+    assert feedback.get_attribute("aria-live") == "polite"
+    quiz.locator(".hinge-quiz-check").click()
+    assert "Pick an option" in feedback.inner_text()
+    verdicts = []
+    for i in range(quiz.locator("input").count()):
+        quiz.locator("input").nth(i).check()
+        quiz.locator(".hinge-quiz-check").click()
+        verdicts.append(feedback.inner_text())
+    assert sum(v.startswith("\u2714 Correct") for v in verdicts) == 1, verdicts
+    assert all(v.startswith(("\u2714", "\u2718")) for v in verdicts)
+
+
+def _axe_script() -> Path:
+    code = ("import pathlib, axe_playwright_python as a; "
+            "print(pathlib.Path(a.__file__).parent / 'axe.min.js')")
+    out = subprocess.run([str(_venv_python()), "-c", code], capture_output=True, text=True)
+    path = Path(out.stdout.strip()) if out.returncode == 0 else None
+    if path is None or not path.is_file():
+        pytest.fail("axe-core not found: `python3 tasks.py book` installs axe-playwright-python "
+                    "(the book extra) into .venv", pytrace=False)
+    return path
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_no_book_page_has_serious_or_critical_accessibility_violations(learner_site,
+                                                                       instructor_site,
+                                                                       serve, browser):
+    axe = _axe_script()
+    found = []
+    for site in (learner_site, instructor_site):
+        base = serve(site)
+        for path in _pages(site):
+            context = browser.new_context(viewport={"width": 1280, "height": 900})
+            page = context.new_page()
+            try:
+                _open_offline(page, base, path.name)
+                page.add_script_tag(path=str(axe))
+                result = page.evaluate(
+                    "async () => (await axe.run(document, {resultTypes: ['violations']}))"
+                    ".violations.map(v => ({id: v.id, impact: v.impact, n: v.nodes.length}))")
+            finally:
+                context.close()
+            found += [f"{site.parent.parent.name}/{path.name}: {json.dumps(v)}" for v in result
+                      if v["impact"] in ("serious", "critical")]
+    assert found == [], "\n".join(found)
+
+
+# ---------------------------------------------------------------- the builders the book uses
+
+
+def test_the_sweep_figure_has_one_frame_per_angle_drawn_like_the_explorer():
+    from hinge_lib import Pose, analyze
+    from hinge_lib.view import figures
+    from hinge_lib.view.static_explorer import sweep_figure
+
+    fig = sweep_figure(Pose(knee=15), "hip", [0, 45, 90], active=1)
+    assert [f.name for f in fig.frames] == ["0", "1", "2"]
+    assert fig.layout.sliders[0].active == 1
+    for frame, hip in zip(fig.frames, (0, 45, 90), strict=True):
+        expected = figures.trace_data(analyze(Pose(knee=15, hip=hip)))
+        body = figures.TRACE_NAMES.index("body")
+        assert list(frame.data[body].x) == expected[body]["x"]
+        title = frame.layout.annotations[0].text
+        assert title.startswith(f"hip {hip}°: ")
+        assert analyze(Pose(knee=15, hip=hip)).pattern in title
+    # the first drawing is the active frame's
+    assert list(fig.data[figures.TRACE_NAMES.index("body")].x) == list(fig.frames[1].data[
+        figures.TRACE_NAMES.index("body")].x)
+
+
+@pytest.mark.parametrize("kwargs, words", [
+    ({"joint": "elbow"}, "joint must be one of"),
+    ({"joint": "hip", "values": [0, 400]}, "hip values [400.0] are outside"),
+    ({"joint": "hip", "values": []}, "at least one angle"),
+])
+def test_the_sweep_figure_rejects_bad_input_naming_it(kwargs, words):
+    from hinge_lib.view.static_explorer import sweep_figure
+
+    with pytest.raises(ValueError) as info:
+        sweep_figure(**kwargs)
+    assert words in str(info.value)
+
+
+def _unscramble(b64: str, key: str) -> str:
+    import base64
+
+    raw, k = base64.b64decode(b64), key.encode()
+    return bytes(b ^ k[i % len(k)] for i, b in enumerate(raw)).decode()
+
+
+def test_a_learners_quiz_hides_the_answer_and_its_explanation_until_answered():
+    from hinge_lib.course.quiz_html import _fnv1a, quiz_html
+
+    question = {"id": "hinge-7", "notebook": "01-what-is-a-hinge.ipynb",
+                "prompt": "Which joints bend most in a hinge?",
+                "options": ["Knees", "Hips", "Ankles", "Hips and upper back"],
+                "answer": [1], "explanation": "The hips fold; the spine keeps its shape."}
+    page = quiz_html(question)
+    assert 'type="checkbox"' in page and "pick all that apply" in page
+    assert "spine keeps its shape" not in page and "Answer key" not in page
+    digest = re.search(r'data-hash="([0-9a-f]{8})"', page).group(1)
+    assert digest == _fnv1a("hinge-quiz|hinge-7|1") != _fnv1a("hinge-quiz|hinge-7|0")
+    secret = re.search(r'data-secret="([^"]+)"', page).group(1)
+    assert _unscramble(secret, "hinge-7|1") == question["explanation"]
+    shown = quiz_html(question, reveal=True)
+    assert "Answer key" in shown and "Hips. The hips fold" in shown
+
+
+def test_a_number_quiz_and_bad_question_entries():
+    from hinge_lib.course.quiz_html import quiz_html
+
+    page = quiz_html({"id": "n1", "prompt": "How far?", "answer": 12.0, "tolerance": 2,
+                      "unit": "cm"})
+    assert 'data-kind="number"' in page and "12" not in page.replace("n1", "")
+    for bad, words in [({"id": "q", "prompt": "?", "options": ["a", "b"], "answer": 5},
+                        "question 'q': answer 5 is outside the 2 options"),
+                       ({"id": "", "prompt": "?", "options": ["a", "b"], "answer": 0},
+                        "question id must be a non-empty string"),
+                       ({"id": "q", "prompt": "?", "options": ["a", "b"], "answer": "c"},
+                        "must be an option index")]:
+        with pytest.raises(ValueError) as info:
+            quiz_html(bad)
+        assert words in str(info.value)
+
+
+def test_per_option_notes_are_stored_scrambled_with_their_own_option():
+    from hinge_lib.course.quiz_html import quiz_html
+
+    page = quiz_html({"id": "q9", "prompt": "?", "options": ["Wheel", "Arrow key"],
+                      "answer": 1, "explanations": ["It scrolls the page.", "One degree."]})
+    notes = re.findall(r'value="(\d)" data-note="([^"]+)"', page)
+    assert [_unscramble(n, f"q9|{i}") for i, n in notes] == ["It scrolls the page.",
+                                                            "One degree."]
+    assert "scrolls" not in page
+    with pytest.raises(ValueError, match="one entry per option"):
+        quiz_html({"id": "q9", "prompt": "?", "options": ["a", "b"], "answer": 1,
+                   "explanations": ["only one"]})
