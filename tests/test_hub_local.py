@@ -36,6 +36,12 @@ def _needs() -> str | None:
         return "JupyterHub is not installed here: pip install -e '.[hub]'"
     if not shutil.which("useradd"):
         return "useradd is missing"
+    real = Path(os.path.realpath(sys.executable))
+    closed = [p for p in real.parents if not os.stat(p).st_mode & 0o001]
+    if closed:
+        return (f"the students' servers would run {real}, but {closed[-1]} is closed to other "
+                "users: run the tests from a .venv made with a Python they can open "
+                "(e.g. /usr/bin/python3 tasks.py test)")
     return None
 
 
