@@ -456,3 +456,11 @@ def test_idle_kernels_are_culled_and_the_warm_pool_stays(tmp_path):
         assert "Culling" in app.err.read_text(errors="replace")
     finally:
         stop_process(app.proc)
+
+
+def test_tasks_py_app_presenter_serves_the_presenter_copy_of_the_explorer():
+    tasks = _tasks()
+    cmd = [str(c) for c in tasks.app_command(["--presenter", "--no-browser"])]
+    assert cmd[1] == str(tasks.PRESENTER_NOTEBOOK)
+    assert "--presenter" not in cmd and "--no-browser" in cmd
+    assert "--Voila.ip=127.0.0.1" in cmd
