@@ -243,7 +243,14 @@ def cmd_test(args: list[str]) -> None:
         results.append((name, ok, note))
 
     t = time.monotonic()
-    ensure_venv(["test"])
+    # the video extra (MediaPipe 0.10.21) has wheels for Python 3.9-3.12 only; on newer
+    # Pythons the video tests skip and say why
+    if (3, 9) <= sys.version_info[:2] <= (3, 12):
+        ensure_venv(["test", "video"])
+    else:
+        say(f"note: no video extra on Python {sys.version_info[0]}.{sys.version_info[1]} "
+            "(MediaPipe 0.10.21 supports 3.9-3.12); the video tests will be skipped")
+        ensure_venv(["test"])
     record("set-up", True, f"{time.monotonic() - t:.0f} s")
 
     if browser:

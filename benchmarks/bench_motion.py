@@ -18,8 +18,9 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from hinge_lib.recordings.readers import read_motion, synthetic_motion  # noqa: E402
+from hinge_lib.recordings.readers import read_motion  # noqa: E402
 from hinge_lib.recordings.reps import analyze_motion, find_reps  # noqa: E402
+from hinge_lib.recordings.synthetic import synthetic_motion  # noqa: E402
 
 SQUAT = ROOT / "data" / "samples" / "squats1_videoAndMocap.mot"
 

@@ -40,8 +40,12 @@ _LAZY = {
     "pose_figure": "hinge_lib.view.figures",
     "read_motion": "hinge_lib.recordings.readers",
     "analyze_motion": "hinge_lib.recordings.reps",
+    "find_reps": "hinge_lib.recordings.reps",
+    "upload_checker": "hinge_lib.widgets.upload",
     "MotionReport": "hinge_lib.recordings.reps",
     "PracticeLog": "hinge_lib.recordings.practice_log",
+    "poses_from_keypoints": "hinge_lib.recordings.keypoints",
+    "keypoints_from_video": "hinge_lib.recordings.video",
 }
 # Submodules a notebook may want by their short name (``from hinge_lib import lessons``).
 _LAZY_MODULES = {

@@ -23,7 +23,8 @@ def test_pose_angle_out_of_range_or_not_finite(field: str, bad: float) -> None:
     assert str(bad) in text or f"{bad:g}" in text
 
 
-@pytest.mark.parametrize("bad", ["45", None, [45], True, object()])
+@pytest.mark.parametrize("bad", ["45", None, [45], True, object(), np.True_, 1 + 0j,
+                                 np.complex128(30 + 1j)])
 def test_pose_angle_of_the_wrong_type(bad: object) -> None:
     with pytest.raises(ValueError, match=r"hip must be a number .*allowed range"):
         Pose(hip=bad)  # type: ignore[arg-type]

@@ -389,16 +389,3 @@ def test_while_dragging_the_readout_is_rewritten_less_often_and_ends_on_the_last
     assert 1 <= len(written) < 20
     assert written[-1] == ex.readout.value == drawing.readout_html(ex.analysis)
     assert ex.analysis.pose.hip == 40
-
-
-def test_extra_layers_follow_the_pose():
-    thigh = drawing.ExtraLayer("thigh", "thigh line", "#D55E00",
-                               lambda a: [[a.joints["hip"], a.joints["knee"]]])
-    ex = explorer.explore(layers=[thigh])
-    assert "thigh" in [la["name"] for la in ex.figure.scene["layers"]]
-    ex.sliders["hip"].value = 60
-    ex.sliders["knee"].value = 30
-    a = analyze(Pose(hip=60, knee=30), Body())
-    assert ex.figure.frame["paths"]["thigh"] == pytest.approx(
-        [*a.joints["hip"], *a.joints["knee"]], abs=1e-4)
-    assert ex.figure.frame == drawing.live_frame(a, None, {"thigh": thigh.lines(a)})

@@ -14,7 +14,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hinge_lib.recordings import readers as motion
-from hinge_lib.recordings.readers import POSE_COLUMNS, read_motion, synthetic_motion, to_mot
+from hinge_lib.recordings.readers import POSE_COLUMNS, read_motion
+from hinge_lib.recordings.synthetic import synthetic_motion
+from hinge_lib.recordings.writers import to_mot
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 SQUAT = SAMPLES / "squats1_videoAndMocap.mot"
@@ -55,19 +57,31 @@ def test_squat_file_maps_opensim_coordinates_to_model_columns() -> None:
     assert frames.index.name == "time"
     assert len(frames) == 801
     assert frames.index[0] == pytest.approx(0.0) and frames.index[-1] == pytest.approx(8.0)
-    pairs = {
-        "hip": (raw["hip_flexion_r"] + raw["hip_flexion_l"]) / 2,
-        "knee": (raw["knee_angle_r"] + raw["knee_angle_l"]) / 2,
-        "ankle": (raw["ankle_angle_r"] + raw["ankle_angle_l"]) / 2,
-        "lumbar": -raw["lumbar_extension"],
-    }
+    hip = (raw["hip_flexion_r"] + raw["hip_flexion_l"]) / 2
+    knee = (raw["knee_angle_r"] + raw["knee_angle_l"]) / 2
+    pairs = {"hip": hip, "knee": knee, "ankle": -raw["pelvis_tilt"] + knee - hip}
     for col, expected in pairs.items():
         np.testing.assert_allclose(frames[col].to_numpy(), expected.to_numpy(), atol=1e-9)
+    offset = frames["lumbar"] - (-raw["lumbar_extension"].to_numpy())
+    assert offset.std() < 1e-9 and offset.iloc[0] == pytest.approx(-4.8, abs=0.05)
     assert (frames["thoracic"] == 0).all() and (frames["neck"] == 0).all()
     assert frames.attrs["missing"] == ["thoracic", "neck"]
     assert frames.attrs["source_format"] == "opensim_mot"
-    assert frames.attrs["repairs"] == []
+    repairs = frames.attrs["repairs"]
+    assert len(repairs) == 2 and repairs[0].startswith("ankle: shin tilt derived from pelvis_tilt")
+    assert repairs[1].startswith("lumbar: +4.8 degrees while standing")
+    assert "whole trunk" in frames.attrs["caveats"][0]
     assert "knee_angle_r_beta" in frames.attrs["ignored"]
+    assert "ankle_angle_r" in frames.attrs["ignored"]
+
+
+def test_the_model_pelvis_matches_the_recorded_pelvis() -> None:
+    """shank = ankle, thigh = shank - knee, pelvis = thigh + hip (the model's chain)."""
+    frames = read_motion(SQUAT)
+    raw = raw_mot(SQUAT)
+    model_pelvis = frames["ankle"] - frames["knee"] + frames["hip"]
+    np.testing.assert_allclose(model_pelvis.to_numpy(), -raw["pelvis_tilt"].to_numpy(),
+                               atol=1e-9)
 
 
 def test_squat_bottom_signs_match_the_model() -> None:
@@ -307,13 +321,18 @@ def test_empty_cells_at_the_edge_are_filled() -> None:
     assert frames["hip"].iloc[0] == 5
 
 
-def test_long_nan_gap_is_an_error() -> None:
-    rows = simple_rows(60)
-    for r in rows[10:30]:
+def test_long_nan_gap_is_left_out_and_its_seconds_reported() -> None:
+    rows = simple_rows(120)
+    for r in rows[40:70]:
         r[2] = float("nan")
     data = mot(rows, ["time", "hip_flexion_r", "knee_angle_r", "ankle_angle_r"])
-    expect_error(data, "longgap.mot", "line 18", "'knee_angle_r' (knee)", "20 missing values",
-                 "0.20 s")
+    frames = read_motion(data, name="longgap.mot")
+    assert len(frames) == 90 and np.isfinite(frames.to_numpy()).all()
+    assert not ((frames.index > 0.395) & (frames.index < 0.695)).any()
+    (span,) = frames.attrs["excluded"]
+    assert (span.start_s, span.end_s) == (pytest.approx(0.39), pytest.approx(0.70))
+    assert "no knee angle" in span.reason
+    assert any("not analysed" in r and "0.39-0.70 s" in r for r in frames.attrs["repairs"])
 
 
 def test_size_limit(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

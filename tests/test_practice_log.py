@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import os
 import signal
@@ -17,8 +18,8 @@ import pytest
 from hinge_lib.model.body import Body
 from hinge_lib.recordings import practice_log
 from hinge_lib.recordings.practice_log import SCHEMA_VERSION, PracticeLog, default_db_path
-from hinge_lib.recordings.readers import synthetic_motion
 from hinge_lib.recordings.reps import MotionReport, analyze_motion
+from hinge_lib.recordings.synthetic import synthetic_motion
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -264,3 +265,101 @@ def test_killed_during_save_keeps_earlier_sessions_and_no_half_session(tmp_path:
     counts = log.reps().groupby("session_id").size()
     assert counts.to_dict() == dict.fromkeys(sessions.index, 5)
     assert (sessions["rep_count"] == 5).all()
+
+
+# ------------------------------------------------------------------ damage, export safety
+
+
+def _filled_log(path: Path, report: MotionReport) -> PracticeLog:
+    log = PracticeLog(path)
+    for day in range(1, 6):
+        log.save_session(report, "hip hinge", dt.date(2025, 3, day), notes=f"day {day}",
+                         created_at=dt.datetime(2025, 3, day, tzinfo=dt.timezone.utc))
+    return log
+
+
+def test_a_flipped_byte_is_reported_or_harmless_never_a_partial_answer(
+        tmp_path: Path, hinge_report: MotionReport) -> None:
+    clean = tmp_path / "clean.sqlite3"
+    original = _filled_log(clean, hinge_report)
+    whole_sessions, whole_reps = original.sessions(), original.reps()
+    data = clean.read_bytes()
+    refused = harmless = 0
+    for offset in range(100, len(data), 37):  # every 37th byte past the file header
+        damaged = tmp_path / f"flip{offset}.sqlite3"
+        damaged.write_bytes(data[:offset] + bytes([data[offset] ^ 0x55]) + data[offset + 1:])
+        try:
+            log = PracticeLog(damaged)
+            sessions, reps = log.sessions(), log.reps()
+        except ValueError as err:
+            assert str(damaged) in str(err)
+            refused += 1
+            continue
+        pd.testing.assert_frame_equal(sessions, whole_sessions)
+        pd.testing.assert_frame_equal(reps, whole_reps)
+        harmless += 1
+        damaged.unlink()
+    assert refused > 10 and refused + harmless == len(range(100, len(data), 37))
+
+
+def test_damage_message_names_the_session(tmp_path: Path, hinge_report: MotionReport) -> None:
+    path = tmp_path / "log.sqlite3"
+    _filled_log(path, hinge_report)
+    with sqlite3.connect(path) as conn:
+        conn.execute("DELETE FROM reps WHERE session_id = 3 AND rep = 2")
+    conn.close()
+    log = PracticeLog(path)
+    with pytest.raises(ValueError, match=r"damaged: session 3 .*3 rep\(s\) stored, 4 expected"):
+        log.reps()
+    with pytest.raises(ValueError, match="session 3"):
+        log.sessions()
+    assert len(log.reps(1)) == 4  # an undamaged session on its own still reads
+
+
+def test_a_version_1_log_is_upgraded_with_checksums(tmp_path: Path,
+                                                    hinge_report: MotionReport) -> None:
+    path = tmp_path / "v1.sqlite3"
+    log = _filled_log(path, hinge_report)
+    before = log.reps()
+    with sqlite3.connect(path) as conn:
+        conn.execute("ALTER TABLE sessions DROP COLUMN checksum")
+        conn.execute("PRAGMA user_version = 1")
+    conn.close()
+    upgraded = PracticeLog(path)
+    pd.testing.assert_frame_equal(upgraded.reps(), before)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        assert all(len(c) == 64 for (c,) in conn.execute("SELECT checksum FROM sessions"))
+    conn.close()
+
+
+def test_export_does_not_overwrite_without_being_asked(
+        log: PracticeLog, hinge_report: MotionReport, tmp_path: Path) -> None:
+    log.save_session(hinge_report, "hip hinge", "2025-03-03")
+    folder = tmp_path / "export"
+    folder.mkdir()
+    (folder / "reps.csv").write_text("my own notes\n")
+    with pytest.raises(FileExistsError, match=r"reps.csv already exist"):
+        log.export_csv(folder)
+    assert (folder / "reps.csv").read_text() == "my own notes\n"
+    assert not (folder / "sessions.csv").exists()
+    paths = log.export_csv(folder, overwrite=True)
+    assert len(pd.read_csv(paths[1])) == 4
+
+
+@pytest.mark.parametrize("note", ["=HYPERLINK(\"http://x\",\"y\")", "+1+2", "-3*4", "@SUM(A1)",
+                                  "\tTAB", "\rCR"])
+def test_export_neutralises_cells_a_spreadsheet_would_run(
+        log: PracticeLog, hinge_report: MotionReport, tmp_path: Path, note: str) -> None:
+    log.save_session(hinge_report, note, "2025-03-03", notes=note)
+    sessions_csv, reps_csv = log.export_csv(tmp_path / "out")
+    with open(sessions_csv, newline="", encoding="utf-8") as f:
+        (row,) = list(csv.DictReader(f))
+    assert row["notes"] == "'" + note
+    stored = note.strip()
+    expected = "'" + stored if stored.startswith(("=", "+", "-", "@")) else stored
+    assert row["exercise"] == expected
+    with open(reps_csv, newline="", encoding="utf-8") as f:
+        assert {r["exercise"] for r in csv.DictReader(f)} == {expected}
+    assert log.sessions().loc[1, "notes"] == note  # the log itself keeps the words
+    assert (pd.read_csv(reps_csv)["peak_hip"] > 0).all()  # numbers stay numbers

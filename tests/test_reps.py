@@ -10,8 +10,9 @@ import pandas as pd
 import pytest
 
 from hinge_lib.model.body import Body
-from hinge_lib.recordings.readers import read_motion, synthetic_motion
+from hinge_lib.recordings.readers import read_motion
 from hinge_lib.recordings.reps import REP_COLUMNS, MotionReport, analyze_motion, find_reps
+from hinge_lib.recordings.synthetic import synthetic_motion
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
 
@@ -175,12 +176,32 @@ def test_plot_angles_shades_and_labels_each_rep(squat_report: MotionReport) -> N
     from hinge_lib.view.recording_figures import plot_angles
 
     fig = plot_angles(squat_report)
-    assert len(fig.layout.shapes) == 5
-    assert [a.text for a in fig.layout.annotations] == [f"rep {i}: squat" for i in range(1, 6)]
+    bands = next(t for t in fig.data if t.name == "reps")
+    assert np.isnan(np.asarray(bands.x, dtype=float)).sum() == 5  # five closed bands, one trace
+    labels = next(t for t in fig.data if t.name == "rep labels")
+    assert list(labels.text) == [f"rep {i}: squat" for i in range(1, 6)]
+    assert not fig.layout.shapes and not fig.layout.annotations
     assert fig.layout.xaxis.title.text == "time (s)"
     assert "degrees" in fig.layout.yaxis.title.text
-    assert {t.name for t in fig.data} == {"hip flexion", "knee flexion", "ankle (shin tilt)",
-                                          "lumbar flexion"}
+    assert {t.name for t in fig.data} == {"reps", "rep labels", "hip flexion", "knee flexion",
+                                          "ankle (shin tilt)", "lumbar flexion"}
+
+
+def test_plot_angles_of_hundreds_of_reps_has_a_fixed_number_of_traces_and_says_what_it_capped(
+) -> None:
+    from hinge_lib.view import recording_figures as rf
+
+    report = analyze_motion(synthetic_motion("hinge", reps=683, seed=3, rate_hz=50.0))
+    assert len(report.reps) == 683
+    fig = rf.plot_angles(report)
+    assert len(fig.data) == 6
+    bands = next(t for t in fig.data if t.name == "reps")
+    assert np.isnan(np.asarray(bands.x, dtype=float)).sum() == rf.MAX_REPS_SHADED
+    labels = next(t for t in fig.data if t.name == "rep labels")
+    assert len(labels.text) == rf.MAX_REP_LABELS
+    assert f"first {rf.MAX_REPS_SHADED} of 683 reps shaded" in fig.layout.title.text
+    assert f"first {rf.MAX_REP_LABELS} reps labelled" in fig.layout.title.text
+    assert all(len(t.x) <= rf.MAX_POINTS_PER_LINE + 10 for t in fig.data if "flexion" in t.name)
 
 
 def test_plot_angles_leaves_out_unmeasured_columns() -> None:
@@ -222,7 +243,7 @@ def test_check_upload_reports_errors_as_messages() -> None:
 
 
 def test_upload_widget_keeps_working_after_a_bad_file() -> None:
-    from hinge_lib.view.recording_figures import upload_checker
+    from hinge_lib.widgets.upload import upload_checker
 
     seen = []
     box = upload_checker(on_report=seen.append)
@@ -233,3 +254,40 @@ def test_upload_widget_keeps_working_after_a_bad_file() -> None:
     box.handle_upload({"new": ({"name": "k.csv", "content": memoryview(good)},)})
     assert "3 repetitions found" in message.value and len(seen) == 1
     assert ".mot" in upload.accept and ".csv" in upload.accept
+
+
+def test_upload_box_states_the_real_limit_and_refuses_larger_files() -> None:
+    import tornado.websocket
+
+    from hinge_lib.widgets import upload as up
+
+    # the page's message limit is tornado's default websocket_max_message_size
+    assert tornado.websocket._default_max_message_size == up.SERVER_MESSAGE_LIMIT_BYTES
+    assert up.UPLOAD_LIMIT_BYTES < up.SERVER_MESSAGE_LIMIT_BYTES
+    box = up.upload_checker()
+    upload, message, output = box.children
+    assert upload.limit_bytes == up.UPLOAD_LIMIT_BYTES
+    assert "10.4 MB" in message.value and "10.4 MB" not in up.UploadBox._esm
+    assert "limit_bytes" in up.UploadBox._esm  # the browser checks before sending
+    good = (SAMPLES / "kinovea_hinge.csv").read_bytes()
+    box.handle_message(upload, {"event": "file", "name": "k.csv", "size": len(good)}, [good])
+    assert "3 repetitions found" in message.value
+    output.outputs = ({"output_type": "stream", "name": "stdout", "text": "old result"},)
+    box.handle_message(upload, {"event": "start", "name": "huge.csv", "size": 12_000_000}, [])
+    assert not output.outputs and "Reading huge.csv" in message.value  # old result cleared
+    box.handle_message(upload, {"event": "too_big", "name": "huge.csv", "size": 12_000_000}, [])
+    assert "over the 10.4 MB limit" in message.value and "huge.csv" in message.value
+    box.handle_file("big.csv", b"x" * (up.UPLOAD_LIMIT_BYTES + 1))
+    assert "over the 10.4 MB limit" in message.value
+    box.handle_message(upload, {"event": "file", "name": "k.csv", "size": len(good)}, [good])
+    assert "3 repetitions found" in message.value  # still working afterwards
+
+
+def test_find_reps_and_the_upload_box_are_importable_from_the_package() -> None:
+    import hinge_lib
+
+    assert hinge_lib.find_reps is find_reps
+    assert "find_reps" in hinge_lib.__all__ and "upload_checker" in hinge_lib.__all__
+    from hinge_lib import upload_checker
+
+    assert callable(upload_checker)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import warnings as _warnings
 from collections.abc import Mapping
 from dataclasses import dataclass
+from dataclasses import field as _field
 from types import MappingProxyType
 
 import numpy as np
@@ -33,7 +34,13 @@ from hinge_lib.model.checks import (
 )
 from hinge_lib.model.dowel import CONTACTS, back_points, dowel_contacts
 from hinge_lib.model.kinematics import HOLDS, joint_positions, segment_centres, support_codes
-from hinge_lib.model.muscles import hamstring_length_change_mm
+from hinge_lib.model.muscle_paths import GROUPS
+from hinge_lib.model.muscles import (
+    MuscleState,
+    MuscleStates,
+    hamstring_length_change_mm,
+    muscle_columns,
+)
 from hinge_lib.model.patterns import (
     PATTERNS,
     classify,
@@ -73,12 +80,37 @@ MOMENTS: tuple[str, ...] = ("ankle_moment_nm", "knee_moment_nm", "hip_moment_nm"
 
 
 class BelowFloorWarning(UserWarning):
-    """Some analysed poses put a body point below the floor (they cannot be done)."""
+    """Some analysed poses put a body point below the floor (they cannot be done).
+
+    Raised as a warning by :func:`analyze_many` (the ``below_floor`` column marks the rows);
+    :func:`analyze` lists the same problem in ``Analysis.warnings``.
+
+    Examples
+    --------
+    >>> issubclass(BelowFloorWarning, UserWarning)
+    True
+    """
 
 
 @dataclass(frozen=True)
 class Fault:
-    """A fault seen in a pose: its code, what is wrong (with the number) and the cue."""
+    """A fault seen in a pose.
+
+    Attributes
+    ----------
+    code : str
+        Internal code (for data and tests; learners see ``message`` and ``cue``).
+    message : str
+        What is wrong, with the number that shows it.
+    cue : str
+        The words a coach says to fix it.
+
+    Examples
+    --------
+    >>> fault = analyze(Pose(hip=60, lumbar=40)).faults[0]
+    >>> fault.code, bool(fault.cue)
+    ('rounded_lower_back', True)
+    """
 
     code: str
     message: str
@@ -91,7 +123,17 @@ class Analysis:
     moments in N m (both sides together; + = extensor, or plantarflexor at the ankle).
     ``lumbar_moment_nm`` is taken at L3/L4 (the navel level, see
     :mod:`hinge_lib.model.statics`). ``hinge_score`` is the hip's share of the hip + knee
-    extensor moment (0..1); ``pattern`` is one of :data:`PATTERNS`."""
+    extensor moment (0..1); ``pattern`` is one of :data:`PATTERNS`. Made by :func:`analyze`;
+    frozen, so a stored analysis never changes.
+
+    Examples
+    --------
+    >>> a = analyze(Pose(knee=20, hip=80), load_kg=20)
+    >>> a.pattern, a.balanced
+    ('hinge', True)
+    >>> a.hip_moment_nm > a.knee_moment_nm
+    True
+    """
 
     pose: Pose
     body: Body
@@ -123,6 +165,10 @@ class Analysis:
     def on_or_above_floor(self) -> bool:
         """False when any body point would be below the floor (see ``below_floor``)."""
         return not self.below_floor
+    #: Muscle group name -> :class:`~hinge_lib.model.muscles.MuscleState` (static model:
+    #: no co-contraction beyond two-joint muscles, no activation timing).
+    muscles: Mapping[str, MuscleState] = _field(
+        default_factory=lambda: MappingProxyType({}))
 
     @property
     def fault_codes(self) -> tuple[str, ...]:
@@ -137,8 +183,8 @@ def _check_setup(body: Body, load_kg: object, hold: object) -> float:
     return check_number("load_kg", load_kg, *LOAD_RANGE_KG, "kg")
 
 
-def compute(angles: Mapping[str, np.ndarray], body: Body, load_kg: float, hold: str
-            ) -> dict[str, np.ndarray]:
+def compute(angles: Mapping[str, np.ndarray], body: Body, load_kg: float, hold: str,
+            muscles: bool = True) -> dict[str, np.ndarray]:
     """The vectorised core: every result as an array over poses (angles already checked).
 
     Keys: ``<joint>`` (n, 2) points for every name in :data:`JOINTS`, ``dowel_line``
@@ -182,6 +228,8 @@ def compute(angles: Mapping[str, np.ndarray], body: Body, load_kg: float, hold: 
     out["shin_angle_deg"] = np.where(kneeling, 90.0, np.asarray(angles["ankle"], dtype=float))
     out["support"] = support
     out["hamstring_length_change_mm"] = hamstring_length_change_mm(angles["hip"], angles["knee"])
+    if muscles:  # analyze() reads them lazily (Analysis.muscles)
+        out.update(muscle_columns(angles, body, out))
     knee_bend = np.where(kneeling, np.asarray(angles["knee"], dtype=float) - 90.0,
                          angles["knee"])
     pattern = classify(angles["hip"], knee_bend, angles["lumbar"], angles["thoracic"],
@@ -205,7 +253,21 @@ def analyze(pose: Pose | None = None, body: Body | None = None, load_kg: float =
             hold: str = "hands") -> Analysis:
     """Analyse one pose for a body holding ``load_kg`` (kg) as ``hold``: "hands" (hanging
     from straight arms), "close" (a bar kept against the front of the legs), "chest" or
-    "back". Raises ``ValueError`` naming the field, value and allowed range."""
+    "back". The pose says what the body rests on (``Pose.support``: feet or kneeling).
+    Raises ``ValueError`` naming the field, value and allowed range. A pose that would put
+    a body point below the floor is still analysed; ``below_floor`` names the points and
+    ``warnings`` says so in a sentence.
+
+    Examples
+    --------
+    >>> a = analyze(Pose(ankle=2, knee=20, hip=90), load_kg=16)
+    >>> a.pattern, a.balanced, a.below_floor
+    ('hinge', True, ())
+    >>> analyze(Pose(ankle=-50, knee=155)).below_floor[:3]
+    ('hands', 'elbow', 'vertex')
+    >>> analyze(Pose(knee=90, support="tall_kneeling")).base_of_support[1]
+    0.0
+    """
     pose = Pose() if pose is None else pose
     if not isinstance(pose, Pose):
         raise ValueError(f"pose must be a hinge_lib.Pose; got {type(pose).__name__}")
@@ -213,7 +275,7 @@ def analyze(pose: Pose | None = None, body: Body | None = None, load_kg: float =
     load = _check_setup(body, load_kg, hold)
     angles = {f: np.array([getattr(pose, f)]) for f in POSE_FIELDS}
     angles["support"] = np.array([SUPPORTS.index(pose.support)])
-    r = compute(angles, body, load, hold)
+    r = compute(angles, body, load, hold, muscles=False)
     joints = MappingProxyType({name: _point(r[name]) for name in JOINTS})
     line = r["dowel_line"][0]
     faults = []
@@ -263,6 +325,7 @@ def analyze(pose: Pose | None = None, body: Body | None = None, load_kg: float =
         faults=tuple(faults),
         warnings=tuple(warnings),
         below_floor=below,
+        muscles=MuscleStates(angles, body, {k: r[k] for k in MOMENTS}),
     )
 
 
@@ -290,7 +353,10 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
     "feet"). Output columns: the six angles, trunk_angle_deg, shin_angle_deg, com_x_m,
     com_y_m, support, heel_x_m, toe_x_m, base_back_x_m and base_front_x_m (the base of
     support's back and front edges), balanced, balance_margin_m, the
-    four moments, hamstring_length_change_mm, dowel_<contact>, dowel_gap_<contact>_mm,
+    four moments, hamstring_length_change_mm, <muscle>_length_change_mm,
+    <muscle>_moment_nm, <muscle>_force_n and <muscle>_share_pct for every group in
+    :data:`GROUPS`, muscle_unmet_<joint>_nm (see
+    :func:`~hinge_lib.model.muscles.muscle_columns`), dowel_<contact>, dowel_gap_<contact>_mm,
     pattern, hinge_score, faults (tuple of codes), fault_<code>, below_floor (bool: some
     body point is under the floor), lowest_point (name of the lowest body point),
     lowest_y_m (its height; negative = below the floor) and <joint>_x_m / <joint>_y_m for
@@ -350,6 +416,11 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
     for key in MOMENTS:
         cols[key] = r[key]
     cols["hamstring_length_change_mm"] = r["hamstring_length_change_mm"]
+    for name in GROUPS:
+        for part in ("length_change_mm", "moment_nm", "force_n", "share_pct"):
+            cols[f"{name}_{part}"] = r[f"{name}_{part}"]
+    for joint in ("ankle", "knee", "hip", "lumbar"):
+        cols[f"muscle_unmet_{joint}_nm"] = r[f"muscle_unmet_{joint}_nm"]
     for contact in CONTACTS:
         cols[f"dowel_{contact}"] = r[f"dowel_{contact}"]
     for contact in CONTACTS:

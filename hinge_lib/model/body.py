@@ -46,7 +46,29 @@ class Segment:
 
 @dataclass(frozen=True)
 class Body:
-    """A person described by stature (m), body mass (kg) and sex ("male" or "female")."""
+    """A person, scaled from de Leva's (1996) segment table.
+
+    Parameters
+    ----------
+    height_m : float
+        Stature in metres.
+    mass_kg : float
+        Body mass in kilograms.
+    sex : {"male", "female"}
+        Picks de Leva's male or female proportions.
+
+    Raises ``ValueError`` naming the field, the value and the allowed range.
+
+    Examples
+    --------
+    >>> body = Body(1.70, 62, "female")
+    >>> round(body.segments["thigh"].length_m / body.height_m, 3)  # de Leva: 368.5 / 1735
+    0.212
+    >>> Body(height_m=3.1)
+    Traceback (most recent call last):
+    ...
+    ValueError: height_m ...
+    """
 
     height_m: float = 1.75
     mass_kg: float = 75.0

@@ -11,11 +11,23 @@ import numpy as np
 def check_number(field: str, value: object, low: float, high: float, unit: str = "") -> float:
     """Return ``value`` as a float, or raise ``ValueError`` if it is not a finite number in range.
 
-    ``bool`` is refused on purpose: ``True`` is not an angle or a mass.
+    ``bool`` is refused on purpose: ``True`` is not an angle or a mass; so are complex
+    numbers, numpy's included.
+
+    Examples
+    --------
+    >>> check_number("hip", 45, -30, 135, "deg")
+    45.0
+    >>> check_number("hip", 10**400, -30, 135, "deg")
+    Traceback (most recent call last):
+    ...
+    ValueError: hip = about 1e+400 deg is out of range (allowed range -30 to 135 deg)
     """
     suffix = f" {unit}" if unit else ""
     allowed = f"allowed range {low:g} to {high:g}{suffix}"
-    if isinstance(value, bool) or not isinstance(value, (Real, np.number)):
+    if isinstance(value, (bool, np.bool_, np.complexfloating)) or not isinstance(
+        value, (Real, np.number)
+    ):
         raise ValueError(
             f"{field} must be a number ({allowed}); got {value!r} of type {type(value).__name__}"
         )

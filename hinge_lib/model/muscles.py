@@ -1,4 +1,16 @@
-"""Hamstring length change from hip and knee flexion (data/muscle_model.csv).
+"""Muscles: the hamstring table and the muscle groups' lengths, moment arms and forces.
+
+Two parts. First, the older constant-moment-arm hamstring table (data/muscle_model.csv),
+kept for ``hamstring_length_change_mm``. Second, the muscle groups of
+data/muscle_groups.csv and data/muscle_paths.csv (:mod:`hinge_lib.model.muscle_paths`):
+each pose's joint moments are shared among the groups by one force per group acting at
+every joint it crosses (:func:`solve_forces`).
+
+What the muscle model cannot say (see :data:`LIMITS_NOTE`): it is static (a pose held
+still, no speed or momentum), it adds no co-contraction beyond what two-joint muscles
+impose, and it knows nothing of activation timing or which muscle "fires first".
+
+Hamstring table:
 
 The table gives, for each two-joint hamstring (semimembranosus, semitendinosus, biceps
 femoris long head), how many millimetres the muscle-tendon unit lengthens per degree of
@@ -9,10 +21,24 @@ hamstrings are stretched. Values are for an average adult and are not scaled by 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
 
+from hinge_lib.model.body import Body
+from hinge_lib.model.muscle_paths import (
+    GROUPS,
+    HAMSTRINGS,
+    JOINT_NAMES,
+    PATHS,
+    compiled,
+    geometry_arrays,
+    joints_crossed,
+    moment_arms,
+    path_table,
+)
 from hinge_lib.model.tables import Column, DataFileError, read_csv
 
 MUSCLES = ("semimembranosus", "semitendinosus", "biceps_femoris_long_head")
@@ -43,3 +69,406 @@ def hamstring_length_change_mm(hip_deg: np.ndarray, knee_deg: np.ndarray) -> np.
     """Mean hamstring length change in mm versus standing (+ = stretched)."""
     per_hip, per_knee = hamstring_coefficients()
     return per_hip * np.asarray(hip_deg) + per_knee * np.asarray(knee_deg)
+
+
+# --- Muscle groups: lengths, moment arms and how they share the joint moments -------------
+
+#: Joint-moment keys of :func:`hinge_lib.model.statics.statics`, in :data:`JOINT_NAMES` order.
+MOMENT_KEYS: tuple[str, ...] = tuple(f"{j}_moment_nm" for j in JOINT_NAMES)
+ACTIONS: tuple[str, ...] = ("extends", "flexes")
+#: Display rule (a modelling choice, not a published threshold): a muscle counts as
+#: "stretched" when its muscle-tendon unit is at least this fraction longer than standing.
+STRETCH_FRACTION = 0.05
+#: Cost of a moment no modelled muscle can supply, relative to muscle stress (small = dear).
+_RESERVE_WEIGHT = 0.01
+#: Stand-in size for a muscle with no sourced maximum force (it is alone on its side of its
+#: joint, so its share does not depend on it).
+_NOMINAL_FORCE_N = 1000.0
+
+LIMITS_NOTE = (
+    "Static model: muscle forces are the smallest sum of squared muscle stresses that holds "
+    "the pose still against gravity. It cannot say anything about co-contraction beyond what "
+    "two-joint muscles force on it, about timing or activation order, or about speed; forces "
+    "come from one line per muscle group in the side view."
+)
+
+
+@dataclass(frozen=True)
+class MuscleGroup:
+    """One row of data/muscle_groups.csv."""
+
+    name: str
+    label: str
+    main_joint: str
+    action: str
+    region: str
+    max_force_n: float | None  # both sides together
+    what_it_does: str
+
+
+@dataclass(frozen=True)
+class MuscleState:
+    """What one muscle group does in a pose (both sides together).
+
+    ``length_change_mm``: muscle-tendon length minus standing tall (+ = stretched);
+    ``moment_nm``: moment it supplies at its main joint (+ = extensor, or plantarflexor at
+    the ankle); ``joint_moments_nm``: the same at every joint it crosses; ``force_n``: its
+    tension; ``share_pct``: its part of the moment that the
+    modelled muscles pulling the same way supply at that joint; ``stretched``: longer than
+    standing by at least :data:`STRETCH_FRACTION` of its standing length.
+    """
+
+    name: str
+    label: str
+    main_joint: str
+    action: str
+    length_change_mm: float
+    moment_nm: float
+    force_n: float
+    share_pct: float
+    stretched: bool
+    what_it_does: str
+    #: Moment (N m) its force makes at every joint it crosses (a two-joint muscle acts
+    #: at both).
+    joint_moments_nm: Mapping[str, float]
+
+
+@cache
+def muscle_groups() -> dict[str, MuscleGroup]:
+    """Rows of data/muscle_groups.csv for every path and group (hamstrings = its heads)."""
+    names = tuple(p for p in PATHS)
+    rows = read_csv(
+        "muscle_groups.csv",
+        {
+            "muscle": Column(choices=names),
+            "label": Column(),
+            "main_joint": Column(choices=JOINT_NAMES),
+            "action": Column(choices=ACTIONS),
+            "region": Column(),
+            "max_force_per_side_n": Column(float, required=False, low=1, high=20000),
+            "what_it_does": Column(),
+            "source": Column(),
+        },
+        key="muscle",
+    )
+    table = {}
+    for row in rows:
+        force = row["max_force_per_side_n"]
+        table[row["muscle"]] = MuscleGroup(
+            row["muscle"], row["label"], row["main_joint"], row["action"], row["region"],
+            None if force is None else 2 * force, row["what_it_does"])
+        crossed = joints_crossed(row["muscle"])
+        if row["main_joint"] not in crossed:
+            raise DataFileError(
+                f"data/muscle_groups.csv, line {row['_line']}, column 'main_joint': "
+                f"{row['muscle']} does not cross the {row['main_joint']} (its path crosses "
+                f"{', '.join(crossed)})"
+            )
+    missing = [m for m in names if m not in table]
+    if missing:
+        raise DataFileError(f"data/muscle_groups.csv: no row for {', '.join(missing)}")
+    heads = [table[h] for h in HAMSTRINGS]
+    if any(h.max_force_n is None for h in heads):
+        raise DataFileError("data/muscle_groups.csv: each hamstring needs max_force_per_side_n")
+    table["hamstrings"] = MuscleGroup(
+        "hamstrings", "hamstrings", "hip", "extends", "posterior chain",
+        sum(h.max_force_n for h in heads), "extend the hip and bend the knee")
+    _check_moment_arms(table, rows)
+    return table
+
+
+def _check_moment_arms(table: dict[str, MuscleGroup], rows: list[dict]) -> None:
+    """Every path must act the way its row says at its main joint, with a moment arm of
+    5-150 mm standing tall in the reference body; else name the file, row and column."""
+    body = Body()
+    zero = {j: np.zeros(1) for j in JOINT_NAMES}
+    arms = moment_arms(zero, body)
+    lines = {row["muscle"]: row["_line"] for row in rows}
+    for name in PATHS:
+        group = table[name]
+        arm_mm = float(arms[name][group.main_joint][0]) * 1000
+        signed = arm_mm if group.action == "extends" else -arm_mm
+        if not 5.0 <= signed <= 150.0:
+            first = path_table()[name][0].line
+            raise DataFileError(
+                f"data/muscle_paths.csv, line {first}, column 'x_mm': the path of {name} gives "
+                f"a moment arm of {arm_mm:.1f} mm at the {group.main_joint} standing tall, but "
+                f"data/muscle_groups.csv, line {lines[name]}, column 'action' says it "
+                f"{group.action} that joint (expected 5 to 150 mm that way)"
+            )
+
+
+def solve_forces(arms: np.ndarray, moments: np.ndarray, size_n: np.ndarray,
+                 max_iter: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Muscle forces that make the joint moments with the smallest sum of squared stresses.
+
+    Solves, for every pose at once, ``min sum((F/size)^2) + sum((unmet/w)^2)`` with
+    ``F >= 0`` (muscles only pull), where ``unmet = moments - arms @ F`` is what no
+    modelled muscle supplies (a large penalty, so it stays near zero whenever the muscles
+    can do the job). Sizes proportional to physiological cross-sectional area make
+    ``F/size`` proportional to muscle stress. Joints that share no muscle are solved
+    apart; each uses Lawson and Hanson's active-set non-negative least squares, run on all
+    poses together (numpy only), started from the muscles that pull the right way, with
+    each step solving a joints-by-joints system rather than a muscles-by-muscles one.
+
+    Parameters
+    ----------
+    arms : (n, joints, muscles) moment arms in m.
+    moments : (n, joints) joint moments in N m.
+    size_n : (muscles,) maximum forces in N (any common scale of cross-sectional area).
+
+    Returns
+    -------
+    forces : (n, muscles) in N, and unmet : (n, joints) in N m.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> arms = np.array([[[0.05, 0.05]]])           # two extensors of one joint
+    >>> f, unmet = solve_forces(arms, np.array([[100.0]]), np.array([1000.0, 3000.0]))
+    >>> [round(x) for x in f[0]], round(float(unmet[0, 0]), 3)
+    ([200, 1800], 0.0)
+    """
+    arms = np.asarray(arms, dtype=float)
+    moments = np.asarray(moments, dtype=float)
+    size = np.asarray(size_n, dtype=float)
+    n, n_joints, n_muscles = arms.shape
+    forces = np.zeros((n, n_muscles))
+    pattern = tuple(map(tuple, np.any(arms != 0, axis=0).tolist()))
+    for joints, muscles_ in _blocks(pattern):
+        if not muscles_:
+            continue
+        sub = arms[:, joints][:, :, muscles_]
+        x = _nnls(sub * size[muscles_], moments[:, joints], max_iter)
+        forces[:, muscles_] = x * size[muscles_]
+    unmet = moments - np.einsum("njm,nm->nj", arms, forces)
+    return forces, unmet
+
+
+@cache
+def _blocks(pattern: tuple[tuple[bool, ...], ...]) -> list[tuple[list[int], list[int]]]:
+    """Groups of joints linked by muscles that cross more than one of them (``pattern``:
+    joints x muscles, True where a muscle has a moment arm at a joint)."""
+    crosses = np.array(pattern, dtype=bool)
+    n_joints, n_muscles = crosses.shape
+    label = list(range(n_joints))
+
+    def root(j: int) -> int:
+        while label[j] != j:
+            j = label[j]
+        return j
+
+    for m in range(n_muscles):
+        js = np.flatnonzero(crosses[:, m])
+        for j in js[1:]:
+            label[root(int(j))] = root(int(js[0]))
+    blocks: dict[int, tuple[list[int], list[int]]] = {}
+    for j in range(n_joints):
+        blocks.setdefault(root(j), ([], []))[0].append(j)
+    for m in range(n_muscles):
+        js = np.flatnonzero(crosses[:, m])
+        if js.size:
+            blocks[root(int(js[0]))][1].append(m)
+    return list(blocks.values())
+
+
+def _solve_spd(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Solve many small symmetric positive definite systems ``a x = b`` at once by
+    Gaussian elimination without pivoting (safe for such matrices), in plain numpy."""
+    a = a.copy()
+    b = b.copy()
+    size = a.shape[-1]
+    for k in range(size):
+        pivot = a[:, k, k]
+        for i in range(k + 1, size):
+            f = a[:, i, k] / pivot
+            a[:, i, k:] -= f[:, None] * a[:, k, k:]
+            b[:, i] -= f * b[:, k]
+    x = np.empty_like(b)
+    for k in range(size - 1, -1, -1):
+        x[:, k] = (b[:, k] - np.einsum("nj,nj->n", a[:, k, k + 1:], x[:, k + 1:])) / a[:, k, k]
+    return x
+
+
+def _nnls(b: np.ndarray, moments: np.ndarray, max_iter: int | None) -> np.ndarray:
+    """Batched ``min |x|^2 + |moments - b x|^2 / w^2`` over ``x >= 0`` (see solve_forces)."""
+    n, n_joints, n_muscles = b.shape
+    w2 = _RESERVE_WEIGHT**2
+    x = np.zeros((n, n_muscles))
+    grad0 = np.einsum("njm,nj->nm", b, moments) / w2
+    scale = 1.0 + np.abs(grad0).max(axis=1)
+    free = grad0 > 1e-13 * scale[:, None]  # start from the muscles that pull the right way
+    todo = np.ones(n, dtype=bool)
+    eye = np.eye(n_joints)
+    for _ in range(max_iter or 6 * n_muscles + 10):
+        idx = np.flatnonzero(todo)
+        if idx.size == 0:
+            break
+        bi, mi, xi, fi = b[idx], moments[idx], x[idx], free[idx]
+        bm = bi * fi[:, None, :]
+        system = w2 * eye + np.einsum("njm,nkm->njk", bm, bm)
+        s = np.einsum("njm,nj->nm", bm, _solve_spd(system, mi))
+        ok = np.all(~fi | (s > 0), axis=1)
+        # Feasible: accept and add the muscle that would lower the cost most, if any.
+        xi[ok] = s[ok]
+        resid = mi[ok] - np.einsum("njm,nm->nj", bi[ok], xi[ok])
+        grad = np.einsum("njm,nj->nm", bi[ok], resid) / w2 - xi[ok]
+        grad[fi[ok]] = -np.inf
+        best = grad.argmax(axis=1)
+        gain = grad[np.arange(len(best)), best]
+        add = gain > 1e-13 * scale[idx][ok]
+        rows_ok = np.flatnonzero(ok)
+        fi[rows_ok[add], best[add]] = True
+        done = np.zeros(len(idx), dtype=bool)
+        done[rows_ok[~add]] = True
+        # Infeasible: step from the last feasible point towards s and drop muscles at zero.
+        bad = ~ok
+        if bad.any():
+            xb, sb, fb = xi[bad], s[bad], fi[bad]
+            neg = fb & (sb <= 0)
+            gap = xb - sb
+            ratio = np.where(neg, xb / np.where(gap > 0, gap, 1.0), np.inf)
+            alpha = np.minimum(ratio.min(axis=1), 1.0)
+            xb = xb + alpha[:, None] * (sb - xb)
+            fb &= xb > 1e-12 * (1.0 + xb.max(axis=1, keepdims=True))
+            xb[~fb] = 0.0
+            xi[bad], fi[bad] = xb, fb
+        x[idx], free[idx] = xi, fi
+        todo[idx[done]] = False
+    return x
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How paths and crossings combine into groups, for one body (see :func:`_plan`)."""
+
+    standing: np.ndarray  # (paths,) standing lengths, m
+    length_mix: np.ndarray  # (paths, groups): group length = mean of its paths
+    arm_mix: np.ndarray  # (crossings, joints * groups)
+    rest: np.ndarray  # (groups,) standing length of each group, m
+    size: np.ndarray  # (groups,) maximum force (or the nominal size), N
+    main: np.ndarray  # (groups,) index of the main joint
+    acts: tuple[tuple[int, int], ...]  # (group, joint) pairs with a moment arm
+
+
+def _group_of(path: str) -> int:
+    return GROUPS.index("hamstrings" if path in HAMSTRINGS else path)
+
+
+@cache
+def _plan(body: Body) -> _Plan:
+    groups = muscle_groups()
+    crossings = compiled(body).crossings
+    zero = {j: np.zeros(1) for j in JOINT_NAMES}
+    standing = geometry_arrays(zero, body)[0][0]
+    n_paths, n_groups, n_joints = len(PATHS), len(GROUPS), len(JOINT_NAMES)
+    weights = np.array([groups[h].max_force_n for h in HAMSTRINGS])
+    weights = weights / weights.sum()
+    length_mix = np.zeros((n_paths, n_groups))
+    arm_mix = np.zeros((len(crossings), n_joints * n_groups))
+    for p, path in enumerate(PATHS):
+        length_mix[p, _group_of(path)] = 1 / len(HAMSTRINGS) if path in HAMSTRINGS else 1.0
+    for c, (path, joint) in enumerate(crossings):
+        w = weights[HAMSTRINGS.index(path)] if path in HAMSTRINGS else 1.0
+        arm_mix[c, JOINT_NAMES.index(joint) * n_groups + _group_of(path)] = w
+    acts = tuple(sorted({(_group_of(p), JOINT_NAMES.index(j)) for p, j in crossings}))
+    return _Plan(
+        standing=standing, length_mix=length_mix, arm_mix=arm_mix,
+        rest=standing @ length_mix,
+        size=np.array([groups[g].max_force_n or _NOMINAL_FORCE_N for g in GROUPS]),
+        main=np.array([JOINT_NAMES.index(groups[g].main_joint) for g in GROUPS]),
+        acts=acts,
+    )
+
+
+def muscle_columns(angles: Mapping[str, np.ndarray], body: Body,
+                   moments: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Every muscle result as (n,) arrays, for :func:`hinge_lib.model.analysis.compute`.
+
+    Keys, for each name in :data:`GROUPS`: ``<m>_length_change_mm`` (+ = stretched
+    relative to standing tall), ``<m>_moment_nm`` (at its main joint, + = extensor or
+    plantarflexor), ``<m>_force_n``, ``<m>_share_pct``, ``<m>_stretched`` and
+    ``<m>_at_<joint>_nm`` for every joint it crosses; and ``muscle_unmet_<joint>_nm``: the
+    part of each joint moment no modelled muscle supplies (for example a dorsiflexor
+    moment at the ankle: the shin muscles are not modelled).
+    """
+    plan = _plan(body)
+    ang = {j: np.asarray(angles[j], dtype=float) for j in JOINT_NAMES}
+    lengths, arm_cols = geometry_arrays(ang, body)
+    n, n_groups = len(lengths), len(GROUPS)
+    change = (lengths - plan.standing) @ plan.length_mix
+    matrix = (arm_cols @ plan.arm_mix).reshape(n, len(JOINT_NAMES), n_groups)
+    demand = np.stack([np.asarray(moments[k], dtype=float) for k in MOMENT_KEYS], axis=-1)
+    forces, unmet = solve_forces(matrix, demand, plan.size)
+    contrib = matrix * forces[:, None, :]  # (n, joints, groups) moments in N m
+    columns = np.arange(n_groups)
+    moment = contrib[:, plan.main, columns]
+    pos = np.clip(contrib, 0, None).sum(axis=2)[:, plan.main]
+    neg = np.clip(contrib, None, 0).sum(axis=2)[:, plan.main]
+    same_way = np.where(moment >= 0, pos, neg)
+    share = 100.0 * np.divide(moment, same_way, out=np.zeros_like(moment),
+                              where=np.abs(same_way) > 1e-9)
+    stretched = change >= STRETCH_FRACTION * plan.rest
+    out: dict[str, np.ndarray] = {}
+    for g, name in enumerate(GROUPS):
+        out[f"{name}_length_change_mm"] = change[:, g] * 1000.0
+        out[f"{name}_moment_nm"] = moment[:, g]
+        out[f"{name}_force_n"] = forces[:, g]
+        out[f"{name}_share_pct"] = share[:, g]
+        out[f"{name}_stretched"] = stretched[:, g]
+    for g, j in plan.acts:
+        out[f"{GROUPS[g]}_at_{JOINT_NAMES[j]}_nm"] = contrib[:, j, g]
+    for j, joint in enumerate(JOINT_NAMES):
+        out[f"muscle_unmet_{joint}_nm"] = unmet[:, j]
+    return out
+
+
+class MuscleStates(Mapping):
+    """Read-only mapping muscle group -> :class:`MuscleState` for one pose, computed the
+    first time it is read (so an analysis that never looks at its muscles costs nothing
+    extra). Angles in degrees, moments in N m, as for :func:`muscle_columns`."""
+
+    def __init__(self, angles: Mapping[str, np.ndarray], body: Body,
+                 moments: Mapping[str, np.ndarray]) -> None:
+        self._args = (dict(angles), body, dict(moments))
+        self._states: dict[str, MuscleState] | None = None
+
+    def _load(self) -> dict[str, MuscleState]:
+        if self._states is None:
+            self._states = muscle_states(muscle_columns(*self._args))
+        return self._states
+
+    def __getitem__(self, name: str) -> MuscleState:
+        return self._load()[name]
+
+    def __iter__(self):
+        return iter(GROUPS)
+
+    def __len__(self) -> int:
+        return len(GROUPS)
+
+    def __repr__(self) -> str:
+        return f"MuscleStates({self._load()!r})"
+
+
+def muscle_states(columns: Mapping[str, np.ndarray], row: int = 0) -> dict[str, MuscleState]:
+    """The :class:`MuscleState` of every group for one row of :func:`muscle_columns`."""
+    groups = muscle_groups()
+    return {
+        name: MuscleState(
+            name=name,
+            label=groups[name].label,
+            main_joint=groups[name].main_joint,
+            action=groups[name].action,
+            length_change_mm=float(columns[f"{name}_length_change_mm"][row]),
+            moment_nm=float(columns[f"{name}_moment_nm"][row]),
+            force_n=float(columns[f"{name}_force_n"][row]),
+            share_pct=float(columns[f"{name}_share_pct"][row]),
+            stretched=bool(columns[f"{name}_stretched"][row]),
+            what_it_does=groups[name].what_it_does,
+            joint_moments_nm={j: float(columns[f"{name}_at_{j}_nm"][row])
+                              for j in JOINT_NAMES if f"{name}_at_{j}_nm" in columns},
+        )
+        for name in GROUPS
+    }
+

@@ -29,8 +29,20 @@ SUPPORTS: tuple[str, ...] = ("feet", "tall_kneeling", "half_kneeling")
 
 @cache
 def joint_limits() -> dict[str, tuple[float, float]]:
-    """Allowed range of each pose field in degrees, ``{field: (min_deg, max_deg)}``,
-    from data/joint_limits.csv (published ranges of motion, widened to admit real squats)."""
+    """Allowed range of each joint angle, from data/joint_limits.csv (published ranges of
+    motion, at the upper end of their spread so real deep squats fit).
+
+    Returns
+    -------
+    dict
+        ``{field: (min_deg, max_deg)}`` in degrees, in :data:`POSE_FIELDS` order.
+
+    Examples
+    --------
+    >>> low, high = joint_limits()["knee"]
+    >>> low < 0 < high
+    True
+    """
     rows = read_csv(
         "joint_limits.csv",
         {

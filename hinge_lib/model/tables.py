@@ -33,7 +33,14 @@ DATA_DIR = _find_data_dir()
 
 
 class DataFileError(ValueError):
-    """A file in ``data/`` is missing, malformed or inconsistent."""
+    """A file in ``data/`` is missing, malformed or inconsistent; the message names the
+    file and, where it can, the line and the column.
+
+    Examples
+    --------
+    >>> issubclass(DataFileError, ValueError)
+    True
+    """
 
 
 @dataclass(frozen=True)

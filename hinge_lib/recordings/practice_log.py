@@ -17,12 +17,23 @@ Schema (version `SCHEMA_VERSION`, kept in ``PRAGMA user_version``):
 Each save is one transaction: the session row and all its reps are committed together or not at
 all, so a crash or a killed process never leaves half a session, and never touches sessions
 saved before. Opening a file written with a newer schema raises ``ValueError``.
+
+Damage is never answered with part of the log: opening runs SQLite's ``PRAGMA
+integrity_check``, and every session row keeps a ``checksum`` (SHA-256 of the session and all
+its reps, schema version 2) that every read verifies. A damaged file (flipped bytes, a cut
+copy) raises ``ValueError`` saying what is damaged instead of returning fewer reps.
+
+`PracticeLog.export_csv` refuses to overwrite files unless asked to, and writes text cells
+that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a
+carriage return) with a leading apostrophe, so they stay text.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
+import json
 import os
 import sqlite3
 import sys
@@ -33,14 +44,13 @@ from typing import Any
 import pandas as pd
 
 from hinge_lib.model.body import Body
+from hinge_lib.recordings.reps import REP_COLUMNS
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 APP_FOLDER = "hinge-coach"
 DB_NAME = "practice.sqlite3"
-REP_FIELDS: tuple[str, ...] = (
-    "rep", "start_s", "bottom_s", "end_s", "peak_hip", "peak_knee", "peak_ankle",
-    "peak_lumbar", "hinge_score", "pattern", "faults", "first_mover", "balanced_at_bottom",
-)
+REP_FIELDS: tuple[str, ...] = REP_COLUMNS
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 SESSION_FIELDS: tuple[str, ...] = (
     "id", "recorded_on", "exercise", "height_m", "mass_kg", "sex", "load_kg", "notes",
     "rep_count", "created_at",
@@ -57,7 +67,8 @@ CREATE TABLE IF NOT EXISTS sessions (
     load_kg REAL NOT NULL,
     notes TEXT NOT NULL DEFAULT '',
     rep_count INTEGER NOT NULL,
-    created_at TEXT NOT NULL
+    created_at TEXT NOT NULL,
+    checksum TEXT NOT NULL DEFAULT ''
 );
 CREATE TABLE IF NOT EXISTS reps (
     session_id INTEGER NOT NULL REFERENCES sessions(id) ON DELETE CASCADE,
@@ -107,7 +118,27 @@ def _as_date(value: dt.date | str) -> str:
 
 
 class PracticeLog:
-    """A practice log in a SQLite file (see the module documentation for the schema)."""
+    """A practice log in a SQLite file (see the module documentation for the schema).
+
+    Parameters
+    ----------
+    path : str or os.PathLike, optional
+        The database file; by default a file in the user's data folder
+        (:func:`default_db_path`). Opening checks the file's integrity and refuses a damaged
+        one with a ``ValueError`` rather than returning part of it.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from hinge_lib.recordings.synthetic import synthetic_motion
+    >>> from hinge_lib.recordings.reps import analyze_motion
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> log = PracticeLog(folder / "log.sqlite")
+    >>> report = analyze_motion(synthetic_motion("hinge", reps=2))
+    >>> session = log.save_session(report, exercise="hip hinge", recorded_on="2026-03-02")
+    >>> len(log.sessions()), len(log.reps(session))
+    (1, 2)
+    """
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = Path(path).expanduser() if path is not None else default_db_path()
@@ -115,7 +146,46 @@ class PracticeLog:
             raise ValueError(f"{self.path}: is a folder; give the path of a database file")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as conn:
+            self._check_integrity(conn)
             self._migrate(conn)
+
+    def _check_integrity(self, conn: sqlite3.Connection) -> None:
+        """``PRAGMA integrity_check``; ``ValueError`` naming what is damaged."""
+        problems = [r[0] for r in conn.execute("PRAGMA integrity_check(5)").fetchall()]
+        if problems != ["ok"]:
+            raise ValueError(f"{self.path}: the practice log is damaged ({'; '.join(problems)}); "
+                             "nothing was read from it. Restore a backup, or move the file away "
+                             "to start a new log.")
+
+    def _verify(self, conn: sqlite3.Connection, session_ids: list[int] | None = None) -> None:
+        """Check every (or the given) session against its checksum and rep count."""
+        query = f"SELECT {', '.join(SESSION_FIELDS)}, checksum FROM sessions"
+        args: tuple = ()
+        if session_ids is not None:
+            query += f" WHERE id IN ({', '.join('?' for _ in session_ids)})"
+            args = tuple(session_ids)
+        sessions = conn.execute(query, args).fetchall()
+        reps: dict[int, list[tuple]] = {}
+        rep_query = f"SELECT session_id, {', '.join(REP_FIELDS)} FROM reps"
+        if session_ids is not None:
+            rep_query += f" WHERE session_id IN ({', '.join('?' for _ in session_ids)})"
+        for row in conn.execute(rep_query + " ORDER BY session_id, rep", args):
+            reps.setdefault(row[0], []).append(tuple(row[1:]))
+        known = {row[0] for row in sessions}
+        orphans = sorted(set(reps) - known)
+        if orphans:
+            raise ValueError(f"{self.path}: the practice log is damaged: reps stored for "
+                             f"session(s) {orphans} that do not exist; nothing was read.")
+        for row in sessions:
+            session, stored = tuple(row[:-1]), row[-1]
+            rows = reps.get(session[0], [])
+            if len(rows) != session[SESSION_FIELDS.index("rep_count")] or stored != _checksum(
+                    session, rows):
+                raise ValueError(
+                    f"{self.path}: the practice log is damaged: session {session[0]} "
+                    f"(recorded on {session[1]!r}) does not match its checksum "
+                    f"({len(rows)} rep(s) stored, {session[-2]!r} expected); nothing was read. "
+                    "Restore a backup, or delete that session.")
 
     def __repr__(self) -> str:
         return f"PracticeLog({str(self.path)!r})"
@@ -151,9 +221,27 @@ class PracticeLog:
         if version == 0 and tables - {"sessions", "reps"}:
             raise ValueError(f"{self.path}: an SQLite file that is not a practice log "
                              f"(tables {sorted(tables)})")
+        if version == 1:
+            conn.execute("BEGIN")
+            conn.execute("ALTER TABLE sessions ADD COLUMN checksum TEXT NOT NULL DEFAULT ''")
+            ids = [r[0] for r in conn.execute("SELECT id FROM sessions")]
+            for session_id in ids:
+                conn.execute("UPDATE sessions SET checksum = ? WHERE id = ?",
+                             (self._checksum_of(conn, session_id), session_id))
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.commit()
+            return
         with conn:
             conn.executescript(f"BEGIN; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; "
                                "COMMIT;")
+
+    @staticmethod
+    def _checksum_of(conn: sqlite3.Connection, session_id: int) -> str:
+        session = conn.execute(f"SELECT {', '.join(SESSION_FIELDS)} FROM sessions WHERE id = ?",
+                               (session_id,)).fetchone()
+        rows = conn.execute(f"SELECT {', '.join(REP_FIELDS)} FROM reps WHERE session_id = ? "
+                            "ORDER BY rep", (session_id,)).fetchall()
+        return _checksum(tuple(session), [tuple(r) for r in rows])
 
     # ------------------------------------------------------------------ writing
 
@@ -194,10 +282,12 @@ class PracticeLog:
                 "INSERT INTO sessions (recorded_on, exercise, height_m, mass_kg, sex, load_kg, "
                 "notes, rep_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", session)
             session_id = int(cur.lastrowid)
+            rows = list(_rep_rows(session_id, reps))
             conn.executemany(
                 f"INSERT INTO reps (session_id, {', '.join(REP_FIELDS)}) "
-                f"VALUES (?, {', '.join('?' for _ in REP_FIELDS)})",
-                _rep_rows(session_id, reps))
+                f"VALUES (?, {', '.join('?' for _ in REP_FIELDS)})", rows)
+            conn.execute("UPDATE sessions SET checksum = ? WHERE id = ?",
+                         (self._checksum_of(conn, session_id), session_id))
         return session_id
 
     def delete_session(self, session_id: int) -> None:
@@ -212,6 +302,7 @@ class PracticeLog:
     def sessions(self) -> pd.DataFrame:
         """All sessions, oldest first, indexed by ``id``."""
         with self._connect() as conn:
+            self._verify(conn)
             rows = conn.execute(
                 f"SELECT {', '.join(SESSION_FIELDS)} FROM sessions ORDER BY recorded_on, id"
             ).fetchall()
@@ -233,6 +324,7 @@ class PracticeLog:
             args = (int(session_id),)
         query += " ORDER BY s.recorded_on, r.session_id, r.rep"
         with self._connect() as conn:
+            self._verify(conn, None if session_id is None else [int(session_id)])
             rows = conn.execute(query, args).fetchall()
         out = pd.DataFrame(rows, columns=["session_id", "recorded_on", "exercise", *REP_FIELDS])
         out["recorded_on"] = pd.to_datetime(out["recorded_on"])
@@ -274,19 +366,52 @@ class PracticeLog:
         out.index.name = "period"
         return out[cols].sort_index()
 
-    def export_csv(self, folder: str | os.PathLike[str]) -> list[Path]:
-        """Write ``sessions.csv`` and ``reps.csv`` into ``folder``; returns their paths."""
+    def export_csv(self, folder: str | os.PathLike[str], overwrite: bool = False) -> list[Path]:
+        """Write ``sessions.csv`` and ``reps.csv`` into ``folder``; returns their paths.
+
+        Existing files are not replaced unless ``overwrite=True`` (``FileExistsError``, a
+        message naming them, otherwise). Text cells that a spreadsheet would run as a formula
+        get a leading apostrophe (see the module documentation).
+        """
         folder = Path(folder)
-        folder.mkdir(parents=True, exist_ok=True)
+        if folder.exists() and not folder.is_dir():
+            raise ValueError(f"{folder}: is a file; give a folder to export into")
+        paths = [folder / "sessions.csv", folder / "reps.csv"]
+        existing = [str(p) for p in paths if p.exists()]
+        if existing and not overwrite:
+            raise FileExistsError(f"{', '.join(existing)} already exist(s); nothing was written. "
+                                  "Choose another folder or pass overwrite=True.")
         sessions = self.sessions().reset_index()
         sessions["recorded_on"] = sessions["recorded_on"].dt.strftime("%Y-%m-%d")
         reps = self.reps()
         reps["recorded_on"] = reps["recorded_on"].dt.strftime("%Y-%m-%d")
         reps["faults"] = reps["faults"].map(" ".join)
-        paths = [folder / "sessions.csv", folder / "reps.csv"]
-        sessions.to_csv(paths[0], index=False)
-        reps.to_csv(paths[1], index=False)
+        folder.mkdir(parents=True, exist_ok=True)
+        _text_safe(sessions).to_csv(paths[0], index=False, lineterminator="\r\n")
+        _text_safe(reps).to_csv(paths[1], index=False, lineterminator="\r\n")
         return paths
+
+
+def _text_safe(table: pd.DataFrame) -> pd.DataFrame:
+    """Text cells starting like a formula get a leading apostrophe (CSV injection).
+
+    Examples
+    --------
+    >>> _text_safe(pd.DataFrame({"notes": ["=1+1", "fine", "-2 kg"]}))["notes"].tolist()
+    ["'=1+1", 'fine', "'-2 kg"]
+    """
+    out = table.copy()
+    for col in out.columns:
+        if out[col].dtype == object or pd.api.types.is_string_dtype(out[col].dtype):
+            out[col] = out[col].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
+    return out
+
+
+def _checksum(session: tuple, reps: list[tuple]) -> str:
+    """SHA-256 of a session row and its rep rows, as stored."""
+    text = json.dumps([list(session), [list(r) for r in reps]], separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _rep_rows(session_id: int, reps: pd.DataFrame) -> Iterator[tuple]:

@@ -1,41 +1,78 @@
 """Read joint-angle recordings made with other tools into the model's pose columns.
 
 `read_motion(source, name=None)` accepts a file path or the raw bytes of an upload and returns a
-DataFrame indexed by time in seconds (index name ``"time"``) with the columns
-``ankle, knee, hip, lumbar, thoracic, neck`` in degrees and in the model's conventions:
+DataFrame indexed by time in seconds (index name ``"time"``) with the model's pose columns
+(`POSE_COLUMNS`, the same names as :data:`hinge_lib.model.pose.POSE_FIELDS`) in degrees and in
+the model's conventions:
 
-- ankle: forward tilt of the shank from vertical with the foot flat (= dorsiflexion, + knee ahead)
+- ankle: forward tilt of the shank from vertical (+ knee ahead of the ankle)
 - knee, hip: flexion, 0 = straight
 - lumbar, thoracic, neck: flexion, + rounds forward, - arches
 
-Supported formats
------------------
-OpenSim "Coordinates" ``.mot`` (OpenCap, OpenSim inverse kinematics, Sports2D): a header ending
-with a line ``endheader``, then a tab- or space-separated table whose first column is ``time``.
-``inDegrees=yes`` or ``no`` gives the unit of the rotational columns (columns ending in
-``_tx``, ``_ty``, ``_tz`` are translations in metres and are never converted). Mapping:
+Everything that was converted, repaired or left out is said in words in ``attrs``:
+``repairs`` (what was changed), ``caveats`` (what the numbers mean for this source, shown in
+the report), ``missing`` (pose columns not in the file, filled with 0), ``ignored`` (columns not
+used), ``columns_seen`` (every column of the file), ``excluded`` (stretches of time left out,
+as `hinge_lib.recordings.timeline.Excluded`), ``source_format`` and ``name``.
 
-=============  ==============================================  =============================
-model column   OpenSim coordinate(s)                           rule
-=============  ==============================================  =============================
-hip            ``hip_flexion_r``, ``hip_flexion_l``            mean of the sides present
-knee           ``knee_angle_r``, ``knee_angle_l``              mean (``*_beta`` is ignored)
-ankle          ``ankle_angle_r``, ``ankle_angle_l``            mean (+ = dorsiflexion)
-lumbar         ``lumbar_extension``                            ``-lumbar_extension``
-thoracic, neck (not in the OpenCap model)                      0, listed in ``attrs["missing"]``
-=============  ==============================================  =============================
+OpenSim "Coordinates" ``.mot`` (OpenCap, OpenSim inverse kinematics)
+--------------------------------------------------------------------
+A header ending with ``endheader``, then a tab- or space-separated table whose first column is
+``time``. ``inDegrees=yes`` or ``no`` gives the unit of the rotational columns (``*_tx``,
+``*_ty``, ``*_tz`` are translations in metres and are never converted).
 
-Sports2D angle files use plain names (``right knee``, ``left hip``, ``right ankle`` ...) in the
-same conventions as the model (flexion and dorsiflexion positive); they are read by the name
-rules below. Segment angles (``trunk``, ``pelvis``, ``right thigh`` ...) are ignored.
+=============  ======================================  ==========================================
+model column   OpenSim coordinate(s)                   rule
+=============  ======================================  ==========================================
+hip            ``hip_flexion_r``, ``hip_flexion_l``    mean of the sides present
+knee           ``knee_angle_r``, ``knee_angle_l``      mean; sign checked (see below)
+ankle          ``pelvis_tilt`` + hip + knee            shin tilt from the chain when
+                                                       ``pelvis_tilt`` is there, else
+                                                       ``ankle_angle_*`` (right only with the
+                                                       foot flat)
+lumbar         ``lumbar_extension``                    ``-lumbar_extension``, minus the
+                                                       standing baseline
+thoracic, neck (not in these models)                   0, listed in ``attrs["missing"]``
+=============  ======================================  ==========================================
 
-Kinovea CSV (or any CSV / text table): optional ``#`` comment lines, then a header row, then one
-row per frame. The delimiter is sniffed (comma, semicolon or tab); with semicolons, decimal
-commas (``12,5``) are accepted and reported. The time column is the first column named
-``time``, ``t``, ``timestamp`` or ``time (s)``; ``time (ms)`` is divided by 1000, and Kinovea
-timecodes such as ``1:10.48`` (``[h:][mm:]ss.xx``) are accepted. Angle columns are matched on
-their words after removing units in brackets and the side words (``left``, ``right``, ``l``,
-``r``), ignoring the words ``angle``, ``flexion``, ``flex``, ``joint``, ``deg``, ``degrees``:
+- Knee sign: models of the gait2392 family store knee flexion as a negative ``knee_angle``;
+  OpenCap's (Rajagopal) as positive. A knee that bends well past -15 degrees and never past
+  +15 is read as negative flexion and converted (said in ``repairs``); a knee that goes far
+  both ways is refused naming the column. When the knee moves less than that, the chain
+  decides: with ``pelvis_tilt`` and ``ankle_angle`` present the sign that makes the shin from
+  the chain agree with the ankle angle is used.
+- Shin tilt: the model builds the body up from the shin (shank, then thigh = shank - knee,
+  then pelvis = thigh + hip), so the shin is derived as
+  ``-pelvis_tilt + knee flexion - hip flexion`` (OpenSim's ``pelvis_tilt`` is negative for a
+  forward tilt); the model's pelvis then tilts exactly as the recorded one.
+- Trunk: OpenSim's single lumbar joint bends the whole trunk over the pelvis and is measured
+  from the model's zero, not from the person's standing posture. When the recording has at
+  least `MIN_STANDING_S` of standing (hips and knees within `STANDING_DEG` of their straightest),
+  the median lumbar angle there is subtracted (if at least 2 degrees); the report says that
+  the number is the whole trunk's bend.
+
+Sports2D angle ``.mot`` files
+-----------------------------
+Columns with Sports2D's plain names (``right knee``, ``left hip``, ``right ankle``, and segment
+angles such as ``trunk``, ``right thigh``). Knee: flexion. Ankle: dorsiflexion (90 degrees
+subtracted by Sports2D), equal to the shin tilt only with the foot flat. Hip: Sports2D measures
+it from the thigh to the line from the hip to the neck, so it includes the spine's bend: it is
+read as the hip column and the report says the spine was not measured apart from it. Segment
+angles are measured from the horizontal and are not joint angles: they are ignored.
+
+Kinovea, Excel and other CSV / text tables
+------------------------------------------
+Read with Python's ``csv`` module: the delimiter (comma, semicolon, tab or ``|``) and quoting
+are sniffed from the header, quoted fields such as ``"Hip, right"`` or ``"0,5"`` are kept whole,
+trailing separators are ignored. Text may be UTF-8 (with or without BOM) or UTF-16 with a BOM
+(Excel's "Unicode text"). Decimal commas are accepted wherever they appear (not only in the
+first rows) and reported; a column that mixes decimal points and decimal commas is refused.
+Optional ``#`` comment lines come before the header row.
+
+The time column is the first column named ``time``, ``t``, ``timestamp`` or ``times``, with an
+optional unit in brackets (``s``, ``ms``). Kinovea timecodes (``1:10.48``) and date-times
+(``2025-03-01 10:00:00.040``) are read as seconds from the first frame (reported).
+Angle columns are matched on their words after removing units in brackets and the side words:
 
 - hip: ``Hip``, ``Hip flexion``, ``Right hip angle (deg)`` ...
 - knee: ``Knee``, ``Knee angle``, ``Left knee flexion`` ...
@@ -43,48 +80,62 @@ their words after removing units in brackets and the side words (``left``, ``rig
 - lumbar: ``Lumbar``, ``Lower back``, ``Low back``; thoracic: ``Thoracic``, ``Upper back``;
   neck: ``Neck``
 
-Other columns are ignored and listed in ``attrs["ignored"]``. When both sides of a joint are
-present they are averaged.
+Included angles (Kinovea's angle tool measures between the two segments, so a straight knee
+reads 180): a hip or knee column whose median is above 90 degrees is read as an included angle
+and converted to flexion = 180 - value, unless its name says ``flexion`` (then it is flexion,
+even above 90); an ankle column whose median is above 45 degrees is read as the shank-foot
+angle (dorsiflexion = 90 - value). Each conversion is listed in ``repairs``.
 
-Included angles (Kinovea's angle tool measures the angle between the two segments, so a
-straight knee reads 180): a hip or knee column whose median is above 90 degrees is read as an
-included angle and converted to flexion = 180 - value; an ankle column whose median is above 45
-degrees is read as the shank-foot angle and converted to 90 - value. Each conversion is listed
-in ``attrs["repairs"]``. Values above 360 are an error.
-
-Checks and repairs (``ValueError`` names the file, and the line and column where it applies):
-
-- files over ``MAX_FILE_BYTES`` (50 MB), empty files, files with NUL bytes or that are not UTF-8
-  text, a ``.mot`` without ``endheader``, fewer rows than the header's ``nRows``, rows with the
-  wrong number of cells, duplicated column names, no time column, no known angle column,
-  non-numeric or infinite cells, time not strictly increasing: error.
-- radians labelled as degrees: if every rotational value stays within +-3.5 while the hip or
-  knee still moves through at least 0.75 units, the numbers are radians, not degrees; this is an
-  error (fix the ``inDegrees`` line or the export) rather than a silent conversion, because a
-  wrong guess would turn a still stand into huge fake movements. ``inDegrees=no`` with values
-  beyond +-7 is also an error (degrees labelled as radians).
-- empty or ``NaN`` cells: gaps up to ``MAX_GAP_S`` (0.1 s of missing frames) are filled by
-  linear interpolation (or by the nearest value at the ends) and reported; longer gaps: error.
+Checks (``MotionFileError``, a ``ValueError``, names the file, and the line and column)
+-----------------------------------------------------------------------------------------
+- ``source`` that is not a path or bytes (``None``, a number), a folder, a missing file, files
+  over `MAX_FILE_BYTES`, more than `MAX_FRAMES` rows, empty or binary files, text that is not
+  UTF-8 or UTF-16, a ``.mot`` without ``endheader``, fewer rows than ``nRows``, rows with the
+  wrong number of cells, duplicated column names, no time column, no joint-angle column
+  (the columns seen are listed), non-numeric or infinite cells, values above 360 degrees.
+- Time: must increase row by row, at `MIN_RATE_HZ` to `MAX_RATE_HZ` frames per second. A
+  column labelled seconds whose steps are those of milliseconds (or the reverse) is an error;
+  an unlabelled ``time`` column whose steps only make sense as milliseconds is read as
+  milliseconds (reported); steps of exactly 1 with no unit (frame numbers) are an error.
+- radians labelled as degrees (every angle within +-3.5 while the hip or knee moves by at
+  least 0.75) and degrees labelled as radians are errors, not silent conversions.
+- Gaps (empty or ``NaN`` cells): never read as 0. Gaps up to `MAX_GAP_S` are filled by
+  interpolation, longer ones are left out of the analysis and their seconds are reported
+  (see :mod:`hinge_lib.recordings.timeline`).
 
 Only text is parsed, as numbers: nothing in a file is executed or unpickled.
 """
 
 from __future__ import annotations
 
-import io
+import csv
+import itertools
 import os
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-POSE_COLUMNS: tuple[str, ...] = ("ankle", "knee", "hip", "lumbar", "thoracic", "neck")
+from hinge_lib.model.pose import POSE_FIELDS
+from hinge_lib.recordings import timeline
+from hinge_lib.recordings.timeline import MAX_FRAMES, MAX_GAP_S, MAX_RATE_HZ, MIN_RATE_HZ
+
+POSE_COLUMNS: tuple[str, ...] = POSE_FIELDS
 MAX_FILE_BYTES = 50 * 1024 * 1024
-MAX_GAP_S = 0.1
+MIN_STANDING_S = 0.3
+STANDING_DEG = 5.0
 _RADIAN_LIMIT = 3.5
 _RADIAN_MIN_RANGE = 0.75
+_KNEE_SIGN_DEG = 15.0
+_BASELINE_MIN_DEG = 2.0
+_CHUNK_ROWS = 100_000
+
+__all__ = [
+    "MAX_FILE_BYTES", "MAX_FRAMES", "MAX_GAP_S", "MAX_RATE_HZ", "MIN_RATE_HZ", "POSE_COLUMNS",
+    "MotionFileError", "read_motion", "read_motion_text",
+]
 
 # OpenSim coordinate -> (model column, sign)
 _OPENSIM: dict[str, tuple[str, float]] = {
@@ -95,6 +146,16 @@ _OPENSIM: dict[str, tuple[str, float]] = {
     "ankle_angle_r": ("ankle", 1.0),
     "ankle_angle_l": ("ankle", 1.0),
     "lumbar_extension": ("lumbar", -1.0),
+}
+_SPORTS2D_JOINTS: dict[str, str] = {
+    "right ankle": "ankle", "left ankle": "ankle",
+    "right knee": "knee", "left knee": "knee",
+    "right hip": "hip", "left hip": "hip",
+}
+_SPORTS2D_SEGMENTS = {
+    "right foot", "left foot", "right shank", "left shank", "right thigh", "left thigh",
+    "pelvis", "trunk", "shoulders", "head", "right arm", "left arm", "right forearm",
+    "left forearm",
 }
 _NAME_WORDS: dict[tuple[str, ...], str] = {
     ("hip",): "hip",
@@ -112,8 +173,10 @@ _NAME_WORDS: dict[tuple[str, ...], str] = {
     ("neck",): "neck",
 }
 _SIDE_WORDS = {"left", "right", "l", "r", "lt", "rt"}
-_FILLER_WORDS = {"angle", "flexion", "flex", "joint", "deg", "degrees", "value"}
+_FLEXION_WORDS = {"flexion", "flex"}
+_FILLER_WORDS = {"angle", "joint", "deg", "degrees", "value"} | _FLEXION_WORDS
 _TIME_NAMES = {"time", "t", "timestamp", "times"}
+_MISSING_CELLS = ("", "nan", "na", "n/a", "null", "none")
 
 
 class MotionFileError(ValueError):
@@ -129,17 +192,20 @@ def _fail(name: str, message: str, line: int | None = None, column: str | None =
     raise MotionFileError(f"{where}: {message}")
 
 
-def _load_bytes(source: str | os.PathLike[str] | bytes | bytearray, name: str | None) -> tuple[
-    bytes, str
-]:
+def _load_bytes(source: object, name: str | None) -> tuple[bytes, str]:
     if isinstance(source, (bytes, bytearray, memoryview)):
         data = bytes(source)
         label = name or "uploaded file"
         if len(data) > MAX_FILE_BYTES:
             _fail(label, f"{len(data)} bytes is over the {MAX_FILE_BYTES // 2**20} MB limit")
         return data, label
+    if not isinstance(source, (str, os.PathLike)):
+        got = "None" if source is None else f"{type(source).__name__} {source!r:.60}"
+        raise MotionFileError(f"read_motion needs a file path or the file's bytes; got {got}")
     path = Path(source)
-    label = name or path.name
+    label = name or path.name or str(path)
+    if path.is_dir():
+        _fail(label, f"{path} is a folder; give the path of one .mot or .csv file in it")
     if not path.is_file():
         _fail(label, f"no such file: {path}")
     size = path.stat().st_size
@@ -148,20 +214,35 @@ def _load_bytes(source: str | os.PathLike[str] | bytes | bytearray, name: str | 
     return path.read_bytes(), label
 
 
-def _decode(data: bytes, label: str) -> str:
+def _decode(data: bytes, label: str) -> tuple[str, str | None]:
+    """Text of the file and the encoding repair to report (``None`` for UTF-8)."""
     if not data.strip():
         _fail(label, "the file is empty")
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as err:
+            _fail(label, f"UTF-16 text with a broken character at byte {err.start}")
+        if not text.strip():
+            _fail(label, "the file is empty")
+        return text, "read as UTF-16 text (Excel's \"Unicode text\")"
+    head = data[:400]
+    if len(head) >= 8 and head[1::2].count(0) > 0.4 * len(head[1::2]) and head[0::2].count(0) == 0:
+        try:
+            return data.decode("utf-16-le"), "read as UTF-16 text without a byte-order mark"
+        except UnicodeDecodeError:
+            pass
     nul = data.find(b"\x00")
     if nul >= 0:
         line = data.count(b"\n", 0, nul) + 1
         _fail(label, "binary data (NUL byte): expected a text table (.mot or .csv)", line)
     try:
-        return data.decode("utf-8-sig")
+        return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as err:
         line = data.count(b"\n", 0, err.start) + 1
         col = err.start - (data.rfind(b"\n", 0, err.start) + 1) + 1
         _fail(label, f"not UTF-8 text (byte {data[err.start]:#04x} at character {col}); "
-              "save the export as UTF-8 text", line)
+              "save the export as UTF-8 (Excel: \"CSV UTF-8\") or as Unicode text", line)
     raise AssertionError  # unreachable
 
 
@@ -180,21 +261,27 @@ def _match_name(column: str) -> str | None:
     return _NAME_WORDS.get(tuple(words))
 
 
-def _time_scale(column: str) -> float | None:
-    """1.0 for a time column in seconds, 0.001 in ms, None if not a time column."""
+def _says_flexion(column: str) -> bool:
+    return any(w in _FLEXION_WORDS for w in _words(column))
+
+
+def _time_unit(column: str) -> str | None:
+    """``"s"``, ``"ms"`` or ``""`` (no unit) for a time column, None if not a time column."""
     words = _words(column)
     if not words or words[0] not in _TIME_NAMES or len(words) > 1:
         return None
     unit = re.search(r"[\(\[]\s*([a-zµμ]+)\s*[\)\]]", column.lower())
-    if unit is None or unit.group(1) in {"s", "sec", "secs", "second", "seconds"}:
-        return 1.0
+    if unit is None:
+        return ""
+    if unit.group(1) in {"s", "sec", "secs", "second", "seconds"}:
+        return "s"
     if unit.group(1) in {"ms", "msec", "millisecond", "milliseconds"}:
-        return 0.001
+        return "ms"
     return None
 
 
 def _parse_timecode(cell: str) -> float:
-    parts = cell.strip().split(":")
+    parts = cell.strip().replace(",", ".").split(":")
     if not 1 <= len(parts) <= 3:
         raise ValueError(cell)
     seconds = 0.0
@@ -203,64 +290,145 @@ def _parse_timecode(cell: str) -> float:
     return seconds
 
 
-def _parse_table(
-    label: str,
-    rows: list[tuple[int, str]],
-    header: list[str],
-    split: str | None,
-    decimal_comma: bool,
-    time_col: int,
-) -> tuple[np.ndarray, list[str]]:
-    """Numbers of the data rows (n_rows x n_cols) ; cells checked with line and column names."""
-    repairs: list[str] = []
-    n_cols = len(header)
-    texts = []
-    for line_no, text in rows:
-        cells = text.split(split) if split else text.split()
-        if len(cells) != n_cols:
-            _fail(label, f"{len(cells)} cells where the header has {n_cols} "
-                  "(the file may be cut short or a cell may be missing)", line_no)
-        texts.append(cells)
-    if not texts:
-        _fail(label, "no data rows after the header", rows[-1][0] if rows else None)
-    cells_arr = np.asarray(texts, dtype=str)
-    cells_arr = np.char.strip(cells_arr)
-    if decimal_comma:
-        cells_arr = np.char.replace(cells_arr, ",", ".")
-    time_cells = cells_arr[:, time_col]
-    if np.char.find(time_cells, ":").max() >= 0:
-        times = np.empty(len(time_cells))
-        for i, cell in enumerate(time_cells):
-            try:
-                times[i] = _parse_timecode(cell)
-            except ValueError:
-                _fail(label, f"time {str(cell)!r} is neither a number nor a timecode like 1:02.50",
-                      rows[i][0], f"{time_col + 1} ({header[time_col]!r})")
-        cells_arr[:, time_col] = "0"
-        repairs.append("time read as [h:][mm:]ss timecodes")
-    else:
-        times = None
-    missing = np.isin(np.char.lower(cells_arr), ["", "nan", "na", "n/a"])
-    filled = np.where(missing, "nan", cells_arr)
-    try:
-        values = filled.astype(float)
-    except ValueError:
-        values = np.empty(filled.shape)
-        for i, row in enumerate(filled):
-            for j, cell in enumerate(row):
+# ------------------------------------------------------------------ tables
+
+
+class _Column:
+    """Numbers of one column, converted chunk by chunk (decimal marks tracked for reporting)."""
+
+    def __init__(self, label: str, index: int, name: str) -> None:
+        self.label, self.index, self.name = label, index, name
+        self.parts: list[np.ndarray] = []
+        self.comma_line: int | None = None
+        self.point_line: int | None = None
+
+    @property
+    def where(self) -> str:
+        return f"{self.index + 1} ({self.name!r})"
+
+    def add(self, cells: list[str], lines: list[int]) -> None:
+        arr = np.char.strip(np.asarray(cells, dtype=str))
+        missing = np.isin(np.char.lower(arr), _MISSING_CELLS)
+        commas = np.char.count(arr, ",")
+        comma = commas == 1
+        if (commas > 1).any():
+            i = int(np.flatnonzero(commas > 1)[0])
+            _fail(self.label, f"{str(arr[i])!r} is not a number", lines[i], self.where)
+        if comma.any() and self.comma_line is None:
+            self.comma_line = lines[int(np.flatnonzero(comma)[0])]
+        point = np.char.find(arr, ".") >= 0
+        if point.any() and self.point_line is None:
+            self.point_line = lines[int(np.flatnonzero(point)[0])]
+        if self.comma_line is not None and self.point_line is not None:
+            _fail(self.label, f"the column mixes decimal points (line {self.point_line}) and "
+                  f"decimal commas (line {self.comma_line}); export it with one decimal mark",
+                  None, self.where)
+        if comma.any():
+            arr = np.char.replace(arr, ",", ".")
+        filled = np.where(missing, "nan", arr)
+        try:
+            values = filled.astype(float)
+        except ValueError:
+            values = np.empty(len(filled))
+            for i, cell in enumerate(filled):
                 try:
-                    values[i, j] = float(cell)
+                    values[i] = float(cell)
                 except ValueError:
-                    _fail(label, f"{str(cell)!r} is not a number", rows[i][0],
-                          f"{j + 1} ({header[j]!r})")
-    bad = np.isinf(values)
-    if bad.any():
-        i, j = np.argwhere(bad)[0]
-        _fail(label, f"{str(cells_arr[i, j])!r} is not a finite number", rows[i][0],
-              f"{j + 1} ({header[j]!r})")
-    if times is not None:
-        values[:, time_col] = times
-    return values, repairs
+                    _fail(self.label, f"{str(cell)!r} is not a number", lines[i], self.where)
+        bad = np.isinf(values)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            _fail(self.label, f"{str(arr[i])!r} is not a finite number", lines[i], self.where)
+        self.parts.append(values)
+
+    def values(self) -> np.ndarray:
+        return np.concatenate(self.parts) if self.parts else np.empty(0)
+
+
+class _TimeColumn:
+    """Time cells kept as text until the whole column is known (numbers, timecodes or dates)."""
+
+    def __init__(self, label: str, index: int, name: str) -> None:
+        self.label, self.index, self.name = label, index, name
+        self.cells: list[str] = []
+
+    @property
+    def where(self) -> str:
+        return f"{self.index + 1} ({self.name!r})"
+
+    def add(self, cells: list[str], lines: list[int]) -> None:
+        self.cells.extend(cells)
+
+    def seconds(self, lines: np.ndarray, repairs: list[str]) -> np.ndarray:
+        cells = [c.strip() for c in self.cells]
+        empty = [i for i, c in enumerate(cells) if c.lower() in _MISSING_CELLS]
+        if empty:
+            _fail(self.label, "missing time value", int(lines[empty[0]]), self.where)
+        first = cells[0]
+        if ":" in first and re.search(r"\d[-/.]\d+[-/.]\d|T\d", first):
+            try:
+                stamps = pd.to_datetime(pd.Series(cells), format="mixed")
+            except (ValueError, TypeError, OverflowError) as err:
+                _fail(self.label, f"time is neither seconds, a timecode nor a date-time ({err})",
+                      None, self.where)
+            repairs.append("time read as clock times: seconds from the first frame")
+            return ((stamps - stamps.iloc[0]) / pd.Timedelta(seconds=1)).to_numpy(dtype=float)
+        if any(":" in c for c in cells):
+            out = np.empty(len(cells))
+            for i, cell in enumerate(cells):
+                try:
+                    out[i] = _parse_timecode(cell)
+                except ValueError:
+                    _fail(self.label, f"time {cell!r} is neither a number nor a timecode like "
+                          "1:02.50", int(lines[i]), self.where)
+            repairs.append("time read as [h:][mm:]ss timecodes")
+            return out
+        column = _Column(self.label, self.index, self.name)
+        for start in range(0, len(cells), _CHUNK_ROWS):
+            column.add(cells[start:start + _CHUNK_ROWS],
+                       lines[start:start + _CHUNK_ROWS].tolist())
+        return column.values()
+
+
+def _rows(kept: list[tuple[int, str]], dialect: type[csv.Dialect] | None,
+          ) -> Iterator[list[str]]:
+    if dialect is None:
+        return (text.split() for _, text in kept)
+    return csv.reader((s for _, s in kept), dialect)
+
+
+def _fit_row(label: str, cells: list[str], n_cols: int, line_no: int) -> list[str]:
+    if len(cells) > n_cols and not any(c.strip() for c in cells[n_cols:]):
+        return cells[:n_cols]  # trailing separators
+    if len(cells) != n_cols:
+        _fail(label, f"{len(cells)} cells where the header has {n_cols} "
+              "(the file may be cut short or a cell may be missing)", line_no)
+    return cells
+
+
+def _read_rows(label: str, kept: list[tuple[int, str]], dialect: type[csv.Dialect] | None,
+               n_cols: int, columns: Sequence[_Column | _TimeColumn]) -> np.ndarray:
+    """Feed the wanted columns from the data rows, `_CHUNK_ROWS` rows at a time (so memory
+    stays bounded by the numbers kept); returns the line number of every row."""
+    if len(kept) > MAX_FRAMES:
+        _fail(label, f"{len(kept)} rows is over the limit of {MAX_FRAMES} frames ("
+              f"{MAX_FRAMES / 100 / 60:.0f} minutes at 100 frames per second); cut the recording "
+              "into parts")
+    rows = _rows(kept, dialect)
+    read = 0
+    while True:
+        chunk = list(itertools.islice(rows, _CHUNK_ROWS))
+        if not chunk:
+            break
+        lines = [n for n, _ in kept[read:read + len(chunk)]]
+        read += len(chunk)
+        if set(map(len, chunk)) != {n_cols}:
+            chunk = [_fit_row(label, cells, n_cols, n) for cells, n in zip(chunk, lines,
+                                                                           strict=False)]
+        cells_by_column = list(zip(*chunk, strict=True)) if chunk else []
+        for col in columns:
+            col.add(list(cells_by_column[col.index]), lines)
+    return np.fromiter((n for n, _ in kept[:read]), dtype=np.int64, count=read)
 
 
 def _check_header(label: str, header: list[str], line_no: int) -> None:
@@ -275,130 +443,6 @@ def _check_header(label: str, header: list[str], line_no: int) -> None:
         seen[key] = j
 
 
-def _fill_gaps(label: str, name: str, t: np.ndarray, v: np.ndarray, lines: np.ndarray,
-               repairs: list[str]) -> np.ndarray:
-    """Fill short NaN runs of one model column (``name`` = "field (source columns)")."""
-    nan = np.isnan(v)
-    if not nan.any():
-        return v
-    if nan.all():
-        _fail(label, "the column has no numbers", None, name)
-    dt = float(np.median(np.diff(t))) if len(t) > 1 else 0.0
-    edges = np.diff(np.concatenate(([0], nan.astype(np.int8), [0])))
-    starts = np.flatnonzero(edges == 1)
-    stops = np.flatnonzero(edges == -1)
-    for a, b in zip(starts, stops, strict=True):
-        length_s = (b - a) * dt
-        if length_s > MAX_GAP_S + 1e-9:
-            _fail(label, f"{b - a} missing values in a row ({length_s:.2f} s; gaps up to "
-                  f"{MAX_GAP_S:.2f} s are filled in), lines {lines[a]}-{lines[b - 1]}",
-                  int(lines[a]), name)
-    good = ~nan
-    out = v.copy()
-    out[nan] = np.interp(t[nan], t[good], v[good])
-    repairs.append(f"{name}: {int(nan.sum())} missing value(s) in {len(starts)} short "
-                   f"gap(s) filled by interpolation")
-    return out
-
-
-def _sniff_delimiter(line: str) -> str:
-    counts = {d: line.count(d) for d in ("\t", ";", ",")}
-    best = max(counts, key=lambda d: counts[d])
-    return best if counts[best] else ","
-
-
-def _build(
-    label: str,
-    source_format: str,
-    header: list[str],
-    values: np.ndarray,
-    lines: np.ndarray,
-    time_col: int,
-    time_scale: float,
-    rotational: Sequence[bool],
-    in_degrees: bool | None,
-    repairs: list[str],
-    header_line: int,
-) -> pd.DataFrame:
-    t = values[:, time_col] * time_scale
-    if np.isnan(t).any():
-        i = int(np.flatnonzero(np.isnan(t))[0])
-        _fail(label, "missing time value", int(lines[i]), f"{time_col + 1} ({header[time_col]!r})")
-    steps = np.diff(t)
-    if (steps <= 0).any():
-        i = int(np.flatnonzero(steps <= 0)[0]) + 1
-        _fail(label, f"time goes from {t[i - 1]:g} to {t[i]:g} s: it must increase row by row",
-              int(lines[i]), f"{time_col + 1} ({header[time_col]!r})")
-
-    mapped: dict[str, list[int]] = {}
-    ignored: list[str] = []
-    sign = np.ones(len(header))
-    for j, col in enumerate(header):
-        if j == time_col:
-            continue
-        field = _match_name(col)
-        if field is None:
-            ignored.append(col.strip())
-            continue
-        key = col.strip().lower()
-        if key in _OPENSIM:
-            sign[j] = _OPENSIM[key][1]
-        mapped.setdefault(field, []).append(j)
-    if not mapped:
-        _fail(label, "no joint-angle column found (expected names such as hip_flexion_r, "
-              "knee_angle_r, 'Hip', 'Knee angle', 'Right ankle')", header_line)
-    for field, cols in mapped.items():
-        sides = [_side_key(header[j]) for j in cols]
-        if len(set(sides)) != len(sides):
-            names = ", ".join(repr(header[j].strip()) for j in cols)
-            _fail(label, f"more than one column for the same {field} angle ({names})",
-                  header_line, str(cols[1] + 1))
-
-    rot_idx = [j for j in range(len(header)) if rotational[j] and j != time_col]
-    rot = values[:, rot_idx]
-    if in_degrees is False:
-        if np.nanmax(np.abs(rot)) > 7.0:
-            _fail(label, "inDegrees=no but some angles are larger than 7: the values look like "
-                  "degrees; change the header to inDegrees=yes", header_line)
-        values = values.copy()
-        values[:, rot_idx] = np.degrees(rot)
-        repairs.append("angles converted from radians to degrees (inDegrees=no)")
-    else:
-        angle_idx = [j for cols in mapped.values() for j in cols]
-        hip_knee = [j for f in ("hip", "knee") for j in mapped.get(f, [])]
-        if hip_knee and np.nanmax(np.abs(values[:, angle_idx])) <= _RADIAN_LIMIT and np.nanmax(
-            np.nanmax(values[:, hip_knee], axis=0) - np.nanmin(values[:, hip_knee], axis=0)
-        ) >= _RADIAN_MIN_RANGE and np.nanmax(np.abs(rot)) <= _RADIAN_LIMIT:
-            _fail(label, "the angles never exceed 3.5 although the hip or knee moves: they look "
-                  "like radians labelled as degrees; set inDegrees=no or export in degrees",
-                  header_line)
-
-    out = pd.DataFrame(index=pd.Index(t, name="time", dtype=float))
-    missing: list[str] = []
-    for field in POSE_COLUMNS:
-        cols = mapped.get(field)
-        if not cols:
-            out[field] = 0.0
-            missing.append(field)
-            continue
-        block = values[:, cols] * sign[cols]
-        block = _included_to_flexion(label, field, [header[j] for j in cols], block, lines,
-                                     repairs, source_format)
-        with np.errstate(all="ignore"):
-            counts = (~np.isnan(block)).sum(axis=1)
-            mean = np.where(counts > 0, np.nansum(block, axis=1) / np.maximum(counts, 1), np.nan)
-        source = ", ".join(repr(header[j].strip()) for j in cols)
-        out[field] = _fill_gaps(label, f"{source} ({field})", t, mean, lines, repairs)
-    if len(out) < 2:
-        _fail(label, "only one data row: a recording needs at least two frames", int(lines[0]))
-    out.attrs["missing"] = missing
-    out.attrs["source_format"] = source_format
-    out.attrs["repairs"] = repairs
-    out.attrs["ignored"] = ignored
-    out.attrs["name"] = label
-    return out
-
-
 def _side_key(column: str) -> str:
     key = column.strip().lower()
     if key.endswith("_r") or key.endswith("_l"):
@@ -407,32 +451,316 @@ def _side_key(column: str) -> str:
     return side[0][0] if side else ""
 
 
-def _included_to_flexion(label: str, field: str, names: list[str], block: np.ndarray,
-                         lines: np.ndarray, repairs: list[str], source_format: str) -> np.ndarray:
-    if source_format == "opensim_mot":
-        return block
-    out = block.copy()
-    for k, name in enumerate(names):
-        col = block[:, k]
-        if np.isnan(col).all():
+def _sniff(label: str, header_line: str, sample: list[str], line_no: int,
+           ) -> type[csv.Dialect]:
+    try:
+        dialect = csv.Sniffer().sniff("\n".join([header_line, *sample]), delimiters=",;\t|")
+    except csv.Error:
+        counts = {d: header_line.count(d) for d in ("\t", ";", ",", "|")}
+        best = max(counts, key=lambda d: counts[d])
+        if not counts[best]:
+            _fail(label, "expected a table with a time column and angle columns separated by "
+                  "commas, semicolons or tabs (is this a .mot file without its header?)",
+                  line_no)
+
+        class _Simple(csv.excel):
+            delimiter = best
+
+        return _Simple
+    if dialect.delimiter not in ",;\t|":
+        dialect.delimiter = ","
+    return dialect
+
+
+# ------------------------------------------------------------------ mapping and conversions
+
+
+def _map_columns(header: list[str], time_col: int, source_format: str,
+                 ) -> tuple[dict[str, list[int]], list[str], list[int]]:
+    """``{field: [column indexes]}``, the ignored names, and other columns needed (pelvis)."""
+    mapped: dict[str, list[int]] = {}
+    ignored: list[str] = []
+    extra: list[int] = []
+    for j, col in enumerate(header):
+        if j == time_col:
             continue
-        big = np.abs(col) > 360.0
-        if big.any():
-            i = int(np.flatnonzero(big)[0])
-            _fail(label, f"{col[i]:g} degrees is not a joint angle", int(lines[i]), repr(name))
-        median = float(np.nanmedian(col))
-        if field in ("hip", "knee") and median > 90.0:
-            out[:, k] = 180.0 - col
-            repairs.append(f"{name!r} read as the included angle (180 = straight): "
-                           f"flexion = 180 - value")
-        elif field == "ankle" and median > 45.0:
-            out[:, k] = 90.0 - col
-            repairs.append(f"{name!r} read as the shank-foot angle (90 = neutral): "
-                           f"dorsiflexion = 90 - value")
+        key = col.strip().lower()
+        sports2d = source_format == "sports2d_mot"
+        field = _SPORTS2D_JOINTS.get(key) if sports2d else _match_name(col)
+        if field is None:
+            if source_format == "opensim_mot" and key == "pelvis_tilt":
+                extra.append(j)
+            ignored.append(col.strip())
+            continue
+        mapped.setdefault(field, []).append(j)
+    return mapped, ignored, extra
+
+
+def _included_to_flexion(label: str, field: str, name: str, col: np.ndarray, lines: np.ndarray,
+                         repairs: list[str]) -> np.ndarray:
+    if np.isnan(col).all():
+        return col
+    big = np.abs(col) > 360.0
+    if big.any():
+        i = int(np.flatnonzero(big)[0])
+        _fail(label, f"{col[i]:g} degrees is not a joint angle", int(lines[i]), repr(name))
+    median = float(np.nanmedian(col))
+    if field in ("hip", "knee") and median > 90.0:
+        if _says_flexion(name):
+            return col
+        repairs.append(f"{name!r} read as the included angle (180 = straight): "
+                       f"flexion = 180 - value")
+        return 180.0 - col
+    if field == "ankle" and median > 45.0:
+        repairs.append(f"{name!r} read as the shank-foot angle (90 = neutral): "
+                       f"dorsiflexion = 90 - value")
+        return 90.0 - col
+    return col
+
+
+def _mean_sides(block: list[np.ndarray]) -> np.ndarray:
+    stack = np.column_stack(block)
+    with np.errstate(all="ignore"):
+        counts = (~np.isnan(stack)).sum(axis=1)
+        return np.where(counts > 0, np.nansum(stack, axis=1) / np.maximum(counts, 1), np.nan)
+
+
+def _knee_sign(label: str, knees: dict[str, np.ndarray], hips: dict[str, np.ndarray],
+               pelvis: np.ndarray | None, ankles: dict[str, np.ndarray], repairs: list[str],
+               ) -> float:
+    """+1 when ``knee_angle`` is flexion, -1 for the gait2392 convention (flexion negative)."""
+    values = np.concatenate(list(knees.values()))
+    values = values[~np.isnan(values)]
+    if values.size == 0:
+        return 1.0
+    lo, hi = np.percentile(values, [2, 98])
+    names = ", ".join(repr(k) for k in knees)
+    if lo < -_KNEE_SIGN_DEG and hi > _KNEE_SIGN_DEG:
+        _fail(label, f"the knee ({names}) goes from {lo:.0f} to {hi:.0f} degrees: flexion cannot "
+              "be both; check the model's knee convention (gait2392: flexion negative, "
+              "Rajagopal/OpenCap: flexion positive)")
+    if lo < -_KNEE_SIGN_DEG:
+        repairs.append(f"knee: {names} bend to {lo:.0f} degrees and never past "
+                       f"+{_KNEE_SIGN_DEG:.0f}: read as the gait2392 convention (flexion "
+                       "negative) and the sign flipped")
+        return -1.0
+    if hi > _KNEE_SIGN_DEG or pelvis is None or not ankles or not hips:
+        return 1.0
+    # small knee movement: let the chain decide when it can
+    errors = {}
+    for sign in (1.0, -1.0):
+        shin = []
+        for side, knee in knees.items():
+            hip = hips.get(side.replace("knee_angle", "hip_flexion"))
+            ankle = ankles.get(side.replace("knee_angle", "ankle_angle"))
+            if hip is None or ankle is None:
+                continue
+            shin.append(-pelvis + sign * knee - hip - ankle)
+        if not shin:
+            return 1.0
+        errors[sign] = float(np.sqrt(np.nanmean(np.concatenate(shin) ** 2)))
+    if errors[-1.0] < 0.5 * errors[1.0]:
+        repairs.append(f"knee: {names} read as the gait2392 convention (flexion negative): "
+                       f"with that sign the shin from pelvis_tilt, hip and knee matches the "
+                       f"ankle angle ({errors[-1.0]:.1f} against {errors[1.0]:.1f} degrees)")
+        return -1.0
+    return 1.0
+
+
+def _lumbar_baseline(t: np.ndarray, hip: np.ndarray | None, knee: np.ndarray | None,
+                     lumbar: np.ndarray, repairs: list[str], caveats: list[str]) -> np.ndarray:
+    caveats.append("The back angle comes from OpenSim's single lumbar joint: it is the whole "
+                   "trunk's bend over the pelvis, not the lower back alone.")
+    if hip is None or knee is None or len(t) < 3:
+        repairs.append("lumbar: measured from the model's zero (no hip and knee to find "
+                       "standing frames)")
+        return lumbar
+    depth = hip + knee
+    standing = depth <= np.percentile(depth, 2) + STANDING_DEG
+    step = float(np.median(np.diff(t)))
+    if standing.sum() * step < MIN_STANDING_S or np.percentile(depth, 2) > 20.0:
+        repairs.append("lumbar: measured from the model's zero; the recording has no "
+                       f"{MIN_STANDING_S:g} s of standing to measure the person's own posture")
+        return lumbar
+    baseline = float(np.median(lumbar[standing]))
+    if abs(baseline) < _BASELINE_MIN_DEG:
+        return lumbar
+    repairs.append(f"lumbar: {baseline:+.1f} degrees while standing ({standing.sum()} frames) "
+                   "subtracted, so 0 is this person's standing trunk")
+    return lumbar - baseline
+
+
+def _check_radians(label: str, values: dict[int, np.ndarray], mapped: dict[str, list[int]],
+                   rotational: list[int], in_degrees: bool | None, header_line: int,
+                   repairs: list[str]) -> bool:
+    """True when the rotational columns must be converted from radians."""
+    rot = np.concatenate([values[j] for j in rotational]) if rotational else np.zeros(1)
+    if in_degrees is False:
+        if np.nanmax(np.abs(rot)) > 7.0:
+            _fail(label, "inDegrees=no but some angles are larger than 7: the values look like "
+                  "degrees; change the header to inDegrees=yes", header_line)
+        repairs.append("angles converted from radians to degrees (inDegrees=no)")
+        return True
+    angle_idx = [j for cols in mapped.values() for j in cols]
+    hip_knee = [j for f in ("hip", "knee") for j in mapped.get(f, [])]
+    if not hip_knee:
+        return False
+    angles = np.concatenate([values[j] for j in angle_idx])
+    moves = max(float(np.nanmax(values[j]) - np.nanmin(values[j])) for j in hip_knee)
+    if (np.nanmax(np.abs(angles)) <= _RADIAN_LIMIT and moves >= _RADIAN_MIN_RANGE
+            and np.nanmax(np.abs(rot)) <= _RADIAN_LIMIT):
+        _fail(label, "the angles never exceed 3.5 although the hip or knee moves: they look "
+              "like radians labelled as degrees; set inDegrees=no or export in degrees",
+              header_line)
+    return False
+
+
+def _check_time(label: str, t: np.ndarray, lines: np.ndarray, where: str, unit: str,
+                repairs: list[str]) -> np.ndarray:
+    steps = np.diff(t)
+    if (steps <= 0).any():
+        i = int(np.flatnonzero(steps <= 0)[0]) + 1
+        _fail(label, f"time goes from {t[i - 1]:g} to {t[i]:g}: it must increase row by row",
+              int(lines[i]), where)
+    if len(t) < 2:
+        return t
+    step = float(np.median(steps))
+    rate = 1.0 / step
+    if MIN_RATE_HZ <= rate <= MAX_RATE_HZ:
+        return t
+    named = {"s": "seconds", "ms": "milliseconds"}.get(unit)
+    if unit == "" and step == 1.0 and np.all(np.mod(t, 1.0) == 0):
+        _fail(label, "time steps of exactly 1 with no unit: these look like frame numbers; "
+              "export the time in seconds or name the column 'time (ms)'", None, where)
+    if unit == "" and MIN_RATE_HZ <= rate * 1000 <= MAX_RATE_HZ:
+        repairs.append(f"time had no unit and its steps ({step:g}) would be {rate:g} frames per "
+                       "second as seconds: read as milliseconds")
+        return t / 1000.0
+    shown = {"s": step, "ms": step * 1000}.get(unit, step)
+    hint = ""
+    if unit == "s" and MIN_RATE_HZ <= rate * 1000 <= MAX_RATE_HZ:
+        hint = " The values look like milliseconds."
+    elif unit == "ms" and MIN_RATE_HZ <= rate / 1000 <= MAX_RATE_HZ:
+        hint = " The values look like seconds."
+    _fail(label, f"the column is in {named or 'seconds'} but its rows are {shown:g} apart, "
+          f"{rate:g} frames per second; recordings have {MIN_RATE_HZ:g} to {MAX_RATE_HZ:g}."
+          f"{hint}", None, where)
+    raise AssertionError  # unreachable
+
+
+def _build(label: str, source_format: str, header: list[str], time: _TimeColumn,
+           numbers: dict[int, _Column], lines: np.ndarray, time_unit: str,
+           mapped: dict[str, list[int]], ignored: list[str], pelvis_col: int | None,
+           in_degrees: bool | None, repairs: list[str], header_line: int) -> pd.DataFrame:
+    if len(lines) == 0:
+        _fail(label, "no data rows after the header", header_line)
+    if len(lines) < 2:
+        _fail(label, "only one data row: a recording needs at least two frames", int(lines[0]))
+    for col in numbers.values():
+        if col.comma_line is not None:
+            repairs.insert(0, f"decimal commas read as decimal points (first at line "
+                           f"{col.comma_line})")
+            break
+    caveats: list[str] = []
+    t = time.seconds(lines, repairs)
+    scale = 0.001 if time_unit == "ms" else 1.0
+    t = _check_time(label, t * scale, lines, time.where, time_unit, repairs)
+    values = {j: col.values() for j, col in numbers.items()}
+    rotational = [j for j in values if not re.search(r"_t[xyz]$", header[j].lower())]
+    if _check_radians(label, values, mapped, rotational, in_degrees, header_line, repairs):
+        values = {j: np.degrees(v) if j in rotational else v for j, v in values.items()}
+
+    def side(j: int) -> str:
+        return header[j].strip().lower()
+
+    per_field: dict[str, np.ndarray] = {}
+    sources: dict[str, str] = {}
+    opensim = source_format == "opensim_mot"
+    knee_sign = 1.0
+    pelvis = values[pelvis_col] if pelvis_col is not None else None
+    if opensim and "knee" in mapped:
+        knees = {side(j): values[j] for j in mapped["knee"] if side(j) in _OPENSIM}
+        hips = {side(j): values[j] for j in mapped.get("hip", []) if side(j) in _OPENSIM}
+        ankles = {side(j): values[j] for j in mapped.get("ankle", []) if side(j) in _OPENSIM}
+        knee_sign = _knee_sign(label, knees, hips, pelvis, ankles, repairs)
+    for field in POSE_COLUMNS:
+        cols = mapped.get(field)
+        if not cols:
+            continue
+        block = []
+        for j in cols:
+            key = side(j)
+            v = values[j]
+            if key in _OPENSIM:
+                v = v * _OPENSIM[key][1] * (knee_sign if field == "knee" else 1.0)
+            elif source_format == "kinovea_csv":
+                v = _included_to_flexion(label, field, header[j].strip(), v, lines, repairs)
+            if np.nanmax(np.abs(v), initial=0.0) > 360.0:
+                i = int(np.nanargmax(np.abs(v)))
+                _fail(label, f"{v[i]:g} degrees is not a joint angle", int(lines[i]),
+                      f"{j + 1} ({header[j].strip()!r})")
+            block.append(v)
+        per_field[field] = _mean_sides(block)
+        sources[field] = ", ".join(repr(header[j].strip()) for j in cols)
+    if opensim and pelvis is not None and "hip" in per_field and "knee" in per_field:
+        if "ankle" in per_field:
+            ignored.extend(header[j].strip() for j in mapped["ankle"])
+        per_field["ankle"] = -pelvis + per_field["knee"] - per_field["hip"]
+        sources["ankle"] = "shin from 'pelvis_tilt', hip and knee"
+        repairs.append("ankle: shin tilt derived from pelvis_tilt, hip and knee (ankle_angle "
+                       "equals it only with the foot flat), so the model's pelvis tilts as "
+                       "the recorded one")
+    if source_format == "sports2d_mot":
+        if "hip" in per_field:
+            caveats.append("Sports2D measures the hip from the thigh to the line from the hip "
+                           "to the neck, so the hip angle here includes the spine's bend; the "
+                           "spine was not measured apart from it.")
+        if "ankle" in per_field:
+            caveats.append("Sports2D's ankle angle is the shin's tilt only while the foot is "
+                           "flat on the floor.")
+        segments = [c for c in ignored if c.lower() in _SPORTS2D_SEGMENTS]
+        if segments:
+            repairs.append("segment angles measured from the horizontal (not joint angles) "
+                           f"not used: {', '.join(segments)}")
+    if not per_field:
+        _fail(label, "no joint-angle column found (expected names such as hip_flexion_r, "
+              "knee_angle_r, 'Hip', 'Knee angle', 'Right ankle'); columns seen: "
+              + ", ".join(repr(c.strip()) for c in header), header_line)
+    names = {f: f"{sources[f]} ({f})" for f in per_field}
+    try:
+        keep, filled, gap_notes, excluded = timeline.repair_gaps(t, per_field, names)
+    except ValueError as err:
+        _fail(label, str(err))
+    repairs.extend(gap_notes)
+    t = t[keep]
+    if opensim and "lumbar" in filled and any(
+            header[j].strip().lower() == "lumbar_extension" for j in mapped["lumbar"]):
+        filled["lumbar"] = _lumbar_baseline(t, filled.get("hip"), filled.get("knee"),
+                                            filled["lumbar"], repairs, caveats)
+    out = pd.DataFrame(index=pd.Index(t, name="time", dtype=float))
+    missing: list[str] = []
+    for field in POSE_COLUMNS:
+        if field in filled:
+            out[field] = filled[field]
+        else:
+            out[field] = 0.0
+            missing.append(field)
+    out.attrs.update(missing=missing, source_format=source_format, repairs=repairs,
+                     caveats=caveats, ignored=ignored, excluded=excluded, name=label,
+                     columns_seen=[c.strip() for c in header])
     return out
 
 
-def _read_mot(label: str, text: str) -> pd.DataFrame:
+def _format_of_mot(header: list[str]) -> str:
+    keys = {c.strip().lower() for c in header}
+    if keys & set(_OPENSIM):
+        return "opensim_mot"
+    if keys & set(_SPORTS2D_JOINTS) or keys & _SPORTS2D_SEGMENTS:
+        return "sports2d_mot"
+    return "generic_mot"
+
+
+def _read_mot(label: str, text: str, repairs: list[str]) -> pd.DataFrame:
     lines = text.splitlines()
     end = next((i for i, s in enumerate(lines[:500]) if s.strip().lower() == "endheader"), None)
     if end is None:
@@ -442,7 +770,6 @@ def _read_mot(label: str, text: str) -> pd.DataFrame:
         if "=" in s:
             k, _, v = s.partition("=")
             meta[k.strip().lower()] = v.strip().lower()
-    repairs: list[str] = []
     in_degrees: bool | None
     flag = meta.get("indegrees")
     if flag in ("yes", "true", "1"):
@@ -460,200 +787,136 @@ def _read_mot(label: str, text: str) -> pd.DataFrame:
         h += 1
     if h >= len(lines):
         _fail(label, "nothing after 'endheader': the column names and data are missing", end + 1)
-    header_text = lines[h].rstrip("\r\n")
-    split = "\t" if "\t" in header_text else None
-    header = [c.strip() for c in header_text.strip().split(split)] if split else \
-        header_text.split()
+    header_text = lines[h]
+    tabbed = "\t" in header_text
+    header = ([c.strip() for c in header_text.strip("\r\n").rstrip("\t ").split("\t")]
+              if tabbed else header_text.split())
     header_line = h + 1
     _check_header(label, header, header_line)
     lowered = [c.lower() for c in header]
     if "time" not in lowered:
         _fail(label, "no 'time' column in the header", header_line)
     time_col = lowered.index("time")
-    rows = [(i + 1, s.strip("\r\n").rstrip() if split is None else s.rstrip("\r\n"))
+    kept = [(i + 1, s.rstrip("\r\n\t ") if tabbed else s)
             for i, s in enumerate(lines[h + 1:], start=h + 1) if s.strip()]
-    if split == "\t":
-        rows = [(n, s.rstrip("\t ")) if s.count("\t") >= len(header) else (n, s)
-                for n, s in rows]
-    if not rows:
+    if not kept:
         _fail(label, "no data rows after the header", header_line)
     n_rows = meta.get("nrows")
-    if n_rows is not None and n_rows.isdigit() and int(n_rows) > len(rows):
-        _fail(label, f"the header promises nRows={n_rows} but only {len(rows)} rows follow: "
-              "the file looks cut short", rows[-1][0])
-    values, more = _parse_table(label, rows, header, split, False, time_col)
-    repairs.extend(more)
-    line_numbers = np.array([n for n, _ in rows])
-    rotational = [not re.search(r"_t[xyz]$", c.lower()) for c in header]
-    return _build(label, "opensim_mot", header, values, line_numbers, time_col, 1.0, rotational,
-                  in_degrees, repairs, header_line)
+    if n_rows is not None and n_rows.isdigit() and int(n_rows) > len(kept):
+        _fail(label, f"the header promises nRows={n_rows} but only {len(kept)} rows follow: "
+              "the file looks cut short", kept[-1][0])
+    source_format = _format_of_mot(header)
+    mapped, ignored, extra = _map_columns(header, time_col, source_format)
+    return _finish(label, source_format, header, time_col, "s", mapped, ignored, extra, kept,
+                   _TabDialect if tabbed else None, in_degrees, repairs, header_line)
 
 
-def _read_csv(label: str, text: str) -> pd.DataFrame:
+class _TabDialect(csv.excel_tab):
+    quoting = csv.QUOTE_NONE
+
+
+def _finish(label: str, source_format: str, header: list[str], time_col: int, time_unit: str,
+            mapped: dict[str, list[int]], ignored: list[str], extra: list[int],
+            kept: list[tuple[int, str]], dialect: type[csv.Dialect] | None,
+            in_degrees: bool | None, repairs: list[str], header_line: int) -> pd.DataFrame:
+    for field, cols in mapped.items():
+        sides = [_side_key(header[j]) for j in cols]
+        if len(set(sides)) != len(sides):
+            names = ", ".join(repr(header[j].strip()) for j in cols)
+            _fail(label, f"more than one column for the same {field} angle ({names})",
+                  header_line, str(cols[1] + 1))
+    time = _TimeColumn(label, time_col, header[time_col].strip())
+    wanted = sorted({j for cols in mapped.values() for j in cols} | set(extra))
+    numbers = {j: _Column(label, j, header[j].strip()) for j in wanted}
+    lines = _read_rows(label, kept, dialect, len(header), [time, *numbers.values()])
+    pelvis_col = extra[0] if extra else None
+    return _build(label, source_format, header, time, numbers, lines, time_unit, mapped,
+                  ignored, pelvis_col, in_degrees, repairs, header_line)
+
+
+def _is_comment(line: str) -> bool:
+    """``# ...`` or ``"# ..."`` (a comment line a spreadsheet quoted)."""
+    return line.lstrip().lstrip('"').startswith("#")
+
+
+def _read_csv(label: str, text: str, repairs: list[str]) -> pd.DataFrame:
     lines = text.splitlines()
     h = 0
-    while h < len(lines) and (not lines[h].strip() or lines[h].lstrip().startswith("#")):
+    while h < len(lines) and (not lines[h].strip() or _is_comment(lines[h])):
         h += 1
     if h >= len(lines):
         _fail(label, "no header row: the file holds only comments or blank lines")
-    delim = _sniff_delimiter(lines[h])
-    header = [c.strip().strip('"') for c in lines[h].split(delim)]
     header_line = h + 1
+    kept = [(i + 1, s) for i, s in enumerate(lines[h + 1:], start=h + 1)
+            if s.strip() and not _is_comment(s)]
+    dialect = _sniff(label, lines[h], [s for _, s in kept[:20]], header_line)
+    header = next(csv.reader([lines[h]], dialect))
+    while header and not header[-1].strip():
+        header.pop()  # trailing separators
+    header = [c.strip() for c in header]
     if len(header) < 2:
         _fail(label, "expected a table with a time column and angle columns separated by "
               "commas, semicolons or tabs (is this a .mot file without its header?)",
               header_line)
     _check_header(label, header, header_line)
-    time_col = next((j for j, c in enumerate(header) if _time_scale(c) is not None), None)
+    time_col = next((j for j, c in enumerate(header) if _time_unit(c) is not None), None)
     if time_col is None:
         _fail(label, "no time column (expected 'Time', 'time (s)', 'time (ms)' or 't'); "
               f"columns are {', '.join(repr(c) for c in header)}", header_line)
-    scale = _time_scale(header[time_col]) or 1.0
-    rows = [(i + 1, s.replace('"', "")) for i, s in enumerate(lines[h + 1:], start=h + 1)
-            if s.strip() and not s.lstrip().startswith("#")]
-    if not rows:
+    if not kept:
         _fail(label, "no data rows after the header", header_line)
-    decimal_comma = delim == ";" and any(re.search(r"\d,\d", s) for _, s in rows[:50])
-    values, repairs = _parse_table(label, rows, header, delim, decimal_comma, time_col)
-    if decimal_comma:
-        repairs.insert(0, "decimal commas read as decimal points")
-    line_numbers = np.array([n for n, _ in rows])
-    return _build(label, "kinovea_csv", header, values, line_numbers, time_col, scale,
-                  [True] * len(header), True, repairs, header_line)
+    mapped, ignored, extra = _map_columns(header, time_col, "kinovea_csv")
+    unit = _time_unit(header[time_col]) or ""
+    return _finish(label, "kinovea_csv", header, time_col, unit, mapped, ignored, extra, kept,
+                   dialect, True, repairs, header_line)
 
 
 def read_motion(
     source: str | os.PathLike[str] | bytes | bytearray, name: str | None = None
 ) -> pd.DataFrame:
-    """Read an OpenSim/OpenCap/Sports2D ``.mot`` or a Kinovea-style CSV of joint angles.
+    """Read an OpenSim/OpenCap/Sports2D ``.mot`` or a Kinovea/Excel CSV of joint angles.
 
-    ``source`` is a path or the file's bytes (``name`` then gives the file name used for the
-    format and in messages). Returns frames indexed by ``time`` (s) with the model's pose
-    columns in degrees; ``attrs`` holds ``missing`` (columns filled with 0), ``source_format``
-    (``"opensim_mot"`` or ``"kinovea_csv"``), ``repairs`` (what was changed, in words),
-    ``ignored`` (columns not used) and ``name``. Raises ``ValueError`` (MotionFileError) naming
-    the file, line and column on bad input; see the module documentation for the rules.
+    Parameters
+    ----------
+    source : path of the file, or its bytes (an upload).
+    name : file name used for the format and in messages (defaults to the path's name).
+
+    Returns
+    -------
+    DataFrame indexed by ``time`` (s) with the model's pose columns in degrees (see the module
+    documentation for the conventions). ``attrs`` says what was converted (``repairs``), what
+    the numbers mean for this source (``caveats``), what was not measured (``missing``, filled
+    with 0), not used (``ignored``), seen (``columns_seen``) or left out (``excluded``), and
+    ``source_format`` (``"opensim_mot"``, ``"sports2d_mot"``, ``"generic_mot"`` or
+    ``"kinovea_csv"``).
+
+    Raises
+    ------
+    MotionFileError
+        A ``ValueError`` naming the file, the line and the column, for anything that cannot be
+        read without guessing (see the module documentation).
+
+    Examples
+    --------
+    >>> frames = read_motion(b"time,Hip,Knee\\n0,0,0\\n0.04,10,4\\n0.08,20,8\\n", name="a.csv")
+    >>> frames["hip"].tolist(), frames.attrs["missing"]
+    ([0.0, 10.0, 20.0], ['ankle', 'lumbar', 'thoracic', 'neck'])
     """
     data, label = _load_bytes(source, name)
-    text = _decode(data, label)
+    text, encoding = _decode(data, label)
+    repairs = [encoding] if encoding else []
     suffix = Path(label).suffix.lower()
     head = text[:20000].lower()
     has_endheader = re.search(r"^\s*endheader\s*$", head, re.MULTILINE) is not None
     if has_endheader:
-        return _read_mot(label, text)
+        return _read_mot(label, text, repairs)
     if suffix in (".mot", ".sto"):
         _fail(label, "no 'endheader' line: the .mot header is missing or cut short", 1)
     if suffix not in ("", ".csv", ".txt", ".tsv"):
         _fail(label, f"unsupported file type {suffix!r}: use an OpenSim .mot or a CSV of angles")
-    return _read_csv(label, text)
+    return _read_csv(label, text, repairs)
 
 
 def read_motion_text(text: str, name: str = "motion.csv") -> pd.DataFrame:
     """Convenience wrapper: parse text already in memory (same rules as `read_motion`)."""
     return read_motion(text.encode("utf-8"), name=name)
-
-
-def to_mot(frames: pd.DataFrame, *, name: str = "hinge") -> str:
-    """Write pose frames as OpenSim-style ``.mot`` text (degrees) that `read_motion` reads back.
-
-    Uses OpenSim names where they exist (``hip_flexion_r`` ... ``lumbar_extension`` with its
-    sign flipped); thoracic and neck are written under their own names.
-    """
-    t = frames.index.to_numpy(dtype=float)
-    cols = {
-        "hip_flexion_r": frames["hip"].to_numpy(float),
-        "hip_flexion_l": frames["hip"].to_numpy(float),
-        "knee_angle_r": frames["knee"].to_numpy(float),
-        "knee_angle_l": frames["knee"].to_numpy(float),
-        "ankle_angle_r": frames["ankle"].to_numpy(float),
-        "ankle_angle_l": frames["ankle"].to_numpy(float),
-        "lumbar_extension": -frames["lumbar"].to_numpy(float),
-        "thoracic": frames["thoracic"].to_numpy(float),
-        "neck": frames["neck"].to_numpy(float),
-    }
-    buf = io.StringIO()
-    buf.write(f"{name}\nversion=1\nnRows={len(t)}\nnColumns={len(cols) + 1}\ninDegrees=yes\n")
-    buf.write("endheader\n")
-    buf.write("time\t" + "\t".join(cols) + "\n")
-    table = np.column_stack([t, *cols.values()])
-    for row in table:
-        buf.write("\t".join(f"{x:.4f}" for x in row) + "\n")
-    return buf.getvalue()
-
-
-# Joint angles at the bottom of each synthetic rep (degrees) and the delay (s) before each
-# joint starts to flex in the descent.
-_SYNTHETIC: dict[str, tuple[dict[str, float], dict[str, float]]] = {
-    "hinge": ({"ankle": 4.0, "knee": 18.0, "hip": 80.0, "lumbar": 4.0, "thoracic": 6.0,
-               "neck": 0.0}, {"knee": 0.25}),
-    "knees_first": ({"ankle": 12.0, "knee": 40.0, "hip": 70.0, "lumbar": 6.0,
-                     "thoracic": 6.0, "neck": 0.0}, {"hip": 0.45}),
-    "squat": ({"ankle": 25.0, "knee": 95.0, "hip": 100.0, "lumbar": 10.0, "thoracic": 5.0,
-               "neck": 0.0}, {}),
-    "still": ({c: 0.0 for c in POSE_COLUMNS}, {}),
-}
-
-
-def _eased(t: np.ndarray, kt: np.ndarray, kv: np.ndarray) -> np.ndarray:
-    """Piecewise cosine-eased interpolation through keyframes (kt increasing)."""
-    k = np.clip(np.searchsorted(kt, t, side="right") - 1, 0, len(kt) - 2)
-    span = kt[k + 1] - kt[k]
-    x = np.clip((t - kt[k]) / np.where(span > 0, span, 1.0), 0.0, 1.0)
-    return kv[k] + (kv[k + 1] - kv[k]) * (1.0 - np.cos(np.pi * x)) / 2.0
-
-
-def synthetic_motion(
-    kind: str = "hinge",
-    reps: int = 6,
-    rate_hz: float = 100.0,
-    seed: int = 0,
-    noise_deg: float = 0.6,
-    partial_edges: bool = True,
-) -> pd.DataFrame:
-    """A deterministic made-up recording for examples, tests and benchmarks.
-
-    ``kind``: ``"hinge"`` (hips lead, soft knees), ``"knees_first"`` (knees bend 0.45 s before
-    the hips), ``"squat"`` or ``"still"`` (standing). Each rep: a pause at the top (0.6-1.4 s),
-    a 1.2 s descent, a pause at the bottom (0.2-0.6 s) and a 1.0 s ascent, with Gaussian noise of
-    ``noise_deg``. With ``partial_edges`` the recording starts in the middle of an extra rep's
-    ascent and ends in the middle of another's descent (neither should be counted). Same
-    arguments -> same numbers (``numpy.random.default_rng(seed)``).
-    """
-    if kind not in _SYNTHETIC:
-        raise ValueError(f"kind={kind!r}: expected one of {sorted(_SYNTHETIC)}")
-    if reps < 0 or rate_hz <= 0:
-        raise ValueError("reps must be >= 0 and rate_hz > 0")
-    bottom, delays = _SYNTHETIC[kind]
-    rng = np.random.default_rng(seed)
-    descent, ascent = 1.2, 1.0
-    n_total = reps + (2 if partial_edges else 0)
-    tops = rng.uniform(0.6, 1.4, n_total + 1)
-    pauses = rng.uniform(0.2, 0.6, n_total)
-    starts = []
-    t0 = 0.0
-    for i in range(n_total):
-        t0 += tops[i]
-        starts.append(t0)
-        t0 += descent + pauses[i] + ascent
-    t_end = t0 + tops[-1]
-    if partial_edges:
-        t_first = starts[0] + descent + pauses[0] + ascent / 2
-        t_last = starts[-1] + descent / 2
-    else:
-        t_first, t_last = 0.0, t_end
-    n = int(round((t_last - t_first) * rate_hz)) + 1
-    t = t_first + np.arange(n) / rate_hz
-    out = pd.DataFrame(index=pd.Index(np.round(t - t_first, 6), name="time"))
-    for col in POSE_COLUMNS:
-        kt, kv = [0.0], [0.0]
-        d = delays.get(col, 0.0)
-        for s, p in zip(starts, pauses, strict=True):
-            kt += [s, s + d, s + descent, s + descent + p, s + descent + p + ascent]
-            kv += [0.0, 0.0, bottom[col], bottom[col], 0.0]
-        kt.append(t_end + 1.0)
-        kv.append(0.0)
-        clean = _eased(t, np.array(kt), np.array(kv))
-        out[col] = clean + rng.normal(0.0, noise_deg, n) if noise_deg > 0 else clean
-    out.attrs.update(missing=[], source_format="synthetic", repairs=[], ignored=[],
-                     name=f"synthetic_{kind}")
-    return out

@@ -20,13 +20,19 @@ How reps are found (all angles in degrees, times in seconds):
    knees but barely moves the average of the two hips, so it yields no reps). A recording whose
    depth range is under ``MIN_DEPTH_DEG`` or whose hip range is under ``MIN_HIP_DEG`` has no reps.
 
-First mover: from the last standing frame before the rep (least depth), the onset of a joint is
-the first moment it has flexed by ``ONSET_DEG`` more than in that frame. If the hip and knee
-onsets differ by no more than ``max(FIRST_MOVER_TOL_S, 10 % of the descent time)`` (descent
-time: from the start until 90 % of the rep's depth is reached, so a pause at the bottom does not
-widen the tolerance) the answer is ``"together"``; otherwise the earlier joint (``"hips"`` or
-``"knees"``). A joint that never reaches its onset counts as moving last. ``"knees"`` adds the
-fault code ``knees_first`` to the rep.
+Gaps: angles that are missing (``NaN``) are never taken as 0. Short gaps are filled, longer ones
+are left out (see :mod:`hinge_lib.recordings.timeline`), and the time is split there: a rep is
+only found inside a stretch of frames without a hole, and the seconds left out are reported.
+
+First mover: from the last standing frame before the rep (least depth), each joint's own travel
+in the descent is its largest flexion up to the bottom minus its flexion in that frame. Its onset
+is the first moment it has covered ``ONSET_FRACTION`` of that travel (at least ``ONSET_MIN_DEG``),
+so a knee that starts early but travels few degrees is still seen to start first. If the hip and
+knee onsets differ by no more than ``max(FIRST_MOVER_TOL_S, 10 % of the descent time)``
+(descent time: from the first onset until 90 % of the rep's depth is reached, so a pause at
+the top or the bottom does not widen the tolerance) the answer is ``"together"``; otherwise
+the earlier joint (``"hips"`` or ``"knees"``). A joint that travels less than
+``ONSET_MIN_DEG`` counts as moving last. ``"knees"`` adds the fault code ``knees_first``.
 """
 
 from __future__ import annotations
@@ -37,30 +43,39 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from hinge_lib.model import catalog
 from hinge_lib.model.body import Body
+from hinge_lib.model.pose import POSE_FIELDS
+from hinge_lib.recordings import timeline
 
-POSE_COLUMNS: tuple[str, ...] = ("ankle", "knee", "hip", "lumbar", "thoracic", "neck")
+POSE_COLUMNS: tuple[str, ...] = POSE_FIELDS
 SMOOTH_S = 0.15
 MIN_DEPTH_DEG = 30.0
 MIN_HIP_DEG = 20.0
 MIN_DURATION_S = 0.6
-ONSET_DEG = 10.0
+ONSET_FRACTION = 0.15
+ONSET_MIN_DEG = 3.0
 FIRST_MOVER_TOL_S = 0.1
 REP_COLUMNS: tuple[str, ...] = (
     "rep", "start_s", "bottom_s", "end_s", "peak_hip", "peak_knee", "peak_ankle",
     "peak_lumbar", "hinge_score", "pattern", "faults", "first_mover", "balanced_at_bottom",
 )
 
-_FAULT_WORDS = {
-    "rounded_lower_back": "the lower back rounded",
-    "arched_lower_back": "the lower back arched",
-    "rounded_upper_back": "the upper back rounded",
-    "knees_forward": "the knees travelled far forward",
-    "head_up": "the head tipped up",
-    "com_outside_base": "the weight moved outside the feet",
-    "locked_knees": "the knees were locked straight",
-    "knees_first": "the knees bent before the hips moved back",
-}
+
+
+def fault_words(code: str) -> str:
+    """How a report names a fault: its name from data/faults.yaml, in lower case.
+
+    Examples
+    --------
+    >>> fault_words("rounded_lower_back")
+    'rounded lower back'
+    """
+    try:
+        name = catalog.fault_name(code)
+    except ValueError:
+        return code.replace("_", " ")
+    return name[:1].lower() + name[1:]
 
 
 def _smooth(x: np.ndarray, t: np.ndarray, width_s: float) -> np.ndarray:
@@ -82,39 +97,108 @@ def _smooth(x: np.ndarray, t: np.ndarray, width_s: float) -> np.ndarray:
     return out
 
 
-def _check_frames(frames: pd.DataFrame) -> pd.DataFrame:
+@dataclass(frozen=True)
+class _Prepared:
+    angles: pd.DataFrame
+    notes: tuple[str, ...]
+    excluded: tuple[timeline.Excluded, ...]
+
+
+def _prepare(frames: pd.DataFrame) -> _Prepared:
+    """Checked angles: time in seconds, gaps filled or left out, missing columns as 0."""
     if not isinstance(frames, pd.DataFrame):
         raise TypeError(f"frames must be a DataFrame of joint angles, got {type(frames).__name__}")
     lacking = [c for c in ("hip", "knee") if c not in frames.columns]
     if lacking:
-        raise ValueError(f"frames: missing column(s) {lacking}; expected {list(POSE_COLUMNS)}")
-    t = frames.index.to_numpy(dtype=float)
+        raise ValueError(f"frames: missing column(s) {lacking}; expected {list(POSE_COLUMNS)}; "
+                         f"columns seen: {[str(c) for c in frames.columns]}")
+    if len(frames) > timeline.MAX_FRAMES:
+        raise ValueError(f"frames: {len(frames)} rows is over the limit of "
+                         f"{timeline.MAX_FRAMES} frames; analyse the recording in parts")
+    t, notes = timeline.index_seconds(frames.index)
     if len(t) > 1 and not (np.diff(t) > 0).all():
         raise ValueError("frames: the index must be time in seconds, strictly increasing")
-    out = frames.reindex(columns=list(POSE_COLUMNS)).astype(float).fillna(0.0)
-    if not np.isfinite(out.to_numpy()).all():
-        raise ValueError("frames: angles must be finite numbers")
+    timeline.check_rate(t)
+    present = [c for c in POSE_COLUMNS if c in frames.columns]
+    values = {}
+    for c in present:
+        try:
+            values[c] = frames[c].to_numpy(dtype=float)
+        except (TypeError, ValueError):
+            raise ValueError(f"frames: column {c!r} must hold numbers (degrees); got dtype "
+                             f"{frames[c].dtype}") from None
+        if np.isinf(values[c]).any():
+            raise ValueError(f"frames: column {c!r}: angles must be finite numbers")
+    keep, filled, gap_notes, excluded = timeline.repair_gaps(t, values)
+    angles = pd.DataFrame({c: filled[c] if c in filled else np.zeros(int(keep.sum()))
+                           for c in POSE_COLUMNS}, index=pd.Index(t[keep], name="time"))
+    known = [*frames.attrs.get("excluded", ())]
+    return _Prepared(angles, tuple(notes + gap_notes), tuple(known + excluded))
+
+
+def _check_frames(frames: pd.DataFrame) -> pd.DataFrame:
+    return _prepare(frames).angles
+
+
+_FOUND_COLUMNS = ("rep", "start_i", "bottom_i", "end_i", "start_s", "bottom_s", "end_s",
+                  "peak_hip", "peak_knee", "peak_ankle", "peak_lumbar", "first_mover")
+
+
+def _no_reps(reason: str = "") -> pd.DataFrame:
+    out = pd.DataFrame({c: pd.Series(dtype=object if c == "first_mover" else float)
+                        for c in _FOUND_COLUMNS})
+    out.attrs["reason"] = reason
     return out
+
+
+def _segments(t: np.ndarray) -> list[tuple[int, int]]:
+    cuts = [0, *timeline.breaks(t), len(t)]
+    return list(zip(cuts[:-1], cuts[1:], strict=True))
+
+
+def _jumps(t: np.ndarray) -> list[timeline.Excluded]:
+    return [timeline.Excluded(float(t[i - 1]), float(t[i]), "no frames")
+            for i in timeline.breaks(t)]
 
 
 def find_reps(frames: pd.DataFrame) -> pd.DataFrame:
     """Complete repetitions in ``frames`` (time index in s, angle columns in degrees).
 
-    Returns one row per rep with ``start_i, bottom_i, end_i`` (row positions),
-    ``start_s, bottom_s, end_s``, smoothed peaks ``peak_hip, peak_knee, peak_ankle,
-    peak_lumbar`` (degrees) and ``first_mover``. ``attrs["reason"]`` explains an empty result.
+    Parameters
+    ----------
+    frames : DataFrame indexed by time (s) with at least ``hip`` and ``knee`` (degrees,
+        flexion positive); ``NaN`` marks a missing angle (see the module documentation).
+
+    Returns
+    -------
+    One row per rep with ``start_i, bottom_i, end_i`` (row positions in the frames once gaps
+    are left out), ``start_s, bottom_s, end_s``, smoothed peaks ``peak_hip, peak_knee,
+    peak_ankle, peak_lumbar`` (degrees) and ``first_mover``. ``attrs["reason"]`` explains an
+    empty result; ``attrs["excluded"]`` lists the stretches of time left out.
+
+    Examples
+    --------
+    >>> from hinge_lib.recordings.synthetic import synthetic_motion
+    >>> len(find_reps(synthetic_motion("hinge", reps=3, seed=1)))
+    3
     """
-    angles = _check_frames(frames)
+    prepared = _prepare(frames)
+    angles = prepared.angles
     t = angles.index.to_numpy(dtype=float)
-    cols = ["rep", "start_i", "bottom_i", "end_i", "start_s", "bottom_s", "end_s",
-            "peak_hip", "peak_knee", "peak_ankle", "peak_lumbar", "first_mover"]
-    empty = pd.DataFrame({c: pd.Series(dtype=object if c == "first_mover" else float)
-                          for c in cols})
+    cols = list(_FOUND_COLUMNS)
+    empty = _no_reps()
+    spans = list(prepared.excluded)
+    seen = {(round(s.start_s, 6), round(s.end_s, 6)) for s in spans}
+    spans += [j for j in _jumps(t) if (round(j.start_s, 6), round(j.end_s, 6)) not in seen]
+    spans.sort(key=lambda s: s.start_s)
+    empty.attrs["excluded"] = spans
     if len(t) < 5:
         empty.attrs["reason"] = "the recording is too short"
         return empty
-    sm = {c: _smooth(angles[c].to_numpy(), t, SMOOTH_S) for c in ("hip", "knee", "ankle",
-                                                                  "lumbar")}
+    segments = _segments(t)
+    sm = {c: np.concatenate([_smooth(angles[c].to_numpy()[a:b], t[a:b], SMOOTH_S)
+                             for a, b in segments])
+          for c in ("hip", "knee", "ankle", "lumbar")}
     depth = sm["hip"] + sm["knee"]
     base = float(np.percentile(depth, 2))
     span = float(np.percentile(depth, 98)) - base
@@ -131,13 +215,44 @@ def find_reps(frames: pd.DataFrame) -> pd.DataFrame:
         return empty
     high = base + max(MIN_DEPTH_DEG, 0.4 * span)
     low = base + max(MIN_DEPTH_DEG / 2, 0.2 * span)
+    rows: list[dict] = []
+    rejected: Counter[str] = Counter()
+    for a, b in segments:
+        _reps_in_segment(t, sm, depth, a, b, high, low, rows, rejected)
+    if not rows:
+        out = empty
+        if rejected["hip"]:
+            out.attrs["reason"] = ("the knees bent but the hips hardly flexed (as in walking); "
+                                   f"a rep needs at least {MIN_HIP_DEG:.0f} degrees of hip "
+                                   "flexion")
+        elif rejected["short"]:
+            out.attrs["reason"] = (f"the dips were shorter than {MIN_DURATION_S} s, too quick "
+                                   "for a lift")
+        elif rejected["partial"]:
+            out.attrs["reason"] = ("the only bending was cut off by the start or the end of the "
+                                   "recording or by a stretch left out")
+        else:
+            out.attrs["reason"] = "the hips and knees never bent and straightened again"
+        return out
+    out = pd.DataFrame(rows)
+    out.insert(0, "rep", np.arange(1, len(out) + 1))
+    out = out[cols]
+    out.attrs["reason"] = ""
+    out.attrs["partial_reps_ignored"] = rejected["partial"]
+    out.attrs["excluded"] = spans
+    return out
+
+
+def _reps_in_segment(t: np.ndarray, sm: dict[str, np.ndarray], depth_all: np.ndarray, a: int,
+                     b: int, high: float, low: float, rows: list[dict],
+                     rejected: Counter[str]) -> None:
+    """Append the complete reps between rows ``a`` and ``b`` (a stretch without holes)."""
+    depth = depth_all[a:b]
     state = np.where(depth > high, 1.0, np.where(depth < low, 0.0, np.nan))
     state = pd.Series(state).ffill().fillna(-1.0).to_numpy()
     prev = np.concatenate(([-1.0], state[:-1]))
     ups = np.flatnonzero((state == 1) & (prev != 1))
     downs = np.flatnonzero((state == 0) & (prev == 1))
-    rows = []
-    rejected: Counter[str] = Counter()
     for k, u in enumerate(ups):
         if prev[u] == -1:
             rejected["partial"] += 1
@@ -148,7 +263,7 @@ def find_reps(frames: pd.DataFrame) -> pd.DataFrame:
             continue
         dn = int(later[0])
         before = int(downs[downs < u][-1]) if (downs < u).any() else 0
-        after = int(ups[k + 1]) if k + 1 < len(ups) else len(t)
+        after = int(ups[k + 1]) if k + 1 < len(ups) else len(depth)
         bottom = u + int(np.argmax(depth[u:dn]))
         pre = depth[before:u + 1]
         level = float(pre.min())
@@ -159,6 +274,7 @@ def find_reps(frames: pd.DataFrame) -> pd.DataFrame:
         level_after = float(post.min())
         tol_after = max(0.05 * (depth[bottom] - level_after), 3.0)
         end = bottom + int(np.flatnonzero(depth[bottom:after] <= level_after + tol_after)[0])
+        start, bottom, end, rest = start + a, bottom + a, end + a, rest + a
         if t[end] - t[start] < MIN_DURATION_S:
             rejected["short"] += 1
             continue
@@ -172,40 +288,29 @@ def find_reps(frames: pd.DataFrame) -> pd.DataFrame:
             "peak_hip": float(sm["hip"][seg].max()), "peak_knee": float(sm["knee"][seg].max()),
             "peak_ankle": float(sm["ankle"][seg].max()),
             "peak_lumbar": float(sm["lumbar"][seg].max()),
-            "first_mover": _first_mover(t, sm["hip"], sm["knee"], depth, rest, bottom),
+            "first_mover": _first_mover(t, sm["hip"], sm["knee"], depth_all, rest, bottom),
         })
-    if not rows:
-        out = empty
-        if rejected["hip"]:
-            out.attrs["reason"] = ("the knees bent but the hips hardly flexed (as in walking); "
-                                   f"a rep needs at least {MIN_HIP_DEG:.0f} degrees of hip "
-                                   "flexion")
-        elif rejected["short"]:
-            out.attrs["reason"] = (f"the dips were shorter than {MIN_DURATION_S} s, too quick "
-                                   "for a lift")
-        elif rejected["partial"]:
-            out.attrs["reason"] = ("the only bending was cut off by the start or the end of the "
-                                   "recording")
-        else:
-            out.attrs["reason"] = "the hips and knees never bent and straightened again"
-        return out
-    out = pd.DataFrame(rows)
-    out.insert(0, "rep", np.arange(1, len(out) + 1))
-    out.attrs["reason"] = ""
-    out.attrs["partial_reps_ignored"] = rejected["partial"]
-    return out[cols]
+
+
+def _onset(t: np.ndarray, signal: np.ndarray, start: int, bottom: int) -> float:
+    """When a joint has covered ``ONSET_FRACTION`` of its own travel in the descent."""
+    seg = signal[start:bottom + 1] - signal[start]
+    travel = float(seg.max())
+    if travel < ONSET_MIN_DEG:
+        return np.inf
+    moved = np.flatnonzero(seg >= max(ONSET_FRACTION * travel, ONSET_MIN_DEG))
+    return float(t[start + moved[0]])
 
 
 def _first_mover(t: np.ndarray, hip: np.ndarray, knee: np.ndarray, depth: np.ndarray,
                  start: int, bottom: int) -> str:
     seg = slice(start, bottom + 1)
     near = depth[start] + 0.9 * (depth[bottom] - depth[start])
-    descent_s = t[start + int(np.flatnonzero(depth[seg] >= near)[0])] - t[start]
-    onsets = []
-    for sig in (hip, knee):
-        moved = np.flatnonzero(sig[seg] - sig[start] >= ONSET_DEG)
-        onsets.append(t[start + moved[0]] if len(moved) else np.inf)
-    hip_on, knee_on = onsets
+    hip_on = _onset(t, hip, start, bottom)
+    knee_on = _onset(t, knee, start, bottom)
+    first = min(hip_on, knee_on)
+    t_near = t[start + int(np.flatnonzero(depth[seg] >= near)[0])]
+    descent_s = t_near - first if np.isfinite(first) else 0.0
     tol = max(FIRST_MOVER_TOL_S, 0.1 * descent_s)
     if np.isfinite(hip_on) and np.isfinite(knee_on) and abs(hip_on - knee_on) <= tol:
         return "together"
@@ -222,6 +327,11 @@ class MotionReport:
     - ``message``: a plain-language summary for the learner
     - ``notes``: what was repaired while reading or analysing (interpolated gaps, clipping)
     - ``missing``: pose columns the recording did not measure (analysed as 0)
+    - ``excluded``: stretches of time left out of the analysis (`timeline.Excluded`)
+    - ``caveats``: what the numbers mean for this source (also in ``message``)
+    - ``ignored``: columns of the file that were not used
+    - ``unknown``: pose columns the recording *cannot* measure (``frames.attrs["unknown"]``,
+      e.g. the spine in a side-on video): analysed as 0 but their faults are not judged
     """
 
     frames: pd.DataFrame
@@ -232,6 +342,10 @@ class MotionReport:
     load_kg: float = 0.0
     hold: str = "hands"
     missing: tuple[str, ...] = ()
+    excluded: tuple[timeline.Excluded, ...] = ()
+    caveats: tuple[str, ...] = ()
+    ignored: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
 
 
 def _clip_to_limits(angles: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -257,38 +371,77 @@ def analyze_motion(
 ) -> MotionReport:
     """Analyse every frame of a recording and every complete rep in it.
 
-    ``frames``: time index in s, columns ``ankle, knee, hip, lumbar, thoracic, neck`` in degrees
-    (model conventions, as returned by `read_motion`; missing columns count as 0). Angles
-    outside the model's joint limits are clipped (reported in ``notes``). The whole recording
-    is analysed in one vectorised call of `analyze_many`.
+    Parameters
+    ----------
+    frames : time index in s, columns ``ankle, knee, hip, lumbar, thoracic, neck`` in degrees
+        (model conventions, as returned by `read_motion`; missing columns count as 0 and are
+        named in the message; ``NaN`` marks a missing angle, never read as 0).
+    body, load_kg, hold : passed to `analyze_many`.
+
+    Returns
+    -------
+    MotionReport. Angles outside the model's joint limits are clipped (said in ``notes``);
+    stretches left out are in ``excluded`` and in the message. The whole recording is
+    analysed in one vectorised call of `analyze_many`. Columns listed in
+    ``frames.attrs["unknown"]`` (as `poses_from_keypoints` sets for the spine) are analysed
+    as 0, but their faults are left out, their peaks are NaN and the message says they were
+    not measured, so not judged.
+
+    Examples
+    --------
+    >>> from hinge_lib.recordings.synthetic import synthetic_motion
+    >>> analyze_motion(synthetic_motion("hinge", reps=2, seed=1)).message.split(".")[0]
+    '2 repetitions found'
     """
     from hinge_lib.model.analysis import analyze_many
 
     body = Body() if body is None else body
-    angles = _check_frames(frames)
-    missing = tuple(frames.attrs.get("missing", ())) or tuple(
+    attrs = frames.attrs if isinstance(frames, pd.DataFrame) else {}
+    unknown = tuple(c for c in attrs.get("unknown", ()) if c in POSE_COLUMNS)
+    prepared = _prepare(frames.drop(columns=[c for c in unknown if c in frames.columns])
+                        if unknown else frames)
+    missing = tuple(attrs.get("missing", ())) or tuple(
         c for c in POSE_COLUMNS if c not in frames.columns)
-    angles, notes = _clip_to_limits(angles)
-    notes = [*frames.attrs.get("repairs", []), *notes]
+    angles, clipped = _clip_to_limits(prepared.angles)
+    notes = [*attrs.get("repairs", []), *prepared.notes, *clipped]
     analysis = analyze_many(angles, body=body, load_kg=load_kg, hold=hold)
-    found = find_reps(angles)
-    reps = _rep_table(found, analysis)
-    message = summarize(reps, reason=found.attrs.get("reason", ""), missing=missing)
+    lacking = [c for c in ("hip", "knee") if c in missing]
+    if lacking:
+        seen = attrs.get("columns_seen") or [str(c) for c in frames.columns]
+        found = _no_reps(f"no {' or '.join(lacking)} angle found in the recording "
+                         f"(columns seen: {', '.join(seen)})")
+        excluded: list[timeline.Excluded] = list(prepared.excluded)
+    else:
+        angles.attrs["excluded"] = list(prepared.excluded)
+        found = find_reps(angles)
+        excluded = found.attrs.get("excluded", [])
+    reps = _rep_table(found, analysis, unknown)
+    caveats = tuple(attrs.get("caveats", ()))
+    ignored = tuple(attrs.get("ignored", ()))
+    message = summarize(reps, reason=found.attrs.get("reason", ""),
+                        missing=[c for c in missing if c not in unknown],
+                        excluded=excluded, caveats=caveats, ignored=ignored, unknown=unknown)
     return MotionReport(frames=analysis, reps=reps, message=message, notes=tuple(notes),
-                        body=body, load_kg=float(load_kg), hold=hold, missing=missing)
+                        body=body, load_kg=float(load_kg), hold=hold, missing=missing,
+                        excluded=tuple(excluded), caveats=caveats, ignored=ignored,
+                        unknown=unknown)
 
 
-def _rep_table(found: pd.DataFrame, analysis: pd.DataFrame) -> pd.DataFrame:
+def _rep_table(found: pd.DataFrame, analysis: pd.DataFrame,
+               unknown: tuple[str, ...] = ()) -> pd.DataFrame:
     if found.empty:
         out = pd.DataFrame({c: pd.Series(dtype=float) for c in REP_COLUMNS})
         for c in ("pattern", "faults", "first_mover", "balanced_at_bottom"):
             out[c] = out[c].astype(object)
         out["rep"] = out["rep"].astype(int)
         return out
+    from hinge_lib.model.patterns import fault_rules
+
     at = analysis.iloc[found["bottom_i"].to_numpy()]
+    not_judged = {r["code"] for r in fault_rules() if r["metric"] in unknown}
     faults = []
     for codes, mover in zip(at["faults"], found["first_mover"], strict=True):
-        codes = tuple(codes)
+        codes = tuple(c for c in codes if c not in not_judged)
         faults.append(codes + ("knees_first",) if mover == "knees" else codes)
     out = pd.DataFrame({
         "rep": found["rep"].to_numpy(int),
@@ -298,7 +451,8 @@ def _rep_table(found: pd.DataFrame, analysis: pd.DataFrame) -> pd.DataFrame:
         "peak_hip": found["peak_hip"].to_numpy(float),
         "peak_knee": found["peak_knee"].to_numpy(float),
         "peak_ankle": found["peak_ankle"].to_numpy(float),
-        "peak_lumbar": found["peak_lumbar"].to_numpy(float),
+        "peak_lumbar": (np.full(len(found), np.nan) if "lumbar" in unknown
+                        else found["peak_lumbar"].to_numpy(float)),
         "hinge_score": at["hinge_score"].to_numpy(float),
         "pattern": at["pattern"].astype(object).to_numpy(),
         "faults": pd.Series(faults, dtype=object).to_numpy(),
@@ -309,10 +463,40 @@ def _rep_table(found: pd.DataFrame, analysis: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def summarize(reps: pd.DataFrame, reason: str = "", missing: list[str] | tuple = ()) -> str:
-    """Plain-language summary of a rep table (as in `MotionReport.message`)."""
+def summarize(reps: pd.DataFrame, reason: str = "", missing: list[str] | tuple = (),
+              excluded: list[timeline.Excluded] | tuple = (), caveats: tuple[str, ...] = (),
+              ignored: tuple[str, ...] = (), unknown: list[str] | tuple = ()) -> str:
+    """Plain-language summary of a rep table (as in `MotionReport.message`).
+
+    Says what was found, then everything the coach must know to trust it: the seconds left
+    out, what the angles mean for this source, and what was not measured or not used.
+    ``unknown`` columns could not be measured at all: nothing is said about them but that.
+    """
+    lines = []
     if reps.empty:
-        return f"No repetitions found: {reason or 'no complete rep in the recording'}."
+        lines.append(f"No repetitions found: {reason or 'no complete rep in the recording'}.")
+    else:
+        lines += _rep_lines(reps, judged_all=not unknown)
+    if excluded:
+        total = sum(e.end_s - e.start_s for e in excluded)
+        lines.append(f"Not analysed ({total:.2f} s): {timeline.describe_spans(excluded)}; a "
+                     "rep in those seconds is not counted.")
+    lines += list(caveats)
+    if missing:
+        lines.append(f"Not measured in this recording (taken as 0): {', '.join(missing)}.")
+    if unknown:
+        lines.append(f"Not measured, so not judged: {', '.join(unknown)}.")
+        if {"lumbar", "thoracic"} & set(unknown):
+            lines.append("The hip angle includes any rounding of the back, so a rounded back "
+                         "can pass for a hinge: check the back by eye.")
+    if ignored:
+        shown = ", ".join(ignored[:8]) + (f" and {len(ignored) - 8} more" if len(ignored) > 8
+                                          else "")
+        lines.append(f"Columns not used: {shown}.")
+    return " ".join(lines)
+
+
+def _rep_lines(reps: pd.DataFrame, judged_all: bool = True) -> list[str]:
     n = len(reps)
     lines = [f"{n} repetition{'s' if n != 1 else ''} found."]
     patterns = Counter(reps["pattern"])
@@ -330,13 +514,13 @@ def summarize(reps: pd.DataFrame, reason: str = "", missing: list[str] | tuple =
     faults = Counter(code for codes in reps["faults"] for code in codes)
     if faults:
         lines.append("Watch for: " + "; ".join(
-            f"{_FAULT_WORDS.get(c, c.replace('_', ' '))} ({v} of {n})"
-            for c, v in faults.most_common()) + ".")
-    else:
+            f"{fault_words(c)} ({v} of {n})" for c, v in faults.most_common()) + ".")
+    elif judged_all:
         lines.append("No faults flagged at the bottom of any rep.")
+    else:
+        lines.append("No faults flagged at the bottom of any rep among those this recording "
+                     "can show.")
     off = int((~reps["balanced_at_bottom"].astype(bool)).sum())
     if off:
         lines.append(f"Balance: the weight was outside the feet at the bottom of {off} rep(s).")
-    if missing:
-        lines.append(f"Not measured in this recording (taken as 0): {', '.join(missing)}.")
-    return " ".join(lines)
+    return lines

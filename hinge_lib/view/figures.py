@@ -15,8 +15,7 @@ the same thing, which lets tests compare drawn coordinates with ``a.joints``.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from hinge_lib.view import palette
@@ -749,48 +748,6 @@ def live_transform(scene: Mapping[str, Any]) -> tuple[float, float, float]:
     ``(ox + k * x, oy - k * y)`` px (y grows downwards on screen)."""
     ox, oy = scene["origin"]
     return float(ox), float(oy), float(scene["scale"])
-
-
-@dataclass(frozen=True)
-class ExtraLayer:
-    """A further line layer of the live figure (say, a muscle), drawn above the body.
-
-    ``lines`` gives the layer's polylines for an analysis, in metres (an empty list draws
-    nothing); the colour and dash are fixed, and ``label`` names the layer for assistive
-    technology. Pass layers to :func:`hinge_lib.widgets.explorer.explore` (``layers=``);
-    the browser code needs no change.
-
-    Examples
-    --------
-    >>> from hinge_lib.model.analysis import analyze
-    >>> from hinge_lib.model.pose import Pose
-    >>> thigh = ExtraLayer("thigh", "thigh line", palette.VERMILLION,
-    ...                    lambda a: [[a.joints["hip"], a.joints["knee"]]])
-    >>> live_scene(extra_layers=[thigh.style()])["layers"][6]["name"]
-    'thigh'
-    >>> len(live_frame(analyze(Pose()), extra_paths=extra_paths([thigh], analyze(Pose())))
-    ...     ["paths"]["thigh"])
-    4
-    """
-
-    name: str
-    label: str
-    stroke: str
-    lines: Callable[[Any], Sequence[Sequence[Point]]]
-    width: float = 3.0
-    dash: str | None = None
-    opacity: float = 1.0
-
-    def style(self) -> dict[str, Any]:
-        """The layer's entry in a live scene."""
-        return {"name": self.name, "label": self.label, "stroke": self.stroke,
-                "width": self.width, "dash": self.dash, "opacity": self.opacity}
-
-
-def extra_paths(layers: Sequence[ExtraLayer], analysis: Analysis
-                ) -> dict[str, Sequence[Sequence[Point]]]:
-    """The polylines of each extra layer for one analysis (for :func:`live_frame`)."""
-    return {layer.name: layer.lines(analysis) for layer in layers}
 
 
 def live_scene(presenter: bool = False, title: str = "", width: int | None = None,

@@ -1,23 +1,26 @@
-"""Figures and the upload widget for checking a recorded lift (imports plotly lazily).
+"""Figures and readouts for checking a recorded lift (imports plotly lazily).
 
 - `plot_angles(report)`: joint angles against time with every rep shaded and labelled
 - `rep_bottom_figures(report)`: the stick figure at the bottom of each rep
 - `plot_progress(progress)`: hinge score and faults per rep over the practice log's periods
-- `upload_checker()`: an ipywidgets FileUpload that reads, analyses and summarises a file
+- `check_upload(content, name)`: the HTML message (and report) for an uploaded file
+
+The upload box itself is a widget: :func:`hinge_lib.widgets.upload.upload_checker`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from html import escape
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
+from hinge_lib.recordings import timeline
 from hinge_lib.view import palette
+from hinge_lib.view.messages import message_box
 
 if TYPE_CHECKING:  # pragma: no cover
-    import ipywidgets as widgets
     import plotly.graph_objects as go
 
     from hinge_lib.model.body import Body
@@ -34,6 +37,28 @@ ANGLE_COLORS: dict[str, str] = {
 ANGLE_DASH: dict[str, str] = {"hip": "solid", "knee": "dash", "ankle": "dot",
                               "lumbar": "dashdot", "thoracic": "longdash", "neck": "longdashdot"}
 ACCEPTED_SUFFIXES = ".mot,.sto,.csv,.txt,.tsv"
+MAX_REPS_SHADED = 300
+MAX_REP_LABELS = 40
+MAX_POINTS_PER_LINE = 20_000
+
+
+def _line_xy(t: np.ndarray, y: np.ndarray, step: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every ``step``-th sample, with a break (NaN) where frames were left out."""
+    cuts = timeline.breaks(t)
+    x_out, y_out = [], []
+    for a, b in zip([0, *cuts], [*cuts, len(t)], strict=True):
+        x_out += [t[a:b:step], [np.nan]]
+        y_out += [y[a:b:step], [np.nan]]
+    return np.concatenate(x_out)[:-1], np.concatenate(y_out)[:-1]
+
+
+def _bands(starts: np.ndarray, ends: np.ndarray, lo: float, hi: float,
+           ) -> tuple[np.ndarray, np.ndarray]:
+    """x, y of one closed path per band, separated by NaN (one trace draws them all)."""
+    n = len(starts)
+    x = np.column_stack([starts, starts, ends, ends, starts, np.full(n, np.nan)]).ravel()
+    y = np.tile([lo, hi, hi, lo, lo, np.nan], n)
+    return x, y
 
 
 def plot_angles(report: MotionReport, columns: tuple[str, ...] = ("hip", "knee", "ankle",
@@ -41,32 +66,85 @@ def plot_angles(report: MotionReport, columns: tuple[str, ...] = ("hip", "knee",
                 title: str | None = None) -> go.Figure:
     """Angle-time curves (degrees against seconds) with each rep shaded and labelled.
 
-    Columns the recording did not measure (``report.missing``) are left out."""
+    Parameters
+    ----------
+    report : a `MotionReport`.
+    columns : pose columns to draw; those the recording did not measure (``report.missing``)
+        are left out.
+    title : figure title (default: how many reps are shaded).
+
+    Returns
+    -------
+    A plotly figure whose size grows with the number of reps, not its square: all rep bands
+    are one trace, all labels another. At most `MAX_REPS_SHADED` reps are shaded and
+    `MAX_REP_LABELS` labelled, and lines are thinned to `MAX_POINTS_PER_LINE` points; the
+    title says so when a cap applies. Stretches left out of the analysis are shaded in
+    orange and the lines break there.
+
+    Examples
+    --------
+    >>> from hinge_lib.recordings.synthetic import synthetic_motion
+    >>> from hinge_lib.recordings.reps import analyze_motion
+    >>> fig = plot_angles(analyze_motion(synthetic_motion("hinge", reps=2, seed=1)))
+    >>> fig.layout.title.text
+    'Joint angles, 2 rep(s) shaded'
+    """
     import plotly.graph_objects as go
 
     frames = report.frames
     t = frames.index.to_numpy(dtype=float)
-    fig = go.Figure()
-    for col in (c for c in columns if c not in report.missing):
-        fig.add_trace(go.Scatter(
-            x=t, y=frames[col].to_numpy(dtype=float), name=f"{col} flexion" if col != "ankle"
-            else "ankle (shin tilt)", mode="lines",
-            line={"color": ANGLE_COLORS.get(col, palette.BLACK),
-                  "dash": ANGLE_DASH.get(col, "solid"), "width": 2},
+    drawn = [c for c in columns if c not in report.missing]
+    step = max(1, int(np.ceil(len(t) / MAX_POINTS_PER_LINE)))
+    values = [frames[c].to_numpy(dtype=float) for c in drawn]
+    lo = min([0.0, *(float(v.min()) for v in values)]) - 5.0
+    hi = max([10.0, *(float(v.max()) for v in values)]) + 5.0
+    reps = report.reps
+    notes = []
+    traces = []
+    shaded = reps.head(MAX_REPS_SHADED)
+    if len(shaded):
+        x, y = _bands(shaded["start_s"].to_numpy(float), shaded["end_s"].to_numpy(float), lo, hi)
+        traces.append(go.Scatter(x=x, y=y, mode="lines", fill="toself", name="reps",
+                                 fillcolor="rgba(153, 153, 153, 0.25)", line={"width": 0},
+                                 hoverinfo="skip"))
+    if len(reps) > MAX_REPS_SHADED:
+        notes.append(f"first {MAX_REPS_SHADED} of {len(reps)} reps shaded")
+    excluded = list(getattr(report, "excluded", ()))
+    if excluded:
+        x, y = _bands(np.array([e.start_s for e in excluded]),
+                      np.array([e.end_s for e in excluded]), lo, hi)
+        traces.append(go.Scatter(x=x, y=y, mode="lines", fill="toself", name="not analysed",
+                                 fillcolor="rgba(230, 159, 0, 0.30)", line={"width": 0},
+                                 hoverinfo="skip"))
+    for col, v in zip(drawn, values, strict=True):
+        x, y = _line_xy(t, v, step)
+        traces.append(go.Scatter(
+            x=x, y=y, name=f"{col} flexion" if col != "ankle" else "ankle (shin tilt)",
+            mode="lines", line={"color": ANGLE_COLORS.get(col, palette.BLACK),
+                                "dash": ANGLE_DASH.get(col, "solid"), "width": 2},
         ))
-    for row in report.reps.itertuples(index=False):
-        fig.add_vrect(x0=row.start_s, x1=row.end_s, fillcolor=palette.LIGHT_GREY, opacity=0.5,
-                      line_width=0, layer="below")
-        fig.add_annotation(x=row.bottom_s, y=1.0, yref="paper", yanchor="bottom",
-                           text=f"rep {row.rep}: {row.pattern}", showarrow=False,
-                           font={"size": 11})
-    fig.update_layout(
-        title=title or f"Joint angles, {len(report.reps)} rep(s) shaded",
-        xaxis_title="time (s)", yaxis_title="angle (degrees, + = flexion)",
-        template="simple_white", legend={"orientation": "h", "y": -0.2},
-        margin={"t": 70}, height=420,
-    )
-    return fig
+    if step > 1:
+        notes.append(f"lines show every {step}th frame")
+    labelled = reps.head(MAX_REP_LABELS)
+    if len(labelled):
+        traces.append(go.Scatter(
+            x=labelled["bottom_s"].to_numpy(float), y=np.full(len(labelled), hi),
+            mode="text", text=[f"rep {r}: {p}" for r, p in zip(labelled["rep"],
+                                                               labelled["pattern"], strict=True)],
+            textposition="bottom center", textfont={"size": 11}, showlegend=False,
+            hoverinfo="skip", name="rep labels"))
+    if len(reps) > MAX_REP_LABELS:
+        notes.append(f"first {MAX_REP_LABELS} reps labelled")
+    heading = title or f"Joint angles, {len(reps)} rep(s) shaded"
+    if notes:
+        heading += f" ({'; '.join(notes)})"
+    return go.Figure(data=traces, layout={
+        "title": heading,
+        "xaxis": {"title": "time (s)"},
+        "yaxis": {"title": "angle (degrees, + = flexion)", "range": [lo, hi]},
+        "template": "simple_white", "legend": {"orientation": "h", "y": -0.2},
+        "margin": {"t": 70}, "height": 420,
+    })
 
 
 def rep_bottom_figures(report: MotionReport, max_reps: int = 6,
@@ -124,51 +202,16 @@ def check_upload(content: bytes, name: str, body: Body | None = None,
         frames = read_motion(bytes(content), name=name)
         report = analyze_motion(frames, body=body, load_kg=load_kg)
     except ValueError as err:
-        return _box(f"Could not use this file. {err}", palette.BAD), None
+        return upload_message(f"Could not use this file. {err}", "bad"), None
     except Exception as err:  # noqa: BLE001 - the widget must keep working
-        return _box(f"Could not analyse {name}: {type(err).__name__}: {err}", palette.BAD), None
+        text = f"Could not analyse {name}: {type(err).__name__}: {err}"
+        return upload_message(text, "bad"), None
     notes = "".join(f"<li>{escape(n)}</li>" for n in report.notes)
     extra = f"<div>Repairs:<ul>{notes}</ul></div>" if notes else ""
-    return _box(f"{name}: {report.message}", palette.GOOD) + extra, report
+    return upload_message(f"{name}: {report.message}", "good") + extra, report
 
 
-def _box(text: str, color: str) -> str:
-    from hinge_lib.view.messages import message_box
-
-    kind = "bad" if color == palette.BAD else "good"
+def upload_message(text: str, kind: str = "info") -> str:
+    """A message about an uploaded file (``kind``: info, good or bad), in the course's one
+    message box (:func:`hinge_lib.view.messages.message_box`)."""
     return message_box(text, kind, css_class="hinge-upload-message")
-
-
-def upload_checker(body: Body | None = None, load_kg: float = 0.0,
-                   on_report: Callable[[Any], None] | None = None) -> widgets.VBox:
-    """A file-upload box: each uploaded .mot/.csv is read with `read_motion`, analysed, and
-    summarised (per-rep table and angle plot); a bad file shows a message, never a traceback,
-    and the box stays ready for the next file. ``on_report`` receives each good report."""
-    import ipywidgets as widgets
-    from IPython.display import display
-
-    upload = widgets.FileUpload(accept=ACCEPTED_SUFFIXES, multiple=False,
-                                description="Upload a recording")
-    message = widgets.HTML(value="Choose an OpenSim .mot or a Kinovea CSV of joint angles.")
-    output = widgets.Output()
-
-    def handle(change: dict) -> None:
-        files = change.get("new") or ()
-        if not files:
-            return
-        item = files[0]
-        html, report = check_upload(item["content"], item["name"], body=body, load_kg=load_kg)
-        message.value = html
-        output.clear_output()
-        if report is not None:
-            with output:
-                if not report.reps.empty:
-                    display(report.reps.round(2))
-                display(plot_angles(report, title=f"{item['name']}: joint angles"))
-            if on_report is not None:
-                on_report(report)
-
-    upload.observe(handle, names="value")
-    box = widgets.VBox([upload, message, output])
-    box.handle_upload = handle  # type: ignore[attr-defined]
-    return box

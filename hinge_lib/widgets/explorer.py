@@ -29,6 +29,7 @@ from hinge_lib.model.body import Body
 from hinge_lib.model.kinematics import HOLDS
 from hinge_lib.model.pose import Pose, joint_limits
 from hinge_lib.model.references import reference_pose, reference_positions
+from hinge_lib.view import anatomy as anatomy_view
 from hinge_lib.view import figures as drawing
 from hinge_lib.view.wording import hold_words
 from hinge_lib.widgets.live_figure import LiveFigure, live_box
@@ -149,15 +150,29 @@ def friendly_error(exc: BaseException) -> str:
 
 
 def _live_figure(analysis: Any, ghost: Any, presenter: bool, title: str,
-                 controls_root: str | None = None,
-                 layers: Sequence[drawing.ExtraLayer] = ()) -> LiveFigure:
-    """A live SVG figure showing one pose (and a ghost, and any extra layers)."""
-    scene = drawing.live_scene(presenter, title=title,
-                               extra_layers=[layer.style() for layer in layers])
+                 controls_root: str | None = None, width: int | None = None,
+                 extra_layers: Sequence[Mapping[str, Any]] = (),
+                 frame: Mapping[str, Any] | None = None) -> LiveFigure:
+    """A live SVG figure showing one pose (and a ghost), with optional extra layers."""
+    scene = drawing.live_scene(presenter, title=title, width=width, extra_layers=extra_layers)
     if controls_root:
         scene["controls_root"] = controls_root
-    return LiveFigure(scene, drawing.live_frame(analysis, ghost,
-                                                drawing.extra_paths(layers, analysis)))
+    return LiveFigure(scene, frame or drawing.live_frame(analysis, ghost))
+
+
+def _frame_and_anatomy(a: Any, ghost: Any, anatomy: bool, presenter: bool,
+                       clear: bool = False) -> tuple[dict[str, Any], str]:
+    """A live frame with the anatomy layer's paths and colours, and the anatomy readout
+    ("" when off). With the layer off the frame is the plain one, plus empty anatomy paths
+    if ``clear`` (the frame that switches it off)."""
+    if not anatomy:
+        extra = anatomy_view.EMPTY_PATHS if clear else None
+        return drawing.live_frame(a, ghost, extra_paths=extra), ""
+    d = anatomy_view.anatomy_drawing(a)
+    paths, strokes = anatomy_view.live_update(a, d)
+    frame = drawing.live_frame(a, ghost, extra_paths=paths)
+    frame["strokes"] = {**frame["strokes"], **strokes}
+    return frame, anatomy_view.anatomy_readout_html(a, presenter, d)
 
 
 def _key(presenter: bool, width_px: int) -> widgets.HTML:
@@ -222,10 +237,10 @@ class PoseExplorer(widgets.VBox):
         load_kg: float = 0.0,
         hold: str = "hands",
         presenter: bool = False,
-        layers: Sequence[drawing.ExtraLayer] = (),
+        anatomy: bool = False,
     ) -> None:
         self.presenter = presenter
-        self.layers = tuple(layers)
+        self._start_anatomy = bool(anatomy)
         start_pose = to_pose(pose)
         start_body = body if body is not None else Body()
         self._initial = {
@@ -300,6 +315,14 @@ class PoseExplorer(widgets.VBox):
         )
         self.reset = widgets.Button(description="Reset", icon="undo",
                                     tooltip="Back to the starting pose, body and load")
+        self.anatomy = widgets.ToggleButton(
+            value=self._start_anatomy, description="Muscles",
+            tooltip="Show the muscle groups, the pelvis and the hip joint on the figure, "
+                    "and list what each muscle does", layout=widgets.Layout(width="auto"))
+        self.anatomy_key = widgets.HTML(anatomy_view.key_html(self.presenter))
+        self.anatomy_key.add_class("hinge-anatomy-key-area")
+        self.anatomy_readout = widgets.HTML(value="")
+        self.anatomy_readout.add_class("hinge-anatomy-readout")
         self.message = widgets.HTML(value="")
         self.message.add_class("hinge-message-area")
         self.readout = widgets.HTML(value="")
@@ -311,9 +334,14 @@ class PoseExplorer(widgets.VBox):
         state = self._state()
         first = analyze(self._pose(state), self._body(state), load_kg=state[6], hold=state[7])
         self.analysis = first
+        frame, muscles = _frame_and_anatomy(first, None, state[12], self.presenter)
         self.figure = _live_figure(first, None, self.presenter, "Pose explorer",
-                                   controls_root=".hinge-explorer", layers=self.layers)
+                                   controls_root=".hinge-explorer",
+                                   extra_layers=anatomy_view.live_layers(self.presenter),
+                                   frame=frame)
         self.key = _key(self.presenter, self.figure.width)
+        self.anatomy_readout.value = muscles
+        self._show_anatomy_parts(state[12])
         self.readout.value = self._good_readout = drawing.readout_html(first, self.presenter)
         self._last_state = state
 
@@ -322,19 +350,21 @@ class PoseExplorer(widgets.VBox):
             w.observe(self._on_change, names="value")
         self.preset.observe(self._on_preset, names="value")
         self.ghost.observe(self._on_ghost, names="value")
+        self.anatomy.observe(self._on_ghost, names="value")
         self.reset.on_click(self._on_reset)
 
     def _arrange(self) -> list[widgets.Widget]:
         """Controls, figure and readout side by side (wrapping on narrow screens)."""
         controls = widgets.VBox(
             [*self.sliders.values(), self.load, self.hold, self.height, self.mass, self.sex,
-             self.preset, self.ghost, self.reset],
+             self.preset, self.ghost, widgets.HBox([self.reset, self.anatomy])],
             layout=widgets.Layout(min_width="300px" if self.presenter else "22em"),
         )
-        side = widgets.VBox([self.message, self.readout], layout=widgets.Layout(
+        side = widgets.VBox([self.message, self.readout, self.anatomy_readout],
+                            layout=widgets.Layout(
             width="290px" if self.presenter else None,
             max_width=None if self.presenter else "30em", padding="0 0 0 8px"))
-        self.figure_box = live_box(self.figure, self.key)
+        self.figure_box = live_box(self.figure, self.key, self.anatomy_key)
         children: list[widgets.Widget] = [
             widgets.HBox([controls, self.figure_box, side],
                          layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
@@ -356,7 +386,7 @@ class PoseExplorer(widgets.VBox):
         return (
             *(self.sliders[f].value for f in FIELDS),
             self.load.value, self.hold.value, self.height.value, self.mass.value,
-            self.sex.value, self.ghost.value,
+            self.sex.value, self.ghost.value, self.anatomy.value,
         )
 
     @staticmethod
@@ -483,12 +513,16 @@ class PoseExplorer(widgets.VBox):
         try:
             a = analyze(self._pose(state), self._body(state), load_kg=state[6], hold=state[7])
             ghost = self._ghost_analysis(state)
-            frame = drawing.live_frame(a, ghost, drawing.extra_paths(self.layers, a))
+            frame, muscles = _frame_and_anatomy(a, ghost, state[12], self.presenter,
+                                                clear=bool(self.anatomy_readout.value))
         except Exception as exc:  # noqa: BLE001 - the learner sees a message, not a traceback
             self._last_state = None
             self._show_error(exc)
             return
         self.figure.show(frame)  # first, so the figure's message leaves before the rest
+        if muscles or self.anatomy_readout.value:
+            self.anatomy_readout.value = muscles
+        self._show_anatomy_parts(state[12])
         self.analysis = a
         self._last_state = state
         self.message.value = drawing.message_html(note, "info", self.presenter) if note else ""
@@ -500,6 +534,12 @@ class PoseExplorer(widgets.VBox):
             drawing.message_html(friendly_error(exc), "error", self.presenter)
             + f'<div style="opacity:0.45">{self._good_readout}</div>'
         )
+
+    def _show_anatomy_parts(self, on: bool) -> None:
+        """The anatomy key and readout are shown only with the layer on."""
+        display = None if on else "none"
+        self.anatomy_key.layout.display = display
+        self.anatomy_readout.layout.display = display
 
     def _show_readout(self, analysis: Any) -> None:
         """Rewrite the readout for ``analysis``. In a kernel this happens just after the
@@ -538,18 +578,19 @@ def explore(
     load_kg: float = 0.0,
     hold: str = "hands",
     presenter: bool = False,
-    layers: Sequence[drawing.ExtraLayer] = (),
+    anatomy: bool = False,
 ) -> PoseExplorer:
     """The interactive pose explorer (sliders, live stick figure, readout).
 
     ``pose`` may be a :class:`Pose`, a reference-position key such as ``"good_morning"``,
     a mapping of joint angles such as ``{"hip": 80}`` (see :func:`to_pose`) or ``None``
-    (standing). ``presenter=True`` uses bigger lines and fonts for a projector. ``layers``
-    adds line layers to the figure (:class:`~hinge_lib.view.figures.ExtraLayer`, e.g.
-    muscles), redrawn with the pose.
+    (standing). ``presenter=True`` uses bigger lines and fonts for a projector.
+    ``anatomy=True`` starts with the muscle layer on (the **Muscles** button switches it):
+    muscle paths coloured by their share of the joint moment, the pelvis and the hip joint
+    on the figure, and a table of what each muscle group does beside it.
     """
     return PoseExplorer(pose=pose, body=body, load_kg=load_kg, hold=hold, presenter=presenter,
-                        layers=layers)
+                        anatomy=anatomy)
 
 
 def _label(pose: PoseLike, fallback: str) -> str:

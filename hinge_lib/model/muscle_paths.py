@@ -1,0 +1,542 @@
+"""Muscle-tendon paths in the side view: lengths and moment arms, vectorised over poses.
+
+Each muscle group is a polyline through attachment points fixed to the bones
+(data/muscle_paths.csv, after the Rajagopal et al. 2016 model), optionally wrapping
+around a circle (a condyle, the patella, or a pulley standing for the spine), scaled
+with the body: thigh points with the thigh length, shank points with the shank
+length, pelvis, foot and trunk points with stature.
+
+Body frames (x forward, y up when standing tall, metres): ``pelvis`` and ``femur`` have
+their origin at the hip joint centre, ``tibia`` at the knee, ``foot`` at the ankle,
+``pelvis_top`` and ``lumbar`` at the lumbar joint (the top of the model's pelvis
+segment). Lengths depend only on the joint angles a muscle crosses; a moment arm is
+``dL/dθ`` of its length with respect to that joint's flexion (dorsiflexion at the
+ankle), so a positive moment arm means the muscle *extends* the joint (plantarflexes
+the ankle), as for the joint moments of :mod:`hinge_lib.model.statics`.
+
+What this cannot say: the paths are a side-view simplification of three-dimensional
+muscles, each group pulls along one line, and muscles are strings (no bulging, no
+force-length or activation properties).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+
+import numpy as np
+
+from hinge_lib.model.body import Body
+from hinge_lib.model.tables import Column, DataFileError, read_csv
+
+#: Muscle groups, in a fixed order (posterior chain, front of the thigh, calf, trunk).
+GROUPS: tuple[str, ...] = (
+    "gluteus_maximus",
+    "hamstrings",
+    "adductor_magnus",
+    "rectus_femoris",
+    "vasti",
+    "gastrocnemius",
+    "soleus",
+    "erector_spinae",
+    "rectus_abdominis",
+)
+#: The three hamstrings, drawn and computed as separate paths and reported as their mean.
+HAMSTRINGS: tuple[str, ...] = ("semimembranosus", "semitendinosus", "biceps_femoris_long_head")
+#: Every path in data/muscle_paths.csv.
+PATHS: tuple[str, ...] = (
+    "gluteus_maximus",
+    *HAMSTRINGS,
+    "adductor_magnus",
+    "rectus_femoris",
+    "vasti",
+    "gastrocnemius",
+    "soleus",
+    "erector_spinae",
+    "rectus_abdominis",
+)
+#: Joints in the order of the model's moments (statics.MOMENTS without the suffix).
+JOINT_NAMES: tuple[str, ...] = ("ankle", "knee", "hip", "lumbar")
+BODIES: tuple[str, ...] = ("lumbar", "pelvis_top", "pelvis", "femur", "tibia", "foot")
+#: Position of each body along the chain; a path crosses the joints between its first
+#: and last body.
+_CHAIN_INDEX = {"lumbar": 0, "pelvis_top": 1, "pelvis": 1, "femur": 2, "tibia": 3, "foot": 4}
+_JOINT_BETWEEN = {0: "lumbar", 1: "hip", 2: "knee", 3: "ankle"}
+SCALES: tuple[str, ...] = ("height", "thigh", "shank")
+SIDES: tuple[str, ...] = ("front", "back")
+#: Points used to draw each wrap arc (fixed, so drawings keep their size).
+ARC_POINTS = 5
+#: Sign turning a joint's flexion into counter-clockwise turning of the body beyond it, in
+#: the frame where the pelvis is held still (the lumbar segment tips forward = clockwise).
+_TURN_SIGN = {"lumbar": -1.0, "hip": 1.0, "knee": -1.0, "ankle": 1.0}
+
+
+@dataclass(frozen=True)
+class PathRow:
+    """One point, wrap circle or pulley of a path, in mm in its body frame (unscaled).
+
+    A wrap circle bends the path only when the straight line would cut it; a pulley always
+    guides the path round it on its side (a constant moment arm about its centre)."""
+
+    kind: str
+    body: str
+    x_mm: float
+    y_mm: float
+    radius_mm: float | None
+    side: str | None
+    scale_with: str
+    reference_mm: float
+    line: int
+
+
+@cache
+def path_table() -> dict[str, tuple[PathRow, ...]]:
+    """Rows of data/muscle_paths.csv per path, in order, checked for sense.
+
+    Raises :class:`DataFileError` naming file, line and column when a path is missing,
+    starts or ends with a wrap, has two wraps in a row, or a wrap without a radius.
+    """
+    rows = read_csv(
+        "muscle_paths.csv",
+        {
+            "muscle": Column(choices=PATHS),
+            "order": Column(float, low=1, high=50),
+            "kind": Column(choices=("point", "wrap", "pulley")),
+            "body": Column(choices=BODIES),
+            "x_mm": Column(float, low=-500, high=500),
+            "y_mm": Column(float, low=-500, high=500),
+            "radius_mm": Column(float, required=False, low=1, high=150),
+            "side": Column(required=False, choices=SIDES),
+            "scale_with": Column(choices=SCALES),
+            "reference_mm": Column(float, low=100, high=2300),
+            "source": Column(),
+        },
+    )
+    paths: dict[str, list[tuple[float, PathRow]]] = {}
+    for row in rows:
+        line = row["_line"]
+        if row["kind"] != "point":
+            for column in ("radius_mm", "side"):
+                if row[column] is None:
+                    raise DataFileError(
+                        f"data/muscle_paths.csv, line {line}, column {column!r}: "
+                        "a wrap needs a radius and a side"
+                    )
+        orders = [o for o, _ in paths.get(row["muscle"], [])]
+        if row["order"] in orders:
+            raise DataFileError(
+                f"data/muscle_paths.csv, line {line}, column 'order': duplicate order "
+                f"{row['order']:g} for {row['muscle']}"
+            )
+        paths.setdefault(row["muscle"], []).append(
+            (row["order"], PathRow(row["kind"], row["body"], row["x_mm"], row["y_mm"],
+                                   row["radius_mm"], row["side"], row["scale_with"],
+                                   row["reference_mm"], line))
+        )
+    missing = [m for m in PATHS if m not in paths]
+    if missing:
+        raise DataFileError(f"data/muscle_paths.csv: no rows for {', '.join(missing)}")
+    table = {}
+    for muscle in PATHS:
+        ordered = tuple(r for _, r in sorted(paths[muscle], key=lambda item: item[0]))
+        kinds = [r.kind for r in ordered]
+        if kinds[0] != "point" or kinds[-1] != "point" or kinds.count("point") < 2:
+            raise DataFileError(
+                f"data/muscle_paths.csv, line {ordered[0].line}, column 'kind': the path of "
+                f"{muscle} must start and end with a point"
+            )
+        for first, second in zip(ordered, ordered[1:], strict=False):
+            if first.kind != "point" and second.kind != "point":
+                raise DataFileError(
+                    f"data/muscle_paths.csv, line {second.line}, column 'kind': two wraps "
+                    f"in a row in {muscle}"
+                )
+        bodies = [_CHAIN_INDEX[r.body] for r in ordered if r.kind == "point"]
+        if bodies != sorted(bodies) and bodies != sorted(bodies, reverse=True):
+            raise DataFileError(
+                f"data/muscle_paths.csv, line {ordered[0].line}, column 'body': the points of "
+                f"{muscle} must go along the chain in one direction"
+            )
+        table[muscle] = ordered
+    return table
+
+
+@cache
+def joints_crossed(muscle: str) -> tuple[str, ...]:
+    """Joints a path crosses, e.g. ``("hip", "knee")`` for a hamstring."""
+    idx = [_CHAIN_INDEX[r.body] for r in path_table()[muscle] if r.kind == "point"]
+    lo, hi = min(idx), max(idx)
+    return tuple(_JOINT_BETWEEN[i] for i in range(lo, hi))
+
+
+def _scale(row: PathRow, body: Body) -> float:
+    seg = body.segments
+    if row.scale_with == "thigh":
+        size = seg["thigh"].length_m
+    elif row.scale_with == "shank":
+        size = seg["shank"].length_m
+    else:
+        size = body.height_m
+    return size / (row.reference_mm / 1000.0)
+
+
+@cache
+def scaled_paths(body: Body) -> dict[str, tuple[tuple[str, str, np.ndarray, float, int], ...]]:
+    """Each path as (kind, body, xy in m, radius in m, side sign) rows scaled for ``body``.
+
+    Femur points are turned so that the source model's knee lies straight below the hip
+    (1.1 deg) and tibia points so that its ankle lies straight below the knee.
+    """
+    out = {}
+    for muscle, rows in path_table().items():
+        items = []
+        for row in rows:
+            k = _scale(row, body)
+            xy = np.array([row.x_mm, row.y_mm]) / 1000.0
+            if row.body == "femur":
+                xy = _turn(xy, _FEMUR_TURN)
+            elif row.body == "tibia":
+                xy = _turn(xy, _TIBIA_TURN)
+            radius = (row.radius_mm or 0.0) / 1000.0 * k
+            items.append((row.kind, row.body, xy * k, radius, 0))
+        out[muscle] = tuple(_with_sides(items, rows, body))
+    return out
+
+
+def _turn(xy: np.ndarray, angle: float) -> np.ndarray:
+    c, s = np.cos(angle), np.sin(angle)
+    return np.array([c * xy[0] - s * xy[1], s * xy[0] + c * xy[1]])
+
+
+# Knee at (-8.1, -408.0) mm from the hip in the source femur; ankle at (-1.9, -396.5) mm
+# from the knee in the source tibia: turn both so the segment runs straight down.
+_FEMUR_TURN = float(np.arctan2(8.1, 408.0))
+_TIBIA_TURN = float(np.arctan2(1.9, 396.5))
+
+
+def _with_sides(items: list, rows: tuple[PathRow, ...], body: Body) -> list:
+    """Fill in each wrap's turning sign from its side and the standing path direction."""
+    standing = {f: np.zeros(1) for f in JOINT_NAMES}
+    frames = _frames(standing, body)
+    placed = [np.array([float(v[0]) for v in _place(frames, it[1], it[2])]) for it in items]
+    out = []
+    for i, (it, row) in enumerate(zip(items, rows, strict=True)):
+        if it[0] == "point":
+            out.append(it)
+            continue
+        d = placed[i + 1] - placed[i - 1]
+        # "back": the path passes behind the circle, so the centre is ahead (+x) of it.
+        ahead = 1.0 if row.side == "back" else -1.0
+        sign = np.sign(-d[1] * ahead)
+        out.append((it[0], it[1], it[2], it[3], int(sign) or 1))
+    return out
+
+
+def _cos_sin(angle_rad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Cosine and sine in single precision (as in kinematics.axis: far faster, error well
+    under a micrometre on these lengths), returned as float64."""
+    a = np.asarray(angle_rad, dtype=np.float32)
+    return np.cos(a).astype(float), np.sin(a).astype(float)
+
+
+Frame = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # origin x, y; cos, sin
+
+
+def _frames(angles: Mapping[str, np.ndarray], body: Body) -> dict[str, Frame]:
+    """Origin and rotation of each body frame with the pelvis held still (hip at the
+    origin, pelvis upright), plus the joint centres under ``"joint:<name>"``. Degrees in."""
+    seg = body.segments
+    rad = {j: np.radians(np.atleast_1d(np.asarray(angles[j], dtype=float)))
+           for j in JOINT_NAMES}
+    n = max(len(v) for v in rad.values())
+    rad = {j: np.broadcast_to(v, (n,)) for j, v in rad.items()}
+    zero, one = np.zeros(n), np.ones(n)
+    c_f, s_f = _cos_sin(rad["hip"])
+    c_t, s_t = _cos_sin(rad["hip"] - rad["knee"])
+    c_a, s_a = _cos_sin(rad["hip"] - rad["knee"] + rad["ankle"])
+    c_l, s_l = _cos_sin(-rad["lumbar"])
+    thigh, shank, pelvis = seg["thigh"].length_m, seg["shank"].length_m, seg["pelvis"].length_m
+    knee_x, knee_y = s_f * thigh, -c_f * thigh
+    ankle_x, ankle_y = knee_x + s_t * shank, knee_y - c_t * shank
+    top_y = zero + pelvis
+    return {
+        "pelvis": (zero, zero, one, zero),
+        "pelvis_top": (zero, top_y, one, zero),
+        "lumbar": (zero, top_y, c_l, s_l),
+        "femur": (zero, zero, c_f, s_f),
+        "tibia": (knee_x, knee_y, c_t, s_t),
+        "foot": (ankle_x, ankle_y, c_a, s_a),
+        "joint:lumbar": (zero, top_y, one, zero),
+        "joint:hip": (zero, zero, one, zero),
+        "joint:knee": (knee_x, knee_y, one, zero),
+        "joint:ankle": (ankle_x, ankle_y, one, zero),
+    }
+
+
+def _place(frames: dict[str, Frame], body_name: str, xy: np.ndarray
+           ) -> tuple[np.ndarray, np.ndarray]:
+    ox, oy, c, s = frames[body_name]
+    return ox + c * xy[0] - s * xy[1], oy + s * xy[0] + c * xy[1]
+
+
+def _tangent(cx, cy, px, py, radius: float, turn: float):
+    """Point where a line from P touches the circle, on the side given by ``turn``
+    (+1 entry / -1 exit for anticlockwise travel); no trigonometry."""
+    vx, vy = px - cx, py - cy
+    d2 = np.maximum(vx * vx + vy * vy, radius * radius * (1 + 1e-12))
+    along = radius * radius / d2
+    across = turn * radius * np.sqrt(d2 - radius * radius) / d2
+    return cx + along * vx - across * vy, cy + along * vy + across * vx, np.sqrt(d2 - radius**2)
+
+
+def _wrap(a, b, centre, radius: float, sign: int, pulley: bool):
+    """Path from ``a`` to ``b`` round a circle kept on side ``sign`` (+1: the centre left of
+    the direction of travel). Returns length, wrapped mask, entry point, exit point and the
+    signed arc angle (all arrays)."""
+    cx, cy = centre
+    ex, ey, ta = _tangent(cx, cy, a[0], a[1], radius, sign)
+    xx, xy, tb = _tangent(cx, cy, b[0], b[1], radius, -sign)
+    e1, e2, x1, x2 = ex - cx, ey - cy, xx - cx, xy - cy
+    arc = sign * np.arctan2(e1 * x2 - e2 * x1, e1 * x1 + e2 * x2)
+    wrapped = (arc > 0) | pulley
+    straight = np.hypot(b[0] - a[0], b[1] - a[1])
+    length = np.where(wrapped, ta + tb + radius * arc, straight)
+    return length, wrapped, (ex, ey), (xx, xy), arc
+
+
+_JOINT_INDEX = {"lumbar": 0, "hip": 1, "knee": 2, "ankle": 3}
+
+
+def _crosses(k: int, first: int, second: int) -> bool:
+    return min(first, second) <= k < max(first, second)
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """Every path of one body as index arrays, so all paths are evaluated together.
+
+    Points (attachment points and wrap centres) are stored per body frame; ``E`` below is
+    all placed points followed by every wrap's entry and exit tangent points.
+    """
+
+    blocks: tuple[tuple[str, np.ndarray], ...]  # (body, (k, 2) local points) per frame
+    seg: np.ndarray  # (S, 2) point indices of straight pieces
+    seg_to_path: np.ndarray  # (S, M) 0/1
+    wrap_ends: np.ndarray  # (W, 3) point indices: before, centre, after
+    wrap_radius: np.ndarray  # (W,)
+    wrap_sign: np.ndarray  # (W,)
+    wrap_pulley: np.ndarray  # (W,) bool
+    wrap_to_path: np.ndarray  # (W, M) 0/1
+    crossings: tuple[tuple[str, str], ...]  # (path, joint) per crossing
+    cross_joint: np.ndarray  # (C,) index into JOINT_NAMES
+    cross_turn: np.ndarray  # (C,)
+    cross_straight: np.ndarray  # (C, 2) indices into E (fixed end, moving end)
+    cross_wrapped: np.ndarray  # (C, 2) indices into E used while the wrap holds
+    cross_wrap: np.ndarray  # (C,) wrap index, or W (never wrapped)
+    draw: tuple[tuple[tuple[str, int], ...], ...]  # per path: ("point", i) or ("wrap", w)
+
+
+@cache
+def compiled(body: Body) -> Compiled:
+    """The index arrays of :class:`Compiled` for ``body`` (cached)."""
+    rows_by_path = scaled_paths(body)
+    local: dict[str, list[np.ndarray]] = {b: [] for b in BODIES}
+    where: list[list[tuple[str, int]]] = []
+    for muscle in PATHS:
+        spots = []
+        for _kind, name, xy, _, _ in rows_by_path[muscle]:
+            local[name].append(xy)
+            spots.append((name, len(local[name]) - 1))
+        where.append(spots)
+    offset, blocks = {}, []
+    start = 0
+    for b in BODIES:
+        if local[b]:
+            offset[b] = start
+            blocks.append((b, np.array(local[b], dtype=float)))
+            start += len(local[b])
+    n_points = start
+    index = [[offset[b] + i for b, i in spots] for spots in where]
+    chain_of = [[_CHAIN_INDEX[rows_by_path[m][r][1]] for r in range(len(rows_by_path[m]))]
+                for m in PATHS]
+    seg, seg_path, wraps, wrap_path, radius, sign, pulley = [], [], [], [], [], [], []
+    crossings, c_joint, c_turn, c_straight, c_wrapped, c_wrap = [], [], [], [], [], []
+    n_wraps = sum(1 for m in PATHS for r in rows_by_path[m] if r[0] != "point")
+
+    def order(k: int, p: tuple[int, int], q: tuple[int, int]) -> list[int]:
+        """(fixed end, moving end) of a piece from p to q, each (E index, chain index)."""
+        q_moves = (q[1] > k) if k > 0 else (q[1] <= k)
+        return [p[0], q[0]] if q_moves else [q[0], p[0]]
+
+    draw = tuple(
+        tuple(("point", index[m][r]) if rows_by_path[muscle][r][0] == "point" else
+              ("wrap", sum(1 for mm in PATHS[:m] for q in rows_by_path[mm] if q[0] != "point")
+               + sum(1 for q in rows_by_path[muscle][:r] if q[0] != "point"))
+              for r in range(len(rows_by_path[muscle])))
+        for m, muscle in enumerate(PATHS))
+    w = 0
+    for m, muscle in enumerate(PATHS):
+        rows = rows_by_path[muscle]
+        idx, chain = index[m], chain_of[m]
+        joints = joints_crossed(muscle)
+        i = 0
+        while i < len(rows) - 1:
+            if rows[i + 1][0] == "point":
+                seg.append((idx[i], idx[i + 1]))
+                seg_path.append(m)
+                for joint in joints:
+                    k = _JOINT_INDEX[joint]
+                    if _crosses(k, chain[i], chain[i + 1]):
+                        pair = order(k, (idx[i], chain[i]), (idx[i + 1], chain[i + 1]))
+                        crossings.append((muscle, joint))
+                        c_joint.append(JOINT_NAMES.index(joint))
+                        c_turn.append(_TURN_SIGN[joint])
+                        c_straight.append(pair)
+                        c_wrapped.append(pair)
+                        c_wrap.append(n_wraps)
+                i += 1
+                continue
+            kind, _, _, r, sg = rows[i + 1]
+            wraps.append((idx[i], idx[i + 1], idx[i + 2]))
+            wrap_path.append(m)
+            radius.append(r)
+            sign.append(sg)
+            pulley.append(kind == "pulley")
+            entry, leave = n_points + w, n_points + n_wraps + w
+            for joint in joints:
+                k = _JOINT_INDEX[joint]
+                straight = order(k, (idx[i], chain[i]), (idx[i + 2], chain[i + 2]))
+                if _crosses(k, chain[i], chain[i + 1]):
+                    wrapped = order(k, (idx[i], chain[i]), (entry, chain[i + 1]))
+                elif _crosses(k, chain[i + 1], chain[i + 2]):
+                    wrapped = order(k, (leave, chain[i + 1]), (idx[i + 2], chain[i + 2]))
+                else:
+                    continue
+                crossings.append((muscle, joint))
+                c_joint.append(JOINT_NAMES.index(joint))
+                c_turn.append(_TURN_SIGN[joint])
+                c_straight.append(straight)
+                c_wrapped.append(wrapped)
+                c_wrap.append(w)
+            w += 1
+            i += 2
+    n_paths = len(PATHS)
+    seg_to_path = np.zeros((len(seg), n_paths))
+    seg_to_path[np.arange(len(seg)), seg_path] = 1.0
+    wrap_to_path = np.zeros((len(wraps), n_paths))
+    wrap_to_path[np.arange(len(wraps)), wrap_path] = 1.0
+    return Compiled(
+        blocks=tuple(blocks), seg=np.array(seg, dtype=int), seg_to_path=seg_to_path,
+        wrap_ends=np.array(wraps, dtype=int), wrap_radius=np.array(radius),
+        wrap_sign=np.array(sign, dtype=float), wrap_pulley=np.array(pulley, dtype=bool),
+        wrap_to_path=wrap_to_path, crossings=tuple(crossings),
+        cross_joint=np.array(c_joint, dtype=int), cross_turn=np.array(c_turn),
+        cross_straight=np.array(c_straight, dtype=int),
+        cross_wrapped=np.array(c_wrapped, dtype=int), cross_wrap=np.array(c_wrap, dtype=int),
+        draw=draw,
+    )
+
+
+def _placed(c: Compiled, frames: dict[str, Frame]):
+    """Every point of ``c`` placed (x, y arrays of shape (n, K)) and every wrap solved."""
+    xs, ys = [], []
+    for name, pts in c.blocks:
+        ox, oy, cos, sin = frames[name]
+        xs.append(ox[:, None] + cos[:, None] * pts[:, 0] - sin[:, None] * pts[:, 1])
+        ys.append(oy[:, None] + sin[:, None] * pts[:, 0] + cos[:, None] * pts[:, 1])
+    px, py = np.concatenate(xs, axis=1), np.concatenate(ys, axis=1)
+    a, mid, b = c.wrap_ends[:, 0], c.wrap_ends[:, 1], c.wrap_ends[:, 2]
+    wrap = _wrap((px[:, a], py[:, a]), (px[:, b], py[:, b]), (px[:, mid], py[:, mid]),
+                 c.wrap_radius, c.wrap_sign, c.wrap_pulley)
+    return px, py, wrap
+
+
+def geometry_arrays(angles: Mapping[str, np.ndarray], body: Body
+                    ) -> tuple[np.ndarray, np.ndarray]:
+    """All paths at once: lengths ``(n, len(PATHS))`` in m and moment arms ``(n, C)`` in m
+    for the crossings listed in ``compiled(body).crossings``."""
+    c = compiled(body)
+    frames = _frames(angles, body)
+    px, py, (wl, wrapped, entry, leave, _) = _placed(c, frames)
+    dx = px[:, c.seg[:, 1]] - px[:, c.seg[:, 0]]
+    dy = py[:, c.seg[:, 1]] - py[:, c.seg[:, 0]]
+    lengths = np.hypot(dx, dy) @ c.seg_to_path + wl @ c.wrap_to_path
+    ex = np.concatenate((px, entry[0], leave[0]), axis=1)
+    ey = np.concatenate((py, entry[1], leave[1]), axis=1)
+    jx = np.stack([frames[f"joint:{j}"][0] for j in JOINT_NAMES], axis=1)[:, c.cross_joint]
+    jy = np.stack([frames[f"joint:{j}"][1] for j in JOINT_NAMES], axis=1)[:, c.cross_joint]
+
+    def arm(pair: np.ndarray) -> np.ndarray:
+        fx, fy = ex[:, pair[:, 0]], ey[:, pair[:, 0]]
+        qx, qy = ex[:, pair[:, 1]], ey[:, pair[:, 1]]
+        ux, uy = qx - fx, qy - fy
+        norm = np.maximum(np.hypot(ux, uy), 1e-12)
+        return c.cross_turn * ((qx - jx) * uy - (qy - jy) * ux) / norm
+
+    held = np.concatenate((wrapped, np.zeros((len(px), 1), dtype=bool)), axis=1)
+    arms = np.where(held[:, c.cross_wrap], arm(c.cross_wrapped), arm(c.cross_straight))
+    return lengths, arms
+
+
+def path_geometry(angles: Mapping[str, np.ndarray], body: Body
+                  ) -> tuple[dict[str, np.ndarray], dict[str, dict[str, np.ndarray]]]:
+    """Lengths (m) of every path in :data:`PATHS` and moment arms (m) at every joint each
+    crosses, arrays of shape ``(n,)``. A moment arm is ``dL/dθ`` for flexion
+    (dorsiflexion at the ankle): positive = the muscle extends (plantarflexes) the joint;
+    it is the turning effect about the joint of the path's line where the path passes from
+    one side of the joint to the other."""
+    lengths, arm_cols = geometry_arrays(angles, body)
+    out_lengths = {m: lengths[:, i] for i, m in enumerate(PATHS)}
+    out_arms: dict[str, dict[str, np.ndarray]] = {m: {} for m in PATHS}
+    for col, (muscle, joint) in enumerate(compiled(body).crossings):
+        out_arms[muscle][joint] = arm_cols[:, col]
+    return out_lengths, out_arms
+
+
+def path_lengths(angles: Mapping[str, np.ndarray], body: Body) -> dict[str, np.ndarray]:
+    """Muscle-tendon length of every path in :data:`PATHS`, in metres, shape ``(n,)``."""
+    return path_geometry(angles, body)[0]
+
+
+def moment_arms(angles: Mapping[str, np.ndarray], body: Body) -> dict[str, dict[str, np.ndarray]]:
+    """Moment arm (m) of every path at every joint it crosses (see :func:`path_geometry`)."""
+    return path_geometry(angles, body)[1]
+
+
+def all_path_points(angles: Mapping[str, np.ndarray], body: Body) -> dict[str, np.ndarray]:
+    """:func:`path_points` of every path in :data:`PATHS`, all evaluated together."""
+    c = compiled(body)
+    px, py, (_, wrapped, entry, _, arc) = _placed(c, _frames(angles, body))
+    a, mid, b = c.wrap_ends[:, 0], c.wrap_ends[:, 1], c.wrap_ends[:, 2]
+    cx, cy = px[:, mid], py[:, mid]
+    start = np.arctan2(entry[1] - cy, entry[0] - cx)
+    t = np.linspace(0.0, 1.0, ARC_POINTS)
+    theta = start[..., None] + (c.wrap_sign * np.where(wrapped, arc, 0.0))[..., None] * t
+    r = c.wrap_radius[:, None]
+    arc_x, arc_y = cx[..., None] + r * np.cos(theta), cy[..., None] + r * np.sin(theta)
+    abx, aby = px[:, b] - px[:, a], py[:, b] - py[:, a]
+    u = np.clip(((cx - px[:, a]) * abx + (cy - py[:, a]) * aby)
+                / np.maximum(abx * abx + aby * aby, 1e-12), 0, 1)
+    near_x, near_y = (px[:, a] + u * abx)[..., None], (py[:, a] + u * aby)[..., None]
+    keep = wrapped[..., None]
+    arc_x = np.where(keep, arc_x, near_x)
+    arc_y = np.where(keep, arc_y, near_y)
+    points = np.stack((px, py), axis=-1)
+    arcs = np.stack((arc_x, arc_y), axis=-1)  # (n, W, ARC_POINTS, 2)
+    out = {}
+    for muscle, items in zip(PATHS, c.draw, strict=True):
+        out[muscle] = np.concatenate(
+            [points[:, i:i + 1] if kind == "point" else arcs[:, i] for kind, i in items],
+            axis=1)
+    return out
+
+
+def path_points(angles: Mapping[str, np.ndarray], body: Body, muscle: str) -> np.ndarray:
+    """Drawing points of one path, shape ``(n, k, 2)`` in the pelvis-still frame (m).
+
+    Each wrap or pulley contributes :data:`ARC_POINTS` points along its arc (all at the
+    straight line's closest point when the path does not touch the circle), so ``k`` is
+    fixed.
+    """
+    return all_path_points(angles, body)[muscle]

@@ -1,0 +1,740 @@
+"""Turn 2-D body keypoints seen from the side into the model's joint angles.
+
+`poses_from_keypoints(keypoints)` works with keypoints from any tool (MediaPipe Pose through
+`keypoints_from_video`, Sports2D ``.trc`` files through `read_trc`, or points clicked by
+hand). It uses numpy and pandas only.
+
+The keypoint table
+------------------
+One row per video frame: a ``time`` column in seconds, then ``<landmark>_x`` and
+``<landmark>_y`` in pixels (x to the right, y **down**, as in an image), and optionally
+``<landmark>_visibility`` (0 to 1, how sure the detector is that the point is visible).
+Landmark names follow MediaPipe Pose: ``nose`` and, for each side, ``left_``/``right_`` +
+``ear``, ``shoulder``, ``hip``, ``knee``, ``ankle``, ``heel``, ``foot_index`` (the toes).
+Cells may be empty (``NaN``) where nothing was found. Other columns are ignored.
+
+What is measured, and how (degrees, model conventions, see `hinge_lib.model.pose`)
+-------------------------------------------------------------------------------------
+Each segment's tilt from vertical is the direction of the line between two keypoints, with
+"forward" the way the person faces:
+
+- ``ankle`` = tilt of the shin (ankle -> knee); positive = knee ahead of the ankle
+- ``knee`` = shin tilt - thigh tilt (knee -> hip); 0 = straight
+- ``hip`` = trunk-line tilt (hip -> shoulder) - thigh tilt: the angle between the thigh and
+  the straight line from hip to shoulder
+- ``neck`` = head tilt (shoulder -> ear) - trunk-line tilt; + = chin towards the chest
+- ``lumbar`` and ``thoracic`` are **unknown** (``NaN``): hip and shoulder points cannot
+  separate pelvis, lower back and upper back. Because hip flexion is measured against the
+  trunk line, a rounded back counts as hip bend, so a round-back bend can look like a good
+  hinge. The spine was not measured; judge rounding by eye on the video.
+
+Assumptions and repairs (each one is reported in ``attrs``):
+
+- The camera is level: straight down in the image is taken as vertical. A phone tilted by
+  5 degrees tilts every segment by 5 degrees and so shifts the ankle angle by 5 degrees
+  (knee and hip, being differences, are not affected). Pass ``camera_roll_deg`` if the tilt
+  is known (positive = the phone turned clockwise, so that the scene appears turned
+  anticlockwise in the picture).
+- Facing direction: the toes ahead of the heels and the nose in front of the line from
+  shoulder to ear, counted over half a second around every frame, so a person who turns
+  round is followed; pass ``facing="left"`` or ``"right"`` to set it.
+- Nearer side: the side whose shoulder, hip, knee and ankle the detector saw more clearly
+  (higher visibility, over the same half second). Without visibility columns: the right side
+  when the person faces right in the picture and the left side when facing left, which holds
+  for videos that are not mirrored (some front cameras mirror). Pass ``side`` to set it.
+- Left/right swaps: detectors sometimes swap the labels of the two legs (or of the two
+  shoulders and ears) for a few frames. Frame by frame, the labelling that keeps each point
+  closer to where it was in the previous frame is kept; each swap repaired is counted.
+- Unusable frames: a frame is unusable when one of the nearer side's shoulder, hip, knee or
+  ankle is missing or has visibility under ``min_visibility``, or when the person is not
+  side-on (the two shoulders lie more than `MAX_SHOULDER_SPREAD` trunk lengths apart across
+  the picture: the chest or back is turned to the camera). Gaps of unusable frames up to
+  ``max_gap_s`` are filled by linear interpolation of the angles; longer gaps, and jumps of
+  the hip by more than one trunk length from one frame to the next (the detector switched to
+  another person), split the recording into stretches. The longest stretch is returned; the
+  others are listed in ``attrs["stretches"]``.
+
+A side view cannot measure, whatever the detector: rounding or arching of the spine, knees
+caving in or pushed out, stance width, turning of the pelvis or trunk, left-right
+differences (only the nearer side is used), and forces (fast swings need more than
+positions). These are listed in ``attrs["cannot_measure"]``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from hinge_lib.model.body import Body
+
+POSE_COLUMNS: tuple[str, ...] = ("ankle", "knee", "hip", "lumbar", "thoracic", "neck")
+SIDE_PARTS: tuple[str, ...] = ("ear", "shoulder", "hip", "knee", "ankle", "heel", "foot_index")
+LANDMARKS: tuple[str, ...] = (
+    "nose", *(f"{side}_{part}" for side in ("left", "right") for part in SIDE_PARTS))
+#: Keypoints of the nearer side that every usable frame needs.
+REQUIRED_PARTS: tuple[str, ...] = ("shoulder", "hip", "knee", "ankle")
+#: Pose columns a side view of hip and shoulder points cannot measure.
+SPINE_COLUMNS: tuple[str, ...] = ("lumbar", "thoracic")
+MIN_VISIBILITY = 0.5
+MAX_GAP_S = 0.1
+#: A jump of the hip by more than this many trunk lengths between two frames ends a stretch.
+MAX_JUMP_TRUNKS = 1.0
+#: Shoulders further apart across the picture than this share of the trunk length: the
+#: person is turned towards (or away from) the camera, not side-on, and the frame is unusable.
+MAX_SHOULDER_SPREAD = 0.4
+#: Facing direction and nearer side are decided over a window of this many seconds.
+TURN_WINDOW_S = 0.5
+CANNOT_MEASURE: tuple[str, ...] = (
+    "the spine's curve (lower and upper back): hip flexion is measured between the thigh and "
+    "the hip-shoulder line, so a rounded back counts as hip bend; judge rounding by eye",
+    "knees caving in or pushed out (needs a front view)",
+    "stance width and foot turn-out (needs a front view)",
+    "turning of the pelvis or trunk",
+    "differences between left and right (only the nearer side is used)",
+    "forces and loads in fast movements such as swings (positions only)",
+)
+_LEGS = ("hip", "knee", "ankle", "heel", "foot_index")
+_UPPER = ("ear", "shoulder")
+
+
+class KeypointError(ValueError):
+    """The keypoint table cannot be turned into poses; the message says which column."""
+
+
+def _column(keypoints: pd.DataFrame, name: str) -> np.ndarray | None:
+    if name not in keypoints.columns:
+        return None
+    try:
+        return pd.to_numeric(keypoints[name], errors="raise").to_numpy(dtype=float)
+    except (TypeError, ValueError):
+        raise KeypointError(f"keypoints: column {name!r} must hold numbers "
+                            f"(pixels or visibility 0-1)") from None
+
+
+def _points(keypoints: pd.DataFrame, name: str, n: int) -> tuple[np.ndarray, np.ndarray, bool]:
+    """(xy array (n, 2) with NaN where absent, visibility (n,), visibility column present)."""
+    x = _column(keypoints, f"{name}_x")
+    y = _column(keypoints, f"{name}_y")
+    if (x is None) != (y is None):
+        have, lack = (f"{name}_x", f"{name}_y") if x is not None else (f"{name}_y", f"{name}_x")
+        raise KeypointError(f"keypoints: column {have!r} has no partner {lack!r}")
+    xy = np.full((n, 2), np.nan) if x is None else np.column_stack((x, y))
+    if np.isinf(xy).any():
+        row = int(np.argwhere(np.isinf(xy))[0][0])
+        raise KeypointError(f"keypoints: {name} has an infinite coordinate in row {row}")
+    vis = _column(keypoints, f"{name}_visibility")
+    has_vis = vis is not None
+    if vis is None:
+        vis = np.where(np.isnan(xy).any(axis=1), 0.0, 1.0)
+    else:
+        bad = (vis < 0) | (vis > 1)
+        if bad.any():
+            row = int(np.flatnonzero(bad)[0])
+            raise KeypointError(f"keypoints: {name}_visibility = {vis[row]:g} in row {row}; "
+                                "allowed range 0 to 1")
+        vis = np.where(np.isnan(vis) | np.isnan(xy).any(axis=1), 0.0, vis)
+    return xy, vis, has_vis
+
+
+def _tilt(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
+    """Tilt from vertical (degrees) of the line lower -> upper; points in model axes
+    (x forward, y up). Positive = the upper end ahead of the lower end."""
+    d = upper - lower
+    return np.degrees(np.arctan2(d[:, 0], d[:, 1]))
+
+
+def _wrap(deg: np.ndarray) -> np.ndarray:
+    return (deg + 180.0) % 360.0 - 180.0
+
+
+def _fix_swaps(left: dict[str, np.ndarray], right: dict[str, np.ndarray],
+               lvis: dict[str, np.ndarray], rvis: dict[str, np.ndarray],
+               parts: Sequence[str], min_px: float) -> int:
+    """Swap left and right ``parts`` in place where that keeps points continuous.
+
+    A frame is swapped when the crossed labelling moves the points less than half as far as
+    the given one, and by at least ``min_px`` pixels per point less (so two sides lying on
+    top of each other are never swapped for noise). Returns the number of swapped runs."""
+    present = [p for p in parts if not (np.isnan(left[p]).all() or np.isnan(right[p]).all())]
+    if not present:
+        return 0
+    L = np.stack([left[p] for p in present], axis=1)  # (n, k, 2)
+    R = np.stack([right[p] for p in present], axis=1)
+    n = L.shape[0]
+    ref_l = ref_r = None
+    swapped = np.zeros(n, dtype=bool)
+    for i in range(n):
+        ok = ~(np.isnan(L[i]).any(axis=1) | np.isnan(R[i]).any(axis=1))
+        if not ok.any():
+            continue
+        if ref_l is not None:
+            both = ok & ~(np.isnan(ref_l).any(axis=1) | np.isnan(ref_r).any(axis=1))
+            if both.any():
+                same = (np.linalg.norm(L[i, both] - ref_l[both], axis=1).sum()
+                        + np.linalg.norm(R[i, both] - ref_r[both], axis=1).sum())
+                cross = (np.linalg.norm(L[i, both] - ref_r[both], axis=1).sum()
+                         + np.linalg.norm(R[i, both] - ref_l[both], axis=1).sum())
+                if cross < 0.5 * same and same - cross > min_px * 2 * both.sum():
+                    L[i], R[i] = R[i].copy(), L[i].copy()
+                    swapped[i] = True
+        ref_l, ref_r = L[i].copy(), R[i].copy()
+    if swapped.any():
+        for p in present:
+            left[p][swapped], right[p][swapped] = right[p][swapped], left[p][swapped].copy()
+            lvis[p][swapped], rvis[p][swapped] = rvis[p][swapped], lvis[p][swapped].copy()
+    # count runs of swapped frames, not frames
+    return int(np.sum(np.diff(np.concatenate(([0], swapped.astype(np.int8)))) == 1))
+
+
+def _window_sum(x: np.ndarray, t: np.ndarray, width_s: float) -> np.ndarray:
+    """Sum of ``x`` over a centred window of ``width_s`` seconds around every frame."""
+    n = len(x)
+    dt = float(np.median(np.diff(t))) if n > 1 else 1.0
+    half = max(int(round(width_s / max(dt, 1e-9) / 2)), 0)
+    c = np.concatenate(([0.0], np.cumsum(np.nan_to_num(x))))
+    i = np.arange(n)
+    return c[np.minimum(i + half + 1, n)] - c[np.maximum(i - half, 0)]
+
+
+def _check_table(keypoints: pd.DataFrame) -> np.ndarray:
+    if not isinstance(keypoints, pd.DataFrame):
+        raise TypeError(f"keypoints must be a DataFrame, got {type(keypoints).__name__}")
+    if "time" in keypoints.columns:
+        t = _column(keypoints, "time")
+    elif keypoints.index.name == "time":
+        t = keypoints.index.to_numpy(dtype=float)
+    else:
+        raise KeypointError("keypoints: no 'time' column (seconds)")
+    if len(t) < 2:
+        raise KeypointError(f"keypoints: {len(t)} row(s); a recording needs at least two frames")
+    if not np.isfinite(t).all():
+        row = int(np.flatnonzero(~np.isfinite(t))[0])
+        raise KeypointError(f"keypoints: time in row {row} is not a finite number")
+    steps = np.diff(t)
+    if (steps <= 0).any():
+        row = int(np.flatnonzero(steps <= 0)[0]) + 1
+        raise KeypointError(f"keypoints: time goes from {t[row - 1]:g} to {t[row]:g} s in row "
+                            f"{row}; it must increase row by row")
+    return t
+
+
+def poses_from_keypoints(
+    keypoints: pd.DataFrame,
+    *,
+    facing: str = "auto",
+    side: str = "auto",
+    min_visibility: float = MIN_VISIBILITY,
+    max_gap_s: float = MAX_GAP_S,
+    camera_roll_deg: float = 0.0,
+) -> pd.DataFrame:
+    """Joint angles of the model from 2-D side-view keypoints (see the module docs).
+
+    Parameters
+    ----------
+    keypoints : DataFrame
+        One row per frame: ``time`` (s), ``<landmark>_x``, ``<landmark>_y`` (pixels, y down)
+        and optional ``<landmark>_visibility`` (0-1), MediaPipe landmark names.
+    facing : {"auto", "left", "right"}
+        Which way the person faces in the picture; ``"auto"`` works it out.
+    side : {"auto", "left", "right"}
+        The person's side nearer the camera; ``"auto"`` works it out.
+    min_visibility : float
+        Frames where a needed point of the nearer side is less visible are unusable (0-1).
+    max_gap_s : float
+        Longest gap of unusable frames (s) filled by interpolation.
+    camera_roll_deg : float
+        Known clockwise tilt of the camera in degrees (0 = level, the default assumption).
+
+    Returns
+    -------
+    DataFrame
+        Indexed by ``time`` (s), columns ``ankle, knee, hip, lumbar, thoracic, neck`` in
+        degrees (model conventions). ``lumbar`` and ``thoracic`` are NaN (not measured);
+        ``neck`` is NaN when no ear was found. ``attrs``: ``missing`` and ``unknown`` (columns
+        not measured), ``facing`` and ``side`` (in most frames), ``turns`` (changes of
+        facing), ``swaps_fixed``, ``stretch`` (first and last
+        time kept), ``stretches`` (all usable stretches), ``frames_total``,
+        ``frames_unusable``, ``repairs`` (what was assumed or changed, in words),
+        ``cannot_measure``, ``source_format`` (``"keypoints"``) and ``name``.
+
+    Raises
+    ------
+    ValueError
+        (`KeypointError`) for a missing time column, time not increasing, non-numeric cells,
+        visibility outside 0-1, missing landmarks, or no usable stretch of frames.
+
+    Examples
+    --------
+    >>> from hinge_lib.recordings.keypoints import keypoints_from_poses
+    >>> angles = pd.DataFrame({"hip": [0.0, 60.0], "knee": [0.0, 20.0], "ankle": [0.0, 5.0]},
+    ...                       index=pd.Index([0.0, 0.5], name="time"))
+    >>> poses = poses_from_keypoints(keypoints_from_poses(angles, facing="left"))
+    >>> poses.loc[0.5, ["ankle", "knee", "hip"]].round(1).tolist()
+    [5.0, 20.0, 60.0]
+    >>> poses.attrs["facing"], poses.attrs["unknown"]
+    ('left', ['lumbar', 'thoracic'])
+    """
+    for name, value, allowed in (("facing", facing, ("auto", "left", "right")),
+                                 ("side", side, ("auto", "left", "right"))):
+        if value not in allowed:
+            raise ValueError(f"{name}={value!r}: expected one of {', '.join(allowed)}")
+    if not 0.0 <= float(min_visibility) <= 1.0:
+        raise ValueError(f"min_visibility={min_visibility!r}: allowed range 0 to 1")
+    if not 0.0 <= float(max_gap_s) <= 2.0:
+        raise ValueError(f"max_gap_s={max_gap_s!r}: allowed range 0 to 2 s")
+    if not -45.0 <= float(camera_roll_deg) <= 45.0:
+        raise ValueError(f"camera_roll_deg={camera_roll_deg!r}: allowed range -45 to 45 deg")
+    t = _check_table(keypoints)
+    n = len(t)
+    label = str(keypoints.attrs.get("name", "keypoints"))
+    repairs: list[str] = []
+
+    # ---- points in upright axes: x to the right of the picture, y up
+    roll = np.radians(float(camera_roll_deg))
+    # the picture shows the scene turned anticlockwise by the roll: turn it back clockwise
+    rot = np.array([[np.cos(roll), np.sin(roll)], [-np.sin(roll), np.cos(roll)]])
+    pts: dict[str, dict[str, np.ndarray]] = {"left": {}, "right": {}}
+    vis: dict[str, dict[str, np.ndarray]] = {"left": {}, "right": {}}
+    has_vis = False
+    for s in ("left", "right"):
+        for part in SIDE_PARTS:
+            xy, v, hv = _points(keypoints, f"{s}_{part}", n)
+            pts[s][part] = (xy * np.array([1.0, -1.0])) @ rot.T
+            vis[s][part] = v
+            has_vis |= hv
+    nose_xy, nose_v, _ = _points(keypoints, "nose", n)
+    nose = (nose_xy * np.array([1.0, -1.0])) @ rot.T
+    lacking = [f"{s}_{p}" for p in REQUIRED_PARTS for s in ("left", "right")
+               if np.isnan(pts[s][p]).all()]
+    lacking_pairs = [p for p in REQUIRED_PARTS
+                     if f"left_{p}" in lacking and f"right_{p}" in lacking]
+    if lacking_pairs:
+        raise KeypointError(
+            f"{label}: no {', '.join(lacking_pairs)} keypoints on either side (expected "
+            f"columns such as left_{lacking_pairs[0]}_x and left_{lacking_pairs[0]}_y)")
+    if camera_roll_deg:
+        repairs.append(f"camera tilt of {camera_roll_deg:g} degrees taken out")
+    else:
+        repairs.append("camera assumed level: straight down in the picture is taken as "
+                       "vertical (a tilted phone shifts the ankle angle by the tilt)")
+
+    # ---- left/right swaps (ignored below a tenth of a trunk length per point)
+    trunks = np.concatenate([np.linalg.norm(pts[s]["shoulder"] - pts[s]["hip"], axis=1)
+                             for s in ("left", "right")])
+    trunks = trunks[np.isfinite(trunks)]
+    min_px = 0.1 * float(np.median(trunks)) if trunks.size else 0.0
+    swaps = _fix_swaps(pts["left"], pts["right"], vis["left"], vis["right"], _LEGS, min_px)
+    swaps += _fix_swaps(pts["left"], pts["right"], vis["left"], vis["right"], _UPPER, min_px)
+    if swaps:
+        repairs.append(f"left and right labels swapped back in {swaps} run(s) of frames")
+
+    # ---- facing direction, frame by frame (+1 = faces right in the picture)
+    with np.errstate(invalid="ignore"):
+        votes = []
+        for s in ("left", "right"):
+            votes.append(np.sign(pts[s]["foot_index"][:, 0] - pts[s]["heel"][:, 0]))
+            # nose on the front side of the shoulder -> ear line (holds for a tilted head)
+            axis_ = pts[s]["ear"] - pts[s]["shoulder"]
+            ahead = nose - pts[s]["ear"]
+            votes.append(np.sign(axis_[:, 1] * ahead[:, 0] - axis_[:, 0] * ahead[:, 1]))
+        vote_table = np.column_stack(votes)
+    per_frame = np.nansum(vote_table, axis=1)
+    if facing == "auto":
+        if not (per_frame != 0).any():
+            raise KeypointError(
+                f"{label}: cannot tell which way the person faces (needs nose and ear, or heel "
+                "and foot_index keypoints); pass facing='left' or facing='right'")
+        overall = 1.0 if np.sum(np.sign(per_frame)) >= 0 else -1.0
+        window = _window_sum(per_frame, t, TURN_WINDOW_S)
+        sign = np.where(window > 0, 1.0, np.where(window < 0, -1.0, overall))
+        how = "toes ahead of heels, nose in front of the ears"
+    else:
+        sign = np.full(n, 1.0 if facing == "right" else -1.0)
+        how = "given"
+    facing = "right" if (sign > 0).sum() >= (sign < 0).sum() else "left"
+    turns = int(np.sum(np.diff(sign) != 0))
+    if turns:
+        repairs.append(f"facing right in {int((sign > 0).sum())} frames and left in "
+                       f"{int((sign < 0).sum())} (turned {turns} time(s); {how})")
+    else:
+        repairs.append(f"facing {facing} in the picture ({how})")
+
+    # ---- nearer side, frame by frame (True = left)
+    if side == "auto":
+        if has_vis:
+            score = sum(vis["left"][p] - vis["right"][p] for p in REQUIRED_PARTS)
+            window = _window_sum(score, t, TURN_WINDOW_S)
+            tie = float(np.sum(score)) > 0
+            near_left = np.where(window > 0, True, np.where(window < 0, False, tie))
+            how = "the side the detector saw more clearly"
+        else:
+            near_left = sign < 0
+            how = ("no visibility columns: the side turned to the camera when facing that "
+                   "way, as in a video that is not mirrored")
+    else:
+        near_left = np.full(n, side == "left")
+        how = "given"
+    side = "left" if near_left.sum() * 2 >= n else "right"
+    if 0 < near_left.sum() < n:
+        repairs.append(f"left side nearer the camera in {int(near_left.sum())} frames, right "
+                       f"side in {int(n - near_left.sum())} ({how})")
+    else:
+        repairs.append(f"{side} side nearer the camera ({how})")
+    mirror = np.column_stack((sign, np.ones(n)))
+    pick = near_left[:, None]
+    near = {p: np.where(pick, pts["left"][p], pts["right"][p]) * mirror for p in SIDE_PARTS}
+    near_vis = {p: np.where(near_left, vis["left"][p], vis["right"][p]) for p in SIDE_PARTS}
+    far_ear = np.where(pick, pts["right"]["ear"], pts["left"]["ear"]) * mirror
+    no_ear = np.isnan(near["ear"]).any(axis=1)
+    near["ear"] = np.where(no_ear[:, None], far_ear, near["ear"])
+    near_vis["ear"] = np.where(no_ear, np.where(near_left, vis["right"]["ear"],
+                                                vis["left"]["ear"]), near_vis["ear"])
+
+    # ---- usable frames
+    needed = np.column_stack([near_vis[p] for p in REQUIRED_PARTS])
+    usable = (needed >= min_visibility).all(axis=1) & ~np.isnan(
+        np.column_stack([near[p] for p in REQUIRED_PARTS])).any(axis=1)
+    trunk_len = np.linalg.norm(near["shoulder"] - near["hip"], axis=1)
+    with np.errstate(invalid="ignore"):
+        spread = np.abs(pts["left"]["shoulder"][:, 0] - pts["right"]["shoulder"][:, 0])
+        turned = spread > MAX_SHOULDER_SPREAD * trunk_len
+    turned_count = int((usable & turned).sum())
+    usable &= ~turned
+    shank = _tilt(near["ankle"], near["knee"])
+    thigh = _tilt(near["knee"], near["hip"])
+    trunk = _tilt(near["hip"], near["shoulder"])
+    head = _tilt(near["shoulder"], near["ear"])
+    ear_ok = ~np.isnan(near["ear"]).any(axis=1) & (near_vis["ear"] >= min_visibility)
+    angles = {
+        "ankle": shank,
+        "knee": _wrap(shank - thigh),
+        "hip": _wrap(trunk - thigh),
+        "neck": np.where(ear_ok, _wrap(head - trunk), np.nan),
+    }
+
+    # ---- stretches: split at long gaps and at jumps of the hip (another person)
+    hip_px = near["hip"] * mirror  # as in the picture (facing may change between frames)
+    typical = float(np.nanmedian(trunk_len[usable])) if usable.any() else np.nan
+    breaks = np.zeros(n, dtype=bool)  # True at i: frame i starts a new stretch
+    idx = np.flatnonzero(usable)
+    jumps = 0
+    if len(idx) > 1:
+        step = np.linalg.norm(hip_px[idx[1:]] - hip_px[idx[:-1]], axis=1)
+        size = np.maximum(trunk_len[idx[1:]], trunk_len[idx[:-1]])
+        scale_change = np.maximum(trunk_len[idx[1:]], trunk_len[idx[:-1]]) / np.maximum(
+            np.minimum(trunk_len[idx[1:]], trunk_len[idx[:-1]]), 1e-9)
+        jump = (step > MAX_JUMP_TRUNKS * size) | (scale_change > 1.5)
+        gap = t[idx[1:]] - t[idx[:-1]] - (np.median(np.diff(t)) if n > 1 else 0)
+        long_gap = gap > max_gap_s + 1e-9
+        breaks[idx[1:][jump | long_gap]] = True
+        jumps = int(jump.sum())
+    stretches: list[tuple[int, int]] = []  # (first, last) usable frame positions
+    start = None
+    prev = None
+    for i in idx:
+        if start is None or breaks[i]:
+            if start is not None:
+                stretches.append((start, prev))
+            start = i
+        prev = i
+    if start is not None:
+        stretches.append((start, prev))
+    stretches = [(a, b) for a, b in stretches if b > a]
+    if not stretches:
+        why = (f"no frame shows the {side} side's {', '.join(REQUIRED_PARTS)} with visibility "
+               f"of at least {min_visibility:g}") if not usable.any() else (
+            "no two usable frames in a row")
+        raise KeypointError(f"{label}: no usable stretch of frames ({why})")
+    a, b = max(stretches, key=lambda ab: (t[ab[1]] - t[ab[0]], -ab[0]))
+    keep = slice(a, b + 1)
+    t_keep = t[keep]
+    ok = usable[keep]
+    out = pd.DataFrame(index=pd.Index(t_keep, name="time", dtype=float))
+    filled = int((~ok).sum())
+    for col in ("ankle", "knee", "hip", "neck"):
+        v = angles[col][keep]
+        good = ok & ~np.isnan(v)
+        if col == "neck" and good.sum() < 2:
+            out[col] = np.nan
+            continue
+        out[col] = np.where(good, v, np.interp(t_keep, t_keep[good], v[good]))
+    for col in SPINE_COLUMNS:
+        out[col] = np.nan
+    out = out[list(POSE_COLUMNS)]
+    if filled:
+        repairs.append(f"{filled} unusable frame(s) inside short gaps (up to {max_gap_s:g} s) "
+                       "filled by interpolation")
+    unusable = int(n - usable.sum())
+    if unusable - turned_count:
+        repairs.append(f"{unusable - turned_count} of {n} frames unusable (the nearer side's "
+                       f"shoulder, hip, knee or ankle missing or with visibility under "
+                       f"{min_visibility:g})")
+    if turned_count:
+        repairs.append(f"{turned_count} of {n} frames show the person turned towards or away "
+                       f"from the camera (shoulders more than {MAX_SHOULDER_SPREAD:g} trunk "
+                       "lengths apart across the picture), not side-on: not used")
+    if jumps:
+        repairs.append(f"the tracked body jumped {jumps} time(s) by more than a trunk length "
+                       "between frames (the detector switched to another person or lost "
+                       "track)")
+    if len(stretches) > 1 or (a, b) != (0, n - 1):
+        repairs.append(f"analysed the longest usable stretch, {t[a]:.2f} to {t[b]:.2f} s "
+                       f"({b - a + 1} of {n} frames; {len(stretches)} stretch(es) found)")
+    unknown = list(SPINE_COLUMNS) + (["neck"] if out["neck"].isna().all() else [])
+    repairs.append("spine not measured: hip flexion is the angle between thigh and the "
+                   "hip-shoulder line, so rounding of the back is counted as hip bend")
+    out.attrs.update(
+        missing=list(unknown), unknown=list(unknown), facing=facing, side=side,
+        turns=turns, swaps_fixed=swaps, frames_not_side_on=turned_count,
+        stretch=(float(t[a]), float(t[b])),
+        stretches=[(float(t[s0]), float(t[s1])) for s0, s1 in stretches],
+        frames_total=n, frames_unusable=unusable, trunk_length_px=typical,
+        repairs=repairs, cannot_measure=list(CANNOT_MEASURE), ignored=[],
+        source_format="keypoints", name=label,
+    )
+    return out
+
+
+def keypoints_from_poses(
+    frames: pd.DataFrame,
+    body: Body | None = None,
+    *,
+    facing: str = "right",
+    near_side: str | None = None,
+    px_per_m: float = 400.0,
+    origin_px: tuple[float, float] = (640.0, 900.0),
+    far_shift_m: tuple[float, float] = (0.0, 0.0),
+    visibility: tuple[float, float] | None = (0.95, 0.6),
+    camera_roll_deg: float = 0.0,
+    noise_px: float = 0.0,
+    seed: int = 0,
+) -> pd.DataFrame:
+    """Keypoints a perfect side-on camera would see for model poses (for tests and examples).
+
+    Parameters
+    ----------
+    frames : DataFrame
+        Time index (s) and pose columns in degrees (missing columns count as 0).
+    body : Body, optional
+        Body proportions (default `Body()`).
+    facing : {"right", "left"}
+        Which way the person faces in the picture.
+    near_side : {"left", "right"}, optional
+        Side nearer the camera (default: the right side when facing right, as in a video that
+        is not mirrored).
+    px_per_m : float
+        Picture scale in pixels per metre.
+    origin_px : (float, float)
+        Pixel position of the ankle joint's foot point on the floor.
+    far_shift_m : (float, float)
+        Where the far leg's points (hip down) lie relative to the near leg's (forward, up) in
+        metres, as in a staggered stance; the far shoulder and ear sit 2 cm behind the near
+        ones.
+    visibility : (near, far) or None
+        Visibility written for each side, or None for no visibility columns.
+    camera_roll_deg : float
+        Clockwise tilt of the simulated camera in degrees.
+    noise_px, seed : float, int
+        Standard deviation of Gaussian noise added to every coordinate (pixels), and the
+        seed of ``numpy.random.default_rng`` (same arguments, same numbers).
+
+    Returns
+    -------
+    DataFrame
+        ``time`` column plus ``<landmark>_x``, ``<landmark>_y`` (pixels, y down) and, unless
+        ``visibility`` is None, ``<landmark>_visibility``, for every name in `LANDMARKS`.
+
+    Examples
+    --------
+    >>> angles = pd.DataFrame({"hip": [0.0]}, index=pd.Index([0.0], name="time"))
+    >>> kp = keypoints_from_poses(angles)
+    >>> bool(kp.loc[0, "right_shoulder_y"] < kp.loc[0, "right_hip_y"])
+    True
+    """
+    from hinge_lib.model.kinematics import joint_positions
+
+    if facing not in ("left", "right"):
+        raise ValueError(f"facing={facing!r}: expected 'left' or 'right'")
+    near_side = near_side or facing
+    if near_side not in ("left", "right"):
+        raise ValueError(f"near_side={near_side!r}: expected 'left' or 'right'")
+    body = Body() if body is None else body
+    n = len(frames)
+    angles = {c: (frames[c].to_numpy(dtype=float) if c in frames.columns else np.zeros(n))
+              for c in POSE_COLUMNS}
+    p, axes = joint_positions(angles, body)
+    head_r = 0.5 * body.segments["head_neck"].length_m * 0.5
+    forward = -np.stack((-axes["head_neck"][:, 1], axes["head_neck"][:, 0]), axis=-1)
+    model = {
+        "ear": p["head"], "shoulder": p["shoulder"], "hip": p["hip"], "knee": p["knee"],
+        "ankle": p["ankle"], "heel": p["heel"], "foot_index": p["toe"],
+    }
+    nose = p["head"] + head_r * forward
+    sign = 1.0 if facing == "right" else -1.0
+    roll = np.radians(camera_roll_deg)
+    # a camera turned clockwise shows the scene turned anticlockwise
+    rot = np.array([[np.cos(roll), -np.sin(roll)], [np.sin(roll), np.cos(roll)]])
+
+    def to_px(xy_m: np.ndarray) -> np.ndarray:
+        upright = xy_m * np.array([sign, 1.0])
+        turned = upright @ rot.T
+        return np.column_stack((origin_px[0] + px_per_m * turned[:, 0],
+                                origin_px[1] - px_per_m * turned[:, 1]))
+
+    out: dict[str, np.ndarray] = {"time": frames.index.to_numpy(dtype=float)}
+    far_side = "left" if near_side == "right" else "right"
+    shift = np.asarray(far_shift_m, dtype=float)
+    points = {"nose": to_px(nose)}
+    for part, xy in model.items():
+        points[f"{near_side}_{part}"] = to_px(xy)
+        offset = np.array([-0.02, 0.0]) if part in _UPPER else shift
+        points[f"{far_side}_{part}"] = to_px(xy + offset)
+    rng = np.random.default_rng(seed)
+    for name in LANDMARKS:
+        xy = points[name] + (rng.normal(0.0, noise_px, points[name].shape) if noise_px > 0
+                             else 0.0)
+        out[f"{name}_x"] = xy[:, 0]
+        out[f"{name}_y"] = xy[:, 1]
+        if visibility is not None:
+            v = visibility[1] if name.startswith(far_side) else visibility[0]
+            out[f"{name}_visibility"] = np.full(n, float(v))
+    return pd.DataFrame(out)
+
+
+def read_trc(path: str | os.PathLike[str]) -> pd.DataFrame:
+    """Read a Sports2D / OpenSim ``.trc`` marker file into a keypoint table.
+
+    Sports2D writes pixel coordinates (or metres) with names such as ``RHip``, ``LKnee``,
+    ``RBigToe``, ``Nose``; OpenSim's y axis points up, so y is turned to point down as in an
+    image. Markers are renamed to MediaPipe's names where a match exists (``RBigToe`` ->
+    ``right_foot_index``, ``REar`` -> ``right_ear``); others are ignored. Units do not matter
+    for the angles.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        The ``.trc`` file.
+
+    Returns
+    -------
+    DataFrame
+        ``time`` (s) and ``<landmark>_x``, ``<landmark>_y`` columns (no visibility).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> text = ("PathFileType\\t4\\t(X/Y/Z)\\tdemo.trc\\n"
+    ...         "DataRate\\tCameraRate\\tNumFrames\\tNumMarkers\\tUnits\\n30\\t30\\t1\\t1\\tpx\\n"
+    ...         "Frame#\\tTime\\tRHip\\t\\t\\n\\t\\tX1\\tY1\\tZ1\\n1\\t0.0\\t10\\t-20\\t0\\n")
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     trc = Path(folder) / "demo.trc"
+    ...     _ = trc.write_text(text)
+    ...     read_trc(trc)[["time", "right_hip_x", "right_hip_y"]].values.tolist()
+    [[0.0, 10.0, 20.0]]
+    """
+    path = Path(path)
+    label = path.name
+    if not path.is_file():
+        raise KeypointError(f"{label}: no such file: {path}")
+    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    head = next((i for i, s in enumerate(lines[:20]) if s.split("\t")[:2] == ["Frame#", "Time"]),
+                None)
+    if head is None or head + 2 >= len(lines):
+        raise KeypointError(f"{label}: not a .trc marker file (no 'Frame#<tab>Time' header row)")
+    names = lines[head].split("\t")
+    markers = [(j, names[j].strip()) for j in range(2, len(names)) if names[j].strip()]
+    rows = [s.split("\t") for s in lines[head + 2:] if s.strip()]
+    width = 2 + 3 * len(markers)
+    try:
+        table = np.array([[float(c) if c.strip() else np.nan for c in r[:width]]
+                          + [np.nan] * (width - len(r)) for r in rows], dtype=float)
+    except ValueError:
+        raise KeypointError(f"{label}: a cell after the header is not a number") from None
+    out: dict[str, np.ndarray] = {"time": table[:, 1]}
+    for j, name in markers:
+        key = _trc_name(name)
+        if key is None or f"{key}_x" in out:
+            continue
+        out[f"{key}_x"] = table[:, j]
+        out[f"{key}_y"] = -table[:, j + 1]
+    result = pd.DataFrame(out)
+    result.attrs["name"] = label
+    return result
+
+
+_TRC_PARTS = {"hip": "hip", "knee": "knee", "ankle": "ankle", "heel": "heel",
+              "bigtoe": "foot_index", "shoulder": "shoulder", "ear": "ear"}
+
+
+def _trc_name(marker: str) -> str | None:
+    key = marker.strip().lower().replace("_", "").replace(" ", "")
+    if key == "nose":
+        return "nose"
+    for prefix, side in (("right", "right"), ("left", "left"), ("r", "right"), ("l", "left")):
+        if key.startswith(prefix) and key[len(prefix):] in _TRC_PARTS:
+            return f"{side}_{_TRC_PARTS[key[len(prefix):]]}"
+    return None
+
+
+def compare_angles(
+    measured: pd.DataFrame,
+    reference: pd.DataFrame,
+    columns: Sequence[str] = ("ankle", "knee", "hip"),
+) -> pd.DataFrame:
+    """How far angles from a video lie from angles measured another way (e.g. by hand).
+
+    ``measured`` and ``reference`` are pose tables indexed by time in seconds (as returned by
+    `poses_from_keypoints` and `read_motion`, e.g. of a Kinovea export of the same clip with
+    the same time origin). ``measured`` is interpolated at the reference's times inside the
+    time both cover.
+
+    Parameters
+    ----------
+    measured, reference : DataFrame
+        Time index (s) and angle columns in degrees.
+    columns : sequence of str
+        Angles to compare (columns missing or not measured in either table are skipped).
+
+    Returns
+    -------
+    DataFrame
+        One row per angle: ``frames`` compared, ``mean_difference`` (measured minus
+        reference, degrees: a steady offset), ``mean_abs_difference``, ``rms_difference`` and
+        ``largest_difference`` (degrees).
+
+    Examples
+    --------
+    >>> t = pd.Index([0.0, 0.5, 1.0], name="time")
+    >>> a = pd.DataFrame({"hip": [0.0, 40.0, 80.0]}, index=t)
+    >>> b = pd.DataFrame({"hip": [2.0, 42.0, 82.0]}, index=t)
+    >>> float(compare_angles(a, b, ["hip"]).loc["hip", "mean_difference"])
+    -2.0
+    """
+    t_m = measured.index.to_numpy(dtype=float)
+    t_r = reference.index.to_numpy(dtype=float)
+    inside = (t_r >= t_m.min()) & (t_r <= t_m.max()) if len(t_m) else np.zeros(len(t_r), bool)
+    if not inside.any():
+        raise ValueError(
+            f"the two recordings do not overlap in time (video {t_m.min():.2f}-{t_m.max():.2f} "
+            f"s, reference {t_r.min():.2f}-{t_r.max():.2f} s): use the same time origin")
+    rows = {}
+    for col in columns:
+        if col not in measured.columns or col not in reference.columns:
+            continue
+        m = measured[col].to_numpy(dtype=float)
+        if np.isnan(m).all() or col in reference.attrs.get("missing", ()):
+            continue
+        diff = np.interp(t_r[inside], t_m, m) - reference[col].to_numpy(dtype=float)[inside]
+        rows[col] = {"frames": int(inside.sum()), "mean_difference": float(diff.mean()),
+                     "mean_abs_difference": float(np.abs(diff).mean()),
+                     "rms_difference": float(np.sqrt(np.mean(diff**2))),
+                     "largest_difference": float(np.abs(diff).max())}
+    if not rows:
+        raise ValueError(f"no angle among {list(columns)} is measured in both recordings")
+    out = pd.DataFrame.from_dict(rows, orient="index")
+    out.index.name = "angle"
+    return out
