@@ -408,3 +408,43 @@ def test_pose_task_with_load_and_callable_goal():
     deep = selfcheck.pose_task("Deep.", goal=lambda a: (a.pose.hip >= 125, "hip at least 125"),
                                start="romanian_deadlift")
     assert deep.check() == Feedback(False, "hip at least 125")
+
+
+def test_pose_task_words_come_from_the_data_file():
+    from hinge_lib.course.selfcheck import check_pose, goal_messages
+    from hinge_lib.model.analysis import analyze
+    from hinge_lib.model.pose import Pose
+
+    words = goal_messages()
+    fb = check_pose("upright", analyze(Pose()))
+    assert fb.ok and fb.message == words["upright_ok"]
+
+
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (lambda text: text.replace("  upright_ok:", "  upright_gone:"),
+         r"goal_messages.yaml: no message for upright_ok"),
+        (lambda text: text.replace("{hip:.0f}° of hip flexion:", "{elbow:.0f}° of hip flexion:"),
+         r"goal_messages.yaml, message 'dowel_ok': unknown placeholder\(s\) elbow; allowed: hip"),
+    ],
+)
+def test_a_broken_words_file_is_named_with_the_message_and_placeholder(
+        tmp_path, monkeypatch, edit, message):
+    import shutil
+
+    from hinge_lib.course import selfcheck
+    from hinge_lib.model import tables
+
+    folder = tmp_path / "data"
+    shutil.copytree(tables.DATA_DIR, folder)
+    words = folder / "goal_messages.yaml"
+    words.write_text(edit(words.read_text(encoding="utf-8")), encoding="utf-8")
+    monkeypatch.setattr(tables, "DATA_DIR", folder)
+    selfcheck.goal_messages.cache_clear()
+    try:
+        with pytest.raises(tables.DataFileError, match=message):
+            selfcheck.goal_messages()
+    finally:
+        monkeypatch.undo()
+        selfcheck.goal_messages.cache_clear()

@@ -22,6 +22,7 @@ import math
 import numbers
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from functools import cache
 from typing import Any, NamedTuple
 
 __all__ = [
@@ -307,102 +308,157 @@ def _first_fault_message(a: Any, only: Iterable[str] | None = None) -> str | Non
     return None
 
 
+#: Placeholders each message of data/goal_messages.yaml may use (and the code fills in).
+_MESSAGE_FIELDS: dict[str, frozenset[str]] = {
+    "balance_front": frozenset({"cm"}),
+    "balance_behind": frozenset({"cm"}),
+    "hinge_upright": frozenset({"hip"}),
+    "hinge_squat": frozenset({"knee", "shin"}),
+    "hinge_spine_bend": frozenset(),
+    "hinge_other": frozenset({"pattern"}),
+    "hinge_ok": frozenset({"hip", "knee", "shin", "inside_cm"}),
+    "shins_forward": frozenset({"shin"}),
+    "shins_ok": frozenset({"shin"}),
+    "squat_not": frozenset({"pattern", "knee", "shin"}),
+    "squat_ok": frozenset({"knee", "shin", "hip"}),
+    "dowel_head": frozenset(),
+    "dowel_upper_back": frozenset(),
+    "dowel_sacrum": frozenset(),
+    "dowel_gap": frozenset({"contact", "gap"}),
+    "dowel_fix": frozenset({"sliders"}),
+    "dowel_lost": frozenset({"lost", "fix"}),
+    "dowel_upright": frozenset(),
+    "dowel_ok": frozenset({"hip"}),
+    "load_missing": frozenset(),
+    "load_ok": frozenset({"load"}),
+    "fault_seen": frozenset({"fault", "detail"}),
+    "fault_not_seen": frozenset({"fault", "hint"}),
+    "fall_move_only_hip": frozenset({"knee", "ankle"}),
+    "fall_still_balanced": frozenset({"inside_cm"}),
+    "fall_ok": frozenset({"hip", "outside_cm"}),
+    "upright_not": frozenset({"pattern"}),
+    "upright_ok": frozenset(),
+}
+
+
+@cache
+def goal_messages() -> dict[str, str]:
+    """The pose tasks' words, from data/goal_messages.yaml (checked: every message present,
+    each using only the placeholders the code fills in)."""
+    import string
+
+    from hinge_lib.model.tables import DataFileError, read_yaml
+
+    where = "data/goal_messages.yaml"
+    doc = read_yaml("goal_messages.yaml") or {}
+    messages = doc.get("messages") if isinstance(doc, dict) else None
+    if not isinstance(messages, dict):
+        raise DataFileError(f"{where}: expected a mapping under 'messages'")
+    missing = sorted(set(_MESSAGE_FIELDS) - set(messages))
+    if missing:
+        raise DataFileError(f"{where}: no message for {', '.join(missing)}")
+    unknown = sorted(set(messages) - set(_MESSAGE_FIELDS))
+    if unknown:
+        raise DataFileError(f"{where}: unknown message(s) {', '.join(unknown)}; "
+                            f"known: {', '.join(_MESSAGE_FIELDS)}")
+    out = {}
+    for key, text in messages.items():
+        if not isinstance(text, str) or not text.strip():
+            raise DataFileError(f"{where}, message {key!r}: must be non-empty text")
+        try:
+            used = {name for _, name, _, _ in string.Formatter().parse(text) if name}
+        except ValueError as error:
+            raise DataFileError(f"{where}, message {key!r}: {error}") from None
+        extra = sorted(used - _MESSAGE_FIELDS[key])
+        if extra:
+            allowed = ", ".join(sorted(_MESSAGE_FIELDS[key])) or "none"
+            raise DataFileError(f"{where}, message {key!r}: unknown placeholder(s) "
+                                f"{', '.join(extra)}; allowed: {allowed}")
+        out[key] = text
+    return out
+
+
+def _say(key: str, **values: Any) -> str:
+    return goal_messages()[key].format(**values)
+
+
 def _balance_message(a: Any) -> str:
     cm = abs(a.balance_margin_m) * 100
     heel, toe = a.base_of_support
-    if a.com_x_m > toe:
-        return (f"Your centre of mass is {cm:.0f} cm in front of your toes, so you would tip "
-                "forwards: keep your weight over the middle of your feet by sending the hips "
-                "further back (lower Ankle a little, a touch more Knee) or by bending less.")
-    return (f"Your centre of mass is {cm:.0f} cm behind your heels, so you would tip "
-            "backwards: keep your weight over the middle of your feet by letting the hips "
-            "come forward a little (raise Ankle towards 0) or by holding a light load in front.")
+    return _say("balance_front" if a.com_x_m > toe else "balance_behind", cm=cm)
 
 
 def _goal_hinge(a: Any) -> tuple[bool, str]:
     if a.pattern == "upright":
-        return False, (f"You are still close to upright (hip flexion {a.pose.hip:.0f}°): "
-                       "raise Hip to fold forward at the hips.")
+        return False, _say("hinge_upright", hip=a.pose.hip)
     if a.pattern == "squat":
-        return False, (f"The model sees a squat: knees {a.pose.knee:.0f}°, "
-                       f"shins {a.shin_angle_deg:.0f}°. Straighten the knees towards 'soft', "
-                       "bring the shins back towards vertical and let the hips do the bending.")
+        return False, _say("hinge_squat", knee=a.pose.knee, shin=a.shin_angle_deg)
     if a.pattern == "spine bend":
-        return False, ("The model sees a spine bend: the back rounds at least as much as the "
-                       "hips fold. Bring Lumbar and Thoracic back towards 0 and fold at the Hip.")
+        return False, _say("hinge_spine_bend")
     if a.pattern != "hinge":
-        return False, (f"The model sees '{a.pattern}', not a hinge: bring the trunk forward by "
-                       "folding at the Hip, with the knees only softly bent.")
+        return False, _say("hinge_other", pattern=a.pattern)
     if not a.balanced:
         return False, _balance_message(a)
     msg = _first_fault_message(a)
     if msg:
         return False, msg
-    return True, (f"A clean hinge: hip {a.pose.hip:.0f}°, knees {a.pose.knee:.0f}°, "
-                  f"shins {a.shin_angle_deg:.0f}°, spine neutral, balanced "
-                  f"({a.balance_margin_m * 100:.0f} cm inside the feet). Well done!")
+    return True, _say("hinge_ok", hip=a.pose.hip, knee=a.pose.knee, shin=a.shin_angle_deg,
+                      inside_cm=a.balance_margin_m * 100)
 
 
 def _goal_hinge_vertical_shins(a: Any) -> tuple[bool, str]:
     if "knees_forward" in _codes(a):
-        return False, (f"Your shins tilt {a.shin_angle_deg:.0f}° forward; in a hinge they stay "
-                       "close to vertical: reduce Ankle.")
+        return False, _say("shins_forward", shin=a.shin_angle_deg)
     ok, msg = _goal_hinge(a)
     if ok:
-        msg = f"Shins near vertical ({a.shin_angle_deg:.0f}°) and the hips doing the work. " + msg
+        msg = _say("shins_ok", shin=a.shin_angle_deg) + " " + msg
     return ok, msg
 
 
 def _goal_squat(a: Any) -> tuple[bool, str]:
     if a.pattern != "squat":
-        return False, (f"The model sees '{a.pattern}': a squat bends hips, knees and ankles "
-                       f"together. Knees are at {a.pose.knee:.0f}° and shins at "
-                       f"{a.shin_angle_deg:.0f}°: raise Knee and Ankle as well as Hip.")
+        return False, _say("squat_not", pattern=a.pattern, knee=a.pose.knee,
+                           shin=a.shin_angle_deg)
     if not a.balanced:
         return False, _balance_message(a)
     msg = _first_fault_message(a, _SPINE_FAULTS)
     if msg:
         return False, msg
-    return True, (f"A squat: knees {a.pose.knee:.0f}°, shins {a.shin_angle_deg:.0f}°, "
-                  f"hips {a.pose.hip:.0f}°, balanced. Notice how far the knees travel forward.")
+    return True, _say("squat_ok", knee=a.pose.knee, shin=a.shin_angle_deg, hip=a.pose.hip)
 
 
 def _goal_dowel(a: Any) -> tuple[bool, str]:
     lost = [k for k in ("head", "upper_back", "sacrum") if not a.dowel.get(k, False)]
     if lost:
-        names = {"head": "the back of the head", "upper_back": "the upper back",
-                 "sacrum": "the sacrum"}
         parts = []
         for k in lost:
             gap = a.dowel_gaps_mm.get(k) if hasattr(a, "dowel_gaps_mm") else None
-            gap_txt = f" ({gap:.0f} mm gap)" if gap is not None else ""
-            parts.append(f"{names[k]}{gap_txt}")
+            name = _say(f"dowel_{k}")
+            parts.append(name if gap is None else _say("dowel_gap", contact=name, gap=gap))
         # The rod rests on the outermost points of the whole back, so any spine slider can
         # lift any contact: point at the sliders that are away from neutral, largest first.
         off = sorted(((abs(getattr(a.pose, f)), f) for f in ("lumbar", "thoracic", "neck")
                       if abs(getattr(a.pose, f)) >= 0.5), reverse=True)
         if off:
-            names_off = " and ".join(f"{f.capitalize()} ({getattr(a.pose, f):+.0f}°)"
-                                     for _, f in off)
-            fix = f"bring {names_off} back towards 0"
+            sliders = " and ".join(f"{f.capitalize()} ({getattr(a.pose, f):+.0f}°)"
+                                   for _, f in off)
         else:
-            fix = "bring " + " and ".join(_SPINE_SLIDER[k] for k in lost) + " back towards 0"
-        return False, f"The dowel has lost {' and '.join(parts)}: {fix}. Try again."
+            sliders = " and ".join(_SPINE_SLIDER[k] for k in lost)
+        return False, _say("dowel_lost", lost=" and ".join(parts),
+                           fix=_say("dowel_fix", sliders=sliders))
     if a.pattern == "upright":
-        return False, ("All three contacts hold, but you are standing tall. Now keep them "
-                       "while you raise Hip into a hinge.")
+        return False, _say("dowel_upright")
     if not a.balanced:
         return False, _balance_message(a)
-    return True, (f"All three contacts hold (head, upper back, sacrum) at {a.pose.hip:.0f}° "
-                  "of hip flexion: the spine stays neutral while the hips bend.")
+    return True, _say("dowel_ok", hip=a.pose.hip)
 
 
 def _goal_loaded_hinge(a: Any) -> tuple[bool, str]:
     if not a.load_kg or a.load_kg <= 0:
-        return False, "Add a load first (the Load slider), then find a balanced hinge."
+        return False, _say("load_missing")
     ok, msg = _goal_hinge(a)
     if ok:
-        msg = f"Balanced with {a.load_kg:.0f} kg in the hands. " + msg
+        msg = _say("load_ok", load=a.load_kg) + " " + msg
     return ok, msg
 
 
@@ -416,8 +472,8 @@ def _fault_goal(code: str, how: str) -> Callable[[Any], tuple[bool, str]]:
     def goal(a: Any) -> tuple[bool, str]:
         if code in _codes(a):
             detail = _first_fault_message(a, [code]) or ""
-            return True, f"Yes: the model flags a {_fault_name(code)}. {detail}".strip()
-        return False, f"Not yet: no {_fault_name(code)} is flagged. {how}"
+            return True, _say("fault_seen", fault=_fault_name(code), detail=detail).strip()
+        return False, _say("fault_not_seen", fault=_fault_name(code), hint=how)
 
     goal.__name__ = f"goal_{code}"
     goal.__doc__ = f"True when the model flags the fault {code!r}."
@@ -430,21 +486,16 @@ _AT_ZERO_DEG = 2.0
 
 def _goal_fall_forward(a: Any) -> tuple[bool, str]:
     if abs(a.pose.knee) > _AT_ZERO_DEG or abs(a.pose.ankle) > _AT_ZERO_DEG:
-        return False, (f"Leave Knee and Ankle at 0 (now {a.pose.knee:.0f}° and "
-                       f"{a.pose.ankle:.0f}°) and fold at the Hip only.")
+        return False, _say("fall_move_only_hip", knee=a.pose.knee, ankle=a.pose.ankle)
     if a.balanced or a.com_x_m < a.base_of_support[1]:
-        return False, (f"You are still balanced ({a.balance_margin_m * 100:.0f} cm inside the "
-                       "feet). Keep folding at the Hip until the centre of mass passes "
-                       "the toes.")
-    return True, (f"Yes: at {a.pose.hip:.0f}° of hip flexion the centre of mass is "
-                  f"{abs(a.balance_margin_m) * 100:.0f} cm in front of the toes, so this pose "
-                  "cannot be held still. The hips have to travel back.")
+        return False, _say("fall_still_balanced", inside_cm=a.balance_margin_m * 100)
+    return True, _say("fall_ok", hip=a.pose.hip, outside_cm=abs(a.balance_margin_m) * 100)
 
 
 def _goal_upright(a: Any) -> tuple[bool, str]:
     if a.pattern != "upright":
-        return False, f"The model sees '{a.pattern}': bring Hip, Knee and Ankle back towards 0."
-    return True, "Standing tall: the start and finish of every hinge."
+        return False, _say("upright_not", pattern=a.pattern)
+    return True, _say("upright_ok")
 
 
 def _fault_goals() -> dict[str, Callable[[Any], tuple[bool, str]]]:
