@@ -108,8 +108,9 @@ def course_entries(notebook_dir: str | os.PathLike) -> list[CourseEntry]:
     """The course notebooks in course order (by their number), with titles and self-checks.
 
     The title is the notebook's first level-1 heading (without a leading number such as
-    ``5 ·``); the self-checks are the questions asked by ``selfcheck.*_question(...)`` calls,
-    read from the code without running it.
+    ``5 ·``); the self-checks are the questions asked by ``selfcheck.question(id)`` (from the
+    question bank) and ``selfcheck.*_question(...)`` calls, read from the code without
+    running it.
 
     Examples
     --------
@@ -152,12 +153,26 @@ def _questions_in(source: str) -> list[str]:
             and isinstance(node.func, ast.Attribute)
             and isinstance(node.func.value, ast.Name)
             and node.func.value.id == "selfcheck"
-            and node.func.attr.endswith("_question")
+            and (node.func.attr.endswith("_question") or node.func.attr == "question")
         ):
             first = node.args[0] if node.args else None
             text = _constant_text(first)
+            if node.func.attr == "question":  # by id, from the question bank
+                text = _bank_prompt(text)
             found.append(text if text else "a question about this notebook's figure")
     return found
+
+
+def _bank_prompt(qid: str | None) -> str | None:
+    """The prompt of question ``qid`` in the question bank (data/questions.yaml)."""
+    if not qid:
+        return None
+    from hinge_lib.course import questions
+
+    try:
+        return str(questions.get(qid)["prompt"]).strip()
+    except ValueError:
+        return None
 
 
 def _constant_text(node: ast.AST | None) -> str | None:

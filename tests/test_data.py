@@ -8,12 +8,21 @@ from pathlib import Path
 
 import pytest
 
-from hinge_lib.model import body, catalog, kinematics, muscles, patterns, pose, references
+from hinge_lib.model import (
+    body,
+    catalog,
+    kinematics,
+    muscle_paths,
+    muscles,
+    patterns,
+    pose,
+    references,
+)
 from hinge_lib.model import tables as data
 
 CACHED = [
     data.source_keys, data.sources, body.segment_table, body.landmark_table, body._scaled,
-    pose.joint_limits, kinematics.hold_table, muscles.hamstring_coefficients,
+    pose.joint_limits, kinematics.hold_table, muscles.muscle_groups, muscle_paths.path_table,
     patterns.pattern_thresholds, patterns.fault_rules, references._table, catalog._load,
     catalog.cue_for, catalog.fault_name,
 ]
@@ -41,7 +50,7 @@ def test_every_table_loads_and_cites_known_sources() -> None:
     assert set(pose.joint_limits()) == set(pose.POSE_FIELDS)
     assert len(references.reference_positions()) >= 11
     assert len(patterns.fault_rules()) >= 7
-    assert muscles.hamstring_coefficients()[0] > 0
+    assert set(muscles.muscle_groups()) >= {"hamstrings", "gluteus_maximus", "vasti"}
     assert len(catalog.drills()) > 10 and len(catalog.cues()) > 10
     assert "deleva1996" in data.sources()
 
@@ -128,9 +137,9 @@ def catalog_first_cue(text: str) -> str:
 
 
 def test_missing_file(data_copy: Path) -> None:
-    (data_copy / "muscle_model.csv").unlink()
-    with pytest.raises(data.DataFileError, match="data/muscle_model.csv: cannot be read"):
-        muscles.hamstring_coefficients()
+    (data_copy / "muscle_groups.csv").unlink()
+    with pytest.raises(data.DataFileError, match="data/muscle_groups.csv: cannot be read"):
+        muscles.muscle_groups()
 
 
 def test_joint_limits_admit_published_deep_squats_and_the_bundled_recording() -> None:

@@ -231,9 +231,11 @@ def compute(angles: Mapping[str, np.ndarray], body: Body, load_kg: float, hold: 
     # that counts towards a squat is what goes past the right angle of upright kneeling.
     out["shin_angle_deg"] = np.where(kneeling, 90.0, np.asarray(angles["ankle"], dtype=float))
     out["support"] = support
-    out["hamstring_length_change_mm"] = hamstring_length_change_mm(angles["hip"], angles["knee"])
     if muscles:  # analyze() reads them lazily (Analysis.muscles)
         out.update(muscle_columns(angles, body, out))
+        out["hamstring_length_change_mm"] = out["hamstrings_length_change_mm"]
+    else:
+        out["hamstring_length_change_mm"] = hamstring_length_change_mm(angles, body)
     knee_bend = np.where(kneeling, np.asarray(angles["knee"], dtype=float) - 90.0,
                          angles["knee"])
     pattern = classify(angles["hip"], knee_bend, angles["lumbar"], angles["thoracic"],

@@ -1,22 +1,15 @@
-"""Muscles: the hamstring table and the muscle groups' lengths, moment arms and forces.
+"""Muscles: the muscle groups' lengths, moment arms and forces.
 
-Two parts. First, the older constant-moment-arm hamstring table (data/muscle_model.csv),
-kept for ``hamstring_length_change_mm``. Second, the muscle groups of
-data/muscle_groups.csv and data/muscle_paths.csv (:mod:`hinge_lib.model.muscle_paths`):
-each pose's joint moments are shared among the groups by one force per group acting at
-every joint it crosses (:func:`solve_forces`).
+The groups of data/muscle_groups.csv and data/muscle_paths.csv
+(:mod:`hinge_lib.model.muscle_paths`): each pose's joint moments are shared among the groups
+by one force per group acting at every joint it crosses (:func:`solve_forces`). The
+hamstring stretch the readout shows (``hamstring_length_change_mm``) is the hamstrings
+group's length change: one number, from the same paths.
 
 What the muscle model cannot say (see :data:`LIMITS_NOTE`): it is static (a pose held
 still, no speed or momentum), it adds no co-contraction beyond what two-joint muscles
 impose, and it knows nothing of activation timing or which muscle "fires first".
 
-Hamstring table:
-
-The table gives, for each two-joint hamstring (semimembranosus, semitendinosus, biceps
-femoris long head), how many millimetres the muscle-tendon unit lengthens per degree of
-hip flexion and shortens per degree of knee flexion (constant moment arms). The model
-reports the mean of the three, in millimetres relative to standing tall: positive = the
-hamstrings are stretched. Values are for an average adult and are not scaled by height.
 """
 
 from __future__ import annotations
@@ -40,36 +33,6 @@ from hinge_lib.model.muscle_paths import (
     path_table,
 )
 from hinge_lib.model.tables import Column, DataFileError, read_csv
-
-MUSCLES = ("semimembranosus", "semitendinosus", "biceps_femoris_long_head")
-
-
-@cache
-def hamstring_coefficients() -> tuple[float, float]:
-    """Mean (mm per degree of hip flexion, mm per degree of knee flexion) of the hamstrings."""
-    rows = read_csv(
-        "muscle_model.csv",
-        {
-            "muscle": Column(choices=MUSCLES),
-            "c_hip_per_deg": Column(float, low=0, high=5),
-            "c_knee_per_deg": Column(float, low=-5, high=0),
-            "length_unit": Column(choices=("mm change from standing",)),
-            "source": Column(),
-        },
-        key="muscle",
-    )
-    if {row["muscle"] for row in rows} != set(MUSCLES):
-        raise DataFileError(f"data/muscle_model.csv: needs one row for each of {MUSCLES}")
-    hip = float(np.mean([row["c_hip_per_deg"] for row in rows]))
-    knee = float(np.mean([row["c_knee_per_deg"] for row in rows]))
-    return hip, knee
-
-
-def hamstring_length_change_mm(hip_deg: np.ndarray, knee_deg: np.ndarray) -> np.ndarray:
-    """Mean hamstring length change in mm versus standing (+ = stretched)."""
-    per_hip, per_knee = hamstring_coefficients()
-    return per_hip * np.asarray(hip_deg) + per_knee * np.asarray(knee_deg)
-
 
 # --- Muscle groups: lengths, moment arms and how they share the joint moments -------------
 
@@ -455,6 +418,26 @@ def muscle_columns(angles: Mapping[str, np.ndarray], body: Body,
     for j, joint in enumerate(JOINT_NAMES):
         out[f"muscle_unmet_{joint}_nm"] = unmet[:, j]
     return out
+
+
+def hamstring_length_change_mm(angles: Mapping[str, np.ndarray], body: Body) -> np.ndarray:
+    """Mean length change of the hamstrings' three heads in mm, + = stretched relative to
+    standing tall: the ``hamstrings_length_change_mm`` of :func:`muscle_columns`, without
+    sharing the moments (so it is cheap enough for every pose).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> fold = {"ankle": np.zeros(2), "knee": np.zeros(2), "hip": np.array([0.0, 90.0]),
+    ...         "lumbar": np.zeros(2)}
+    >>> change = hamstring_length_change_mm(fold, Body())
+    >>> float(abs(change[0])) < 1e-6, bool(change[1] > 50)
+    (True, True)
+    """
+    plan = _plan(body)
+    ang = {j: np.asarray(angles[j], dtype=float) for j in JOINT_NAMES}
+    lengths, _ = geometry_arrays(ang, body)
+    return (lengths - plan.standing) @ plan.length_mix[:, GROUPS.index("hamstrings")] * 1000.0
 
 
 class MuscleStates(Mapping):
