@@ -224,3 +224,31 @@ def test_animation_and_comparison_draw_live_figures(tmp_path, voila_server, page
         "(t) => document.querySelector('.hinge-live-svg > title').textContent === t",
         arg=drawing.pose_words(a)["title"], timeout=15_000)
     _assert_drawn_like(live_state(page, 0), a, scene)
+
+
+def _axe_violations(page) -> list[dict]:
+    import axe_playwright_python
+
+    axe = Path(axe_playwright_python.__file__).parent / "axe.min.js"
+    page.add_script_tag(path=str(axe))
+    return page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']}))"
+        ".violations.map(v => ({id: v.id, impact: v.impact, n: v.nodes.length,"
+        " where: v.nodes.slice(0, 3).map(n => n.target.join(' '))}))")
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_classroom_app_has_no_serious_or_critical_accessibility_violations(voila_server, page):
+    """axe-core (offline, from the book extra) over the explorer page, before and after a
+    slider moves."""
+    url, _ = voila_server(NOTEBOOK)
+    open_live_page(page, url)
+    page.locator(PATTERN).wait_for(timeout=60_000)
+    found = [v for v in _axe_violations(page) if v["impact"] in ("serious", "critical")]
+    handle = _slider_box(page, "Hip").locator(".noUi-handle").first
+    handle.focus()
+    handle.press("PageUp")
+    page.wait_for_timeout(1500)
+    found += [v for v in _axe_violations(page) if v["impact"] in ("serious", "critical")]
+    assert found == [], found

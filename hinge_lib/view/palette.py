@@ -36,6 +36,10 @@ JOINT = BLACK
 COM = ORANGE
 GOOD = BLUISH_GREEN
 BAD = VERMILLION
+#: Darker shades of GOOD and BAD for text on white: at least 4.5:1 contrast (WCAG AA);
+#: the Okabe-Ito shades themselves reach only about 3.4:1.
+GOOD_TEXT = "#00704F"
+BAD_TEXT = "#A13C00"
 DOWEL = REDDISH_PURPLE
 LOAD = "#444444"
 GHOST = GREY

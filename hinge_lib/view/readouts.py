@@ -65,7 +65,7 @@ def readout_html(analysis: Analysis, presenter: bool = False) -> str:
     words = escape(pattern_words(str(a.pattern)))
     ham = float(a.hamstring_length_change_mm)
     ham_word = "stretched" if ham > 0.5 else ("shortened" if ham < -0.5 else "about resting")
-    ok_color = palette.GOOD if a.balanced else palette.BAD
+    ok_color = palette.GOOD_TEXT if a.balanced else palette.BAD_TEXT
     balance = escape(balance_text(a))
     mark = "✔" if a.balanced else "✖"
 
