@@ -42,19 +42,16 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hinge_lib.view.figures import TRACE_INDEX
-
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--no-first-run", "--disable-sync",
                  "--disable-quic"]
 MOVES = 20
-BODY = TRACE_INDEX["body"]
-# the explorer's stick figure: the body trace's drawn path (same as tests/test_explorer_browser)
-BODY_D_JS = """(i) => { const gd = document.querySelector('.hinge-explorer .js-plotly-plot');
-  if (!gd || !gd.data || !gd.data[i]) return null;
-  const p = gd.querySelector('.scatterlayer .trace' + gd.data[i].uid + ' path.js-line');
+BODY = "body"
+# the explorer's stick figure: the body path of its live SVG figure (as tests/browser.py)
+BODY_D_JS = """(name) => { const p = document.querySelector(
+  `.hinge-explorer .hinge-live-svg path.hinge-layer[data-name='${name}']`);
   return p ? p.getAttribute('d') : null; }"""
 
 

@@ -9,17 +9,13 @@ import signal
 import pytest
 
 from hinge_lib import serving
-from hinge_lib.view.figures import TRACE_INDEX
 from test_classroom import NOTEBOOKS, kernel_pid, start_class_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-BODY = TRACE_INDEX["body"]
-# The drawn path of one trace of the explorer's figure (plotly names a trace's group after its
-# uid; empty traces draw nothing, so DOM order is not trace order).
-TRACE_D_JS = """(i) => { const gd = document.querySelector('.hinge-explorer .js-plotly-plot');
-  if (!gd || !gd.data || !gd.data[i]) return null;
-  const p = gd.querySelector('.scatterlayer .trace' + gd.data[i].uid + ' path.js-line');
+# The drawn body of the explorer's live SVG figure.
+BODY_D_JS = """() => { const p = document.querySelector(
+  ".hinge-explorer .hinge-live-svg path.hinge-layer[data-name='body']");
   return p ? p.getAttribute('d') : null; }"""
 
 
@@ -63,8 +59,8 @@ def student(browser):
 
 def open_explorer(page, url: str) -> str:
     page.goto(url, wait_until="domcontentloaded", timeout=120_000)
-    page.wait_for_function(f"() => ({TRACE_D_JS})({BODY})", timeout=120_000)
-    return page.evaluate(TRACE_D_JS, BODY)
+    page.wait_for_function(f"() => ({BODY_D_JS})()", timeout=120_000)
+    return page.evaluate(BODY_D_JS)
 
 
 def move_hip(page, before: str) -> str:
@@ -75,11 +71,11 @@ def move_hip(page, before: str) -> str:
     handle.focus()
     handle.press("ArrowRight")
     page.wait_for_function(
-        f"(old) => {{ const d = ({TRACE_D_JS})({BODY}); return d && d !== old; }}",
+        f"(old) => {{ const d = ({BODY_D_JS})(); return d && d !== old; }}",
         arg=before, timeout=90_000,
     )
     assert int(readout.inner_text()) == value + 1
-    return page.evaluate(TRACE_D_JS, BODY)
+    return page.evaluate(BODY_D_JS)
 
 
 def page_kernel(page) -> str:
@@ -136,8 +132,8 @@ def test_a_killed_kernel_shows_a_clear_notice_and_others_carry_on(class_app, stu
     # the victim reloads and carries on with a new kernel
     with victim.expect_navigation(wait_until="domcontentloaded", timeout=120_000):
         victim.get_by_role("button", name="Reload this page").click()
-    victim.wait_for_function(f"() => ({TRACE_D_JS})({BODY})", timeout=120_000)
-    before = victim.evaluate(TRACE_D_JS, BODY)
+    victim.wait_for_function(f"() => ({BODY_D_JS})()", timeout=120_000)
+    before = victim.evaluate(BODY_D_JS)
     move_hip(victim, before)
     assert not victim.locator("#hinge-notice").is_visible()
     assert victim.evaluate("document.getElementById('hinge-notice').style.display") != "block"
