@@ -85,3 +85,12 @@ def voila_server(tmp_path_factory):
     yield start
     for proc in started:
         stop_process(proc)
+
+
+@pytest.fixture
+def data_copy(tmp_path, monkeypatch):
+    """A private copy of data/ that a test may break; every cached table is cleared before
+    and after (see data_copies.py)."""
+    from data_copies import copied_data
+
+    yield from copied_data(tmp_path, monkeypatch)

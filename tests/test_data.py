@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
+from data_copies import clear_cached_tables
 from hinge_lib.model import (
     body,
     catalog,
     kinematics,
-    muscle_paths,
     muscles,
     patterns,
     pose,
@@ -20,32 +18,9 @@ from hinge_lib.model import (
 )
 from hinge_lib.model import tables as data
 
-CACHED = [
-    data.source_keys, data.sources, body.segment_table, body.landmark_table, body._scaled,
-    pose.joint_limits, kinematics.hold_table, muscles.muscle_groups, muscle_paths.path_table,
-    patterns.pattern_thresholds, patterns.fault_rules, references._table, catalog._load,
-    catalog.cue_for, catalog.fault_name,
-]
-
-
-def clear() -> None:
-    for function in CACHED:
-        function.cache_clear()
-
-
-@pytest.fixture
-def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    folder = tmp_path / "data"
-    shutil.copytree(data.DATA_DIR, folder)
-    monkeypatch.setattr(data, "DATA_DIR", folder)
-    clear()
-    yield folder
-    monkeypatch.undo()
-    clear()
-
 
 def test_every_table_loads_and_cites_known_sources() -> None:
-    clear()
+    clear_cached_tables()
     assert len(body.segment_table()) == 20
     assert set(pose.joint_limits()) == set(pose.POSE_FIELDS)
     assert len(references.reference_positions()) >= 11
@@ -143,7 +118,7 @@ def test_missing_file(data_copy: Path) -> None:
 
 
 def test_joint_limits_admit_published_deep_squats_and_the_bundled_recording() -> None:
-    clear()
+    clear_cached_tables()
     limits = pose.joint_limits()
     assert limits["knee"][1] >= 157  # Hemmerich et al. (2006): 157 deg (SD 6)
     from hinge_lib.recordings.readers import read_motion

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -15,29 +13,7 @@ from hypothesis import strategies as st
 
 from hinge_lib import Body, DataFileError, Pose, analyze, analyze_many
 from hinge_lib.model import muscle_paths, muscles
-from hinge_lib.model import tables as data
 from hinge_lib.model.muscle_paths import GROUPS, JOINT_NAMES, moment_arms, path_lengths
-
-MUSCLE_CACHES = [
-    data.source_keys, data.sources, muscle_paths.path_table, muscle_paths.scaled_paths,
-    muscles.muscle_groups, muscles._plan, muscle_paths.compiled, muscle_paths.joints_crossed,
-]
-
-
-def clear() -> None:
-    for function in MUSCLE_CACHES:
-        function.cache_clear()
-
-
-@pytest.fixture
-def data_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    folder = tmp_path / "data"
-    shutil.copytree(data.DATA_DIR, folder)
-    monkeypatch.setattr(data, "DATA_DIR", folder)
-    clear()
-    yield folder
-    monkeypatch.undo()
-    clear()
 
 
 def replace_in(path: Path, old: str, new: str) -> None:

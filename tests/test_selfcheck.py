@@ -429,22 +429,11 @@ def test_pose_task_words_come_from_the_data_file():
          r"goal_messages.yaml, message 'dowel_ok': unknown placeholder\(s\) elbow; allowed: hip"),
     ],
 )
-def test_a_broken_words_file_is_named_with_the_message_and_placeholder(
-        tmp_path, monkeypatch, edit, message):
-    import shutil
-
+def test_a_broken_words_file_is_named_with_the_message_and_placeholder(data_copy, edit, message):
     from hinge_lib.course import selfcheck
     from hinge_lib.model import tables
 
-    folder = tmp_path / "data"
-    shutil.copytree(tables.DATA_DIR, folder)
-    words = folder / "goal_messages.yaml"
+    words = data_copy / "goal_messages.yaml"
     words.write_text(edit(words.read_text(encoding="utf-8")), encoding="utf-8")
-    monkeypatch.setattr(tables, "DATA_DIR", folder)
-    selfcheck.goal_messages.cache_clear()
-    try:
-        with pytest.raises(tables.DataFileError, match=message):
-            selfcheck.goal_messages()
-    finally:
-        monkeypatch.undo()
-        selfcheck.goal_messages.cache_clear()
+    with pytest.raises(tables.DataFileError, match=message):
+        selfcheck.goal_messages()
