@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 import threading
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -203,6 +204,9 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+REDIRECT = re.compile(r'<meta http-equiv="Refresh" content="\d+; url=([^"]+)"', re.I)
+
+
 def _open_offline(page, base: str, name: str) -> dict[str, list[str]]:
     """Load a page with requests to anything but the site blocked; report what went wrong."""
     seen: dict[str, list[str]] = {"blocked": [], "failed": [], "console": [], "errors": []}
@@ -221,6 +225,12 @@ def _open_offline(page, base: str, name: str) -> dict[str, list[str]]:
     page.on("console", lambda m: seen["console"].append(m.text) if m.type == "error" else None)
     page.on("pageerror", lambda e: seen["errors"].append(str(e)))
     page.goto(base + name, wait_until="load", timeout=120_000)
+    # a redirect page (the site's index.html) moves on by itself: check where it lands,
+    # loaded, not the page caught half-way through the move
+    with urllib.request.urlopen(base + name) as response:
+        moved = REDIRECT.search(response.read().decode("utf-8", "replace"))
+    if moved:
+        page.wait_for_url(base + moved.group(1), wait_until="load", timeout=120_000)
     page.wait_for_timeout(300)
     return seen
 

@@ -108,6 +108,56 @@ def test_drawn_joints_are_the_models_and_keys_move_the_figure(voila_server, page
     assert after["desc"] != before["desc"] and f"hip {hip + 1}°" in after["desc"]
 
 
+# A key press sent to a slider handle from inside the page; returns whether the body path
+# had already changed when the press was handled, i.e. before any reply from the kernel.
+PRESS_NOW_JS = """([handle, key, selector]) => {
+  const body = document.querySelector(selector);
+  const before = body.getAttribute('d');
+  handle.dispatchEvent(new KeyboardEvent('keydown', {key, bubbles: true, cancelable: true}));
+  return body.getAttribute('d') !== before;
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_frames_sent_ahead_redraw_at_once_and_are_the_models(voila_server, page):
+    url, _ = voila_server(NOTEBOOK)
+    open_live_page(page, url)
+    scene = drawing.live_scene(title="Pose explorer")
+    lo, hi = hinge_lib.joint_limits()["hip"]
+    handle = _slider_box(page, "Hip").locator(".noUi-handle").first
+    handle.focus()  # taking hold of the Hip slider: the kernel works ahead for it
+    page.wait_for_function(
+        "(n) => document.querySelector('.hinge-live-svg').dataset.framesAhead === n",
+        arg=f"hip:{round(hi) - round(lo)}", timeout=60_000)
+    element = handle.element_handle()
+    for hip, key in ((1, "ArrowRight"), (2, "ArrowRight"), (3, "ArrowRight"), (2, "ArrowLeft")):
+        redrawn_at_once = page.evaluate(PRESS_NOW_JS, [element, key, LIVE_BODY])
+        assert redrawn_at_once, "the figure waited for the kernel"
+        a = analyze(Pose(hip=hip), Body())
+        _assert_drawn_like(live_state(page), a, scene)
+    # the kernel's replies (to values the slider has left or is at) change nothing drawn
+    page.wait_for_function(
+        "() => document.querySelector('.hinge-readout .hinge-pattern') !== null")
+    page.wait_for_timeout(500)
+    _assert_drawn_like(live_state(page), analyze(Pose(hip=2), Body()), scene)
+    # another control changes the context: frames for the old load are not used
+    load = _slider_box(page, "Load").locator(".noUi-handle").first
+    load.focus()
+    load.press("ArrowRight")
+    a = analyze(Pose(hip=2), Body(), load_kg=1)
+    page.wait_for_function(
+        "(t) => document.querySelector('.hinge-live-svg > desc').textContent === t",
+        arg=drawing.pose_words(a)["desc"], timeout=15_000)
+    handle.focus()
+    handle.press("ArrowRight")
+    a = analyze(Pose(hip=3), Body(), load_kg=1)
+    page.wait_for_function(
+        "(t) => document.querySelector('.hinge-live-svg > desc').textContent === t",
+        arg=drawing.pose_words(a)["desc"], timeout=15_000)
+    _assert_drawn_like(live_state(page), a, scene)
+
+
 @pytest.mark.browser
 @pytest.mark.slow
 def test_explorer_page_names_every_control_and_speaks_when_settled(voila_server, page):

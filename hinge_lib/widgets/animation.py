@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
@@ -88,7 +88,9 @@ class PoseAnimation(widgets.VBox):
                         load_kg=load_kg, hold=hold)
                 for i in range(frames)
             ])
-        self._data = [[drawing.live_frame(a, seq[-1]) for a in seq] for seq in self.frames]
+        self._data = [[{**drawing.live_frame(a, seq[-1]), "controls": {"frame": i},
+                        "context": "animation"} for i, a in enumerate(seq)]
+                      for seq in self.frames]
         self._html = [[drawing.readout_html(a, presenter) for a in seq] for seq in self.frames]
 
         titles = [f"to {_label(t, f'pose {n + 1}')}" for n, t in enumerate(targets)]
@@ -107,6 +109,10 @@ class PoseAnimation(widgets.VBox):
         widgets.jslink((self.play, "value"), (self.slider, "value"))
         self._shown = 0
         self.slider.observe(self._on_frame, names="value")
+        # every frame goes to the browser once it shows the figures: Play and the slider
+        # then redraw there, without waiting for the kernel
+        for figure, data in zip(self.figures, self._data, strict=True):
+            figure.follow({"frame": self.slider}, on_wanted=self._sender(figure, data))
         self.key = _key(presenter, self.figure.width * len(self.figures))
         panels = widgets.HBox([live_box(f) for f in self.figures])
         super().__init__([widgets.HBox([self.play, self.slider]), panels, self.key, row])
@@ -122,6 +128,12 @@ class PoseAnimation(widgets.VBox):
         for readout, html in zip(self.readouts, self._html, strict=True):
             readout.value = html[i]
         self._shown = i
+
+    @staticmethod
+    def _sender(figure: LiveFigure, data: list[dict[str, Any]]) -> Callable[[str | None], None]:
+        def send(_slider: str | None) -> None:
+            figure.send_ahead("frame", "animation", {}, dict(enumerate(data)))
+        return send
 
     def _on_frame(self, change: dict) -> None:
         self.show_frame(change["new"])

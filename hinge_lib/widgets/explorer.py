@@ -56,6 +56,7 @@ from hinge_lib.widgets.base import (
     friendly_error,
     to_pose,
 )
+from hinge_lib.widgets.frames_ahead import FramesAhead
 from hinge_lib.widgets.live_figure import live_box
 
 
@@ -181,7 +182,13 @@ class PoseExplorer(widgets.VBox):
         self.figure = _live_figure(first, None, self.presenter, "Pose explorer",
                                    controls_root=".hinge-explorer", layers=self.layers,
                                    extra_layers=anatomy_view.live_layers(self.presenter),
-                                   frame=frame)
+                                   frame=self._keyed(frame, state))
+        # the browser redraws from frames worked out ahead while a joint slider moves
+        self.ahead = FramesAhead(
+            self.figure, {f: (self.sliders[f].min, self.sliders[f].max) for f in FIELDS},
+            self._frame_at)
+        self._ahead_slider = "hip"
+        self.figure.follow(self.sliders, on_wanted=self._work_ahead)
         self.key = _key(self.presenter, self.figure.width)
         self.anatomy_key.layout = widgets.Layout(width=f"{self.figure.width}px",
                                                  padding="0 0 0 52px")
@@ -236,6 +243,39 @@ class PoseExplorer(widgets.VBox):
             self.load.value, self.hold.value, self.height.value, self.mass.value,
             self.sex.value, self.ghost.value, self.anatomy.value,
         )
+
+    @staticmethod
+    def _context(state: tuple) -> str:
+        """A key for everything but the joint sliders that shapes the figure."""
+        return "|".join(str(v) for v in state[6:])
+
+    def _keyed(self, frame: dict[str, Any], state: tuple) -> dict[str, Any]:
+        """``frame`` labelled with the slider values and context it was drawn for."""
+        frame["controls"] = dict(zip(FIELDS, (int(v) for v in state[:6]), strict=True))
+        frame["context"] = self._context(state)
+        return frame
+
+    def _frame_at(self, values: dict[str, int]) -> dict[str, Any] | None:
+        """The figure's frame for these joint-slider values, every other control as it is
+        now: exactly what :meth:`update` would send (``None`` if the pose cannot be drawn)."""
+        state = (*(values[f] for f in FIELDS), *self._state()[6:])
+        try:
+            a = analyze(self._pose(state), self._body(state), load_kg=state[6], hold=state[7])
+            frame, _ = _frame_and_anatomy(a, self._ghost_analysis(state), state[12],
+                                          drawing.extra_paths(self.layers, a))
+        except Exception:  # noqa: BLE001 - the kernel's own update will say what is wrong
+            return None
+        return self._keyed(frame, state)
+
+    def _work_ahead(self, slider: str | None = None) -> None:
+        """Start working out frames ahead for ``slider`` (by default the one moved last)."""
+        if slider is not None:
+            self._ahead_slider = slider
+        state = self._last_state
+        if state is not None:
+            self.ahead.start(self._context(state),
+                             {f: int(v) for f, v in zip(FIELDS, state[:6], strict=True)},
+                             self._ahead_slider)
 
     @staticmethod
     def _pose(state: tuple) -> Pose:
@@ -368,7 +408,9 @@ class PoseExplorer(widgets.VBox):
             self._last_state = None
             self._show_error(exc)
             return
-        self.figure.show(frame)  # first, so the figure's message leaves before the rest
+        moved = [f for f, old, new in zip(FIELDS, self._last_state or state, state, strict=False)
+                 if old != new]
+        self.figure.show(self._keyed(frame, state))  # first: it leaves before the rest
         self._anatomy_for = anatomy
         self._anatomy_shown = anatomy is not None
         self._show_anatomy_parts(state[12])
@@ -376,6 +418,7 @@ class PoseExplorer(widgets.VBox):
         self._last_state = state
         self.message.value = drawing.message_html(note, "info", self.presenter) if note else ""
         self._show_readout(a)
+        self._work_ahead(moved[0] if len(moved) == 1 else None)
 
     def _show_error(self, exc: BaseException) -> None:
         self._cancel_readout()

@@ -7,7 +7,12 @@
 //
 // frame = {paths: {layer: [x, y, x, y, null, ...]}, strokes: {layer: colour},
 //          marks: [[name, kind, x, y, size], ...], texts: [[name, x, y, text, tone, pos]],
-//          title, desc, say}
+//          title, desc, say, controls: {slider: value}, context}
+//
+// A figure that follows sliders (`controls`: name -> {id, label}) listens to them here in
+// the browser. The kernel sends frames ahead for the values a slider can take (custom
+// message {kind: "ahead", slider, context, others, frames: {value: frame}}); when a slider
+// moves to a value with a frame ahead, it is drawn at once, without waiting for the kernel.
 
 const SVG = "http://www.w3.org/2000/svg";
 const ICON_NAMES = [["fa-play", "Play"], ["fa-pause", "Pause"], ["fa-stop", "Stop"],
@@ -271,6 +276,114 @@ class LiveFigure {
   }
 }
 
+function sameValues(a, b, skip) {
+  for (const [name, value] of Object.entries(a)) {
+    if (name !== skip && b[name] !== value) return false;
+  }
+  return true;
+}
+
+class FollowedSliders {
+  // The sliders a figure follows and the frames the kernel has sent ahead for them.
+  constructor(figure, model) {
+    this.figure = figure;
+    this.model = model;
+    this.sliders = new Map();  // name -> slider model
+    this.labels = new Map();  // slider label -> name
+    this.ahead = new Map();  // name -> {context, others, frames: Map(value -> frame)}
+    this.context = (model.get("frame") || {}).context;
+    this.wanted = null;
+    this.generation = 0;
+  }
+
+  async connect(controls) {
+    this.disconnect();
+    const generation = ++this.generation;
+    const manager = this.model.widget_manager;
+    if (!manager || !controls) return;
+    for (const [name, info] of Object.entries(controls)) {
+      const slider = await manager.get_model(info.id);
+      if (generation !== this.generation) return;  // controls changed meanwhile
+      this.sliders.set(name, slider);
+      this.labels.set(info.label, name);
+      slider.on("change:value", () => this.moved(name), this);
+    }
+    this.model.send({kind: "wanted", slider: null});  // on a page now: work ahead if useful
+  }
+
+  disconnect() {
+    for (const slider of this.sliders.values()) slider.off(null, null, this);
+    this.sliders.clear();
+    this.labels.clear();
+  }
+
+  values() {
+    const values = {};
+    for (const [name, slider] of this.sliders) values[name] = slider.get("value");
+    return values;
+  }
+
+  frameAhead(values) {
+    // a frame sent ahead for exactly these slider values in the current context
+    for (const [name, table] of this.ahead) {
+      if (table.context !== this.context || !sameValues(table.others, values, name)) continue;
+      const frame = table.frames.get(String(values[name]));
+      if (frame) return frame;
+    }
+    return null;
+  }
+
+  moved(name) {
+    const frame = this.frameAhead(this.values());
+    if (frame) this.figure.draw(frame);
+  }
+
+  fromKernel(frame) {
+    // The kernel's frame is drawn unless the sliders have already moved on to values
+    // drawn from frames ahead (a reply to an earlier value during a drag).
+    if (frame && frame.context !== undefined && frame.context !== this.context) {
+      this.context = frame.context;
+      for (const [name, table] of this.ahead) {
+        if (table.context !== this.context) this.ahead.delete(name);
+      }
+    }
+    if (frame && frame.controls && this.sliders.size) {
+      const values = this.values();
+      if (!sameValues(frame.controls, values)) {
+        const ahead = this.frameAhead(values);
+        if (ahead) {
+          this.figure.draw(ahead);
+          return;
+        }
+      }
+    }
+    this.figure.draw(frame);
+  }
+
+  received(msg) {
+    if (!msg || msg.kind !== "ahead") return;
+    let table = this.ahead.get(msg.slider);
+    if (!table || table.context !== msg.context || !sameValues(table.others, msg.others)) {
+      table = {context: msg.context, others: msg.others, frames: new Map()};
+      this.ahead.set(msg.slider, table);
+    }
+    for (const [value, frame] of Object.entries(msg.frames)) table.frames.set(value, frame);
+    // how many frames are ready ahead, for tests and benchmarks to read
+    this.figure.svg.dataset.framesAhead = `${msg.slider}:${table.frames.size}`;
+  }
+
+  want(target) {
+    // a person took hold of a followed slider: ask the kernel to work ahead for it
+    const box = target && target.closest && target.closest(".widget-slider");
+    const label = box && box.querySelector(".widget-label");
+    const name = label && this.labels.get(label.textContent.trim());
+    if (name && name !== this.wanted) {
+      this.wanted = name;
+      this.model.send({kind: "wanted", slider: name});
+    }
+  }
+}
+
 function render({model, el}) {
   let figure;
   try {
@@ -281,19 +394,36 @@ function render({model, el}) {
     el.classList.add("hinge-live-error");
     return undefined;
   }
-  const onFrame = () => figure.draw(model.get("frame"));
+  const followed = new FollowedSliders(figure, model);
+  const onFrame = () => followed.fromKernel(model.get("frame"));
   const onScene = () => { figure.build(model.get("scene")); onFrame(); };
+  const onControls = () => followed.connect(model.get("controls")).catch((error) => {
+    console.warn("hinge live figure: cannot follow the sliders", error);
+  });
+  const onMessage = (msg) => followed.received(msg);
+  const onWant = (event) => followed.want(event.target);
   model.on("change:frame", onFrame);
   model.on("change:scene", onScene);
+  model.on("change:controls", onControls);
+  model.on("msg:custom", onMessage);
+  onControls();
   figure.revealed();
   let observer = null;
   let timer = null;
+  let root = null;
+  let listening = false;
   if (figure.scene.controls_root) {
     // The controls may be drawn after the figure: look until they are all named, then
     // watch for controls drawn again (a MutationObserver on the explorer only).
     const watch = (tries) => {
       const done = figure.labelControls();
-      const root = el.closest(figure.scene.controls_root);
+      root = el.closest(figure.scene.controls_root);
+      if (root && !listening) {
+        // taking hold of a slider (focus, pointer) asks the kernel to work ahead for it
+        listening = true;
+        root.addEventListener("focusin", onWant);
+        root.addEventListener("pointerdown", onWant, true);
+      }
       if (done && root) {
         observer = new MutationObserver((records) => {
           // controls drawn again, not this figure's own text changes
@@ -311,6 +441,14 @@ function render({model, el}) {
   return () => {
     model.off("change:frame", onFrame);
     model.off("change:scene", onScene);
+    model.off("change:controls", onControls);
+    model.off("msg:custom", onMessage);
+    followed.disconnect();
+    followed.generation++;
+    if (root && listening) {
+      root.removeEventListener("focusin", onWant);
+      root.removeEventListener("pointerdown", onWant, true);
+    }
     clearTimeout(figure.sayTimer);
     clearTimeout(timer);
     if (observer) observer.disconnect();

@@ -8,11 +8,18 @@ moves the SVG elements it already has.
 
 Layers are named: a scene may list more path layers (say, muscles) and frames then carry
 their coordinates under ``paths``, without any change to the browser code.
+
+A figure can also *follow* sliders (:meth:`LiveFigure.follow`): the browser then listens to
+them itself and, when the kernel has sent frames ahead for the values a slider can take
+(:meth:`LiveFigure.send_ahead`, made by :mod:`hinge_lib.widgets.frames_ahead`), redraws the
+moment the slider moves instead of waiting for the kernel's reply. Frames then carry
+``controls`` (slider name -> value) and ``context`` (a key for everything else that shapes
+the figure), so the browser knows which frames still hold.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -46,9 +53,39 @@ class LiveFigure(anywidget.AnyWidget):
 
     scene = traitlets.Dict().tag(sync=True)
     frame = traitlets.Dict().tag(sync=True)
+    #: slider name -> {"id": widget model id, "label": the slider's label}
+    controls = traitlets.Dict().tag(sync=True)
 
     def __init__(self, scene: Mapping[str, Any], frame: Mapping[str, Any], **kwargs: Any):
         super().__init__(scene=dict(scene), frame=dict(frame), **kwargs)
+        self._on_wanted: Callable[[str | None], None] | None = None
+        self.on_msg(self._message)
+
+    def follow(self, sliders: Mapping[str, widgets.ValueWidget],
+               on_wanted: Callable[[str | None], None] | None = None) -> None:
+        """Let the browser watch these sliders (name -> slider) and redraw from frames sent
+        ahead. ``on_wanted(name)`` is called when a person takes hold of a slider (focus or
+        pointer down), the moment to start working ahead for it, and ``on_wanted(None)``
+        once the figure is on a page."""
+        self._on_wanted = on_wanted
+        self.controls = {name: {"id": s.model_id, "label": str(s.description)}
+                         for name, s in sliders.items()}
+
+    def send_ahead(self, slider: str, context: str, others: Mapping[str, int],
+                   frames: Mapping[int, Mapping[str, Any]]) -> None:
+        """Send frames for values of ``slider`` (value -> frame), valid while the other
+        sliders keep the values ``others`` and the figure's context is ``context``. A
+        message to the browser only: nothing is stored in the widget's state."""
+        self.send({"kind": "ahead", "slider": slider, "context": context,
+                   "others": {k: int(v) for k, v in others.items()},
+                   "frames": {str(int(v)): dict(f) for v, f in frames.items()}})
+
+    def _message(self, _widget: Any, content: Any, _buffers: Any) -> None:
+        if not isinstance(content, dict) or content.get("kind") != "wanted":
+            return
+        slider = content.get("slider")
+        if self._on_wanted is not None and (slider is None or slider in self.controls):
+            self._on_wanted(None if slider is None else str(slider))
 
     @property
     def width(self) -> int:
