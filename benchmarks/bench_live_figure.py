@@ -16,7 +16,9 @@ Printed:
 1. key press to redraw: the Hip handle is focused and ArrowRight/ArrowLeft pressed; the
    time from the page's keydown event to the change of the watched path's ``d`` is
    measured inside the page (a MutationObserver). Median and p90, and the ratio of the
-   medians live / floor. Targets: median <= 1.2 x floor, p90 <= 25 ms.
+   medians live / floor. Targets: median <= 1.2 x floor, p90 <= 25 ms. The explorer
+   redraws from frames its kernel sent ahead (:mod:`hinge_lib.widgets.frames_ahead`,
+   worked out once the handle has focus); the floor waits for its kernel every time.
 2. redraws per second while the Hip handle is dragged continuously for 2 s: pointer
    events sent from inside the page at 125 a second (a common mouse's rate, and not
    limited by this script's round trips to the browser), counting the animation frames in
@@ -25,7 +27,8 @@ Printed:
    sooner than the plotly explorer (6.0-6.7 s when measured for issue 13).
 4. Python side of one explorer update (analysis, frame, readout and the JSON of the
    messages a kernel would send), wall time and this thread's CPU time (on a shared
-   machine the CPU time is the cost of the update itself). Target: < 2 ms.
+   machine the CPU time is the cost of the update itself). Target: < 2 ms. Also the cost of
+   working ahead for one slider (every Hip value): frames, CPU time and bytes sent.
 
 Timings depend on the machine and on what else runs on it; the ratio to the floor of the
 same run is the figure to compare. Needs /usr/bin/chromium; uses tests/browser.py.
@@ -261,6 +264,14 @@ def python_update_ms(n: int) -> list[float]:
         times.append((time.perf_counter() - started) * 1000)
     frame_bytes = len(json.dumps({"state": {"frame": ex.figure.frame}}))
     print(f"  one figure message: {frame_bytes} bytes of JSON (coordinates and words)")
+    values = dict(ex.figure.frame["controls"])
+    lo, hi = ex.sliders["hip"].min, ex.sliders["hip"].max
+    started_cpu = time.thread_time()
+    frames = ex.ahead.frames_for(values, "hip", list(range(lo, hi + 1)))
+    ahead_ms = (time.thread_time() - started_cpu) * 1000
+    ahead_kb = len(json.dumps({str(v): f for v, f in frames.items()})) / 1000
+    print(f"  working ahead for the Hip slider: {len(frames)} frames, {ahead_ms:.0f} ms CPU "
+          f"({ahead_ms / len(frames):.2f} ms a frame, in batches of ~6 ms), {ahead_kb:.0f} kB")
     print(f"  CPU time of this thread: median {statistics.median(cpu):5.2f} ms   "
           f"p90 {percentile(cpu, 90):5.2f} ms (what the update costs, without waiting "
           "for a shared CPU)")
