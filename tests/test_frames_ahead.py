@@ -171,3 +171,26 @@ def test_odd_messages_from_the_browser_are_ignored(bad):
     sent = _messages(ex.figure)
     ex.figure._message(ex.figure, bad, [])  # {"kind": "wanted"} alone = "on a page now"
     assert all(m["kind"] == "ahead" for m in sent)
+
+
+def test_a_value_is_sent_once_per_job_until_a_new_view_asks_again():
+    ex = explorer.explore({"hip": 40})
+    sent = _messages(ex.figure)
+
+    def values_sent(slider: str) -> list[int]:
+        return [int(v) for m in sent if m["slider"] == slider for v in m["frames"]]
+
+    async def session() -> None:
+        ex.figure._message(ex.figure, {"kind": "wanted", "slider": "hip"}, [])
+        await _until_done(ex)
+        first = values_sent("hip")
+        ex.figure._message(ex.figure, {"kind": "wanted", "slider": "neck"}, [])
+        await _until_done(ex)
+        ex.figure._message(ex.figure, {"kind": "wanted", "slider": "hip"}, [])
+        await _until_done(ex)
+        assert values_sent("hip") == first  # back to the hip: the browser has them all
+        ex.figure._message(ex.figure, {"kind": "wanted", "slider": None}, [])  # a new view
+        await _until_done(ex)
+        assert sorted(values_sent("hip")) == sorted(first + first)
+
+    asyncio.run(session())

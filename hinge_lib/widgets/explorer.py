@@ -188,7 +188,7 @@ class PoseExplorer(widgets.VBox):
             self.figure, {f: (self.sliders[f].min, self.sliders[f].max) for f in FIELDS},
             self._frame_at)
         self._ahead_slider = "hip"
-        self.figure.follow(self.sliders, on_wanted=self._work_ahead)
+        self.figure.follow(self.sliders, on_wanted=self._on_wanted)
         self.key = _key(self.presenter, self.figure.width)
         self.anatomy_key.layout = widgets.Layout(width=f"{self.figure.width}px",
                                                  padding="0 0 0 52px")
@@ -256,9 +256,12 @@ class PoseExplorer(widgets.VBox):
         return frame
 
     def _frame_at(self, values: dict[str, int]) -> dict[str, Any] | None:
-        """The figure's frame for these joint-slider values, every other control as it is
-        now: exactly what :meth:`update` would send (``None`` if the pose cannot be drawn)."""
-        state = (*(values[f] for f in FIELDS), *self._state()[6:])
+        """The figure's frame for these joint-slider values, every other control as last
+        drawn (the context the work ahead was started for): exactly what :meth:`update`
+        would send (``None`` if the pose cannot be drawn)."""
+        if self._last_state is None:
+            return None
+        state = (*(values[f] for f in FIELDS), *self._last_state[6:])
         try:
             a = analyze(self._pose(state), self._body(state), load_kg=state[6], hold=state[7])
             frame, _ = _frame_and_anatomy(a, self._ghost_analysis(state), state[12],
@@ -266,6 +269,13 @@ class PoseExplorer(widgets.VBox):
         except Exception:  # noqa: BLE001 - the kernel's own update will say what is wrong
             return None
         return self._keyed(frame, state)
+
+    def _on_wanted(self, slider: str | None) -> None:
+        """The browser asks for frames ahead: for ``slider``, which a person has taken hold
+        of, or (``None``) for a figure just shown, which has none yet."""
+        if slider is None:
+            self.ahead.forget()
+        self._work_ahead(slider)
 
     def _work_ahead(self, slider: str | None = None) -> None:
         """Start working out frames ahead for ``slider`` (by default the one moved last)."""

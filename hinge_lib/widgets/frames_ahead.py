@@ -30,6 +30,8 @@ BATCH_BUDGET_S = 0.006
 START_DELAY_S = 0.01
 
 FrameMaker = Callable[[Mapping[str, int]], "dict[str, Any] | None"]
+#: (slider, context, the other sliders' values): what a set of frames sent ahead is for
+Job = tuple[str, str, tuple[tuple[str, int], ...]]
 
 
 def nearest_first(value: int, lo: int, hi: int) -> Iterator[int]:
@@ -65,15 +67,19 @@ class FramesAhead:
         self.figure = figure
         self.ranges = {name: (int(lo), int(hi)) for name, (lo, hi) in ranges.items()}
         self.make_frame = make_frame
-        self._job: tuple[str, str, tuple[tuple[str, int], ...]] | None = None
+        self._job: Job | None = None
         self._todo: Iterator[int] = iter(())
+        # per slider, the job last worked on and the values already sent for it (the
+        # browser keeps one set of frames per slider, replaced when the job changes)
+        self._sent: dict[str, tuple[Job, set[int]]] = {}
         self._timer: asyncio.TimerHandle | None = None
         self.sent = 0  # frames sent ahead in all (for tests and benchmarks)
 
     def start(self, context: str, values: Mapping[str, int], slider: str) -> None:
         """Work ahead for ``slider`` around ``values`` under ``context``: keeps the work
-        already done when nothing but that slider has moved. Does nothing outside a running
-        event loop (plain Python has no browser to send to)."""
+        already done when nothing but that slider has moved, and does not send a value
+        twice for the same job. Does nothing outside a running event loop (plain Python
+        has no browser to send to)."""
         if slider not in self.ranges:
             return
         others = tuple(sorted((k, int(v)) for k, v in values.items() if k != slider))
@@ -87,7 +93,13 @@ class FramesAhead:
         self.stop()
         self._job = job
         self._values = {k: int(v) for k, v in values.items()}
-        self._todo = nearest_first(int(values[slider]), *self.ranges[slider])
+        known = self._sent.get(slider)
+        if known is None or known[0] != job:
+            known = (job, set())
+            self._sent[slider] = known
+        done = known[1]
+        self._todo = (v for v in nearest_first(int(values[slider]), *self.ranges[slider])
+                      if v not in done)
         self._timer = loop.call_later(START_DELAY_S, self._batch)
 
     @property
@@ -96,12 +108,17 @@ class FramesAhead:
         return self._timer is not None
 
     def stop(self) -> None:
-        """Forget the current work (e.g. when a control other than the slider changed)."""
+        """Stop the current work (what was sent is remembered)."""
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
         self._job = None
         self._todo = iter(())
+
+    def forget(self) -> None:
+        """Stop, and forget what was sent: a new view of the figure has none of it."""
+        self.stop()
+        self._sent.clear()
 
     def frames_for(self, values: Mapping[str, int], slider: str, wanted: list[int]
                    ) -> dict[int, dict[str, Any]]:
@@ -132,6 +149,7 @@ class FramesAhead:
                 break
         if frames:
             self.figure.send_ahead(slider, context, dict(others), frames)
+            self._sent[slider][1].update(frames)
             self.sent += len(frames)
         if not finished:
             self._timer = asyncio.get_running_loop().call_later(0, self._batch)

@@ -306,7 +306,7 @@ class FollowedSliders {
       if (generation !== this.generation) return;  // controls changed meanwhile
       this.sliders.set(name, slider);
       this.labels.set(info.label, name);
-      slider.on("change:value", () => this.moved(name), this);
+      slider.on("change:value", () => this.moved(), this);
     }
     this.model.send({kind: "wanted", slider: null});  // on a page now: work ahead if useful
   }
@@ -333,7 +333,8 @@ class FollowedSliders {
     return null;
   }
 
-  moved(name) {
+  moved() {
+    // a followed slider moved (here, or from the kernel): draw at once if a frame is ready
     const frame = this.frameAhead(this.values());
     if (frame) this.figure.draw(frame);
   }
