@@ -32,6 +32,7 @@ import secrets
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -228,9 +229,149 @@ def cmd_app(args: list[str]) -> None:
 
 
 HUB_STATE = SCRATCH / "hub"
-HUB_NODE = VENV / "hub-node"  # configurable-http-proxy from npm, kept inside .venv
-HUB_PROXY = HUB_NODE / "node_modules" / ".bin" / "configurable-http-proxy"
 HUB_USER = re.compile(r"[a-z][a-z0-9-]{0,30}")
+# Pythons the students' accounts may be able to run, tried in this order after .venv's own
+HUB_BASE_PYTHONS = ("/usr/bin/python3", "/usr/local/bin/python3")
+HUB_CONFIG = ROOT / "deploy" / "hub" / "jupyterhub_config.py"
+# what building the package reads (see pyproject.toml)
+PACKAGE_FILES = ("pyproject.toml", "README.md", "LICENSE", "LICENSE-COURSE.txt", "hinge_lib",
+                 "data")
+
+
+def open_to_others(path: Path) -> bool:
+    """True if other users' accounts can reach and run ``path``: it and every folder above it
+    let others in (the ``o+x`` bit)."""
+    real = Path(os.path.realpath(path))
+    try:
+        return all(os.stat(p).st_mode & 0o001 for p in (real, *real.parents))
+    except OSError:
+        return False
+
+
+def hub_home() -> Path:
+    """Where the hub's own environment and proxy live: ``.jupyter-scratch/hub-env`` when the
+    checkout is open to other users, otherwise a folder named after the checkout under
+    /var/lib/hinge-coach (the students' servers run from it, so it must be open to them)."""
+    if open_to_others(ROOT):
+        return SCRATCH / "hub-env"
+    tag = hashlib.sha256(str(ROOT).encode()).hexdigest()[:12]
+    return Path("/var/lib/hinge-coach") / f"hub-env-{tag}"
+
+
+def code_digest() -> str:
+    """SHA-256 of the library and its data (what a non-editable install copies)."""
+    digest = hashlib.sha256()
+    for folder in ("hinge_lib", "data"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def _usable_python(candidate: str | Path) -> bool:
+    return open_to_others(candidate) and subprocess.call(
+        [str(candidate), "-c", "import sys, venv, ensurepip; sys.exit(sys.version_info < (3, 10))"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL) == 0
+
+
+def ensure_hub_env() -> Path:
+    """The bin folder of a Python environment the students' servers can run, with the project
+    and the ``hub`` extra installed; returns that folder.
+
+    .venv itself when its Python and the checkout are open to other users; otherwise a second
+    environment in `hub_home()` made from a Python they can run (/usr/bin/python3 on Debian),
+    with the project installed as a copy (not editable: the checkout may be closed to them).
+    Reinstalled only when pyproject.toml or the library changed (about a minute when it does).
+    """
+    if open_to_others(venv_python()) and open_to_others(ROOT):
+        ensure_venv(["hub"])
+        return BIN
+    step("hub environment (the students' servers cannot run .venv's Python)")
+    home = hub_home()
+    venv = home / "venv"
+    python = venv / "bin" / "python"
+    stamp_file = home / "install.json"
+    try:
+        stamp = json.loads(stamp_file.read_text())
+    except (OSError, ValueError):
+        stamp = {}
+    base = next((str(p) for p in (sys.executable, *HUB_BASE_PYTHONS) if _usable_python(p)), None)
+    if base is None:
+        raise SystemExit(
+            f"error: the students' servers need a Python 3.10+ with venv that every user can run; "
+            f"{os.path.realpath(sys.executable)} is closed to them and none of "
+            f"{', '.join(HUB_BASE_PYTHONS)} fits (Debian: apt-get install python3-venv)")
+    wanted = {"pyproject": pyproject_digest(), "code": code_digest(),
+              "python": os.path.realpath(base)}
+    if stamp == wanted and python.exists():
+        say(f"{venv} is up to date")
+        return venv / "bin"
+    old_mask = os.umask(0o022)  # everything readable by the students' accounts
+    try:
+        home.mkdir(parents=True, exist_ok=True)
+        for folder in (home.parent, home):
+            os.chmod(folder, os.stat(folder).st_mode | 0o055)
+        started = time.monotonic()
+        env = dict(os.environ, PIP_DISABLE_PIP_VERSION_CHECK="1", PIP_PROGRESS_BAR="off")
+        fresh = (stamp.get("python") != wanted["python"] or not python.exists()
+                 or stamp.get("pyproject") != wanted["pyproject"])
+        if fresh:
+            shutil.rmtree(venv, ignore_errors=True)
+            if run([base, "-m", "venv", venv]) != 0:
+                raise SystemExit(f"error: could not create {venv}")
+        with tempfile.TemporaryDirectory(prefix="hinge-hub-build-") as folder:
+            # built from a copy: the build leaves its build/ and egg-info there, not here
+            source = Path(folder) / "hinge-lib"
+            source.mkdir()
+            for name in PACKAGE_FILES:
+                if (ROOT / name).is_dir():
+                    shutil.copytree(ROOT / name, source / name,
+                                    ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+                else:
+                    shutil.copy2(ROOT / name, source / name)
+            if fresh:
+                cmd = [python, "-m", "pip", "install", "--quiet", f"{source}[hub]"]
+            else:  # only the library changed: replace the copy, keep the dependencies
+                cmd = [python, "-m", "pip", "install", "--quiet", "--no-deps",
+                       "--force-reinstall", source]
+            if run(cmd, cwd=folder, env=env) != 0:
+                stamp_file.unlink(missing_ok=True)
+                raise SystemExit("error: pip install into the hub environment failed (see above)")
+    finally:
+        os.umask(old_mask)
+    stamp_file.write_text(json.dumps(wanted) + "\n")
+    say(f"hub environment {venv} ready in {time.monotonic() - started:.0f} s")
+    return venv / "bin"
+
+
+def ensure_hub_proxy() -> Path:
+    """configurable-http-proxy from npm (in `hub_home()`); returns the command's path."""
+    node = hub_home() / "node"
+    proxy = node / "node_modules" / ".bin" / "configurable-http-proxy"
+    if proxy.exists():
+        return proxy
+    npm = shutil.which("npm")
+    if not npm:
+        raise SystemExit("error: the hub's proxy comes from npm: install Node.js 20+ and npm")
+    step("JupyterHub proxy (configurable-http-proxy from npm)")
+    if run([npm, "install", "--no-audit", "--no-fund", "--prefix", node,
+            "configurable-http-proxy@5"]) != 0:
+        raise SystemExit("error: npm could not install configurable-http-proxy")
+    return proxy
+
+
+def hub_settings(*, state: Path, proxy: Path, ip: str, port: int | str, students: list[str],
+                 instructor: str, cull_after: int | str, student_password: str,
+                 admin_password: str) -> dict[str, str]:
+    """The HINGE_HUB_* environment variables deploy/hub/jupyterhub_config.py reads."""
+    return {
+        "HINGE_HUB_ROOT": str(ROOT), "HINGE_HUB_STATE": str(state),
+        "HINGE_HUB_PROXY": str(proxy), "HINGE_HUB_IP": ip, "HINGE_HUB_PORT": str(port),
+        "HINGE_HUB_STUDENTS": ",".join(students), "HINGE_HUB_INSTRUCTOR": instructor,
+        "HINGE_HUB_CULL_AFTER": str(cull_after),
+        "HINGE_HUB_STUDENT_PASSWORD": student_password,
+        "HINGE_HUB_ADMIN_PASSWORD": admin_password,
+    }
 
 
 def hub_options(args: list[str]) -> dict[str, str]:
@@ -270,20 +411,10 @@ def cmd_hub(args: list[str]) -> None:
     if not is_root():
         sys.exit("error: the hub makes a system user for every student (useradd) and starts "
                  "their servers as those users: run it as root, e.g. sudo python3 tasks.py hub")
-    npm = shutil.which("npm")
-    if not npm:
+    if not shutil.which("npm"):
         sys.exit("error: the hub's proxy comes from npm: install Node.js 20+ and npm first")
-    ensure_venv(["hub"])
-    real = Path(os.path.realpath(venv_python()))
-    closed = [p for p in real.parents if not os.stat(p).st_mode & 0o001]
-    if closed:
-        sys.exit(f"error: the students' servers run {real}, but {closed[-1]} is closed to "
-                 "other users; make .venv with a Python they can run (e.g. /usr/bin/python3 "
-                 "tasks.py hub)")
-    step("JupyterHub proxy (configurable-http-proxy from npm, into .venv)")
-    if not HUB_PROXY.exists() and run([npm, "install", "--no-audit", "--no-fund", "--prefix",
-                                       HUB_NODE, "configurable-http-proxy@5"]) != 0:
-        sys.exit("error: npm could not install configurable-http-proxy")
+    hub_bin = ensure_hub_env()
+    proxy = ensure_hub_proxy()
     step("system users")
     students = [n for n in opts["--students"].split(",") if n]
     for name in [*students, opts["--instructor"]]:
@@ -292,21 +423,16 @@ def cmd_hub(args: list[str]) -> None:
     os.chmod(HUB_STATE, 0o700)
     student_password = "-".join(secrets.token_hex(2) for _ in range(3))
     admin_password = secrets.token_urlsafe(32)
-    os.environ.update({
-        "HINGE_HUB_ROOT": str(ROOT), "HINGE_HUB_STATE": str(HUB_STATE),
-        "HINGE_HUB_PROXY": str(HUB_PROXY), "HINGE_HUB_IP": opts["--ip"],
-        "HINGE_HUB_PORT": opts["--port"], "HINGE_HUB_STUDENTS": ",".join(students),
-        "HINGE_HUB_INSTRUCTOR": opts["--instructor"],
-        "HINGE_HUB_CULL_AFTER": opts["--cull-after"],
-        "HINGE_HUB_STUDENT_PASSWORD": student_password,
-        "HINGE_HUB_ADMIN_PASSWORD": admin_password,
-    })
+    os.environ.update(hub_settings(
+        state=HUB_STATE, proxy=proxy, ip=opts["--ip"], port=opts["--port"], students=students,
+        instructor=opts["--instructor"], cull_after=opts["--cull-after"],
+        student_password=student_password, admin_password=admin_password))
     step("JupyterHub")
     say(f"address: http://{opts['--ip']}:{opts['--port']}/")
     say(f"students ({', '.join(students) or 'none yet: add --students a,b'}) password: "
         f"{student_password}")
     say(f"instructor {opts['--instructor']} (admin) password: {admin_password}")
-    exec_tool([BIN / "jupyterhub", "-f", ROOT / "deploy" / "hub" / "jupyterhub_config.py"])
+    exec_tool([hub_bin / "jupyterhub", "-f", HUB_CONFIG])
 
 
 def ensure_chromium() -> bool:
@@ -386,6 +512,18 @@ def cmd_test(args: list[str]) -> None:
             "(MediaPipe 0.10.21 supports 3.9-3.12); the video tests will be skipped")
     ensure_venv(extras)
     record("set-up", True, f"{time.monotonic() - t:.0f} s")
+
+    if is_root() and shutil.which("npm") and shutil.which("useradd"):
+        # tests/test_hub_local.py starts a real hub whose students' servers run as other
+        # users: they need a Python they can run (see ensure_hub_env)
+        t = time.monotonic()
+        try:
+            ensure_hub_env()
+            ensure_hub_proxy()
+            record("hub set-up", True, f"{time.monotonic() - t:.0f} s")
+        except SystemExit as err:
+            say(str(err))
+            record("hub set-up", False, f"{time.monotonic() - t:.0f} s")
 
     if browser:
         t = time.monotonic()

@@ -36,6 +36,8 @@ from typing import Any
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from traitlets import Bool, Integer
 
+from hinge_lib.recordings.practice_log import CLASS_APP_VARIABLE
+
 #: Import path of the connection class, as the servers' options take it.
 CONNECTION_CLASS = "hinge_lib.serving.NoDelayKernelConnection"
 #: Command-line options for ``voila`` and ``jupyter lab``.
@@ -79,7 +81,9 @@ def send_without_delay(handler: Any) -> bool:
 # - a cap on the number of students' kernels, with a friendly page when it is reached;
 # - pages that say so when their kernel has gone, instead of sliders that silently stop;
 # - no file browser and no code: Voila executes only the course notebooks, and its kernel
-#   websocket accepts widget messages only.
+#   websocket accepts widget messages only;
+# - no practice log: the kernels run with $HINGE_CLASS_APP set, so PracticeLog() refuses the
+#   shared default file and the saving widgets say the class app keeps no log.
 
 COURSE_NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
 EXPLORER_NOTEBOOK = "10-pose-explorer.ipynb"
@@ -599,6 +603,8 @@ def run_class_app(notebook_dir: str | os.PathLike, template_root: str | os.PathL
     )
     cfg = class_config(pool=pool, cull_after=cull_after, max_kernels=max_kernels,
                        open_browser=open_browser, ip=ip, port=port)
+    # the kernels inherit this: no shared practice log for the room (see PracticeLog)
+    os.environ[CLASS_APP_VARIABLE] = "1"
     app_class = _classroom_classes()["ClassroomVoila"]
     app = app_class.instance(config=cfg)
     app.initialize([str(Path(notebook_dir).resolve()), *(extra_args or [])])

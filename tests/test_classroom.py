@@ -427,6 +427,19 @@ def test_reloading_a_page_reuses_the_students_place_and_a_full_class_gets_a_frie
 
 
 @pytest.mark.slow
+def test_the_students_kernels_know_they_are_in_the_class_app(class_app):
+    # so PracticeLog() refuses the one shared default file and the saving widgets say so
+    from hinge_lib.recordings.practice_log import CLASS_APP_VARIABLE
+
+    leave_all(class_app)
+    student = Student(class_app)
+    pid = kernel_pid(student.open_explorer())
+    assert pid
+    environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    assert f"{CLASS_APP_VARIABLE}=1".encode() in environ
+
+
+@pytest.mark.slow
 def test_a_killed_kernel_is_reported_to_its_page_and_other_students_carry_on(class_app):
     leave_all(class_app)
     victim, other = Student(class_app), Student(class_app)

@@ -1,9 +1,13 @@
 """`python3 tasks.py hub`: a one-machine JupyterHub where every student is a separate system
-user. Starts the real hub (JupyterHub from PyPI, its proxy from npm), logs two students in,
-starts their servers and checks that one cannot read the other's home."""
+user. Starts the real hub (JupyterHub from PyPI, its proxy from npm, the students' servers
+from the environment `tasks.py` makes for them), logs students in, starts their servers,
+checks that one cannot read the other's home, and runs the fault drill of
+benchmarks/bench_hub.py: a wrong password, twenty reloads and a killed kernel leave every
+student able to carry on and every practice log whole."""
 
 from __future__ import annotations
 
+import asyncio
 import http.cookiejar
 import os
 import pwd
@@ -20,9 +24,9 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-BIN = Path(sys.executable).parent
-STUDENTS = ("hinge-test-ana", "hinge-test-ben")
+STUDENTS = ("hinge-test-ana", "hinge-test-ben", "hinge-test-cat", "hinge-test-dan")
 INSTRUCTOR = "hinge-test-teacher"
+PASSWORD = "class-pass-1234"
 
 pytestmark = pytest.mark.slow
 
@@ -32,17 +36,20 @@ def _needs() -> str | None:
         return "the hub test creates system users: run it as root"
     if not shutil.which("npm"):
         return "the hub's proxy comes from npm, which is not installed"
-    if not (BIN / "jupyterhub").exists() or not (BIN / "jupyterhub-singleuser").exists():
-        return "JupyterHub is not installed here: pip install -e '.[hub]'"
-    if not shutil.which("useradd"):
-        return "useradd is missing"
-    real = Path(os.path.realpath(sys.executable))
-    closed = [p for p in real.parents if not os.stat(p).st_mode & 0o001]
-    if closed:
-        return (f"the students' servers would run {real}, but {closed[-1]} is closed to other "
-                "users: run the tests from a .venv made with a Python they can open "
-                "(e.g. /usr/bin/python3 tasks.py test)")
+    for tool in ("useradd", "runuser"):
+        if not shutil.which(tool):
+            return f"{tool} is missing"
     return None
+
+
+def _bench_hub():
+    """benchmarks/bench_hub.py: the hub, the students' client and the fault drill."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import bench_hub
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    return bench_hub
 
 
 @pytest.fixture(scope="module")
@@ -50,52 +57,14 @@ def hub(tmp_path_factory):
     reason = _needs()
     if reason:
         pytest.skip(reason)
-    import importlib.util
-
-    from browser import free_port, stop_process
-
-    spec = importlib.util.spec_from_file_location("tasks_for_hub", ROOT / "tasks.py")
-    tasks = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tasks)
-
-    folder = tmp_path_factory.mktemp("hub")
-    node = folder / "node"
-    proxy = node / "node_modules" / ".bin" / "configurable-http-proxy"
-    subprocess.run(["npm", "install", "--no-audit", "--no-fund", "--prefix", str(node),
-                    "configurable-http-proxy@5"], check=True, capture_output=True, timeout=300)
-    created = []
-    for name in (*STUDENTS, INSTRUCTOR):
-        try:
-            pwd.getpwnam(name)
-        except KeyError:
-            created.append(name)
-        tasks.ensure_system_user(name)
-    port = free_port()
-    env = dict(os.environ, HINGE_HUB_ROOT=str(ROOT), HINGE_HUB_STATE=str(folder),
-               HINGE_HUB_PROXY=str(proxy), HINGE_HUB_IP="127.0.0.1", HINGE_HUB_PORT=str(port),
-               HINGE_HUB_STUDENTS=",".join(STUDENTS), HINGE_HUB_INSTRUCTOR=INSTRUCTOR,
-               HINGE_HUB_CULL_AFTER="600", HINGE_HUB_STUDENT_PASSWORD="class-pass-1234",
-               HINGE_HUB_ADMIN_PASSWORD="x" * 40)
-    log = folder / "hub.log"
-    with open(log, "wb") as out:
-        proc = subprocess.Popen(
-            [str(BIN / "jupyterhub"), "-f", str(ROOT / "deploy" / "hub" / "jupyterhub_config.py")],
-            cwd=folder, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            with urllib.request.urlopen(f"{base}/hub/api", timeout=5):
-                break
-        except (urllib.error.URLError, ConnectionError):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                stop_process(proc)
-                raise RuntimeError(log.read_text(errors="replace")) from None
-            time.sleep(0.5)
-    yield base, log
-    stop_process(proc, grace=30)
-    for name in created:  # leave the machine's users as they were
-        subprocess.run(["userdel", "--remove", name], capture_output=True)
+    bench_hub = _bench_hub()
+    bench_hub.forget_practice_logs(list(STUDENTS))
+    # makes the students' environment first if needed (python3 tasks.py test does it before)
+    started = bench_hub.Hub(list(STUDENTS), tmp_path_factory.mktemp("hub"),
+                            instructor=INSTRUCTOR, student_password=PASSWORD, cull_after=600)
+    yield started
+    started.stop()
+    started.remove_users()  # leave the machine's users as they were
 
 
 def log_in(base: str, name: str, password: str):
@@ -123,9 +92,9 @@ def server_pid(name: str) -> int:
 
 
 def test_two_students_get_their_own_servers_and_cannot_read_each_other(hub):
-    base, log = hub
-    for name in STUDENTS:
-        opener, resp = log_in(base, name, "class-pass-1234")
+    base = hub.base
+    for name in STUDENTS[:2]:
+        opener, resp = log_in(base, name, PASSWORD)
         deadline = time.monotonic() + 180
         while True:  # the spawn page redirects to the server once it runs
             try:  # the page logs in to the student's own server through the hub (OAuth)
@@ -133,11 +102,11 @@ def test_two_students_get_their_own_servers_and_cannot_read_each_other(hub):
                     if page.status == 200 and page.geturl().endswith(f"/user/{name}/lab"):
                         break
             except urllib.error.HTTPError as err:  # 424/503 while the server starts
-                assert err.code in (424, 503), log.read_text(errors="replace")[-3000:]
-            assert time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
+                assert err.code in (424, 503), hub.log_tail()
+            assert time.monotonic() < deadline, hub.log_tail()
             time.sleep(2)
         assert server_pid(name)
-    ana, ben = (pwd.getpwnam(n) for n in STUDENTS)
+    ana, ben = (pwd.getpwnam(n) for n in STUDENTS[:2])
     assert os.stat(ben.pw_dir).st_mode & 0o077 == 0  # home closed to others
     course = Path(ben.pw_dir) / "hip-hinge-coach" / "notebooks" / "10-pose-explorer.ipynb"
     assert course.is_file() and course.stat().st_uid == ben.pw_uid
@@ -150,10 +119,41 @@ def test_two_students_get_their_own_servers_and_cannot_read_each_other(hub):
 
 
 def test_a_wrong_password_is_refused_and_the_instructor_is_admin(hub):
-    base, _ = hub
     with pytest.raises(urllib.error.HTTPError) as refused:
-        log_in(base, STUDENTS[0], "not-the-password")
+        log_in(hub.base, STUDENTS[0], "not-the-password")
     assert refused.value.code == 403
-    opener, _ = log_in(base, INSTRUCTOR, "x" * 40)
-    with opener.open(f"{base}/hub/admin", timeout=60) as admin:
+    opener, _ = log_in(hub.base, INSTRUCTOR, hub.admin_password)
+    with opener.open(f"{hub.base}/hub/admin", timeout=60) as admin:
         assert admin.status == 200
+
+
+def test_faults_leave_every_student_working_and_every_practice_log_whole(hub):
+    bench_hub = _bench_hub()
+
+    async def lesson_and_drill() -> tuple[list, dict]:
+        from tornado.httpclient import AsyncHTTPClient
+
+        AsyncHTTPClient.configure(None, max_clients=40)
+        class_ = [bench_hub.Student(name) for name in STUDENTS]
+        # each runs the explorer, moves the Hip slider and saves a session to their log
+        await asyncio.gather(*(bench_hub.one_student(s, hub.base, PASSWORD, 3)
+                               for s in class_))
+        assert [s.failure for s in class_ if not s.ok] == [], hub.log_tail()
+        drill = await bench_hub.fault_drill(hub, class_)
+        for s in class_:
+            if s.socket is not None:
+                s.socket.close()
+        return class_, drill
+
+    class_, drill = asyncio.run(lesson_and_drill())
+    assert all(s.saved == 1 for s in class_)
+    wrong = drill["wrong_password"]
+    assert wrong["status"] == 403 and wrong["page_says_why"] and wrong["then_logged_in"]
+    assert drill["reloads"]["ok"] and drill["reloads"]["moves_answered"] == 20, drill["reloads"]
+    killed = drill["kernel_killed"]
+    assert killed["ok"] and killed["carried_on"], killed
+    assert drill["bystander"]["ok"] and drill["bystander"]["moves"] > 10, drill["bystander"]
+    for name, found in drill["logs"].items():  # read as their owner; checksums checked
+        assert found["ok"], (name, found)
+        assert Path(found["path"]).is_relative_to(pwd.getpwnam(name).pw_dir)
+    assert drill["ok"]

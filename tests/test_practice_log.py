@@ -363,3 +363,21 @@ def test_export_neutralises_cells_a_spreadsheet_would_run(
         assert {r["exercise"] for r in csv.DictReader(f)} == {expected}
     assert log.sessions().loc[1, "notes"] == note  # the log itself keeps the words
     assert (pd.read_csv(reps_csv)["peak_hip"] > 0).all()  # numbers stay numbers
+
+
+def test_the_class_app_keeps_no_shared_default_log(tmp_path, monkeypatch, hinge_report):
+    # the class app runs every student's page under one account: a default log would be
+    # one file for the whole room, so it is refused and says where a log is kept instead
+    monkeypatch.setenv("HOME", str(tmp_path))
+    monkeypatch.delenv("HINGE_COACH_DB", raising=False)
+    monkeypatch.setenv(practice_log.CLASS_APP_VARIABLE, "1")
+    with pytest.raises(ValueError, match="class app keeps no practice log") as refused:
+        PracticeLog()
+    assert "your own home folder" in str(refused.value)
+    assert not any(tmp_path.rglob("*.sqlite3"))
+    # a log the notebook names itself (its own temporary file) still works
+    own = PracticeLog(tmp_path / "lesson.sqlite3")
+    own.save_session(hinge_report, "hip hinge", recorded_on="2026-03-02")
+    assert len(own.sessions()) == 1
+    monkeypatch.setenv(practice_log.CLASS_APP_VARIABLE, "0")
+    assert not practice_log.in_class_app()

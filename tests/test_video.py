@@ -411,3 +411,29 @@ def test_the_video_notebook_is_skipped_with_the_reason_on_newer_pythons(monkeypa
     other = next(i for i in items if i.path.name.startswith("11"))
     assert "no wheels for Python 3.13" in video_nb.marks[0].kwargs["reason"]
     assert other.marks == []
+
+
+def test_in_the_class_app_the_checker_says_no_log_is_kept_and_saves_nothing(tmp_path,
+                                                                             monkeypatch):
+    import ipywidgets as widgets
+
+    from hinge_lib.recordings.practice_log import CLASS_APP_NOTE, CLASS_APP_VARIABLE, PracticeLog
+    from hinge_lib.widgets.video_upload import video_checker
+
+    log = PracticeLog(tmp_path / "log.sqlite3")
+    monkeypatch.setenv(CLASS_APP_VARIABLE, "1")
+    box = video_checker(log=log)
+
+    def parts(widget):
+        yield widget
+        for child in getattr(widget, "children", ()):
+            yield from parts(child)
+
+    shown = list(parts(box))
+    buttons = [w.description for w in shown if isinstance(w, widgets.Button)]
+    assert "Save to practice log" not in buttons and "Analyse" not in buttons  # no path box
+    assert not any(isinstance(w, widgets.Text) for w in shown)
+    assert "class app keeps no practice log" in box.saved_message.value
+    assert CLASS_APP_NOTE.split(":")[0] in box.saved_message.value
+    box.save()
+    assert log.sessions().empty

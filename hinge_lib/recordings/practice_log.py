@@ -18,6 +18,13 @@ Each save is one transaction: the session row and all its reps are committed tog
 all, so a crash or a killed process never leaves half a session, and never touches sessions
 saved before. Opening a file written with a newer schema raises ``ValueError``.
 
+In the class app (``python3 tasks.py app --class``) every student's page runs on the
+instructor's computer under one user account, so a default log there would be one file shared
+by the whole room. The class app marks its kernels with ``$HINGE_CLASS_APP`` and
+``PracticeLog()`` without a path then refuses with `CLASS_APP_NOTE`; the saving widgets say the
+same instead of offering a save button. A log is kept per student where each one has their
+own account: their own computer, or a JupyterHub (a file in their home folder).
+
 Damage is never answered with part of the log: opening runs SQLite's ``PRAGMA
 integrity_check``, and every session row keeps a ``checksum`` (SHA-256 of the session and all
 its reps, schema version 2) that every read verifies. A damaged file (flipped bytes, a cut
@@ -86,6 +93,21 @@ CREATE INDEX IF NOT EXISTS sessions_by_date ON sessions(recorded_on);
 """
 
 
+#: Set (to "1") in the kernels of the class app; see the module documentation.
+CLASS_APP_VARIABLE = "HINGE_CLASS_APP"
+CLASS_APP_NOTE = (
+    "The class app keeps no practice log: it runs on the instructor's computer for the whole "
+    "room, so nothing is saved for you here. To keep your sessions, open the course in "
+    "JupyterLab on your own computer or on your institution's hub; the log is then a file in "
+    "your own home folder (hinge-coach/practice.sqlite3 in your data folder)."
+)
+
+
+def in_class_app() -> bool:
+    """True in a kernel of the class app (``$HINGE_CLASS_APP`` set by hinge_lib.serving)."""
+    return os.environ.get(CLASS_APP_VARIABLE, "") not in ("", "0")
+
+
 def default_db_path() -> Path:
     """Where the log lives unless a path is given (see the module documentation)."""
     env = os.environ.get("HINGE_COACH_DB")
@@ -124,8 +146,9 @@ class PracticeLog:
     ----------
     path : str or os.PathLike, optional
         The database file; by default a file in the user's data folder
-        (:func:`default_db_path`). Opening checks the file's integrity and refuses a damaged
-        one with a ``ValueError`` rather than returning part of it.
+        (:func:`default_db_path`), refused in the class app (`CLASS_APP_NOTE`). Opening checks
+        the file's integrity and refuses a damaged one with a ``ValueError`` rather than
+        returning part of it.
 
     Examples
     --------
@@ -141,6 +164,8 @@ class PracticeLog:
     """
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        if path is None and in_class_app():
+            raise ValueError(CLASS_APP_NOTE)
         self.path = Path(path).expanduser() if path is not None else default_db_path()
         if self.path.is_dir():
             raise ValueError(f"{self.path}: is a folder; give the path of a database file")

@@ -100,7 +100,10 @@ def video_checker(
     load_kg : float
         Load held in the hands.
     log : PracticeLog, optional
-        If given, a date picker and a "Save to practice log" button are shown.
+        If given, a date picker and a "Save to practice log" button are shown; in the class
+        app (see `hinge_lib.recordings.practice_log.in_class_app`) a note saying that the
+        class app keeps no log is shown instead, nothing is saved, and the path box (files on
+        the instructor's computer) is left out.
     exercise : str
         Exercise name stored with a saved session.
     max_reps_shown : int
@@ -116,6 +119,11 @@ def video_checker(
     import ipywidgets as widgets
     from IPython.display import display
 
+    from hinge_lib.recordings.practice_log import CLASS_APP_NOTE, in_class_app
+
+    class_app = in_class_app()
+    if class_app:
+        log = None  # one shared account: nothing is kept per student (see CLASS_APP_NOTE)
     upload = widgets.FileUpload(accept=VIDEO_SUFFIXES, multiple=False,
                                 description="Upload a video")
     path_box = widgets.Text(placeholder="or the path of a video on this computer",
@@ -124,7 +132,8 @@ def video_checker(
     progress = video_progress()
     message = widgets.HTML(value=message_box(
         "Film from the side, whole body in the picture, one person. Uploads through the "
-        "browser suit short clips (a few MB); for longer videos give the file's path."))
+        "browser suit short clips (a few MB)"
+        + ("." if class_app else "; for longer videos give the file's path.")))
     output = widgets.Output()
     day = widgets.DatePicker(description="Date", value=dt.date.today())
     save = widgets.Button(description="Save to practice log", disabled=True)
@@ -206,8 +215,12 @@ def video_checker(
     upload.observe(on_upload, names="value")
     go_button.on_click(lambda _b: check_path(path_box.value))
     save.on_click(on_save)
-    rows = [upload, widgets.HBox([path_box, go_button]), progress.box, message, output]
-    if log is not None:
+    rows = [upload] if class_app else [upload, widgets.HBox([path_box, go_button])]
+    rows += [progress.box, message, output]
+    if class_app:
+        saved.value = message_box(CLASS_APP_NOTE)
+        rows.append(saved)
+    elif log is not None:
         rows.append(widgets.HBox([day, save, saved]))
     box = widgets.VBox(rows)
     box.check_path = check_path  # type: ignore[attr-defined]
