@@ -11,6 +11,7 @@
                          [--cull-after SECONDS]
                                              (root) a one-machine JupyterHub to try the course:
                                              a system user per student, idle servers culled
+                                             (load test: benchmarks/bench_hub.py)
     python3 tasks.py test [-- PYTEST ARGS]   set up .venv and run every check and test
     python3 tasks.py bench                   set up .venv and run benchmarks/bench_*.py
     python3 tasks.py outputs [NOTEBOOK ...]  store the expected text of checked notebook cells

@@ -132,6 +132,7 @@ class Hub:
             state=folder, proxy=proxy, ip="127.0.0.1", port=port, students=students,
             instructor=instructor, cull_after=cull_after, student_password=self.password,
             admin_password=self.admin_password))
+        env.pop("PYTHONPATH", None)  # the students' servers use the hub environment's copy
         self.log = folder / "hub.log"
         with open(self.log, "wb") as out:
             self.proc = subprocess.Popen(

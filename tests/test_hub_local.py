@@ -28,8 +28,6 @@ STUDENTS = ("hinge-test-ana", "hinge-test-ben", "hinge-test-cat", "hinge-test-da
 INSTRUCTOR = "hinge-test-teacher"
 PASSWORD = "class-pass-1234"
 
-pytestmark = pytest.mark.slow
-
 
 def _needs() -> str | None:
     if not hasattr(os, "geteuid") or os.geteuid() != 0:
@@ -91,6 +89,7 @@ def server_pid(name: str) -> int:
     raise AssertionError(f"no server running as {name}")
 
 
+@pytest.mark.slow
 def test_two_students_get_their_own_servers_and_cannot_read_each_other(hub):
     base = hub.base
     for name in STUDENTS[:2]:
@@ -118,6 +117,7 @@ def test_two_students_get_their_own_servers_and_cannot_read_each_other(hub):
                           capture_output=True).returncode == 0
 
 
+@pytest.mark.slow
 def test_a_wrong_password_is_refused_and_the_instructor_is_admin(hub):
     with pytest.raises(urllib.error.HTTPError) as refused:
         log_in(hub.base, STUDENTS[0], "not-the-password")
@@ -127,6 +127,7 @@ def test_a_wrong_password_is_refused_and_the_instructor_is_admin(hub):
         assert admin.status == 200
 
 
+@pytest.mark.slow
 def test_faults_leave_every_student_working_and_every_practice_log_whole(hub):
     bench_hub = _bench_hub()
 
@@ -157,3 +158,34 @@ def test_faults_leave_every_student_working_and_every_practice_log_whole(hub):
         assert found["ok"], (name, found)
         assert Path(found["path"]).is_relative_to(pwd.getpwnam(name).pw_dir)
     assert drill["ok"]
+
+
+def _tasks():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("tasks_for_hub_env", ROOT / "tasks.py")
+    tasks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tasks)
+    return tasks
+
+
+def test_the_hub_environment_goes_where_the_students_can_run_it(tmp_path, monkeypatch):
+    tasks = _tasks()
+    closed = tmp_path / "closed"
+    (closed / "checkout").mkdir(parents=True)
+    closed.chmod(0o700)
+    opened = tmp_path / "open" / "checkout"
+    opened.mkdir(parents=True)
+    for folder in (tmp_path, tmp_path / "open", opened):
+        folder.chmod(0o755)
+    assert not tasks.open_to_others(closed / "checkout")
+    # tmp_path's parents may be closed on some machines: only then is "open" closed too
+    assert tasks.open_to_others(opened) == all(
+        os.stat(p).st_mode & 0o001 for p in opened.resolve().parents)
+    monkeypatch.setattr(tasks, "ROOT", closed / "checkout")
+    inside = tasks.hub_home()
+    assert inside.parent == Path("/var/lib/hinge-coach") and inside.name.startswith("hub-env-")
+    if tasks.open_to_others(opened):
+        monkeypatch.setattr(tasks, "ROOT", opened)
+        monkeypatch.setattr(tasks, "SCRATCH", opened / ".jupyter-scratch")
+        assert tasks.hub_home() == opened / ".jupyter-scratch" / "hub-env"
