@@ -416,6 +416,8 @@ def cmd_hub(args: list[str]) -> None:
         sys.exit("error: the hub's proxy comes from npm: install Node.js 20+ and npm first")
     hub_bin = ensure_hub_env()
     proxy = ensure_hub_proxy()
+    if hub_bin != BIN:  # the students' servers use the hub environment's copy of the library
+        os.environ.pop("PYTHONPATH", None)
     step("system users")
     students = [n for n in opts["--students"].split(",") if n]
     for name in [*students, opts["--instructor"]]:

@@ -707,6 +707,7 @@ def main(argv: list[str] | None = None) -> int:
                         help="leave the hinge-bench-* system users in place afterwards")
     parser.add_argument("--json", help="also write the results to this file")
     args = parser.parse_args(argv)
+    sys.stdout.reconfigure(line_buffering=True)  # progress shows when piped to a file
     if not hasattr(os, "geteuid") or os.geteuid() != 0:
         print("bench_hub.py skipped: the hub makes a system user per student; run it as root")
         return 0
@@ -726,10 +727,11 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="bench-hub-") as folder:
         try:
             for n in sizes:
-                hub_names = names[:n]
-                row = asyncio.run(one_class(n, args, Path(folder), hub_names))
+                print(f"\nN={n}: starting a fresh hub; the class arrives over "
+                      f"{args.arrival:.0f} s ...")
+                row = asyncio.run(one_class(n, args, Path(folder), names[:n]))
                 rows.append(row)
-                print(f"\nN={n}: served {row['served']}/{n}; load {row['load_before']:.1f} -> "
+                print(f"N={n}: served {row['served']}/{n}; load {row['load_before']:.1f} -> "
                       f"{row['load_after']:.1f}")
                 if row["failures"]:
                     print(f"  failed first: {row['first_failure']}")
@@ -746,8 +748,18 @@ def main(argv: list[str] | None = None) -> int:
             if not args.keep_users:  # only the users this run created
                 for name in sorted(set([*names, INSTRUCTOR]) - existing):
                     subprocess.run(["userdel", "--remove", name], capture_output=True)
-    print("\nfirst figure includes starting the student's own server (a new process per "
-          "student); the class app's pages skip that (warm kernels)")
+    print("\nsummary (first figure includes starting the student's own server; slider = "
+          "value sent -> new frame back)")
+    print(f"{'N':>4} {'served':>7} {'first p50/p95 s':>16} {'slider p50/p95 ms':>18} "
+          f"{'peak MB':>8} {'MB/student':>10}  faults  failed first")
+    for r in rows:
+        drill = r["faults"]
+        verdict = ("passed" if drill.get("ok") else "FAILED") if drill.get("ran") else "-"
+        print(f"{r['students']:>4} {r['served']:>3}/{r['students']:<3} "
+              f"{fmt(r['first_p50_s']):>7}/{fmt(r['first_p95_s']):<8} "
+              f"{fmt(r['slider_p50_ms'], digits=0):>8}/{fmt(r['slider_p95_ms'], digits=0):<9} "
+              f"{r['peak_mb']:>8.0f} {r['per_student_mb']:>10.0f}  {verdict:<6}  "
+              f"{r['first_failure'] or 'nothing'}")
     if args.json:
         Path(args.json).write_text(json.dumps(rows, indent=1, default=str) + "\n")
     failed = [r for r in rows if r["faults"].get("ran") and not r["faults"]["ok"]]
