@@ -284,8 +284,10 @@ def ensure_hub_env() -> Path:
     with the project installed as a copy (not editable: the checkout may be closed to them).
     Reinstalled only when pyproject.toml or the library changed (about a minute when it does).
     """
-    if open_to_others(venv_python()) and open_to_others(ROOT):
-        ensure_venv(["hub"])
+    python = venv_python()
+    if open_to_others(ROOT) and (open_to_others(python) or (
+            not python.exists() and open_to_others(sys.executable))):
+        ensure_venv(["hub"])  # .venv is (or will be made from) a Python the students can run
         return BIN
     step("hub environment (the students' servers cannot run .venv's Python)")
     home = hub_home()
