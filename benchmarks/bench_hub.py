@@ -312,6 +312,7 @@ class KernelSocket:
     def __init__(self, ws) -> None:
         self.ws = ws
         self.statuses: list[str] = []  # execution states seen, restarting/dead included
+        self.figure_at = 0.0  # time.perf_counter() when the live figure's state last arrived
 
     @classmethod
     async def open(cls, browser: Browser, name: str, kernel_id: str) -> KernelSocket:
@@ -406,7 +407,10 @@ class KernelSocket:
             kinds[msg["header"]["msg_type"]] = kinds.get(msg["header"]["msg_type"], 0) + 1
             if msg["header"]["msg_type"] == "comm_open":
                 content = msg["content"]
-                models[content["comm_id"]] = content.get("data", {}).get("state", {})
+                state = content.get("data", {}).get("state", {})
+                models[content["comm_id"]] = state
+                if "frame" in state and "scene" in state:
+                    self.figure_at = time.perf_counter()
 
         for code in explorer_code():
             await self.execute(code, on_message=watch)
@@ -473,7 +477,7 @@ async def open_explorer(student: Student, password: str, started: float) -> None
     student.socket = await KernelSocket.open(browser, name, student.kernel_id)
     student.stage = "explorer"
     student.explorer = await student.socket.run_explorer()
-    student.first_s = time.perf_counter() - started
+    student.first_s = student.socket.figure_at - started
 
 
 async def one_student(student: Student, base: str, password: str, moves: int) -> None:
