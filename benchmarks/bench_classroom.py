@@ -201,7 +201,7 @@ async def plain_student(app: App, result: Result, moves: int) -> None:
     kernel_id = found.group(1)
     ws = await websocket.websocket_connect(
         f"{app.base.replace('http', 'ws')}api/kernels/{kernel_id}/channels?token={app.code}",
-        max_message_size=64 * 1024 * 1024)
+        max_message_size=64 * 1024 * 1024, compression_options={})  # as a browser offers
 
     async def until(match, timeout: float = 120.0) -> dict:
         deadline = time.monotonic() + timeout

@@ -313,6 +313,9 @@ class KernelSocket:
         self.ws = ws
         self.statuses: list[str] = []  # execution states seen, restarting/dead included
         self.figure_at = 0.0  # time.perf_counter() when the live figure's state last arrived
+        # messages compressed (permessage-deflate), as the course's servers offer browsers
+        extensions = ws.headers.get("Sec-WebSocket-Extensions", "") if ws.headers else ""
+        self.compressed = "permessage-deflate" in extensions
 
     @classmethod
     async def open(cls, browser: Browser, name: str, kernel_id: str) -> KernelSocket:
@@ -325,7 +328,9 @@ class KernelSocket:
         request = httpclient.HTTPRequest(
             browser.base.replace("http", "ws", 1) + path,
             headers={"Cookie": browser.cookie_header(path)}, request_timeout=120)
-        ws = await websocket.websocket_connect(request, max_message_size=64 * 1024 * 1024)
+        # like a browser, offer compression
+        ws = await websocket.websocket_connect(request, max_message_size=64 * 1024 * 1024,
+                                               compression_options={})
         sock = cls(ws)
         await sock.ready()
         return sock

@@ -375,7 +375,9 @@ def test_a_students_kernel_runs_no_code_sent_over_the_websocket(class_app, tmp_p
     async def talk() -> list[str]:
         ws_url = (class_app.base.replace("http", "ws") + f"api/kernels/{kernel_id}/channels"
                   f"?token={class_app.code}")
-        conn = await websocket.websocket_connect(ws_url)
+        conn = await websocket.websocket_connect(ws_url, compression_options={})
+        # the room's network carries compressed messages
+        assert "permessage-deflate" in conn.headers.get("Sec-WebSocket-Extensions", "")
         conn.write_message(message("execute_request", {
             "code": f"open({str(marker)!r}, 'w').write('x')", "silent": False,
             "store_history": False, "user_expressions": {}, "allow_stdin": False}))

@@ -140,6 +140,7 @@ def test_faults_leave_every_student_working_and_every_practice_log_whole(hub):
         await asyncio.gather(*(bench_hub.one_student(s, hub.base, PASSWORD, 3)
                                for s in class_))
         assert [s.failure for s in class_ if not s.ok] == [], hub.log_tail()
+        assert all(s.socket.compressed for s in class_)  # the room's network carries less
         drill = await bench_hub.fault_drill(hub, class_)
         for s in class_:
             if s.socket is not None:

@@ -123,12 +123,14 @@ def test_binder_post_build_installs_the_package():
     assert "pip install" in script and "-e ." in script
 
 
-def test_binder_post_build_serves_without_delay():
+def test_binder_post_build_serves_without_delay_and_compressed():
     from hinge_lib.serving import CONNECTION_CLASS
 
     script = (ROOT / "postBuild").read_text(encoding="utf-8")
-    config = {"ServerApp": {"kernel_websocket_connection_class": CONNECTION_CLASS}}
-    assert json.dumps(config) in script
+    text = script.split("<<'CONFIG'\n", 1)[1].split("\nCONFIG", 1)[0]
+    config = json.loads(text)
+    assert config["ServerApp"]["kernel_websocket_connection_class"] == CONNECTION_CLASS
+    assert config["NoDelayKernelConnection"]["compress"] is True
 
 
 def test_gitignore_keeps_generated_folders_out():

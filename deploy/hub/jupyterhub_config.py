@@ -42,6 +42,7 @@ c.Spawner.notebook_dir = "~"
 c.Spawner.default_url = "/lab/tree/hip-hinge-coach/notebooks/00-start-here.ipynb"
 c.Spawner.args = [
     "--ServerApp.kernel_websocket_connection_class=hinge_lib.serving.NoDelayKernelConnection",
+    "--NoDelayKernelConnection.compress=True",  # students reach the hub over a network
 ]
 c.Spawner.environment = {"JUPYTER_PLATFORM_DIRS": "1", "MPLCONFIGDIR": "/tmp/matplotlib-{username}"}
 c.Spawner.http_timeout = 120
