@@ -424,6 +424,10 @@ class KernelSocket:
                     and s.get("description") == "Hip"), None)
         if figure is None or hip is None:
             raise RuntimeError(f"the explorer sent no live figure or no Hip slider (got {kinds})")
+        # as the figure does once shown in JupyterLab: ask for frames ahead (the kernel works
+        # them out while idle and sends them; this client reads and drops them)
+        await self.send("comm_msg", {"comm_id": figure, "data": {
+            "method": "custom", "content": {"kind": "wanted", "slider": None}}})
         return Explorer(figure, hip, int(models[hip]["value"]))
 
     async def move(self, explorer: Explorer, step: int, timeout: float = 60.0) -> float:
@@ -434,7 +438,8 @@ class KernelSocket:
             "method": "update", "state": {"value": explorer.hip}, "buffer_paths": []}})
         await self.until(lambda m: m["header"]["msg_type"] == "comm_msg"
                          and m["content"].get("comm_id") == explorer.figure
-                         and "frame" in m["content"].get("data", {}).get("state", {}),
+                         and (m["content"].get("data", {}).get("state", {}).get("frame", {})
+                              .get("controls", {}).get("hip")) == explorer.hip,
                          timeout)
         return (time.perf_counter() - sent) * 1000
 
