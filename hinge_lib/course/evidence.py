@@ -24,11 +24,13 @@ import re
 from functools import cache
 from typing import Any
 
-from hinge_lib.model.tables import DataFileError, read_yaml, source_keys
+from hinge_lib.model.tables import DataFileError, check_entry, read_entries, read_yaml, source_keys
 
+#: The type of each field every evidence box must have.
+_FIELD_TYPES = {"key": str, "claim": str, "articles": list, "articles_say": str,
+                "research_says": str, "sources": list, "certainty": str, "certainty_note": str}
 #: Fields every evidence box must have.
-EVIDENCE_FIELDS = ("key", "claim", "articles", "articles_say", "research_says", "sources",
-                   "certainty", "certainty_note")
+EVIDENCE_FIELDS = tuple(_FIELD_TYPES)
 #: Allowed values of ``certainty``, weakest first.
 CERTAINTY = ("low", "moderate", "high")
 
@@ -134,40 +136,28 @@ def source_list(keys: Any, markup: str = "plain") -> str:
     return "; ".join(names)
 
 
-def _check(entry: Any, index: int) -> dict[str, Any]:
-    where = f"data/evidence.yaml, entry {index}"
-    if not isinstance(entry, dict):
-        raise DataFileError(f"{where}: expected a mapping")
-    missing = [f for f in EVIDENCE_FIELDS if not entry.get(f)]
-    if missing:
-        raise DataFileError(f"{where} ({entry.get('key')!r}): missing {', '.join(missing)}")
-    if entry["certainty"] not in CERTAINTY:
-        raise DataFileError(f"{where} ({entry['key']!r}), field 'certainty': "
-                            f"{entry['certainty']!r} is not one of {', '.join(CERTAINTY)}")
+def _check(entry: Any, index: int, seen: set[str] | None = None) -> dict[str, Any]:
+    checked = check_entry(entry, f"data/evidence.yaml, entry {index}", _FIELD_TYPES,
+                          id_field="key", seen=seen)
+    where = f"data/evidence.yaml, entry {index} ({checked['key']!r})"
+    if checked["certainty"] not in CERTAINTY:
+        raise DataFileError(f"{where}, field 'certainty': "
+                            f"{checked['certainty']!r} is not one of {', '.join(CERTAINTY)}")
     for field in ("articles", "sources"):
-        if not isinstance(entry[field], list):
-            raise DataFileError(f"{where} ({entry['key']!r}), field {field!r}: expected a list")
-        unknown = [k for k in entry[field] if k not in source_keys()]
+        if not checked[field]:
+            raise DataFileError(f"{where}, field {field!r}: expected at least one source key")
+        unknown = [k for k in checked[field] if k not in source_keys()]
         if unknown:
-            raise DataFileError(f"{where} ({entry['key']!r}), field {field!r}: unknown source "
+            raise DataFileError(f"{where}, field {field!r}: unknown source "
                                 f"key(s) {', '.join(map(str, unknown))}")
-    return entry
+    return checked
 
 
 @cache
 def _boxes() -> dict[str, dict[str, Any]]:
-    doc = read_yaml("evidence.yaml")
-    entries = doc.get("evidence") if isinstance(doc, dict) else None
-    if not isinstance(entries, list) or not entries:
-        raise DataFileError("data/evidence.yaml: expected a non-empty list under 'evidence'")
-    boxes: dict[str, dict[str, Any]] = {}
-    for i, entry in enumerate(entries, start=1):
-        checked = _check(entry, i)
-        if checked["key"] in boxes:
-            raise DataFileError(f"data/evidence.yaml, entry {i}: duplicate key "
-                                f"{checked['key']!r}")
-        boxes[checked["key"]] = checked
-    return boxes
+    seen: set[str] = set()
+    entries = read_entries("evidence.yaml", "evidence")
+    return {e["key"]: e for e in (_check(e, i, seen) for i, e in enumerate(entries, start=1))}
 
 
 def evidence_keys() -> tuple[str, ...]:

@@ -150,7 +150,7 @@ class CheckItem:
 def _doc() -> dict[str, Any]:
     """data/lessons.yaml, checked: every section present, sources and fault codes known."""
     from hinge_lib.model.catalog import fault_codes
-    from hinge_lib.model.tables import DataFileError, read_yaml, source_keys
+    from hinge_lib.model.tables import DataFileError, check_entry, read_yaml, source_keys
 
     doc = read_yaml("lessons.yaml")
     if not isinstance(doc, dict):
@@ -166,13 +166,15 @@ def _doc() -> dict[str, Any]:
             if unknown:
                 raise DataFileError(f"data/lessons.yaml, {section} entry {i}: unknown source "
                                     f"key(s) {', '.join(map(str, unknown))}")
+    seen: set[str] = set()
     for i, item in enumerate(doc["checklist"], start=1):
-        missing = [f for f in ("key", "name", "look_at", "pass_if") if not item.get(f)]
+        where = f"data/lessons.yaml, checklist entry {i}"
+        check_entry(item, where, {"key": str, "name": str, "look_at": str, "pass_if": str},
+                    id_field="key", seen=seen)
         bad = [c for c in item.get("faults", []) if c not in fault_codes()]
-        if missing or bad:
-            raise DataFileError(f"data/lessons.yaml, checklist entry {i}: "
-                                + (f"missing {', '.join(missing)}" if missing
-                                   else f"unknown fault code(s) {', '.join(bad)}"))
+        if bad:
+            raise DataFileError(f"{where} ({item['key']!r}), field 'faults': unknown fault "
+                                f"code(s) {', '.join(map(str, bad))}")
     return doc
 
 

@@ -24,15 +24,18 @@ from collections import Counter
 from functools import cache
 from typing import Any
 
-from hinge_lib.model.tables import DataFileError, read_yaml
+from hinge_lib.model.tables import DataFileError, check_entry, read_entries
 
 KINDS = ("choice", "multi", "predict", "number", "pose")
-_REQUIRED = {
-    "choice": ("prompt", "options", "answer", "explanations"),
-    "multi": ("prompt", "options", "answer", "explanations"),
-    "predict": ("prompt", "options", "answer", "explanation"),
-    "number": ("prompt", "model", "tolerance", "explanation"),
-    "pose": ("prompt", "goal"),
+#: The fields each kind of question needs, with their types (``answer`` is checked against
+#: the options later, with a message saying which option numbers are allowed).
+_ANSWER = (int, list)
+_REQUIRED: dict[str, dict[str, type | tuple[type, ...]]] = {
+    "choice": {"prompt": str, "options": list, "answer": _ANSWER, "explanations": list},
+    "multi": {"prompt": str, "options": list, "answer": _ANSWER, "explanations": list},
+    "predict": {"prompt": str, "options": list, "answer": _ANSWER, "explanation": str},
+    "number": {"prompt": str, "model": dict, "tolerance": (int, float), "explanation": str},
+    "pose": {"prompt": str, "goal": str},
 }
 #: What learners must never be asked to read or type: code, file paths or internal ids.
 _FORBIDDEN = re.compile(r"seed_\d|data/|\.py\b|\.csv\b|\.yaml\b|\b[a-z_]+\(|import |"
@@ -50,22 +53,16 @@ def _texts(q: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def _check(q: Any, i: int, seen: set[str]) -> dict[str, Any]:
-    where = f"data/questions.yaml, question {i}"
-    if not isinstance(q, dict) or not q.get("id"):
-        raise DataFileError(f"{where}: expected a mapping with an 'id'")
-    where += f" ({q['id']!r})"
-    if q["id"] in seen:
-        raise DataFileError(f"{where}: duplicate id")
-    seen.add(q["id"])
+    entry = f"data/questions.yaml, question {i}"
+    check_entry(q, entry, {"id": str}, id_field="id", seen=seen)
+    where = f"{entry} ({q['id']!r})"
     if q.get("kind") not in KINDS:
         raise DataFileError(f"{where}, field 'kind': {q.get('kind')!r} is not one of "
                             f"{', '.join(KINDS)}")
     if not re.fullmatch(r"\d\d", str(q.get("notebook", ""))):
         raise DataFileError(f"{where}, field 'notebook': expected two digits such as '04'")
     q["notebook"] = str(q["notebook"])
-    missing = [f for f in _REQUIRED[q["kind"]] if q.get(f) is None or q.get(f) == ""]
-    if missing:
-        raise DataFileError(f"{where}: missing {', '.join(missing)}")
+    check_entry(q, entry, _REQUIRED[q["kind"]], id_field="id")
     if q["kind"] in ("choice", "multi", "predict"):
         n = len(q["options"])
         if n < 2:
@@ -94,10 +91,7 @@ def _check(q: Any, i: int, seen: set[str]) -> dict[str, Any]:
 
 @cache
 def _bank() -> dict[str, dict[str, Any]]:
-    doc = read_yaml("questions.yaml")
-    entries = doc.get("questions") if isinstance(doc, dict) else None
-    if not isinstance(entries, list) or not entries:
-        raise DataFileError("data/questions.yaml: expected a non-empty list under 'questions'")
+    entries = read_entries("questions.yaml", "questions")
     seen: set[str] = set()
     return {q["id"]: q for q in (_check(e, i, seen) for i, e in enumerate(entries, start=1))}
 

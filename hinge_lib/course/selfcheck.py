@@ -499,17 +499,14 @@ def _goal_upright(a: Any) -> tuple[bool, str]:
 
 
 def _fault_goals() -> dict[str, Callable[[Any], tuple[bool, str]]]:
-    from hinge_lib.model.tables import DataFileError, read_yaml
+    from hinge_lib.model.tables import check_entry, read_entries
 
-    entries = (read_yaml("lessons.yaml") or {}).get("fault_goals")
-    if not isinstance(entries, list) or not entries:
-        raise DataFileError("data/lessons.yaml: expected a non-empty list under 'fault_goals'")
     goals = {}
-    for i, e in enumerate(entries, start=1):
-        if not isinstance(e, dict) or not all(e.get(k) for k in ("goal", "fault", "hint")):
-            raise DataFileError(f"data/lessons.yaml, fault_goals entry {i}: needs goal, fault "
-                                "and hint")
-        goals[str(e["goal"])] = _fault_goal(str(e["fault"]), str(e["hint"]))
+    seen: set[str] = set()
+    for i, e in enumerate(read_entries("lessons.yaml", "fault_goals"), start=1):
+        check_entry(e, f"data/lessons.yaml, fault_goals entry {i}",
+                    {"goal": str, "fault": str, "hint": str}, id_field="goal", seen=seen)
+        goals[e["goal"]] = _fault_goal(e["fault"], e["hint"])
     return goals
 
 

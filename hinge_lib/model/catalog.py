@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from hinge_lib.model.tables import DataFileError, read_yaml, source_keys
+from hinge_lib.model.tables import DataFileError, check_entry, read_entries, read_yaml, source_keys
 
 #: Faults judged from a whole repetition rather than one pose (see hinge_lib.recordings.reps).
 REP_FAULT_CODES = ("knees_first",)
@@ -25,34 +25,27 @@ def fault_codes() -> tuple[str, ...]:
 
     return tuple(rule["code"] for rule in fault_rules()) + REP_FAULT_CODES
 
-_REQUIRED = {
-    "drills": ("id", "name", "level", "setup", "steps", "feel", "common_error", "dosage",
-               "sources"),
-    "cues": ("id", "text", "fixes", "sources"),
-    "faults": ("code", "name", "how_to_see", "fix", "cues", "sources"),
+#: The fields every entry of each catalogue needs, with their types.
+_REQUIRED: dict[str, dict[str, type]] = {
+    "drills": {"id": str, "name": str, "level": int, "setup": str, "steps": list, "feel": str,
+               "common_error": str, "dosage": str, "sources": list},
+    "cues": {"id": str, "text": str, "fixes": list, "sources": list},
+    "faults": {"code": str, "name": str, "how_to_see": str, "fix": str, "cues": list,
+               "sources": list},
 }
 
 
 def _entries(file: str, key: str) -> list[dict[str, Any]]:
-    doc = read_yaml(file)
-    entries = doc.get(key) if isinstance(doc, dict) else None
-    if not isinstance(entries, list) or not entries:
-        raise DataFileError(f"data/{file}: expected a non-empty list under {key!r}")
+    entries = read_entries(file, key)
     id_field = "code" if key == "faults" else "id"
-    seen = set()
+    seen: set[str] = set()
     for i, entry in enumerate(entries, start=1):
-        where = f"data/{file}, {key} entry {i}"
-        if not isinstance(entry, dict):
-            raise DataFileError(f"{where}: expected a mapping")
-        missing = [f for f in _REQUIRED.get(key, ()) if entry.get(f) is None or entry.get(f) == ""]
-        if missing:
-            raise DataFileError(f"{where} ({entry.get(id_field)!r}): missing {', '.join(missing)}")
-        if entry.get(id_field) in seen:
-            raise DataFileError(f"{where}: duplicate {id_field} {entry[id_field]!r}")
-        seen.add(entry.get(id_field))
-        unknown = [s for s in entry.get("sources", []) if s not in source_keys()]
+        check_entry(entry, f"data/{file}, {key} entry {i}", _REQUIRED[key], id_field=id_field,
+                    seen=seen)
+        unknown = [s for s in entry["sources"] if s not in source_keys()]
         if unknown:
-            raise DataFileError(f"{where} ({entry[id_field]!r}): unknown sources {unknown}")
+            raise DataFileError(f"data/{file}, {key} entry {i} ({entry[id_field]!r}), field "
+                                f"'sources': unknown source key(s) {', '.join(map(str, unknown))}")
     return entries
 
 

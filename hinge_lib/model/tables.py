@@ -2,14 +2,15 @@
 
 Every table carries a ``source`` column (or field) whose keys must exist in
 ``data/sources.yaml``. A malformed file raises :class:`DataFileError` naming the file,
-the row (with its line number) and the column.
+the row (with its line number) and the column; for a YAML list of entries
+(:func:`read_entries`, :func:`check_entry`) the entry's number and id and the field.
 """
 
 from __future__ import annotations
 
 import csv
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, MutableSet
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -144,19 +145,93 @@ def read_yaml(name: str) -> Any:
         raise DataFileError(f"{_where(path, line)}: not valid YAML ({error})") from None
 
 
+#: What each YAML field type is called in error messages.
+_TYPE_WORDS = {str: "text", list: "a list", dict: "a mapping", int: "a whole number",
+               float: "a number", bool: "true or false", type(None): "nothing"}
+
+
+def _type_words(kinds: tuple[type, ...]) -> str:
+    """``(str, list)`` -> ``"text or a list"``; a whole number is also a number."""
+    kinds = tuple(k for k in kinds if not (k is int and float in kinds))
+    return " or ".join(dict.fromkeys(_TYPE_WORDS.get(k, k.__name__) for k in kinds))
+
+
+def read_entries(name: str, section: str) -> list[Any]:
+    """The list of entries under ``section`` in ``data/<name>``, as written (each entry is
+    then checked by the caller, for example with :func:`check_entry`).
+
+    Raises :class:`DataFileError` naming the file and section when the file is not a
+    mapping or ``section`` is missing, empty or not a list.
+    """
+    doc = read_yaml(name)
+    entries = doc.get(section) if isinstance(doc, dict) else None
+    if not isinstance(entries, list) or not entries:
+        if not isinstance(doc, dict):
+            found = f"{_type_words((type(doc),))} as the whole file"
+        elif section not in doc:
+            found = f"no such section (sections: {', '.join(map(str, doc)) or 'none'})"
+        else:
+            found = "an empty list" if entries == [] else _type_words((type(entries),))
+        raise DataFileError(f"data/{name}: expected a non-empty list of entries under "
+                            f"{section!r}; found {found}")
+    return entries
+
+
+def check_entry(entry: Any, where: str, fields: Mapping[str, type | tuple[type, ...]],
+                id_field: str | None = None,
+                seen: MutableSet[Any] | None = None) -> dict[str, Any]:
+    """Check one entry of a YAML list and return it.
+
+    ``entry`` must be a mapping in which every field of ``fields`` is present, not empty
+    (``None`` or blank text) and of the type(s) given. ``where`` says where the entry is
+    (``"data/cues.yaml, cues entry 3"``); errors add the entry's id (``id_field``, one of
+    ``fields``), the field, the value and what is allowed. With ``seen``, the id must not be
+    in it already and is added to it, so ids are unique across a file. Fields not named in
+    ``fields`` are left to the caller.
+
+    Examples
+    --------
+    >>> check_entry({"id": "a", "reps": 5}, "data/x.yaml, entry 1", {"id": str, "reps": int})
+    {'id': 'a', 'reps': 5}
+    >>> try:
+    ...     check_entry({"id": "a", "reps": "5"}, "data/x.yaml, entry 1",
+    ...                 {"id": str, "reps": int}, id_field="id")
+    ... except DataFileError as error:
+    ...     print(error)
+    data/x.yaml, entry 1 ('a'), field 'reps': '5' is text; expected a whole number
+    """
+    if not isinstance(entry, dict):
+        raise DataFileError(f"{where}: expected a mapping with the fields "
+                            f"{', '.join(fields)}; found {_type_words((type(entry),))} "
+                            f"{entry!r}")
+    if id_field is not None and entry.get(id_field) is not None:
+        where += f" ({entry[id_field]!r})"
+    missing = [f for f in fields
+               if entry.get(f) is None or (isinstance(entry[f], str) and not entry[f].strip())]
+    if missing:
+        raise DataFileError(f"{where}: missing {', '.join(missing)}")
+    for field, kinds in fields.items():
+        kinds = kinds if isinstance(kinds, tuple) else (kinds,)
+        value = entry[field]
+        if not isinstance(value, kinds) or (isinstance(value, bool) and bool not in kinds):
+            raise DataFileError(f"{where}, field {field!r}: {value!r} is "
+                                f"{_type_words((type(value),))}; expected {_type_words(kinds)}")
+    if id_field is not None and seen is not None:
+        if entry[id_field] in seen:
+            raise DataFileError(f"{where}, field {id_field!r}: duplicate {entry[id_field]!r} "
+                                f"(each {id_field} must be used once)")
+        seen.add(entry[id_field])
+    return entry
+
+
 @cache
 def source_keys() -> frozenset[str]:
     """Keys of the bibliography in ``data/sources.yaml`` (plus ``model`` for model choices)."""
-    doc = read_yaml("sources.yaml")
-    entries = doc.get("sources") if isinstance(doc, dict) else None
-    if not isinstance(entries, list) or not entries:
-        raise DataFileError("data/sources.yaml: expected a non-empty list under 'sources'")
-    keys = set()
-    for i, entry in enumerate(entries):
-        if not isinstance(entry, dict) or not entry.get("key") or not entry.get("citation"):
-            raise DataFileError(f"data/sources.yaml: entry {i + 1} needs 'key' and 'citation'")
-        keys.add(str(entry["key"]))
-    return frozenset(keys | {"model"})
+    seen: set[str] = set()
+    for i, entry in enumerate(read_entries("sources.yaml", "sources"), start=1):
+        check_entry(entry, f"data/sources.yaml, entry {i}", {"key": str, "citation": str},
+                    id_field="key", seen=seen)
+    return frozenset(seen | {"model"})
 
 
 @cache
