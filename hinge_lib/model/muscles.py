@@ -173,7 +173,8 @@ def solve_forces(arms: np.ndarray, moments: np.ndarray, size_n: np.ndarray,
     can do the job). Sizes proportional to physiological cross-sectional area make
     ``F/size`` proportional to muscle stress. Joints that share no muscle are solved
     apart; each uses Lawson and Hanson's active-set non-negative least squares, run on all
-    poses together (numpy only), started from the muscles that pull the right way, with
+    poses together (numpy only; in blocks of :data:`BLOCK_POSES` poses, which changes no
+    number), started from the muscles that pull the right way, with
     each step solving a joints-by-joints system rather than a muscles-by-muscles one. For
     a few poses every set of active muscles is tried at once instead (also exact).
 
