@@ -1,4 +1,5 @@
-"""Speed of the model: import time, one pose, and 100,000 poses at once.
+"""Speed of the model: import time, one pose, and 100,000 poses at once (with every column,
+and without the muscle columns).
 
 Run with ``python3 tasks.py bench`` (or the venv's python directly). Prints medians;
 nothing is asserted.
@@ -6,6 +7,7 @@ nothing is asserted.
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
@@ -46,13 +48,17 @@ def main() -> None:
         {field: rng.uniform(low, high, 100_000) for field, (low, high) in limits.items()}
     )
     hinge_lib.analyze_many(poses.head(100), load_kg=30)
-    times = []
-    for _ in range(15):
-        start = time.perf_counter()
-        hinge_lib.analyze_many(poses, load_kg=30)
-        times.append(time.perf_counter() - start)
-    print(f"analyze_many (100,000 poses): median {statistics.median(times) * 1000:.0f} ms, "
-          f"min {min(times) * 1000:.0f} ms over 15 runs")
+    for muscles, label in ((True, "every column"), (False, "muscles=False")):
+        times = []
+        for _ in range(15):
+            start = time.perf_counter()
+            hinge_lib.analyze_many(poses, load_kg=30, below_floor="flag", muscles=muscles)
+            times.append(time.perf_counter() - start)
+        print(f"analyze_many (100,000 poses, {label}): median "
+              f"{statistics.median(times) * 1000:.0f} ms, min {min(times) * 1000:.0f} ms "
+              "over 15 runs")
+    load = " ".join(f"{v:.2f}" for v in os.getloadavg())
+    print(f"machine: {os.cpu_count()} cores, load average {load} (1, 5, 15 min)")
 
 
 if __name__ == "__main__":

@@ -49,10 +49,14 @@ def main() -> None:
     t_geo = median_s(lambda: geometry_arrays(joints, body))
     t_all = median_s(lambda: muscle_columns(angles, body, moments))
     t_many = median_s(lambda: analyze_many(poses, load_kg=40, below_floor="flag"))
+    t_quick = median_s(lambda: analyze_many(poses, load_kg=40, below_floor="flag",
+                                            muscles=False))
     print(f"path lengths and moment arms, {N:,} poses: median {t_geo * 1000:.0f} ms")
     print(f"muscle_columns (lengths, arms, force sharing), {N:,} poses: "
           f"median {t_all * 1000:.0f} ms ({t_all / N * 1e6:.1f} us per pose)")
     print(f"analyze_many with the muscle columns, {N:,} poses: median {t_many * 1000:.0f} ms")
+    print(f"analyze_many(..., muscles=False), {N:,} poses: median {t_quick * 1000:.0f} ms "
+          f"(the muscles are {(t_many - t_quick) / t_many:.0%} of the full call)")
 
     pose = reference_pose("romanian_deadlift")
     plain = median_s(lambda: analyze(pose, load_kg=30), runs=300)

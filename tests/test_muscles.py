@@ -183,6 +183,81 @@ def test_analyze_many_muscle_columns_equal_the_scalar_api(rows: list[dict], load
                                                                        rel=1e-6, abs=1e-6)
 
 
+MUSCLE_PARTS = ("length_change_mm", "moment_nm", "force_n", "share_pct")
+
+
+def muscle_column_names() -> list[str]:
+    return [*(f"{g}_{part}" for g in GROUPS for part in MUSCLE_PARTS),
+            *(f"muscle_unmet_{j}_nm" for j in JOINT_NAMES)]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(poses, min_size=1, max_size=6), st.floats(0, 150),
+       st.sampled_from(["hands", "close", "chest", "back"]))
+def test_skipping_the_muscles_leaves_every_other_column_equal(rows: list[dict], load: float,
+                                                              hold: str) -> None:
+    frame = pd.DataFrame(rows)
+    full = analyze_many(frame, load_kg=load, hold=hold, below_floor="flag")
+    quick = analyze_many(frame, load_kg=load, hold=hold, below_floor="flag", muscles=False)
+    assert list(quick.columns) == [c for c in full.columns if c not in muscle_column_names()]
+    assert set(full.columns) - set(quick.columns) == set(muscle_column_names())
+    pd.testing.assert_frame_equal(quick, full[quick.columns], check_exact=True)
+    # the scalar API's hamstring stretch is the same number to the last digit too
+    for i, row in enumerate(rows):
+        one = analyze(Pose(**row), load_kg=load, hold=hold)
+        assert one.hamstring_length_change_mm == quick["hamstring_length_change_mm"].iloc[i]
+        assert (one.muscles["hamstrings"].length_change_mm
+                == full["hamstrings_length_change_mm"].iloc[i])
+
+
+def test_skipping_the_muscles_over_many_poses_and_kneeling() -> None:
+    rng = np.random.default_rng(5)
+    n = 2 * muscles.BLOCK_POSES + 77  # more than one block of poses
+    frame = pd.DataFrame({
+        "ankle": rng.uniform(-10, 35, n), "knee": rng.uniform(0, 140, n),
+        "hip": rng.uniform(0, 130, n), "lumbar": rng.uniform(-20, 45, n),
+        "support": rng.choice(["feet", "tall_kneeling", "half_kneeling"], n),
+    })
+    frame.loc[frame["support"] != "feet", "ankle"] = 0.0
+    full = analyze_many(frame, load_kg=30, below_floor="flag")
+    quick = analyze_many(frame, load_kg=30, below_floor="flag", muscles=False)
+    pd.testing.assert_frame_equal(quick, full[quick.columns], check_exact=True)
+    assert (quick["hamstring_length_change_mm"] == full["hamstrings_length_change_mm"]).all()
+
+
+def test_muscles_option_must_be_true_or_false() -> None:
+    with pytest.raises(ValueError, match="muscles must be True or False"):
+        analyze_many(pd.DataFrame({"hip": [30.0]}), muscles="no")
+
+
+def test_force_sharing_in_blocks_gives_the_same_forces(monkeypatch: pytest.MonkeyPatch) -> None:
+    rng = np.random.default_rng(11)
+    n = 3 * 1000 + 5
+    angles = {"ankle": rng.uniform(-10, 35, n), "knee": rng.uniform(0, 140, n),
+              "hip": rng.uniform(0, 130, n), "lumbar": rng.uniform(-20, 45, n)}
+    moments = {"ankle_moment_nm": rng.uniform(-20, 150, n),
+               "knee_moment_nm": rng.uniform(-100, 250, n),
+               "hip_moment_nm": rng.uniform(-50, 350, n),
+               "lumbar_moment_nm": rng.uniform(-50, 400, n)}
+    monkeypatch.setattr(muscles, "BLOCK_POSES", 10 * n)
+    whole = muscles.muscle_columns(angles, Body(), moments)
+    monkeypatch.setattr(muscles, "BLOCK_POSES", 1000)
+    assert len(muscles.pose_blocks(n)) == 4
+    blocks = muscles.muscle_columns(angles, Body(), moments)
+    assert whole.keys() == blocks.keys()
+    for key, values in whole.items():
+        assert np.array_equal(values, blocks[key]), key
+
+
+def test_pose_blocks_cover_every_pose_once_in_near_equal_blocks() -> None:
+    for n in (0, 1, muscles.BLOCK_POSES, muscles.BLOCK_POSES + 1, 100_000):
+        blocks = muscles.pose_blocks(n)
+        assert blocks[0].start == 0 and blocks[-1].stop == n
+        assert all(a.stop == b.start for a, b in zip(blocks, blocks[1:], strict=False))
+        sizes = [b.stop - b.start for b in blocks]
+        assert max(sizes) <= max(muscles.BLOCK_POSES, 0) and max(sizes) - min(sizes) <= 1
+
+
 @settings(max_examples=40, deadline=None)
 @given(poses, st.floats(0, 150))
 def test_muscles_only_pull_and_supply_the_joint_moments(row: dict, load: float) -> None:

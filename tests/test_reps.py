@@ -137,6 +137,18 @@ def test_body_and_load_are_passed_on() -> None:
     assert not np.allclose(light.frames["hip_moment_nm"], heavy.frames["hip_moment_nm"])
 
 
+def test_muscle_columns_only_when_asked_and_nothing_else_changes() -> None:
+    frames = synthetic_motion("hinge", reps=2, seed=3)
+    quick = analyze_motion(frames, load_kg=20)
+    full = analyze_motion(frames, load_kg=20, muscles=True)
+    assert "hamstrings_force_n" not in quick.frames
+    assert "hamstrings_force_n" in full.frames and "hamstring_length_change_mm" in quick.frames
+    pd.testing.assert_frame_equal(quick.frames, full.frames[quick.frames.columns],
+                                  check_exact=True)
+    pd.testing.assert_frame_equal(quick.reps, full.reps, check_exact=True)
+    assert quick.message == full.message
+
+
 def test_out_of_range_angles_are_clipped_and_noted() -> None:
     frames = synthetic_motion("squat", reps=2, seed=1)
     frames["hip"] = frames["hip"] * 1.5  # beyond the model's hip range

@@ -443,7 +443,7 @@ def fault_examples(base: object = None, step_deg: float = 1.0):
 
     with warnings.catch_warnings():  # poses below the floor are dropped just below
         warnings.simplefilter("ignore")
-        out = analyze_many(pd.DataFrame(rows))
+        out = analyze_many(pd.DataFrame(rows), muscles=False)
     out["field"], out["change_deg"] = fields, changes
     if "below_floor" in out:
         out = out[~out["below_floor"].astype(bool)]
@@ -547,7 +547,7 @@ def wall_poses(distances_m: Iterable[float], body: object = None):
 
     with warnings.catch_warnings():  # grid corners below the floor are dropped just below
         warnings.simplefilter("ignore")
-        out = analyze_many(grid, body=body)
+        out = analyze_many(grid, body=body, muscles=False)
     if "below_floor" in out:
         out = out[~out["below_floor"].astype(bool)]
     clean = out[out["pattern"].isin(["upright", "hinge"]) & out["balanced"]

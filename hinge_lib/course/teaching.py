@@ -51,7 +51,7 @@ def hinge_and_spine_bend(steps: int = 11) -> tuple[pd.DataFrame, pd.DataFrame]:
     t = np.linspace(0, 1, steps)
     hinge = pd.DataFrame({"ankle": rdl.ankle * t, "knee": rdl.knee * t, "hip": rdl.hip * t})
     bend = pd.DataFrame({"knee": 10 * t, "hip": 30 * t, "lumbar": 45 * t, "thoracic": 35 * t})
-    return analyze_many(hinge), analyze_many(bend)
+    return analyze_many(hinge, muscles=False), analyze_many(bend, muscles=False)
 
 
 #: The spine bend used in notebook 01.
@@ -63,9 +63,9 @@ def hips_stay_or_go_back(steps: int = 18) -> tuple[pd.DataFrame, pd.DataFrame]:
     (knee and ankle 0), and with knee and ankle moving in step to the Romanian deadlift."""
     rdl = reference_pose("romanian_deadlift")
     t = np.linspace(0, 1, steps)
-    stay = analyze_many(pd.DataFrame({"hip": rdl.hip * t}))
+    stay = analyze_many(pd.DataFrame({"hip": rdl.hip * t}), muscles=False)
     back = analyze_many(pd.DataFrame({"ankle": rdl.ankle * t, "knee": rdl.knee * t,
-                                      "hip": rdl.hip * t}))
+                                      "hip": rdl.hip * t}), muscles=False)
     return stay, back
 
 
@@ -76,7 +76,7 @@ def hips_back_with_loads(loads_kg: Sequence[float] = (0, 8, 16), shift_deg: floa
     rdl = reference_pose("romanian_deadlift")
     shin = np.arange(rdl.ankle, max(rdl.ankle - shift_deg, -40.0) - 1, -1.0)
     poses = pd.DataFrame({"ankle": shin, "knee": rdl.knee, "hip": rdl.hip})
-    return {float(kg): analyze_many(poses, load_kg=float(kg)) for kg in loads_kg}
+    return {float(kg): analyze_many(poses, load_kg=float(kg), muscles=False) for kg in loads_kg}
 
 
 def room_behind(by_load: Mapping[float, pd.DataFrame]) -> pd.Series:
@@ -96,7 +96,7 @@ def spine_sweeps(base: Pose | None = None) -> dict[str, pd.DataFrame]:
     out = {}
     for field, values in steps.items():
         poses = pd.DataFrame([{**start, field: float(v)} for v in values])
-        out[field] = analyze_many(poses)
+        out[field] = analyze_many(poses, muscles=False)
     return out
 
 
@@ -139,7 +139,7 @@ def first_change(sweeps: Mapping[str, pd.DataFrame], field: str, column: str) ->
 def pose_variants(versions: Mapping[str, Pose]) -> pd.DataFrame:
     """Named poses side by side: their spine angles, dowel contacts and faults."""
     res = analyze_many(pd.DataFrame([p.as_dict() for p in versions.values()],
-                                    index=list(versions)))
+                                    index=list(versions)), muscles=False)
     table = dowel_table(res)
     for field in ("neck", "thoracic", "lumbar"):
         table.insert(0, f"{field} (deg)", res[field].round(0).to_numpy())
@@ -286,8 +286,9 @@ def kneeling_vs_standing(hips: Sequence[float] = (0, 30, 60, 90)
     soft = reference_pose("romanian_deadlift").knee
     with warnings.catch_warnings():  # the model stands on its feet; only the stretch is used
         warnings.simplefilter("ignore")
-        kneeling = analyze_many(pd.DataFrame({"hip": list(hips), "knee": 90.0}))
-    standing = analyze_many(pd.DataFrame({"hip": list(hips), "knee": soft}))
+        kneeling = analyze_many(pd.DataFrame({"hip": list(hips), "knee": 90.0}),
+                                muscles=False)
+    standing = analyze_many(pd.DataFrame({"hip": list(hips), "knee": soft}), muscles=False)
     return kneeling, standing, float(soft)
 
 
@@ -480,7 +481,7 @@ def hip_fold_before_limit(limits_mm: Sequence[float] = (30, 50, 70),
             grid = pd.DataFrame({"hip": np.arange(0, 136), "knee": float(knee)})
             with warnings.catch_warnings():  # only the hamstring length is used here
                 warnings.simplefilter("ignore")
-                res = analyze_many(grid)
+                res = analyze_many(grid, muscles=False)
             row[f"knee {knee:g}°"] = float(res[res["hamstring_length_change_mm"] <= limit]
                                           ["hip"].max())
         rows[f"stretch limit {limit:g} mm"] = row

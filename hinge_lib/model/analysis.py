@@ -196,7 +196,9 @@ def compute(angles: Mapping[str, np.ndarray], body: Body, load_kg: float, hold: 
     balance_margin_m, balanced, the four moments, hamstring_length_change_mm,
     dowel_<contact>, gap_<contact>_m, pattern (index into PATTERNS), hinge_score,
     lowest_point (index into :data:`FLOOR_POINTS`), lowest_y_m, below_floor and
-    fault_<code> for every rule in data/fault_rules.csv.
+    fault_<code> for every rule in data/fault_rules.csv; with ``muscles`` also every key of
+    :func:`~hinge_lib.model.muscles.muscle_columns` (without, the hamstring length change
+    comes from the three hamstring paths alone: the same numbers, far less work).
     """
     points, axes = joint_positions(angles, body, hold)
     n = len(points["hip"])
@@ -355,7 +357,8 @@ BELOW_FLOOR_ACTIONS: tuple[str, ...] = ("warn", "flag", "raise")
 
 
 def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float = 0.0,
-                 hold: str = "hands", below_floor: str = "warn") -> pd.DataFrame:
+                 hold: str = "hands", below_floor: str = "warn",
+                 muscles: bool = True) -> pd.DataFrame:
     """Analyse many poses at once: one row per pose (same index), one column per result.
 
     ``poses`` has columns among ankle, knee, hip, lumbar, thoracic, neck (degrees; a
@@ -378,18 +381,29 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
     "flag" only flags them (for sweeps over the joint ranges), "raise" raises
     ``ValueError`` naming the rows.
 
+    ``muscles=False`` leaves out the muscle columns (<muscle>_length_change_mm,
+    <muscle>_moment_nm, <muscle>_force_n, <muscle>_share_pct and muscle_unmet_<joint>_nm):
+    sharing the moments among the muscles is most of the work, so this is about four times
+    as fast for many poses. Every other column, hamstring_length_change_mm included, is
+    the same to the last digit.
+
     Examples
     --------
     >>> import pandas as pd
     >>> out = analyze_many(pd.DataFrame({"hip": [0.0, 90.0], "knee": [0.0, 20.0]}))
     >>> list(out["pattern"]), list(out["below_floor"])
     (['upright', 'hinge'], [False, False])
+    >>> quick = analyze_many(pd.DataFrame({"hip": [90.0]}), muscles=False)
+    >>> "hamstrings_force_n" in quick, quick["hamstring_length_change_mm"].iloc[0] > 0
+    (False, True)
     """
     if not isinstance(poses, pd.DataFrame):
         raise ValueError(f"poses must be a pandas DataFrame; got {type(poses).__name__}")
     body = Body() if body is None else body
     load = _check_setup(body, load_kg, hold)
     check_choice("below_floor", below_floor, BELOW_FLOOR_ACTIONS)
+    if not isinstance(muscles, bool | np.bool_):
+        raise ValueError(f"muscles must be True or False; got {muscles!r}")
     duplicated = sorted({str(c) for c in poses.columns[poses.columns.duplicated()]})
     if duplicated:
         raise ValueError(
@@ -413,7 +427,7 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
             values = np.zeros(n)
         angles[field] = values
     angles["support"] = _support_column(poses, n)
-    r = compute(angles, body, load, hold)
+    r = compute(angles, body, load, hold, muscles=bool(muscles))
     cols: dict[str, np.ndarray] = dict(angles)
     for key in ("trunk_angle_deg", "shin_angle_deg", "com_x_m", "com_y_m"):
         cols[key] = r[key]
@@ -427,11 +441,12 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
     for key in MOMENTS:
         cols[key] = r[key]
     cols["hamstring_length_change_mm"] = r["hamstring_length_change_mm"]
-    for name in GROUPS:
-        for part in ("length_change_mm", "moment_nm", "force_n", "share_pct"):
-            cols[f"{name}_{part}"] = r[f"{name}_{part}"]
-    for joint in ("ankle", "knee", "hip", "lumbar"):
-        cols[f"muscle_unmet_{joint}_nm"] = r[f"muscle_unmet_{joint}_nm"]
+    if muscles:
+        for name in GROUPS:
+            for part in ("length_change_mm", "moment_nm", "force_n", "share_pct"):
+                cols[f"{name}_{part}"] = r[f"{name}_{part}"]
+        for joint in ("ankle", "knee", "hip", "lumbar"):
+            cols[f"muscle_unmet_{joint}_nm"] = r[f"muscle_unmet_{joint}_nm"]
     for contact in CONTACTS:
         cols[f"dowel_{contact}"] = r[f"dowel_{contact}"]
     for contact in CONTACTS:

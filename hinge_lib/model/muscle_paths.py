@@ -335,15 +335,19 @@ class Compiled:
     cross_wrapped: np.ndarray  # (C, 2) indices into E used while the wrap holds
     cross_wrap: np.ndarray  # (C,) wrap index, or W (never wrapped)
     draw: tuple[tuple[tuple[str, int], ...], ...]  # per path: ("point", i) or ("wrap", w)
+    n_points: int  # placed points (the first rows of E)
+    may_wrap: np.ndarray  # (C',) crossings whose line differs while their wrap holds
 
 
 @cache
-def compiled(body: Body) -> Compiled:
-    """The index arrays of :class:`Compiled` for ``body`` (cached)."""
+def compiled(body: Body, paths: tuple[str, ...] = PATHS) -> Compiled:
+    """The index arrays of :class:`Compiled` for ``body`` (cached), for ``paths`` (names from
+    :data:`PATHS`, in that order; default all). Each path's numbers do not depend on which
+    other paths are compiled with it."""
     rows_by_path = scaled_paths(body)
     local: dict[str, list[np.ndarray]] = {b: [] for b in BODIES}
     where: list[list[tuple[str, int]]] = []
-    for muscle in PATHS:
+    for muscle in paths:
         spots = []
         for _kind, name, xy, _, _ in rows_by_path[muscle]:
             local[name].append(xy)
@@ -359,10 +363,10 @@ def compiled(body: Body) -> Compiled:
     n_points = start
     index = [[offset[b] + i for b, i in spots] for spots in where]
     chain_of = [[_CHAIN_INDEX[rows_by_path[m][r][1]] for r in range(len(rows_by_path[m]))]
-                for m in PATHS]
+                for m in paths]
     seg, seg_path, wraps, wrap_path, radius, sign, pulley = [], [], [], [], [], [], []
     crossings, c_joint, c_turn, c_straight, c_wrapped, c_wrap = [], [], [], [], [], []
-    n_wraps = sum(1 for m in PATHS for r in rows_by_path[m] if r[0] != "point")
+    n_wraps = sum(1 for m in paths for r in rows_by_path[m] if r[0] != "point")
 
     def order(k: int, p: tuple[int, int], q: tuple[int, int]) -> list[int]:
         """(fixed end, moving end) of a piece from p to q, each (E index, chain index)."""
@@ -371,12 +375,12 @@ def compiled(body: Body) -> Compiled:
 
     draw = tuple(
         tuple(("point", index[m][r]) if rows_by_path[muscle][r][0] == "point" else
-              ("wrap", sum(1 for mm in PATHS[:m] for q in rows_by_path[mm] if q[0] != "point")
+              ("wrap", sum(1 for mm in paths[:m] for q in rows_by_path[mm] if q[0] != "point")
                + sum(1 for q in rows_by_path[muscle][:r] if q[0] != "point"))
               for r in range(len(rows_by_path[muscle])))
-        for m, muscle in enumerate(PATHS))
+        for m, muscle in enumerate(paths))
     w = 0
-    for m, muscle in enumerate(PATHS):
+    for m, muscle in enumerate(paths):
         rows = rows_by_path[muscle]
         idx, chain = index[m], chain_of[m]
         joints = joints_crossed(muscle)
@@ -421,62 +425,106 @@ def compiled(body: Body) -> Compiled:
                 c_wrap.append(w)
             w += 1
             i += 2
-    n_paths = len(PATHS)
+    n_paths = len(paths)
     seg_to_path = np.zeros((len(seg), n_paths))
     seg_to_path[np.arange(len(seg)), seg_path] = 1.0
     wrap_to_path = np.zeros((len(wraps), n_paths))
     wrap_to_path[np.arange(len(wraps)), wrap_path] = 1.0
     return Compiled(
-        blocks=tuple(blocks), seg=np.array(seg, dtype=int), seg_to_path=seg_to_path,
-        wrap_ends=np.array(wraps, dtype=int), wrap_radius=np.array(radius),
+        blocks=tuple(blocks), seg=np.array(seg, dtype=int).reshape(-1, 2), seg_to_path=seg_to_path,
+        wrap_ends=np.array(wraps, dtype=int).reshape(-1, 3), wrap_radius=np.array(radius),
         wrap_sign=np.array(sign, dtype=float), wrap_pulley=np.array(pulley, dtype=bool),
         wrap_to_path=wrap_to_path, crossings=tuple(crossings),
         cross_joint=np.array(c_joint, dtype=int), cross_turn=np.array(c_turn),
         cross_straight=np.array(c_straight, dtype=int),
         cross_wrapped=np.array(c_wrapped, dtype=int), cross_wrap=np.array(c_wrap, dtype=int),
-        draw=draw,
+        draw=draw, n_points=n_points,
+        may_wrap=np.flatnonzero(np.array(c_wrap, dtype=int) < n_wraps),
     )
 
 
-def _placed(c: Compiled, frames: dict[str, Frame]):
-    """Every point of ``c`` placed (x, y arrays of shape (n, K)) and every wrap solved."""
-    xs, ys = [], []
+def _placed_rows(c: Compiled, frames: dict[str, Frame]):
+    """Every point of ``c`` placed and every wrap solved, one row per point or wrap: x, y
+    arrays of shape (K, n) and the :func:`_wrap` results of shape (W, n). Rows keep each
+    point's values together in memory, so picking points is a plain copy."""
+    n = len(frames["femur"][2])
+    px, py = np.empty((c.n_points, n)), np.empty((c.n_points, n))
+    start = 0
     for name, pts in c.blocks:
         ox, oy, cos, sin = frames[name]
-        xs.append(ox[:, None] + cos[:, None] * pts[:, 0] - sin[:, None] * pts[:, 1])
-        ys.append(oy[:, None] + sin[:, None] * pts[:, 0] + cos[:, None] * pts[:, 1])
-    px, py = np.concatenate(xs, axis=1), np.concatenate(ys, axis=1)
+        rows = slice(start, start + len(pts))
+        local_x, local_y = pts[:, :1], pts[:, 1:]
+        np.subtract(ox + cos * local_x, sin * local_y, out=px[rows])
+        np.add(oy + sin * local_x, cos * local_y, out=py[rows])
+        start += len(pts)
     a, mid, b = c.wrap_ends[:, 0], c.wrap_ends[:, 1], c.wrap_ends[:, 2]
-    wrap = _wrap((px[:, a], py[:, a]), (px[:, b], py[:, b]), (px[:, mid], py[:, mid]),
-                 c.wrap_radius, c.wrap_sign, c.wrap_pulley)
+    wrap = _wrap((px[a], py[a]), (px[b], py[b]), (px[mid], py[mid]), c.wrap_radius[:, None],
+                 c.wrap_sign[:, None], c.wrap_pulley[:, None])
     return px, py, wrap
+
+
+def _placed(c: Compiled, frames: dict[str, Frame]):
+    """:func:`_placed_rows` with poses first: (n, K) points and (n, W) wraps."""
+    px, py, (length, wrapped, entry, leave, arc) = _placed_rows(c, frames)
+
+    def t(a: np.ndarray) -> np.ndarray:
+        return np.ascontiguousarray(a.T)
+
+    return t(px), t(py), (t(length), t(wrapped), (t(entry[0]), t(entry[1])),
+                          (t(leave[0]), t(leave[1])), t(arc))
+
+
+def _lengths(c: Compiled, px: np.ndarray, py: np.ndarray, wrap_length: np.ndarray
+             ) -> np.ndarray:
+    """Path lengths (paths, n) in m from placed points and wrap lengths, one row each."""
+    pieces = np.hypot(px[c.seg[:, 1]] - px[c.seg[:, 0]], py[c.seg[:, 1]] - py[c.seg[:, 0]])
+    # Each path has at most two straight pieces and one wrap, so these sums come out the
+    # same in any order.
+    return c.seg_to_path.T @ pieces + c.wrap_to_path.T @ wrap_length
+
+
+def length_rows(angles: Mapping[str, np.ndarray], body: Body,
+                paths: tuple[str, ...] = PATHS) -> np.ndarray:
+    """Lengths (m) of ``paths`` only, shape ``(len(paths), n)``, without moment arms: the
+    same numbers as :func:`geometry_rows` gives for them, for less work."""
+    c = compiled(body, paths)
+    px, py, (wl, *_) = _placed_rows(c, _frames(angles, body))
+    return _lengths(c, px, py, wl)
+
+
+def geometry_rows(angles: Mapping[str, np.ndarray], body: Body
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`geometry_arrays` with one row per path or crossing: lengths
+    ``(len(PATHS), n)`` and moment arms ``(C, n)``, in m."""
+    c = compiled(body)
+    frames = _frames(angles, body)
+    px, py, (wl, wrapped, entry, leave, _) = _placed_rows(c, frames)
+    lengths = _lengths(c, px, py, wl)
+    ex = np.concatenate((px, entry[0], leave[0]))
+    ey = np.concatenate((py, entry[1], leave[1]))
+    jx = np.stack([frames[f"joint:{j}"][0] for j in JOINT_NAMES])
+    jy = np.stack([frames[f"joint:{j}"][1] for j in JOINT_NAMES])
+
+    def arm(pair: np.ndarray, joint: np.ndarray, turn: np.ndarray) -> np.ndarray:
+        fx, fy = ex[pair[:, 0]], ey[pair[:, 0]]
+        qx, qy = ex[pair[:, 1]], ey[pair[:, 1]]
+        ux, uy = qx - fx, qy - fy
+        norm = np.maximum(np.hypot(ux, uy), 1e-12)
+        return turn[:, None] * ((qx - jx[joint]) * uy - (qy - jy[joint]) * ux) / norm
+
+    arms = arm(c.cross_straight, c.cross_joint, c.cross_turn)
+    w = c.may_wrap  # the others keep their straight line
+    arms[w] = np.where(wrapped[c.cross_wrap[w]],
+                       arm(c.cross_wrapped[w], c.cross_joint[w], c.cross_turn[w]), arms[w])
+    return lengths, arms
 
 
 def geometry_arrays(angles: Mapping[str, np.ndarray], body: Body
                     ) -> tuple[np.ndarray, np.ndarray]:
     """All paths at once: lengths ``(n, len(PATHS))`` in m and moment arms ``(n, C)`` in m
     for the crossings listed in ``compiled(body).crossings``."""
-    c = compiled(body)
-    frames = _frames(angles, body)
-    px, py, (wl, wrapped, entry, leave, _) = _placed(c, frames)
-    dx = px[:, c.seg[:, 1]] - px[:, c.seg[:, 0]]
-    dy = py[:, c.seg[:, 1]] - py[:, c.seg[:, 0]]
-    lengths = np.hypot(dx, dy) @ c.seg_to_path + wl @ c.wrap_to_path
-    ex = np.concatenate((px, entry[0], leave[0]), axis=1)
-    ey = np.concatenate((py, entry[1], leave[1]), axis=1)
-    jx = np.stack([frames[f"joint:{j}"][0] for j in JOINT_NAMES], axis=1)[:, c.cross_joint]
-    jy = np.stack([frames[f"joint:{j}"][1] for j in JOINT_NAMES], axis=1)[:, c.cross_joint]
-
-    def arm(pair: np.ndarray) -> np.ndarray:
-        fx, fy = ex[:, pair[:, 0]], ey[:, pair[:, 0]]
-        qx, qy = ex[:, pair[:, 1]], ey[:, pair[:, 1]]
-        ux, uy = qx - fx, qy - fy
-        norm = np.maximum(np.hypot(ux, uy), 1e-12)
-        return c.cross_turn * ((qx - jx) * uy - (qy - jy) * ux) / norm
-
-    held = np.concatenate((wrapped, np.zeros((len(px), 1), dtype=bool)), axis=1)
-    arms = np.where(held[:, c.cross_wrap], arm(c.cross_wrapped), arm(c.cross_straight))
-    return lengths, arms
+    lengths, arms = geometry_rows(angles, body)
+    return lengths.T, arms.T
 
 
 def path_geometry(angles: Mapping[str, np.ndarray], body: Body

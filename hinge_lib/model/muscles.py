@@ -28,7 +28,9 @@ from hinge_lib.model.muscle_paths import (
     PATHS,
     compiled,
     geometry_arrays,
+    geometry_rows,
     joints_crossed,
+    length_rows,
     moment_arms,
     path_table,
 )
@@ -171,7 +173,8 @@ def solve_forces(arms: np.ndarray, moments: np.ndarray, size_n: np.ndarray,
     can do the job). Sizes proportional to physiological cross-sectional area make
     ``F/size`` proportional to muscle stress. Joints that share no muscle are solved
     apart; each uses Lawson and Hanson's active-set non-negative least squares, run on all
-    poses together (numpy only), started from the muscles that pull the right way, with
+    poses together (numpy only; in blocks of :data:`BLOCK_POSES` poses, which changes no
+    number), started from the muscles that pull the right way, with
     each step solving a joints-by-joints system rather than a muscles-by-muscles one. For
     a few poses every set of active muscles is tried at once instead (also exact).
 
@@ -290,6 +293,15 @@ def _nnls(b: np.ndarray, moments: np.ndarray, max_iter: int | None) -> np.ndarra
     n, n_joints, n_muscles = b.shape
     if max_iter is None and n * 2**n_muscles <= _ENUMERATE_LIMIT:
         return _nnls_enumerate(b, moments)
+    x = np.empty((n, n_muscles))
+    for block in pose_blocks(n):  # each pose is solved on its own: blocks only save time
+        x[block] = _nnls_active_set(b[block], moments[block], max_iter)
+    return x
+
+
+def _nnls_active_set(b: np.ndarray, moments: np.ndarray, max_iter: int | None) -> np.ndarray:
+    """:func:`_nnls` by the active-set method, for every pose of ``b`` together."""
+    n, n_joints, n_muscles = b.shape
     w2 = _RESERVE_WEIGHT**2
     x = np.zeros((n, n_muscles))
     grad0 = np.einsum("njm,nj->nm", b, moments) / w2
@@ -378,6 +390,20 @@ def _plan(body: Body) -> _Plan:
     )
 
 
+#: Poses worked on together in the muscle geometry and the force sharing: enough for numpy
+#: to run at full speed, few enough that a block's arrays stay in the processor's cache
+#: (100,000 poses in one go take about twice as long). No pose's numbers depend on it.
+BLOCK_POSES = 4096
+
+
+def pose_blocks(n: int) -> list[slice]:
+    """``n`` poses cut into blocks of at most :data:`BLOCK_POSES`, of near equal size (no
+    tiny last block)."""
+    count = max(1, -(-n // BLOCK_POSES))
+    edges = [round(i * n / count) for i in range(count + 1)]
+    return [slice(lo, hi) for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+
+
 def muscle_columns(angles: Mapping[str, np.ndarray], body: Body,
                    moments: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     """Every muscle result as (n,) arrays, for :func:`hinge_lib.model.analysis.compute`.
@@ -390,11 +416,17 @@ def muscle_columns(angles: Mapping[str, np.ndarray], body: Body,
     moment at the ankle: the shin muscles are not modelled).
     """
     plan = _plan(body)
-    ang = {j: np.asarray(angles[j], dtype=float) for j in JOINT_NAMES}
-    lengths, arm_cols = geometry_arrays(ang, body)
-    n, n_groups = len(lengths), len(GROUPS)
-    change = (lengths - plan.standing) @ plan.length_mix
-    matrix = (arm_cols @ plan.arm_mix).reshape(n, len(JOINT_NAMES), n_groups)
+    ang = {j: np.atleast_1d(np.asarray(angles[j], dtype=float)) for j in JOINT_NAMES}
+    n = max(len(v) for v in ang.values())
+    ang = {j: np.broadcast_to(v, (n,)) for j, v in ang.items()}
+    lengths = np.empty((len(PATHS), n))
+    arm_rows = np.empty((len(plan.arm_mix), n))
+    for block in pose_blocks(n):
+        lengths[:, block], arm_rows[:, block] = geometry_rows(
+            {j: v[block] for j, v in ang.items()}, body)
+    n_groups = len(GROUPS)
+    change = _length_changes(lengths, PATHS, body, GROUPS).T
+    matrix = (arm_rows.T @ plan.arm_mix).reshape(n, len(JOINT_NAMES), n_groups)
     demand = np.stack([np.asarray(moments[k], dtype=float) for k in MOMENT_KEYS], axis=-1)
     forces, unmet = solve_forces(matrix, demand, plan.size)
     contrib = matrix * forces[:, None, :]  # (n, joints, groups) moments in N m
@@ -420,10 +452,28 @@ def muscle_columns(angles: Mapping[str, np.ndarray], body: Body,
     return out
 
 
+def _length_changes(lengths: np.ndarray, paths: tuple[str, ...], body: Body,
+                    groups: tuple[str, ...]) -> np.ndarray:
+    """Length change (m, + = longer than standing tall) of ``groups``, shape (groups, n),
+    from the lengths of ``paths`` (one row each); the hamstrings are their heads' mean,
+    summed in one fixed order so that every caller gets the same number."""
+    standing = _plan(body).standing
+    rows = {p: lengths[i] - standing[PATHS.index(p)] for i, p in enumerate(paths)}
+    out = np.empty((len(groups), lengths.shape[1]))
+    for g, group in enumerate(groups):
+        if group == "hamstrings":
+            first, second, third = (rows[h] for h in HAMSTRINGS)
+            out[g] = (first + second + third) / len(HAMSTRINGS)
+        else:
+            out[g] = rows[group]
+    return out
+
+
 def hamstring_length_change_mm(angles: Mapping[str, np.ndarray], body: Body) -> np.ndarray:
     """Mean length change of the hamstrings' three heads in mm, + = stretched relative to
-    standing tall: the ``hamstrings_length_change_mm`` of :func:`muscle_columns`, without
-    sharing the moments (so it is cheap enough for every pose).
+    standing tall: the ``hamstrings_length_change_mm`` of :func:`muscle_columns` (the same
+    numbers), from those three paths' lengths only and without sharing the moments, so it
+    is cheap enough for every pose.
 
     Examples
     --------
@@ -434,10 +484,9 @@ def hamstring_length_change_mm(angles: Mapping[str, np.ndarray], body: Body) -> 
     >>> float(abs(change[0])) < 1e-6, bool(change[1] > 50)
     (True, True)
     """
-    plan = _plan(body)
     ang = {j: np.asarray(angles[j], dtype=float) for j in JOINT_NAMES}
-    lengths, _ = geometry_arrays(ang, body)
-    return (lengths - plan.standing) @ plan.length_mix[:, GROUPS.index("hamstrings")] * 1000.0
+    lengths = length_rows(ang, body, HAMSTRINGS)
+    return _length_changes(lengths, HAMSTRINGS, body, ("hamstrings",))[0] * 1000.0
 
 
 class MuscleStates(Mapping):

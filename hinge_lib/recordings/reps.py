@@ -321,7 +321,8 @@ def _first_mover(t: np.ndarray, hip: np.ndarray, knee: np.ndarray, depth: np.nda
 class MotionReport:
     """Result of `analyze_motion`.
 
-    - ``frames``: per-frame analysis (columns of ``analyze_many``), same time index as the input
+    - ``frames``: per-frame analysis (columns of ``analyze_many``; the muscle columns only with
+      ``analyze_motion(..., muscles=True)``), same time index as the input
     - ``reps``: one row per complete rep, columns `REP_COLUMNS` (times in s, peaks in degrees,
       ``faults`` a tuple of codes at the bottom plus ``knees_first``)
     - ``message``: a plain-language summary for the learner
@@ -375,6 +376,7 @@ def analyze_motion(
     body: Body | None = None,
     load_kg: float = 0.0,
     hold: str = "hands",
+    muscles: bool = False,
 ) -> MotionReport:
     """Analyse every frame of a recording and every complete rep in it.
 
@@ -384,6 +386,9 @@ def analyze_motion(
         (model conventions, as returned by `read_motion`; missing columns count as 0 and are
         named in the message; ``NaN`` marks a missing angle, never read as 0).
     body, load_kg, hold : passed to `analyze_many`.
+    muscles : also put the muscle columns of `analyze_many` in ``frames`` (off by default:
+        nothing in the report needs them, and sharing the moments among the muscles is most
+        of the work for a long recording).
 
     Returns
     -------
@@ -411,7 +416,7 @@ def analyze_motion(
         c for c in POSE_COLUMNS if c not in frames.columns)
     angles, clipped = _clip_to_limits(prepared.angles)
     notes = [*attrs.get("repairs", []), *prepared.notes, *clipped]
-    analysis = analyze_many(angles, body=body, load_kg=load_kg, hold=hold)
+    analysis = analyze_many(angles, body=body, load_kg=load_kg, hold=hold, muscles=muscles)
     lacking = [c for c in ("hip", "knee") if c in missing]
     if lacking:
         seen = attrs.get("columns_seen") or [str(c) for c in frames.columns]

@@ -187,7 +187,7 @@ def sweep_figure(
         raise ValueError(f"{joint} values {bad} are outside its range {lo:g} to {hi:g} degrees")
     grid = pd.DataFrame({f: [float(getattr(start, f))] * len(values) for f in POSE_FIELDS})
     grid[joint] = values
-    table = analyze_many(grid, body, load_kg=load_kg, hold=hold)
+    table = analyze_many(grid, body, load_kg=load_kg, hold=hold, muscles=False)
     poses = [Pose(**{f: float(grid.at[i, f]) for f in POSE_FIELDS}) for i in grid.index]
     analyses = [analyze(p, body, load_kg=load_kg, hold=hold) for p in poses]
     titles = [
