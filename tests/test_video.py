@@ -388,6 +388,27 @@ def test_the_checker_analyses_a_video_path_and_saves_it_to_the_log(cv2, tmp_path
     assert "spine not measured" in sessions["notes"].iloc[0]
 
 
+def test_the_checker_opens_the_learners_own_log_only_when_saving(cv2, tmp_path, monkeypatch):
+    from hinge_lib.recordings.practice_log import PracticeLog
+    from hinge_lib.widgets.video_upload import video_checker
+
+    own = tmp_path / "data" / "practice.sqlite3"
+    monkeypatch.setenv("HINGE_COACH_DB", str(own))
+    box = video_checker(log=PracticeLog)  # as notebook 14 does
+    box.check_path(str(CLIP))
+    assert box.last_result() is not None, box.message.value
+    assert not own.exists()  # nothing made before anything is saved
+    box.save()
+    assert f"in {own}" in box.saved_message.value
+    assert len(PracticeLog(own).sessions()) == 1
+    # a log that cannot be opened is a message, not a traceback
+    monkeypatch.setenv("HINGE_COACH_DB", str(tmp_path))  # a folder, not a file
+    box = video_checker(log=PracticeLog)
+    box.check_path(str(CLIP))
+    box.save()
+    assert "Not saved:" in box.saved_message.value and "is a folder" in box.saved_message.value
+
+
 def test_the_video_notebook_is_skipped_with_the_reason_on_newer_pythons(monkeypatch):
     import conftest
 

@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 from hinge_lib.view import palette
 
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Callable
+
     import ipywidgets as widgets
 
     from hinge_lib.model.body import Body
@@ -87,7 +89,7 @@ def describe_problem(err: BaseException, name: str) -> str:
 def video_checker(
     body: Body | None = None,
     load_kg: float = 0.0,
-    log: PracticeLog | None = None,
+    log: PracticeLog | Callable[[], PracticeLog] | None = None,
     exercise: str = "hip hinge",
     max_reps_shown: int = 3,
 ) -> widgets.VBox:
@@ -99,11 +101,13 @@ def video_checker(
         The lifter's body (default `Body()`).
     load_kg : float
         Load held in the hands.
-    log : PracticeLog, optional
-        If given, a date picker and a "Save to practice log" button are shown; in the class
-        app (see `hinge_lib.recordings.practice_log.in_class_app`) a note saying that the
-        class app keeps no log is shown instead, nothing is saved, and the path box (files on
-        the instructor's computer) is left out.
+    log : PracticeLog or callable, optional
+        If given, a date picker and a "Save to practice log" button are shown. A callable
+        (such as `PracticeLog` itself: the learner's own log in their data folder) is called
+        only when the button is pressed, so nothing is created until something is saved.
+        In the class app (see `hinge_lib.recordings.practice_log.in_class_app`) a note
+        saying that the class app keeps no log is shown instead, nothing is saved, and the
+        path box (files on the instructor's computer) is left out.
     exercise : str
         Exercise name stored with a saved session.
     max_reps_shown : int
@@ -202,14 +206,15 @@ def video_checker(
         if result is None or log is None:
             return
         try:
-            session = log.save_session(result.report, exercise, recorded_on=day.value,
-                                       body=body, load_kg=load_kg,
-                                       notes=f"video {result.path.name}; spine not measured")
+            target = log() if callable(log) else log
+            session = target.save_session(result.report, exercise, recorded_on=day.value,
+                                          body=body, load_kg=load_kg,
+                                          notes=f"video {result.path.name}; spine not measured")
         except Exception as err:  # noqa: BLE001 - shown, and nothing half-saved
             saved.value = message_box(f"Not saved: {err}", "bad")
             return
         saved.value = message_box(f"Saved as session {session} with "
-                                  f"{len(result.report.reps)} rep(s).", "good")
+                                  f"{len(result.report.reps)} rep(s) in {target.path}.", "good")
         save.disabled = True
 
     upload.observe(on_upload, names="value")
