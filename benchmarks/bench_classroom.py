@@ -95,6 +95,26 @@ def tree_rss_mb(pid: int) -> float:
     return total / 1e6
 
 
+class PeakMemory:
+    """Samples :func:`tree_rss_mb` of a process twice a second in the background:
+    ``idle_mb`` when started, ``peak_mb`` the highest seen until :meth:`stop`."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.idle_mb = self.peak_mb = tree_rss_mb(pid)
+        self._done = asyncio.Event()
+        self._task = asyncio.create_task(self._sample())
+
+    async def _sample(self) -> None:
+        while not self._done.is_set():
+            self.peak_mb = max(self.peak_mb, tree_rss_mb(self.pid))
+            await asyncio.sleep(0.5)
+
+    async def stop(self) -> None:
+        self._done.set()
+        await self._task
+
+
 def percentile(values: list[float], q: float) -> float | None:
     if not values:
         return None
@@ -303,16 +323,7 @@ async def one_class(n: int, args: argparse.Namespace, folder: Path) -> dict:
         while app.status()["kernels"] < args.pool and time.monotonic() < deadline:
             await asyncio.sleep(1)
         await asyncio.sleep(3)  # let the warm pool finish running the notebook
-        idle_mb = tree_rss_mb(app.proc.pid)
-        peak = [idle_mb]
-        done = asyncio.Event()
-
-        async def sample() -> None:
-            while not done.is_set():
-                peak[0] = max(peak[0], tree_rss_mb(app.proc.pid))
-                await asyncio.sleep(0.5)
-
-        sampler = asyncio.create_task(sample())
+        memory = PeakMemory(app.proc.pid)
         in_browser = {k * n // args.browsers for k in range(min(args.browsers, n))}
         results = [Result("browser" if i in in_browser else "client") for i in range(n)]
         playwright = browser = None
@@ -336,8 +347,7 @@ async def one_class(n: int, args: argparse.Namespace, folder: Path) -> dict:
         load_before = os.getloadavg()[0]
         await asyncio.gather(*(arrive(i, r) for i, r in enumerate(results)))
         load_after = os.getloadavg()[0]
-        done.set()
-        await sampler
+        await memory.stop()
         if browser is not None:
             await browser.close()
             await playwright.stop()
@@ -369,8 +379,8 @@ async def one_class(n: int, args: argparse.Namespace, folder: Path) -> dict:
             "browser_slider_p95_ms": percentile(b_slider, 95),
             "client_slider_p50_ms": percentile(c_slider, 50),
             "client_slider_p95_ms": percentile(c_slider, 95),
-            "idle_app_mb": idle_mb, "peak_mb": peak[0],
-            "per_student_mb": (peak[0] - idle_mb) / n,
+            "idle_app_mb": memory.idle_mb, "peak_mb": memory.peak_mb,
+            "per_student_mb": (memory.peak_mb - memory.idle_mb) / n,
             "kernels_left": status["kernels"], "students_left": status["students"],
             "leave_wait_s": args.leave_wait, "cull_after_s": args.cull_after,
             "failures": failures, "load_before": load_before, "load_after": load_after,

@@ -57,7 +57,7 @@ import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bench_classroom import _decode, _message, fmt, free_port, percentile, tree_rss_mb
+from bench_classroom import PeakMemory, _decode, _message, fmt, free_port, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 EXPLORER = ROOT / "notebooks" / "10-pose-explorer.ipynb"
@@ -636,16 +636,7 @@ async def one_class(n: int, args: argparse.Namespace, folder: Path, names: list[
     hub = Hub(names, folder / f"hub-{n}", quiet=True)
     try:
         await asyncio.sleep(3)
-        idle_mb = tree_rss_mb(hub.proc.pid)
-        peak = [idle_mb]
-        done = asyncio.Event()
-
-        async def sample() -> None:
-            while not done.is_set():
-                peak[0] = max(peak[0], tree_rss_mb(hub.proc.pid))
-                await asyncio.sleep(0.5)
-
-        sampler = asyncio.create_task(sample())
+        memory = PeakMemory(hub.proc.pid)
         class_ = [Student(name) for name in names]
         first_failure: list[tuple[float, str]] = []
 
@@ -660,8 +651,7 @@ async def one_class(n: int, args: argparse.Namespace, folder: Path, names: list[
         load_after = os.getloadavg()[0]
         drill = (await fault_drill(hub, class_) if args.faults
                  else {"ran": False, "why": "--no-faults"})
-        done.set()
-        await sampler
+        await memory.stop()
         for student in class_:
             if student.socket is not None:
                 student.socket.close()
@@ -677,7 +667,8 @@ async def one_class(n: int, args: argparse.Namespace, folder: Path, names: list[
             "students": n, "served": len(served),
             "first_p50_s": percentile(firsts, 50), "first_p95_s": percentile(firsts, 95),
             "slider_p50_ms": percentile(sliders, 50), "slider_p95_ms": percentile(sliders, 95),
-            "idle_hub_mb": idle_mb, "peak_mb": peak[0], "per_student_mb": (peak[0] - idle_mb) / n,
+            "idle_hub_mb": memory.idle_mb, "peak_mb": memory.peak_mb,
+            "per_student_mb": (memory.peak_mb - memory.idle_mb) / n,
             "failures": failures,
             "first_failure": min(first_failure)[1] if first_failure else None,
             "load_before": load_before, "load_after": load_after, "faults": drill,

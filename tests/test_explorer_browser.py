@@ -145,17 +145,19 @@ def test_frames_sent_ahead_redraw_at_once_and_are_the_models(voila_server, page)
     load = _slider_box(page, "Load").locator(".noUi-handle").first
     load.focus()
     load.press("ArrowRight")
-    a = analyze(Pose(hip=2), Body(), load_kg=1)
-    page.wait_for_function(
-        "(t) => document.querySelector('.hinge-live-svg > desc').textContent === t",
-        arg=drawing.pose_words(a)["desc"], timeout=15_000)
+    _wait_for_description(page, analyze(Pose(hip=2), Body(), load_kg=1))
     handle.focus()
     handle.press("ArrowRight")
     a = analyze(Pose(hip=3), Body(), load_kg=1)
+    _wait_for_description(page, a)
+    _assert_drawn_like(live_state(page), a, scene)
+
+
+def _wait_for_description(page, a) -> None:
+    """Wait until the live figure describes the pose of analysis ``a`` in words."""
     page.wait_for_function(
         "(t) => document.querySelector('.hinge-live-svg > desc').textContent === t",
         arg=drawing.pose_words(a)["desc"], timeout=15_000)
-    _assert_drawn_like(live_state(page), a, scene)
 
 
 @pytest.mark.browser
