@@ -36,10 +36,13 @@ from typing import Any
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from traitlets import Bool, Integer
 
+from hinge_lib.class_roles import instructor_pages, is_instructor_machine
 from hinge_lib.recordings.practice_log import CLASS_APP_VARIABLE
 
 #: Import path of the connection class, as the servers' options take it.
 CONNECTION_CLASS = "hinge_lib.serving.NoDelayKernelConnection"
+#: The class app's connection (no stderr to the students' pages; hinge_lib/class_guard.py).
+CLASS_CONNECTION_CLASS = "hinge_lib.class_guard.ClassKernelConnection"
 #: Command-line options for ``voila`` and ``jupyter lab``.
 VOILA_OPTIONS: tuple[str, ...] = (f"--Voila.kernel_websocket_connection_class={CONNECTION_CLASS}",)
 LAB_OPTIONS: tuple[str, ...] = (
@@ -108,6 +111,9 @@ EXPLORER_NOTEBOOK = "10-pose-explorer.ipynb"
 #: Name of the Voila template for the class app (deploy/jupyter/voila/templates/hinge-class).
 CLASS_TEMPLATE = "hinge-class"
 API_PREFIX = "hinge/api"
+#: Query arguments Voila would take to swap the page's template or theme (and skip the
+#: warm pool); the class app drops them.
+PAGE_OVERRIDES = ("template", "theme")
 SEAT_COOKIE = "hinge-seat"
 #: Parts of the access code: letters and digits that are hard to confuse when read aloud.
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -124,6 +130,8 @@ class CourseEntry:
     file: str
     title: str
     self_checks: tuple[str, ...]
+    #: Only the instructor may open it (the guide, answer keys: see hinge_lib.class_roles).
+    instructor: bool = False
 
 
 def course_entries(notebook_dir: str | os.PathLike) -> list[CourseEntry]:
@@ -142,6 +150,7 @@ def course_entries(notebook_dir: str | os.PathLike) -> list[CourseEntry]:
     '00-start-here.ipynb'
     """
     folder = Path(notebook_dir)
+    for_instructor = instructor_pages(folder)
     entries = []
     for path in sorted(folder.glob(COURSE_NOTEBOOK_GLOB)):
         notebook = json.loads(path.read_text(encoding="utf-8"))
@@ -155,7 +164,8 @@ def course_entries(notebook_dir: str | os.PathLike) -> list[CourseEntry]:
                         break
             elif cell.get("cell_type") == "code":
                 checks.extend(_questions_in(source))
-        entries.append(CourseEntry(path.name, title, tuple(checks)))
+        entries.append(CourseEntry(path.name, title, tuple(checks),
+                                   instructor=path.name in for_instructor))
     return entries
 
 
@@ -235,10 +245,16 @@ input, button {{font-size: 1em; padding: .3em .6em;}}
 """
 
 
-def course_index_html(entries: list[CourseEntry], base_url: str = "/") -> str:
-    """The class index page: every notebook in course order, with its self-checks."""
+def course_index_html(entries: list[CourseEntry], base_url: str = "/",
+                      instructor: bool = False) -> str:
+    """The class index page: every notebook in course order, with its self-checks.
+
+    Instructor pages are listed (marked "instructor only") only when ``instructor`` is true.
+    """
     items = []
     for entry in entries:
+        if entry.instructor and not instructor:
+            continue
         link = html.escape(f"{base_url}voila/render/{entry.file}")
         number = html.escape(entry.file[:2])
         checks = ""
@@ -247,8 +263,9 @@ def course_index_html(entries: list[CourseEntry], base_url: str = "/") -> str:
             n = len(entry.self_checks)
             checks = (f"<details><summary>{n} self-check{'s' if n != 1 else ''}</summary>"
                       f"<ol>{questions}</ol></details>")
-        items.append(f'<li><a href="{link}">{number} · {html.escape(entry.title)}</a>'
-                     f"{checks}</li>")
+        mark = " <em>(instructor only)</em>" if entry.instructor else ""
+        items.append(f'<li value="{int(entry.file[:2])}"><a href="{link}">{number} · '
+                     f"{html.escape(entry.title)}</a>{mark}{checks}</li>")
     body = (
         '<p class="note">Open a notebook to read it and use its figures and self-checks. '
         "The code is hidden and runs on the instructor's computer. Each page is yours alone; "
@@ -273,6 +290,13 @@ def not_in_course_html(path: str, base_url: str) -> str:
     body = (f"<p>There is no course notebook called <code>{html.escape(path)}</code>.</p>"
             f'<p><a href="{html.escape(base_url)}course">Go to the course index</a></p>')
     return _page("Page not found", body)
+
+
+def logged_out_html(base_url: str) -> str:
+    body = ("<p>You have left the course on this device. To come back, open the class "
+            "address again or type the access code your instructor gives you.</p>"
+            f'<p><a href="{html.escape(base_url)}login">Type the access code</a></p>')
+    return _page("You have left the course", body)
 
 
 def login_html(next_url: str, error: str | None, xsrf_field: str = "") -> str:
@@ -319,7 +343,17 @@ def _classroom_classes() -> dict[str, type]:
         def get(self, path: str = "") -> None:
             app = self.settings["hinge_class"]
             self.set_header("Cache-Control", "no-cache")
-            self.finish(course_index_html(app.entries, self.base_url))
+            self.finish(course_index_html(app.entries, self.base_url,
+                                          instructor=is_instructor_machine(self.request)))
+
+    class ClassLogoutHandler(JupyterHandler):
+        """Leaving the course: forget this browser's login and say how to come back."""
+
+        def get(self) -> None:
+            self.identity_provider.clear_login_cookie(self)
+            self.clear_cookie(SEAT_COOKIE)
+            self.set_header("Cache-Control", "no-cache")
+            self.finish(logged_out_html(self.base_url))
 
     class RootHandler(JupyterHandler):
         @web.authenticated
@@ -353,10 +387,14 @@ def _classroom_classes() -> dict[str, type]:
         @web.authenticated
         async def get(self, path=None):
             app = self.settings["hinge_class"]
-            if path not in app.files:
-                self.set_status(404)
+            if path not in app.files or (path in app.instructor_files
+                                         and not is_instructor_machine(self.request)):
+                self.set_status(404)  # an instructor page looks like no page to a student
                 self.finish(not_in_course_html(path or "", self.base_url))
                 return
+            for name in PAGE_OVERRIDES:  # the class page and its warm pool, whatever is asked
+                self.request.arguments.pop(name, None)
+                self.request.query_arguments.pop(name, None)
             seat = self.get_cookie(SEAT_COOKIE)
             if not seat or len(seat) > 64:
                 seat = secrets.token_urlsafe(16)
@@ -385,6 +423,7 @@ def _classroom_classes() -> dict[str, type]:
             super().initialize(argv)
             self.entries = course_entries(self.root_dir)
             self.files = {entry.file for entry in self.entries}
+            self.instructor_files = {entry.file for entry in self.entries if entry.instructor}
             if EXPLORER_NOTEBOOK not in self.files:
                 raise ValueError(f"{EXPLORER_NOTEBOOK} is not in {self.root_dir}")
             self._student_kernels: dict[str, str] = {}  # kernel id -> "seat\nnotebook"
@@ -476,6 +515,8 @@ def _classroom_classes() -> dict[str, type]:
                     continue  # no file browser, no contents listing
                 if handler is TornadoVoilaHandler:
                     handler = CourseVoilaHandler
+                if pattern.rstrip("/").endswith("/logout"):
+                    handler, rest = ClassLogoutHandler, []
                 handlers.append((pattern, handler, *rest))
             base = self.server_url  # ends with "/"
             return [
@@ -497,6 +538,9 @@ def _classroom_classes() -> dict[str, type]:
         def start(self):
             import tornado.ioloop
 
+            from hinge_lib.class_guard import hide_in_log
+
+            hide_in_log(self.token, self.log)
             if self.announce:
                 tornado.ioloop.IOLoop.current().add_callback(self._announce)
             super().start()
@@ -591,11 +635,18 @@ def class_config(*, pool: int, cull_after: int, max_kernels: int, open_browser: 
     cfg.Voila.ip = ip
     cfg.Voila.port = port
     cfg.Voila.open_browser = open_browser
-    cfg.Voila.kernel_websocket_connection_class = CONNECTION_CLASS
+    cfg.Voila.kernel_websocket_connection_class = CLASS_CONNECTION_CLASS
     cfg.NoDelayKernelConnection.compress = True  # students' devices share the room's network
+    # a widget message the kernel cannot take: a short note on the page, not a traceback
+    from hinge_lib.class_guard import ERROR_NOTE
+
+    cfg.MappingKernelManager.allow_tracebacks = False
+    cfg.MappingKernelManager.traceback_replacement_message = ERROR_NOTE
     cfg.ClassroomVoila.max_kernels = max_kernels
     cfg.VoilaConfiguration.template = CLASS_TEMPLATE
     cfg.VoilaConfiguration.show_tracebacks = False
+    cfg.VoilaConfiguration.allow_template_override = "NO"
+    cfg.VoilaConfiguration.allow_theme_override = "NO"
     cfg.VoilaConfiguration.preheat_kernel = pool > 0
     cfg.VoilaConfiguration.default_pool_size = 0
     # a warm pool for the explorer only: that is where a class starts
