@@ -79,14 +79,19 @@ class HideInLog(logging.Filter):
         return True
 
 
-_TOKEN_IN_URL = re.compile(r"([?&;]token=)[^&\s'\"]+")
+_TOKEN_IN_URL = re.compile(r"([?&;]token=)(?!\[access code\])[^&\s'\"]+")
 
 
 def hide_in_log(secret: str | None, *loggers: logging.Logger) -> HideInLog:
-    """Keep ``secret`` out of every handler of these loggers and the root logger (tornado's
-    loggers, such as its "Uncaught exception GET /...?token=..." line, pass through them)."""
+    """Keep ``secret`` out of every log handler there is: those of these loggers, of the root
+    logger and of every logger made so far, and Python's last-resort handler (tornado's
+    "Uncaught exception GET /...?token=..." and "400 GET ...?token=..." lines pass through
+    one of them)."""
     redactor = HideInLog(secret or "")
-    for logger in (*loggers, logging.getLogger()):
-        for handler in logger.handlers:
-            handler.addFilter(redactor)
+    known = [v for v in logging.root.manager.loggerDict.values() if isinstance(v, logging.Logger)]
+    handlers = {h for logger in (*loggers, logging.getLogger(), *known) for h in logger.handlers}
+    if logging.lastResort is not None:  # what logs without a handler of their own go to
+        handlers.add(logging.lastResort)
+    for handler in handlers:
+        handler.addFilter(redactor)
     return redactor

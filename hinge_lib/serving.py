@@ -299,6 +299,13 @@ def logged_out_html(base_url: str) -> str:
     return _page("You have left the course", body)
 
 
+def error_html(status: int, base_url: str) -> str:
+    """The page for an address the class app cannot serve (no details, no traceback)."""
+    body = ("<p>The course server could not open this address.</p>"
+            f'<p><a href="{html.escape(base_url)}course">Go to the course index</a></p>')
+    return _page(f"Error {status}", body)
+
+
 def login_html(next_url: str, error: str | None, xsrf_field: str = "") -> str:
     problem = f'<p class="error" role="alert">{html.escape(error)}</p>' if error else ""
     body = (
@@ -383,6 +390,12 @@ def _classroom_classes() -> dict[str, type]:
 
     class CourseVoilaHandler(TornadoVoilaHandler):
         """Renders course notebooks only, one kernel per browser and notebook, up to the cap."""
+
+        def write_error(self, status_code: int, **kwargs: Any) -> None:
+            # Jupyter's error page needs the login, which an address that cannot even be
+            # decoded (e.g. %ff) never reaches: its rendering failed with a traceback in the log
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(error_html(status_code, self.base_url))
 
         @web.authenticated
         async def get(self, path=None):
