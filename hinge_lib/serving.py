@@ -18,7 +18,6 @@ This module is imported by the Jupyter server, not by notebooks.
 from __future__ import annotations
 
 import argparse
-import ast
 import asyncio
 import contextlib
 import contextvars
@@ -29,15 +28,16 @@ import re
 import secrets
 import socket
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from traitlets import Bool, Integer
 
-from hinge_lib.class_roles import instructor_pages, is_instructor_machine
-from hinge_lib.recordings.practice_log import CLASS_APP_VARIABLE
+from hinge_lib.class_index import COURSE_NOTEBOOK_GLOB as COURSE_NOTEBOOK_GLOB
+from hinge_lib.class_index import CourseEntry, course_entries
+from hinge_lib.class_roles import is_instructor_machine
+from hinge_lib.recordings.practice_log import CLASS_APP_VARIABLE, CLASS_INSTRUCTOR_VARIABLE
 
 #: Import path of the connection class, as the servers' options take it.
 CONNECTION_CLASS = "hinge_lib.serving.NoDelayKernelConnection"
@@ -105,8 +105,11 @@ def send_without_delay(handler: Any) -> bool:
 #   websocket accepts widget messages only;
 # - no practice log: the kernels run with $HINGE_CLASS_APP set, so PracticeLog() refuses the
 #   shared default file and the saving widgets say the class app keeps no log.
+# - instructor pages (the guide, answer keys) only for the laptop itself, whose pages' kernels
+#   also get $HINGE_CLASS_INSTRUCTOR (hinge_lib/class_roles.py);
+# - no traceback or stderr on a page, the access code kept out of the log
+#   (hinge_lib/class_guard.py); ``?template=`` and ``?theme=`` ignored; a logout page.
 
-COURSE_NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
 EXPLORER_NOTEBOOK = "10-pose-explorer.ipynb"
 #: Name of the Voila template for the class app (deploy/jupyter/voila/templates/hinge-class).
 CLASS_TEMPLATE = "hinge-class"
@@ -121,99 +124,20 @@ CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 _current_seat: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "hinge_seat", default=None
 )
+#: True while a page asked for from the instructor's laptop starts its kernel.
+_for_instructor: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "hinge_for_instructor", default=False
+)
 
 
-@dataclass(frozen=True)
-class CourseEntry:
-    """One notebook of the course as the class index lists it."""
-
-    file: str
-    title: str
-    self_checks: tuple[str, ...]
-    #: Only the instructor may open it (the guide, answer keys: see hinge_lib.class_roles).
-    instructor: bool = False
-
-
-def course_entries(notebook_dir: str | os.PathLike) -> list[CourseEntry]:
-    """The course notebooks in course order (by their number), with titles and self-checks.
-
-    The title is the notebook's first level-1 heading (without a leading number such as
-    ``5 ·``); the self-checks are the questions asked by ``selfcheck.question(id)`` (from the
-    question bank) and ``selfcheck.*_question(...)`` calls, read from the code without
-    running it.
-
-    Examples
-    --------
-    >>> from pathlib import Path
-    >>> entries = course_entries(Path(__file__).parent.parent / "notebooks")
-    >>> entries[0].file
-    '00-start-here.ipynb'
-    """
-    folder = Path(notebook_dir)
-    for_instructor = instructor_pages(folder)
-    entries = []
-    for path in sorted(folder.glob(COURSE_NOTEBOOK_GLOB)):
-        notebook = json.loads(path.read_text(encoding="utf-8"))
-        title, checks = path.stem, []
-        for cell in notebook.get("cells", []):
-            source = "".join(cell.get("source", []))
-            if cell.get("cell_type") == "markdown" and title == path.stem:
-                for line in source.splitlines():
-                    if line.startswith("# "):
-                        title = _TITLE_NUMBER.sub("", line[2:]).strip()
-                        break
-            elif cell.get("cell_type") == "code":
-                checks.extend(_questions_in(source))
-        entries.append(CourseEntry(path.name, title, tuple(checks),
-                                   instructor=path.name in for_instructor))
-    return entries
-
-
-_TITLE_NUMBER = re.compile(r"^\d+\s*[·.:]\s*")
-
-
-def _questions_in(source: str) -> list[str]:
-    """Question texts of the self-check calls in one code cell."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return []
-    found = []
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and isinstance(node.func.value, ast.Name)
-            and node.func.value.id == "selfcheck"
-            and (node.func.attr.endswith("_question") or node.func.attr == "question")
-        ):
-            first = node.args[0] if node.args else None
-            text = _constant_text(first)
-            if node.func.attr == "question":  # by id, from the question bank
-                text = _bank_prompt(text)
-            found.append(text if text else "a question about this notebook's figure")
-    return found
-
-
-def _bank_prompt(qid: str | None) -> str | None:
-    """The prompt of question ``qid`` in the question bank (data/questions.yaml)."""
-    if not qid:
-        return None
-    from hinge_lib.course import questions
-
-    try:
-        return str(questions.get(qid)["prompt"]).strip()
-    except ValueError:
-        return None
-
-
-def _constant_text(node: ast.AST | None) -> str | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.JoinedStr):
-        parts = [v.value for v in node.values if isinstance(v, ast.Constant)]
-        return "".join(str(p) for p in parts) + "…"
-    return None
+def _instructor_kernel_env(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``start_kernel`` arguments; a page of the instructor's laptop gets its kernel marked
+    with $HINGE_CLASS_INSTRUCTOR (its widgets may then read files on the laptop)."""
+    if not _for_instructor.get():
+        return kwargs
+    env = dict(kwargs.get("env") or os.environ)
+    env[CLASS_INSTRUCTOR_VARIABLE] = "1"
+    return {**kwargs, "env": env}
 
 
 def new_access_code() -> str:
@@ -330,6 +254,7 @@ def _classroom_classes() -> dict[str, type]:
     from tornado.escape import url_escape
     from voila.app import Voila
     from voila.tornado.handler import TornadoVoilaHandler
+    from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
     from voila.voila_identity_provider import VoilaLoginHandler
 
@@ -420,10 +345,21 @@ def _classroom_classes() -> dict[str, type]:
                 self.finish(full_page_html(students, app.max_kernels))
                 return
             token = _current_seat.set(f"{seat}\n{path}")
+            role = _for_instructor.set(is_instructor_machine(self.request))
             try:
                 await super().get(path)
             finally:
                 _current_seat.reset(token)
+                _for_instructor.reset(role)
+
+    class CourseKernelWebsocketHandler(VoilaKernelWebsocketHandler):
+        """The kernel websocket; that of a page opened on the laptop is the instructor's."""
+
+        async def get(self, kernel_id):
+            app = self.settings["hinge_class"]
+            if kernel_id in app.instructor_kernels and not is_instructor_machine(self.request):
+                raise web.HTTPError(404)
+            return await super().get(kernel_id)
 
     class ClassroomVoila(Voila):
         """Voila serving the course folder to a class (see the module documentation)."""
@@ -437,6 +373,8 @@ def _classroom_classes() -> dict[str, type]:
             self.entries = course_entries(self.root_dir)
             self.files = {entry.file for entry in self.entries}
             self.instructor_files = {entry.file for entry in self.entries if entry.instructor}
+            #: kernels of pages opened on the laptop: their websocket is the instructor's only
+            self.instructor_kernels: set[str] = set()
             if EXPLORER_NOTEBOOK not in self.files:
                 raise ValueError(f"{EXPLORER_NOTEBOOK} is not in {self.root_dir}")
             self._student_kernels: dict[str, str] = {}  # kernel id -> "seat\nnotebook"
@@ -451,7 +389,9 @@ def _classroom_classes() -> dict[str, type]:
             started = km.start_kernel
 
             async def start_kernel(*args, **kwargs):
-                kernel_id = await ensure_async(started(*args, **kwargs))
+                kernel_id = await ensure_async(started(*args, **_instructor_kernel_env(kwargs)))
+                if _for_instructor.get():
+                    self.instructor_kernels.add(kernel_id)
                 self._record(kernel_id)
                 return kernel_id
 
@@ -530,6 +470,8 @@ def _classroom_classes() -> dict[str, type]:
                     handler = CourseVoilaHandler
                 if pattern.rstrip("/").endswith("/logout"):
                     handler, rest = ClassLogoutHandler, []
+                if handler is VoilaKernelWebsocketHandler:
+                    handler = CourseKernelWebsocketHandler
                 handlers.append((pattern, handler, *rest))
             base = self.server_url  # ends with "/"
             return [

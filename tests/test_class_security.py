@@ -165,6 +165,27 @@ def test_instructor_pages_are_the_guide_and_any_notebook_with_an_answer_key(tmp_
     assert '<li value="22">' in student  # the list keeps the notebooks' own numbers
 
 
+def test_only_kernels_of_the_laptops_pages_are_marked_as_the_instructors(monkeypatch):
+    from hinge_lib.recordings.practice_log import (
+        CLASS_APP_VARIABLE,
+        CLASS_INSTRUCTOR_VARIABLE,
+        at_instructor_laptop,
+    )
+
+    student = serving._instructor_kernel_env({"env": {"A": "1"}, "path": "x"})
+    assert student == {"env": {"A": "1"}, "path": "x"}
+    token = serving._for_instructor.set(True)
+    try:
+        marked = serving._instructor_kernel_env({"env": {"A": "1"}, "path": "x"})
+    finally:
+        serving._for_instructor.reset(token)
+    assert marked == {"env": {"A": "1", CLASS_INSTRUCTOR_VARIABLE: "1"}, "path": "x"}
+    monkeypatch.setenv(CLASS_INSTRUCTOR_VARIABLE, "1")
+    assert not at_instructor_laptop()  # only inside the class app
+    monkeypatch.setenv(CLASS_APP_VARIABLE, "1")
+    assert at_instructor_laptop()
+
+
 def test_the_log_filter_blanks_the_code_in_messages_arguments_and_tracebacks():
     import logging
 
@@ -247,6 +268,29 @@ def test_the_instructor_opens_the_guide_from_the_laptop_itself(laptop):
 
 
 # ---------------------------------------------------------------- files on the laptop
+
+
+@pytest.mark.slow
+def test_the_laptops_own_page_keeps_the_path_box_and_its_kernel_is_the_instructors_alone(
+    laptop,
+):
+    teacher = Device(laptop, INSTRUCTOR_ADDRESS)
+    kernel_id = teacher.page("14-film-your-hinge.ipynb")
+
+    async def look() -> tuple[dict, Exception]:
+        own = await KernelSocket.open(laptop.base, kernel_id, laptop.code,
+                                      source=INSTRUCTOR_ADDRESS)
+        widgets = await own.widgets()
+        own.close()
+        with pytest.raises(Exception) as refused:  # a student with the kernel's id
+            await KernelSocket.open(laptop.base, kernel_id, laptop.code)
+        return widgets, refused.value
+
+    widgets, refused = asyncio.run(look())
+    teacher.leave(kernel_id)
+    assert [s for s in widgets.values() if s["_model_name"] == "TextModel"
+            and "path" in s.get("placeholder", "")]
+    assert getattr(refused, "code", None) == 404, refused
 
 
 @pytest.mark.slow

@@ -106,10 +106,11 @@ def video_checker(
         (such as `PracticeLog` itself: the learner's own log in their data folder) is called
         only when the button is pressed, so nothing is created until something is saved.
         In the class app (see `hinge_lib.recordings.practice_log.in_class_app`) a note
-        saying that the class app keeps no log is shown instead and nothing is saved. There
-        the widget reads only what the student uploads: the path box, the Analyse button and
-        the saving controls are not made at all (a widget that exists can be driven by
-        widget messages even when it is not shown), and ``check_path`` refuses.
+        saying that the class app keeps no log is shown instead and nothing is saved. On a
+        student's page there the widget reads only what the student uploads: the path box,
+        the Analyse button and the saving controls are not made at all (a widget that exists
+        can be driven by widget messages even when it is not shown), and ``check_path``
+        refuses. A page the instructor opens on the laptop itself keeps the path box.
     exercise : str
         Exercise name stored with a saved session.
     max_reps_shown : int
@@ -125,9 +126,15 @@ def video_checker(
     import ipywidgets as widgets
     from IPython.display import display
 
-    from hinge_lib.recordings.practice_log import CLASS_APP_NOTE, in_class_app
+    from hinge_lib.recordings.practice_log import (
+        CLASS_APP_NOTE,
+        at_instructor_laptop,
+        in_class_app,
+    )
 
     class_app = in_class_app()
+    # in the class app only a page on the instructor's own laptop may read files there
+    files_here = not class_app or at_instructor_laptop()
     if class_app:
         log = None  # one shared account: nothing is kept per student (see CLASS_APP_NOTE)
     upload = widgets.FileUpload(accept=VIDEO_SUFFIXES, multiple=False,
@@ -136,7 +143,7 @@ def video_checker(
     message = widgets.HTML(value=message_box(
         "Film from the side, whole body in the picture, one person. Uploads through the "
         "browser suit short clips (a few MB)"
-        + ("." if class_app else "; for longer videos give the file's path.")))
+        + ("; for longer videos give the file's path." if files_here else ".")))
     output = widgets.Output()
     saved = widgets.HTML()
     state: dict[str, Any] = {"result": None}
@@ -188,7 +195,7 @@ def video_checker(
         saveable(True)
 
     def check_path(path: str | Path) -> None:
-        if class_app:  # files on the instructor's computer are not the students' to open
+        if not files_here:  # files on the instructor's computer are not the students' to open
             message.value = message_box("The class app reads only videos you upload.", "bad")
             return
         text = str(path).strip()
@@ -228,7 +235,7 @@ def video_checker(
 
     upload.observe(on_upload, names="value")
     rows: list[Any] = [upload]
-    if not class_app:
+    if files_here:
         path_box = widgets.Text(placeholder="or the path of a video on this computer",
                                 layout=widgets.Layout(width="420px"))
         go_button = widgets.Button(description="Analyse", button_style="primary")
