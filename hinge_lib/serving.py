@@ -510,7 +510,15 @@ def _classroom_classes() -> dict[str, type]:
             print(url, flush=True)
             print(f"Course index: http://{host}:{self.port}{self.base_url}course   "
                   f"kernels now: {self.kernel_manager.list_kernel_ids().__len__()}   "
-                  f"students at most: {self.max_kernels}   Ctrl-C stops the app.\n", flush=True)
+                  f"students at most: {self.max_kernels}   Ctrl-C stops the app.", flush=True)
+            if self.ip in ("", "0.0.0.0", "::", "127.0.0.1", "localhost"):
+                # loopback is what makes a browser the instructor's (hinge_lib/class_roles.py)
+                print("Instructor guide and answer keys, in a browser on this computer only: "
+                      f"http://127.0.0.1:{self.port}{self.base_url}course", flush=True)
+            else:
+                print(f"Instructor pages need --ip 0.0.0.0 (this computer's browser reaches "
+                      f"them at 127.0.0.1; {self.ip} alone does not listen there).", flush=True)
+            print(flush=True)
 
     return {"ClassroomVoila": ClassroomVoila, "ClassLoginHandler": ClassLoginHandler}
 

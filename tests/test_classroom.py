@@ -316,6 +316,7 @@ def class_app(tmp_path_factory):
 def test_the_printed_address_opens_the_explorer_and_the_code_is_never_logged(class_app):
     out = class_app.out.read_text()
     assert re.search(r"^http://127\.0\.0\.1:\d+/\?token=[a-z2-9-]{14}$", out, re.M)
+    assert re.search(r"^Instructor guide.*: http://127\.0\.0\.1:\d+/course$", out, re.M)
     student = Student(class_app)
     student.open_explorer()
     assert class_app.status()["students"] >= 1
