@@ -33,7 +33,6 @@ import hashlib
 import json
 import os
 import re
-import secrets
 import shutil
 import subprocess
 import sys
@@ -367,17 +366,27 @@ def ensure_hub_proxy() -> Path:
     return proxy
 
 
+def student_codes():
+    """deploy/hub/student_codes.py (personal access codes), loaded as a module."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("hinge_student_codes",
+                                                  HUB_CONFIG.parent / "student_codes.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def hub_settings(*, state: Path, proxy: Path, ip: str, port: int | str, students: list[str],
-                 instructor: str, cull_after: int | str, student_password: str,
-                 admin_password: str) -> dict[str, str]:
-    """The HINGE_HUB_* environment variables deploy/hub/jupyterhub_config.py reads."""
+                 instructor: str, cull_after: int | str) -> dict[str, str]:
+    """The HINGE_HUB_* environment variables deploy/hub/jupyterhub_config.py reads. The
+    personal codes' hashes are in ``state`` (see `student_codes().ensure_codes`)."""
     return {
         "HINGE_HUB_ROOT": str(ROOT), "HINGE_HUB_STATE": str(state),
         "HINGE_HUB_PROXY": str(proxy), "HINGE_HUB_IP": ip, "HINGE_HUB_PORT": str(port),
         "HINGE_HUB_STUDENTS": ",".join(students), "HINGE_HUB_INSTRUCTOR": instructor,
         "HINGE_HUB_CULL_AFTER": str(cull_after),
-        "HINGE_HUB_STUDENT_PASSWORD": student_password,
-        "HINGE_HUB_ADMIN_PASSWORD": admin_password,
+        "HINGE_HUB_CODES": str(Path(state) / student_codes().HASHES_FILE),
     }
 
 
@@ -391,6 +400,9 @@ def hub_options(args: list[str]) -> dict[str, str]:
             sys.exit(f"error: hub does not take {args[i]!r} (options: {', '.join(opts)})")
         opts[args[i]] = args[i + 1]
         i += 2
+    # names as the hub keeps them: "Ana" and "ana" are the same student
+    opts["--students"] = ",".join(n.strip().lower() for n in opts["--students"].split(","))
+    opts["--instructor"] = opts["--instructor"].strip().lower()
     names = [n for n in opts["--students"].split(",") if n] + [opts["--instructor"]]
     for name in names:
         if not HUB_USER.fullmatch(name):
@@ -430,17 +442,18 @@ def cmd_hub(args: list[str]) -> None:
         ensure_system_user(name)
     HUB_STATE.mkdir(parents=True, exist_ok=True)
     os.chmod(HUB_STATE, 0o700)
-    student_password = "-".join(secrets.token_hex(2) for _ in range(3))
-    admin_password = secrets.token_urlsafe(32)
+    codes = student_codes()
+    codes.ensure_codes(HUB_STATE, [*students, opts["--instructor"]])
     os.environ.update(hub_settings(
         state=HUB_STATE, proxy=proxy, ip=opts["--ip"], port=opts["--port"], students=students,
-        instructor=opts["--instructor"], cull_after=opts["--cull-after"],
-        student_password=student_password, admin_password=admin_password))
+        instructor=opts["--instructor"], cull_after=opts["--cull-after"]))
     step("JupyterHub")
     say(f"address: http://{opts['--ip']}:{opts['--port']}/")
-    say(f"students ({', '.join(students) or 'none yet: add --students a,b'}) password: "
-        f"{student_password}")
-    say(f"instructor {opts['--instructor']} (admin) password: {admin_password}")
+    say(f"students: {', '.join(students) or 'none yet: add --students a,b'}; "
+        f"instructor (admin): {opts['--instructor']}")
+    # not printed: terminals end up on projectors
+    say(f"each person's own access code is in {HUB_STATE / codes.LIST_FILE} (readable by "
+        "root only): hand each student their own code")
     exec_tool([hub_bin / "jupyterhub", "-f", HUB_CONFIG])
 
 

@@ -7,7 +7,7 @@ Run as root (the hub makes a system user per student):
 For each class size N a fresh hub is started (the real one: deploy/hub/jupyterhub_config.py,
 JupyterHub from PyPI, its proxy from npm) with N students ``hinge-bench-01`` ... , and the
 students arrive evenly spread over ``--arrival`` seconds (one minute by default). Each one is a
-plain client doing on the wire what JupyterLab does: log in with the class password, wait for
+plain client doing on the wire what JupyterLab does: log in with their own code, wait for
 their own server, open a kernel for the explorer notebook, run its code, move the Hip slider
 20 times (comm messages over the kernel websocket) and save one session to their practice log
 (in their own home, the default path of PracticeLog).
@@ -43,7 +43,6 @@ import json
 import os
 import pwd
 import re
-import secrets
 import shutil
 import signal
 import subprocess
@@ -109,8 +108,7 @@ class Hub:
     """The course's one-machine JupyterHub, started in ``folder`` and stopped by `stop`."""
 
     def __init__(self, students: list[str], folder: Path, *, instructor: str = INSTRUCTOR,
-                 student_password: str | None = None, cull_after: int = 3600,
-                 quiet: bool = False) -> None:
+                 cull_after: int = 3600, quiet: bool = False) -> None:
         tasks = load_tasks()
         self.bin = hub_bin = tasks.ensure_hub_env()
         proxy = tasks.ensure_hub_proxy()
@@ -123,15 +121,15 @@ class Hub:
             with contextlib.redirect_stdout(io.StringIO() if quiet else sys.stdout):
                 tasks.ensure_system_user(name)
         self.students = students
-        self.password = student_password or "-".join(secrets.token_hex(2) for _ in range(3))
-        self.admin_password = secrets.token_urlsafe(32)
         folder.mkdir(parents=True, exist_ok=True)
         os.chmod(folder, 0o700)
+        #: each person's own access code (name -> code)
+        self.codes = tasks.student_codes().ensure_codes(folder, [*students, instructor])
+        self.admin_password = self.codes[instructor]
         port = free_port()
         env = dict(os.environ, **tasks.hub_settings(
             state=folder, proxy=proxy, ip="127.0.0.1", port=port, students=students,
-            instructor=instructor, cull_after=cull_after, student_password=self.password,
-            admin_password=self.admin_password))
+            instructor=instructor, cull_after=cull_after))
         env.pop("PYTHONPATH", None)  # the students' servers use the hub environment's copy
         self.log = folder / "hub.log"
         with open(self.log, "wb") as out:
@@ -537,10 +535,10 @@ async def fault_drill(hub: Hub, class_: list[Student]) -> dict:
 
     async def wrong_password() -> dict:
         browser = Browser(hub.base)  # another device of the same student
-        page, _ = await browser.log_in(wrong.name, "not-the-class-password")
+        page, _ = await browser.log_in(wrong.name, "not-their-code")
         text = page.body.decode(errors="replace")
         said = "Invalid username or password" in text
-        again, _ = await browser.log_in(wrong.name, hub.password)
+        again, _ = await browser.log_in(wrong.name, hub.codes[wrong.name])
         await browser.open_lab(wrong.name, timeout=120)
         return {"status": page.code, "page_says_why": said, "then_logged_in": again.code < 400,
                 "ok": page.code == 403 and said and again.code < 400}
@@ -642,7 +640,7 @@ async def one_class(n: int, args: argparse.Namespace, folder: Path, names: list[
 
         async def arrive(i: int, student: Student) -> None:
             await asyncio.sleep(i * args.arrival / n)
-            await one_student(student, hub.base, hub.password, MOVES)
+            await one_student(student, hub.base, hub.codes[student.name], MOVES)
             if not student.ok:
                 first_failure.append((time.monotonic(), f"{student.name} at {student.failure}"))
 

@@ -18,7 +18,6 @@ This module is imported by the Jupyter server, not by notebooks.
 from __future__ import annotations
 
 import argparse
-import ast
 import asyncio
 import contextlib
 import contextvars
@@ -29,17 +28,21 @@ import re
 import secrets
 import socket
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from traitlets import Bool, Integer
 
-from hinge_lib.recordings.practice_log import CLASS_APP_VARIABLE
+from hinge_lib.class_index import COURSE_NOTEBOOK_GLOB as COURSE_NOTEBOOK_GLOB
+from hinge_lib.class_index import CourseEntry, course_entries
+from hinge_lib.class_roles import is_instructor_machine
+from hinge_lib.recordings.practice_log import CLASS_APP_VARIABLE, CLASS_INSTRUCTOR_VARIABLE
 
 #: Import path of the connection class, as the servers' options take it.
 CONNECTION_CLASS = "hinge_lib.serving.NoDelayKernelConnection"
+#: The class app's connection (no stderr to the students' pages; hinge_lib/class_guard.py).
+CLASS_CONNECTION_CLASS = "hinge_lib.class_guard.ClassKernelConnection"
 #: Command-line options for ``voila`` and ``jupyter lab``.
 VOILA_OPTIONS: tuple[str, ...] = (f"--Voila.kernel_websocket_connection_class={CONNECTION_CLASS}",)
 LAB_OPTIONS: tuple[str, ...] = (
@@ -102,12 +105,18 @@ def send_without_delay(handler: Any) -> bool:
 #   websocket accepts widget messages only;
 # - no practice log: the kernels run with $HINGE_CLASS_APP set, so PracticeLog() refuses the
 #   shared default file and the saving widgets say the class app keeps no log.
+# - instructor pages (the guide, answer keys) only for the laptop itself, whose pages' kernels
+#   also get $HINGE_CLASS_INSTRUCTOR (hinge_lib/class_roles.py);
+# - no traceback or stderr on a page, the access code kept out of the log
+#   (hinge_lib/class_guard.py); ``?template=`` and ``?theme=`` ignored; a logout page.
 
-COURSE_NOTEBOOK_GLOB = "[0-9][0-9]-*.ipynb"
 EXPLORER_NOTEBOOK = "10-pose-explorer.ipynb"
 #: Name of the Voila template for the class app (deploy/jupyter/voila/templates/hinge-class).
 CLASS_TEMPLATE = "hinge-class"
 API_PREFIX = "hinge/api"
+#: Query arguments Voila would take to swap the page's template or theme (and skip the
+#: warm pool); the class app drops them.
+PAGE_OVERRIDES = ("template", "theme")
 SEAT_COOKIE = "hinge-seat"
 #: Parts of the access code: letters and digits that are hard to confuse when read aloud.
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
@@ -115,95 +124,20 @@ CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 _current_seat: contextvars.ContextVar[str | None] = contextvars.ContextVar(
     "hinge_seat", default=None
 )
+#: True while a page asked for from the instructor's laptop starts its kernel.
+_for_instructor: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "hinge_for_instructor", default=False
+)
 
 
-@dataclass(frozen=True)
-class CourseEntry:
-    """One notebook of the course as the class index lists it."""
-
-    file: str
-    title: str
-    self_checks: tuple[str, ...]
-
-
-def course_entries(notebook_dir: str | os.PathLike) -> list[CourseEntry]:
-    """The course notebooks in course order (by their number), with titles and self-checks.
-
-    The title is the notebook's first level-1 heading (without a leading number such as
-    ``5 ·``); the self-checks are the questions asked by ``selfcheck.question(id)`` (from the
-    question bank) and ``selfcheck.*_question(...)`` calls, read from the code without
-    running it.
-
-    Examples
-    --------
-    >>> from pathlib import Path
-    >>> entries = course_entries(Path(__file__).parent.parent / "notebooks")
-    >>> entries[0].file
-    '00-start-here.ipynb'
-    """
-    folder = Path(notebook_dir)
-    entries = []
-    for path in sorted(folder.glob(COURSE_NOTEBOOK_GLOB)):
-        notebook = json.loads(path.read_text(encoding="utf-8"))
-        title, checks = path.stem, []
-        for cell in notebook.get("cells", []):
-            source = "".join(cell.get("source", []))
-            if cell.get("cell_type") == "markdown" and title == path.stem:
-                for line in source.splitlines():
-                    if line.startswith("# "):
-                        title = _TITLE_NUMBER.sub("", line[2:]).strip()
-                        break
-            elif cell.get("cell_type") == "code":
-                checks.extend(_questions_in(source))
-        entries.append(CourseEntry(path.name, title, tuple(checks)))
-    return entries
-
-
-_TITLE_NUMBER = re.compile(r"^\d+\s*[·.:]\s*")
-
-
-def _questions_in(source: str) -> list[str]:
-    """Question texts of the self-check calls in one code cell."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        return []
-    found = []
-    for node in ast.walk(tree):
-        if (
-            isinstance(node, ast.Call)
-            and isinstance(node.func, ast.Attribute)
-            and isinstance(node.func.value, ast.Name)
-            and node.func.value.id == "selfcheck"
-            and (node.func.attr.endswith("_question") or node.func.attr == "question")
-        ):
-            first = node.args[0] if node.args else None
-            text = _constant_text(first)
-            if node.func.attr == "question":  # by id, from the question bank
-                text = _bank_prompt(text)
-            found.append(text if text else "a question about this notebook's figure")
-    return found
-
-
-def _bank_prompt(qid: str | None) -> str | None:
-    """The prompt of question ``qid`` in the question bank (data/questions.yaml)."""
-    if not qid:
-        return None
-    from hinge_lib.course import questions
-
-    try:
-        return str(questions.get(qid)["prompt"]).strip()
-    except ValueError:
-        return None
-
-
-def _constant_text(node: ast.AST | None) -> str | None:
-    if isinstance(node, ast.Constant) and isinstance(node.value, str):
-        return node.value
-    if isinstance(node, ast.JoinedStr):
-        parts = [v.value for v in node.values if isinstance(v, ast.Constant)]
-        return "".join(str(p) for p in parts) + "…"
-    return None
+def _instructor_kernel_env(kwargs: dict[str, Any]) -> dict[str, Any]:
+    """``start_kernel`` arguments; a page of the instructor's laptop gets its kernel marked
+    with $HINGE_CLASS_INSTRUCTOR (its widgets may then read files on the laptop)."""
+    if not _for_instructor.get():
+        return kwargs
+    env = dict(kwargs.get("env") or os.environ)
+    env[CLASS_INSTRUCTOR_VARIABLE] = "1"
+    return {**kwargs, "env": env}
 
 
 def new_access_code() -> str:
@@ -235,10 +169,16 @@ input, button {{font-size: 1em; padding: .3em .6em;}}
 """
 
 
-def course_index_html(entries: list[CourseEntry], base_url: str = "/") -> str:
-    """The class index page: every notebook in course order, with its self-checks."""
+def course_index_html(entries: list[CourseEntry], base_url: str = "/",
+                      instructor: bool = False) -> str:
+    """The class index page: every notebook in course order, with its self-checks.
+
+    Instructor pages are listed (marked "instructor only") only when ``instructor`` is true.
+    """
     items = []
     for entry in entries:
+        if entry.instructor and not instructor:
+            continue
         link = html.escape(f"{base_url}voila/render/{entry.file}")
         number = html.escape(entry.file[:2])
         checks = ""
@@ -247,8 +187,9 @@ def course_index_html(entries: list[CourseEntry], base_url: str = "/") -> str:
             n = len(entry.self_checks)
             checks = (f"<details><summary>{n} self-check{'s' if n != 1 else ''}</summary>"
                       f"<ol>{questions}</ol></details>")
-        items.append(f'<li><a href="{link}">{number} · {html.escape(entry.title)}</a>'
-                     f"{checks}</li>")
+        mark = " <em>(instructor only)</em>" if entry.instructor else ""
+        items.append(f'<li value="{int(entry.file[:2])}"><a href="{link}">{number} · '
+                     f"{html.escape(entry.title)}</a>{mark}{checks}</li>")
     body = (
         '<p class="note">Open a notebook to read it and use its figures and self-checks. '
         "The code is hidden and runs on the instructor's computer. Each page is yours alone; "
@@ -275,6 +216,20 @@ def not_in_course_html(path: str, base_url: str) -> str:
     return _page("Page not found", body)
 
 
+def logged_out_html(base_url: str) -> str:
+    body = ("<p>You have left the course on this device. To come back, open the class "
+            "address again or type the access code your instructor gives you.</p>"
+            f'<p><a href="{html.escape(base_url)}login">Type the access code</a></p>')
+    return _page("You have left the course", body)
+
+
+def error_html(status: int, base_url: str) -> str:
+    """The page for an address the class app cannot serve (no details, no traceback)."""
+    body = ("<p>The course server could not open this address.</p>"
+            f'<p><a href="{html.escape(base_url)}course">Go to the course index</a></p>')
+    return _page(f"Error {status}", body)
+
+
 def login_html(next_url: str, error: str | None, xsrf_field: str = "") -> str:
     problem = f'<p class="error" role="alert">{html.escape(error)}</p>' if error else ""
     body = (
@@ -299,6 +254,7 @@ def _classroom_classes() -> dict[str, type]:
     from tornado.escape import url_escape
     from voila.app import Voila
     from voila.tornado.handler import TornadoVoilaHandler
+    from voila.tornado.kernel_websocket_handler import VoilaKernelWebsocketHandler
     from voila.tornado.treehandler import TornadoVoilaTreeHandler
     from voila.voila_identity_provider import VoilaLoginHandler
 
@@ -319,7 +275,17 @@ def _classroom_classes() -> dict[str, type]:
         def get(self, path: str = "") -> None:
             app = self.settings["hinge_class"]
             self.set_header("Cache-Control", "no-cache")
-            self.finish(course_index_html(app.entries, self.base_url))
+            self.finish(course_index_html(app.entries, self.base_url,
+                                          instructor=is_instructor_machine(self.request)))
+
+    class ClassLogoutHandler(JupyterHandler):
+        """Leaving the course: forget this browser's login and say how to come back."""
+
+        def get(self) -> None:
+            self.identity_provider.clear_login_cookie(self)
+            self.clear_cookie(SEAT_COOKIE)
+            self.set_header("Cache-Control", "no-cache")
+            self.finish(logged_out_html(self.base_url))
 
     class RootHandler(JupyterHandler):
         @web.authenticated
@@ -350,13 +316,23 @@ def _classroom_classes() -> dict[str, type]:
     class CourseVoilaHandler(TornadoVoilaHandler):
         """Renders course notebooks only, one kernel per browser and notebook, up to the cap."""
 
+        def write_error(self, status_code: int, **kwargs: Any) -> None:
+            # Jupyter's error page needs the login, which an address that cannot even be
+            # decoded (e.g. %ff) never reaches: its rendering failed with a traceback in the log
+            self.set_header("Content-Type", "text/html; charset=utf-8")
+            self.finish(error_html(status_code, self.base_url))
+
         @web.authenticated
         async def get(self, path=None):
             app = self.settings["hinge_class"]
-            if path not in app.files:
-                self.set_status(404)
+            if path not in app.files or (path in app.instructor_files
+                                         and not is_instructor_machine(self.request)):
+                self.set_status(404)  # an instructor page looks like no page to a student
                 self.finish(not_in_course_html(path or "", self.base_url))
                 return
+            for name in PAGE_OVERRIDES:  # the class page and its warm pool, whatever is asked
+                self.request.arguments.pop(name, None)
+                self.request.query_arguments.pop(name, None)
             seat = self.get_cookie(SEAT_COOKIE)
             if not seat or len(seat) > 64:
                 seat = secrets.token_urlsafe(16)
@@ -369,10 +345,21 @@ def _classroom_classes() -> dict[str, type]:
                 self.finish(full_page_html(students, app.max_kernels))
                 return
             token = _current_seat.set(f"{seat}\n{path}")
+            role = _for_instructor.set(is_instructor_machine(self.request))
             try:
                 await super().get(path)
             finally:
                 _current_seat.reset(token)
+                _for_instructor.reset(role)
+
+    class CourseKernelWebsocketHandler(VoilaKernelWebsocketHandler):
+        """The kernel websocket; that of a page opened on the laptop is the instructor's."""
+
+        async def get(self, kernel_id):
+            app = self.settings["hinge_class"]
+            if kernel_id in app.instructor_kernels and not is_instructor_machine(self.request):
+                raise web.HTTPError(404)
+            return await super().get(kernel_id)
 
     class ClassroomVoila(Voila):
         """Voila serving the course folder to a class (see the module documentation)."""
@@ -385,6 +372,9 @@ def _classroom_classes() -> dict[str, type]:
             super().initialize(argv)
             self.entries = course_entries(self.root_dir)
             self.files = {entry.file for entry in self.entries}
+            self.instructor_files = {entry.file for entry in self.entries if entry.instructor}
+            #: kernels of pages opened on the laptop: their websocket is the instructor's only
+            self.instructor_kernels: set[str] = set()
             if EXPLORER_NOTEBOOK not in self.files:
                 raise ValueError(f"{EXPLORER_NOTEBOOK} is not in {self.root_dir}")
             self._student_kernels: dict[str, str] = {}  # kernel id -> "seat\nnotebook"
@@ -399,7 +389,9 @@ def _classroom_classes() -> dict[str, type]:
             started = km.start_kernel
 
             async def start_kernel(*args, **kwargs):
-                kernel_id = await ensure_async(started(*args, **kwargs))
+                kernel_id = await ensure_async(started(*args, **_instructor_kernel_env(kwargs)))
+                if _for_instructor.get():
+                    self.instructor_kernels.add(kernel_id)
                 self._record(kernel_id)
                 return kernel_id
 
@@ -476,6 +468,10 @@ def _classroom_classes() -> dict[str, type]:
                     continue  # no file browser, no contents listing
                 if handler is TornadoVoilaHandler:
                     handler = CourseVoilaHandler
+                if pattern.rstrip("/").endswith("/logout"):
+                    handler, rest = ClassLogoutHandler, []
+                if handler is VoilaKernelWebsocketHandler:
+                    handler = CourseKernelWebsocketHandler
                 handlers.append((pattern, handler, *rest))
             base = self.server_url  # ends with "/"
             return [
@@ -497,6 +493,9 @@ def _classroom_classes() -> dict[str, type]:
         def start(self):
             import tornado.ioloop
 
+            from hinge_lib.class_guard import hide_in_log
+
+            hide_in_log(self.token, self.log)
             if self.announce:
                 tornado.ioloop.IOLoop.current().add_callback(self._announce)
             super().start()
@@ -511,7 +510,15 @@ def _classroom_classes() -> dict[str, type]:
             print(url, flush=True)
             print(f"Course index: http://{host}:{self.port}{self.base_url}course   "
                   f"kernels now: {self.kernel_manager.list_kernel_ids().__len__()}   "
-                  f"students at most: {self.max_kernels}   Ctrl-C stops the app.\n", flush=True)
+                  f"students at most: {self.max_kernels}   Ctrl-C stops the app.", flush=True)
+            if self.ip in ("", "0.0.0.0", "::", "127.0.0.1", "localhost"):
+                # loopback is what makes a browser the instructor's (hinge_lib/class_roles.py)
+                print("Instructor guide and answer keys, in a browser on this computer only: "
+                      f"http://127.0.0.1:{self.port}{self.base_url}course", flush=True)
+            else:
+                print(f"Instructor pages need --ip 0.0.0.0 (this computer's browser reaches "
+                      f"them at 127.0.0.1; {self.ip} alone does not listen there).", flush=True)
+            print(flush=True)
 
     return {"ClassroomVoila": ClassroomVoila, "ClassLoginHandler": ClassLoginHandler}
 
@@ -591,11 +598,18 @@ def class_config(*, pool: int, cull_after: int, max_kernels: int, open_browser: 
     cfg.Voila.ip = ip
     cfg.Voila.port = port
     cfg.Voila.open_browser = open_browser
-    cfg.Voila.kernel_websocket_connection_class = CONNECTION_CLASS
+    cfg.Voila.kernel_websocket_connection_class = CLASS_CONNECTION_CLASS
     cfg.NoDelayKernelConnection.compress = True  # students' devices share the room's network
+    # a widget message the kernel cannot take: a short note on the page, not a traceback
+    from hinge_lib.class_guard import ERROR_NOTE
+
+    cfg.MappingKernelManager.allow_tracebacks = False
+    cfg.MappingKernelManager.traceback_replacement_message = ERROR_NOTE
     cfg.ClassroomVoila.max_kernels = max_kernels
     cfg.VoilaConfiguration.template = CLASS_TEMPLATE
     cfg.VoilaConfiguration.show_tracebacks = False
+    cfg.VoilaConfiguration.allow_template_override = "NO"
+    cfg.VoilaConfiguration.allow_theme_override = "NO"
     cfg.VoilaConfiguration.preheat_kernel = pool > 0
     cfg.VoilaConfiguration.default_pool_size = 0
     # a warm pool for the explorer only: that is where a class starts

@@ -26,6 +26,7 @@ from pathlib import Path
 
 import pytest
 
+import class_client
 from hinge_lib import serving
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,18 +59,24 @@ class ClassApp:
         return self.out.read_text(errors="replace") + self.err.read_text(errors="replace")
 
 
-def start_class_app(folder: Path, *args: str, timeout: float = 120.0) -> ClassApp:
-    """Start ``python -m hinge_lib.serving class`` on a free loopback port; wait for its address."""
+def start_class_app(folder: Path, *args: str, timeout: float = 120.0,
+                    env: dict[str, str] | None = None) -> ClassApp:
+    """Start ``python -m hinge_lib.serving class`` on a free loopback port; wait for its address.
+
+    ``env`` adds to the app's environment (its kernels inherit it); a ``PYTHONPATH`` in it
+    comes first on the path."""
     from browser import free_port, stop_process
 
     out, err = folder / "app.out", folder / "app.err"
     cmd = [sys.executable, "-m", "hinge_lib.serving", "class", "--notebooks", str(NOTEBOOKS),
            "--templates", str(TEMPLATES), "--port", str(free_port()), "--no-browser", *args]
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p))
+    extra = dict(env or {})
+    path = os.pathsep.join(p for p in (extra.pop("PYTHONPATH", None), str(ROOT),
+                                       os.environ.get("PYTHONPATH")) if p)
     with open(out, "wb") as o, open(err, "wb") as e:
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=o, stderr=e, stdin=subprocess.DEVNULL,
-                                env=env, start_new_session=True)
+                                env=dict(os.environ, **extra, PYTHONPATH=path),
+                                start_new_session=True)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         lines = [ln for ln in out.read_text(errors="replace").splitlines()
@@ -105,7 +112,8 @@ def kernel_pid(kernel_id: str) -> int | None:
 
 
 class Student:
-    """One browser's worth of HTTP: its own cookies (login and seat)."""
+    """One browser's worth of HTTP: its own cookies (login and seat), on a device of the room
+    (requests come from a student's address, see class_client.py)."""
 
     everyone: list[Student] = []
 
@@ -114,7 +122,7 @@ class Student:
         self.kernels: list[str] = []
         Student.everyone.append(self)
         self.jar = http.cookiejar.CookieJar()
-        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+        self.opener = class_client.opener(jar=self.jar)
 
     def get(self, path: str, **params: str) -> tuple[int, str, str]:
         """(status, final url, body) of a GET, following redirects."""
@@ -230,7 +238,9 @@ def test_class_configuration_warms_only_the_explorer_and_culls_idle_kernels():
     assert 0 < cfg.MappingKernelManager.cull_interval <= 60
     assert cfg.KernelManager.autorestart is False
     assert cfg.ClassroomVoila.max_kernels == 30
-    assert cfg.Voila.kernel_websocket_connection_class == serving.CONNECTION_CLASS
+    assert cfg.Voila.kernel_websocket_connection_class == serving.CLASS_CONNECTION_CLASS
+    assert cfg.MappingKernelManager.allow_tracebacks is False
+    assert cfg.VoilaConfiguration.allow_template_override == "NO"
     assert cfg.VoilaConfiguration.template == serving.CLASS_TEMPLATE
     assert (TEMPLATES / "voila" / "templates" / serving.CLASS_TEMPLATE / "conf.json").is_file()
 
@@ -306,14 +316,15 @@ def class_app(tmp_path_factory):
 def test_the_printed_address_opens_the_explorer_and_the_code_is_never_logged(class_app):
     out = class_app.out.read_text()
     assert re.search(r"^http://127\.0\.0\.1:\d+/\?token=[a-z2-9-]{14}$", out, re.M)
+    assert re.search(r"^Instructor guide.*: http://127\.0\.0\.1:\d+/course$", out, re.M)
     student = Student(class_app)
     student.open_explorer()
     assert class_app.status()["students"] >= 1
     status, _, index = student.get("course")
     assert status == 200
     for entry in serving.course_entries(NOTEBOOKS):
-        assert f"voila/render/{entry.file}" in index
-    assert index.index("00-start-here") < index.index("12-instructor-guide")
+        assert (f"voila/render/{entry.file}" in index) is not entry.instructor
+    assert index.index("00-start-here") < index.index("13-anatomy")
     time.sleep(1)
     assert out.count(class_app.code) == 1
     assert class_app.code not in class_app.err.read_text(errors="replace")

@@ -1,5 +1,8 @@
 """The class app in a real browser: students open the printed address, move the explorer's
-sliders, reload, lose their kernel and carry on (headless Chromium, 127.0.0.1 only)."""
+sliders, reload, lose their kernel and carry on; a student logs in with the code and works
+through a pose task while the instructor opens the guide on the laptop (headless Chromium,
+127.0.0.1 only: a student's device is imitated by a relay from 127.0.0.2, see
+class_client.RoomNetwork)."""
 
 from __future__ import annotations
 
@@ -8,6 +11,7 @@ import signal
 
 import pytest
 
+from class_client import RoomNetwork
 from hinge_lib import serving
 from test_classroom import NOTEBOOKS, kernel_pid, start_class_app
 
@@ -137,3 +141,47 @@ def test_a_killed_kernel_shows_a_clear_notice_and_others_carry_on(class_app, stu
     move_hip(victim, before)
     assert not victim.locator("#hinge-notice").is_visible()
     assert victim.evaluate("document.getElementById('hinge-notice').style.display") != "block"
+
+
+def test_a_student_logs_in_and_works_while_the_instructor_opens_the_guide_on_the_laptop(
+    class_app, student
+):
+    port = int(class_app.base.rsplit(":", 1)[1].strip("/"))
+    room = RoomNetwork(port)
+    try:
+        # a student's device: the address without the code asks for it
+        phone = student()
+        phone.goto(room.url(class_app.base), wait_until="domcontentloaded", timeout=120_000)
+        phone.get_by_label("Access code").fill(class_app.code)
+        phone.get_by_role("button", name="Open the course").click()
+        phone.wait_for_function(f"() => ({BODY_D_JS})()", timeout=120_000)
+        move_hip(phone, phone.evaluate(BODY_D_JS))
+        phone.get_by_role("link", name="Course index").click()
+        phone.wait_for_selector("ol.course")
+        titles = phone.locator("ol.course > li > a").all_inner_texts()
+        assert not [t for t in titles if t.startswith("12 ")]
+        assert "instructor" not in phone.locator("ol.course").inner_text().lower()
+        # a notebook with a pose task: the check answers on the page
+        phone.locator("ol.course > li > a", has_text="00 ·").click()
+        check = phone.get_by_role("button", name="Check my pose").first
+        check.wait_for(timeout=120_000)
+        task = phone.locator(".hinge-selfcheck", has=check).first
+        before = task.inner_text()
+        check.click()
+        phone.wait_for_function(
+            "(old) => { const b = [...document.querySelectorAll('.hinge-selfcheck')]"
+            ".find(e => e.innerText.includes('Check my pose'));"
+            " return b && b.innerText !== old; }", arg=before, timeout=60_000)
+        # the guide does not exist for the student
+        guide = room.url(class_app.base) + "voila/render/12-instructor-guide.ipynb"
+        response = phone.goto(guide, wait_until="domcontentloaded")
+        assert response.status == 404 and "Page not found" in phone.content()
+        # the instructor, on the laptop itself, opens it from the index
+        laptop = student()
+        laptop.goto(class_app.base + f"course?token={class_app.code}",
+                    wait_until="domcontentloaded")
+        laptop.locator("ol.course > li > a", has_text="12 ·").click()
+        laptop.get_by_text("Answer key", exact=False).first.wait_for(timeout=120_000)
+        assert laptop.url.endswith("12-instructor-guide.ipynb")
+    finally:
+        room.close()

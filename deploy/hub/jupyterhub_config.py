@@ -1,6 +1,7 @@
 """JupyterHub for trying the course on one machine (`python3 tasks.py hub`).
 
-Every student is a separate system user (LocalProcessSpawner: their server runs under their
+Each student logs in with their own personal code (deploy/hub/student_codes.py). Every
+student is a separate system user (LocalProcessSpawner: their server runs under their
 own user id, their home is closed to the others), the instructor is an admin, idle servers
 are stopped by jupyterhub-idle-culler. tasks.py creates the users and passes the settings in
 HINGE_HUB_* environment variables. Not a replacement for an institution's hub: no HTTPS, no
@@ -25,14 +26,20 @@ c.JupyterHub.cookie_secret_file = str(STATE / "jupyterhub_cookie_secret")
 c.ConfigurableHTTPProxy.pid_file = str(STATE / "proxy.pid")
 c.ConfigurableHTTPProxy.command = [os.environ["HINGE_HUB_PROXY"]]
 
-# one class password for the students, a separate one for the instructor (both printed once
-# by tasks.py); only the users tasks.py created may log in
-c.JupyterHub.authenticator_class = "shared-password"
-c.SharedPasswordAuthenticator.user_password = os.environ["HINGE_HUB_STUDENT_PASSWORD"]
-c.SharedPasswordAuthenticator.admin_password = os.environ["HINGE_HUB_ADMIN_PASSWORD"]
+# each student and the instructor log in with a code of their own (made by tasks.py, kept
+# hashed in HINGE_HUB_CODES): no class password, so a classmate's name is not enough; only
+# the users tasks.py created may log in; "Ana" and "ana" are the same student
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from code_authenticator import PersonalCodeAuthenticator  # noqa: E402
+
+c.JupyterHub.authenticator_class = PersonalCodeAuthenticator
+c.PersonalCodeAuthenticator.codes_file = os.environ["HINGE_HUB_CODES"]
 students = [s for s in os.environ.get("HINGE_HUB_STUDENTS", "").split(",") if s]
 instructor = os.environ["HINGE_HUB_INSTRUCTOR"]
 c.Authenticator.allowed_users = set(students)
+# the hub's own default, written out: a student's server is theirs alone (no sharing, no
+# access to other users' servers); only the instructor (admin) may open any server
+c.JupyterHub.allow_named_servers = False
 c.Authenticator.admin_users = {instructor}
 
 # each user's server runs as that system user, started in their own home

@@ -108,6 +108,16 @@ def in_class_app() -> bool:
     return os.environ.get(CLASS_APP_VARIABLE, "") not in ("", "0")
 
 
+#: Set (to "1") by the class app in the kernels of pages opened on the instructor's laptop
+#: itself (see hinge_lib.class_roles); such pages may read files on that laptop.
+CLASS_INSTRUCTOR_VARIABLE = "HINGE_CLASS_INSTRUCTOR"
+
+
+def at_instructor_laptop() -> bool:
+    """True in a class-app kernel of a page the instructor opened on the laptop itself."""
+    return in_class_app() and os.environ.get(CLASS_INSTRUCTOR_VARIABLE, "") not in ("", "0")
+
+
 def default_db_path() -> Path:
     """Where the log lives unless a path is given (see the module documentation)."""
     env = os.environ.get("HINGE_COACH_DB")

@@ -106,8 +106,11 @@ def video_checker(
         (such as `PracticeLog` itself: the learner's own log in their data folder) is called
         only when the button is pressed, so nothing is created until something is saved.
         In the class app (see `hinge_lib.recordings.practice_log.in_class_app`) a note
-        saying that the class app keeps no log is shown instead, nothing is saved, and the
-        path box (files on the instructor's computer) is left out.
+        saying that the class app keeps no log is shown instead and nothing is saved. On a
+        student's page there the widget reads only what the student uploads: the path box,
+        the Analyse button and the saving controls are not made at all (a widget that exists
+        can be driven by widget messages even when it is not shown), and ``check_path``
+        refuses. A page the instructor opens on the laptop itself keeps the path box.
     exercise : str
         Exercise name stored with a saved session.
     max_reps_shown : int
@@ -123,26 +126,35 @@ def video_checker(
     import ipywidgets as widgets
     from IPython.display import display
 
-    from hinge_lib.recordings.practice_log import CLASS_APP_NOTE, in_class_app
+    from hinge_lib.recordings.practice_log import (
+        CLASS_APP_NOTE,
+        at_instructor_laptop,
+        in_class_app,
+    )
 
     class_app = in_class_app()
+    # in the class app only a page on the instructor's own laptop may read files there
+    files_here = not class_app or at_instructor_laptop()
     if class_app:
         log = None  # one shared account: nothing is kept per student (see CLASS_APP_NOTE)
     upload = widgets.FileUpload(accept=VIDEO_SUFFIXES, multiple=False,
                                 description="Upload a video")
-    path_box = widgets.Text(placeholder="or the path of a video on this computer",
-                            layout=widgets.Layout(width="420px"))
-    go_button = widgets.Button(description="Analyse", button_style="primary")
     progress = video_progress()
     message = widgets.HTML(value=message_box(
         "Film from the side, whole body in the picture, one person. Uploads through the "
         "browser suit short clips (a few MB)"
-        + ("." if class_app else "; for longer videos give the file's path.")))
+        + ("; for longer videos give the file's path." if files_here else ".")))
     output = widgets.Output()
-    day = widgets.DatePicker(description="Date", value=dt.date.today())
-    save = widgets.Button(description="Save to practice log", disabled=True)
     saved = widgets.HTML()
     state: dict[str, Any] = {"result": None}
+    day = save = None
+    if log is not None:  # never in the class app (log is None there)
+        day = widgets.DatePicker(description="Date", value=dt.date.today())
+        save = widgets.Button(description="Save to practice log", disabled=True)
+
+    def saveable(flag: bool) -> None:
+        if save is not None:
+            save.disabled = not flag
 
     def show(result: VideoCheck, video_path: Path) -> None:
         from hinge_lib.view.recording_figures import plot_angles
@@ -164,8 +176,9 @@ def video_checker(
         from hinge_lib.recordings.video import check_video
 
         state["result"] = None
-        save.disabled = True
-        saved.value = ""
+        saveable(False)
+        if not class_app:
+            saved.value = ""
         output.clear_output()
         message.value = message_box(f"Reading {name} ...")
         try:
@@ -179,9 +192,12 @@ def video_checker(
         notes = "; ".join(result.notes)
         message.value = message_box(f"{name}: {len(result.keypoints)} frames read. {notes}.",
                                     "good")
-        save.disabled = log is None
+        saveable(True)
 
     def check_path(path: str | Path) -> None:
+        if not files_here:  # files on the instructor's computer are not the students' to open
+            message.value = message_box("The class app reads only videos you upload.", "bad")
+            return
         text = str(path).strip()
         if not text:
             message.value = message_box("Type the path of a video file first.", "bad")
@@ -203,7 +219,7 @@ def video_checker(
 
     def on_save(_button: Any) -> None:
         result = state["result"]
-        if result is None or log is None:
+        if result is None or log is None or day is None:
             return
         try:
             target = log() if callable(log) else log
@@ -215,17 +231,22 @@ def video_checker(
             return
         saved.value = message_box(f"Saved as session {session} with "
                                   f"{len(result.report.reps)} rep(s) in {target.path}.", "good")
-        save.disabled = True
+        saveable(False)
 
     upload.observe(on_upload, names="value")
-    go_button.on_click(lambda _b: check_path(path_box.value))
-    save.on_click(on_save)
-    rows = [upload] if class_app else [upload, widgets.HBox([path_box, go_button])]
+    rows: list[Any] = [upload]
+    if files_here:
+        path_box = widgets.Text(placeholder="or the path of a video on this computer",
+                                layout=widgets.Layout(width="420px"))
+        go_button = widgets.Button(description="Analyse", button_style="primary")
+        go_button.on_click(lambda _b: check_path(path_box.value))
+        rows.append(widgets.HBox([path_box, go_button]))
     rows += [progress.box, message, output]
     if class_app:
         saved.value = message_box(CLASS_APP_NOTE)
         rows.append(saved)
-    elif log is not None:
+    elif save is not None and day is not None:
+        save.on_click(on_save)
         rows.append(widgets.HBox([day, save, saved]))
     box = widgets.VBox(rows)
     box.check_path = check_path  # type: ignore[attr-defined]

@@ -1,0 +1,97 @@
+"""What the class app keeps from students' pages and from its log.
+
+- :class:`ClassKernelConnection`: the class app's kernel connection (Jupyter's, with
+  ``TCP_NODELAY`` and compression, see :mod:`hinge_lib.serving`) that does not pass what a
+  kernel writes to stderr on to the page: warnings and the traceback of a widget message the
+  kernel could not take stay in the instructor's terminal (debug level). Tracebacks of
+  ``error`` messages are replaced by Jupyter itself with :data:`ERROR_NOTE`
+  (``MappingKernelManager.allow_tracebacks = False``, set by ``serving.class_config``).
+- :class:`HideInLog` / :func:`hide_in_log`: the access code never reaches the log, not even
+  in tornado's "Uncaught exception GET /...?token=..." lines.
+
+This module is imported by the Jupyter server, not by notebooks.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from hinge_lib.serving import NoDelayKernelConnection
+
+
+class ClassKernelConnection(NoDelayKernelConnection):
+    """The class app's kernel connection: what the kernel writes to stderr (warnings, the
+    traceback of a widget message it could not take) stays in the instructor's terminal at
+    debug level and never reaches the student's page. Tracebacks of ``error`` messages are
+    replaced by Jupyter itself (``MappingKernelManager.allow_tracebacks = False``)."""
+
+    def handle_outgoing_message(self, stream: Any, outgoing_msg: list[Any]) -> None:
+        stderr = _stderr_text(self.session, stream, outgoing_msg)
+        if stderr is not None:
+            self.log.debug("kernel %s wrote to stderr (not sent to the page): %.300s",
+                           self.kernel_id, stderr)
+            return
+        super().handle_outgoing_message(stream, outgoing_msg)
+
+
+def _stderr_text(session: Any, stream: Any, msg_list: list[Any]) -> str | None:
+    """The text of an iopub ``stream`` message to stderr, or None for any other message."""
+    channel = stream if isinstance(stream, str) else getattr(stream, "channel", None)
+    if channel != "iopub":
+        return None
+    try:
+        _, parts = session.feed_identities(msg_list)  # signature, header, parent, meta, content
+        if session.unpack(parts[1]).get("msg_type") != "stream":
+            return None
+        content = session.unpack(parts[4])
+    except (ValueError, IndexError, TypeError):
+        return None
+    return str(content.get("text", "")) if content.get("name") == "stderr" else None
+
+
+#: What a page shows instead of a traceback (the terminal keeps the details).
+ERROR_NOTE = "Something went wrong on the course server; reloading the page starts it afresh."
+
+
+class HideInLog(logging.Filter):
+    """Blank out a secret (the access code) and any ``token=`` value in log records."""
+
+    def __init__(self, secret: str) -> None:
+        super().__init__()
+        self.secret = secret
+
+    def redact(self, text: str) -> str:
+        if self.secret:
+            text = text.replace(self.secret, "[access code]")
+        return _TOKEN_IN_URL.sub(r"\1[access code]", text)
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        clean = self.redact(message)
+        if clean != message:
+            record.msg, record.args = clean, ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = self.redact(record.exc_text)
+        return True
+
+
+_TOKEN_IN_URL = re.compile(r"([?&;]token=)(?!\[access code\])[^&\s'\"]+")
+
+
+def hide_in_log(secret: str | None, *loggers: logging.Logger) -> HideInLog:
+    """Keep ``secret`` out of every log handler there is: those of these loggers, of the root
+    logger and of every logger made so far, and Python's last-resort handler (tornado's
+    "Uncaught exception GET /...?token=..." and "400 GET ...?token=..." lines pass through
+    one of them)."""
+    redactor = HideInLog(secret or "")
+    known = [v for v in logging.root.manager.loggerDict.values() if isinstance(v, logging.Logger)]
+    handlers = {h for logger in (*loggers, logging.getLogger(), *known) for h in logger.handlers}
+    if logging.lastResort is not None:  # what logs without a handler of their own go to
+        handlers.add(logging.lastResort)
+    for handler in handlers:
+        handler.addFilter(redactor)
+    return redactor

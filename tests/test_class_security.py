@@ -1,0 +1,461 @@
+"""What a classmate can reach in the class app (``python3 tasks.py app --class``).
+
+The attacker is a classmate: they hold the class access code and a browser and sit on the
+room's network. Each test here is one attack done on the wire, over HTTP and the kernel
+websocket, from a student's address (127.0.0.2, see tests/class_client.py); the instructor's
+own machine is 127.0.0.1. The app's kernels run with tests/kernel_audit/sitecustomize.py,
+which logs every file they open or list, so a test can tell whether a widget message made
+the instructor's laptop touch a file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from class_client import INSTRUCTOR_ADDRESS, KernelSocket, opener
+from hinge_lib import class_guard, class_roles, serving
+from test_classroom import NOTEBOOKS, page_kernel_id, start_class_app
+
+AUDIT = Path(__file__).resolve().parent / "kernel_audit"
+GUIDE = "12-instructor-guide.ipynb"
+
+
+class Device:
+    """One browser on one machine: its own cookies, its own source address."""
+
+    def __init__(self, app, source: str | None = None) -> None:
+        self.app = app
+        self.opener = opener(source) if source else opener()
+
+    def get(self, path: str, **params: str) -> tuple[int, str, str]:
+        query = f"?{urllib.parse.urlencode(params)}" if params else ""
+        try:
+            with self.opener.open(self.app.base + path + query, timeout=180) as resp:
+                return resp.status, resp.geturl(), resp.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as err:
+            return err.code, err.geturl(), err.read().decode("utf-8", "replace")
+
+    def page(self, notebook: str) -> str:
+        """Open a course page with the access code; return its kernel id."""
+        status, _, body = self.get(f"voila/render/{notebook}", token=self.app.code)
+        assert status == 200, (notebook, status, body[:300])
+        return page_kernel_id(body)
+
+    def leave(self, kernel_id: str) -> None:
+        """Close the page: its unload request ends the kernel."""
+        req = urllib.request.Request(f"{self.app.base}voila/api/shutdown/{kernel_id}"
+                                     f"?token={self.app.code}", method="POST", data=b"")
+        with contextlib.suppress(urllib.error.HTTPError), self.opener.open(req, timeout=60):
+            pass
+
+
+@pytest.fixture(scope="module")
+def laptop(tmp_path_factory):
+    """The instructor's laptop: private files next to the class app, whose kernels log every
+    file they touch."""
+    from browser import stop_process
+
+    folder = tmp_path_factory.mktemp("laptop")
+    private = folder / "private"
+    private.mkdir()
+    (private / "notes.txt").write_text("marks of the class\n")
+    _write_clip(private / "clip.mp4")
+    file_log = folder / "files.jsonl"
+    app = start_class_app(folder, "--pool", "1", "--cull-after", "600", "--max-kernels", "4",
+                          env={"PYTHONPATH": str(AUDIT), "HINGE_TEST_FILE_LOG": str(file_log)})
+    app.private = private
+    app.file_log = file_log
+    yield app
+    stop_process(app.proc)
+
+
+def _write_clip(path: Path) -> None:
+    """A short real video (or, without OpenCV, bytes with a video's name)."""
+    try:
+        import cv2
+        import numpy as np
+    except ImportError:
+        path.write_bytes(b"\0" * 4096)
+        return
+    out = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 10, (64, 64))
+    for i in range(20):
+        out.write(np.full((64, 64, 3), i * 10, np.uint8))
+    out.release()
+
+
+def touched(app, since: float, inside: Path) -> list[dict]:
+    """File events of the kernels after ``since`` on paths inside ``inside``."""
+    if not app.file_log.exists():
+        return []
+    found = []
+    for line in app.file_log.read_text().splitlines():
+        with contextlib.suppress(ValueError):
+            event = json.loads(line)
+            if event["t"] >= since and Path(event["path"]).is_relative_to(inside):
+                found.append(event)
+    return found
+
+
+# ---------------------------------------------------------------- the pieces
+
+
+@pytest.mark.parametrize(("address", "instructor"), [
+    ("127.0.0.1", True), ("::1", True), ("::ffff:127.0.0.1", True),
+    ("127.0.0.2", False), ("192.168.1.20", False), ("10.0.0.5", False), ("fe80::1%eth0", False),
+    ("", False), (None, False), ("localhost", False), ("not an address", False)])
+def test_only_the_laptops_own_loopback_address_is_the_instructor(address, instructor):
+    assert class_roles.is_instructor_address(address) is instructor
+
+
+def test_the_role_is_read_from_the_connection_not_from_headers():
+    from types import SimpleNamespace
+
+    def request(peer: str, forwarded: str = "127.0.0.1"):
+        context = SimpleNamespace(address=(peer, 50000), remote_ip=forwarded)
+        return SimpleNamespace(connection=SimpleNamespace(context=context),
+                               remote_ip=forwarded,
+                               headers={"X-Forwarded-For": forwarded, "X-Real-Ip": forwarded})
+
+    assert class_roles.is_instructor_machine(request("127.0.0.1"))
+    assert not class_roles.is_instructor_machine(request("192.168.1.31"))
+    assert not class_roles.is_instructor_machine(SimpleNamespace())
+
+    class Page:
+        def __init__(self, peer):
+            self.request = request(peer)
+
+        @class_roles.instructor_only
+        def get(self):
+            return "answer keys"
+
+    from tornado import web
+
+    assert Page("127.0.0.1").get() == "answer keys"
+    with pytest.raises(web.HTTPError) as refused:
+        Page("192.168.1.31").get()
+    assert refused.value.status_code == 404
+
+
+def test_instructor_pages_are_the_guide_and_any_notebook_with_an_answer_key(tmp_path):
+    assert class_roles.instructor_pages(NOTEBOOKS) == {GUIDE}
+    cell = {"cell_type": "code", "metadata": {}, "outputs": [], "execution_count": None}
+    for name, extra in (("20-keyed.ipynb", {"metadata": {"tags": ["answer-key"]}}),
+                        ("21-called.ipynb", {"source": ["lessons.answer_key_html('03')\n"]}),
+                        ("22-plain.ipynb", {"source": ["print(1)\n"]})):
+        nb = {"cells": [{**cell, "source": "", **extra}], "metadata": {}, "nbformat": 4,
+              "nbformat_minor": 5}
+        (tmp_path / name).write_text(json.dumps(nb))
+    assert class_roles.instructor_pages(tmp_path) == {"20-keyed.ipynb", "21-called.ipynb"}
+    entries = serving.course_entries(tmp_path)
+    assert [e.instructor for e in entries] == [True, True, False]
+    student = serving.course_index_html(entries)
+    teacher = serving.course_index_html(entries, instructor=True)
+    assert "20-keyed" not in student and "21-called" not in student and "22-plain" in student
+    assert "20-keyed" in teacher and teacher.count("instructor only") == 2
+    assert '<li value="22">' in student  # the list keeps the notebooks' own numbers
+
+
+def test_only_kernels_of_the_laptops_pages_are_marked_as_the_instructors(monkeypatch):
+    from hinge_lib.recordings.practice_log import (
+        CLASS_APP_VARIABLE,
+        CLASS_INSTRUCTOR_VARIABLE,
+        at_instructor_laptop,
+    )
+
+    student = serving._instructor_kernel_env({"env": {"A": "1"}, "path": "x"})
+    assert student == {"env": {"A": "1"}, "path": "x"}
+    token = serving._for_instructor.set(True)
+    try:
+        marked = serving._instructor_kernel_env({"env": {"A": "1"}, "path": "x"})
+    finally:
+        serving._for_instructor.reset(token)
+    assert marked == {"env": {"A": "1", CLASS_INSTRUCTOR_VARIABLE: "1"}, "path": "x"}
+    monkeypatch.setenv(CLASS_INSTRUCTOR_VARIABLE, "1")
+    assert not at_instructor_laptop()  # only inside the class app
+    monkeypatch.setenv(CLASS_APP_VARIABLE, "1")
+    assert at_instructor_laptop()
+
+
+def test_the_log_filter_blanks_the_code_in_messages_arguments_and_tracebacks():
+    import logging
+
+    code = "k7qm-x2rp-9dfa"
+    redactor = class_guard.HideInLog(code)
+    try:
+        raise ValueError(f"bad request /x?token={code}")
+    except ValueError:
+        import sys
+
+        exc = sys.exc_info()
+    record = logging.LogRecord("tornado.application", logging.ERROR, __file__, 1,
+                               "Uncaught exception GET %s (%s)",
+                               (f"/logout?token={code}", "127.0.0.2"), exc)
+    assert redactor.filter(record) is True
+    text = logging.Formatter().format(record)
+    assert code not in text and "token=[access code]" in text and "127.0.0.2" in text
+    assert "code] code]" not in text  # blanked once, not twice
+    other = logging.LogRecord("x", logging.INFO, __file__, 1, "GET /?a=1&token=other-code",
+                              (), None)
+    redactor.filter(other)
+    assert "other-code" not in other.getMessage()
+    installed = class_guard.hide_in_log(code)
+    try:  # also where records without a handler of their own end up
+        assert installed in logging.lastResort.filters
+    finally:
+        logging.lastResort.removeFilter(installed)
+        for handler in logging.getLogger().handlers:
+            handler.removeFilter(installed)
+
+
+def test_stderr_from_a_kernel_is_recognised_and_other_messages_pass():
+    from jupyter_client.session import Session
+
+    session = Session(key=b"")
+
+    def wire(msg_type: str, content: dict) -> list:
+        msg = session.msg(msg_type, content)
+        return session.serialize(msg)
+
+    stderr = wire("stream", {"name": "stderr", "text": "Traceback (most recent call last)"})
+    assert class_guard._stderr_text(session, "iopub", stderr).startswith("Traceback")
+    assert class_guard._stderr_text(session, "iopub", wire("stream", {"name": "stdout",
+                                                                 "text": "hi"})) is None
+    assert class_guard._stderr_text(session, "iopub", wire("comm_msg", {"data": {}})) is None
+    assert class_guard._stderr_text(session, "shell", stderr) is None
+
+
+# ---------------------------------------------------------------- instructor pages
+
+
+@pytest.mark.slow
+def test_students_never_reach_the_instructor_guide_or_the_answer_keys(laptop):
+    student = Device(laptop)
+    assert student.get("", token=laptop.code)[0] == 200
+    pages = class_roles.instructor_pages(NOTEBOOKS)
+    assert GUIDE in pages
+    for name in sorted(pages):
+        for variant in (name, f"./{name}", urllib.parse.quote(name), name + "/",
+                        f"{name}?template=lab", f"x/../{name}"):
+            status, _, body = student.get(f"voila/render/{variant}")
+            assert status == 404, (variant, status)
+            assert "answer" not in body.lower()
+    _, _, index = student.get("course")
+    assert GUIDE not in index and "Instructor" not in index
+    for entry in serving.course_entries(NOTEBOOKS):
+        if entry.file not in pages:
+            assert f"voila/render/{entry.file}" in index
+
+
+@pytest.mark.slow
+def test_the_instructor_opens_the_guide_from_the_laptop_itself(laptop):
+    teacher = Device(laptop, INSTRUCTOR_ADDRESS)
+    status, _, body = teacher.get(f"voila/render/{GUIDE}", token=laptop.code)
+    assert status == 200
+    assert "Answer key" in body or "answer key" in body
+    teacher.leave(page_kernel_id(body))
+    _, _, index = teacher.get("course")
+    assert f"voila/render/{GUIDE}" in index and "instructor only" in index
+
+
+# ---------------------------------------------------------------- files on the laptop
+
+
+@pytest.mark.slow
+def test_the_laptops_own_page_keeps_the_path_box_and_its_kernel_is_the_instructors_alone(
+    laptop,
+):
+    teacher = Device(laptop, INSTRUCTOR_ADDRESS)
+    kernel_id = teacher.page("14-film-your-hinge.ipynb")
+
+    async def look() -> tuple[dict, Exception]:
+        own = await KernelSocket.open(laptop.base, kernel_id, laptop.code,
+                                      source=INSTRUCTOR_ADDRESS)
+        widgets = await own.widgets()
+        own.close()
+        with pytest.raises(Exception) as refused:  # a student with the kernel's id
+            await KernelSocket.open(laptop.base, kernel_id, laptop.code)
+        return widgets, refused.value
+
+    widgets, refused = asyncio.run(look())
+    teacher.leave(kernel_id)
+    assert [s for s in widgets.values() if s["_model_name"] == "TextModel"
+            and "path" in s.get("placeholder", "")]
+    assert getattr(refused, "code", None) == 404, refused
+
+
+@pytest.mark.slow
+def test_the_video_checkers_hidden_path_box_cannot_read_a_file_on_the_laptop(laptop):
+    """The reported attack: set the (undisplayed) path box, then "click" Analyse."""
+    student = Device(laptop)
+    kernel_id = student.page("14-film-your-hinge.ipynb")
+    secret = laptop.private / "clip.mp4"
+
+    async def attack() -> tuple[dict, list[dict]]:
+        socket = await KernelSocket.open(laptop.base, kernel_id, laptop.code)
+        widgets = await socket.widgets()
+        for comm_id, state in widgets.items():
+            if state["_model_name"] == "TextModel":
+                socket.update(comm_id, {"value": str(secret)})
+        for comm_id, state in widgets.items():
+            if state["_model_name"] == "ButtonModel":
+                socket.click(comm_id)
+        replies = await socket.read_for(40)
+        socket.close()
+        return widgets, replies
+
+    since = time.time()
+    widgets, replies = asyncio.run(attack())
+    student.leave(kernel_id)
+    sent_back = json.dumps(replies)
+    assert "image/jpeg" not in sent_back and "clip.mp4" not in sent_back
+    assert touched(laptop, since, laptop.private) == []
+    # the page has no path box to drive
+    assert not [s for s in widgets.values() if s["_model_name"] == "TextModel"
+                and "path" in s.get("placeholder", "")]
+
+
+BAIT_KEYS_SKIPPED = {"layout", "style", "tabbable", "tooltip", "description_allow_html"}
+
+
+@pytest.mark.slow
+def test_no_widget_on_any_students_page_reads_or_writes_a_file_on_the_laptop(laptop):
+    """Every widget of every page a student can open, driven as a page could drive it: each
+    text-like value set to a path on the laptop (an existing file, a folder, a new file),
+    every button clicked; the kernels must not touch those paths."""
+    student = Device(laptop)
+    private = laptop.private
+    baits = [str(private / "clip.mp4"), str(private), str(private / "new.sqlite3"),
+             str(private / "notes.txt")]
+    served = [e.file for e in serving.course_entries(NOTEBOOKS)
+              if e.file not in class_roles.instructor_pages(NOTEBOOKS)]
+    driven: dict[str, int] = {}
+    for notebook in served:
+        kernel_id = student.page(notebook)
+
+        async def drive(kernel_id=kernel_id) -> int:
+            socket = await KernelSocket.open(laptop.base, kernel_id, laptop.code)
+            widgets = await socket.widgets()
+            for bait in baits:
+                for comm_id, state in widgets.items():
+                    text = {k: bait for k, v in state.items() if isinstance(v, str)
+                            and not k.startswith("_") and k not in BAIT_KEYS_SKIPPED
+                            and not v.startswith("IPY_MODEL_")}
+                    if text and state["_model_name"] not in ("HTMLModel", "HTMLMathModel",
+                                                             "LabelModel"):
+                        socket.update(comm_id, text)
+                for comm_id, state in widgets.items():
+                    if state["_model_name"] == "ButtonModel":
+                        socket.click(comm_id)
+                await socket.read_for(1.5)
+            await socket.read_for(4)
+            socket.close()
+            return len(widgets)
+
+        since = time.time()
+        driven[notebook] = asyncio.run(drive())
+        student.leave(kernel_id)
+        assert touched(laptop, since, private) == [], notebook
+    assert len(driven) == len(served) and sum(driven.values()) > 100, driven
+
+
+def test_in_the_class_app_every_widget_the_video_checker_makes_is_shown(monkeypatch):
+    """A widget that exists can be driven by widget messages even when it is not displayed:
+    in the class app the checker makes only widgets that are on the page."""
+    import ipywidgets as widgets
+    from ipywidgets.widgets.widget import _instances  # every live widget, by model id
+
+    from hinge_lib.recordings.practice_log import CLASS_APP_VARIABLE, PracticeLog
+    from hinge_lib.widgets.video_upload import video_checker
+
+    monkeypatch.setenv(CLASS_APP_VARIABLE, "1")
+    before = set(_instances)
+    box = video_checker(log=PracticeLog)
+    made = {k: w for k, w in _instances.items() if k not in before}
+    shown = set()
+
+    def walk(widget):
+        shown.add(widget.model_id)
+        for name in ("layout", "style"):
+            part = getattr(widget, name, None)
+            if isinstance(part, widgets.Widget):
+                shown.add(part.model_id)
+        for child in getattr(widget, "children", ()):
+            walk(child)
+
+    walk(box)
+    hidden = {type(w).__name__: getattr(w, "description", "") for k, w in made.items()
+              if k not in shown}
+    assert hidden == {}
+    box.check_path("/etc/hostname")
+    assert "only videos you upload" in box.message.value
+
+
+# ---------------------------------------------------------------- what the server says
+
+
+@pytest.mark.slow
+def test_a_malformed_widget_update_sends_no_traceback_to_the_student(laptop):
+    student = Device(laptop)
+    kernel_id = student.page(serving.EXPLORER_NOTEBOOK)
+
+    async def attack() -> list[dict]:
+        socket = await KernelSocket.open(laptop.base, kernel_id, laptop.code)
+        widgets = await socket.widgets()
+        slider = next(k for k, s in widgets.items() if s["_model_name"] == "IntSliderModel")
+        socket.update(slider, {"value": "not a number"})
+        socket.update(slider, {"min": {"nested": [1, 2]}})
+        socket.comm(slider, {"method": "no-such-method"})
+        replies = await socket.read_for(8)
+        socket.close()
+        return replies
+
+    replies = asyncio.run(attack())
+    student.leave(kernel_id)
+    text = json.dumps(replies)
+    assert "Traceback" not in text and "TraitError" not in text and ".py" not in text
+    assert not [m for m in replies if m["header"]["msg_type"] == "stream"]
+
+
+@pytest.mark.slow
+def test_the_access_code_stays_out_of_the_log_when_a_request_fails(laptop):
+    student = Device(laptop)
+    for path in ("logout", "voila/api/shutdown/not-a-kernel", "api/kernels/x/channels",
+                 "hinge/api/kernel/00000000-0000-0000-0000-000000000000",
+                 "voila/render/%ff.ipynb", "login"):
+        student.get(path, token=laptop.code)
+    time.sleep(1)
+    log = laptop.log()
+    assert log.count(laptop.code) == 1, [ln for ln in log.splitlines() if laptop.code in ln]
+    assert "Uncaught exception" not in log
+
+
+@pytest.mark.slow
+def test_logout_answers_with_a_page_and_forgets_the_code(laptop):
+    student = Device(laptop)
+    assert student.get("course", token=laptop.code)[0] == 200
+    status, _, body = student.get("logout")
+    assert status == 200 and "access code" in body.lower()
+    status, url, _ = student.get("course")
+    assert "/login" in url  # the code has to be typed again
+
+
+@pytest.mark.slow
+def test_a_template_in_the_address_does_not_swap_the_class_page(laptop):
+    student = Device(laptop)
+    for template in ("lab", "classic", "reveal", "../../etc"):
+        status, _, body = student.get(f"voila/render/{serving.EXPLORER_NOTEBOOK}",
+                                      token=laptop.code, template=template, theme="dark")
+        assert status == 200, template
+        assert 'id="hinge-bar"' in body, template  # the class template, not Voila's own
+        student.leave(page_kernel_id(body))
+    assert re.search(r"hinge-bar", body)
