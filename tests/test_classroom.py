@@ -289,6 +289,64 @@ def test_tasks_py_app_refuses_unknown_class_options():
         _tasks().app_command(["--class", "--colour", "red"])
 
 
+def test_frames_ahead_requests_are_rationed_per_browser_not_per_address():
+    from hinge_lib import class_limits
+
+    guard = class_limits.ClassGuard(class_limits.ClassLimits(wanted_per_s=1, wanted_burst=5), 10)
+    wanted = json.dumps({"content": {"data": {"content": {"kind": "wanted", "slider": None}}}},
+                        separators=(",", ":"))
+    slider = json.dumps({"content": {"data": {"method": "update", "state": {"value": 3}}}})
+    assert [guard.allow_message("a", wanted) for _ in range(7)] == [True] * 5 + [False] * 2
+    assert guard.allow_message("b", wanted)  # another browser (same address) is not affected
+    assert all(guard.allow_message("a", slider) for _ in range(100))  # slider moves pass
+    assert guard.dropped_wanted == 2
+
+
+def test_a_page_is_loading_until_it_connects_or_its_grace_ends(monkeypatch):
+    from hinge_lib import class_limits
+
+    now = [100.0]
+    monkeypatch.setattr(class_limits.time, "monotonic", lambda: now[0])
+    loads = class_limits.PageLoads(sending_s=600, connect_s=30)
+    loads.handed_out("k1")
+    loads.handed_out("k2")
+    now[0] += 500  # a slow page, still being sent
+    assert loads.loading("k1") and loads.loading("k2")
+    loads.page_sent("k1")
+    loads.connected("k2")
+    assert loads.loading("k1") and not loads.loading("k2")
+    now[0] += 31
+    assert not loads.loading("k1")  # sent but never connected: the culler may take it
+
+
+def test_video_analyses_at_once_are_capped_across_kernels(tmp_path, monkeypatch):
+    from hinge_lib.widgets import video_upload
+
+    monkeypatch.setenv(video_upload.VIDEO_SLOTS_VARIABLE, "2")
+    monkeypatch.setenv(video_upload.VIDEO_SLOT_DIR_VARIABLE, str(tmp_path))
+    with (video_upload.analysis_slot() as one, video_upload.analysis_slot() as two,
+          video_upload.analysis_slot() as three):
+        assert (one, two, three) == (True, True, False)
+    with video_upload.analysis_slot() as again:
+        assert again  # places are freed when an analysis ends
+    monkeypatch.delenv(video_upload.VIDEO_SLOTS_VARIABLE)
+    with video_upload.analysis_slot() as anywhere_else:
+        assert anywhere_else
+
+
+def test_the_class_app_serves_the_video_lesson_only_when_asked():
+    cfg = serving.class_config(pool=1, cull_after=600, max_kernels=10, open_browser=False,
+                               ip="127.0.0.1", port=0)
+    assert cfg.ClassroomVoila.with_video is False
+    on = serving.class_config(pool=1, cull_after=600, max_kernels=10, open_browser=False,
+                              ip="127.0.0.1", port=0, with_video=True, videos_at_once=3)
+    assert (on.ClassroomVoila.with_video, on.ClassroomVoila.videos_at_once) == (True, 3)
+    assert "--with-video" in serving.video_off_html("/")
+    with pytest.raises(ValueError, match="videos_at_once=0"):
+        serving.class_config(pool=1, cull_after=600, max_kernels=10, open_browser=False,
+                             ip="127.0.0.1", port=0, videos_at_once=0)
+
+
 # ---------------------------------------------------------------- the running app
 
 
