@@ -145,7 +145,9 @@ class App:
                "--notebooks", str(ROOT / "notebooks"),
                "--templates", str(ROOT / "deploy" / "jupyter"), "--port", str(free_port()),
                "--pool", str(args.pool), "--cull-after", str(args.cull_after),
-               "--max-kernels", str(args.max_kernels or n + 10), "--no-browser"]
+               "--max-kernels", str(args.max_kernels or n + 10), "--no-browser",
+               *(["--max-connections", str(args.max_connections)] if args.max_connections
+                 else [])]
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(
             p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p))
         with open(self.out, "wb") as o, open(self.err, "wb") as e:
@@ -333,11 +335,10 @@ def kernel_pid(kernel_id: str) -> int | None:
     return None
 
 
-async def half_sent_connections(app: App, count: int, stop: asyncio.Event,
+async def half_sent_connections(host: str, port: int, count: int, stop: asyncio.Event,
                                 stats: dict) -> None:
     """``count`` connections that each send half a request's headers and then wait; one
     closed by the app is opened again, so ``count`` stay open as far as the app allows."""
-    host, port = app.base.split("//")[1].rstrip("/").split(":")
 
     async def one() -> None:
         while not stop.is_set():
@@ -345,7 +346,7 @@ async def half_sent_connections(app: App, count: int, stop: asyncio.Event,
                 reader, writer = await asyncio.open_connection(host, int(port))
             except OSError:
                 stats["refused"] += 1
-                await asyncio.sleep(1)
+                await asyncio.sleep(0.5)
                 continue
             stats["opened"] += 1
             try:
@@ -363,6 +364,34 @@ async def half_sent_connections(app: App, count: int, stop: asyncio.Event,
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def half_sent_process(target: str, count: int) -> subprocess.Popen:
+    """:func:`half_sent_connections` in a process of its own (so this one's clients are not
+    slowed by it), stopped with SIGTERM; it then prints its counts as JSON."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = count + 1024 if hard == resource.RLIM_INFINITY else min(hard, count + 1024)
+    if soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))  # inherited by the child
+    return subprocess.Popen([sys.executable, __file__, "--half-sent-to", target,
+                             "--half-sent", str(count)], stdout=subprocess.PIPE, text=True)
+
+
+def run_half_sent(target: str, count: int) -> int:
+    """The body of :func:`half_sent_process`."""
+    host, port = target.rsplit(":", 1)
+    stats = {"opened": 0, "closed_by_app": 0, "refused": 0}
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+        await half_sent_connections(host, int(port), count, stop, stats)
+
+    asyncio.run(run())
+    print(json.dumps(stats), flush=True)
+    return 0
 
 
 async def frames_ahead_loop(app: App, stop: asyncio.Event, stats: dict) -> None:
@@ -459,11 +488,11 @@ async def one_class(n: int, args: argparse.Namespace, folder: Path) -> dict:
 
         stop = asyncio.Event()
         troubles: list[asyncio.Task] = []
-        idle = {"opened": 0, "closed_by_app": 0, "refused": 0}
+        idle: dict = {}
         loop = {"sent": 0, "messages_back": 0}
+        attacker = None
         if args.half_sent:
-            troubles.append(asyncio.create_task(half_sent_connections(app, args.half_sent,
-                                                                      stop, idle)))
+            attacker = half_sent_process(app.base.split("//")[1].rstrip("/"), args.half_sent)
             await asyncio.sleep(args.half_sent / 200 + 2)  # opened before the class arrives
         if args.ahead_loop:
             troubles.append(asyncio.create_task(frames_ahead_loop(app, stop, loop)))
@@ -473,6 +502,10 @@ async def one_class(n: int, args: argparse.Namespace, folder: Path) -> dict:
         load_after = os.getloadavg()[0]
         stop.set()
         await asyncio.gather(*troubles, return_exceptions=True)
+        if attacker is not None:
+            attacker.send_signal(signal.SIGTERM)
+            out, _ = attacker.communicate(timeout=60)
+            idle = json.loads(out.strip().splitlines()[-1]) if out.strip() else {}
         app_status = app.status()
         await memory.stop()
         if browser is not None:
@@ -541,6 +574,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--half-sent", type=int, default=0, metavar="N",
                         help="misbehaving: N idle connections that send half a request's "
                              "headers, kept open throughout")
+    parser.add_argument("--max-connections", type=int, default=0,
+                        help="the app's bound on open connections (default: its own, from "
+                             "the open-file limit; 600 is what a 1,024-file desktop gets)")
     parser.add_argument("--ahead-loop", action="store_true",
                         help="misbehaving: one page asking for frames ahead in a loop")
     parser.add_argument("--pool", type=int, default=4)
@@ -550,7 +586,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true",
                         help="a class of 4 (1 browser), arriving in 10 s, 30 s after leaving")
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--half-sent-to", help=argparse.SUPPRESS)  # the attacker's process
     args = parser.parse_args(argv)
+    if args.half_sent_to:
+        return run_half_sent(args.half_sent_to, args.half_sent)
     if args.quick:
         args.students, args.browsers, args.arrival, args.leave_wait = "4", 1, 10.0, 30.0
         args.cull_after, args.pool = 10, 2
@@ -561,14 +600,6 @@ def main(argv: list[str] | None = None) -> int:
             args.browsers = max(sizes)
     if args.browsers is None:
         args.browsers = 3
-    if args.half_sent:
-        import resource
-
-        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-        want = min(hard, args.half_sent + 1024) if hard != resource.RLIM_INFINITY else (
-            args.half_sent + 1024)
-        if soft < want:
-            resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))
     if not os.path.exists(CHROMIUM) and args.browsers:
         print(f"{CHROMIUM} not found: running with plain clients only")
         args.browsers = 0

@@ -295,29 +295,41 @@ class GuardedHTTPServer(HTTPServer):
         self.max_connections = max_connections
         self.evicted = 0
         self.refused = 0
-        # stream -> time it started waiting for headers, or None once a request has spoken
-        self._open: collections.OrderedDict[Any, float | None] = collections.OrderedDict()
+        # waiting for a request's headers, the longest-waiting first; and the rest (a
+        # request being served, or a websocket). Closed ones are swept out once a second,
+        # so a flood of connections costs a constant time each.
+        self._waiting: collections.OrderedDict[Any, float] = collections.OrderedDict()
+        self._talking: set[Any] = set()
+        self._swept_at = 0.0
+
+    def open_connections(self) -> int:
+        """Connections open (those closed in the last second may still be counted)."""
+        now = time.monotonic()
+        if now - self._swept_at > 1.0:
+            self._swept_at = now
+            for stream in [s for s in self._waiting if s.closed()]:
+                del self._waiting[stream]
+            self._talking = {s for s in self._talking if not s.closed()}
+        return len(self._waiting) + len(self._talking)
 
     def handle_stream(self, stream: Any, address: tuple) -> None:
-        for old in [s for s in self._open if s.closed()]:
-            del self._open[old]
-        if len(self._open) >= self.max_connections:
-            waiting = [s for s, since in self._open.items() if since is not None]
-            if not waiting:
+        if self.open_connections() >= self.max_connections:
+            oldest = None
+            while self._waiting and oldest is None:
+                candidate, _ = self._waiting.popitem(last=False)
+                oldest = None if candidate.closed() else candidate
+            log = logging.getLogger("tornado.general")
+            if oldest is None:
                 self.refused += 1
-                logging.getLogger("tornado.general").warning(
-                    "class app: %d connections open, none idle; a new one was closed",
-                    len(self._open))
+                log.warning("class app: %d connections open, none idle; a new one was closed",
+                            self.max_connections)
                 stream.close()
                 return
-            oldest = min(waiting, key=lambda s: self._open[s])
-            del self._open[oldest]
             self.evicted += 1
-            logging.getLogger("tornado.general").warning(
-                "class app: %d connections open; closed one that sent no request",
-                len(self._open) + 1)
+            log.warning("class app: %d connections open; closed one that sent no request",
+                        self.max_connections)
             oldest.close()
-        self._open[stream] = time.monotonic()
+        self._waiting[stream] = time.monotonic()
         super().handle_stream(stream, address)
 
     def start_request(self, server_conn: object, request_conn: Any) -> Any:
@@ -325,11 +337,13 @@ class GuardedHTTPServer(HTTPServer):
         delegate = super().start_request(server_conn, request_conn)
         if stream is None:
             return delegate
-        self._open[stream] = time.monotonic()  # waiting for this request's headers
+        self._talking.discard(stream)  # waiting for this request's headers
+        self._waiting[stream] = time.monotonic()
+        self._waiting.move_to_end(stream)
 
         def spoke() -> None:
-            if stream in self._open:
-                self._open[stream] = None
+            if self._waiting.pop(stream, None) is not None:
+                self._talking.add(stream)
 
         return _Watched(delegate, spoke)
 

@@ -38,7 +38,7 @@ BATCH_BUDGET_S = 0.006
 START_DELAY_S = 0.01
 #: Frames worked out ahead in one burst, and afterwards per second, per figure.
 AHEAD_BURST_FRAMES = 1000
-AHEAD_FRAMES_PER_S = 40.0
+AHEAD_FRAMES_PER_S = 15.0
 
 FrameMaker = Callable[[Mapping[str, int]], "dict[str, Any] | None"]
 #: (slider, context, the other sliders' values): what a set of frames sent ahead is for
