@@ -167,9 +167,16 @@ class App:
         raise RuntimeError("the class app did not start:\n" + self.err.read_text())
 
     def status(self) -> dict:
-        with urllib.request.urlopen(f"{self.base}hinge/api/status?token={self.code}",
-                                    timeout=30) as resp:
-            return json.loads(resp.read())
+        for attempt in range(5):  # a connection closed in a flood is tried again
+            try:
+                with urllib.request.urlopen(f"{self.base}hinge/api/status?token={self.code}",
+                                            timeout=30) as resp:
+                    return json.loads(resp.read())
+            except OSError:
+                if attempt == 4:
+                    raise
+                time.sleep(2)
+        raise AssertionError("unreachable")
 
     def stop(self) -> None:
         for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
