@@ -5,7 +5,8 @@
     python3 tasks.py app [--no-browser]      set up .venv and start the classroom app (Voila)
     python3 tasks.py app --presenter         the explorer in presenter mode, for a projector
     python3 tasks.py app --class [--ip ADDR] [--port P] [--cull-after SECONDS] [--no-browser]
-                         [--max-kernels N] [--pool N]
+                         [--max-kernels N] [--pool N] [--kernels-per-seat N]
+                         [--max-connections N] [--with-video [--videos-at-once N]]
                                              the whole course for a room of students (Voila)
     python3 tasks.py hub [--students a,b] [--instructor NAME] [--ip ADDR] [--port P]
                          [--cull-after SECONDS]
@@ -54,8 +55,9 @@ KERNEL_CONNECTION = "hinge_lib.serving.NoDelayKernelConnection"
 # the explorer with presenter=True, made from APP_NOTEBOOK when `app --presenter` starts
 PRESENTER_NOTEBOOK = SCRATCH / "presenter" / "10-pose-explorer.ipynb"
 # options of `app --class` (passed on to `python -m hinge_lib.serving class`)
-CLASS_VALUE_OPTIONS = {"--ip", "--port", "--cull-after", "--max-kernels", "--pool"}
-CLASS_FLAGS = {"--no-browser"}
+CLASS_VALUE_OPTIONS = {"--ip", "--port", "--cull-after", "--max-kernels", "--pool",
+                       "--kernels-per-seat", "--max-connections", "--videos-at-once"}
+CLASS_FLAGS = {"--no-browser", "--with-video"}
 CHROMIUM = Path("/usr/bin/chromium")
 SEED_CHECK = ROOT.parent / "shared" / "tools" / "seed_overlap.py"
 

@@ -25,6 +25,17 @@ Reported for each N:
 The load of the machine is printed with the results: the browsers run on the same cores as
 the server, which a real class does not do. Run it on a quiet machine for the headline
 figures (``python3 benchmarks/bench_classroom.py``); ``--quick`` runs a small class.
+
+Two harder modes:
+
+- ``--burst``: everyone arrives in the same second, each in a real browser (unless
+  ``--browsers`` says otherwise), so the first figure is timed as students see it. Error pages
+  (HTTP 5xx other than the class-full 503) are counted; there should be none.
+- misbehaving clients, beside the class: ``--half-sent N`` keeps N connections open that
+  each send half a request's headers (opened again when the app closes them), and
+  ``--ahead-loop`` runs one page that asks for frames ahead in a loop. Printed: what the app
+  closed and dropped, the loop's kernel's share of a core, the students' slider times and
+  the size of the app's log.
 """
 
 from __future__ import annotations
@@ -134,7 +145,9 @@ class App:
                "--notebooks", str(ROOT / "notebooks"),
                "--templates", str(ROOT / "deploy" / "jupyter"), "--port", str(free_port()),
                "--pool", str(args.pool), "--cull-after", str(args.cull_after),
-               "--max-kernels", str(args.max_kernels or n + 10), "--no-browser"]
+               "--max-kernels", str(args.max_kernels or n + 10), "--no-browser",
+               *(["--max-connections", str(args.max_connections)] if args.max_connections
+                 else [])]
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(
             p for p in (str(ROOT), os.environ.get("PYTHONPATH")) if p))
         with open(self.out, "wb") as o, open(self.err, "wb") as e:
@@ -154,9 +167,16 @@ class App:
         raise RuntimeError("the class app did not start:\n" + self.err.read_text())
 
     def status(self) -> dict:
-        with urllib.request.urlopen(f"{self.base}hinge/api/status?token={self.code}",
-                                    timeout=30) as resp:
-            return json.loads(resp.read())
+        for attempt in range(5):  # a connection closed in a flood is tried again
+            try:
+                with urllib.request.urlopen(f"{self.base}hinge/api/status?token={self.code}",
+                                            timeout=30) as resp:
+                    return json.loads(resp.read())
+            except OSError:
+                if attempt == 4:
+                    raise
+                time.sleep(2)
+        raise AssertionError("unreachable")
 
     def stop(self) -> None:
         for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
@@ -192,7 +212,10 @@ def _decode(raw: str | bytes) -> dict:
     return json.loads(raw[offsets[0]:end])
 
 
-async def plain_student(app: App, result: Result, moves: int) -> None:
+async def open_explorer(app: App, result: Result) -> tuple | None:
+    """Load the explorer's page over HTTP (keeping cookies, as a browser), open its kernel
+    websocket and fetch the widget states; ``(ws, states, until, kernel id)`` or None (the
+    failure is in ``result``)."""
     from tornado import httpclient, websocket
 
     started = time.perf_counter()
@@ -200,7 +223,7 @@ async def plain_student(app: App, result: Result, moves: int) -> None:
     cookies: dict[str, str] = {}
     url = f"{app.base}?token={app.code}"
     page = ""
-    for _ in range(5):  # follow redirects by hand, keeping cookies
+    for _ in range(6):  # follow redirects by hand, keeping cookies
         response = await http.fetch(url, follow_redirects=False, raise_error=False,
                                     request_timeout=300,
                                     headers={"Cookie": "; ".join(f"{k}={v}"
@@ -214,13 +237,13 @@ async def plain_student(app: App, result: Result, moves: int) -> None:
             continue
         if response.code != 200:
             result.failure = f"page HTTP {response.code}"
-            return
+            return None
         page = response.body.decode()
         break
     found = re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', page)
     if not found:
         result.failure = "page without a kernel"
-        return
+        return None
     kernel_id = found.group(1)
     ws = await websocket.websocket_connect(
         f"{app.base.replace('http', 'ws')}api/kernels/{kernel_id}/channels?token={app.code}",
@@ -239,30 +262,46 @@ async def plain_student(app: App, result: Result, moves: int) -> None:
             if match(msg):
                 return msg
 
+    comm_id = uuid.uuid4().hex
+    # ipywidgets' control comm: the widget states in one reply, as a page gets them
+    _, opening = _message("comm_open", {"comm_id": comm_id, "target_name":
+                                        "jupyter.widget.control", "data": {}},
+                          {"version": "1.0.0"})
+    await ws.write_message(opening)
+    _, asking = _message("comm_msg", {"comm_id": comm_id,
+                                      "data": {"method": "request_states"}})
+    await ws.write_message(asking)
+    reply = await until(lambda m: m["header"]["msg_type"] == "comm_msg"
+                        and m["content"].get("comm_id") == comm_id)
+    result.first_s = time.perf_counter() - started
+    return ws, reply["content"]["data"]["states"], until, kernel_id
+
+
+def _figure_of(states: dict) -> str:
+    """The model id of the explorer's live figure."""
+    return next(model for model, s in states.items()
+                if "hip" in s.get("state", {}).get("controls", {}))
+
+
+def _wanted(figure: str, slider: str | None) -> str:
+    """A frames-ahead request, as the page's figure sends it."""
+    return _message("comm_msg", {"comm_id": figure, "data": {
+        "method": "custom", "content": {"kind": "wanted", "slider": slider}}})[1]
+
+
+async def plain_student(app: App, result: Result, moves: int) -> None:
+    opened = await open_explorer(app, result)
+    if opened is None:
+        return
+    ws, states, until, _ = opened
     try:
-        comm_id = uuid.uuid4().hex
-        # ipywidgets' control comm: the widget states in one reply, as a page gets them
-        _, opening = _message("comm_open", {"comm_id": comm_id, "target_name":
-                                            "jupyter.widget.control", "data": {}},
-                              {"version": "1.0.0"})
-        await ws.write_message(opening)
-        _, asking = _message("comm_msg", {"comm_id": comm_id,
-                                          "data": {"method": "request_states"}})
-        await ws.write_message(asking)
-        reply = await until(lambda m: m["header"]["msg_type"] == "comm_msg"
-                            and m["content"].get("comm_id") == comm_id)
-        result.first_s = time.perf_counter() - started
-        states = reply["content"]["data"]["states"]
         hip = next(model for model, s in states.items()
                    if s.get("model_name") == "IntSliderModel"
                    and s.get("state", {}).get("description") == "Hip")
-        figure = next(model for model, s in states.items()
-                      if "hip" in s.get("state", {}).get("controls", {}))
+        figure = _figure_of(states)
         # as the page's figure does once shown: ask the kernel for frames ahead (it works
         # them out while idle and sends them; this client reads and drops them)
-        _, wanted = _message("comm_msg", {"comm_id": figure, "data": {
-            "method": "custom", "content": {"kind": "wanted", "slider": None}}})
-        await ws.write_message(wanted)
+        await ws.write_message(_wanted(figure, None))
         value = states[hip]["state"]["value"]
         for i in range(moves):
             value += 1 if i % 2 == 0 else -1
@@ -280,6 +319,116 @@ async def plain_student(app: App, result: Result, moves: int) -> None:
         result.ok = True
     finally:
         ws.close()  # leave without saying goodbye: only the culler cleans up
+
+
+# ---------------------------------------------------------------- misbehaving clients
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a process has used so far, in seconds."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def kernel_pid(kernel_id: str) -> int | None:
+    """Process id of the kernel with this id (found by its connection file's name)."""
+    for entry in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            parts = entry.read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"ipykernel_launcher" in parts and any(kernel_id.encode() in p for p in parts):
+            return int(entry.parent.name)
+    return None
+
+
+async def half_sent_connections(host: str, port: int, count: int, stop: asyncio.Event,
+                                stats: dict) -> None:
+    """``count`` connections that each send half a request's headers and then wait; one
+    closed by the app is opened again, so ``count`` stay open as far as the app allows."""
+
+    async def one() -> None:
+        while not stop.is_set():
+            try:
+                reader, writer = await asyncio.open_connection(host, int(port))
+            except OSError:
+                stats["refused"] += 1
+                await asyncio.sleep(0.5)
+                continue
+            stats["opened"] += 1
+            try:
+                writer.write(b"GET / HTTP/1.1\r\nHost: class\r\n")  # never finished
+                await writer.drain()
+                await reader.read(100)  # returns when the app closes it
+                stats["closed_by_app"] += 1
+            except OSError:
+                stats["closed_by_app"] += 1
+            finally:
+                writer.close()
+
+    tasks = [asyncio.create_task(one()) for _ in range(count)]
+    await stop.wait()
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+def half_sent_process(target: str, count: int) -> subprocess.Popen:
+    """:func:`half_sent_connections` in a process of its own (so this one's clients are not
+    slowed by it), stopped with SIGTERM; it then prints its counts as JSON."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = count + 1024 if hard == resource.RLIM_INFINITY else min(hard, count + 1024)
+    if soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (want, hard))  # inherited by the child
+    return subprocess.Popen([sys.executable, __file__, "--half-sent-to", target,
+                             "--half-sent", str(count)], stdout=subprocess.PIPE, text=True)
+
+
+def run_half_sent(target: str, count: int) -> int:
+    """The body of :func:`half_sent_process`."""
+    host, port = target.rsplit(":", 1)
+    stats = {"opened": 0, "closed_by_app": 0, "refused": 0}
+
+    async def run() -> None:
+        stop = asyncio.Event()
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+        await half_sent_connections(host, int(port), count, stop, stats)
+
+    asyncio.run(run())
+    print(json.dumps(stats), flush=True)
+    return 0
+
+
+async def frames_ahead_loop(app: App, stop: asyncio.Event, stats: dict) -> None:
+    """A page (plain client) that asks for frames ahead in a loop as fast as it can, for a
+    new view and for slider after slider; reports its kernel's CPU time while it ran."""
+    result = Result("loop")
+    opened = await open_explorer(app, result)
+    if opened is None:
+        stats["failure"] = result.failure
+        return
+    ws, states, _, kernel_id = opened
+    figure = _figure_of(states)
+    pid = kernel_pid(kernel_id)
+    started, cpu_before = time.perf_counter(), cpu_seconds(pid) if pid else 0.0
+
+    async def drain() -> None:
+        while await ws.read_message() is not None:
+            stats["messages_back"] += 1
+
+    reading = asyncio.create_task(drain())
+    sliders = [None, "hip", "knee", "ankle", "lumbar"]
+    while not stop.is_set():
+        await ws.write_message(_wanted(figure, sliders[stats["sent"] % len(sliders)]))
+        stats["sent"] += 1
+        await asyncio.sleep(0.001)
+    if pid:
+        stats["kernel_core_share"] = ((cpu_seconds(pid) - cpu_before)
+                                      / (time.perf_counter() - started))
+    reading.cancel()
+    ws.close()
 
 
 # ---------------------------------------------------------------- a browser
@@ -344,9 +493,27 @@ async def one_class(n: int, args: argparse.Namespace, folder: Path) -> dict:
             except Exception as err:  # a failed student is a result, not a crash
                 result.failure = result.failure or f"{type(err).__name__}: {err}"[:120]
 
+        stop = asyncio.Event()
+        troubles: list[asyncio.Task] = []
+        idle: dict = {}
+        loop = {"sent": 0, "messages_back": 0}
+        attacker = None
+        if args.half_sent:
+            attacker = half_sent_process(app.base.split("//")[1].rstrip("/"), args.half_sent)
+            await asyncio.sleep(args.half_sent / 200 + 2)  # opened before the class arrives
+        if args.ahead_loop:
+            troubles.append(asyncio.create_task(frames_ahead_loop(app, stop, loop)))
+            await asyncio.sleep(3)
         load_before = os.getloadavg()[0]
         await asyncio.gather(*(arrive(i, r) for i, r in enumerate(results)))
         load_after = os.getloadavg()[0]
+        stop.set()
+        await asyncio.gather(*troubles, return_exceptions=True)
+        if attacker is not None:
+            attacker.send_signal(signal.SIGTERM)
+            out, _ = attacker.communicate(timeout=60)
+            idle = json.loads(out.strip().splitlines()[-1]) if out.strip() else {}
+        app_status = app.status()
         await memory.stop()
         if browser is not None:
             await browser.close()
@@ -384,6 +551,14 @@ async def one_class(n: int, args: argparse.Namespace, folder: Path) -> dict:
             "kernels_left": status["kernels"], "students_left": status["students"],
             "leave_wait_s": args.leave_wait, "cull_after_s": args.cull_after,
             "failures": failures, "load_before": load_before, "load_after": load_after,
+            "error_pages": sum(r.failure.startswith("page HTTP 5") and "503" not in r.failure
+                               for r in results),
+            "full_pages": sum("503" in r.failure for r in results),
+            "slider_max_ms": max(sliders) if sliders else None,
+            "half_sent": dict(idle) if args.half_sent else None,
+            "ahead_loop": dict(loop) if args.ahead_loop else None,
+            "app_status": app_status,
+            "log_bytes": app.out.stat().st_size + app.err.stat().st_size,
         }
     finally:
         app.stop()
@@ -397,8 +572,20 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--students", default="10,20,30",
                         help="class sizes, comma-separated (default 10,20,30)")
-    parser.add_argument("--browsers", type=int, default=3, help="real browsers per class")
+    parser.add_argument("--browsers", type=int, default=None,
+                        help="real browsers per class (default 3; with --burst, everyone)")
     parser.add_argument("--arrival", type=float, default=60.0, help="seconds to arrive in")
+    parser.add_argument("--burst", action="store_true",
+                        help="everyone arrives in the same second, each in a real browser "
+                             "unless --browsers says otherwise")
+    parser.add_argument("--half-sent", type=int, default=0, metavar="N",
+                        help="misbehaving: N idle connections that send half a request's "
+                             "headers, kept open throughout")
+    parser.add_argument("--max-connections", type=int, default=0,
+                        help="the app's bound on open connections (default: its own, from "
+                             "the open-file limit; 600 is what a 1,024-file desktop gets)")
+    parser.add_argument("--ahead-loop", action="store_true",
+                        help="misbehaving: one page asking for frames ahead in a loop")
     parser.add_argument("--pool", type=int, default=4)
     parser.add_argument("--cull-after", type=int, default=30)
     parser.add_argument("--leave-wait", type=float, default=120.0)
@@ -406,17 +593,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true",
                         help="a class of 4 (1 browser), arriving in 10 s, 30 s after leaving")
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--half-sent-to", help=argparse.SUPPRESS)  # the attacker's process
     args = parser.parse_args(argv)
+    if args.half_sent_to:
+        return run_half_sent(args.half_sent_to, args.half_sent)
     if args.quick:
         args.students, args.browsers, args.arrival, args.leave_wait = "4", 1, 10.0, 30.0
         args.cull_after, args.pool = 10, 2
     sizes = [int(s) for s in args.students.split(",")]
+    if args.burst:
+        args.arrival = 0.0
+        if args.browsers is None:
+            args.browsers = max(sizes)
+    if args.browsers is None:
+        args.browsers = 3
     if not os.path.exists(CHROMIUM) and args.browsers:
         print(f"{CHROMIUM} not found: running with plain clients only")
         args.browsers = 0
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
     print(f"app: pool {args.pool}, cull after {args.cull_after} s; students arrive within "
-          f"{args.arrival:.0f} s; {MOVES} slider moves each; {args.browsers} real browsers")
+          f"{args.arrival:.0f} s; {MOVES} slider moves each; {args.browsers} real browsers"
+          + (f"; {args.half_sent} half-sent connections" if args.half_sent else "")
+          + ("; a frames-ahead loop" if args.ahead_loop else ""))
     rows = []
     with tempfile.TemporaryDirectory(prefix="bench-classroom-") as folder:
         for n in sizes:
@@ -440,6 +638,18 @@ def main(argv: list[str] | None = None) -> int:
                   f"{row['per_student_mb']:.0f} MB per student")
             print(f"  {row['leave_wait_s']:.0f} s after everyone left: {row['kernels_left']} "
                   f"kernels ({row['students_left']} students')")
+            print(f"  error pages (HTTP 5xx but 503): {row['error_pages']}; class-full pages: "
+                  f"{row['full_pages']}; slowest slider {fmt(row['slider_max_ms'], ' ms', 0)}; "
+                  f"app log {row['log_bytes'] / 1024:.0f} kB")
+            if row["half_sent"]:
+                print(f"  half-sent connections: {row['half_sent']}; the app closed "
+                      f"{row['app_status'].get('connections_closed', '?')} to make room")
+            if row["ahead_loop"]:
+                share = row["ahead_loop"].get("kernel_core_share")
+                print(f"  frames-ahead loop: {row['ahead_loop']['sent']} requests sent, "
+                      f"{row['app_status'].get('frames_ahead_requests_dropped', '?')} dropped "
+                      f"by the app; its kernel used {fmt(share and share * 100, ' %', 0)} "
+                      "of a core")
     print("\ntargets (quiet 2-core machine): 30 served, p95 first figure <= 3 s, "
           "p95 slider <= 150 ms, <= 5 kernels left")
     if args.json:

@@ -34,6 +34,7 @@ from typing import Any
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from traitlets import Bool, Integer
 
+from hinge_lib import class_limits
 from hinge_lib.class_index import COURSE_NOTEBOOK_GLOB as COURSE_NOTEBOOK_GLOB
 from hinge_lib.class_index import CourseEntry, course_entries
 from hinge_lib.class_roles import is_instructor_machine
@@ -73,7 +74,36 @@ class NoDelayKernelConnection(ZMQChannelsWebsocketConnection):
 
     def connect(self) -> Any:
         send_without_delay(self.websocket_handler)
+        guard = _class_guard(self.websocket_handler)  # class limits hook: the page has loaded
+        if guard is not None:
+            guard.loads.connected(self.kernel_id)
         return super().connect()
+
+    def handle_incoming_message(self, incoming_msg: Any) -> None:
+        guard = _class_guard(self.websocket_handler)  # class limits hook: frames-ahead ration
+        if guard is not None and not guard.allow_message(
+                self.websocket_handler.get_cookie(SEAT_COOKIE), incoming_msg):
+            return
+        super().handle_incoming_message(incoming_msg)
+
+
+def _without_query_argument(uri: str, name: str) -> str:
+    """``uri`` without the query argument ``name``.
+
+    >>> _without_query_argument("/voila/render/a.ipynb?x=1&hinge-seat-check=1", SEAT_CHECK)
+    '/voila/render/a.ipynb?x=1'
+    """
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(uri)
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                       if k != name])
+    return urlunsplit(parts._replace(query=query))
+
+
+def _class_guard(handler: Any) -> class_limits.ClassGuard | None:
+    """The class app's limits, if this server is the class app."""
+    return getattr(handler, "settings", {}).get("hinge_limits")
 
 
 def send_without_delay(handler: Any) -> bool:
@@ -99,7 +129,11 @@ def send_without_delay(handler: Any) -> bool:
 #   wait for a kernel to start and the notebook to run;
 # - idle kernels shut down (Jupyter's kernel culler) and a page's kernel shut down when the
 #   page is closed or reloaded in the same browser;
-# - a cap on the number of students' kernels, with a friendly page when it is reached;
+# - a cap on the number of students' kernels, counted when a page is asked for, with a
+#   friendly page when it is reached, and the other limits of hinge_lib.class_limits (pages
+#   per browser, no "pool is empty" error, no culling while a page loads, frames-ahead
+#   rationing, half-sent request timeouts, a bound on connections, no log flood), called
+#   from the hooks marked "class limits hook";
 # - pages that say so when their kernel has gone, instead of sliders that silently stop;
 # - no file browser and no code: Voila executes only the course notebooks, and its kernel
 #   websocket accepts widget messages only;
@@ -111,6 +145,9 @@ def send_without_delay(handler: Any) -> bool:
 #   (hinge_lib/class_guard.py); ``?template=`` and ``?theme=`` ignored; a logout page.
 
 EXPLORER_NOTEBOOK = "10-pose-explorer.ipynb"
+#: The video checker: served by the class app only with ``--with-video`` (it decodes every
+#: upload on the instructor's computer, and each page takes seconds of a core to open).
+VIDEO_NOTEBOOK = "14-film-your-hinge.ipynb"
 #: Name of the Voila template for the class app (deploy/jupyter/voila/templates/hinge-class).
 CLASS_TEMPLATE = "hinge-class"
 API_PREFIX = "hinge/api"
@@ -118,6 +155,8 @@ API_PREFIX = "hinge/api"
 #: warm pool); the class app drops them.
 PAGE_OVERRIDES = ("template", "theme")
 SEAT_COOKIE = "hinge-seat"
+#: Query parameter of the one redirect that hands a browser its seat cookie.
+SEAT_CHECK = "hinge-seat-check"
 #: Parts of the access code: letters and digits that are hard to confuse when read aloud.
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -208,6 +247,33 @@ def full_page_html(students: int, limit: int) -> str:
         "with <code>--max-kernels</code>.</p>"
     )
     return _page("The class is full for a moment", body, refresh_s=20)
+
+
+def seat_full_html(pages: int) -> str:
+    body = (
+        f"<p>This browser already has {pages} course pages open, the most one student may "
+        "hold at once in the class app. Nothing is lost: close a course tab you no longer "
+        "use, and this page tries again by itself every 20 seconds.</p>"
+    )
+    return _page("Too many pages open in this browser", body, refresh_s=20)
+
+
+def no_cookie_html() -> str:
+    body = (
+        "<p>The class app gives every browser its own pages with a small cookie, and this "
+        "browser did not keep it. Allow cookies for this address (or leave private mode "
+        "that blocks them) and open the class address again.</p>"
+    )
+    return _page("This browser refuses the class app's cookie", body)
+
+
+def video_off_html(base_url: str) -> str:
+    body = ("<p>The video lesson analyses every upload on the instructor's computer, so in "
+            "the class app it opens only when the instructor switches it on "
+            "(<code>--with-video</code>). Ask your instructor, or open it later in "
+            "JupyterLab on your own computer.</p>"
+            f'<p><a href="{html.escape(base_url)}course">Go to the course index</a></p>')
+    return _page("The video lesson is switched off for this class", body)
 
 
 def not_in_course_html(path: str, base_url: str) -> str:
@@ -325,6 +391,10 @@ def _classroom_classes() -> dict[str, type]:
         @web.authenticated
         async def get(self, path=None):
             app = self.settings["hinge_class"]
+            if path == VIDEO_NOTEBOOK and not app.with_video:
+                self.set_status(403)
+                self.finish(video_off_html(self.base_url))
+                return
             if path not in app.files or (path in app.instructor_files
                                          and not is_instructor_machine(self.request)):
                 self.set_status(404)  # an instructor page looks like no page to a student
@@ -335,22 +405,53 @@ def _classroom_classes() -> dict[str, type]:
                 self.request.query_arguments.pop(name, None)
             seat = self.get_cookie(SEAT_COOKIE)
             if not seat or len(seat) > 64:
-                seat = secrets.token_urlsafe(16)
-                self.set_cookie(SEAT_COOKIE, seat, httponly=True, samesite="Strict")
+                # class limits hook: a page is served to a browser that keeps its seat cookie
+                # (else every cookie-less request would be a new student with a new kernel)
+                if self.get_argument(SEAT_CHECK, None) is not None:
+                    self.set_status(400)
+                    self.finish(no_cookie_html())
+                    return
+                self.set_cookie(SEAT_COOKIE, secrets.token_urlsafe(16), httponly=True,
+                                samesite="Strict")
+                uri = self.request.uri or "/"
+                self.redirect(f"{uri}{'&' if '?' in uri else '?'}{SEAT_CHECK}=1")
+                return
+            if self.get_argument(SEAT_CHECK, None) is not None:  # kept: back to the plain URL
+                self.redirect(_without_query_argument(self.request.uri or "/", SEAT_CHECK))
+                return
             await app.release_seat(seat, path)
-            students = app.student_count()
-            if students >= app.max_kernels:
+            place = f"{seat}\n{path}"
+            # class limits hook: the place is counted now, before its kernel starts
+            refused = app.guard.seats.admit(place, set(app.running_places()))
+            if refused is not None:
                 self.set_status(503)
                 self.set_header("Retry-After", "20")
-                self.finish(full_page_html(students, app.max_kernels))
+                self.finish(full_page_html(app.student_count(), app.max_kernels)
+                            if refused == "full" else seat_full_html(app.kernels_per_seat))
                 return
-            token = _current_seat.set(f"{seat}\n{path}")
+            self._notebook = path
+            token = _current_seat.set(place)
             role = _for_instructor.set(is_instructor_machine(self.request))
             try:
                 await super().get(path)
             finally:
                 _current_seat.reset(token)
                 _for_instructor.reset(role)
+                app.guard.seats.done(place)
+                if place in app._seats:  # class limits hook: sent; the page connects next
+                    app.guard.loads.page_sent(app._seats[place])
+                if getattr(self, "_claimed", False):
+                    app.guard.seats.release_warm(path)
+
+        def should_use_rendered_notebook(self, notebook_data, pool_size, *args):
+            # class limits hook: a warm kernel is claimed at once; when every one is claimed
+            # the page starts its own kernel (Voila's page shows meanwhile), never "pool empty"
+            app = self.settings["hinge_class"]
+            notebook = getattr(self, "_notebook", "")
+            if not super().should_use_rendered_notebook(notebook_data, pool_size, *args):
+                return False
+            self._claimed = app.guard.seats.claim_warm(notebook, pool_size)
+            return self._claimed
 
     class CourseKernelWebsocketHandler(VoilaKernelWebsocketHandler):
         """The kernel websocket; that of a page opened on the laptop is the instructor's."""
@@ -366,23 +467,45 @@ def _classroom_classes() -> dict[str, type]:
 
         name = "hinge-class"
         max_kernels = Integer(40, config=True, help="Most students' kernels at once.")
+        kernels_per_seat = Integer(class_limits.ClassLimits.kernels_per_seat, config=True,
+                                   help="Most pages one browser may hold at once.")
+        max_connections = Integer(0, config=True, help="Most open connections (0: from the "
+                                  "open-file limit).")
+        with_video = Bool(False, config=True, help="Serve the video lesson (notebook 14).")
+        videos_at_once = Integer(2, config=True, help="Most video analyses running at once.")
         announce = Bool(True, config=True, help="Print the students' address when ready.")
 
         def initialize(self, argv=None):
             super().initialize(argv)
             self.entries = course_entries(self.root_dir)
-            self.files = {entry.file for entry in self.entries}
+            self.files = {entry.file for entry in self.entries
+                          if self.with_video or entry.file != VIDEO_NOTEBOOK}
             self.instructor_files = {entry.file for entry in self.entries if entry.instructor}
             #: kernels of pages opened on the laptop: their websocket is the instructor's only
             self.instructor_kernels: set[str] = set()
+            if self.with_video:  # the kernels count the analyses running (video_upload)
+                import tempfile
+
+                from hinge_lib.widgets.video_upload import (
+                    VIDEO_SLOT_DIR_VARIABLE,
+                    VIDEO_SLOTS_VARIABLE,
+                )
+
+                self._video_slots = tempfile.TemporaryDirectory(prefix="hinge-video-")
+                os.environ[VIDEO_SLOT_DIR_VARIABLE] = self._video_slots.name
+                os.environ[VIDEO_SLOTS_VARIABLE] = str(self.videos_at_once)
             if EXPLORER_NOTEBOOK not in self.files:
                 raise ValueError(f"{EXPLORER_NOTEBOOK} is not in {self.root_dir}")
             self._student_kernels: dict[str, str] = {}  # kernel id -> "seat\nnotebook"
             self._seats: dict[str, str] = {}  # "seat\nnotebook" -> kernel id
+            self.limits = class_limits.ClassLimits(kernels_per_seat=self.kernels_per_seat,
+                                                   max_connections=self.max_connections)
+            self.guard = class_limits.ClassGuard(self.limits, self.max_kernels)
 
         def init_settings(self):
             settings = super().init_settings()
             settings["hinge_class"] = self
+            settings["hinge_limits"] = self.guard
             settings["log_function"] = log_request  # access log with token= scrubbed
             self.identity_provider.login_handler_class = ClassLoginHandler
             km = self.kernel_manager
@@ -401,6 +524,10 @@ def _classroom_classes() -> dict[str, type]:
             if pooled is not None:
 
                 async def get_rendered_notebook(notebook_name, *args, **kwargs):
+                    for _ in range(600):  # claims keep an entry for this request; in case
+                        if km._pools.get(notebook_name):
+                            break
+                        await asyncio.sleep(0.1)
                     await _first_ready(km._pools.get(notebook_name, []))
                     result = await pooled(notebook_name, *args, **kwargs)
                     kernel_id = result[2]
@@ -412,6 +539,17 @@ def _classroom_classes() -> dict[str, type]:
                     return result
 
                 km.get_rendered_notebook = get_rendered_notebook
+            culled = km.cull_kernel_if_idle
+
+            async def cull_kernel_if_idle(kernel_id):
+                # class limits hook: never cull a kernel whose page is still loading
+                if self.guard.loads.loading(kernel_id):
+                    with contextlib.suppress(KeyError):
+                        km.get_kernel(kernel_id).last_activity = utcnow()
+                    return None
+                return await culled(kernel_id)
+
+            km.cull_kernel_if_idle = cull_kernel_if_idle
             return settings
 
         def _record(self, kernel_id: str) -> None:
@@ -420,6 +558,12 @@ def _classroom_classes() -> dict[str, type]:
                 return
             self._student_kernels[kernel_id] = key
             self._seats[key] = kernel_id
+            self.guard.loads.handed_out(kernel_id)  # class limits hook: loading until connected
+
+        def running_places(self) -> list[str]:
+            """The places ("seat\nnotebook") whose kernel runs."""
+            self.student_count()
+            return list(self._seats)
 
         def student_count(self) -> int:
             running = set(self.kernel_manager.list_kernel_ids())
@@ -433,11 +577,17 @@ def _classroom_classes() -> dict[str, type]:
             km = self.kernel_manager
             pools = getattr(km, "_pools", {})
             students = self.student_count()
+            server = getattr(self.app, "hinge_server", None)
             return {
                 "kernels": len(km.list_kernel_ids()),
                 "students": students,
                 "pool": sum(len(pool) for pool in pools.values()),
                 "max_kernels": self.max_kernels,
+                # class limits: what was held back (see hinge_lib.class_limits)
+                "arriving": sum(self.guard.seats.pending.values()),
+                "connections_closed": getattr(server, "evicted", 0),
+                "connections_refused": getattr(server, "refused", 0),
+                "frames_ahead_requests_dropped": self.guard.dropped_wanted,
             }
 
         async def release_seat(self, seat: str, notebook: str) -> None:
@@ -483,6 +633,13 @@ def _classroom_classes() -> dict[str, type]:
                 *handlers,
             ]
 
+        def listen(self):
+            # class limits hook: timeouts for half-sent requests and a bound on connections
+            files = class_limits.raise_open_file_limit()
+            bound = class_limits.connection_bound(self.limits, files, self.max_kernels)
+            self.app.listen = class_limits.guarded_listen(self.app, self.limits, bound)
+            super().listen()
+
         def launch_browser(self):
             import threading
             import webbrowser
@@ -498,6 +655,7 @@ def _classroom_classes() -> dict[str, type]:
             hide_in_log(self.token, self.log)
             if self.announce:
                 tornado.ioloop.IOLoop.current().add_callback(self._announce)
+            class_limits.guard_the_log(self.log, self.limits.log_repeats_per_minute)  # hook
             super().start()
 
         def _announce(self) -> None:
@@ -582,7 +740,8 @@ def presenter_notebook(explorer: str | os.PathLike, target: str | os.PathLike) -
 
 
 def class_config(*, pool: int, cull_after: int, max_kernels: int, open_browser: bool,
-                 ip: str, port: int) -> Any:
+                 ip: str, port: int, kernels_per_seat: int = 4, max_connections: int = 0,
+                 with_video: bool = False, videos_at_once: int = 2) -> Any:
     """The Jupyter configuration of the class app (a traitlets Config)."""
     from traitlets.config import Config
 
@@ -590,6 +749,13 @@ def class_config(*, pool: int, cull_after: int, max_kernels: int, open_browser: 
         raise ValueError(f"cull_after={cull_after}: must be at least 10 seconds")
     if max_kernels < 1:
         raise ValueError(f"max_kernels={max_kernels}: must be at least 1")
+    if not 1 <= kernels_per_seat <= 20:
+        raise ValueError(f"kernels_per_seat={kernels_per_seat}: must be between 1 and 20")
+    if not 1 <= videos_at_once <= 10:
+        raise ValueError(f"videos_at_once={videos_at_once}: must be between 1 and 10")
+    if max_connections and not 16 <= max_connections <= 1_000_000:
+        raise ValueError(f"max_connections={max_connections}: must be 0 (automatic) or "
+                         "16 to 1000000")
     if not 0 <= pool <= 20:
         raise ValueError(f"pool={pool}: must be between 0 and 20")
     if not 0 <= port <= 65535:
@@ -606,6 +772,10 @@ def class_config(*, pool: int, cull_after: int, max_kernels: int, open_browser: 
     cfg.MappingKernelManager.allow_tracebacks = False
     cfg.MappingKernelManager.traceback_replacement_message = ERROR_NOTE
     cfg.ClassroomVoila.max_kernels = max_kernels
+    cfg.ClassroomVoila.kernels_per_seat = kernels_per_seat
+    cfg.ClassroomVoila.max_connections = max_connections
+    cfg.ClassroomVoila.with_video = with_video
+    cfg.ClassroomVoila.videos_at_once = videos_at_once
     cfg.VoilaConfiguration.template = CLASS_TEMPLATE
     cfg.VoilaConfiguration.show_tracebacks = False
     cfg.VoilaConfiguration.allow_template_override = "NO"
@@ -629,13 +799,17 @@ def class_config(*, pool: int, cull_after: int, max_kernels: int, open_browser: 
 def run_class_app(notebook_dir: str | os.PathLike, template_root: str | os.PathLike, *,
                   ip: str = "127.0.0.1", port: int = 8866, pool: int = 4,
                   cull_after: int = 1200, max_kernels: int = 40, open_browser: bool = True,
+                  kernels_per_seat: int = 4, max_connections: int = 0,
+                  with_video: bool = False, videos_at_once: int = 2,
                   extra_args: list[str] | None = None) -> None:
     """Start the class app and serve until stopped (Ctrl-C or SIGTERM)."""
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
         p for p in (str(Path(template_root).resolve()), os.environ.get("JUPYTER_PATH")) if p
     )
     cfg = class_config(pool=pool, cull_after=cull_after, max_kernels=max_kernels,
-                       open_browser=open_browser, ip=ip, port=port)
+                       open_browser=open_browser, ip=ip, port=port,
+                       kernels_per_seat=kernels_per_seat, max_connections=max_connections,
+                       with_video=with_video, videos_at_once=videos_at_once)
     # the kernels inherit this: no shared practice log for the room (see PracticeLog)
     os.environ[CLASS_APP_VARIABLE] = "1"
     app_class = _classroom_classes()["ClassroomVoila"]
@@ -663,6 +837,14 @@ def main(argv: list[str] | None = None) -> int:
                       help="shut a kernel down after this many idle seconds (default 1200)")
     room.add_argument("--max-kernels", type=int, default=40,
                       help="most students' pages at once (default 40)")
+    room.add_argument("--kernels-per-seat", type=int, default=4,
+                      help="most pages one browser may hold at once (default 4)")
+    room.add_argument("--max-connections", type=int, default=0,
+                      help="most open connections (default: from the open-file limit)")
+    room.add_argument("--with-video", action="store_true",
+                      help="serve the video lesson (14); off by default")
+    room.add_argument("--videos-at-once", type=int, default=2,
+                      help="with --with-video: most video analyses at once (default 2)")
     room.add_argument("--no-browser", action="store_true")
     present = sub.add_parser("presenter", help="write the presenter copy of the explorer")
     present.add_argument("--explorer", required=True)
@@ -676,7 +858,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         run_class_app(args.notebooks, args.templates, ip=args.ip, port=args.port,
                       pool=args.pool, cull_after=args.cull_after, max_kernels=args.max_kernels,
-                      open_browser=not args.no_browser, extra_args=extra)
+                      open_browser=not args.no_browser, kernels_per_seat=args.kernels_per_seat,
+                      max_connections=args.max_connections, with_video=args.with_video,
+                      videos_at_once=args.videos_at_once, extra_args=extra)
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -138,3 +138,77 @@ def test_analyze_many_accepts_integer_and_nullable_float_columns() -> None:
     assert list(out["pattern"]) == ["upright", "hinge"]
     with pytest.raises(ValueError, match=r"knee: 1 row\(s\) .* not finite: row 1 \(nan\)"):
         analyze_many(frame.assign(knee=pd.array([0.0, None], dtype="Float64")))
+
+
+# ------------------------------------------------------------------ hostile inputs elsewhere
+
+
+def test_explore_checks_the_pose_load_and_hold_it_starts_with() -> None:
+    from hinge_lib import explore
+
+    with pytest.raises(ValueError, match=r"hip = about 1e\+400 deg is out of range"):
+        explore({"hip": 10**400})
+    with pytest.raises(ValueError, match=r"hip must be a number .*got '45'"):
+        explore({"hip": "45"})
+    with pytest.raises(ValueError, match=r"load_kg = -1 kg is out of range \(allowed range 0 to"):
+        explore(load_kg=-1)
+    with pytest.raises(ValueError, match=r"hold must be one of 'hands', .*; got 'mouth'"):
+        explore(hold="mouth")
+
+
+@pytest.mark.parametrize(("kwargs", "expected"), [
+    ({"frames": 10**7}, r"frames = 1e\+07 is out of range \(allowed range 2 to 300\)"),
+    ({"frames": 1}, r"frames = 1 is out of range"),
+    ({"frames": "many"}, r"frames must be a number"),
+    ({"interval_ms": 0}, r"interval_ms = 0 ms is out of range \(allowed range 20 to 5000 ms\)"),
+])
+def test_animate_has_a_ceiling_on_frames(kwargs: dict, expected: str) -> None:
+    from hinge_lib import animate
+
+    with pytest.raises(ValueError, match=expected):
+        animate("standing", ["romanian_deadlift"], **kwargs)
+
+
+def test_read_motion_refuses_odd_paths_with_their_reason(tmp_path) -> None:
+    import os
+
+    from hinge_lib.recordings.readers import MotionFileError, read_motion
+
+    long_path = "a" * 5000 + ".mot"
+    with pytest.raises(MotionFileError, match="cannot open .*File name too long") as err:
+        read_motion(long_path)
+    assert len(str(err.value)) < 400  # the name is cut in the middle, not printed whole
+    with pytest.raises(MotionFileError, match=r"/dev/zero is not a saved file \(a device"):
+        read_motion("/dev/zero")
+    if hasattr(os, "mkfifo"):
+        fifo = tmp_path / "pipe.csv"
+        os.mkfifo(fifo)
+        with pytest.raises(MotionFileError, match="pipe.csv is not a saved file"):
+            read_motion(fifo)  # opening a FIFO would wait for a writer for ever
+    with pytest.raises(MotionFileError, match="no such file"):
+        read_motion(tmp_path / "missing.csv")
+
+
+def test_read_motion_refuses_a_huge_single_line(tmp_path) -> None:
+    from hinge_lib.recordings.readers import MAX_LINE_CHARS, MotionFileError, read_motion
+
+    one_line = tmp_path / "one-line.csv"
+    one_line.write_text("time,hip," + "9" * (45 * 2**20) + "\n")
+    with pytest.raises(MotionFileError, match=r"one-line.csv, line 1: \d+ characters on one "
+                                              rf"line \(the most is {MAX_LINE_CHARS}\)"):
+        read_motion(one_line)
+    with pytest.raises(MotionFileError, match=r"line 3: 200001 characters"):
+        read_motion(b"time,hip\n0,1\n0.1," + b"2" * 199_997 + b"\n", name="wide.csv")
+
+
+@pytest.mark.parametrize("content", [["event", "start"], "file", None, 7,
+                                     {"event": "start", "size": "big"},
+                                     {"event": "start", "size": -5}, {"event": "hack"}])
+def test_the_upload_box_refuses_messages_its_page_never_sends(content: object) -> None:
+    from hinge_lib.widgets.upload import upload_checker
+
+    box = upload_checker()
+    box.handle_message(None, content, [])
+    assert "does not understand" in box.children[1].value
+    box.handle_message(None, {"event": "start", "name": "a.csv", "size": 10}, [])
+    assert "Reading a.csv" in box.children[1].value

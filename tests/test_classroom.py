@@ -299,6 +299,64 @@ def test_tasks_py_app_refuses_unknown_class_options():
         _tasks().app_command(["--class", "--colour", "red"])
 
 
+def test_frames_ahead_requests_are_rationed_per_browser_not_per_address():
+    from hinge_lib import class_limits
+
+    guard = class_limits.ClassGuard(class_limits.ClassLimits(wanted_per_s=1, wanted_burst=5), 10)
+    wanted = json.dumps({"content": {"data": {"content": {"kind": "wanted", "slider": None}}}},
+                        separators=(",", ":"))
+    slider = json.dumps({"content": {"data": {"method": "update", "state": {"value": 3}}}})
+    assert [guard.allow_message("a", wanted) for _ in range(7)] == [True] * 5 + [False] * 2
+    assert guard.allow_message("b", wanted)  # another browser (same address) is not affected
+    assert all(guard.allow_message("a", slider) for _ in range(100))  # slider moves pass
+    assert guard.dropped_wanted == 2
+
+
+def test_a_page_is_loading_until_it_connects_or_its_grace_ends(monkeypatch):
+    from hinge_lib import class_limits
+
+    now = [100.0]
+    monkeypatch.setattr(class_limits.time, "monotonic", lambda: now[0])
+    loads = class_limits.PageLoads(sending_s=600, connect_s=30)
+    loads.handed_out("k1")
+    loads.handed_out("k2")
+    now[0] += 500  # a slow page, still being sent
+    assert loads.loading("k1") and loads.loading("k2")
+    loads.page_sent("k1")
+    loads.connected("k2")
+    assert loads.loading("k1") and not loads.loading("k2")
+    now[0] += 31
+    assert not loads.loading("k1")  # sent but never connected: the culler may take it
+
+
+def test_video_analyses_at_once_are_capped_across_kernels(tmp_path, monkeypatch):
+    from hinge_lib.widgets import video_upload
+
+    monkeypatch.setenv(video_upload.VIDEO_SLOTS_VARIABLE, "2")
+    monkeypatch.setenv(video_upload.VIDEO_SLOT_DIR_VARIABLE, str(tmp_path))
+    with (video_upload.analysis_slot() as one, video_upload.analysis_slot() as two,
+          video_upload.analysis_slot() as three):
+        assert (one, two, three) == (True, True, False)
+    with video_upload.analysis_slot() as again:
+        assert again  # places are freed when an analysis ends
+    monkeypatch.delenv(video_upload.VIDEO_SLOTS_VARIABLE)
+    with video_upload.analysis_slot() as anywhere_else:
+        assert anywhere_else
+
+
+def test_the_class_app_serves_the_video_lesson_only_when_asked():
+    cfg = serving.class_config(pool=1, cull_after=600, max_kernels=10, open_browser=False,
+                               ip="127.0.0.1", port=0)
+    assert cfg.ClassroomVoila.with_video is False
+    on = serving.class_config(pool=1, cull_after=600, max_kernels=10, open_browser=False,
+                              ip="127.0.0.1", port=0, with_video=True, videos_at_once=3)
+    assert (on.ClassroomVoila.with_video, on.ClassroomVoila.videos_at_once) == (True, 3)
+    assert "--with-video" in serving.video_off_html("/")
+    with pytest.raises(ValueError, match="videos_at_once=0"):
+        serving.class_config(pool=1, cull_after=600, max_kernels=10, open_browser=False,
+                             ip="127.0.0.1", port=0, videos_at_once=0)
+
+
 # ---------------------------------------------------------------- the running app
 
 
@@ -476,8 +534,11 @@ def test_idle_kernels_are_culled_and_the_warm_pool_stays(tmp_path):
         Student(app).open_explorer()
         Student(app).open_explorer()
         assert app.status()["students"] == 2
-        # culled after 10 s without activity, checked every 5 s
-        wait_for(lambda: app.status()["students"] == 0, 90, "idle kernels to be culled",
+        # a page that has not connected yet is still loading: not culled for a while ...
+        time.sleep(18)
+        assert app.status()["students"] == 2
+        # ... then culled after 10 s without activity, checked every 5 s
+        wait_for(lambda: app.status()["students"] == 0, 120, "idle kernels to be culled",
                  interval=2)
         assert app.status()["kernels"] <= 1  # only the warm pool is left
         assert "Culling" in app.err.read_text(errors="replace")
@@ -491,3 +552,94 @@ def test_tasks_py_app_presenter_serves_the_presenter_copy_of_the_explorer():
     assert cmd[1] == str(tasks.PRESENTER_NOTEBOOK)
     assert "--presenter" not in cmd and "--no-browser" in cmd
     assert "--Voila.ip=127.0.0.1" in cmd
+
+
+# ---------------------------------------------------------------- a burst, misbehaving clients
+
+
+@pytest.mark.slow
+def test_a_burst_gets_no_more_kernels_than_the_cap_and_no_error_page(tmp_path):
+    # everyone in the same second: places are counted when asked for, and when the warm
+    # pool is empty a page starts its own kernel instead of failing with "pool is empty"
+    from concurrent.futures import ThreadPoolExecutor
+
+    from browser import stop_process
+
+    app = start_class_app(tmp_path, "--pool", "1", "--max-kernels", "4")
+    try:
+        wait_for(lambda: app.status()["pool"] == 1, 120, "the warm pool")
+        students = [Student(app) for _ in range(7)]
+        with ThreadPoolExecutor(len(students)) as pool:
+            answers = list(pool.map(lambda s: s.get("", token=app.code), students))
+        codes = sorted(status for status, _, _ in answers)
+        assert codes == [200] * 4 + [503] * 3, codes
+        kernels = {page_kernel_id(body) for status, _, body in answers if status == 200}
+        assert len(kernels) == 4
+        assert all("The class is full" in body for status, _, body in answers if status == 503)
+        status = app.status()
+        assert status["students"] == 4 and status["kernels"] <= 4 + 1
+        log = app.log()
+        assert "is empty" not in log and " 500 " not in log
+    finally:
+        stop_process(app.proc)
+
+
+@pytest.fixture(scope="module")
+def guarded_app(tmp_path_factory):
+    from browser import stop_process
+
+    app = start_class_app(tmp_path_factory.mktemp("guarded-app"), "--pool", "1",
+                          "--max-kernels", "6", "--kernels-per-seat", "1",
+                          "--max-connections", "40")
+    yield app
+    stop_process(app.proc)
+
+
+@pytest.mark.slow
+def test_a_client_without_cookies_gets_no_kernel(guarded_app):
+    url = f"{guarded_app.base}{EXPLORER_PAGE}?token={guarded_app.code}"
+    for _ in range(3):  # urllib without a cookie jar: every request is cookie-less
+        try:
+            with urllib.request.urlopen(url, timeout=60) as resp:
+                status, body = resp.status, resp.read().decode()
+        except urllib.error.HTTPError as err:
+            status, body = err.code, err.read().decode()
+        assert status == 400 and "refuses the class app" in body
+    assert guarded_app.status()["students"] == 0
+
+
+@pytest.mark.slow
+def test_one_browser_holds_a_bounded_number_of_pages(guarded_app):
+    student = Student(guarded_app)
+    student.open_explorer()
+    status, _, body = student.get("voila/render/00-start-here.ipynb")
+    assert status == 503 and "Too many pages open in this browser" in body
+    assert "Nothing is lost" in body
+    assert guarded_app.status()["students"] == 1
+    student.open_explorer()  # reloading its own page is always allowed
+    leave_all(guarded_app)
+
+
+@pytest.mark.slow
+def test_idle_half_sent_connections_do_not_stop_students_being_served(guarded_app):
+    import socket
+
+    host, port = urllib.parse.urlsplit(guarded_app.base).netloc.split(":")
+    idle = []
+    for _ in range(120):  # three times the bound, each stopping in the middle of its headers
+        sock = socket.create_connection((host, int(port)), timeout=10)
+        sock.sendall(b"GET / HTTP/1.1\r\nHost: class\r\n")
+        idle.append(sock)
+    started = time.monotonic()
+    Student(guarded_app).open_explorer()
+    assert time.monotonic() - started < 60
+    status = guarded_app.status()
+    assert status["connections_closed"] >= 120 - 40
+    # the ones still open are closed once they have sent nothing for the header timeout
+    survivor = idle[-1]
+    survivor.settimeout(60)
+    assert survivor.recv(100) == b""  # closed by the app, without an answer
+    for sock in idle:
+        sock.close()
+    assert len(guarded_app.log()) < 500_000  # a few lines, not one per connection
+    leave_all(guarded_app)

@@ -194,3 +194,31 @@ def test_a_value_is_sent_once_per_job_until_a_new_view_asks_again():
         assert sorted(values_sent("hip")) == sorted(first + first)
 
     asyncio.run(session())
+
+
+def test_a_page_asking_again_and_again_gets_a_ration_not_a_core(monkeypatch):
+    # a scripted client sending "a new view" in a loop used to have every frame worked out
+    # again each time; the work is rationed per figure: a burst, then a steady trickle
+    from hinge_lib.widgets import frames_ahead
+
+    monkeypatch.setattr(frames_ahead, "AHEAD_BURST_FRAMES", 300)
+    monkeypatch.setattr(frames_ahead, "AHEAD_FRAMES_PER_S", 50.0)
+    ex = explorer.explore({"hip": 40})
+    _messages(ex.figure)
+    ex.ahead.make_frame = lambda values: {"controls": dict(values)}  # cheap: count the ration
+    ex.ahead._ration = 300.0
+    seconds = 2.0
+
+    async def loop_of_new_views() -> None:
+        end = asyncio.get_running_loop().time() + seconds
+        while asyncio.get_running_loop().time() < end:
+            ex.figure._message(ex.figure, {"kind": "wanted", "slider": None}, [])
+            ex.figure._message(ex.figure, {"kind": "wanted", "slider": "hip"}, [])
+            await asyncio.sleep(0.02)
+
+    asyncio.run(loop_of_new_views())
+    assert 300 <= ex.ahead.made <= 300 + 50 * (seconds + 0.5)
+    monkeypatch.undo()
+    # a real hand taking hold of slider after slider: every range fits in one burst
+    ranges = sum(s.max - s.min + 1 for s in ex.sliders.values())
+    assert ranges <= frames_ahead.AHEAD_BURST_FRAMES, ranges

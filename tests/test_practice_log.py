@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import errno
 import os
 import signal
 import sqlite3
@@ -303,13 +305,18 @@ def test_a_flipped_byte_is_reported_or_harmless_never_a_partial_answer(
     assert refused > 10 and refused + harmless == len(range(100, len(data), 37))
 
 
-def test_damage_message_names_the_session(tmp_path: Path, hinge_report: MotionReport) -> None:
+def _tampered_log(tmp_path: Path, report: MotionReport, sql: str) -> PracticeLog:
+    """A filled log changed behind its back by one SQL statement."""
     path = tmp_path / "log.sqlite3"
-    _filled_log(path, hinge_report)
+    _filled_log(path, report)
     with sqlite3.connect(path) as conn:
-        conn.execute("DELETE FROM reps WHERE session_id = 3 AND rep = 2")
+        conn.execute(sql)
     conn.close()
-    log = PracticeLog(path)
+    return PracticeLog(path)
+
+
+def test_damage_message_names_the_session(tmp_path: Path, hinge_report: MotionReport) -> None:
+    log = _tampered_log(tmp_path, hinge_report, "DELETE FROM reps WHERE session_id = 3 AND rep = 2")
     with pytest.raises(ValueError, match=r"damaged: session 3 .*3 rep\(s\) stored, 4 expected"):
         log.reps()
     with pytest.raises(ValueError, match="session 3"):
@@ -382,3 +389,216 @@ def test_the_class_app_keeps_no_shared_default_log(tmp_path, monkeypatch, hinge_
     assert len(own.sessions()) == 1
     monkeypatch.setenv(practice_log.CLASS_APP_VARIABLE, "0")
     assert not practice_log.in_class_app()
+
+
+# ------------------------------------------------------------------ readers, writers, full disks
+
+
+READER_WRITER_SCRIPT = textwrap.dedent(
+    """
+    import datetime as dt, sys, time
+    import pandas as pd
+    from hinge_lib.recordings.practice_log import PracticeLog
+
+    role, path, seconds = sys.argv[1], sys.argv[2], float(sys.argv[3])
+    log = PracticeLog(path)
+    row = dict(rep=1, start_s=0.0, bottom_s=1.0, end_s=2.0, peak_hip=80.0, peak_knee=20.0,
+               peak_ankle=4.0, peak_lumbar=3.0, hinge_score=0.9, pattern="hinge",
+               faults=(), first_mover="hips", balanced_at_bottom=True)
+    reps = pd.DataFrame([row] * 30)
+    reps["rep"] = range(1, 31)
+    end = time.monotonic() + seconds
+    done = 0
+    while time.monotonic() < end:
+        if role == "reader":
+            log.sessions()
+            per_session = log.reps().groupby("session_id").size()
+            assert (per_session == 30).all(), per_session.to_dict()
+        else:
+            sid = log.save_session(reps, "hip hinge", dt.date(2025, 1, 1 + done % 28))
+            if done % 3 == 2:
+                log.delete_session(sid)
+            time.sleep(0.02)  # two programs saving often, not two loops hammering the file
+        done += 1
+    print(done, flush=True)
+    """
+)
+
+
+@pytest.mark.slow
+def test_a_reader_and_two_writers_at_once_see_no_false_damage(tmp_path: Path) -> None:
+    # a reader that ran while another program saved used to see the new reps before their
+    # session and report "damaged"; reads are now one transaction. HINGE_LOG_RACE_S=60 runs
+    # the full minute.
+    path = tmp_path / "shared.sqlite3"
+    PracticeLog(path)
+    seconds = os.environ.get("HINGE_LOG_RACE_S", "8")
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    procs = [subprocess.Popen([sys.executable, "-c", READER_WRITER_SCRIPT, role, str(path),
+                               seconds], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                              text=True, env=env, cwd=ROOT)
+             for role in ("reader", "writer", "writer")]
+    results = [proc.communicate(timeout=float(seconds) + 120) for proc in procs]
+    for proc, (out, err) in zip(procs, results, strict=True):
+        assert proc.returncode == 0, err[-2000:]
+        assert int(out) > 3
+    log = PracticeLog(path)
+    assert len(log.reps()) == 30 * len(log.sessions()) > 0
+
+
+def test_a_value_stored_as_raw_bytes_is_damage_not_a_type_error(
+        tmp_path: Path, hinge_report: MotionReport) -> None:
+    # a flipped bit in a record header can turn a text cell into a blob
+    log = _tampered_log(tmp_path, hinge_report,
+                        "UPDATE reps SET pattern = CAST(pattern AS BLOB) WHERE session_id = 2")
+    with pytest.raises(ValueError, match=r"damaged: session 2 holds raw bytes"):
+        log.reps()
+    with pytest.raises(ValueError, match=str(log.path)):
+        log.sessions()
+
+
+@pytest.mark.slow
+def test_single_bit_flips_are_refused_or_harmless(tmp_path: Path,
+                                                  hinge_report: MotionReport) -> None:
+    import random
+
+    clean = tmp_path / "clean.sqlite3"
+    original = _filled_log(clean, hinge_report)
+    whole_sessions, whole_reps = original.sessions(), original.reps()
+    data = clean.read_bytes()
+    damaged = tmp_path / "flipped.sqlite3"
+    flips = random.Random(27).sample(range(8 * len(data)), 1500)
+    refused = 0
+    for bit in flips:
+        flipped = bytearray(data)
+        flipped[bit // 8] ^= 1 << (bit % 8)
+        damaged.write_bytes(bytes(flipped))
+        try:
+            log = PracticeLog(damaged)
+            sessions, reps = log.sessions(), log.reps()
+        except ValueError as err:  # anything else (TypeError, KeyError...) fails the test
+            assert str(damaged) in str(err), (bit, err)
+            refused += 1
+            continue
+        pd.testing.assert_frame_equal(sessions, whole_sessions)
+        pd.testing.assert_frame_equal(reps, whole_reps)
+    assert refused > 20
+
+
+@pytest.mark.parametrize("keep", [0, 1, 15, 99, "half"])
+def test_a_log_cut_short_is_refused_not_opened_empty(
+        tmp_path: Path, hinge_report: MotionReport, keep: int | str) -> None:
+    path = tmp_path / "log.sqlite3"
+    _filled_log(path, hinge_report)
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 2 if keep == "half" else int(keep)])
+    with pytest.raises(ValueError, match=str(path)) as refused:
+        log = PracticeLog(path)
+        log.sessions()
+    assert "damaged" in str(refused.value) or "not a readable" in str(refused.value)
+    if keep in (0, 1, 15):
+        assert f"only {keep} byte(s)" in str(refused.value)
+    assert len(path.read_bytes()) == (len(data) // 2 if keep == "half" else keep)  # untouched
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs POSIX named pipes")
+def test_devices_and_pipes_are_not_logs(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for path in (fifo, Path("/dev/zero")):
+        if path.exists():
+            with pytest.raises(ValueError, match="not a regular file"):
+                PracticeLog(path)
+
+
+def test_a_save_on_a_full_disk_says_so_and_keeps_the_log(
+        tmp_path: Path, hinge_report: MotionReport, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "log.sqlite3"
+    _filled_log(path, hinge_report)
+    before = PracticeLog(path).reps()
+    pages = sqlite3.connect(path).execute("PRAGMA page_count").fetchone()[0]
+    real_connect = sqlite3.connect
+
+    def no_room_to_grow(*args, **kwargs):  # SQLite's own "database or disk is full"
+        conn = real_connect(*args, **kwargs)
+        conn.execute(f"PRAGMA max_page_count = {pages}")
+        return conn
+
+    monkeypatch.setattr(practice_log.sqlite3, "connect", no_room_to_grow)
+    big = pd.concat([hinge_report.reps] * 200, ignore_index=True)
+    big["rep"] = range(1, len(big) + 1)
+    with pytest.raises(OSError, match="disk is full; nothing was saved") as full:
+        PracticeLog(path).save_session(big, "hip hinge", "2025-03-09", notes="x" * 4000)
+    assert full.value.errno == errno.ENOSPC and not isinstance(full.value, ValueError)
+    assert "not a readable" not in str(full.value)
+    monkeypatch.undo()
+    pd.testing.assert_frame_equal(PracticeLog(path).reps(), before)
+
+
+@pytest.fixture()
+def small_disk(tmp_path: Path):
+    """A 256 kB tmpfs (needs root and a kernel that lets us mount; skipped otherwise)."""
+    mount = tmp_path / "small"
+    mount.mkdir()
+    made = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=256k", "tmpfs", str(mount)],
+                          capture_output=True)
+    if made.returncode != 0:
+        pytest.skip("cannot mount a small tmpfs here (needs root)")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+def _fill(folder: Path) -> None:
+    with contextlib.suppress(OSError), open(folder / "filler", "wb") as f:
+        while True:
+            f.write(b"\0" * 4096)
+            f.flush()
+
+
+def test_a_real_full_disk_refuses_saves_and_exports_cleanly(
+        small_disk: Path, hinge_report: MotionReport) -> None:
+    path = small_disk / "log.sqlite3"
+    log = _filled_log(path, hinge_report)
+    export = small_disk / "export"
+    log.export_csv(export)
+    first = {p.name: p.read_bytes() for p in export.iterdir()}
+    log.save_session(hinge_report, "hip hinge", "2025-03-10", notes="y" * 3000)
+    before = log.reps()
+    _fill(small_disk)
+    big = pd.concat([hinge_report.reps] * 500, ignore_index=True)
+    big["rep"] = range(1, len(big) + 1)
+    with pytest.raises(OSError) as full:
+        log.save_session(big, "hip hinge", "2025-03-09")
+    assert not isinstance(full.value, ValueError) and "disk is full" in str(full.value)
+    pd.testing.assert_frame_equal(PracticeLog(path).reps(), before)
+    # an export that runs out of room leaves the earlier export as it was, and no scraps
+    with pytest.raises(OSError, match="nothing was written") as no_room:
+        log.export_csv(export, overwrite=True)
+    assert no_room.value.errno == errno.ENOSPC
+    assert {p.name: p.read_bytes() for p in export.iterdir()} == first
+    (small_disk / "filler").unlink()
+    paths = log.export_csv(export, overwrite=True)
+    assert len(pd.read_csv(paths[1])) == len(before)
+
+
+def test_an_export_that_fails_half_way_leaves_nothing_behind(
+        log: PracticeLog, hinge_report: MotionReport, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    log.save_session(hinge_report, "hip hinge", "2025-03-03")
+    folder = tmp_path / "export"
+    real_to_csv = pd.DataFrame.to_csv
+
+    def runs_out_of_room(self, out, **kwargs):
+        if "rep" in self.columns:  # the second file: half of it, then the disk is full
+            out.write(real_to_csv(self, **kwargs)[:200])
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real_to_csv(self, out, **kwargs)
+
+    monkeypatch.setattr(pd.DataFrame, "to_csv", runs_out_of_room)
+    with pytest.raises(OSError, match=r"export.*No space left on device.*nothing was written"):
+        log.export_csv(folder)
+    assert list(folder.iterdir()) == []
+    monkeypatch.undo()
+    assert [p.name for p in log.export_csv(folder)] == ["sessions.csv", "reps.csv"]

@@ -28,22 +28,35 @@ own account: their own computer, or a JupyterHub (a file in their home folder).
 Damage is never answered with part of the log: opening runs SQLite's ``PRAGMA
 integrity_check``, and every session row keeps a ``checksum`` (SHA-256 of the session and all
 its reps, schema version 2) that every read verifies. A damaged file (flipped bytes, a cut
-copy) raises ``ValueError`` saying what is damaged instead of returning fewer reps.
+copy) raises ``ValueError`` saying what is damaged instead of returning fewer reps. A file
+that is not a regular file, is empty or shorter than an SQLite header (a log cut to nothing)
+is refused the same way rather than opened as a new, empty log.
+
+Every read runs in one transaction, so a reader never sees another program's save half done
+(reps without their session) and never calls that damage. Trouble that is not damage gets its
+own words and an ``OSError``: a full disk (``errno.ENOSPC``: nothing was saved, the log is as it
+was), a log kept busy by another program for longer than `BUSY_TIMEOUT_S` (``TimeoutError``),
+a read-only file or folder (``PermissionError``) and disk I/O errors (``errno.EIO``).
 
 `PracticeLog.export_csv` refuses to overwrite files unless asked to, and writes text cells
 that a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a
-carriage return) with a leading apostrophe, so they stay text.
+carriage return) with a leading apostrophe, so they stay text. Both files are written to
+temporary files beside them first and moved into place only once both are complete, so a full
+disk leaves the folder as it was (and nothing half-written that blocks the next export).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import hashlib
 import json
 import os
 import sqlite3
+import stat
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -54,6 +67,9 @@ from hinge_lib.model.body import Body
 from hinge_lib.recordings.reps import REP_COLUMNS
 
 SCHEMA_VERSION = 2
+#: How long a read or save waits for another program's save to finish, in seconds.
+BUSY_TIMEOUT_S = 30.0
+SQLITE_HEADER = b"SQLite format 3\x00"
 APP_FOLDER = "hinge-coach"
 DB_NAME = "practice.sqlite3"
 REP_FIELDS: tuple[str, ...] = REP_COLUMNS
@@ -179,10 +195,38 @@ class PracticeLog:
         self.path = Path(path).expanduser() if path is not None else default_db_path()
         if self.path.is_dir():
             raise ValueError(f"{self.path}: is a folder; give the path of a database file")
+        self._refuse_what_is_not_a_log_file()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as conn:
             self._check_integrity(conn)
             self._migrate(conn)
+
+    def _refuse_what_is_not_a_log_file(self) -> None:
+        """``ValueError`` for a device, a pipe, an empty file or one without an SQLite header.
+
+        SQLite would open an empty (or 1-byte) file as a new log, so a log cut to nothing
+        would quietly start again from zero.
+        """
+        try:
+            info = self.path.stat()
+        except FileNotFoundError:
+            return
+        except OSError as err:
+            raise ValueError(f"{self.path}: cannot open the practice log ({err.strerror})"
+                             ) from None
+        if not stat.S_ISREG(info.st_mode):
+            raise ValueError(f"{self.path}: is not a regular file (a device, a pipe or a "
+                             "socket); give the path of a practice log file")
+        if info.st_size < len(SQLITE_HEADER):
+            raise ValueError(f"{self.path}: the practice log is damaged: the file holds only "
+                             f"{info.st_size} byte(s), so it was cut short or is not a log; "
+                             "nothing was read. Restore a backup, or move the file away to "
+                             "start a new log.")
+        with open(self.path, "rb") as f:
+            head = f.read(len(SQLITE_HEADER))
+        if head != SQLITE_HEADER:
+            raise ValueError(f"{self.path}: not a readable practice log (it does not start "
+                             "like an SQLite database); nothing was read.")
 
     def _check_integrity(self, conn: sqlite3.Connection) -> None:
         """``PRAGMA integrity_check``; ``ValueError`` naming what is damaged."""
@@ -214,6 +258,11 @@ class PracticeLog:
         for row in sessions:
             session, stored = tuple(row[:-1]), row[-1]
             rows = reps.get(session[0], [])
+            if _has_bytes(row) or any(_has_bytes(r) for r in rows):
+                raise ValueError(
+                    f"{self.path}: the practice log is damaged: session {session[0]} holds "
+                    "raw bytes where text or numbers were saved; nothing was read. Restore a "
+                    "backup, or delete that session.")
             if len(rows) != session[SESSION_FIELDS.index("rep_count")] or stored != _checksum(
                     session, rows):
                 raise ValueError(
@@ -228,9 +277,10 @@ class PracticeLog:
     @contextlib.contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
         try:
-            conn = sqlite3.connect(self.path, timeout=10.0)
+            conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_S)
         except sqlite3.Error as err:
-            raise ValueError(f"{self.path}: cannot open the practice log ({err})") from None
+            raise _not_damage(self.path, err) or ValueError(
+                f"{self.path}: cannot open the practice log ({err})") from None
         try:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA synchronous = FULL")
@@ -238,9 +288,23 @@ class PracticeLog:
         except sqlite3.DatabaseError as err:
             if isinstance(err, sqlite3.IntegrityError):
                 raise
-            raise ValueError(f"{self.path}: not a readable practice log ({err})") from None
+            raise _not_damage(self.path, err) or ValueError(
+                f"{self.path}: not a readable practice log ({err})") from None
+        except UnicodeDecodeError:  # SQLite's own message quoted damaged text
+            raise ValueError(f"{self.path}: not a readable practice log (its table "
+                             "definitions are damaged); nothing was read.") from None
         finally:
             conn.close()
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """A connection inside one read transaction: every query sees the same saved state."""
+        with self._connect() as conn:
+            conn.execute("BEGIN")
+            try:
+                yield conn
+            finally:
+                conn.rollback()
 
     def _migrate(self, conn: sqlite3.Connection) -> None:
         version = conn.execute("PRAGMA user_version").fetchone()[0]
@@ -313,6 +377,7 @@ class PracticeLog:
         session = (_as_date(recorded_on), exercise.strip(), float(body.height_m),
                    float(body.mass_kg), str(body.sex), load, notes, len(reps), stamp)
         with self._connect() as conn, conn:
+            conn.execute("BEGIN IMMEDIATE")
             cur = conn.execute(
                 "INSERT INTO sessions (recorded_on, exercise, height_m, mass_kg, sex, load_kg, "
                 "notes, rep_count, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", session)
@@ -328,6 +393,7 @@ class PracticeLog:
     def delete_session(self, session_id: int) -> None:
         """Remove a session and its reps (``KeyError`` if there is no such session)."""
         with self._connect() as conn, conn:
+            conn.execute("BEGIN IMMEDIATE")
             cur = conn.execute("DELETE FROM sessions WHERE id = ?", (int(session_id),))
             if cur.rowcount == 0:
                 raise KeyError(f"no session with id {session_id} in {self.path}")
@@ -336,7 +402,7 @@ class PracticeLog:
 
     def sessions(self) -> pd.DataFrame:
         """All sessions, oldest first, indexed by ``id``."""
-        with self._connect() as conn:
+        with self._reading() as conn:
             self._verify(conn)
             rows = conn.execute(
                 f"SELECT {', '.join(SESSION_FIELDS)} FROM sessions ORDER BY recorded_on, id"
@@ -358,7 +424,7 @@ class PracticeLog:
             query += " WHERE r.session_id = ?"
             args = (int(session_id),)
         query += " ORDER BY s.recorded_on, r.session_id, r.rep"
-        with self._connect() as conn:
+        with self._reading() as conn:
             self._verify(conn, None if session_id is None else [int(session_id)])
             rows = conn.execute(query, args).fetchall()
         out = pd.DataFrame(rows, columns=["session_id", "recorded_on", "exercise", *REP_FIELDS])
@@ -421,9 +487,13 @@ class PracticeLog:
         reps = self.reps()
         reps["recorded_on"] = reps["recorded_on"].dt.strftime("%Y-%m-%d")
         reps["faults"] = reps["faults"].map(" ".join)
-        folder.mkdir(parents=True, exist_ok=True)
-        _text_safe(sessions).to_csv(paths[0], index=False, lineterminator="\r\n")
-        _text_safe(reps).to_csv(paths[1], index=False, lineterminator="\r\n")
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            _write_all_or_nothing({paths[0]: _text_safe(sessions), paths[1]: _text_safe(reps)})
+        except OSError as err:
+            raise type(err)(err.errno, f"{folder}: could not export the practice log "
+                            f"({err.strerror or err}); nothing was written and files already "
+                            "there are unchanged") from None
         return paths
 
 
@@ -441,6 +511,78 @@ def _text_safe(table: pd.DataFrame) -> pd.DataFrame:
             out[col] = out[col].map(
                 lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
     return out
+
+
+def _write_all_or_nothing(tables: dict[Path, pd.DataFrame]) -> None:
+    """Write each table as CSV to a temporary file beside its target, then move all into place.
+
+    If any write fails (a full disk), every temporary file is removed and no target is touched.
+    """
+    written: dict[Path, Path] = {}
+    try:
+        for target, table in tables.items():
+            handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
+                                            dir=target.parent)
+            written[target] = Path(name)
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
+                table.to_csv(out, index=False, lineterminator="\r\n")
+                out.flush()
+                os.fsync(out.fileno())
+        for target, temporary in written.items():
+            os.replace(temporary, target)
+    finally:
+        for temporary in written.values():
+            temporary.unlink(missing_ok=True)
+
+
+def _has_bytes(row: tuple) -> bool:
+    """True if a stored row holds raw bytes (SQLite BLOB): the log never saves any."""
+    return any(isinstance(value, bytes) for value in row)
+
+
+#: SQLite result codes that are trouble with the disk or another program, not damage.
+_NOT_DAMAGE = {
+    "SQLITE_FULL": (OSError, errno.ENOSPC, "the disk is full; nothing was saved and the log is "
+                    "as it was. Free some space and try again"),
+    "SQLITE_BUSY": (TimeoutError, errno.EBUSY, "another program kept the log busy for more than "
+                    f"{BUSY_TIMEOUT_S:g} s; nothing was changed. Try again"),
+    "SQLITE_LOCKED": (TimeoutError, errno.EBUSY, "the log is locked by another program; "
+                      "nothing was changed. Try again"),
+    "SQLITE_READONLY": (PermissionError, errno.EACCES, "the log (or its folder) cannot be "
+                        "written; nothing was saved"),
+    "SQLITE_CANTOPEN": (OSError, errno.EIO, "cannot open the file (check the folder exists "
+                        "and may be written)"),
+    "SQLITE_IOERR": (OSError, errno.EIO, "the disk reported an input/output error; nothing "
+                     "was changed. Try again, and check the disk"),
+}
+_NOT_DAMAGE_WORDS = {"database or disk is full": "SQLITE_FULL",
+                     "database is locked": "SQLITE_BUSY",
+                     "database table is locked": "SQLITE_LOCKED",
+                     "readonly database": "SQLITE_READONLY",
+                     "unable to open database": "SQLITE_CANTOPEN",
+                     "disk i/o error": "SQLITE_IOERR"}
+
+
+def _not_damage(path: Path, err: sqlite3.Error) -> OSError | None:
+    """The ``OSError`` for an SQLite error that says nothing about the file's contents, or None.
+
+    Examples
+    --------
+    >>> error = sqlite3.OperationalError("database or disk is full")
+    >>> full = _not_damage(Path("log.sqlite3"), error)
+    >>> full.errno == errno.ENOSPC, str(full)[:40]
+    (True, '[Errno 28] log.sqlite3: the disk is full')
+    >>> _not_damage(Path("log.sqlite3"), sqlite3.DatabaseError("file is not a database")) is None
+    True
+    """
+    name = str(getattr(err, "sqlite_errorname", "") or "")
+    if not name:
+        name = next((code for words, code in _NOT_DAMAGE_WORDS.items()
+                     if words in str(err).lower()), "")
+    for code, (kind, number, words) in _NOT_DAMAGE.items():
+        if name == code or name.startswith(code + "_"):
+            return kind(number, f"{path}: {words}")
+    return None
 
 
 def _checksum(session: tuple, reps: list[tuple]) -> str:

@@ -88,11 +88,13 @@ angle (dorsiflexion = 90 - value). Each conversion is listed in ``repairs``.
 
 Checks (``MotionFileError``, a ``ValueError``, names the file, and the line and column)
 -----------------------------------------------------------------------------------------
-- ``source`` that is not a path or bytes (``None``, a number), a folder, a missing file, files
-  over `MAX_FILE_BYTES`, more than `MAX_FRAMES` rows, empty or binary files, text that is not
-  UTF-8 or UTF-16, a ``.mot`` without ``endheader``, fewer rows than ``nRows``, rows with the
-  wrong number of cells, duplicated column names, no time column, no joint-angle column
-  (the columns seen are listed), non-numeric or infinite cells, values above 360 degrees.
+- ``source`` that is not a path or bytes (``None``, a number), a folder, a missing file, a
+  device or a pipe (``/dev/zero``, a FIFO), a path the system cannot open, files over
+  `MAX_FILE_BYTES`, lines over `MAX_LINE_CHARS` characters, more than `MAX_FRAMES` rows,
+  empty or binary files, text that is not UTF-8 or UTF-16, a ``.mot`` without ``endheader``,
+  fewer rows than ``nRows``, rows with the wrong number of cells, duplicated column names, no
+  time column, no joint-angle column (the columns seen are listed), non-numeric or infinite
+  cells, values above 360 degrees.
 - Time: must increase row by row, at `MIN_RATE_HZ` to `MAX_RATE_HZ` frames per second. A
   column labelled seconds whose steps are those of milliseconds (or the reverse) is an error;
   an unlabelled ``time`` column whose steps only make sense as milliseconds is read as
@@ -112,6 +114,7 @@ import csv
 import itertools
 import os
 import re
+import stat
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -124,6 +127,10 @@ from hinge_lib.recordings.timeline import MAX_FRAMES, MAX_GAP_S, MAX_RATE_HZ, MI
 
 POSE_COLUMNS: tuple[str, ...] = POSE_FIELDS
 MAX_FILE_BYTES = 50 * 1024 * 1024
+#: The longest line read (characters): a row of joint angles is a few hundred.
+MAX_LINE_CHARS = 100_000
+#: File names in messages are cut to this many characters.
+MAX_NAME_CHARS = 120
 MIN_STANDING_S = 0.3
 STANDING_DEG = 5.0
 _RADIAN_LIMIT = 3.5
@@ -133,7 +140,8 @@ _BASELINE_MIN_DEG = 2.0
 _CHUNK_ROWS = 100_000
 
 __all__ = [
-    "MAX_FILE_BYTES", "MAX_FRAMES", "MAX_GAP_S", "MAX_RATE_HZ", "MIN_RATE_HZ", "POSE_COLUMNS",
+    "MAX_FILE_BYTES", "MAX_FRAMES", "MAX_GAP_S", "MAX_LINE_CHARS", "MAX_RATE_HZ", "MIN_RATE_HZ",
+    "POSE_COLUMNS",
     "MotionFileError", "read_motion", "read_motion_text",
 ]
 
@@ -206,15 +214,43 @@ def _load_bytes(source: object, name: str | None) -> tuple[bytes, str]:
         raise MotionFileError("read_motion got text with line breaks, not a file path; for a "
                               "table already in memory use read_motion_text(text, name)")
     path = Path(source)
-    label = name or path.name or str(path)
-    if path.is_dir():
-        _fail(label, f"{path} is a folder; give the path of one .mot or .csv file in it")
-    if not path.is_file():
-        _fail(label, f"no such file: {path}")
-    size = path.stat().st_size
-    if size > MAX_FILE_BYTES:
-        _fail(label, f"{size} bytes is over the {MAX_FILE_BYTES // 2**20} MB limit")
-    return path.read_bytes(), label
+    label = _short(name or path.name or str(path))
+    try:
+        info = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        _fail(label, f"no such file: {_short(str(path))}")
+    except OSError as err:  # a name too long, a folder we may not enter...
+        _fail(label, f"cannot open {_short(str(path))}: {err.strerror or err}")
+    if stat.S_ISDIR(info.st_mode):
+        _fail(label, f"{_short(str(path))} is a folder; give the path of one .mot or .csv file "
+              "in it")
+    if not stat.S_ISREG(info.st_mode):
+        _fail(label, f"{_short(str(path))} is not a saved file (a device, a pipe or a socket); "
+              "give the path of a .mot or .csv file")
+    if info.st_size > MAX_FILE_BYTES:
+        _fail(label, f"{info.st_size} bytes is over the {MAX_FILE_BYTES // 2**20} MB limit")
+    try:
+        with open(path, "rb") as f:
+            data = f.read(MAX_FILE_BYTES + 1)
+    except OSError as err:
+        _fail(label, f"cannot read {_short(str(path))}: {err.strerror or err}")
+    if len(data) > MAX_FILE_BYTES:  # grew while we looked
+        _fail(label, f"over the {MAX_FILE_BYTES // 2**20} MB limit")
+    return data, label
+
+
+def _short(text: str, keep: int = MAX_NAME_CHARS) -> str:
+    """``text`` cut in the middle to ``keep`` characters, so a message stays readable.
+
+    Examples
+    --------
+    >>> _short("a" * 300, 20)
+    'aaaaaaaaa…aaaaaaaaaa'
+    """
+    if len(text) <= keep:
+        return text
+    half = (keep - 1) // 2
+    return text[:half] + "…" + text[len(text) - (keep - 1 - half):]
 
 
 def _decode(data: bytes, label: str) -> tuple[str, str | None]:
@@ -910,6 +946,7 @@ def read_motion(
     """
     data, label = _load_bytes(source, name)
     text, encoding = _decode(data, label)
+    _check_line_lengths(label, text)
     repairs = [encoding] if encoding else []
     suffix = Path(label).suffix.lower()
     head = text[:20000].lower()
@@ -920,7 +957,18 @@ def read_motion(
         _fail(label, "no 'endheader' line: the .mot header is missing or cut short", 1)
     if suffix not in ("", ".csv", ".txt", ".tsv"):
         _fail(label, f"unsupported file type {suffix!r}: use an OpenSim .mot or a CSV of angles")
-    return _read_csv(label, text, repairs)
+    try:
+        return _read_csv(label, text, repairs)
+    except csv.Error as err:  # what the checks above did not foresee still names the file
+        raise MotionFileError(f"{label}: not a readable table ({err})") from None
+
+
+def _check_line_lengths(label: str, text: str) -> None:
+    """``MotionFileError`` naming the first line longer than `MAX_LINE_CHARS`."""
+    for number, line in enumerate(text.splitlines(), start=1):
+        if len(line) > MAX_LINE_CHARS:
+            _fail(label, f"{len(line)} characters on one line (the most is {MAX_LINE_CHARS}); "
+                  "a table of joint angles has one row per frame, so this is not one", number)
 
 
 def read_motion_text(text: str, name: str = "motion.csv") -> pd.DataFrame:

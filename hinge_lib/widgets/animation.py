@@ -9,6 +9,7 @@ import ipywidgets as widgets
 
 from hinge_lib.model.analysis import analyze
 from hinge_lib.model.body import Body
+from hinge_lib.model.checks import check_number
 from hinge_lib.model.pose import Pose
 from hinge_lib.model.references import reference_positions
 from hinge_lib.view import figures as drawing
@@ -21,6 +22,12 @@ from hinge_lib.widgets.base import (
     to_pose,
 )
 from hinge_lib.widgets.live_figure import LiveFigure, live_box
+
+#: The most poses per panel: all are analysed and sent to the browser when the widget is made
+#: (300 for two panels take a few seconds; they play for 27 s at the default 90 ms).
+MAX_FRAMES = 300
+#: Time between frames when playing, in milliseconds (a film's 24 frames per second is 42 ms).
+INTERVAL_RANGE_MS = (20, 5000)
 
 
 def _default_targets() -> list[str]:
@@ -61,8 +68,8 @@ class PoseAnimation(widgets.VBox):
         interval_ms: int = 90,
         presenter: bool = False,
     ) -> None:
-        if frames < 2:
-            raise ValueError(f"frames must be at least 2; got {frames}")
+        frames = int(check_number("frames", frames, 2, MAX_FRAMES))
+        interval_ms = int(check_number("interval_ms", interval_ms, *INTERVAL_RANGE_MS, "ms"))
         body = body if body is not None else Body()
         if isinstance(pose_from, (list, tuple)):
             raise ValueError("pose_from is one pose (a Pose, a reference key, a mapping or "
@@ -161,9 +168,10 @@ def animate(
     body, load_kg, hold, presenter
         As for :func:`explore`.
     frames : int
-        Poses per panel, start and end included (at least 2).
+        Poses per panel, start and end included (2 to `MAX_FRAMES`; each is analysed and
+        sent to the browser up front).
     interval_ms : int
-        Time between frames when playing.
+        Time between frames when playing (`INTERVAL_RANGE_MS`).
 
     Returns
     -------
@@ -184,4 +192,4 @@ def animate(
                          frames=frames, interval_ms=interval_ms, presenter=presenter)
 
 
-__all__ = ["PoseAnimation", "animate", "interpolate"]
+__all__ = ["INTERVAL_RANGE_MS", "MAX_FRAMES", "PoseAnimation", "animate", "interpolate"]

@@ -91,7 +91,7 @@ def to_pose(pose: PoseLike) -> Pose:
                 raise ValueError(
                     f"pose has an unknown joint {key!r}; allowed names: {', '.join(FIELDS)}"
                 )
-            angles[name] = float(value)
+            angles[name] = value  # Pose checks it: a clear error names joint, value and range
         return Pose(**angles)
     raise TypeError(f"pose must be a Pose, a reference key or a mapping; got {type(pose).__name__}")
 

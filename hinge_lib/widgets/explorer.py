@@ -28,6 +28,7 @@ import ipywidgets as widgets
 
 from hinge_lib.model.analysis import analyze
 from hinge_lib.model.body import Body
+from hinge_lib.model.checks import check_choice, check_number
 from hinge_lib.model.kinematics import HOLDS
 from hinge_lib.model.pose import Pose, joint_limits
 from hinge_lib.model.references import reference_pose
@@ -88,8 +89,8 @@ class PoseExplorer(widgets.VBox):
         start_body = body if body is not None else Body()
         self._initial = {
             **{f: float(getattr(start_pose, f)) for f in FIELDS},
-            "load": float(load_kg),
-            "hold": hold,
+            "load": check_number("load_kg", load_kg, *LOAD_RANGE_KG, "kg"),
+            "hold": check_choice("hold", hold, HOLDS),
             "height": float(start_body.height_m),
             "mass": float(start_body.mass_kg),
             "sex": start_body.sex,

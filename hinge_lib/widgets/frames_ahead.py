@@ -13,11 +13,19 @@ The frames are made by the same function as the kernel's own (the widget passes 
 so a frame drawn ahead is the frame the kernel would have sent. Frames are kept for one
 *context* (everything but the sliders, e.g. load, hold, body) and one set of other slider
 values; a change to either starts again.
+
+The work is rationed per figure: bursts of `AHEAD_BURST_FRAMES` frames (more than the whole
+ranges of the explorer's six joint sliders together, so a hand may take hold of one slider
+after another at once), then
+`AHEAD_FRAMES_PER_S` a second. A page that asks again and again (a misbehaving or scripted
+client) thus costs its kernel a small share of a core; the figure still answers every slider
+move from the kernel's own update.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import time
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
@@ -28,6 +36,9 @@ from hinge_lib.widgets.live_figure import LiveFigure
 BATCH_BUDGET_S = 0.006
 #: Wait after an update before working ahead, so a drag's own updates come first (seconds).
 START_DELAY_S = 0.01
+#: Frames worked out ahead in one burst, and afterwards per second, per figure.
+AHEAD_BURST_FRAMES = 1000
+AHEAD_FRAMES_PER_S = 15.0
 
 FrameMaker = Callable[[Mapping[str, int]], "dict[str, Any] | None"]
 #: (slider, context, the other sliders' values): what a set of frames sent ahead is for
@@ -74,6 +85,9 @@ class FramesAhead:
         self._sent: dict[str, tuple[Job, set[int]]] = {}
         self._timer: asyncio.TimerHandle | None = None
         self.sent = 0  # frames sent ahead in all (for tests and benchmarks)
+        self.made = 0  # frames worked out ahead in all
+        self._ration = float(AHEAD_BURST_FRAMES)
+        self._ration_at = time.monotonic()
 
     def start(self, context: str, values: Mapping[str, int], slider: str) -> None:
         """Work ahead for ``slider`` around ``values`` under ``context``: keeps the work
@@ -140,7 +154,15 @@ class FramesAhead:
         started = time.perf_counter()
         frames: dict[int, dict[str, Any]] = {}
         finished = True
+        wait = 0.0
         for v in self._todo:
+            if self._rationed() < 1.0:  # this figure's share is spent: go on later
+                self._todo = itertools.chain([v], self._todo)
+                finished = False
+                wait = (1.0 - self._ration) / AHEAD_FRAMES_PER_S
+                break
+            self._ration -= 1.0
+            self.made += 1
             frame = self.make_frame({**self._values, slider: v})
             if frame is not None:
                 frames[v] = frame
@@ -152,4 +174,12 @@ class FramesAhead:
             self._sent[slider][1].update(frames)
             self.sent += len(frames)
         if not finished:
-            self._timer = asyncio.get_running_loop().call_later(0, self._batch)
+            self._timer = asyncio.get_running_loop().call_later(wait, self._batch)
+
+    def _rationed(self) -> float:
+        """Frames this figure may still work out now (see the module documentation)."""
+        now = time.monotonic()
+        self._ration = min(float(AHEAD_BURST_FRAMES),
+                           self._ration + (now - self._ration_at) * AHEAD_FRAMES_PER_S)
+        self._ration_at = now
+        return self._ration

@@ -83,6 +83,27 @@ class UploadBox(anywidget.AnyWidget):
     limit_bytes = traitlets.Int(UPLOAD_LIMIT_BYTES).tag(sync=True)
 
 
+def _event_of(content: object) -> tuple[str | None, str, int]:
+    """``(event, file name, size in bytes)`` of a message from the upload box's page.
+
+    ``event`` is None for anything the page does not send: not a mapping, an unknown event,
+    or a size that is not a whole number of bytes. The name is cut to 200 characters.
+
+    Examples
+    --------
+    >>> _event_of({"event": "start", "name": "a.csv", "size": 120})
+    ('start', 'a.csv', 120)
+    >>> _event_of(["start"])[0] is None, _event_of({"event": "file", "size": -1})[0] is None
+    (True, True)
+    """
+    if not isinstance(content, dict) or content.get("event") not in ("start", "too_big", "file"):
+        return None, "", 0
+    size = content.get("size", 0)
+    if isinstance(size, bool) or not isinstance(size, int) or not 0 <= size < 2**53:
+        return None, "", 0
+    return str(content["event"]), str(content.get("name", "file"))[:200], size
+
+
 def _megabytes(n: int) -> str:
     return f"{n / 1e6:.1f} MB"
 
@@ -144,10 +165,13 @@ def upload_checker(body: Body | None = None, load_kg: float = 0.0,
                 on_report(report)
 
     def on_msg(_widget: Any, content: dict, buffers: list) -> None:
-        event = content.get("event")
-        name = str(content.get("name", "file"))
-        size = int(content.get("size", 0))
-        if event == "start":
+        # the message comes from the browser: anything but the page's own shape is refused
+        event, name, size = _event_of(content)
+        if event is None:
+            message.value = upload_message(
+                "The upload box got a message it does not understand (not one sent by this "
+                "page); nothing was read. Choose the file again.", "bad")
+        elif event == "start":
             start(name, size)
         elif event == "too_big":
             message.value = too_big_message(name, size, limit_bytes)

@@ -10,7 +10,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 import tempfile
 from html import escape
 from pathlib import Path
@@ -28,6 +30,39 @@ if TYPE_CHECKING:  # pragma: no cover
     from hinge_lib.recordings.video import VideoCheck
 
 VIDEO_SUFFIXES = ".mp4,.mov,.m4v,.avi,.mkv,.webm"
+#: Set by the class app: how many videos may be analysed at once on the instructor's
+#: computer, and the folder of the lock files that count them (one per analysis running).
+VIDEO_SLOTS_VARIABLE = "HINGE_VIDEO_SLOTS"
+VIDEO_SLOT_DIR_VARIABLE = "HINGE_VIDEO_SLOT_DIR"
+
+
+@contextlib.contextmanager
+def analysis_slot():  # type: ignore[no-untyped-def]
+    """A place for one video analysis: yields True, or False when the class app's
+    ``$HINGE_VIDEO_SLOTS`` analyses already run (in any student's kernel). Outside the
+    class app (no such variable) there is always a place. The place is a lock on a file,
+    freed when the analysis ends or its kernel stops."""
+    slots = int(os.environ.get(VIDEO_SLOTS_VARIABLE, "0") or 0)
+    folder = os.environ.get(VIDEO_SLOT_DIR_VARIABLE, "")
+    if slots <= 0 or not folder:
+        yield True
+        return
+    import fcntl
+
+    for number in range(slots):
+        handle = open(Path(folder) / f"analysis-{number}.lock", "a+b")  # noqa: SIM115
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            handle.close()
+            continue
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+            handle.close()
+        return
+    yield False
 
 
 class VideoProgress:
@@ -181,13 +216,20 @@ def video_checker(
             saved.value = ""
         output.clear_output()
         message.value = message_box(f"Reading {name} ...")
-        try:
-            result = check_video(video_path, body=body, load_kg=load_kg, progress=progress)
-            show(result, video_path)
-        except Exception as err:  # noqa: BLE001 - the widget shows every problem as a message
-            progress.fail("stopped")
-            message.value = message_box(describe_problem(err, name), "bad")
-            return
+        with analysis_slot() as free:
+            if not free:
+                message.value = message_box(
+                    f"{os.environ.get(VIDEO_SLOTS_VARIABLE)} videos are being analysed on the "
+                    "instructor's computer right now, the most it takes at once. Nothing was "
+                    f"read from {name}: try again in a minute.", "bad")
+                return
+            try:
+                result = check_video(video_path, body=body, load_kg=load_kg, progress=progress)
+                show(result, video_path)
+            except Exception as err:  # noqa: BLE001 - every problem is shown as a message
+                progress.fail("stopped")
+                message.value = message_box(describe_problem(err, name), "bad")
+                return
         state["result"] = result
         notes = "; ".join(result.notes)
         message.value = message_box(f"{name}: {len(result.keypoints)} frames read. {notes}.",
