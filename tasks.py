@@ -54,6 +54,9 @@ PRESENTER_NOTEBOOK = SCRATCH / "presenter" / "10-pose-explorer.ipynb"
 CLASS_VALUE_OPTIONS = {"--ip", "--port", "--cull-after", "--max-kernels", "--pool"}
 CLASS_FLAGS = {"--no-browser"}
 CHROMIUM = Path("/usr/bin/chromium")
+# Voila templates of the apps (deploy/jupyter/voila/templates/...)
+TEMPLATES = ROOT / "deploy" / "jupyter"
+OFFLINE_TEMPLATE = "hinge-offline"
 SEED_CHECK = ROOT.parent / "shared" / "tools" / "seed_overlap.py"
 
 
@@ -202,13 +205,14 @@ def app_command(args: list[str]) -> list:
                 known = ", ".join(sorted(CLASS_VALUE_OPTIONS | CLASS_FLAGS))
                 sys.exit(f"error: app --class does not take {option!r} (options: {known})")
         return [venv_python(), "-m", "hinge_lib.serving", "class",
-                "--notebooks", ROOT / "notebooks", "--templates", ROOT / "deploy" / "jupyter",
+                "--notebooks", ROOT / "notebooks", "--templates", TEMPLATES,
                 *rest]
     notebook: str | Path = APP_NOTEBOOK
     if "--presenter" in args:
         args = [a for a in args if a != "--presenter"]
         notebook = PRESENTER_NOTEBOOK
-    return [BIN / "voila", notebook, "--Voila.ip=127.0.0.1",
+    # the offline template: no request leaves this machine (cmd_app puts it on JUPYTER_PATH)
+    return [BIN / "voila", notebook, "--Voila.ip=127.0.0.1", f"--template={OFFLINE_TEMPLATE}",
             f"--Voila.kernel_websocket_connection_class={KERNEL_CONNECTION}", *args]
 
 
@@ -221,6 +225,8 @@ def cmd_app(args: list[str]) -> None:
     step("class app (Voila, the whole course)" if "--class" in args else "classroom app (Voila)")
     if not (ROOT / APP_NOTEBOOK).exists():
         sys.exit(f"error: {APP_NOTEBOOK} not found")
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(TEMPLATES), os.environ.get("JUPYTER_PATH")) if p)
     if "--presenter" in args:
         made = run([venv_python(), "-m", "hinge_lib.serving", "presenter",
                     "--explorer", ROOT / APP_NOTEBOOK, "--out", PRESENTER_NOTEBOOK], cwd=ROOT)
