@@ -4,6 +4,7 @@
     python3 tasks.py course [--no-browser]   set up .venv and open the course in JupyterLab
     python3 tasks.py app [--no-browser]      set up .venv and start the classroom app (Voila)
     python3 tasks.py app --presenter         the explorer in presenter mode, for a projector
+    python3 tasks.py app --check [--ip A] [--port P] [--wait S]   can a phone reach this laptop?
     python3 tasks.py app --class [--ip ADDR] [--port P] [--cull-after SECONDS] [--no-browser]
                          [--max-kernels N] [--pool N]
                                              the whole course for a room of students (Voila)
@@ -53,6 +54,8 @@ PRESENTER_NOTEBOOK = SCRATCH / "presenter" / "10-pose-explorer.ipynb"
 # options of `app --class` (passed on to `python -m hinge_lib.serving class`)
 CLASS_VALUE_OPTIONS = {"--ip", "--port", "--cull-after", "--max-kernels", "--pool"}
 CLASS_FLAGS = {"--no-browser"}
+# options of `app --check` (can a phone on the room's network reach this laptop?)
+CHECK_OPTIONS = {"--ip", "--port", "--wait"}
 CHROMIUM = Path("/usr/bin/chromium")
 # Voila templates of the apps (deploy/jupyter/voila/templates/...)
 TEMPLATES = ROOT / "deploy" / "jupyter"
@@ -192,6 +195,13 @@ def cmd_course(args: list[str]) -> None:
 
 def app_command(args: list[str]) -> list:
     """The server command for `app` with these options (see the module docstring)."""
+    if "--check" in args:
+        rest = [a for a in args if a != "--check"]
+        for option, value in zip(rest[::2], rest[1::2] + [None], strict=False):
+            if option not in CHECK_OPTIONS or value is None:
+                known = ", ".join(sorted(CHECK_OPTIONS))
+                sys.exit(f"error: app --check does not take {option!r} (options: {known})")
+        return [venv_python(), "-m", "hinge_lib.serving", "check", *rest]
     if "--class" in args:
         rest = [a for a in args if a != "--class"]
         i = 0
@@ -217,11 +227,16 @@ def app_command(args: list[str]) -> list:
 
 
 def cmd_app(args: list[str]) -> None:
+    if "--check" in args and ("--class" in args or "--presenter" in args):
+        sys.exit("error: run `python3 tasks.py app --check` on its own, before the class")
     if "--class" in args and "--presenter" in args:
         sys.exit("error: --presenter is for the projector: start it separately with "
                  "`python3 tasks.py app --presenter` next to `python3 tasks.py app --class`")
     cmd = app_command(args)  # checks the options before the (slow) set-up
     ensure_venv([])
+    if "--check" in args:
+        step("network check: can a phone reach this laptop?")
+        sys.exit(run(cmd, cwd=ROOT))
     step("class app (Voila, the whole course)" if "--class" in args else "classroom app (Voila)")
     if not (ROOT / APP_NOTEBOOK).exists():
         sys.exit(f"error: {APP_NOTEBOOK} not found")

@@ -36,6 +36,7 @@ from typing import Any
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from traitlets import Bool, Integer
 
+from hinge_lib import class_join
 from hinge_lib.recordings.practice_log import CLASS_APP_VARIABLE
 
 #: Import path of the connection class, as the servers' options take it.
@@ -382,7 +383,9 @@ def _classroom_classes() -> dict[str, type]:
         announce = Bool(True, config=True, help="Print the students' address when ready.")
 
         def initialize(self, argv=None):
+            class_join.quiet_startup(self.log)  # class_join hook: no start-up noise
             super().initialize(argv)
+            self.devices = class_join.DeviceLog()  # class_join hook: who reached the app
             self.entries = course_entries(self.root_dir)
             self.files = {entry.file for entry in self.entries}
             if EXPLORER_NOTEBOOK not in self.files:
@@ -393,7 +396,8 @@ def _classroom_classes() -> dict[str, type]:
         def init_settings(self):
             settings = super().init_settings()
             settings["hinge_class"] = self
-            settings["log_function"] = log_request  # access log with token= scrubbed
+            # access log with token= scrubbed; class_join hook: notes other devices
+            settings["log_function"] = class_join.counting_log(log_request, self.devices)
             self.identity_provider.login_handler_class = ClassLoginHandler
             km = self.kernel_manager
             started = km.start_kernel
@@ -479,6 +483,7 @@ def _classroom_classes() -> dict[str, type]:
                 handlers.append((pattern, handler, *rest))
             base = self.server_url  # ends with "/"
             return [
+                *class_join.join_handlers(base, self),  # class_join hook: the join page
                 (base, RootHandler),
                 (base + "course/?", CourseHandler),
                 (base + "voila/tree(.*)", CourseHandler),
@@ -503,15 +508,9 @@ def _classroom_classes() -> dict[str, type]:
 
         def _announce(self) -> None:
             host = self.ip if self.ip not in ("", "0.0.0.0", "::") else lan_address()
-            url = f"http://{host}:{self.port}{self.base_url}"
-            if self.token:
-                url += f"?token={self.token}"
-            print("\nThe class app is running. Students open this address "
-                  "(the access code is the part after token=):", flush=True)
-            print(url, flush=True)
-            print(f"Course index: http://{host}:{self.port}{self.base_url}course   "
-                  f"kernels now: {self.kernel_manager.list_kernel_ids().__len__()}   "
-                  f"students at most: {self.max_kernels}   Ctrl-C stops the app.\n", flush=True)
+            # class_join hook: only what the instructor needs
+            print(class_join.announcement(host, self.port, self.base_url, self.token,
+                                          max_kernels=self.max_kernels), flush=True)
 
     return {"ClassroomVoila": ClassroomVoila, "ClassLoginHandler": ClassLoginHandler}
 
@@ -654,10 +653,20 @@ def main(argv: list[str] | None = None) -> int:
     room.add_argument("--max-kernels", type=int, default=40,
                       help="most students' pages at once (default 40)")
     room.add_argument("--no-browser", action="store_true")
+    check = sub.add_parser("check", help="can another device reach this laptop? "
+                                          "(class_join.run_check)")
+    check.add_argument("--ip", default="0.0.0.0")
+    check.add_argument("--port", type=int, default=8866)
+    check.add_argument("--wait", type=float, default=300.0,
+                       help="seconds to wait for a phone (default 300)")
     present = sub.add_parser("presenter", help="write the presenter copy of the explorer")
     present.add_argument("--explorer", required=True)
     present.add_argument("--out", required=True)
     args, extra = parser.parse_known_args(argv)
+    if args.mode == "check":  # class_join hook
+        if extra:
+            parser.error(f"unknown options {extra}")
+        return 0 if class_join.run_check(ip=args.ip, port=args.port, wait_s=args.wait) else 1
     if args.mode == "presenter":
         if extra:
             parser.error(f"unknown options {extra}")
