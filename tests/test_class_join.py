@@ -52,7 +52,7 @@ def test_the_join_page_shows_a_qr_code_the_short_address_and_the_code_and_nothin
     # the QR code holds exactly the students' address
     qr = class_join.qr_svg(url)
     assert f"<title>QR code of {url}</title>" in qr and qr in page
-    assert class_join.segno.make(url, error="m").designator == "4-M"
+    assert class_join.segno.make(url, error="m").version <= 5  # large modules on a projector
 
 
 def test_the_app_prints_the_students_address_first_then_what_the_instructor_needs():
