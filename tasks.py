@@ -4,6 +4,7 @@
     python3 tasks.py course [--no-browser]   set up .venv and open the course in JupyterLab
     python3 tasks.py app [--no-browser]      set up .venv and start the classroom app (Voila)
     python3 tasks.py app --presenter         the explorer in presenter mode, for a projector
+    python3 tasks.py app --check [--ip A] [--port P] [--wait S]   can a phone reach this laptop?
     python3 tasks.py app --class [--ip ADDR] [--port P] [--cull-after SECONDS] [--no-browser]
                          [--max-kernels N] [--pool N] [--kernels-per-seat N]
                          [--max-connections N] [--with-video [--videos-at-once N]]
@@ -58,7 +59,12 @@ PRESENTER_NOTEBOOK = SCRATCH / "presenter" / "10-pose-explorer.ipynb"
 CLASS_VALUE_OPTIONS = {"--ip", "--port", "--cull-after", "--max-kernels", "--pool",
                        "--kernels-per-seat", "--max-connections", "--videos-at-once"}
 CLASS_FLAGS = {"--no-browser", "--with-video"}
+# options of `app --check` (can a phone on the room's network reach this laptop?)
+CHECK_OPTIONS = {"--ip", "--port", "--wait"}
 CHROMIUM = Path("/usr/bin/chromium")
+# Voila templates of the apps (deploy/jupyter/voila/templates/...)
+TEMPLATES = ROOT / "deploy" / "jupyter"
+OFFLINE_TEMPLATE = "hinge-offline"
 SEED_CHECK = ROOT.parent / "shared" / "tools" / "seed_overlap.py"
 
 
@@ -194,6 +200,13 @@ def cmd_course(args: list[str]) -> None:
 
 def app_command(args: list[str]) -> list:
     """The server command for `app` with these options (see the module docstring)."""
+    if "--check" in args:
+        rest = [a for a in args if a != "--check"]
+        for option, value in zip(rest[::2], rest[1::2] + [None], strict=False):
+            if option not in CHECK_OPTIONS or value is None:
+                known = ", ".join(sorted(CHECK_OPTIONS))
+                sys.exit(f"error: app --check does not take {option!r} (options: {known})")
+        return [venv_python(), "-m", "hinge_lib.serving", "check", *rest]
     if "--class" in args:
         rest = [a for a in args if a != "--class"]
         i = 0
@@ -207,25 +220,33 @@ def app_command(args: list[str]) -> list:
                 known = ", ".join(sorted(CLASS_VALUE_OPTIONS | CLASS_FLAGS))
                 sys.exit(f"error: app --class does not take {option!r} (options: {known})")
         return [venv_python(), "-m", "hinge_lib.serving", "class",
-                "--notebooks", ROOT / "notebooks", "--templates", ROOT / "deploy" / "jupyter",
+                "--notebooks", ROOT / "notebooks", "--templates", TEMPLATES,
                 *rest]
     notebook: str | Path = APP_NOTEBOOK
     if "--presenter" in args:
         args = [a for a in args if a != "--presenter"]
         notebook = PRESENTER_NOTEBOOK
-    return [BIN / "voila", notebook, "--Voila.ip=127.0.0.1",
+    # the offline template: no request leaves this machine (cmd_app puts it on JUPYTER_PATH)
+    return [BIN / "voila", notebook, "--Voila.ip=127.0.0.1", f"--template={OFFLINE_TEMPLATE}",
             f"--Voila.kernel_websocket_connection_class={KERNEL_CONNECTION}", *args]
 
 
 def cmd_app(args: list[str]) -> None:
+    if "--check" in args and ("--class" in args or "--presenter" in args):
+        sys.exit("error: run `python3 tasks.py app --check` on its own, before the class")
     if "--class" in args and "--presenter" in args:
         sys.exit("error: --presenter is for the projector: start it separately with "
                  "`python3 tasks.py app --presenter` next to `python3 tasks.py app --class`")
     cmd = app_command(args)  # checks the options before the (slow) set-up
     ensure_venv([])
+    if "--check" in args:
+        step("network check: can a phone reach this laptop?")
+        sys.exit(run(cmd, cwd=ROOT))
     step("class app (Voila, the whole course)" if "--class" in args else "classroom app (Voila)")
     if not (ROOT / APP_NOTEBOOK).exists():
         sys.exit(f"error: {APP_NOTEBOOK} not found")
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        p for p in (str(TEMPLATES), os.environ.get("JUPYTER_PATH")) if p)
     if "--presenter" in args:
         made = run([venv_python(), "-m", "hinge_lib.serving", "presenter",
                     "--explorer", ROOT / APP_NOTEBOOK, "--out", PRESENTER_NOTEBOOK], cwd=ROOT)

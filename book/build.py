@@ -209,6 +209,8 @@ def write_static(src: Path) -> None:
     css = (BOOK / "static" / "book.css").read_text(encoding="utf-8")
     (static / "book.css").write_text(css + QUIZ_CSS, encoding="utf-8")
     shutil.copyfile(BOOK / "static" / "favicon.svg", src / "favicon.svg")
+    for name in ("phone.js", "phone.css"):  # the menu and the figures on a phone
+        shutil.copyfile(BOOK / "static" / name, static / name)
 
 
 def write_pages(src: Path, instructor: bool) -> None:

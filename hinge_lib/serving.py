@@ -34,7 +34,7 @@ from typing import Any
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 from traitlets import Bool, Integer
 
-from hinge_lib import class_limits
+from hinge_lib import class_join, class_limits
 from hinge_lib.class_index import COURSE_NOTEBOOK_GLOB as COURSE_NOTEBOOK_GLOB
 from hinge_lib.class_index import CourseEntry, course_entries
 from hinge_lib.class_roles import is_instructor_machine
@@ -476,7 +476,9 @@ def _classroom_classes() -> dict[str, type]:
         announce = Bool(True, config=True, help="Print the students' address when ready.")
 
         def initialize(self, argv=None):
+            class_join.quiet_startup(self.log)  # class_join hook: no start-up noise
             super().initialize(argv)
+            self.devices = class_join.DeviceLog()  # class_join hook: who reached the app
             self.entries = course_entries(self.root_dir)
             self.files = {entry.file for entry in self.entries
                           if self.with_video or entry.file != VIDEO_NOTEBOOK}
@@ -506,7 +508,8 @@ def _classroom_classes() -> dict[str, type]:
             settings = super().init_settings()
             settings["hinge_class"] = self
             settings["hinge_limits"] = self.guard
-            settings["log_function"] = log_request  # access log with token= scrubbed
+            # access log with token= scrubbed; class_join hook: notes other devices
+            settings["log_function"] = class_join.counting_log(log_request, self.devices)
             self.identity_provider.login_handler_class = ClassLoginHandler
             km = self.kernel_manager
             started = km.start_kernel
@@ -625,6 +628,7 @@ def _classroom_classes() -> dict[str, type]:
                 handlers.append((pattern, handler, *rest))
             base = self.server_url  # ends with "/"
             return [
+                *class_join.join_handlers(base, self),  # class_join hook: the join page
                 (base, RootHandler),
                 (base + "course/?", CourseHandler),
                 (base + "voila/tree(.*)", CourseHandler),
@@ -660,23 +664,17 @@ def _classroom_classes() -> dict[str, type]:
 
         def _announce(self) -> None:
             host = self.ip if self.ip not in ("", "0.0.0.0", "::") else lan_address()
-            url = f"http://{host}:{self.port}{self.base_url}"
-            if self.token:
-                url += f"?token={self.token}"
-            print("\nThe class app is running. Students open this address "
-                  "(the access code is the part after token=):", flush=True)
-            print(url, flush=True)
-            print(f"Course index: http://{host}:{self.port}{self.base_url}course   "
-                  f"kernels now: {self.kernel_manager.list_kernel_ids().__len__()}   "
-                  f"students at most: {self.max_kernels}   Ctrl-C stops the app.", flush=True)
+            # class_join hook: only what the instructor needs
+            print(class_join.announcement(host, self.port, self.base_url, self.token,
+                                          max_kernels=self.max_kernels), flush=True)
             if self.ip in ("", "0.0.0.0", "::", "127.0.0.1", "localhost"):
                 # loopback is what makes a browser the instructor's (hinge_lib/class_roles.py)
-                print("Instructor guide and answer keys, in a browser on this computer only: "
-                      f"http://127.0.0.1:{self.port}{self.base_url}course", flush=True)
+                print("  Instructor guide and answer keys, in a browser on this computer only: "
+                      f"http://127.0.0.1:{self.port}{self.base_url}course\n", flush=True)
             else:
-                print(f"Instructor pages need --ip 0.0.0.0 (this computer's browser reaches "
-                      f"them at 127.0.0.1; {self.ip} alone does not listen there).", flush=True)
-            print(flush=True)
+                print(f"  Instructor pages need --ip 0.0.0.0 (this computer's browser reaches "
+                      f"them at 127.0.0.1; {self.ip} alone does not listen there).\n",
+                      flush=True)
 
     return {"ClassroomVoila": ClassroomVoila, "ClassLoginHandler": ClassLoginHandler}
 
@@ -716,21 +714,25 @@ def lan_address() -> str:
 
 
 def presenter_notebook(explorer: str | os.PathLike, target: str | os.PathLike) -> Path:
-    """Write a copy of the explorer notebook whose explorer opens in presenter mode.
+    """Write the projector's page: the explorer notebook's ``explore()`` cell alone, with
+    the call switched to ``explore(presenter=True)``.
 
-    Only the call ``explore()`` changes (to ``explore(presenter=True)``); the prose stays the
-    explorer's own. Raises ValueError if the notebook has no such call.
+    The prose and every other cell are left out, so the page is the figure, the controls
+    and the readout (issue: the prose filled the first 580 px of a 1024 x 768 projector).
+    Raises ValueError if the notebook has no such call.
     """
     notebook = json.loads(Path(explorer).read_text(encoding="utf-8"))
-    changed = 0
+    kept = []
     for cell in notebook.get("cells", []):
         if cell.get("cell_type") != "code":
             continue
         source = "".join(cell.get("source", []))
         new = re.sub(r"\bexplore\(\s*\)", "explore(presenter=True)", source)
         if new != source:
-            changed += 1
             cell["source"] = new.splitlines(keepends=True)
+            kept.append(cell)
+    notebook["cells"] = kept
+    changed = len(kept)
     if not changed:
         raise ValueError(f"{explorer}: no `explore()` call to switch to presenter mode")
     out = Path(target)
@@ -846,10 +848,20 @@ def main(argv: list[str] | None = None) -> int:
     room.add_argument("--videos-at-once", type=int, default=2,
                       help="with --with-video: most video analyses at once (default 2)")
     room.add_argument("--no-browser", action="store_true")
+    check = sub.add_parser("check", help="can another device reach this laptop? "
+                                          "(class_join.run_check)")
+    check.add_argument("--ip", default="0.0.0.0")
+    check.add_argument("--port", type=int, default=8866)
+    check.add_argument("--wait", type=float, default=300.0,
+                       help="seconds to wait for a phone (default 300)")
     present = sub.add_parser("presenter", help="write the presenter copy of the explorer")
     present.add_argument("--explorer", required=True)
     present.add_argument("--out", required=True)
     args, extra = parser.parse_known_args(argv)
+    if args.mode == "check":  # class_join hook
+        if extra:
+            parser.error(f"unknown options {extra}")
+        return 0 if class_join.run_check(ip=args.ip, port=args.port, wait_s=args.wait) else 1
     if args.mode == "presenter":
         if extra:
             parser.error(f"unknown options {extra}")

@@ -207,7 +207,10 @@ LIVE_STATE_JS = """(i) => {
     texts[t.dataset.name] = t.getAttribute('visibility') === 'hidden' ? '' : t.textContent;
   }
   const say = svg.parentElement.querySelector('.hinge-live-say');
-  return {marks, paths, texts, width: parseFloat(svg.getAttribute('width')),
+  const area = svg.querySelector('rect.hinge-plot-area');
+  const plot = ['x', 'y', 'width', 'height'].map((a) => parseFloat(area.getAttribute(a)));
+  return {marks, paths, texts, plot, width: parseFloat(svg.getAttribute('width')),
+          font: parseFloat(svg.getAttribute('font-size')),
           title: svg.querySelector(':scope > title').textContent,
           desc: svg.querySelector(':scope > desc').textContent,
           say: say ? say.textContent : null};
@@ -244,3 +247,15 @@ def path_points(d: str) -> list[list[tuple[float, float]]]:
             lines.append([])
         lines[-1].append((float(x), float(y)))
     return lines
+
+
+def drawn_transform(state: dict, scene: dict) -> tuple[float, float, float]:
+    """(origin x, origin y, px per metre) of a drawn live figure, worked out from where its
+    plot area was drawn (``state["plot"]``) and the metres it spans (``scene``'s ranges),
+    so a test compares the drawing with the model whatever width the page gave the figure.
+    Fails unless both axes have the same px per metre."""
+    x, y, w, h = state["plot"]
+    (x0, x1), (y0, y1) = scene["x_range"], scene["y_range"]
+    k = w / (x1 - x0)
+    assert abs(h / (y1 - y0) - k) < 0.02 * k, "unequal metres on the two axes"
+    return x - k * x0, y + k * y1, k

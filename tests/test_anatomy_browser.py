@@ -10,7 +10,7 @@ import nbformat
 import pytest
 
 import hinge_lib
-from browser import live_state, open_live_page, path_points
+from browser import drawn_transform, live_state, open_live_page, path_points
 from hinge_lib.model.analysis import analyze
 from hinge_lib.view import anatomy
 from hinge_lib.view import figures as drawing
@@ -38,8 +38,8 @@ def test_muscle_layer_is_drawn_where_the_model_puts_it_and_switches_off(
     assert "Traceback" not in page.content()
 
     a = analyze(hinge_lib.reference_pose("romanian_deadlift"), load_kg=30, hold="close")
-    ox, oy, k = drawing.live_transform(drawing.live_scene(title="Pose explorer"))
     state = live_state(page)
+    ox, oy, k = drawn_transform(state, drawing.live_scene(title="Pose explorer"))
     hamstrings = next(m for m in anatomy.anatomy_drawing(a)["muscles"]
                       if m["name"] == "hamstrings")
     drawn = path_points(state["paths"]["muscle_hamstrings"]["d"])

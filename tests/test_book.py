@@ -452,3 +452,35 @@ def test_per_option_notes_are_stored_scrambled_with_their_own_option():
     with pytest.raises(ValueError, match="one entry per option"):
         quiz_html({"id": "q9", "prompt": "?", "options": ["a", "b"], "answer": 1,
                    "explanations": ["only one"]})
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+@pytest.mark.book
+def test_on_a_phone_the_menu_opens_and_figures_fit_the_column(learner_site, serve, browser):
+    """390 x 844 with touch: the visible menu button opens the table of contents (the theme
+    wired only a hidden twin of it), and every figure is drawn within the text column."""
+    base = serve(learner_site)
+    context = browser.new_context(viewport={"width": 390, "height": 844}, has_touch=True,
+                                  is_mobile=True)
+    page = context.new_page()
+    try:
+        seen = _open_offline(page, base, "02-hinge-vs-squat.html")
+        assert seen["blocked"] == [] and seen["errors"] == []
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('.cell_output .plotly-graph-div')]"
+            ".every(p => p.getBoundingClientRect().width <= 390)", timeout=15_000)
+        boxes = page.eval_on_selector_all(
+            ".cell_output .plotly-graph-div",
+            "ps => ps.map(p => { const r = p.getBoundingClientRect(); return [r.x, r.right]; })")
+        assert boxes and all(x >= 0 and right <= 390 for x, right in boxes), boxes
+        assert page.evaluate("() => document.scrollingElement.scrollWidth") <= 390
+        toc = page.locator(".bd-sidenav a").first
+        assert not toc.is_visible()
+        (button,) = [b for b in page.locator(".primary-toggle").all() if b.is_visible()]
+        button.tap()
+        toc.wait_for(state="visible", timeout=5_000)
+        box = button.bounding_box()
+        assert box["width"] >= 24 and box["height"] >= 24
+    finally:
+        context.close()

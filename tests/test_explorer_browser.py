@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 import hinge_lib
-from browser import LIVE_BODY, live_state, open_live_page, path_points
+from browser import LIVE_BODY, drawn_transform, live_state, open_live_page, path_points
 from hinge_lib.model.analysis import analyze
 from hinge_lib.model.body import Body
 from hinge_lib.model.pose import Pose
@@ -39,9 +39,9 @@ def _notebook(tmp_path: Path, code: str) -> Path:
 
 def _assert_drawn_like(state: dict, a, scene: dict) -> None:
     """Every joint dot, the centre of mass and the body line sit where the model puts them
-    (to 0.05 px, i.e. about 0.3 mm)."""
-    ox, oy, k = drawing.live_transform(scene)
-    assert state["width"] == scene["width"]
+    (to 0.05 px, i.e. about 0.3 mm), at whatever width the page drew the figure."""
+    ox, oy, k = drawn_transform(state, scene)
+    assert state["font"] >= drawing.LIVE_MIN_FONT_PX
 
     def px(point):
         return (ox + k * point[0], oy - k * point[1])

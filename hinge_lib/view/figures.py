@@ -618,6 +618,9 @@ def pose_figure(
 LIVE_MARGIN = (52, 12, 34, 44)
 #: Decimal places of metres sent to the browser (0.1 mm).
 LIVE_DECIMALS = 4
+#: Smallest font of the live figure in CSS px, whatever width the page gives it: a phone
+#: held at arm's length still reads 16 px text (the browser code scales up from there).
+LIVE_MIN_FONT_PX = 16
 
 _SHAPES = {"circle": "circle", "circle-open": "ring", "circle-x": "circle-x",
            "square": "square"}
@@ -690,6 +693,11 @@ def live_scene(presenter: bool = False, title: str = "", width: int | None = Non
     ``extra_layers`` (e.g. muscles) are added above the body as more path layers, each a
     mapping with ``name``, ``stroke`` and ``label`` and optionally ``width``, ``dash``,
     ``fill`` and ``opacity``; a frame then carries their coordinates under ``paths``.
+
+    ``width``/``height``/``origin``/``scale`` describe the figure at its design width; on a
+    page the browser code redraws it at the width it is given (a phone's column, a
+    projector's screen), keeping equal metres on both axes, with ``origin`` and ``scale``
+    worked out again the same way from ``x_range``, ``y_range`` and ``margin``.
     """
     s = palette.sizes(presenter)
     w, h = live_size(presenter, width)
@@ -734,6 +742,10 @@ def live_scene(presenter: bool = False, title: str = "", width: int | None = Non
         "title": title,
         "font_size": s.font_size,
         "label_size": s.label_size,
+        # the browser fits the figure to the width its page gives it (live_figure.js):
+        # margins and fonts grow with it, never below LIVE_MIN_FONT_PX
+        "margin": list(LIVE_MARGIN),
+        "min_font": LIVE_MIN_FONT_PX,
         "layers": layers,
         "kinds": kinds,
         "tones": dict(_TONE_COLOURS),

@@ -21,7 +21,7 @@ from hinge_lib.widgets.base import (
     _readout_row,
     to_pose,
 )
-from hinge_lib.widgets.live_figure import LiveFigure, live_box
+from hinge_lib.widgets.live_figure import LiveFigure, live_panels
 
 #: The most poses per panel: all are analysed and sent to the browser when the widget is made
 #: (300 for two panels take a few seconds; they play for 27 s at the default 90 ms).
@@ -121,7 +121,7 @@ class PoseAnimation(widgets.VBox):
         for figure, data in zip(self.figures, self._data, strict=True):
             figure.follow({"frame": self.slider}, on_wanted=self._sender(figure, data))
         self.key = _key(presenter, self.figure.width * len(self.figures))
-        panels = widgets.HBox([live_box(f) for f in self.figures])
+        panels = live_panels(self.figures)
         super().__init__([widgets.HBox([self.play, self.slider]), panels, self.key, row])
         self.add_class("hinge-animation")
 

@@ -179,10 +179,11 @@ def _frame_and_anatomy(a: Any, ghost: Any, anatomy: bool,
 
 
 def _key(presenter: bool, width_px: int) -> widgets.HTML:
-    """The live figure's key (what each line and dot means), as a widget under it, no
-    wider than the figure."""
+    """The live figure's key (what each line and dot means), as a widget under it, at
+    most ``width_px`` wide and never wider than its column."""
     key = widgets.HTML(drawing.key_html(presenter),
-                       layout=widgets.Layout(width=f"{width_px}px", padding="0 0 0 52px"))
+                       layout=widgets.Layout(width=f"{width_px}px", max_width="100%",
+                                             padding="0 0 0 8px"))
     key.add_class("hinge-key-area")
     return key
 
@@ -191,10 +192,14 @@ def _readout_row(htmls: Sequence[str], presenter: bool) -> tuple[list[widgets.HT
     width = f"{drawing.live_size(presenter)[0]}px"
     readouts = []
     for html in htmls:
-        readout = widgets.HTML(html, layout=widgets.Layout(width=width, padding="0 0 0 12px"))
+        # as wide as a figure, or the whole column on a narrow screen (live_figure.css)
+        readout = widgets.HTML(html, layout=widgets.Layout(flex=f"1 1 {width}",
+                                                           max_width=width,
+                                                           padding="0 0 0 12px"))
         readout.add_class("hinge-readout")
         readouts.append(readout)
-    return readouts, widgets.HBox(readouts)
+    row = widgets.HBox(readouts, layout=widgets.Layout(flex_flow="row wrap"))
+    return readouts, row
 
 
 def _slider(description: str, value: float, lo: int, hi: int, layout: widgets.Layout,
@@ -206,6 +211,27 @@ def _slider(description: str, value: float, lo: int, hi: int, layout: widgets.La
         continuous_update=True, style={"description_width": label_width}, layout=layout,
         tooltip=tooltip,
     )
+
+
+def with_steps(slider: widgets.IntSlider) -> widgets.HBox:
+    """The slider with a one-step-down and a one-step-up button beside it: fine control on
+    a touch screen, where a finger cannot place a short slider's handle to one unit. The
+    buttons are 44 x 44 px and shown only on touch and narrow screens (live_figure.css)."""
+    def stepper(symbol: str, step: int, words: str) -> widgets.Button:
+        button = widgets.Button(description=symbol, tooltip=f"{slider.description}: {words}",
+                                layout=widgets.Layout(width="44px", height="44px"))
+        button.add_class("hinge-step")
+
+        def click(_button: Any) -> None:
+            slider.value = _whole(slider.value + step, slider.min, slider.max)
+
+        button.on_click(click)
+        return button
+
+    row = widgets.HBox([slider, stepper("\u2212", -1, "one less"),
+                        stepper("+", 1, "one more")])
+    row.add_class("hinge-slider-row")
+    return row
 
 
 def _read_catalogue() -> None:

@@ -10,7 +10,7 @@ from hinge_lib.model.analysis import analyze
 from hinge_lib.model.body import Body
 from hinge_lib.view import figures as drawing
 from hinge_lib.widgets.base import PoseLike, _key, _label, _live_figure, _readout_row, to_pose
-from hinge_lib.widgets.live_figure import live_box
+from hinge_lib.widgets.live_figure import live_panels
 
 
 class PoseComparison(widgets.VBox):
@@ -44,7 +44,7 @@ class PoseComparison(widgets.VBox):
             [drawing.readout_html(a, presenter) for a in self.analyses], presenter
         )
         self.key = _key(presenter, self.figure.width * len(self.figures))
-        panels = widgets.HBox([live_box(f) for f in self.figures])
+        panels = live_panels(self.figures)
         super().__init__([panels, self.key, row])
         self.add_class("hinge-compare")
 

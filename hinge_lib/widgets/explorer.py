@@ -56,6 +56,7 @@ from hinge_lib.widgets.base import (
     _whole,
     friendly_error,
     to_pose,
+    with_steps,
 )
 from hinge_lib.widgets.frames_ahead import FramesAhead
 from hinge_lib.widgets.live_figure import live_box
@@ -191,8 +192,7 @@ class PoseExplorer(widgets.VBox):
         self._ahead_slider = "hip"
         self.figure.follow(self.sliders, on_wanted=self._on_wanted)
         self.key = _key(self.presenter, self.figure.width)
-        self.anatomy_key.layout = widgets.Layout(width=f"{self.figure.width}px",
-                                                 padding="0 0 0 52px")
+        self.anatomy_key.layout = widgets.Layout(max_width="100%", padding="0 0 0 8px")
         self.anatomy_readout.value = ("" if anatomy is None else
                                       anatomy_view.anatomy_readout_html(first, self.presenter,
                                                                         anatomy))
@@ -211,20 +211,26 @@ class PoseExplorer(widgets.VBox):
 
     def _arrange(self) -> list[widgets.Widget]:
         """Controls, figure and readout side by side (wrapping on narrow screens)."""
+        # On a phone (live_figure.css) the figure goes on top and stays in view while the
+        # controls scroll under it; the step buttons beside each slider show there.
+        steps = [with_steps(s) for s in (*self.sliders.values(), self.load)]
         controls = widgets.VBox(
-            [*self.sliders.values(), self.load, self.hold, self.height, self.mass, self.sex,
+            [*steps, self.hold, with_steps(self.height), with_steps(self.mass), self.sex,
              self.preset, self.ghost, widgets.HBox([self.reset, self.anatomy])],
             layout=widgets.Layout(min_width="300px" if self.presenter else "22em"),
         )
+        controls.add_class("hinge-controls")
         side = widgets.VBox([self.message, self.readout, self.anatomy_readout],
                             layout=widgets.Layout(
             width="290px" if self.presenter else None,
             max_width=None if self.presenter else "30em", padding="0 0 0 8px"))
+        side.add_class("hinge-side")
         self.figure_box = live_box(self.figure, self.key, self.anatomy_key)
-        children: list[widgets.Widget] = [
-            widgets.HBox([controls, self.figure_box, side],
-                         layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
-        ]
+        self.figure_box.add_class("hinge-explorer-figure")
+        row = widgets.HBox([controls, self.figure_box, side],
+                           layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
+        row.add_class("hinge-explorer-row")
+        children: list[widgets.Widget] = [row]
         if self.presenter:
             children.insert(0, widgets.HTML(PRESENTER_CSS))
         return children
@@ -443,6 +449,11 @@ class PoseExplorer(widgets.VBox):
         display = None if on else "none"
         self.anatomy_key.layout.display = display
         self.anatomy_readout.layout.display = display
+        # the page's layout makes room for the key and the table (live_figure.css)
+        if on:
+            self.add_class("hinge-muscles-on")
+        else:
+            self.remove_class("hinge-muscles-on")
 
     def _show_readout(self, analysis: Any) -> None:
         """Rewrite the readout for ``analysis``. In a kernel this happens just after the

@@ -32,6 +32,34 @@ function fmt(v) {
   return Math.round(v * 100) / 100;
 }
 
+function fit(base, width, maxHeight) {
+  // The scene drawn `width` px wide (no taller than `maxHeight`), equal metres on both
+  // axes: fonts grow with the width but never below `min_font` px, margins grow with the
+  // fonts, and lines and marks with the width. Without a width, the design width.
+  const [x0, x1] = base.x_range;
+  const [y0, y1] = base.y_range;
+  const minFont = base.min_font || 0;
+  const size = (w) => {
+    const zoom = w / base.width;
+    const font = Math.max(minFont, base.font_size * zoom);
+    const grow = font / base.font_size;
+    const [left, right, top, bottom] = (base.margin || [0, 0, 0, 0]).map((m) => m * grow);
+    const k = (w - left - right) / (x1 - x0);
+    return {w, zoom, font, grow, left, right, top, bottom, k,
+            h: Math.ceil(k * (y1 - y0) + top + bottom)};
+  };
+  let s = size(width > 0 ? width : base.width);
+  for (let i = 0; i < 4 && maxHeight > 0 && s.h > maxHeight + 0.5; i++) {
+    // too tall for the space: narrow it until the height fits
+    const k = Math.max(1, (maxHeight - s.top - s.bottom) / (y1 - y0));
+    s = size(Math.max(160, Math.floor(k * (x1 - x0) + s.left + s.right)));
+  }
+  const label = Math.max(minFont, (base.label_size || base.font_size) * s.zoom);
+  return {...base, width: Math.round(s.w), height: s.h, zoom: s.zoom,
+          font_size: Math.round(s.font * 10) / 10, label_size: Math.round(label * 10) / 10,
+          origin: [s.left - s.k * x0, s.top + s.k * y1], scale: s.k};
+}
+
 class LiveFigure {
   constructor(model, el) {
     this.model = model;
@@ -39,11 +67,42 @@ class LiveFigure {
     // unique on the page even when each widget loads its own copy of this module
     this.id = `hinge-live-${++counter}-${Math.random().toString(36).slice(2, 10)}`;
     this.sayTimer = null;
-    this.build(model.get("scene"));
+    this.build(model.get("scene"), 0, 0);
     this.draw(model.get("frame"));
   }
 
-  build(scene) {
+  room() {
+    // [width, most height] the page gives this figure, in CSS px (0: not known yet)
+    const style = getComputedStyle(this.el);
+    const px = (name) => parseFloat(style[name]) || 0;
+    const width = this.el.clientWidth - px("paddingLeft") - px("paddingRight");
+    let most = parseFloat(style.maxHeight);
+    if (style.boxSizing === "border-box") {
+      most -= px("paddingTop") + px("paddingBottom") + px("borderTopWidth")
+        + px("borderBottomWidth");
+    }
+    return [width, Number.isFinite(most) ? Math.floor(most) : 0];
+  }
+
+  refit() {
+    // drawn again for the room it has now: the same frame, at the new size
+    const [width, maxHeight] = this.room();
+    if (!(width > 0)) return false;
+    const want = fit(this.base, width, maxHeight);
+    if (want.width === this.scene.width && want.height === this.scene.height) return false;
+    const frame = this.lastFrame;
+    const say = this.live ? this.live.textContent : "";
+    this.build(this.base, width, maxHeight);
+    if (frame) this.draw({...frame, say: undefined});
+    this.live.textContent = say;
+    return true;
+  }
+
+  build(base, width, maxHeight) {
+    // `base` is the scene at its design width; it is drawn at the width the page gives
+    // (fit), so `this.scene` holds the sizes actually drawn.
+    this.base = base;
+    const scene = fit(base, width, maxHeight);
     this.scene = scene;
     this.paths = new Map();
     this.marks = new Map();
@@ -58,6 +117,7 @@ class LiveFigure {
       width: scene.width, height: scene.height, viewBox: `0 0 ${scene.width} ${scene.height}`,
       role: "img", "aria-labelledby": `${this.id}-title`, "aria-describedby": `${this.id}-desc`,
       class: "hinge-live-svg", "font-size": scene.font_size,
+      "data-x-range": scene.x_range.join(","), "data-y-range": scene.y_range.join(","),
     });
     this.svg = svg;
     this.titleNode = make("title", {id: `${this.id}-title`}, svg);
@@ -67,7 +127,7 @@ class LiveFigure {
     for (const layer of scene.layers) {
       const path = make("path", {
         class: "hinge-layer", "data-name": layer.name, fill: layer.fill || "none",
-        stroke: layer.stroke, "stroke-width": layer.width || 2,
+        stroke: layer.stroke, "stroke-width": fmt((layer.width || 2) * scene.zoom),
         "stroke-dasharray": layer.dash || null, opacity: layer.opacity ?? null,
         "stroke-linejoin": "round", "stroke-linecap": "round", d: "",
       }, this.layerGroup);
@@ -76,6 +136,7 @@ class LiveFigure {
     }
     this.markGroup = make("g", {class: "hinge-marks"}, svg);
     this.textGroup = make("g", {class: "hinge-texts", "font-size": scene.label_size}, svg);
+    if (this.framesAhead) svg.dataset.framesAhead = this.framesAhead;
     this.el.appendChild(svg);
     // spoken summary: a polite live region, written once the figure has settled
     this.live = document.createElement("div");
@@ -94,20 +155,22 @@ class LiveFigure {
     const [y0, y1] = scene.y_range;
     const left = this.px(x0), right = this.px(x1), top = this.py(y1), bottom = this.py(y0);
     make("rect", {x: left, y: top, width: right - left, height: bottom - top,
-                  fill: "white", stroke: "#CCCCCC"}, g);
+                  fill: "white", stroke: "#CCCCCC", class: "hinge-plot-area"}, g);
+    const gap = scene.font_size * 1.15;  // tick labels under the x axis
     for (const t of scene.x_ticks) {
       make("line", {x1: this.px(t), x2: this.px(t), y1: top, y2: bottom, stroke: "#EEEEEE"}, g);
-      make("text", {x: this.px(t), y: bottom + 15, "text-anchor": "middle",
+      make("text", {x: this.px(t), y: bottom + gap, "text-anchor": "middle",
                     class: "hinge-tick"}, g).textContent = `${t}`;
     }
     for (const t of scene.y_ticks) {
       make("line", {x1: left, x2: right, y1: this.py(t), y2: this.py(t), stroke: "#EEEEEE"}, g);
-      make("text", {x: left - 4, y: this.py(t), "text-anchor": "end",
+      make("text", {x: left - scene.font_size * 0.3, y: this.py(t), "text-anchor": "end",
                     "dominant-baseline": "middle", class: "hinge-tick"}, g).textContent = `${t}`;
     }
     make("line", {x1: left, x2: right, y1: this.py(0), y2: this.py(0),
                   stroke: scene.floor, "stroke-width": 2, class: "hinge-floor"}, g);
-    make("text", {x: (left + right) / 2, y: scene.height - 6, "text-anchor": "middle",
+    make("text", {x: (left + right) / 2, y: scene.height - scene.font_size * 0.4,
+                  "text-anchor": "middle",
                   class: "hinge-axis-title"}, g).textContent = scene.x_title;
     const mid = (top + bottom) / 2;
     const base = scene.font_size + 2;  // rotated text: the glyphs sit left of the baseline
@@ -115,7 +178,7 @@ class LiveFigure {
                   transform: `rotate(-90 ${base} ${mid})`,
                   class: "hinge-axis-title"}, g).textContent = scene.y_title;
     if (scene.title) {
-      make("text", {x: scene.width / 2, y: 20, "text-anchor": "middle",
+      make("text", {x: scene.width / 2, y: scene.font_size * 1.5, "text-anchor": "middle",
                     class: "hinge-title", "font-size": scene.font_size + 3}, g)
         .textContent = scene.title;
     }
@@ -136,22 +199,23 @@ class LiveFigure {
 
   markShape(node, kind, size) {
     const style = this.scene.kinds[kind];
-    const r = (size ?? style.size) / 2;
+    const zoom = this.scene.zoom;
+    const r = (size ?? style.size) * zoom / 2;
     node.textContent = "";
     const outline = this.scene.outline;
     if (style.shape === "square") {
       make("rect", {x: -r, y: -r, width: 2 * r, height: 2 * r, fill: style.color,
-                    stroke: outline, "stroke-width": style.outline}, node);
+                    stroke: outline, "stroke-width": style.outline * zoom}, node);
     } else if (style.shape === "ring") {
       make("circle", {r: r, fill: "white", "fill-opacity": 0.6, stroke: style.color,
-                      "stroke-width": style.outline}, node);
+                      "stroke-width": style.outline * zoom}, node);
     } else {
       make("circle", {r: r, fill: style.color, stroke: outline,
-                      "stroke-width": style.outline}, node);
+                      "stroke-width": style.outline * zoom}, node);
       if (style.shape === "circle-x") {
         const q = r * 0.7071;
         make("path", {d: `M${-q},${-q}L${q},${q}M${-q},${q}L${q},${-q}`, stroke: outline,
-                      "stroke-width": style.outline}, node);
+                      "stroke-width": style.outline * zoom}, node);
       }
     }
     node.dataset.kind = kind;
@@ -160,6 +224,7 @@ class LiveFigure {
 
   draw(frame) {
     if (!frame || !frame.paths) return;
+    this.lastFrame = frame;
     // only attributes that differ are written: an unchanged element costs nothing
     for (const [name, flat] of Object.entries(frame.paths)) {
       const path = this.paths.get(name);
@@ -222,7 +287,7 @@ class LiveFigure {
     // plotly's text positions: "middle right" = to the right of the point, and so on
     const [vertical, horizontal] = (position || "middle center").split(" ");
     const anchor = {left: "end", right: "start", center: "middle"}[horizontal] || "middle";
-    const gap = 8;
+    const gap = 8 * this.scene.zoom;
     node.setAttribute("text-anchor", anchor);
     node.setAttribute("dx", horizontal === "left" ? -gap : horizontal === "right" ? gap : 0);
     node.setAttribute("dy", vertical === "bottom" ? "1em" : vertical === "top" ? "-0.4em"
@@ -370,7 +435,8 @@ class FollowedSliders {
     }
     for (const [value, frame] of Object.entries(msg.frames)) table.frames.set(value, frame);
     // how many frames are ready ahead, for tests and benchmarks to read
-    this.figure.svg.dataset.framesAhead = `${msg.slider}:${table.frames.size}`;
+    this.figure.framesAhead = `${msg.slider}:${table.frames.size}`;
+    this.figure.svg.dataset.framesAhead = this.figure.framesAhead;
   }
 
   want(target) {
@@ -397,7 +463,7 @@ function render({model, el}) {
   }
   const followed = new FollowedSliders(figure, model);
   const onFrame = () => followed.fromKernel(model.get("frame"));
-  const onScene = () => { figure.build(model.get("scene")); onFrame(); };
+  const onScene = () => { figure.build(model.get("scene"), ...figure.room()); onFrame(); };
   const onControls = () => followed.connect(model.get("controls")).catch((error) => {
     console.warn("hinge live figure: cannot follow the sliders", error);
   });
@@ -409,6 +475,13 @@ function render({model, el}) {
   model.on("msg:custom", onMessage);
   onControls();
   figure.revealed();
+  // the figure follows the width its box is given (a phone turned, a window resized)
+  let resizeFrame = 0;
+  const sizer = typeof ResizeObserver === "function" ? new ResizeObserver(() => {
+    cancelAnimationFrame(resizeFrame);
+    resizeFrame = requestAnimationFrame(() => figure.refit());
+  }) : null;
+  if (sizer) sizer.observe(el);
   let observer = null;
   let timer = null;
   let root = null;
@@ -452,6 +525,8 @@ function render({model, el}) {
     }
     clearTimeout(figure.sayTimer);
     clearTimeout(timer);
+    cancelAnimationFrame(resizeFrame);
+    if (sizer) sizer.disconnect();
     if (observer) observer.disconnect();
   };
 }

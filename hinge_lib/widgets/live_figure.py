@@ -19,7 +19,7 @@ the figure), so the browser knows which frames still hold.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -106,7 +106,17 @@ def live_box(figure: LiveFigure, *below: widgets.Widget) -> widgets.VBox:
         f"{FALLBACK_TEXT}</div>"
     )
     note.add_class("hinge-live-fallback")
+    figure.add_class("hinge-live-view")
     box = widgets.VBox([note, figure, *below])
     box.add_class("hinge-live")
     box.fallback = note  # type: ignore[attr-defined]
     return box
+
+
+def live_panels(figures: Sequence[LiveFigure]) -> widgets.HBox:
+    """Live figures side by side, each in its box; on a screen too narrow for them all the
+    panels wrap, one under the other, each as wide as the column (live_figure.css)."""
+    row = widgets.HBox([live_box(f) for f in figures],
+                       layout=widgets.Layout(flex_flow="row wrap", width="100%"))
+    row.add_class("hinge-panels")
+    return row
