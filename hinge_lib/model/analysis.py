@@ -300,6 +300,8 @@ def analyze(pose: Pose | None = None, body: Body | None = None, load_kg: float =
                          key=lambda n: joints[n][1]))
     if below:
         warnings.append(below_floor_message(below, -joints[below[0]][1]))
+    if not r["bar_on_legs"][0]:
+        warnings.append(bar_off_legs_message(float(r["bar_gap_m"][0])))
     if joints["load"][1] < 0 and load > 0:
         warnings.append(
             f"The load would sit {-joints['load'][1] * 100:.0f} cm below the floor: "
@@ -353,6 +355,17 @@ def below_floor_message(points: tuple[str, ...], depth_m: float) -> str:
     )
 
 
+def bar_off_legs_message(gap_m: float) -> str:
+    """The sentence shown when a bar held "close" cannot rest on the legs: out of the
+    straight arms' reach (``gap_m`` > 0, the distance left in metres) or so far within it
+    that the hands would pass below the front of the ankles."""
+    if gap_m > 0:
+        return (f"The straight arms cannot reach the legs: the bar stays {gap_m * 100:.0f} cm "
+                "in front of them, so it is not kept close.")
+    return ("The straight arms reach past the front of the ankles: the bar cannot stay on the "
+            "legs here and would come to rest on the floor in front of the feet.")
+
+
 BELOW_FLOOR_ACTIONS: tuple[str, ...] = ("warn", "flag", "raise")
 
 
@@ -365,7 +378,9 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
     missing column means 0) and optionally support (one of :data:`SUPPORTS`, default
     "feet"). Output columns: the six angles, trunk_angle_deg, shin_angle_deg, com_x_m,
     com_y_m, support, heel_x_m, toe_x_m, base_back_x_m and base_front_x_m (the base of
-    support's back and front edges), balanced, balance_margin_m, the
+    support's back and front edges), balanced, balance_margin_m, bar_on_legs and bar_gap_m
+    (for ``hold="close"``: does the bar rest on the legs, and how far the hands stay from
+    them when out of reach; see :func:`~hinge_lib.model.kinematics.joint_positions`), the
     four moments, hamstring_length_change_mm, <muscle>_length_change_mm,
     <muscle>_moment_nm, <muscle>_force_n and <muscle>_share_pct for every group in
     :data:`GROUPS`, muscle_unmet_<joint>_nm (see
@@ -438,6 +453,8 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
     cols["base_front_x_m"] = r["base_of_support"][:, 1]
     cols["balanced"] = r["balanced"]
     cols["balance_margin_m"] = r["balance_margin_m"]
+    cols["bar_on_legs"] = r["bar_on_legs"]
+    cols["bar_gap_m"] = r["bar_gap_m"]
     for key in MOMENTS:
         cols[key] = r[key]
     cols["hamstring_length_change_mm"] = r["hamstring_length_change_mm"]
