@@ -537,3 +537,45 @@ def test_every_lost_head_or_upper_back_contact_from_the_neck_or_a_flat_back_is_a
             a = analyze(base.replace(thoracic=float(thoracic)), body)
             if not all(a.dowel.values()):
                 assert "flattened_upper_back" in a.fault_codes, (base, thoracic)
+
+
+@pytest.mark.parametrize(("key", "hold", "load"), [
+    ("romanian_deadlift", "close", 30.0), ("conventional_deadlift", "close", 60.0),
+    ("kettlebell_swing", "hands", 16.0), ("standing", "hands", 20.0)])
+def test_moments_match_a_hand_calculation_to_a_thousandth(key: str, hold: str,
+                                                          load: float) -> None:
+    """Weight times lever arm, segment by segment, from the joint positions and de Leva's
+    centre-of-mass fractions alone; the arms are straight for these holds."""
+    body = Body()
+    a = analyze(hinge_lib.reference_pose(key), body, load, hold)
+    j = {name: np.array(point) for name, point in a.joints.items()}
+    seg = body.segments
+
+    def centre(name: str, start: str, end: str) -> np.ndarray:
+        return j[start] + seg[name].com_fraction * (j[end] - j[start])
+
+    along_arm = (j["hands"] - j["elbow"]) / np.linalg.norm(j["hands"] - j["elbow"])
+    wrist = j["elbow"] + seg["forearm"].length_m * along_arm
+    masses_x = {
+        "shank": centre("shank", "knee", "ankle"), "thigh": centre("thigh", "hip", "knee"),
+        "pelvis": centre("pelvis", "lumbar_base", "hip"),
+        "lumbar": centre("lumbar", "lumbar_top", "lumbar_base"),
+        "thoracic": centre("thoracic", "neck", "lumbar_top"),
+        "head_neck": centre("head_neck", "vertex", "neck"),
+        "upper_arm": centre("upper_arm", "shoulder", "elbow"),
+        "forearm": j["elbow"] + seg["forearm"].com_fraction * (wrist - j["elbow"]),
+        "hand": j["hands"],
+    }
+    above = {"hip": ("pelvis", "lumbar", "thoracic", "head_neck", "upper_arm", "forearm",
+                     "hand"),
+             "lumbar_base": ("lumbar", "thoracic", "head_neck", "upper_arm", "forearm", "hand")}
+    above["knee"] = ("thigh", *above["hip"])
+    above["ankle"] = ("shank", *above["knee"])
+    expected = {}
+    for joint, names in above.items():
+        lever = sum(seg[n].mass_kg * (masses_x[n][0] - j[joint][0]) for n in names)
+        expected[joint] = 9.81 * (lever + load * (j["load"][0] - j[joint][0]))
+    assert a.hip_moment_nm == pytest.approx(expected["hip"], abs=1e-3)
+    assert a.lumbar_moment_nm == pytest.approx(expected["lumbar_base"], abs=1e-3)
+    assert a.knee_moment_nm == pytest.approx(-expected["knee"], abs=1e-3)
+    assert a.ankle_moment_nm == pytest.approx(expected["ankle"], abs=1e-3)
