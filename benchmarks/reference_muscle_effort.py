@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import hinge_lib
 from hinge_lib.model.muscle_paths import GROUPS
-from hinge_lib.model.muscles import muscle_groups
 
 
 def effort_table():
     """Percent of maximum force per group (columns) at each reference position (rows)."""
     table = hinge_lib.analyze_references()
-    groups = muscle_groups()
     out = table[["load_kg", "hip", "trunk_angle_deg"]].copy()
     for name in GROUPS:
-        top = groups[name].max_force_n
-        out[name] = table[f"{name}_force_n"] / top * 100 if top else float("nan")
+        out[name] = table[f"{name}_effort_pct"]
     return out
 
 

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import hinge_lib
 from hinge_lib import Body, DataFileError, Pose, analyze, analyze_many
 from hinge_lib.model import muscle_paths, muscles
 from hinge_lib.model.muscle_paths import GROUPS, JOINT_NAMES, moment_arms, path_lengths
@@ -339,3 +340,24 @@ def test_bad_pose_and_body_give_the_usual_errors() -> None:
         analyze_many(pd.DataFrame({"knee": [30.0, 400.0]}))
     with pytest.raises(ValueError, match="height_m"):
         analyze(Pose(), Body(height_m=3.0))
+
+
+def test_each_groups_force_is_said_as_a_share_of_its_maximum() -> None:
+    groups = hinge_lib.model.muscles.muscle_groups()
+    table = hinge_lib.analyze_references()
+    for name in hinge_lib.model.muscle_paths.GROUPS:
+        top = groups[name].max_force_n
+        effort = table[f"{name}_effort_pct"].to_numpy()
+        if top is None:
+            assert np.isnan(effort).all(), name
+        else:
+            assert effort == pytest.approx(100 * table[f"{name}_force_n"].to_numpy() / top)
+    worst = table[[f"{n}_effort_pct" for n in hinge_lib.model.muscle_paths.GROUPS]].max(axis=1)
+    assert list(table["muscle_over_max"]) == list(worst > 100 + 1e-9)
+    lift = hinge_lib.reference_pose("conventional_deadlift")
+    heavy = hinge_lib.analyze(lift, load_kg=100, hold="close").muscles
+    light = hinge_lib.analyze(lift, load_kg=0, hold="close").muscles
+    message = hinge_lib.model.muscles.over_max_message(heavy)
+    assert message and "gluteus maximus" in message and "%" in message
+    assert hinge_lib.model.muscles.over_max_message(light) is None
+    assert heavy["gluteus_maximus"].effort_pct > light["gluteus_maximus"].effort_pct

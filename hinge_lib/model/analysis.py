@@ -382,8 +382,9 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
     (for ``hold="close"``: does the bar rest on the legs, and how far the hands stay from
     them when out of reach; see :func:`~hinge_lib.model.kinematics.joint_positions`), the
     four moments, hamstring_length_change_mm, <muscle>_length_change_mm,
-    <muscle>_moment_nm, <muscle>_force_n and <muscle>_share_pct for every group in
-    :data:`GROUPS`, muscle_unmet_<joint>_nm (see
+    <muscle>_moment_nm, <muscle>_force_n, <muscle>_share_pct and <muscle>_effort_pct (force
+    as a percentage of its maximum) for every group in :data:`GROUPS`, muscle_over_max,
+    muscle_unmet_<joint>_nm (see
     :func:`~hinge_lib.model.muscles.muscle_columns`), dowel_<contact>, dowel_gap_<contact>_mm,
     pattern, hinge_score, faults (tuple of codes), fault_<code>, below_floor (bool: some
     body point is under the floor), lowest_point (name of the lowest body point),
@@ -397,7 +398,8 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
     ``ValueError`` naming the rows.
 
     ``muscles=False`` leaves out the muscle columns (<muscle>_length_change_mm,
-    <muscle>_moment_nm, <muscle>_force_n, <muscle>_share_pct and muscle_unmet_<joint>_nm):
+    <muscle>_moment_nm, <muscle>_force_n, <muscle>_share_pct, <muscle>_effort_pct,
+    muscle_over_max and muscle_unmet_<joint>_nm):
     sharing the moments among the muscles is most of the work, so this is about four times
     as fast for many poses. Every other column, hamstring_length_change_mm included, is
     the same to the last digit.
@@ -460,8 +462,10 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
     cols["hamstring_length_change_mm"] = r["hamstring_length_change_mm"]
     if muscles:
         for name in GROUPS:
-            for part in ("length_change_mm", "moment_nm", "force_n", "share_pct"):
+            for part in ("length_change_mm", "moment_nm", "force_n", "share_pct",
+                         "effort_pct"):
                 cols[f"{name}_{part}"] = r[f"{name}_{part}"]
+        cols["muscle_over_max"] = r["muscle_over_max"]
         for joint in ("ankle", "knee", "hip", "lumbar"):
             cols[f"muscle_unmet_{joint}_nm"] = r[f"muscle_unmet_{joint}_nm"]
     for contact in CONTACTS:
