@@ -450,3 +450,132 @@ def test_analyze_equals_analyze_many_when_kneeling_too(rows: list[Pose], body: B
                     "knee_moment_nm", "hip_moment_nm", "lumbar_moment_nm", "hinge_score",
                     "balance_margin_m"):
             assert got[key] == pytest.approx(getattr(one, key), abs=1e-9), key
+
+
+@pytest.mark.parametrize("sex", ["male", "female"])
+def test_standing_arm_heights_match_winters_table(sex: str) -> None:
+    """Winter (2009): acromion 0.818 H, elbow 0.630 H, wrist 0.485 H (data/landmarks.csv)."""
+    body = Body(1.75, 75, sex)
+    points, _ = hinge_lib.model.kinematics.joint_positions(
+        {f: np.zeros(1) for f in hinge_lib.POSE_FIELDS}, body)
+    height = {name: points[name][0, 1] / body.height_m for name in ("shoulder", "elbow",
+                                                                      "wrist", "neck")}
+    assert height["elbow"] == pytest.approx(0.630, abs=0.005)
+    assert height["wrist"] == pytest.approx(0.485, abs=0.015)
+    assert 0.010 < 0.818 - height["shoulder"] < 0.06  # the joint centre under the acromion
+    assert height["shoulder"] < height["neck"]
+    # on the line of the trunk: standing, straight above the hip
+    assert points["shoulder"][0, 0] == pytest.approx(points["hip"][0, 0], abs=1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(pose=poses, body=bodies)
+def test_the_shoulder_moves_with_the_upper_trunk(pose: Pose, body: Body) -> None:
+    j = analyze(pose, body).joints
+    drop = body.landmarks["shoulder_drop_m"]
+    assert distance(j["shoulder"], j["neck"]) == pytest.approx(drop, abs=1e-6)
+    assert distance(j["shoulder"], j["lumbar_top"]) == pytest.approx(
+        body.segments["thoracic"].length_m - drop, abs=1e-6)
+
+
+@pytest.mark.slow
+def test_a_bar_kept_close_never_jumps_along_the_legs() -> None:
+    """At most 2 cm of bar travel per degree of hip, over the whole hip range, for every
+    ankle and for knees up to 120 deg (poses whose body stays above the floor)."""
+    low, high = LIMITS["hip"]
+    hips = np.arange(low, high + 0.01, 0.5)
+    worst = 0.0
+    for body in (Body(), Body(1.55, 55, "female"), Body(2.0, 100, "male")):
+        for ankle in range(int(LIMITS["ankle"][0]), int(LIMITS["ankle"][1]) + 1, 5):
+            for knee in range(-10, 121, 10):
+                frame = pd.DataFrame({"ankle": float(ankle), "knee": float(knee), "hip": hips})
+                out = analyze_many(frame, body, 30, "close", below_floor="flag", muscles=False)
+                bar = out[["load_x_m", "load_y_m"]].to_numpy()
+                step = np.linalg.norm(np.diff(bar, axis=0), axis=1) / 0.5
+                real = ~out["below_floor"].to_numpy()
+                worst = max(worst, float(np.max(step[real[1:] & real[:-1]], initial=0.0)))
+    assert worst <= 0.02
+    # the review's case: from hip 91 to 92 the bar used to move 25 cm forward
+    moments = [analyze(Pose(knee=25, hip=h), load_kg=30, hold="close").hip_moment_nm
+               for h in (91, 92, 95)]
+    assert max(moments) - min(moments) < 10
+
+
+def test_the_readout_says_when_the_bar_cannot_stay_on_the_legs() -> None:
+    on = analyze(Pose(knee=25, hip=90), load_kg=30, hold="close")
+    assert on.warnings == ()
+    folded = Pose(ankle=9, knee=-7, hip=118, lumbar=29)
+    off = analyze(folded, load_kg=30, hold="close")
+    assert any("cannot stay on the legs" in w for w in off.warnings)
+    many = analyze_many(pd.DataFrame([Pose(knee=25, hip=90).angles, folded.angles]),
+                        load_kg=30, hold="close", below_floor="flag")
+    assert list(many["bar_on_legs"]) == [True, False]
+    assert not any("legs" in w for w in analyze(folded, load_kg=30, hold="hands").warnings)
+
+
+@pytest.mark.parametrize(("change", "contact", "fault"), [
+    ({"neck": 50}, "head", "tucked_chin"),
+    ({"thoracic": -25}, "upper_back", "flattened_upper_back"),
+])
+def test_the_dowels_blind_spots_are_faults_with_cues(change: dict, contact: str,
+                                                      fault: str) -> None:
+    a = analyze(Pose(knee=25, hip=90, **change))
+    assert not a.dowel[contact]
+    found = next(f for f in a.faults if f.code == fault)
+    assert found.cue == hinge_lib.model.catalog.cue_for(fault) and found.message
+
+
+@pytest.mark.parametrize("body", [Body(), Body(1.55, 55, "female"), Body(2.0, 100, "male")])
+def test_every_lost_head_or_upper_back_contact_from_the_neck_or_a_flat_back_is_a_fault(
+        body: Body) -> None:
+    for base in (Pose(hip=60), Pose(knee=25, hip=90), Pose(knee=10, hip=110)):
+        for neck in np.arange(0, LIMITS["neck"][1] + 0.1, 0.5):
+            a = analyze(base.replace(neck=float(neck)), body)
+            if not all(a.dowel.values()):
+                assert "tucked_chin" in a.fault_codes, (base, neck)
+        for thoracic in np.arange(0, LIMITS["thoracic"][0] - 0.1, -0.5):
+            a = analyze(base.replace(thoracic=float(thoracic)), body)
+            if not all(a.dowel.values()):
+                assert "flattened_upper_back" in a.fault_codes, (base, thoracic)
+
+
+@pytest.mark.parametrize(("key", "hold", "load"), [
+    ("romanian_deadlift", "close", 30.0), ("conventional_deadlift", "close", 60.0),
+    ("kettlebell_swing", "hands", 16.0), ("standing", "hands", 20.0)])
+def test_moments_match_a_hand_calculation_to_a_thousandth(key: str, hold: str,
+                                                          load: float) -> None:
+    """Weight times lever arm, segment by segment, from the joint positions and de Leva's
+    centre-of-mass fractions alone; the arms are straight for these holds."""
+    body = Body()
+    a = analyze(hinge_lib.reference_pose(key), body, load, hold)
+    j = {name: np.array(point) for name, point in a.joints.items()}
+    seg = body.segments
+
+    def centre(name: str, start: str, end: str) -> np.ndarray:
+        return j[start] + seg[name].com_fraction * (j[end] - j[start])
+
+    along_arm = (j["hands"] - j["elbow"]) / np.linalg.norm(j["hands"] - j["elbow"])
+    wrist = j["elbow"] + seg["forearm"].length_m * along_arm
+    masses_x = {
+        "shank": centre("shank", "knee", "ankle"), "thigh": centre("thigh", "hip", "knee"),
+        "pelvis": centre("pelvis", "lumbar_base", "hip"),
+        "lumbar": centre("lumbar", "lumbar_top", "lumbar_base"),
+        "thoracic": centre("thoracic", "neck", "lumbar_top"),
+        "head_neck": centre("head_neck", "vertex", "neck"),
+        "upper_arm": centre("upper_arm", "shoulder", "elbow"),
+        "forearm": j["elbow"] + seg["forearm"].com_fraction * (wrist - j["elbow"]),
+        "hand": j["hands"],
+    }
+    above = {"hip": ("pelvis", "lumbar", "thoracic", "head_neck", "upper_arm", "forearm",
+                     "hand"),
+             "lumbar_base": ("lumbar", "thoracic", "head_neck", "upper_arm", "forearm", "hand")}
+    above["knee"] = ("thigh", *above["hip"])
+    above["ankle"] = ("shank", *above["knee"])
+    expected = {}
+    for joint, names in above.items():
+        lever = sum(seg[n].mass_kg * (masses_x[n][0] - j[joint][0]) for n in names)
+        expected[joint] = 9.81 * (lever + load * (j["load"][0] - j[joint][0]))
+    assert a.hip_moment_nm == pytest.approx(expected["hip"], abs=1e-3)
+    assert a.lumbar_moment_nm == pytest.approx(expected["lumbar_base"], abs=1e-3)
+    assert a.knee_moment_nm == pytest.approx(-expected["knee"], abs=1e-3)
+    assert a.ankle_moment_nm == pytest.approx(expected["ankle"], abs=1e-3)

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import hinge_lib
 from hinge_lib import Body, DataFileError, Pose, analyze, analyze_many
 from hinge_lib.model import muscle_paths, muscles
 from hinge_lib.model.muscle_paths import GROUPS, JOINT_NAMES, moment_arms, path_lengths
@@ -183,11 +184,11 @@ def test_analyze_many_muscle_columns_equal_the_scalar_api(rows: list[dict], load
                                                                        rel=1e-6, abs=1e-6)
 
 
-MUSCLE_PARTS = ("length_change_mm", "moment_nm", "force_n", "share_pct")
+MUSCLE_PARTS = ("length_change_mm", "moment_nm", "force_n", "share_pct", "effort_pct")
 
 
 def muscle_column_names() -> list[str]:
-    return [*(f"{g}_{part}" for g in GROUPS for part in MUSCLE_PARTS),
+    return [*(f"{g}_{part}" for g in GROUPS for part in MUSCLE_PARTS), "muscle_over_max",
             *(f"muscle_unmet_{j}_nm" for j in JOINT_NAMES)]
 
 
@@ -246,7 +247,7 @@ def test_force_sharing_in_blocks_gives_the_same_forces(monkeypatch: pytest.Monke
     blocks = muscles.muscle_columns(angles, Body(), moments)
     assert whole.keys() == blocks.keys()
     for key, values in whole.items():
-        assert np.array_equal(values, blocks[key]), key
+        assert np.array_equal(values, blocks[key], equal_nan=values.dtype.kind == "f"), key
 
 
 def test_pose_blocks_cover_every_pose_once_in_near_equal_blocks() -> None:
@@ -339,3 +340,24 @@ def test_bad_pose_and_body_give_the_usual_errors() -> None:
         analyze_many(pd.DataFrame({"knee": [30.0, 400.0]}))
     with pytest.raises(ValueError, match="height_m"):
         analyze(Pose(), Body(height_m=3.0))
+
+
+def test_each_groups_force_is_said_as_a_share_of_its_maximum() -> None:
+    groups = hinge_lib.model.muscles.muscle_groups()
+    table = hinge_lib.analyze_references()
+    for name in hinge_lib.model.muscle_paths.GROUPS:
+        top = groups[name].max_force_n
+        effort = table[f"{name}_effort_pct"].to_numpy()
+        if top is None:
+            assert np.isnan(effort).all(), name
+        else:
+            assert effort == pytest.approx(100 * table[f"{name}_force_n"].to_numpy() / top)
+    worst = table[[f"{n}_effort_pct" for n in hinge_lib.model.muscle_paths.GROUPS]].max(axis=1)
+    assert list(table["muscle_over_max"]) == list(worst > 100 + 1e-9)
+    lift = hinge_lib.reference_pose("conventional_deadlift")
+    heavy = hinge_lib.analyze(lift, load_kg=100, hold="close").muscles
+    light = hinge_lib.analyze(lift, load_kg=0, hold="close").muscles
+    message = hinge_lib.model.muscles.over_max_message(heavy)
+    assert message and "gluteus maximus" in message and "%" in message
+    assert hinge_lib.model.muscles.over_max_message(light) is None
+    assert heavy["gluteus_maximus"].effort_pct > light["gluteus_maximus"].effort_pct

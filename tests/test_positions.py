@@ -174,14 +174,16 @@ def test_no_hinge_cites_the_bodyweight_squat_screen() -> None:
 
 
 def test_hinge_score_note_matches_the_reference_lifts() -> None:
-    """data/pattern_thresholds.csv says loaded reference hinges score above 0.9, squats below
-    0.6."""
+    """data/pattern_thresholds.csv says loaded reference hinges score above 0.75 (all but the
+    deadlift start above 0.95), squats below 0.6."""
     note = hinge_lib.model.tables.read_csv(
         "pattern_thresholds.csv", {"name": hinge_lib.model.tables.Column()}, key="name")
     text = next(r["reasoning"] for r in note if r["name"] == "hinge_score_softening_nm")
-    assert "above 0.9" in text and "below 0.6" in text
+    assert "above 0.75" in text and "above 0.95" in text and "below 0.6" in text
     table = hinge_lib.analyze_references()
-    assert table.loc[table["expected_pattern"] == "hinge", "hinge_score"].min() > 0.9
+    hinges = table.loc[table["expected_pattern"] == "hinge", "hinge_score"]
+    assert hinges.min() > 0.75
+    assert hinges.drop("conventional_deadlift").min() > 0.95
     assert table.loc[table["expected_pattern"] == "squat", "hinge_score"].max() < 0.6
 
 
@@ -191,3 +193,20 @@ def test_the_lumbar_moment_is_taken_at_navel_height_and_labelled_l3_l4() -> None
     assert 0.57 < standing.joints["lumbar_base"][1] / body.height_m < 0.63
     assert "L3/L4" in hinge_lib.model.analysis.MOMENT_LABELS["lumbar_moment_nm"]
     assert "L3/L4" in hinge_lib.model.statics.__doc__
+
+
+def test_no_reference_hinge_takes_the_trunk_past_horizontal() -> None:
+    table = hinge_lib.analyze_references()
+    hinges = table[table["expected_pattern"] == "hinge"]
+    assert hinges["trunk_angle_deg"].max() <= 90.5
+    # lifters start a conventional deadlift far more upright than a Romanian deadlift bottom
+    assert table.loc["conventional_deadlift", "trunk_angle_deg"] < 60
+    assert table.loc["romanian_deadlift", "hip"] < 119
+
+
+def test_every_reference_range_is_cited() -> None:
+    sources = hinge_lib.model.tables.sources()
+    for key, row in REFS.iterrows():
+        cited = row["source"].split(";")
+        assert cited and all(s in sources for s in cited), key
+        assert any(s not in ("model",) and not s.startswith("seed_") for s in cited), key

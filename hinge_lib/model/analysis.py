@@ -300,6 +300,8 @@ def analyze(pose: Pose | None = None, body: Body | None = None, load_kg: float =
                          key=lambda n: joints[n][1]))
     if below:
         warnings.append(below_floor_message(below, -joints[below[0]][1]))
+    if not r["bar_on_legs"][0]:
+        warnings.append(bar_off_legs_message(float(r["bar_gap_m"][0])))
     if joints["load"][1] < 0 and load > 0:
         warnings.append(
             f"The load would sit {-joints['load'][1] * 100:.0f} cm below the floor: "
@@ -353,6 +355,17 @@ def below_floor_message(points: tuple[str, ...], depth_m: float) -> str:
     )
 
 
+def bar_off_legs_message(gap_m: float) -> str:
+    """The sentence shown when a bar held "close" cannot rest on the legs: out of the
+    straight arms' reach (``gap_m`` > 0, the distance left in metres) or so far within it
+    that the hands would pass below the front of the ankles."""
+    if gap_m > 0:
+        return (f"The straight arms cannot reach the legs: the bar stays {gap_m * 100:.0f} cm "
+                "in front of them, so it is not kept close.")
+    return ("The straight arms reach past the front of the ankles: the bar cannot stay on the "
+            "legs here and would come to rest on the floor in front of the feet.")
+
+
 BELOW_FLOOR_ACTIONS: tuple[str, ...] = ("warn", "flag", "raise")
 
 
@@ -365,10 +378,13 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
     missing column means 0) and optionally support (one of :data:`SUPPORTS`, default
     "feet"). Output columns: the six angles, trunk_angle_deg, shin_angle_deg, com_x_m,
     com_y_m, support, heel_x_m, toe_x_m, base_back_x_m and base_front_x_m (the base of
-    support's back and front edges), balanced, balance_margin_m, the
+    support's back and front edges), balanced, balance_margin_m, bar_on_legs and bar_gap_m
+    (for ``hold="close"``: does the bar rest on the legs, and how far the hands stay from
+    them when out of reach; see :func:`~hinge_lib.model.kinematics.joint_positions`), the
     four moments, hamstring_length_change_mm, <muscle>_length_change_mm,
-    <muscle>_moment_nm, <muscle>_force_n and <muscle>_share_pct for every group in
-    :data:`GROUPS`, muscle_unmet_<joint>_nm (see
+    <muscle>_moment_nm, <muscle>_force_n, <muscle>_share_pct and <muscle>_effort_pct (force
+    as a percentage of its maximum) for every group in :data:`GROUPS`, muscle_over_max,
+    muscle_unmet_<joint>_nm (see
     :func:`~hinge_lib.model.muscles.muscle_columns`), dowel_<contact>, dowel_gap_<contact>_mm,
     pattern, hinge_score, faults (tuple of codes), fault_<code>, below_floor (bool: some
     body point is under the floor), lowest_point (name of the lowest body point),
@@ -382,7 +398,8 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
     ``ValueError`` naming the rows.
 
     ``muscles=False`` leaves out the muscle columns (<muscle>_length_change_mm,
-    <muscle>_moment_nm, <muscle>_force_n, <muscle>_share_pct and muscle_unmet_<joint>_nm):
+    <muscle>_moment_nm, <muscle>_force_n, <muscle>_share_pct, <muscle>_effort_pct,
+    muscle_over_max and muscle_unmet_<joint>_nm):
     sharing the moments among the muscles is most of the work, so this is about four times
     as fast for many poses. Every other column, hamstring_length_change_mm included, is
     the same to the last digit.
@@ -438,13 +455,17 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
     cols["base_front_x_m"] = r["base_of_support"][:, 1]
     cols["balanced"] = r["balanced"]
     cols["balance_margin_m"] = r["balance_margin_m"]
+    cols["bar_on_legs"] = r["bar_on_legs"]
+    cols["bar_gap_m"] = r["bar_gap_m"]
     for key in MOMENTS:
         cols[key] = r[key]
     cols["hamstring_length_change_mm"] = r["hamstring_length_change_mm"]
     if muscles:
         for name in GROUPS:
-            for part in ("length_change_mm", "moment_nm", "force_n", "share_pct"):
+            for part in ("length_change_mm", "moment_nm", "force_n", "share_pct",
+                         "effort_pct"):
                 cols[f"{name}_{part}"] = r[f"{name}_{part}"]
+        cols["muscle_over_max"] = r["muscle_over_max"]
         for joint in ("ankle", "knee", "hip", "lumbar"):
             cols[f"muscle_unmet_{joint}_nm"] = r[f"muscle_unmet_{joint}_nm"]
     for contact in CONTACTS:

@@ -12,6 +12,12 @@ standing height: the head's lower end (cervicale, C7) lies above the trunk's upp
 end of the chain and the top of the head (about 2.4 % of stature for men, 5.4 % for women)
 is given to the head-neck segment alone, so standing tall reaches exactly ``height_m``.
 The head's centre of mass keeps de Leva's distance below the vertex.
+
+The arms hang from the shoulder joint centre, not from the top of the trunk chain
+(suprasternale): standing tall it sits one de Leva upper arm above Winter's (2009) elbow
+height (0.630 H), below Winter's acromion (0.818 H), on the line of the thoracic segment
+(data/landmarks.csv). ``Body.landmarks["shoulder_drop_m"]`` is its distance below the top
+of the thoracic segment; it moves with the upper trunk.
 Masses are fractions of ``mass_kg``; both legs and both arms are counted.
 """
 
@@ -91,8 +97,9 @@ class Body:
     @property
     def landmarks(self) -> dict[str, float]:
         """Scaled landmark distances in metres (ankle height, heel and toe positions, back
-        depth, knee height when kneeling) and curve angles in degrees, from
-        data/landmarks.csv."""
+        depth, knee height when kneeling, the shoulder joint's drop below the top of the
+        thoracic segment, Winter's standing acromion and elbow heights) and curve angles in
+        degrees, from data/landmarks.csv."""
         return _scaled(self.height_m, self.mass_kg, self.sex)[1]
 
 
@@ -120,6 +127,8 @@ _LANDMARKS_NEEDED = {
     "thoracic_kyphosis_deg": "deg",
     "dowel_contact_tolerance_mm": "mm",
     "kneeling_knee_height": "fraction of stature",
+    "elbow_height": "fraction of stature",
+    "acromion_height": "fraction of stature",
 }
 
 
@@ -194,6 +203,16 @@ def _scaled(height_m: float, mass_kg: float, sex: str) -> tuple[dict[str, Segmen
             com_fraction=com_fraction,
             com_from=row["com_measured_from"],
         )
+    shoulder_height = marks["elbow_height"] * height_m + raw["upper_arm"]
+    suprasternale = height_m - head_neck
+    drop = suprasternale - shoulder_height
+    if not 0.0 <= drop <= raw["thoracic"] or shoulder_height >= marks["acromion_height"] * height_m:
+        raise DataFileError(
+            "data/landmarks.csv: elbow_height plus the upper arm puts the shoulder joint at "
+            f"{shoulder_height / height_m:.3f} of stature for {sex} bodies; it must lie on the "
+            f"thoracic segment ({(suprasternale - raw['thoracic']) / height_m:.3f} to "
+            f"{suprasternale / height_m:.3f}) and below acromion_height"
+        )
     foot = segments["foot"].length_m
     heel = marks["heel_to_ankle"] * foot
     landmarks = {
@@ -205,5 +224,8 @@ def _scaled(height_m: float, mass_kg: float, sex: str) -> tuple[dict[str, Segmen
         "thoracic_kyphosis_deg": marks["thoracic_kyphosis_deg"],
         "dowel_tolerance_m": marks["dowel_contact_tolerance_mm"] / 1000.0,
         "kneeling_knee_height_m": marks["kneeling_knee_height"] * height_m,
+        "shoulder_drop_m": drop,
+        "acromion_height_m": marks["acromion_height"] * height_m,
+        "elbow_height_m": marks["elbow_height"] * height_m,
     }
     return segments, landmarks

@@ -114,12 +114,16 @@ def joint_positions(
     Returns points named toe, heel, ankle, knee, hip, lumbar_base, lumbar_top, neck,
     shoulder, elbow, wrist, hands, head, vertex, load, the front leg's front_knee,
     front_ankle, front_heel and front_toe (half kneeling; NaN otherwise) and
-    base_of_support (n, 2): the back and front edges' x. ``angles`` may hold ``support``
-    codes (see the module docstring). The arms hang straight down from the shoulders for
-    ``hold="hands"``; for "close" they stay straight but rest the bar on the front of the
-    legs; for "chest" and "back" the hands reach the load and the
-    elbows bend: below the shoulder-hand line for "chest"; for "back" the wide grip is seen
-    foreshortened side-on (data/holds.csv) and the elbows sit behind the trunk.
+    base_of_support (n, 2): the back and front edges' x, bar_on_legs (n,) bool: False when
+    a bar held "close" cannot rest on the legs (True for the other holds) and bar_gap_m
+    (n,): how far the hands then stay from the legs when out of reach (0 otherwise).
+    ``angles`` may hold ``support`` codes (see the module docstring). The shoulder joint
+    centre sits on the thoracic segment below its top (``Body.landmarks``). The arms hang
+    straight down from the shoulders for ``hold="hands"``; for "close" they stay straight
+    but rest the bar on the front of the legs (:func:`_reach_to_legs`); for "chest" and
+    "back" the hands reach the load and the elbows bend: below the shoulder-hand line for
+    "chest"; for "back" the wide grip is seen foreshortened side-on (data/holds.csv) and
+    the elbows sit behind the trunk.
     """
     seg = body.segments
     marks = body.landmarks
@@ -128,7 +132,7 @@ def joint_positions(
     zeros = np.zeros(n)
     support = support_codes(angles, n)
     kneel = (support > 0)[:, None]
-    p: Points = {}
+    p: Points = {"bar_gap_m": zeros, "bar_on_legs": np.ones(n, dtype=bool)}
     shank_len, foot_len = seg["shank"].length_m, seg["foot"].length_m
     heel_len = -marks["heel_x_m"]
     knee_y = marks["kneeling_knee_height_m"]
@@ -173,7 +177,8 @@ def joint_positions(
     p["lumbar_base"] = p["hip"] + seg["pelvis"].length_m * axes["pelvis"]
     p["lumbar_top"] = p["lumbar_base"] + seg["lumbar"].length_m * axes["lumbar"]
     p["neck"] = p["lumbar_top"] + seg["thoracic"].length_m * axes["thoracic"]
-    p["shoulder"] = p["neck"]
+    # The shoulder joint centre: on the thoracic line, below its top (data/landmarks.csv).
+    p["shoulder"] = p["neck"] - marks["shoulder_drop_m"] * axes["thoracic"]
     head_axis = axes["head_neck"]
     p["vertex"] = p["neck"] + seg["head_neck"].length_m * head_axis
     head = seg["head_neck"]
@@ -186,7 +191,8 @@ def joint_positions(
         reach = np.broadcast_to(down, p["shoulder"].shape)
         if hold == "close":
             offset = hold_table()["close"]["forward_offset"] * body.height_m
-            reach = _reach_to_legs(p, axes, offset, upper + fore + grip, reach)
+            reach, p["bar_gap_m"], p["bar_on_legs"] = _reach_to_legs(p, axes, offset,
+                                                                    upper + fore + grip)
         p["elbow"] = p["shoulder"] + upper * reach
         p["wrist"] = p["elbow"] + fore * reach
         p["hands"] = p["wrist"] + grip * reach
@@ -216,35 +222,76 @@ def joint_positions(
     return p, axes
 
 
-def _reach_to_legs(
-    p: Points, axes: dict[str, np.ndarray], offset: float, arm: float, hang: np.ndarray
-) -> np.ndarray:
-    """Direction of straight arms whose hands rest on the front of the legs.
+#: Points on the arc drawn around the front of the knee between the thigh and shin lines.
+_KNEE_ARC_POINTS = 3
 
-    The front of the legs is the shin and thigh lines moved ``offset`` forward. The hands
-    go to the lowest point of that outline at arm's length from the shoulder; where the
-    outline is out of reach the arms hang straight down (``hang``).
+
+def front_of_legs(p: Points, axes: dict[str, np.ndarray], offset: float) -> np.ndarray:
+    """The front of the legs seen side-on, from the hip down to the floor, (n, k, 2).
+
+    The thigh and shin lines moved ``offset`` (m) forward, joined round the front of the
+    knee by an arc of that radius (so a bent knee leaves no gap), then straight down from
+    the front of the ankle to the floor.
+    """
+    front_thigh = -back_normal(axes["thigh"])
+    front_shin = -back_normal(axes["shank"])
+    start = np.arctan2(front_thigh[:, 1], front_thigh[:, 0])
+    turn = np.arctan2(front_shin[:, 1], front_shin[:, 0]) - start
+    turn = (turn + np.pi) % (2 * np.pi) - np.pi
+    steps = np.arange(1, _KNEE_ARC_POINTS + 1) / (_KNEE_ARC_POINTS + 1)
+    arc_angle = start[:, None] + turn[:, None] * steps
+    arc = p["knee"][:, None, :] + offset * np.stack((np.cos(arc_angle), np.sin(arc_angle)),
+                                                    axis=-1)
+    ankle_front = p["ankle"] + offset * front_shin
+    floor = np.stack((ankle_front[:, 0], np.zeros(len(ankle_front))), axis=-1)
+    return np.concatenate((
+        (p["hip"] + offset * front_thigh)[:, None], (p["knee"] + offset * front_thigh)[:, None],
+        arc, (p["knee"] + offset * front_shin)[:, None], ankle_front[:, None], floor[:, None],
+    ), axis=1)
+
+
+def _reach_to_legs(
+    p: Points, axes: dict[str, np.ndarray], offset: float, arm: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Direction (n, 2) of straight arms whose hands rest on the front of the legs, the gap
+    (n,) in metres between the hands and the legs when out of reach (else 0), and whether
+    the bar rests on the legs (n,) bool.
+
+    The bar slides down the front of the legs (:func:`front_of_legs`) from the hip until
+    the arms (length ``arm``) are straight: the first point of that outline, counted from
+    the hip, at arm's length from the shoulder. Out of reach, the arms point at the nearest
+    point of the legs and the gap says how far the hands stay from it; when the whole
+    outline down to the floor is within reach, the arms point at its end on the floor (the
+    bar would sink into the floor, which :func:`hinge_lib.analyze` reports). Each case
+    moves smoothly into the next.
     """
     shoulder = p["shoulder"]
-    best_y = np.full(len(shoulder), np.inf)
-    best = hang.copy()
-    for start, end, segment in (("ankle", "knee", "shank"), ("knee", "hip", "thigh")):
-        front = -back_normal(axes[segment]) * offset
-        a = p[start] + front - shoulder
-        d = p[end] - p[start]
-        # |a + t d| = arm, solved for t in [0, 1].
-        qa = np.einsum("nd,nd->n", d, d)
-        qb = 2 * np.einsum("nd,nd->n", a, d)
-        qc = np.einsum("nd,nd->n", a, a) - arm**2
-        disc = qb**2 - 4 * qa * qc
-        root = np.sqrt(np.maximum(disc, 0.0))
-        for t in ((-qb - root) / (2 * qa), (-qb + root) / (2 * qa)):
-            ok = (disc >= 0) & (t >= 0) & (t <= 1)
-            point = a + t[:, None] * d
-            lower = ok & (point[:, 1] < best_y)
-            best_y = np.where(lower, point[:, 1], best_y)
-            best = np.where(lower[:, None], point / arm, best)
-    return best
+    outline = front_of_legs(p, axes, offset)
+    a = outline[:, :-1] - shoulder[:, None]
+    d = np.diff(outline, axis=1)
+    qa = np.maximum(np.einsum("nkd,nkd->nk", d, d), 1e-12)
+    qb = 2 * np.einsum("nkd,nkd->nk", a, d)
+    qc = np.einsum("nkd,nkd->nk", a, a) - arm**2
+    disc = qb**2 - 4 * qa * qc
+    t = (-qb + np.sqrt(np.maximum(disc, 0.0))) / (2 * qa)  # the outward crossing
+    crossing = (disc >= 0) & (t >= 0) & (t <= 1)
+    n, segments = crossing.shape
+    first = np.argmax(crossing, axis=1)
+    rows = np.arange(n)
+    on_legs = a[rows, first] + t[rows, first][:, None] * d[rows, first]
+    # Nearest point of the outline, for hands that cannot reach it.
+    along = np.clip(-np.einsum("nkd,nkd->nk", a, d) / qa, 0.0, 1.0)
+    nearest = a + along[..., None] * d
+    dist = np.linalg.norm(nearest, axis=-1)
+    best = np.argmin(dist, axis=1)
+    closest = nearest[rows, best]
+    end = outline[:, -1] - shoulder
+    reaches = crossing.any(axis=1)
+    beyond = np.linalg.norm(end, axis=-1) <= arm
+    target = np.where(reaches[:, None], on_legs, np.where(beyond[:, None], end, closest))
+    length = np.maximum(np.linalg.norm(target, axis=-1, keepdims=True), 1e-12)
+    gap = np.where(reaches | beyond, 0.0, np.maximum(dist[rows, best] - arm, 0.0))
+    return target / length, gap, reaches
 
 
 def _elbow(shoulder: np.ndarray, hand: np.ndarray, upper: float, lower: float,

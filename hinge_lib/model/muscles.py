@@ -96,6 +96,9 @@ class MuscleState:
     #: Moment (N m) its force makes at every joint it crosses (a two-joint muscle acts
     #: at both).
     joint_moments_nm: Mapping[str, float]
+    #: Its force as a percentage of its maximum isometric force (data/muscle_groups.csv);
+    #: over 100 the pose asks more than the group can make; NaN where no maximum is sourced.
+    effort_pct: float = float("nan")
 
 
 @cache
@@ -356,6 +359,7 @@ class _Plan:
     arm_mix: np.ndarray  # (crossings, joints * groups)
     rest: np.ndarray  # (groups,) standing length of each group, m
     size: np.ndarray  # (groups,) maximum force (or the nominal size), N
+    max_force: np.ndarray  # (groups,) sourced maximum force, N (NaN where none)
     main: np.ndarray  # (groups,) index of the main joint
     acts: tuple[tuple[int, int], ...]  # (group, joint) pairs with a moment arm
 
@@ -385,6 +389,7 @@ def _plan(body: Body) -> _Plan:
         standing=standing, length_mix=length_mix, arm_mix=arm_mix,
         rest=standing @ length_mix,
         size=np.array([groups[g].max_force_n or _NOMINAL_FORCE_N for g in GROUPS]),
+        max_force=np.array([groups[g].max_force_n or np.nan for g in GROUPS]),
         main=np.array([JOINT_NAMES.index(groups[g].main_joint) for g in GROUPS]),
         acts=acts,
     )
@@ -410,8 +415,10 @@ def muscle_columns(angles: Mapping[str, np.ndarray], body: Body,
 
     Keys, for each name in :data:`GROUPS`: ``<m>_length_change_mm`` (+ = stretched
     relative to standing tall), ``<m>_moment_nm`` (at its main joint, + = extensor or
-    plantarflexor), ``<m>_force_n``, ``<m>_share_pct``, ``<m>_stretched`` and
-    ``<m>_at_<joint>_nm`` for every joint it crosses; and ``muscle_unmet_<joint>_nm``: the
+    plantarflexor), ``<m>_force_n``, ``<m>_share_pct``, ``<m>_effort_pct`` (force as a
+    percentage of its maximum isometric force; NaN where none is sourced), ``<m>_stretched``
+    and ``<m>_at_<joint>_nm`` for every joint it crosses; ``muscle_over_max`` (some group
+    would need more than its maximum); and ``muscle_unmet_<joint>_nm``: the
     part of each joint moment no modelled muscle supplies (for example a dorsiflexor
     moment at the ankle: the shin muscles are not modelled).
     """
@@ -438,12 +445,15 @@ def muscle_columns(angles: Mapping[str, np.ndarray], body: Body,
     share = 100.0 * np.divide(moment, same_way, out=np.zeros_like(moment),
                               where=np.abs(same_way) > 1e-9)
     stretched = change >= STRETCH_FRACTION * plan.rest
-    out: dict[str, np.ndarray] = {}
+    effort = 100.0 * forces / plan.max_force
+    out: dict[str, np.ndarray] = {"muscle_over_max": np.nan_to_num(effort) > 100.0 + 1e-9}
+    out["muscle_over_max"] = out["muscle_over_max"].any(axis=1)
     for g, name in enumerate(GROUPS):
         out[f"{name}_length_change_mm"] = change[:, g] * 1000.0
         out[f"{name}_moment_nm"] = moment[:, g]
         out[f"{name}_force_n"] = forces[:, g]
         out[f"{name}_share_pct"] = share[:, g]
+        out[f"{name}_effort_pct"] = effort[:, g]
         out[f"{name}_stretched"] = stretched[:, g]
     for g, j in plan.acts:
         out[f"{GROUPS[g]}_at_{JOINT_NAMES[j]}_nm"] = contrib[:, j, g]
@@ -531,6 +541,7 @@ def muscle_states(columns: Mapping[str, np.ndarray], row: int = 0) -> dict[str, 
             force_n=float(columns[f"{name}_force_n"][row]),
             share_pct=float(columns[f"{name}_share_pct"][row]),
             stretched=bool(columns[f"{name}_stretched"][row]),
+            effort_pct=float(columns[f"{name}_effort_pct"][row]),
             what_it_does=groups[name].what_it_does,
             joint_moments_nm={j: float(columns[f"{name}_at_{j}_nm"][row])
                               for j in JOINT_NAMES if f"{name}_at_{j}_nm" in columns},
@@ -538,3 +549,17 @@ def muscle_states(columns: Mapping[str, np.ndarray], row: int = 0) -> dict[str, 
         for name in GROUPS
     }
 
+
+
+def over_max_message(states: Mapping[str, MuscleState]) -> str | None:
+    """A sentence naming the groups a pose and load ask for more than their maximum
+    isometric force (``effort_pct`` over 100), strongest demand first; None when every
+    group is within its maximum."""
+    over = sorted((s for s in states.values() if s.effort_pct > 100.0 + 1e-9),
+                  key=lambda s: -s.effort_pct)
+    if not over:
+        return None
+    listed = ", ".join(f"{s.label} {s.effort_pct:.0f} %" for s in over)
+    return (f"More than the modelled muscles can make: {listed} of maximum force. Held still, "
+            "this pose and load are beyond the model's strength; the moment arms and the way "
+            "the model shares force between muscles decide these numbers as much as the load.")
