@@ -506,9 +506,10 @@ def wall_touch_goal(distance_m: float):
         if gap_cm < -2.0:
             return False, (f"You would be {-gap_cm:.0f} cm inside the wall: fold a little "
                            "less, just enough to tap it.")
-        if analysis.pattern == "squat" or analysis.pose.knee > analysis.pose.hip:
-            return False, ("You reach the wall, but the knees are doing the work: bend the "
-                           "hips more than the knees and keep the shins near vertical.")
+        if analysis.pattern == "squat" or analysis.pose.hip <= analysis.pose.knee:
+            return False, (f"You reach the wall, but the hips ({analysis.pose.hip:.0f}°) do not "
+                           f"bend more than the knees ({analysis.pose.knee:.0f}°): fold at the "
+                           "Hip and keep the shins near vertical.")
         if not analysis.balanced:
             side = ("in front of the toes" if analysis.com_x_m > analysis.base_of_support[1]
                     else "behind the heels")
@@ -622,6 +623,10 @@ def _candidate_poses(start: object):
 
     if isinstance(start, Pose):
         yield start
+    # A teaching answer first: a mid-depth hinge with soft knees, as a coach would show it.
+    for hip, knee, ankle in itertools.product((90, 100, 80, 110, 70, 60), (15, 20, 10, 25),
+                                              (0, -5, 5, -10)):
+        yield Pose(ankle=ankle, knee=knee, hip=hip)
     for key in reference_positions().index:
         yield reference_pose(key)
     rdl = reference_pose("romanian_deadlift")
@@ -692,7 +697,7 @@ def answer_key(notebook: object):
             right = q["answer"] if q["kind"] == "multi" else [q["answer"]]
             why = " ".join(str(q["explanations"][i]) for i in right)
         if q["kind"] == "pose":
-            goal = selfcheck.resolve_goal(q["goal"], **(q.get("goal_args") or {}))
+            goal = selfcheck.task_goal(q)
             start = questions.model_pose(q, "start") if q.get("start") is not None else None
             found, why = solve_pose_goal(goal, start, float(q.get("load_kg", 0.0)),
                                          q.get("hold", "hands"))

@@ -40,6 +40,9 @@ __all__ = [
     "predict",
     "question",
     "resolve_goal",
+    "task_goal",
+    "preset_match",
+    "hinge_knee_limit",
 ]
 
 
@@ -317,6 +320,8 @@ _MESSAGE_FIELDS: dict[str, frozenset[str]] = {
     "hinge_spine_bend": frozenset(),
     "hinge_other": frozenset({"pattern"}),
     "hinge_ok": frozenset({"hip", "knee", "shin", "inside_cm"}),
+    "hinge_knees_deep": frozenset({"knee", "limit"}),
+    "hinge_spine": frozenset({"lost", "fix"}),
     "shins_forward": frozenset({"shin"}),
     "shins_ok": frozenset({"shin"}),
     "squat_not": frozenset({"pattern", "knee", "shin"}),
@@ -335,9 +340,13 @@ _MESSAGE_FIELDS: dict[str, frozenset[str]] = {
     "fault_not_seen": frozenset({"fault", "hint"}),
     "fall_move_only_hip": frozenset({"knee", "ankle"}),
     "fall_still_balanced": frozenset({"inside_cm"}),
+    "fall_backwards": frozenset({"behind_cm"}),
     "fall_ok": frozenset({"hip", "outside_cm"}),
     "upright_not": frozenset({"pattern"}),
     "upright_ok": frozenset(),
+    "task_load": frozenset({"load", "hold", "now_load", "now_hold"}),
+    "task_empty_hands": frozenset({"now_load"}),
+    "task_preset": frozenset({"preset"}),
 }
 
 
@@ -402,6 +411,12 @@ def _goal_hinge(a: Any) -> tuple[bool, str]:
     msg = _first_fault_message(a)
     if msg:
         return False, msg
+    limit = hinge_knee_limit()["value"]
+    if a.pose.knee > limit:
+        return False, _say("hinge_knees_deep", knee=a.pose.knee, limit=limit)
+    lost = _dowel_lost(a)
+    if lost:
+        return False, _say("hinge_spine", lost=lost[0], fix=lost[1])
     return True, _say("hinge_ok", hip=a.pose.hip, knee=a.pose.knee, shin=a.shin_angle_deg,
                       inside_cm=a.balance_margin_m * 100)
 
@@ -427,29 +442,39 @@ def _goal_squat(a: Any) -> tuple[bool, str]:
     return True, _say("squat_ok", knee=a.pose.knee, shin=a.shin_angle_deg, hip=a.pose.hip)
 
 
-def _goal_dowel(a: Any) -> tuple[bool, str]:
+def _dowel_lost(a: Any) -> tuple[str, str] | None:
+    """(which contacts are lost, with gaps; which sliders to bring back) or None if all hold."""
     lost = [k for k in ("head", "upper_back", "sacrum") if not a.dowel.get(k, False)]
+    if not lost:
+        return None
+    parts = []
+    for k in lost:
+        gap = a.dowel_gaps_mm.get(k) if hasattr(a, "dowel_gaps_mm") else None
+        name = _say(f"dowel_{k}")
+        parts.append(name if gap is None else _say("dowel_gap", contact=name, gap=gap))
+    # The rod rests on the outermost points of the whole back, so any spine slider can
+    # lift any contact: point at the sliders that are away from neutral, largest first.
+    off = sorted(((abs(getattr(a.pose, f)), f) for f in ("lumbar", "thoracic", "neck")
+                  if abs(getattr(a.pose, f)) >= 0.5), reverse=True)
+    if off:
+        sliders = " and ".join(f"{f.capitalize()} ({getattr(a.pose, f):+.0f}°)"
+                               for _, f in off)
+    else:
+        sliders = " and ".join(_SPINE_SLIDER[k] for k in lost)
+    return " and ".join(parts), _say("dowel_fix", sliders=sliders)
+
+
+def _goal_dowel(a: Any) -> tuple[bool, str]:
+    lost = _dowel_lost(a)
     if lost:
-        parts = []
-        for k in lost:
-            gap = a.dowel_gaps_mm.get(k) if hasattr(a, "dowel_gaps_mm") else None
-            name = _say(f"dowel_{k}")
-            parts.append(name if gap is None else _say("dowel_gap", contact=name, gap=gap))
-        # The rod rests on the outermost points of the whole back, so any spine slider can
-        # lift any contact: point at the sliders that are away from neutral, largest first.
-        off = sorted(((abs(getattr(a.pose, f)), f) for f in ("lumbar", "thoracic", "neck")
-                      if abs(getattr(a.pose, f)) >= 0.5), reverse=True)
-        if off:
-            sliders = " and ".join(f"{f.capitalize()} ({getattr(a.pose, f):+.0f}°)"
-                                   for _, f in off)
-        else:
-            sliders = " and ".join(_SPINE_SLIDER[k] for k in lost)
-        return False, _say("dowel_lost", lost=" and ".join(parts),
-                           fix=_say("dowel_fix", sliders=sliders))
+        return False, _say("dowel_lost", lost=lost[0], fix=lost[1])
     if a.pattern == "upright":
         return False, _say("dowel_upright")
     if not a.balanced:
         return False, _balance_message(a)
+    msg = _first_fault_message(a)
+    if msg:
+        return False, msg
     return True, _say("dowel_ok", hip=a.pose.hip)
 
 
@@ -487,6 +512,8 @@ _AT_ZERO_DEG = 2.0
 def _goal_fall_forward(a: Any) -> tuple[bool, str]:
     if abs(a.pose.knee) > _AT_ZERO_DEG or abs(a.pose.ankle) > _AT_ZERO_DEG:
         return False, _say("fall_move_only_hip", knee=a.pose.knee, ankle=a.pose.ankle)
+    if a.com_x_m < a.base_of_support[0]:
+        return False, _say("fall_backwards", behind_cm=(a.base_of_support[0] - a.com_x_m) * 100)
     if a.balanced or a.com_x_m < a.base_of_support[1]:
         return False, _say("fall_still_balanced", inside_cm=a.balance_margin_m * 100)
     return True, _say("fall_ok", hip=a.pose.hip, outside_cm=abs(a.balance_margin_m) * 100)
@@ -508,6 +535,26 @@ def _fault_goals() -> dict[str, Callable[[Any], tuple[bool, str]]]:
                     {"goal": str, "fault": str, "hint": str}, id_field="goal", seen=seen)
         goals[e["goal"]] = _fault_goal(e["fault"], e["hint"])
     return goals
+
+
+@cache
+def hinge_knee_limit() -> dict[str, Any]:
+    """The largest knee flexion (deg) a hinge task accepts, with where it comes from:
+    ``{"value", "position", "sources", "why"}`` (data/lessons.yaml, ``hinge_knee_limit``,
+    reading ``knee_max`` of a row of data/reference_positions.csv)."""
+    from hinge_lib.model.references import reference_positions
+    from hinge_lib.model.tables import DataFileError, check_entry, read_yaml
+
+    where = "data/lessons.yaml, hinge_knee_limit"
+    entry = (read_yaml("lessons.yaml") or {}).get("hinge_knee_limit")
+    check_entry(entry, where, {"position": str, "why": str})
+    table = reference_positions()
+    if entry["position"] not in table.index:
+        raise DataFileError(f"{where}, field 'position': {entry['position']!r} is not a "
+                            f"reference position; known: {', '.join(table.index)}")
+    row = table.loc[entry["position"]]
+    return {"value": float(row["knee_max"]), "position": str(row["name"]),
+            "sources": tuple(str(row["source"]).split(";")), "why": " ".join(entry["why"].split())}
 
 
 GOALS: dict[str, Callable[[Any], tuple[bool, str]]] = {
@@ -540,6 +587,56 @@ def resolve_goal(goal: str | Callable[[Any], Any], **args: Any) -> Callable[[Any
     if isinstance(goal, str) and goal in GOALS:
         return GOALS[goal]
     raise ValueError(f"goal {goal!r} is not one of {sorted([*GOALS, 'checklist', 'wall_touch'])}")
+
+
+#: Largest difference (deg) in every one of the six joint angles at which a pose still counts
+#: as a preset's pose. Presets are there to compare with; a task is solved with the sliders.
+PRESET_MATCH_DEG = 1.0
+
+
+def preset_match(pose: Any, allowed: Iterable[str] = ()) -> str | None:
+    """The name of the reference position (Preset menu) whose angles all lie within
+    :data:`PRESET_MATCH_DEG` of ``pose``, or None. Keys in ``allowed`` are skipped."""
+    from hinge_lib.model.pose import POSE_FIELDS
+    from hinge_lib.model.references import reference_pose, reference_positions
+
+    skip = set(allowed)
+    table = reference_positions()
+    for key in table.index:
+        if key in skip:
+            continue
+        ref = reference_pose(key)
+        if all(abs(getattr(pose, f) - getattr(ref, f)) <= PRESET_MATCH_DEG for f in POSE_FIELDS):
+            return str(table.loc[key, "name"])
+    return None
+
+
+def task_goal(q: Mapping[str, Any]) -> Callable[[Any], tuple[bool, str]]:
+    """The whole check of a pose task of the question bank: its goal, plus what the prompt
+    states besides (the load and the hold), plus "built with the sliders": a pose within
+    :data:`PRESET_MATCH_DEG` of a preset's pose fails unless the task lists that preset under
+    ``presets_allowed``."""
+    base = resolve_goal(q["goal"], **(q.get("goal_args") or {}))
+    load = float(q.get("load_kg", 0.0))
+    hold = str(q.get("hold", "hands"))
+    allowed = tuple(q.get("presets_allowed") or ())
+
+    def goal(a: Any) -> tuple[bool, str]:
+        if load == 0 and a.load_kg > 0.5:
+            return False, _say("task_empty_hands", now_load=a.load_kg)
+        if load > 0 and (abs(a.load_kg - load) > 0.5 or a.hold != hold):
+            from hinge_lib.view.wording import hold_words
+
+            return False, _say("task_load", load=load, hold=hold_words(hold, "in_words"),
+                               now_load=a.load_kg, now_hold=hold_words(a.hold, "in_words"))
+        name = preset_match(a.pose, allowed)
+        if name:
+            return False, _say("task_preset", preset=name)
+        result = base(a)
+        return result if isinstance(result, tuple) else (bool(result), "")
+
+    goal.__name__ = f"task_{q.get('id', 'goal')}"
+    return goal
 
 
 def check_pose(goal: str | Callable[[Any], Any], analysis: Any) -> Feedback:
@@ -834,6 +931,8 @@ def question(qid: str, reveal: Any = None, **explore_kwargs: Any):
         widget = number_question(q["prompt"], questions.model_answer(q), q["tolerance"],
                                  q.get("unit", ""), q["explanation"], m.get("decimals", 0),
                                  q.get("hint", ""))
+        if not q.get("explorer", True):
+            return widget
         start = questions.model_pose(q)
         explorer = explore(start, load_kg=float(q.get("start_load_kg", m.get("load_kg", 0.0))),
                            hold=m.get("hold", "hands"), **explore_kwargs)
@@ -843,8 +942,7 @@ def question(qid: str, reveal: Any = None, **explore_kwargs: Any):
         return box
     # pose task
     start = questions.model_pose(q, "start") if q.get("start") is not None else None
-    goal = resolve_goal(q["goal"], **(q.get("goal_args") or {}))
-    return pose_task(q["prompt"], goal, start=start, load_kg=q.get("load_kg", 0.0),
+    return pose_task(q["prompt"], task_goal(q), start=start, load_kg=q.get("load_kg", 0.0),
                      hold=q.get("hold", "hands"), **explore_kwargs)
 
 
