@@ -541,26 +541,32 @@ def counterweight_example(load_kg: float = 8.0) -> Pose:
     return Pose(ankle=float(row["ankle"]), knee=float(row["knee"]), hip=float(row["hip"]))
 
 
-def published_comparison() -> pd.DataFrame:
+def published_comparison(load_kg: float | None = None) -> pd.DataFrame:
     """The model's static knee moments beside published measurements
-    (data/published_moments.csv): each lift at its demonstration load and hold, the
-    published value (in the paper's own normalised units), whether the directions agree,
-    and the source by citation."""
-    from hinge_lib.model.references import analyze_references
+    (data/published_moments.csv): every lift at ONE load (kg, held as that lift holds it),
+    as in the study, where the same lifters used the same bar for both lifts; by default the
+    first lift's demonstration load. Columns: the model's moment (N m), the load, the
+    published value (in the paper's own normalised units), whether the directions agree, and
+    the source by citation."""
+    from hinge_lib.model.references import reference_positions
     from hinge_lib.model.tables import Column, read_csv
 
     rows = read_csv("published_moments.csv",
                     {"lift": Column(), "quantity": Column(choices=("knee_moment", "hip_moment")),
                      "value": Column(float, low=-10, high=10), "unit": Column(),
                      "source": Column(), "note": Column()})
-    model = analyze_references("demo")
+    table = reference_positions()
+    if load_kg is None:
+        load_kg = float(table.loc[rows[0]["lift"], "demo_load_kg"])
     out = []
     for row in rows:
-        value = float(model.loc[row["lift"], f"{row['quantity']}_nm"])
-        out.append({"lift": str(model.loc[row["lift"], "name"]),
+        ref = table.loc[row["lift"]]
+        a = analyze(reference_pose(row["lift"]), load_kg=float(load_kg), hold=str(ref["hold"]))
+        value = float(getattr(a, f"{row['quantity']}_nm"))
+        out.append({"lift": str(ref["name"]),
                     "quantity": row["quantity"].replace("_", " "),
                     "model (N·m)": value,
-                    "load in the model (kg)": float(model.loc[row["lift"], "load_kg"]),
+                    "load in the model (kg)": float(load_kg),
                     f"published ({row['unit']})": row["value"],
                     "same direction": bool(np.sign(value) == np.sign(row["value"])),
                     "source": source_list([row["source"]])})
