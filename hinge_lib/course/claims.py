@@ -7,6 +7,8 @@
   the model and returns ``(ok, detail)``;
 * ``cell``: a few words of a code cell of the same notebook that computes the claim where it
   is shown and fails (``assert`` or ``claims.confirm``) when the model changes;
+* ``shown``: a few words of the code cell that computes and shows what the sentence
+  introduces (a table or a figure), when the sentence claims nothing beyond that output;
 * ``evidence``: a key of data/evidence.yaml (a claim beyond the model, with its certainty);
 * ``question``: the id of a question-bank entry whose answer the model computes or reveals;
 * ``not_model``: why the sentence states no model fact (an instruction, a course fact, a
@@ -33,7 +35,7 @@ from hinge_lib.model.tables import DataFileError, read_entries
 __all__ = ["BACKINGS", "CHECKS", "audit", "claim_sentences", "confirm", "register",
            "dowel_signs"]
 
-BACKINGS = ("check", "cell", "evidence", "question", "not_model")
+BACKINGS = ("check", "cell", "shown", "evidence", "question", "not_model")
 #: A sentence that names the model or states a number with a unit needs a register row.
 CLAIM_PATTERN = re.compile(
     r"\b(?:the|this|our) model\b|\bmodel's\b|\bon the model\b"
@@ -121,7 +123,8 @@ def _place_text(root: Path, place: str) -> tuple[str, list[str]]:
     if place.startswith("data/"):
         return _flat((root / place).read_text(encoding="utf-8")), []
     cells = json.loads(_notebook(root, place).read_text(encoding="utf-8"))["cells"]
-    prose = " ".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+    prose = " ".join(ln.lstrip("> ") for c in cells if c["cell_type"] == "markdown"
+                     for ln in "".join(c["source"]).splitlines())
     code = ["".join(c["source"]) for c in cells if c["cell_type"] == "code"]
     return _flat(prose), code
 
@@ -151,6 +154,8 @@ def audit(root: str | Path | None = None, run_checks: bool = True) -> list[str]:
         if _flat(row["anchor"]) not in prose:
             problems.append(f"{name}: the anchor is no longer in the text")
         kind = row["backing"]
+        if kind == "shown" and not any(_flat(row["shown"]) in _flat(c) for c in code):
+            problems.append(f"{name}: no code cell contains {row['shown']!r}")
         if kind == "cell":
             cells = [c for c in code if _flat(row["cell"]) in _flat(c)]
             if not cells:
@@ -358,7 +363,107 @@ def _check_solver_shares_synergists() -> tuple[bool, str]:
                 "a split the solver chooses (no measurement decides it)")
 
 
+def _check_default_body() -> tuple[bool, str]:
+    from hinge_lib.model.body import Body
+
+    body = Body()
+    ok = abs(body.height_m - 1.75) < 1e-9 and abs(body.mass_kg - 75) < 1e-9
+    return ok, f"default body {body.height_m:g} m, {body.mass_kg:g} kg"
+
+
+def _check_analysis_outputs() -> tuple[bool, str]:
+    from hinge_lib.model.analysis import analyze
+    from hinge_lib.model.pose import Pose
+
+    a = analyze(Pose(hip=90, knee=20))
+    have = {"centre of mass": np.isfinite(a.com_x_m), "moments": np.isfinite(a.hip_moment_nm),
+            "hamstrings": np.isfinite(a.hamstring_length_change_mm),
+            "dowel": set(a.dowel) == {"head", "upper_back", "sacrum"},
+            "faults": isinstance(a.faults, tuple)}
+    return all(have.values()), ", ".join(f"{k}: {bool(v)}" for k, v in have.items())
+
+
+def _check_spine_bend_flagged() -> tuple[bool, str]:
+    from hinge_lib.course.teaching import hinge_and_spine_bend
+
+    hinge, bend = hinge_and_spine_bend()
+    last = bend.iloc[-1]
+    codes = set(last["faults"])
+    ok = "rounded_lower_back" in codes and not set(hinge.iloc[-1]["faults"])
+    return ok, f"deepest spine bend flags {sorted(codes)}; deepest hinge flags none: {ok}"
+
+
+def _check_pattern_by_ratio() -> tuple[bool, str]:
+    from hinge_lib.model.analysis import analyze
+    from hinge_lib.model.patterns import pattern_thresholds
+    from hinge_lib.model.pose import Pose
+
+    ratio = pattern_thresholds()["squat_min_knee_to_hip_ratio"]
+    below = analyze(Pose(hip=100, knee=100 * ratio - 5, ankle=10)).pattern
+    above = analyze(Pose(hip=100, knee=100 * ratio + 5, ankle=10)).pattern
+    return (below, above) == ("hinge", "squat"), (
+        f"hip 100 with the knee just under / over {ratio:g} of it: {below} / {above}")
+
+
+def _check_knees_forward_rule() -> tuple[bool, str]:
+    from hinge_lib.model.patterns import fault_rules
+
+    rule = next(r for r in fault_rules() if r["code"] == "knees_forward")
+    ok = rule["metric"] == "shin_angle_deg" and rule["only_in_pattern"] == "hinge"
+    return ok, f"knees_forward: {rule['metric']} {rule['comparison']} {rule['threshold']:g} " \
+               f"in a {rule['only_in_pattern']}"
+
+
+def _check_com_outside_flagged() -> tuple[bool, str]:
+    from hinge_lib.model.analysis import analyze
+    from hinge_lib.model.pose import Pose
+
+    a = analyze(Pose(hip=100))
+    ok = not a.balanced and "com_outside_base" in a.fault_codes
+    return ok, f"hip 100 with straight legs: balanced {a.balanced}, faults {a.fault_codes}"
+
+
+def _check_arch_opens_upper_back() -> tuple[bool, str]:
+    contact, angle = _first_lost("lumbar", -1)
+    rule = _fault_threshold("arched_lower_back")
+    ok = contact == "upper back" and angle < rule
+    return ok, (f"arching the lower back loses the {contact} only at {angle:+.0f} deg; the "
+                f"arched-back rule fires past {rule:+g}")
+
+
+def _check_spine_zero_is_standing() -> tuple[bool, str]:
+    from hinge_lib.model.analysis import analyze
+    from hinge_lib.model.pose import Pose
+
+    standing = analyze(Pose())
+    rounded = analyze(Pose(lumbar=20)).fault_codes
+    arched = analyze(Pose(lumbar=-15)).fault_codes
+    ok = (all(standing.dowel.values()) and not standing.faults
+          and "rounded_lower_back" in rounded and "arched_lower_back" in arched)
+    return ok, (f"all at 0: contacts {dict(standing.dowel)}, no faults; Lumbar +20 {rounded}, "
+                f"-15 {arched}")
+
+
+def _check_dowel_gaps_zero_at_neutral() -> tuple[bool, str]:
+    from hinge_lib.course.teaching import spine_sweeps
+
+    sweeps = spine_sweeps()
+    cols = ["dowel_gap_head_mm", "dowel_gap_upper_back_mm", "dowel_gap_sacrum_mm"]
+    at_zero = max(float(res.loc[res[f] == 0, cols].to_numpy().max()) for f, res in sweeps.items())
+    climbs = all(float(res[cols].to_numpy().max()) > 0 for res in sweeps.values())
+    return at_zero == 0 and climbs, f"largest gap at 0 deg: {at_zero:.1f} mm; all climb: {climbs}"
+
+
 CHECKS: dict[str, Callable[[], tuple[bool, str]]] = {
+    "dowel_arch_opens_upper_back": _check_arch_opens_upper_back,
+    "spine_zero_is_standing": _check_spine_zero_is_standing,
+    "dowel_gaps_zero_at_neutral": _check_dowel_gaps_zero_at_neutral,
+    "com_outside_flagged": _check_com_outside_flagged,
+    "default_body": _check_default_body,
+    "analysis_outputs": _check_analysis_outputs,
+    "spine_bend_flagged": _check_spine_bend_flagged,
+    "pattern_by_knee_hip_ratio": _check_pattern_by_ratio,
+    "knees_forward_rule": _check_knees_forward_rule,
     "dowel_rounding_lifts_head_first": _check_rounding_lifts_head,
     "dowel_head_up_lifts_upper_back": _check_head_up_lifts_upper_back,
     "dowel_sacrum_only_late": _check_sacrum_only_late,
