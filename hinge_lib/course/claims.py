@@ -194,6 +194,8 @@ def dowel_signs(base: Any = None) -> Any:
 
     Returns a DataFrame with columns slider, direction, first lost, at (deg), later lost.
     """
+    import warnings
+
     import pandas as pd
 
     from hinge_lib.model.analysis import analyze_many
@@ -212,8 +214,10 @@ def dowel_signs(base: Any = None) -> Any:
         for sign, what in ((1, plus), (-1, minus)):
             end = high if sign > 0 else -low
             values = np.arange(0, np.floor(end) + 1) * sign
-            res = analyze_many(pd.DataFrame([{**start, field: float(v)} for v in values]),
-                               muscles=False)
+            with warnings.catch_warnings():  # a deep rounding lowers the hanging hands past
+                warnings.simplefilter("ignore")  # the floor; only the back's contacts are used
+                res = analyze_many(pd.DataFrame([{**start, field: float(v)} for v in values]),
+                                   muscles=False)
             lost = {}
             for col, name in contacts.items():
                 gone = res[~res[col].to_numpy()]
@@ -228,8 +232,13 @@ def dowel_signs(base: Any = None) -> Any:
     return pd.DataFrame(rows)
 
 
+@cache
+def _rdl_dowel_signs() -> Any:
+    return dowel_signs()
+
+
 def _first_lost(slider: str, direction: int) -> tuple[str, float]:
-    table = dowel_signs()
+    table = _rdl_dowel_signs()
     row = table[table["slider"] == slider.capitalize()].iloc[0 if direction > 0 else 1]
     return str(row["first lost"]), float(row["at (deg)"])
 
@@ -247,7 +256,7 @@ def _check_head_up_lifts_upper_back() -> tuple[bool, str]:
 
 
 def _check_sacrum_only_late() -> tuple[bool, str]:
-    table = dowel_signs()
+    table = _rdl_dowel_signs()
     lumbar = table[(table["slider"] == "Lumbar")].iloc[0]
     sacrum_elsewhere = any("sacrum" in str(r["first lost"]) for _, r in table.iterrows())
     rule = _fault_threshold("rounded_lower_back")
@@ -454,7 +463,133 @@ def _check_dowel_gaps_zero_at_neutral() -> tuple[bool, str]:
     return at_zero == 0 and climbs, f"largest gap at 0 deg: {at_zero:.1f} mm; all climb: {climbs}"
 
 
+def _check_two_faults_without_rules() -> tuple[bool, str]:
+    from hinge_lib.model import catalog
+    from hinge_lib.model.patterns import fault_rules
+
+    ruled = {r["code"] for r in fault_rules()}
+    catalogue = set(catalog.faults().index)
+    without = sorted(catalogue - ruled)
+    ok = ruled <= catalogue and len(without) == 2 and len(ruled) > len(without)
+    return ok, f"{len(ruled)} faults with a rule; without one: {without}"
+
+
+def _check_lying_drills_get_diagrams() -> tuple[bool, str]:
+    from hinge_lib.course.teaching import drill_poses
+
+    empty = {d: not drill_poses(d) for d in ("glute_bridge_to_cat_cow", "hip_thrust")}
+    return all(empty.values()), f"no model pose stored: {empty}"
+
+
+def _check_counterweight_8kg() -> tuple[bool, str]:
+    from hinge_lib.course.teaching import counterweight_example
+    from hinge_lib.model.analysis import analyze
+
+    pose = counterweight_example(8)
+    empty, bell = analyze(pose), analyze(pose, load_kg=8, hold="hands")
+    ok = not empty.balanced and empty.com_x_m < empty.base_of_support[0] and bell.balanced
+    return ok, (f"ankle {pose.ankle:g}: empty hands balanced {empty.balanced}, with 8 kg "
+                f"{bell.balanced}")
+
+
+def _check_lifts_match_expected_patterns() -> tuple[bool, str]:
+    from hinge_lib.course.lessons import lift_table
+    from hinge_lib.model.references import reference_positions
+
+    table = lift_table()
+    expected = reference_positions()["expected_pattern"]
+    wrong = [k for k in table.index if table.loc[k, "pattern"] != expected[k]]
+    return not wrong, f"lifts whose model pattern differs from the sources': {wrong or 'none'}"
+
+
+def _check_power_positions_straddle() -> tuple[bool, str]:
+    from hinge_lib.model.analysis import analyze
+    from hinge_lib.model.pose import Pose
+
+    a = analyze(Pose(ankle=10, knee=25, hip=35), load_kg=40)
+    b = analyze(Pose(ankle=12, knee=30, hip=40), load_kg=40)
+    return a.pattern != b.pattern, f"power position A: {a.pattern}, B: {b.pattern}"
+
+
+def _check_moments_grow_with_load() -> tuple[bool, str]:
+    from hinge_lib.course.teaching import load_effects
+    from hinge_lib.model.references import reference_pose
+
+    table = load_effects(reference_pose("romanian_deadlift"))
+    cols = ["hip moment (N·m)", "lower-back moment (N·m)"]
+    ok = all(table[c].is_monotonic_increasing and table[c].iloc[-1] > table[c].iloc[0]
+             for c in cols)
+    return ok, "hip and lower-back moments rise with every load step: " + str(ok)
+
+
+def _check_checklist_uses_model_checks() -> tuple[bool, str]:
+    from hinge_lib.course.lessons import CHECKLIST
+
+    loose = [i.key for i in CHECKLIST
+             if not (i.faults or i.pattern or i.dowel or i.balanced or i.shins)]
+    return not loose, f"{len(CHECKLIST)} items; without a model check: {loose or 'none'}"
+
+
+def _check_recorded_squats_pass_70() -> tuple[bool, str]:
+    from hinge_lib.course.teaching import recorded_squat_reps
+
+    reps = recorded_squat_reps()
+    low = float(min(reps["peak_hip"].min(), reps["peak_knee"].min()))
+    ok = bool((reps["pattern"] == "squat").all()) and low > 70
+    return ok, f"{len(reps)} squats; lowest peak hip or knee flexion {low:.0f} deg"
+
+
+def _check_rep_onset_rule() -> tuple[bool, str]:
+    from hinge_lib.recordings import reps
+
+    ok = reps.ONSET_FRACTION == 0.15 and reps.FIRST_MOVER_TOL_S == 0.1
+    return ok, (f"onset at {reps.ONSET_FRACTION:.0%} of the travel, starts at least "
+                f"{reps.FIRST_MOVER_TOL_S} s apart")
+
+
+def _check_camera_tilt_moves_shins_only() -> tuple[bool, str]:
+    import pandas as pd
+
+    from hinge_lib.recordings.keypoints import keypoints_from_poses, poses_from_keypoints
+
+    known = pd.DataFrame({"ankle": [4.0, 4.0], "knee": [18.0, 18.0], "hip": [75.0, 75.0]},
+                         index=pd.Index([0.0, 0.04], name="time"))
+    level = poses_from_keypoints(keypoints_from_poses(known))
+    tipped = poses_from_keypoints(keypoints_from_poses(known, camera_roll_deg=5.0))
+    shift = (tipped - level)[["ankle", "knee", "hip"]].abs().max()
+    ok = abs(shift["ankle"] - 5) < 0.2 and shift["knee"] < 0.2 and shift["hip"] < 0.2
+    return ok, (f"a 5 deg tilt moves the ankle {shift['ankle']:.1f}, the knee "
+                f"{shift['knee']:.1f} and the hip {shift['hip']:.1f} deg")
+
+
+def _check_nine_muscle_groups() -> tuple[bool, str]:
+    from hinge_lib.model.analysis import analyze
+
+    names = list(analyze().muscles)
+    return len(names) == 9, f"{len(names)} muscle groups: {', '.join(names)}"
+
+
+def _check_deadlift_start_most_knee() -> tuple[bool, str]:
+    from hinge_lib.course.lessons import lift_table
+
+    hinges = lift_table().query("pattern == 'hinge'")
+    top = hinges["knee"].idxmax()
+    return top == "conventional_deadlift", f"most knee bend among the hinges: {top}"
+
+
 CHECKS: dict[str, Callable[[], tuple[bool, str]]] = {
+    "nine_muscle_groups": _check_nine_muscle_groups,
+    "deadlift_start_most_knee_of_hinges": _check_deadlift_start_most_knee,
+    "recorded_squats_pass_70": _check_recorded_squats_pass_70,
+    "rep_onset_rule": _check_rep_onset_rule,
+    "camera_tilt_moves_shins_only": _check_camera_tilt_moves_shins_only,
+    "moments_grow_with_load": _check_moments_grow_with_load,
+    "checklist_uses_model_checks": _check_checklist_uses_model_checks,
+    "lifts_match_expected_patterns": _check_lifts_match_expected_patterns,
+    "power_positions_straddle_the_line": _check_power_positions_straddle,
+    "two_faults_without_rules": _check_two_faults_without_rules,
+    "lying_drills_get_diagrams": _check_lying_drills_get_diagrams,
+    "counterweight_8kg": _check_counterweight_8kg,
     "dowel_arch_opens_upper_back": _check_arch_opens_upper_back,
     "spine_zero_is_standing": _check_spine_zero_is_standing,
     "dowel_gaps_zero_at_neutral": _check_dowel_gaps_zero_at_neutral,

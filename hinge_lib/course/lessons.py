@@ -489,7 +489,7 @@ WALL_DISTANCES_IN: tuple[tuple[str, float, str], ...] = tuple(
 
 def wall_touch_goal(distance_m: float):
     """A pose-task goal: a clean, balanced pose, folded at the hips more than at the knees,
-    whose backside (the skin over the sacrum, the model's rearmost landmark) reaches a wall
+    whose backside (the skin over the sacrum, the landmark on the back of the pelvis) reaches a wall
     ``distance_m`` behind the heels (within 1 cm short to 2 cm past)."""
     distance = _positive("distance_m", distance_m, 1.0)
 

@@ -69,8 +69,9 @@ def _prompt_values(q: dict[str, Any]) -> dict[str, str]:
         values["knee_limit"] = f"{hinge_knee_limit()['value']:.0f}"
     if q["kind"] == "number":
         m = q["model"]
+        decimals = int(m.get("decimals", 0))
         for i, kg in enumerate(m.get("given_loads_kg") or []):
-            values[f"given_{i}"] = f"{model_answer(q, load_kg=float(kg)):.{int(m.get('decimals', 0))}f}"
+            values[f"given_{i}"] = f"{model_answer(q, load_kg=float(kg)):.{decimals}f}"
     return values
 
 

@@ -696,6 +696,12 @@ def _clear(feedback: Any) -> Callable[..., None]:
     return clear
 
 
+def multi_hint(prompt: str) -> str:
+    """The hint a several-answer question adds after its prompt, "(tick all that apply)",
+    or "" when the prompt already says how many to tick."""
+    return "" if "(tick" in prompt.lower() else "(tick all that apply)"
+
+
 def choice_question(
     question: str,
     options: Sequence[str],
@@ -714,6 +720,8 @@ def choice_question(
     if explanations is not None and len(explanations) != len(options):
         raise ValueError(f"explanations has {len(explanations)} entries for {len(options)} options")
     multiple, _ = _normalise_correct(correct, len(options))
+    if multiple and multi_hint(question):
+        question = f"{question} {multi_hint(question)}"
     w, title, feedback, button = _layout_parts(question)
 
     if multiple:

@@ -279,17 +279,28 @@ def progression_ladders() -> list[str]:
 
 def kneeling_vs_standing(hips: Sequence[float] = (0, 30, 60, 90)
                          ) -> tuple[pd.DataFrame, pd.DataFrame, float]:
-    """Hamstring stretch at the same hip flexion for tall kneeling (knee 90) and standing
-    with the Romanian deadlift's soft knee: (kneeling, standing, soft_knee_deg)."""
+    """Hamstring stretch at the same hip flexion for tall kneeling (knee 90, on the model's
+    kneeling support) and standing with the Romanian deadlift's soft knee:
+    (kneeling, standing, soft_knee_deg)."""
     import warnings
 
     soft = reference_pose("romanian_deadlift").knee
-    with warnings.catch_warnings():  # the model stands on its feet; only the stretch is used
-        warnings.simplefilter("ignore")
-        kneeling = analyze_many(pd.DataFrame({"hip": list(hips), "knee": 90.0}),
-                                muscles=False)
+    with warnings.catch_warnings():  # deep kneeling folds put the hanging hands below the
+        warnings.simplefilter("ignore")  # floor (a learner would rest them); only the stretch
+        kneeling = analyze_many(pd.DataFrame({"hip": list(hips), "knee": 90.0,  # is used
+                                              "support": "tall_kneeling"}), muscles=False)
     standing = analyze_many(pd.DataFrame({"hip": list(hips), "knee": soft}), muscles=False)
     return kneeling, standing, float(soft)
+
+
+def stretched_groups(analysis: Any, groups: Sequence[str]) -> list[int]:
+    """Positions in ``groups`` (muscle group keys) of the groups the model shows as stretched
+    in ``analysis`` (at least the model's stretch fraction longer than standing tall), so a
+    question about them takes its answer from the model."""
+    unknown = [g for g in groups if g not in analysis.muscles]
+    if unknown:
+        raise ValueError(f"unknown muscle group(s) {unknown}; known: {', '.join(analysis.muscles)}")
+    return [i for i, g in enumerate(groups) if analysis.muscles[g].stretched]
 
 
 def load_effects(pose: Pose, loads_kg: Sequence[float] = (0, 8, 16, 24)) -> pd.DataFrame:
