@@ -363,12 +363,13 @@ def plan_table(blocks: Iterable[Block]):
     """A lesson plan as learners and teachers read it: start, end, block, what happens, and
     the articles by title (a DataFrame)."""
     from hinge_lib.course.evidence import source_list
+    from hinge_lib.course.tables import wrapped
 
     plan = lesson_plan(blocks)
-    return (plan.assign(sources=[source_list(b.sources) for b in blocks])
-            [["start_min", "end_min", "title", "activity", "sources"]]
-            .rename(columns={"start_min": "from (min)", "end_min": "to (min)",
-                             "title": "block", "activity": "what happens"}))
+    return wrapped(plan.assign(sources=[source_list(b.sources) for b in blocks])
+                   [["start_min", "end_min", "title", "activity", "sources"]]
+                   .rename(columns={"start_min": "from (min)", "end_min": "to (min)",
+                                    "title": "block", "activity": "what happens"}), decimals=0)
 
 
 def practice_minutes(sets: object, reps: object, seconds_per_rep: object,

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from hinge_lib.course.evidence import HTMLText, source_list, titled
+from hinge_lib.course.tables import wrapped
 from hinge_lib.model import catalog
 from hinge_lib.model.analysis import analyze, analyze_many
 from hinge_lib.model.pose import POSE_FIELDS, Pose
@@ -158,11 +159,11 @@ def fault_table() -> pd.DataFrame:
 
     model_codes = {rule["code"] for rule in fault_rules()}
     faults = catalog.faults()
-    return pd.DataFrame({
+    return wrapped(pd.DataFrame({
         "fault": faults["name"].to_numpy(),
         "seen by the model": ["yes" if c in model_codes else "no" for c in faults.index],
         "articles": [source_list([s for s in src if s != "model"]) for src in faults["sources"]],
-    })
+    }))
 
 
 def fault_examples_table(examples: pd.DataFrame) -> pd.DataFrame:
@@ -219,12 +220,12 @@ def fault_cue_drill_html() -> HTMLText:
 def cue_table() -> pd.DataFrame:
     """Every cue of the catalogue with the faults it targets (in words) and its articles."""
     cues = catalog.cues()
-    return pd.DataFrame({
+    return wrapped(pd.DataFrame({
         "cue": cues["text"].to_numpy(),
         "targets": [fault_names(f) for f in cues["fixes"]],
         "articles": [source_list([s for s in src if s != "model"]) or "the course's model"
                      for src in cues["sources"]],
-    }, index=cues.index)
+    }, index=cues.index), {"id": "cue id"})
 
 
 def disagreement(disagreement_id: str) -> MarkdownText:
@@ -255,7 +256,8 @@ def drill_overview() -> pd.DataFrame:
         "equipment": [", ".join(e) or "-" for e in drills["equipment"]],
         "articles": [source_list(s) for s in drills["sources"]],
     })
-    return table.sort_values(["level", "position"], kind="stable").reset_index(drop=True)
+    return wrapped(table.sort_values(["level", "position"], kind="stable")
+                   .reset_index(drop=True))
 
 
 def progression_ladders() -> list[str]:
@@ -326,7 +328,11 @@ def wall_table() -> pd.DataFrame:
     table.insert(0, "inches", [inches for _, inches, _ in WALL_DISTANCES_IN])
     table.insert(1, "setup", [f"{name} ({source_list([src])})"
                               for name, _, src in WALL_DISTANCES_IN])
-    return table
+    return wrapped(table, {"distance_cm": "heel to wall (cm)", "inches": "heel to wall (in)",
+                           "ankle": "ankle (deg)", "knee": "knee (deg)", "hip": "hip (deg)",
+                           "trunk_angle_deg": "trunk lean (deg)",
+                           "hamstring_length_change_mm": "hamstring stretch (mm)",
+                           "reach_cm": "backside behind the heels (cm)"})
 
 
 def dose_table_titled(seconds_per_rep: float = 4.0, rest_s: float = 30.0) -> pd.DataFrame:
@@ -459,10 +465,10 @@ def checklist_table() -> pd.DataFrame:
     """The assessment checklist: item, what to look at, when it passes, and the articles."""
     from hinge_lib.course.lessons import CHECKLIST
 
-    return pd.DataFrame({"look at": [c.look_at for c in CHECKLIST],
-                         "passes with": [c.pass_if for c in CHECKLIST],
-                         "articles": [source_list(c.sources) for c in CHECKLIST]},
-                        index=pd.Index([c.name for c in CHECKLIST], name="item"))
+    return wrapped(pd.DataFrame({"look at": [c.look_at for c in CHECKLIST],
+                                 "passes with": [c.pass_if for c in CHECKLIST],
+                                 "articles": [source_list(c.sources) for c in CHECKLIST]},
+                                index=pd.Index([c.name for c in CHECKLIST], name="item")))
 
 
 def assess_learners(learners: Mapping[str, Pose]) -> pd.DataFrame:
