@@ -10,6 +10,7 @@ from hinge_lib.course import claims
 from hinge_lib.model.tables import DataFileError
 
 
+@pytest.mark.slow
 def test_every_claim_sentence_has_a_row_and_every_row_holds():
     problems = claims.audit()
     assert not problems, "\n".join(problems)

@@ -54,6 +54,7 @@ def test_the_start_is_not_the_answer_and_the_key_is_not_a_preset(q):
         assert selfcheck.preset_match(key) is None, (q["id"], key)
 
 
+@pytest.mark.slow
 def test_the_widget_sweep_agrees_with_the_goal_sweep():
     """The explorer's own Preset menu, as a learner would use it, passes none of the tasks."""
     for q in POSE_TASKS[:6]:

@@ -617,13 +617,13 @@ def dose_table(seconds_per_rep: float = 4.0, rest_s: float = 30.0):
 # Answer keys for the instructor guide
 # --------------------------------------------------------------------------------------------
 
-def _candidate_poses(start: object):
+def _candidate_poses(start: object, first: Iterable[Pose] = ()):
     """Poses to try, in order, when looking for a solution to a pose goal."""
     import itertools
 
-
     if isinstance(start, Pose):
         yield start
+    yield from first
     # A teaching answer first: a mid-depth hinge with soft knees, as a coach would show it.
     for hip, knee, ankle in itertools.product((90, 100, 80, 110, 70, 60), (15, 20, 10, 25),
                                               (0, -5, 5, -10)):
@@ -642,17 +642,17 @@ def _candidate_poses(start: object):
 
 
 def solve_pose_goal(goal: object, start: object = None, load_kg: float = 0.0,
-                    hold: str = "hands"):
+                    hold: str = "hands", first: Iterable[Pose] = ()):
     """Find a pose that meets a pose-task goal (a key of ``selfcheck.GOALS`` or a callable).
 
-    Tries the start pose, the reference positions, a few variants of the Romanian deadlift and
-    two grids. Returns ``(pose, message)`` or ``(None, reason)`` when nothing tried works.
+    Tries the start pose, then the poses in ``first``, a mid-depth hinge grid, the reference
+    positions, a few variants of the Romanian deadlift and two grids. Returns ``(pose, message)`` or ``(None, reason)`` when nothing tried works.
     """
     from hinge_lib.course import selfcheck
 
     if isinstance(start, str):
         start = reference_pose(start)
-    for pose in _candidate_poses(start):
+    for pose in _candidate_poses(start, first):
         try:
             feedback = selfcheck.check_pose(goal, analyze(pose, load_kg=load_kg, hold=hold))
         except ValueError:
@@ -660,6 +660,17 @@ def solve_pose_goal(goal: object, start: object = None, load_kg: float = 0.0,
         if feedback.ok:
             return pose, feedback.message
     return None, "no simple pose found; solve it in the explorer"
+
+
+def _teaching_answers(q: Mapping[str, Any]) -> list[Pose]:
+    """The answer a lesson teaches for a pose task, tried before any other: for a wall task,
+    the clean pose with the least hip flexion that reaches that wall (:func:`wall_poses`)."""
+    if q.get("goal") != "wall_touch":
+        return []
+    row = wall_poses([float(q["goal_args"]["distance_in"]) * INCH_M]).iloc[0]
+    if any(math.isnan(float(row[f])) for f in ("ankle", "knee", "hip")):
+        return []
+    return [Pose(ankle=float(row["ankle"]), knee=float(row["knee"]), hip=float(row["hip"]))]
 
 
 def _pose_text(pose: object) -> str:
@@ -701,7 +712,7 @@ def answer_key(notebook: object):
             goal = selfcheck.task_goal(q)
             start = questions.model_pose(q, "start") if q.get("start") is not None else None
             found, why = solve_pose_goal(goal, start, float(q.get("load_kg", 0.0)),
-                                         q.get("hold", "hands"))
+                                         q.get("hold", "hands"), _teaching_answers(q))
             answer = _pose_text(found) if found is not None else "-"
         else:
             answer = questions.answer_text(q)
