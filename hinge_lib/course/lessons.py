@@ -2,7 +2,7 @@
 checklist, lesson plans and practice-time arithmetic.
 
 Used by the coaching notebooks (05-09, 12). Everything here returns plain strings, tuples or
-pandas DataFrames so that notebooks can print them (``# NBVAL_CHECK_OUTPUT``) or show them as
+pandas DataFrames so that notebooks can print them (checked by nbval) or show them as
 HTML with ``IPython.display.HTML``. pandas is imported inside the functions that need it.
 """
 
@@ -646,7 +646,8 @@ def solve_pose_goal(goal: object, start: object = None, load_kg: float = 0.0,
     """Find a pose that meets a pose-task goal (a key of ``selfcheck.GOALS`` or a callable).
 
     Tries the start pose, then the poses in ``first``, a mid-depth hinge grid, the reference
-    positions, a few variants of the Romanian deadlift and two grids. Returns ``(pose, message)`` or ``(None, reason)`` when nothing tried works.
+    positions, a few variants of the Romanian deadlift and two grids. Returns
+    ``(pose, message)`` or ``(None, reason)`` when nothing tried works.
     """
     from hinge_lib.course import selfcheck
 
