@@ -103,6 +103,8 @@ def stage_notebook(path: Path, left_out: set[str], instructor: bool):
     for cell in nb.cells:
         if not instructor and is_answer_key(cell):
             continue
+        if "remove-cell" in cell.get("metadata", {}).get("tags", []):
+            continue  # checks that keep the text honest, not for readers
         if cell.cell_type == "markdown":
             cell.source = markdown_sources(unlink_pages(cell.source, left_out))
         elif cell.cell_type == "code":
@@ -175,11 +177,15 @@ def execute(name: str, nb, scratch: Path, edition: str):
 
 
 def tidy_outputs(nb) -> None:
-    """Source ids become titles in what the reader sees: outputs and code."""
+    """What the reader sees: source ids become titles in outputs and code, and the library's
+    warnings (printed to stderr, with file paths) stay out of the page; the notebooks'
+    own messages to learners are printed to stdout or shown as HTML."""
     for cell in nb.cells:
         if cell.cell_type != "code":
             continue
         cell.source = book_support.replace_source_ids(cell.source, "plain")
+        cell.outputs = [out for out in cell.get("outputs", [])
+                        if not (out.get("output_type") == "stream" and out.get("name") == "stderr")]
         for out in cell.get("outputs", []):
             if "text" in out:
                 out["text"] = book_support.replace_source_ids(out["text"], "plain")

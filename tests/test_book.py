@@ -413,7 +413,7 @@ def test_a_learners_quiz_hides_the_answer_and_its_explanation_until_answered():
                 "options": ["Knees", "Hips", "Ankles", "Hips and upper back"],
                 "answer": [1], "explanation": "The hips fold; the spine keeps its shape."}
     page = quiz_html(question)
-    assert 'type="checkbox"' in page and "pick all that apply" in page
+    assert 'type="checkbox"' in page and "tick all that apply" in page
     assert "spine keeps its shape" not in page and "Answer key" not in page
     digest = re.search(r'data-hash="([0-9a-f]{8})"', page).group(1)
     assert digest == _fnv1a("hinge-quiz|hinge-7|1") != _fnv1a("hinge-quiz|hinge-7|0")

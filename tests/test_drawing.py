@@ -269,8 +269,8 @@ def test_explorer_words_cover_every_hold_and_pattern():
      r"explorer_words.yaml, holds entry 3 \(chest\), field 'tooltip': needs some text"),
     ("  - key: squat\n", "  - key: lunge\n",
      r"explorer_words.yaml, patterns entry 3, field 'key': 'lunge' is not one of"),
-    ("    words: \"Hinge: the hips do most of the work\"\n    source: model\n",
-     "    words: \"Hinge: the hips do most of the work\"\n    source: nobody2020\n",
+    ("    words: \"Hinge: the hips fold well more than the knees bend\"\n    source: model\n",
+     "    words: \"Hinge: the hips fold well more than the knees bend\"\n    source: nobody2020\n",
      r"patterns entry 2 \(hinge\), field 'source': unknown source key\(s\) nobody2020"),
 ])
 def test_a_malformed_words_file_names_entry_and_field(words_copy, old, new, message):

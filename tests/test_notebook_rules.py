@@ -98,3 +98,36 @@ def test_the_rule_allows_plain_library_calls():
         "assert a.pattern == 'hinge'"
     )
     assert logic_in(cell) == []
+
+
+# ---------------------------------------------------------------- what learners see
+
+from notebook_outputs import CHECK_TAG, HIDDEN_TAG, is_check_only  # noqa: E402
+
+
+def _cells(path: Path) -> list[dict]:
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
+def test_learners_see_no_test_markers_and_check_cells_are_folded(path):
+    """Test machinery lives in cell metadata: nbval's output check is a tag, and a cell that
+    only checks (asserts, nothing shown) is tagged for removal from the book and folded."""
+    for i, cell in enumerate(_cells(path)):
+        source = "".join(cell["source"])
+        assert "NBVAL_" not in source, f"cell {i}: test marker in the text learners read"
+        if cell["cell_type"] != "code":
+            continue
+        tags = cell.get("metadata", {}).get("tags", [])
+        if is_check_only(source):
+            assert HIDDEN_TAG in tags, f"cell {i} only checks: tag it {HIDDEN_TAG!r}"
+            assert cell["metadata"].get("jupyter", {}).get("source_hidden"), f"cell {i}"
+        if cell.get("outputs"):
+            assert CHECK_TAG in tags, f"cell {i} stores output but nbval does not check it"
+
+
+def test_the_check_only_rule():
+    assert is_check_only("import x\ny = x.f()\nassert y > 0")
+    assert not is_check_only("y = 1\nprint(y)\nassert y")  # shows something
+    assert not is_check_only("x = 1")  # checks nothing
+    assert not is_check_only("assert (")  # not Python

@@ -141,7 +141,7 @@ def test_gitignore_keeps_generated_folders_out():
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.name for p in NOTEBOOKS])
 def test_notebook_is_committed_clean(path):
     """Notebooks are stored without widget state, outputs or execution counts, except the
-    expected text of cells marked ``# NBVAL_CHECK_OUTPUT`` (what nbval compares)."""
+    expected text of cells tagged ``nbval-check-output`` (what nbval compares)."""
     nb = json.loads(path.read_text(encoding="utf-8"))
     assert nb.get("nbformat") == 4
     assert "widgets" not in nb.get("metadata", {}), "widget state stored in metadata"
@@ -150,8 +150,7 @@ def test_notebook_is_committed_clean(path):
     for i, cell in enumerate(nb["cells"]):
         if cell["cell_type"] != "code":
             continue
-        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
-        if "# NBVAL_CHECK_OUTPUT" not in source:
+        if "nbval-check-output" not in cell.get("metadata", {}).get("tags", []):
             assert cell.get("outputs") == [], f"cell {i} has stored outputs"
             assert cell.get("execution_count") is None, f"cell {i} has an execution count"
             continue

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+import hinge_lib
 from hinge_lib.course import lessons, questions, selfcheck
 from hinge_lib.model.tables import DataFileError
 
@@ -70,12 +71,19 @@ def test_every_question_builds_its_widget():
         assert hasattr(widget, "feedback"), q["id"]
 
 
-def test_number_question_widget_opens_the_explorer_where_the_route_starts():
+def test_the_load_question_is_answered_by_reasoning_not_by_reading_a_readout():
+    q = questions.get("09-load-cost")
+    given = [questions.model_answer(q, load_kg=kg) for kg in q["model"]["given_loads_kg"]]
+    # the prompt shows the model's values at the given loads, computed, not typed
+    assert all(f"{g:.0f} N m" in q["prompt"] for g in given)
     box = selfcheck.question("09-load-cost")
-    assert box.explorer.load.value == 0
-    box.explorer.load.value = 16
-    box.text.value = str(round(box.explorer.analysis.hip_moment_nm))
-    assert "Correct" in box.feedback.value
+    assert not hasattr(box, "explorer")  # no readout to copy the answer from
+    assert str(round(questions.model_answer(q))) not in q["prompt"]
+    # reasoning from the two given values (the moment grows in step with the load) is right
+    box.text.value = f"{given[0] + 2 * (given[1] - given[0]):.0f}"
+    assert "Correct" in box.feedback.value, box.feedback.value
+    box.text.value = f"{given[1]:.0f}"  # copying a number shown is not
+    assert "Correct" not in box.feedback.value
 
 
 def _code_cells(path: Path) -> list[str]:
@@ -98,7 +106,12 @@ def test_the_ready_to_teach_verdict_is_earned_by_tasks():
     first = box.verdict()
     assert not first.ok and "0 of 2" in first.message and "Task 1" not in first.message
     dowel, number = box.tasks
-    dowel.explorer.set_pose("romanian_deadlift")
-    number.explorer.load.value = 16
-    number.text.value = str(round(number.explorer.analysis.hip_moment_nm))
-    assert box.verdict().ok
+    dowel.explorer.set_pose(hinge_lib.Pose(hip=30))  # upright-ish with locked knees: a fault
+    q = questions.get("09-load-cost")
+    number.text.value = f"{questions.model_answer(q):.0f}"
+    assert not box.verdict().ok
+    dowel.explorer.preset.value = "romanian_deadlift"  # a preset is not the learner's pose
+    assert not box.verdict().ok
+    dowel.explorer.load.value = 0
+    dowel.explorer.set_pose(hinge_lib.Pose(ankle=-3, knee=18, hip=95))
+    assert box.verdict().ok, [t.check().message for t in box.tasks]

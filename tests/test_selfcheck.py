@@ -251,10 +251,9 @@ def test_goal_hinge_matches_model_on_reference_positions():
     for key in table.index:
         a = hinge_lib.analyze(hinge_lib.reference_pose(key))
         verdict = check_pose("hinge", a)
-        if verdict.ok:
-            assert a.pattern == "hinge" and a.balanced and not a.faults, key
-        if a.pattern == "hinge" and a.balanced and not a.faults:
-            assert verdict.ok, (key, verdict.message)
+        clean = (a.pattern == "hinge" and a.balanced and not a.faults and all(a.dowel.values())
+                 and a.pose.knee <= selfcheck.hinge_knee_limit()["value"])
+        assert verdict.ok == clean, (key, verdict.message)
         assert check_pose("squat", a).ok == (
             a.pattern == "squat" and a.balanced
             and not {f.code for f in a.faults} & set(selfcheck._SPINE_FAULTS)), key

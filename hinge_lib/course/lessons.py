@@ -2,7 +2,7 @@
 checklist, lesson plans and practice-time arithmetic.
 
 Used by the coaching notebooks (05-09, 12). Everything here returns plain strings, tuples or
-pandas DataFrames so that notebooks can print them (``# NBVAL_CHECK_OUTPUT``) or show them as
+pandas DataFrames so that notebooks can print them (checked by nbval) or show them as
 HTML with ``IPython.display.HTML``. pandas is imported inside the functions that need it.
 """
 
@@ -363,12 +363,13 @@ def plan_table(blocks: Iterable[Block]):
     """A lesson plan as learners and teachers read it: start, end, block, what happens, and
     the articles by title (a DataFrame)."""
     from hinge_lib.course.evidence import source_list
+    from hinge_lib.course.tables import wrapped
 
     plan = lesson_plan(blocks)
-    return (plan.assign(sources=[source_list(b.sources) for b in blocks])
-            [["start_min", "end_min", "title", "activity", "sources"]]
-            .rename(columns={"start_min": "from (min)", "end_min": "to (min)",
-                             "title": "block", "activity": "what happens"}))
+    return wrapped(plan.assign(sources=[source_list(b.sources) for b in blocks])
+                   [["start_min", "end_min", "title", "activity", "sources"]]
+                   .rename(columns={"start_min": "from (min)", "end_min": "to (min)",
+                                    "title": "block", "activity": "what happens"}), decimals=0)
 
 
 def practice_minutes(sets: object, reps: object, seconds_per_rep: object,
@@ -489,7 +490,7 @@ WALL_DISTANCES_IN: tuple[tuple[str, float, str], ...] = tuple(
 
 def wall_touch_goal(distance_m: float):
     """A pose-task goal: a clean, balanced pose, folded at the hips more than at the knees,
-    whose backside (the skin over the sacrum, the model's rearmost landmark) reaches a wall
+    whose backside (the skin over the sacrum, the landmark on the back of the pelvis) reaches a wall
     ``distance_m`` behind the heels (within 1 cm short to 2 cm past)."""
     distance = _positive("distance_m", distance_m, 1.0)
 
@@ -506,9 +507,10 @@ def wall_touch_goal(distance_m: float):
         if gap_cm < -2.0:
             return False, (f"You would be {-gap_cm:.0f} cm inside the wall: fold a little "
                            "less, just enough to tap it.")
-        if analysis.pattern == "squat" or analysis.pose.knee > analysis.pose.hip:
-            return False, ("You reach the wall, but the knees are doing the work: bend the "
-                           "hips more than the knees and keep the shins near vertical.")
+        if analysis.pattern == "squat" or analysis.pose.hip <= analysis.pose.knee:
+            return False, (f"You reach the wall, but the hips ({analysis.pose.hip:.0f}°) do not "
+                           f"bend more than the knees ({analysis.pose.knee:.0f}°): fold at the "
+                           "Hip and keep the shins near vertical.")
         if not analysis.balanced:
             side = ("in front of the toes" if analysis.com_x_m > analysis.base_of_support[1]
                     else "behind the heels")
@@ -615,13 +617,17 @@ def dose_table(seconds_per_rep: float = 4.0, rest_s: float = 30.0):
 # Answer keys for the instructor guide
 # --------------------------------------------------------------------------------------------
 
-def _candidate_poses(start: object):
+def _candidate_poses(start: object, first: Iterable[Pose] = ()):
     """Poses to try, in order, when looking for a solution to a pose goal."""
     import itertools
 
-
     if isinstance(start, Pose):
         yield start
+    yield from first
+    # A teaching answer first: a mid-depth hinge with soft knees, as a coach would show it.
+    for hip, knee, ankle in itertools.product((90, 100, 80, 110, 70, 60), (15, 20, 10, 25),
+                                              (0, -5, 5, -10)):
+        yield Pose(ankle=ankle, knee=knee, hip=hip)
     for key in reference_positions().index:
         yield reference_pose(key)
     rdl = reference_pose("romanian_deadlift")
@@ -636,17 +642,18 @@ def _candidate_poses(start: object):
 
 
 def solve_pose_goal(goal: object, start: object = None, load_kg: float = 0.0,
-                    hold: str = "hands"):
+                    hold: str = "hands", first: Iterable[Pose] = ()):
     """Find a pose that meets a pose-task goal (a key of ``selfcheck.GOALS`` or a callable).
 
-    Tries the start pose, the reference positions, a few variants of the Romanian deadlift and
-    two grids. Returns ``(pose, message)`` or ``(None, reason)`` when nothing tried works.
+    Tries the start pose, then the poses in ``first``, a mid-depth hinge grid, the reference
+    positions, a few variants of the Romanian deadlift and two grids. Returns
+    ``(pose, message)`` or ``(None, reason)`` when nothing tried works.
     """
     from hinge_lib.course import selfcheck
 
     if isinstance(start, str):
         start = reference_pose(start)
-    for pose in _candidate_poses(start):
+    for pose in _candidate_poses(start, first):
         try:
             feedback = selfcheck.check_pose(goal, analyze(pose, load_kg=load_kg, hold=hold))
         except ValueError:
@@ -654,6 +661,17 @@ def solve_pose_goal(goal: object, start: object = None, load_kg: float = 0.0,
         if feedback.ok:
             return pose, feedback.message
     return None, "no simple pose found; solve it in the explorer"
+
+
+def _teaching_answers(q: Mapping[str, Any]) -> list[Pose]:
+    """The answer a lesson teaches for a pose task, tried before any other: for a wall task,
+    the clean pose with the least hip flexion that reaches that wall (:func:`wall_poses`)."""
+    if q.get("goal") != "wall_touch":
+        return []
+    row = wall_poses([float(q["goal_args"]["distance_in"]) * INCH_M]).iloc[0]
+    if any(math.isnan(float(row[f])) for f in ("ankle", "knee", "hip")):
+        return []
+    return [Pose(ankle=float(row["ankle"]), knee=float(row["knee"]), hip=float(row["hip"]))]
 
 
 def _pose_text(pose: object) -> str:
@@ -692,10 +710,10 @@ def answer_key(notebook: object):
             right = q["answer"] if q["kind"] == "multi" else [q["answer"]]
             why = " ".join(str(q["explanations"][i]) for i in right)
         if q["kind"] == "pose":
-            goal = selfcheck.resolve_goal(q["goal"], **(q.get("goal_args") or {}))
+            goal = selfcheck.task_goal(q)
             start = questions.model_pose(q, "start") if q.get("start") is not None else None
             found, why = solve_pose_goal(goal, start, float(q.get("load_kg", 0.0)),
-                                         q.get("hold", "hands"))
+                                         q.get("hold", "hands"), _teaching_answers(q))
             answer = _pose_text(found) if found is not None else "-"
         else:
             answer = questions.answer_text(q)

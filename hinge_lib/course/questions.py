@@ -45,6 +45,60 @@ _NUMBER_QUANTITIES = ("hip_moment_nm", "knee_moment_nm", "lumbar_moment_nm", "hi
                       "hamstring_length_change_mm", "shin_angle_deg", "trunk_angle_deg")
 
 
+#: Placeholders a prompt may use, filled in from the data the check uses, so the prompt
+#: and the check state the same constraint: the load and hold of a pose task, the wall
+#: distance of a wall task, the knee limit of a hinge task, and the model's values of a
+#: number question at the loads listed under ``model.given_loads_kg``.
+PROMPT_FIELDS = ("load_kg", "hold_words", "distance_in", "distance_cm", "knee_limit",
+                 "given_0", "given_1")
+
+
+def _prompt_values(q: dict[str, Any]) -> dict[str, str]:
+    from hinge_lib.view.wording import hold_words
+
+    values = {"load_kg": f"{float(q.get('load_kg', 0.0)):g}",
+              "hold_words": hold_words(str(q.get("hold", "hands")), "in_words")}
+    args = q.get("goal_args") or {}
+    if "distance_in" in args:
+        inches = float(args["distance_in"])
+        values["distance_in"] = f"{inches:g}"
+        values["distance_cm"] = f"{inches * 2.54:.1f}"
+    if q["kind"] == "pose":
+        from hinge_lib.course.selfcheck import hinge_knee_limit
+
+        values["knee_limit"] = f"{hinge_knee_limit()['value']:.0f}"
+    if q["kind"] == "number":
+        m = q["model"]
+        decimals = int(m.get("decimals", 0))
+        for i, kg in enumerate(m.get("given_loads_kg") or []):
+            values[f"given_{i}"] = f"{model_answer(q, load_kg=float(kg)):.{decimals}f}"
+    return values
+
+
+def prompt_text(q: dict[str, Any]) -> str:
+    """The prompt as learners see it: ``q["prompt"]`` with its placeholders (see
+    :data:`PROMPT_FIELDS`) filled in from the question's own data and the model."""
+    import string
+
+    template = str(q.get("prompt_template", q["prompt"]))
+    used = {name for _, name, _, _ in string.Formatter().parse(template) if name}
+    values = _prompt_values(q)
+    missing = sorted(used - set(values))
+    if missing:
+        raise DataFileError(f"data/questions.yaml, question {q['id']!r}, field 'prompt': "
+                            f"placeholder(s) {', '.join(missing)} cannot be filled for this "
+                            f"question; allowed: {', '.join(sorted(values))}")
+    return template.format(**values)
+
+
+def placeholders(q: dict[str, Any]) -> set[str]:
+    """The placeholders the prompt of ``q`` uses (as written in data/questions.yaml)."""
+    import string
+
+    template = str(q.get("prompt_template", q["prompt"]))
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
 def _texts(q: dict[str, Any]) -> list[tuple[str, str]]:
     out = [(f, str(q[f])) for f in ("prompt", "explanation", "hint") if q.get(f)]
     for f in ("options", "explanations"):
@@ -93,7 +147,11 @@ def _check(q: Any, i: int, seen: set[str]) -> dict[str, Any]:
 def _bank() -> dict[str, dict[str, Any]]:
     entries = read_entries("questions.yaml", "questions")
     seen: set[str] = set()
-    return {q["id"]: q for q in (_check(e, i, seen) for i, e in enumerate(entries, start=1))}
+    bank = {q["id"]: q for q in (_check(e, i, seen) for i, e in enumerate(entries, start=1))}
+    for q in bank.values():
+        q["prompt_template"] = q["prompt"]
+        q["prompt"] = prompt_text(q)
+    return bank
 
 
 def all_questions() -> list[dict[str, Any]]:
@@ -130,12 +188,14 @@ def model_pose(q: dict[str, Any], part: str = "model") -> Any:
     return base.replace(**{k: float(v) for k, v in spec.items() if k != "from"})
 
 
-def model_answer(q: dict[str, Any]) -> float:
-    """The model's answer to a number question, rounded as the readout shows it."""
+def model_answer(q: dict[str, Any], load_kg: float | None = None) -> float:
+    """The model's answer to a number question, rounded as the readout shows it (at
+    ``load_kg`` instead of the question's load when given)."""
     from hinge_lib.model.analysis import analyze
 
     m = q["model"]
-    a = analyze(model_pose(q), load_kg=float(m.get("load_kg", 0.0)), hold=m.get("hold", "hands"))
+    kg = float(m.get("load_kg", 0.0)) if load_kg is None else float(load_kg)
+    a = analyze(model_pose(q), load_kg=kg, hold=m.get("hold", "hands"))
     return round(float(getattr(a, m["quantity"])), int(m.get("decimals", 0)))
 
 

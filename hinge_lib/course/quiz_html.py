@@ -183,7 +183,10 @@ def quiz_html(question: Mapping[str, Any], reveal: bool = False) -> str:
         multiple = isinstance(question.get("answer"), (list, tuple))
         kind = "checkbox" if multiple else "radio"
         chosen = ",".join(map(str, right))
-        hint = ' <span class="hinge-quiz-hint">(pick all that apply)</span>' if multiple else ""
+        from hinge_lib.course.selfcheck import multi_hint
+
+        hint = (f' <span class="hinge-quiz-hint">{html.escape(multi_hint(question["prompt"]))}'
+                '</span>' if multiple and multi_hint(question["prompt"]) else "")
         parts.append(
             f'<form class="hinge-quiz" id="{dom}" data-kind="{kind}" '
             f'data-key="{html.escape(qid)}" data-hash="{_fnv1a(f"{_SALT}|{qid}|{chosen}")}" '

@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 
 from hinge_lib.course.evidence import HTMLText, source_list, titled
+from hinge_lib.course.tables import wrapped
 from hinge_lib.model import catalog
 from hinge_lib.model.analysis import analyze, analyze_many
 from hinge_lib.model.pose import POSE_FIELDS, Pose
@@ -158,11 +159,11 @@ def fault_table() -> pd.DataFrame:
 
     model_codes = {rule["code"] for rule in fault_rules()}
     faults = catalog.faults()
-    return pd.DataFrame({
+    return wrapped(pd.DataFrame({
         "fault": faults["name"].to_numpy(),
         "seen by the model": ["yes" if c in model_codes else "no" for c in faults.index],
         "articles": [source_list([s for s in src if s != "model"]) for src in faults["sources"]],
-    })
+    }))
 
 
 def fault_examples_table(examples: pd.DataFrame) -> pd.DataFrame:
@@ -219,12 +220,12 @@ def fault_cue_drill_html() -> HTMLText:
 def cue_table() -> pd.DataFrame:
     """Every cue of the catalogue with the faults it targets (in words) and its articles."""
     cues = catalog.cues()
-    return pd.DataFrame({
+    return wrapped(pd.DataFrame({
         "cue": cues["text"].to_numpy(),
         "targets": [fault_names(f) for f in cues["fixes"]],
         "articles": [source_list([s for s in src if s != "model"]) or "the course's model"
                      for src in cues["sources"]],
-    }, index=cues.index)
+    }, index=cues.index), {"id": "cue id"})
 
 
 def disagreement(disagreement_id: str) -> MarkdownText:
@@ -255,7 +256,8 @@ def drill_overview() -> pd.DataFrame:
         "equipment": [", ".join(e) or "-" for e in drills["equipment"]],
         "articles": [source_list(s) for s in drills["sources"]],
     })
-    return table.sort_values(["level", "position"], kind="stable").reset_index(drop=True)
+    return wrapped(table.sort_values(["level", "position"], kind="stable")
+                   .reset_index(drop=True))
 
 
 def progression_ladders() -> list[str]:
@@ -279,17 +281,28 @@ def progression_ladders() -> list[str]:
 
 def kneeling_vs_standing(hips: Sequence[float] = (0, 30, 60, 90)
                          ) -> tuple[pd.DataFrame, pd.DataFrame, float]:
-    """Hamstring stretch at the same hip flexion for tall kneeling (knee 90) and standing
-    with the Romanian deadlift's soft knee: (kneeling, standing, soft_knee_deg)."""
+    """Hamstring stretch at the same hip flexion for tall kneeling (knee 90, on the model's
+    kneeling support) and standing with the Romanian deadlift's soft knee:
+    (kneeling, standing, soft_knee_deg)."""
     import warnings
 
     soft = reference_pose("romanian_deadlift").knee
-    with warnings.catch_warnings():  # the model stands on its feet; only the stretch is used
-        warnings.simplefilter("ignore")
-        kneeling = analyze_many(pd.DataFrame({"hip": list(hips), "knee": 90.0}),
-                                muscles=False)
+    with warnings.catch_warnings():  # deep kneeling folds put the hanging hands below the
+        warnings.simplefilter("ignore")  # floor (a learner would rest them); only the stretch
+        kneeling = analyze_many(pd.DataFrame({"hip": list(hips), "knee": 90.0,  # is used
+                                              "support": "tall_kneeling"}), muscles=False)
     standing = analyze_many(pd.DataFrame({"hip": list(hips), "knee": soft}), muscles=False)
     return kneeling, standing, float(soft)
+
+
+def stretched_groups(analysis: Any, groups: Sequence[str]) -> list[int]:
+    """Positions in ``groups`` (muscle group keys) of the groups the model shows as stretched
+    in ``analysis`` (at least the model's stretch fraction longer than standing tall), so a
+    question about them takes its answer from the model."""
+    unknown = [g for g in groups if g not in analysis.muscles]
+    if unknown:
+        raise ValueError(f"unknown muscle group(s) {unknown}; known: {', '.join(analysis.muscles)}")
+    return [i for i, g in enumerate(groups) if analysis.muscles[g].stretched]
 
 
 def load_effects(pose: Pose, loads_kg: Sequence[float] = (0, 8, 16, 24)) -> pd.DataFrame:
@@ -315,7 +328,11 @@ def wall_table() -> pd.DataFrame:
     table.insert(0, "inches", [inches for _, inches, _ in WALL_DISTANCES_IN])
     table.insert(1, "setup", [f"{name} ({source_list([src])})"
                               for name, _, src in WALL_DISTANCES_IN])
-    return table
+    return wrapped(table, {"distance_cm": "heel to wall (cm)", "inches": "heel to wall (in)",
+                           "ankle": "ankle (deg)", "knee": "knee (deg)", "hip": "hip (deg)",
+                           "trunk_angle_deg": "trunk lean (deg)",
+                           "hamstring_length_change_mm": "hamstring stretch (mm)",
+                           "reach_cm": "backside behind the heels (cm)"})
 
 
 def dose_table_titled(seconds_per_rep: float = 4.0, rest_s: float = 30.0) -> pd.DataFrame:
@@ -448,10 +465,10 @@ def checklist_table() -> pd.DataFrame:
     """The assessment checklist: item, what to look at, when it passes, and the articles."""
     from hinge_lib.course.lessons import CHECKLIST
 
-    return pd.DataFrame({"look at": [c.look_at for c in CHECKLIST],
-                         "passes with": [c.pass_if for c in CHECKLIST],
-                         "articles": [source_list(c.sources) for c in CHECKLIST]},
-                        index=pd.Index([c.name for c in CHECKLIST], name="item"))
+    return wrapped(pd.DataFrame({"look at": [c.look_at for c in CHECKLIST],
+                                 "passes with": [c.pass_if for c in CHECKLIST],
+                                 "articles": [source_list(c.sources) for c in CHECKLIST]},
+                                index=pd.Index([c.name for c in CHECKLIST], name="item")))
 
 
 def assess_learners(learners: Mapping[str, Pose]) -> pd.DataFrame:
@@ -541,26 +558,32 @@ def counterweight_example(load_kg: float = 8.0) -> Pose:
     return Pose(ankle=float(row["ankle"]), knee=float(row["knee"]), hip=float(row["hip"]))
 
 
-def published_comparison() -> pd.DataFrame:
+def published_comparison(load_kg: float | None = None) -> pd.DataFrame:
     """The model's static knee moments beside published measurements
-    (data/published_moments.csv): each lift at its demonstration load and hold, the
-    published value (in the paper's own normalised units), whether the directions agree,
-    and the source by citation."""
-    from hinge_lib.model.references import analyze_references
+    (data/published_moments.csv): every lift at ONE load (kg, held as that lift holds it),
+    as in the study, where the same lifters used the same bar for both lifts; by default the
+    first lift's demonstration load. Columns: the model's moment (N m), the load, the
+    published value (in the paper's own normalised units), whether the directions agree, and
+    the source by citation."""
+    from hinge_lib.model.references import reference_positions
     from hinge_lib.model.tables import Column, read_csv
 
     rows = read_csv("published_moments.csv",
                     {"lift": Column(), "quantity": Column(choices=("knee_moment", "hip_moment")),
                      "value": Column(float, low=-10, high=10), "unit": Column(),
                      "source": Column(), "note": Column()})
-    model = analyze_references("demo")
+    table = reference_positions()
+    if load_kg is None:
+        load_kg = float(table.loc[rows[0]["lift"], "demo_load_kg"])
     out = []
     for row in rows:
-        value = float(model.loc[row["lift"], f"{row['quantity']}_nm"])
-        out.append({"lift": str(model.loc[row["lift"], "name"]),
+        ref = table.loc[row["lift"]]
+        a = analyze(reference_pose(row["lift"]), load_kg=float(load_kg), hold=str(ref["hold"]))
+        value = float(getattr(a, f"{row['quantity']}_nm"))
+        out.append({"lift": str(ref["name"]),
                     "quantity": row["quantity"].replace("_", " "),
                     "model (N·m)": value,
-                    "load in the model (kg)": float(model.loc[row["lift"], "load_kg"]),
+                    "load in the model (kg)": float(load_kg),
                     f"published ({row['unit']})": row["value"],
                     "same direction": bool(np.sign(value) == np.sign(row["value"])),
                     "source": source_list([row["source"]])})

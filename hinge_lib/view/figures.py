@@ -560,7 +560,10 @@ def compare_figure(
 
 
 def pose_title(analysis: Analysis) -> str:
-    """A short figure title naming the pattern."""
+    """A short figure title naming the pattern (and, once the hips or knees bend, the hinge
+    score; standing tall scores an even split of near-zero moments, which says nothing)."""
+    if analysis.pattern == "upright":
+        return "upright · no hinge or squat yet"
     return f"{analysis.pattern} · hinge score {analysis.hinge_score:.2f}"
 
 

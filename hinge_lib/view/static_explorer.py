@@ -187,10 +187,14 @@ def sweep_figure(
         raise ValueError(f"{joint} values {bad} are outside its range {lo:g} to {hi:g} degrees")
     grid = pd.DataFrame({f: [float(getattr(start, f))] * len(values) for f in POSE_FIELDS})
     grid[joint] = values
-    table = analyze_many(grid, body, load_kg=load_kg, hold=hold, muscles=False)
+    # flag (not warn): a pose with a point below the floor is named in its frame's title
+    table = analyze_many(grid, body, load_kg=load_kg, hold=hold, muscles=False,
+                         below_floor="flag")
     poses = [Pose(**{f: float(grid.at[i, f]) for f in POSE_FIELDS}) for i in grid.index]
     analyses = [analyze(p, body, load_kg=load_kg, hold=hold) for p in poses]
     titles = [
+        f"{joint} {v:.0f}°: not a real pose (part of the body would be below the floor)"
+        if bool(row.below_floor) else
         f"{joint} {v:.0f}°: {row.pattern}, "
         f"{'balanced' if row.balanced else 'NOT balanced'}, hinge score {row.hinge_score:.2f}"
         for v, row in zip(values, table.itertuples(), strict=True)

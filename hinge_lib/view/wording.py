@@ -61,7 +61,7 @@ def explorer_words() -> dict[str, dict[str, dict[str, str]]]:
     >>> explorer_words()["holds"]["close"]["button"]
     'legs'
     >>> explorer_words()["patterns"]["hinge"]["words"]
-    'Hinge: the hips do most of the work'
+    'Hinge: the hips fold well more than the knees bend'
     """
     doc = read_yaml(FILE)
     return {"holds": _section(doc, "holds", HOLDS), "patterns": _section(doc, "patterns", PATTERNS)}
