@@ -21,14 +21,13 @@ from hinge_lib.recordings.keypoints import (
     LANDMARKS,
     KeypointError,
     compare_angles,
-    keypoints_from_poses,
     poses_from_keypoints,
     read_trc,
 )
 from hinge_lib.recordings.practice_log import PracticeLog
 from hinge_lib.recordings.readers import read_motion
 from hinge_lib.recordings.reps import analyze_motion
-from hinge_lib.recordings.synthetic import synthetic_motion
+from hinge_lib.recordings.synthetic import keypoints_from_poses, synthetic_motion
 
 MEASURED = ["ankle", "knee", "hip", "neck"]
 
@@ -104,7 +103,7 @@ def test_a_rounded_back_counts_as_hip_bend_as_documented():
 def test_facing_and_nearer_side_are_found_from_the_keypoints(facing, near):
     truth = straight_spine()
     kp = keypoints_from_poses(truth, facing=facing, near_side=near, far_shift_m=(0.05, 0.0))
-    poses = poses_from_keypoints(kp)
+    poses = poses_from_keypoints(kp, filter_hz=None)
     assert poses.attrs["facing"] == facing
     assert poses.attrs["side"] == near
     assert max_error(poses, truth) < 0.01
@@ -115,7 +114,7 @@ def test_without_visibility_the_side_facing_the_camera_is_used_and_said():
     kp = keypoints_from_poses(truth, facing="left", visibility=None,
                               far_shift_m=(0.3, 0.0))
     assert not any(c.endswith("_visibility") for c in kp.columns)
-    poses = poses_from_keypoints(kp)
+    poses = poses_from_keypoints(kp, filter_hz=None)
     assert poses.attrs["side"] == "left"
     assert any("no visibility columns" in r for r in poses.attrs["repairs"])
     assert max_error(poses, truth) < 0.01
@@ -139,7 +138,7 @@ def test_left_right_swaps_between_frames_are_repaired():
         for suffix in ("x", "y", "visibility"):
             a, b = f"left_{part}_{suffix}", f"right_{part}_{suffix}"
             swapped.loc[rows, [a, b]] = kp.loc[rows, [b, a]].to_numpy()
-    poses = poses_from_keypoints(swapped)
+    poses = poses_from_keypoints(swapped, filter_hz=None)
     assert poses.attrs["swaps_fixed"] == 3
     assert max_error(poses, truth) < 0.01
     assert poses.attrs["frames_unusable"] == 0
@@ -161,7 +160,7 @@ def test_a_person_facing_the_camera_is_not_read_as_side_on():
     kp = keypoints_from_poses(truth)
     front = kp.index < 150
     kp.loc[front, "left_shoulder_x"] = kp.loc[front, "right_shoulder_x"] + 180.0
-    poses = poses_from_keypoints(kp)
+    poses = poses_from_keypoints(kp, filter_hz=None)  # a sudden turn: exact frame count
     assert poses.attrs["frames_not_side_on"] == 150
     assert poses.index[0] == pytest.approx(kp.loc[150, "time"])
     assert any("not side-on" in r for r in poses.attrs["repairs"])
@@ -172,7 +171,7 @@ def test_a_person_who_turns_round_is_followed():
     right = keypoints_from_poses(truth, facing="right")
     left = keypoints_from_poses(truth, facing="left")
     kp = pd.concat([right.iloc[:180], left.iloc[180:]])
-    poses = poses_from_keypoints(kp)
+    poses = poses_from_keypoints(kp, filter_hz=None)
     assert poses.attrs["turns"] == 1
     assert max_error(poses, truth) < 0.01
 
@@ -223,12 +222,12 @@ def test_a_jump_to_another_person_splits_the_recording():
 def test_a_level_camera_is_assumed_and_a_known_tilt_can_be_taken_out():
     truth = straight_spine()
     kp = keypoints_from_poses(truth, camera_roll_deg=6.0)
-    level = poses_from_keypoints(kp)
+    level = poses_from_keypoints(kp, filter_hz=None)
     assert any("camera assumed level" in r for r in level.attrs["repairs"])
     shift = (level["ankle"] - truth["ankle"]).to_numpy()
     np.testing.assert_allclose(np.abs(shift), 6.0, atol=0.01)
     assert max_error(level, truth, ["knee", "hip"]) < 0.01
-    assert max_error(poses_from_keypoints(kp, camera_roll_deg=6.0), truth) < 0.01
+    assert max_error(poses_from_keypoints(kp, camera_roll_deg=6.0, filter_hz=None), truth) < 0.01
 
 
 def test_without_ears_the_neck_is_unknown_too():
@@ -295,7 +294,7 @@ def test_sports2d_trc_files_are_read_into_keypoints(tmp_path):
     path.write_text("\n".join(lines) + "\n")
     read = read_trc(path)
     assert read.attrs["name"] == "demo.trc"
-    poses = poses_from_keypoints(read)
+    poses = poses_from_keypoints(read, filter_hz=None)
     assert max_error(poses, truth, ["ankle", "knee", "hip"]) < 0.01
     assert poses["neck"].isna().all()  # Sports2D's marker set here has no ears
 
@@ -353,8 +352,8 @@ def test_body_size_changes_pixels_but_not_angles():
     small = keypoints_from_poses(truth, Body(height_m=1.5, mass_kg=50, sex="female"))
     tall = keypoints_from_poses(truth, Body(height_m=2.0, mass_kg=100))
     assert (small["right_shoulder_y"] > tall["right_shoulder_y"]).all()
-    assert max_error(poses_from_keypoints(small), truth) < 0.01
-    assert max_error(poses_from_keypoints(tall), truth) < 0.01
+    assert max_error(poses_from_keypoints(small, filter_hz=None), truth) < 0.01
+    assert max_error(poses_from_keypoints(tall, filter_hz=None), truth) < 0.01
 
 
 def test_poses_from_keypoints_is_importable_from_hinge_lib():

@@ -11,7 +11,7 @@ import pytest
 
 from hinge_lib.model.body import Body
 from hinge_lib.recordings.readers import read_motion
-from hinge_lib.recordings.reps import REP_COLUMNS, MotionReport, analyze_motion, find_reps
+from hinge_lib.recordings.reps import REPORT_COLUMNS, MotionReport, analyze_motion, find_reps
 from hinge_lib.recordings.synthetic import synthetic_motion
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
@@ -24,7 +24,7 @@ def squat_report() -> MotionReport:
 
 def test_opencap_squats_give_five_squat_reps(squat_report: MotionReport) -> None:
     reps = squat_report.reps
-    assert list(reps.columns) == list(REP_COLUMNS)
+    assert list(reps.columns) == list(REPORT_COLUMNS)
     assert len(reps) == 5
     assert reps["rep"].tolist() == [1, 2, 3, 4, 5]
     assert (reps["pattern"] == "squat").all()
@@ -55,7 +55,7 @@ def test_report_is_frozen(squat_report: MotionReport) -> None:
 def test_walking_gives_no_reps_and_says_why() -> None:
     report = analyze_motion(read_motion(SAMPLES / "walking1_videoAndMocap.mot"))
     assert report.reps.empty
-    assert list(report.reps.columns) == list(REP_COLUMNS)
+    assert list(report.reps.columns) == list(REPORT_COLUMNS)
     assert report.message.startswith("No repetitions found:")
     assert "hip" in report.message
 

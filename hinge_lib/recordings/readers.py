@@ -130,6 +130,10 @@ _RADIAN_LIMIT = 3.5
 _RADIAN_MIN_RANGE = 0.75
 _KNEE_SIGN_DEG = 15.0
 _BASELINE_MIN_DEG = 2.0
+#: A knee moving only within +-15 deg is read as negative flexion when it goes past -5 deg,
+#: stays under +5 and moves against the hip with a correlation of at least 0.7.
+_KNEE_SHALLOW_DEG = 5.0
+_KNEE_HIP_CORRELATION = 0.7
 _CHUNK_ROWS = 100_000
 
 __all__ = [
@@ -172,6 +176,8 @@ _NAME_WORDS: dict[tuple[str, ...], str] = {
     ("upper", "back"): "thoracic",
     ("neck",): "neck",
 }
+#: OpenSim pelvis coordinates used: tilt for the shin, translations (m) for the feet
+_PELVIS = ("pelvis_tilt", "pelvis_tx", "pelvis_ty", "pelvis_tz")
 _SIDE_WORDS = {"left", "right", "l", "r", "lt", "rt"}
 _FLEXION_WORDS = {"flexion", "flex"}
 _FILLER_WORDS = {"angle", "joint", "deg", "degrees", "value"} | _FLEXION_WORDS
@@ -491,8 +497,10 @@ def _map_columns(header: list[str], time_col: int, source_format: str,
         sports2d = source_format == "sports2d_mot"
         field = _SPORTS2D_JOINTS.get(key) if sports2d else _match_name(col)
         if field is None:
-            if source_format == "opensim_mot" and key == "pelvis_tilt":
+            if source_format == "opensim_mot" and key in _PELVIS:
                 extra.append(j)
+                if key != "pelvis_tilt":
+                    continue  # used to find flight and stepping
             ignored.append(col.strip())
             continue
         mapped.setdefault(field, []).append(j)
@@ -547,8 +555,10 @@ def _knee_sign(label: str, knees: dict[str, np.ndarray], hips: dict[str, np.ndar
                        f"+{_KNEE_SIGN_DEG:.0f}: read as the gait2392 convention (flexion "
                        "negative) and the sign flipped")
         return -1.0
-    if hi > _KNEE_SIGN_DEG or pelvis is None or not ankles or not hips:
+    if hi > _KNEE_SIGN_DEG or not hips:
         return 1.0
+    if pelvis is None or not ankles:
+        return _knee_sign_by_hip(knees, hips, lo, hi, names, repairs)
     # small knee movement: let the chain decide when it can
     errors = {}
     for sign in (1.0, -1.0):
@@ -570,10 +580,30 @@ def _knee_sign(label: str, knees: dict[str, np.ndarray], hips: dict[str, np.ndar
     return 1.0
 
 
+def _knee_sign_by_hip(knees: dict[str, np.ndarray], hips: dict[str, np.ndarray], lo: float,
+                      hi: float, names: str, repairs: list[str]) -> float:
+    """A knee that barely bends, without the chain to check it: in a squat or a hinge the knee
+    flexes as the hip flexes, so a knee that only goes negative, and does so as the hip
+    flexes, is read as the gait2392 convention."""
+    if not (lo < -_KNEE_SHALLOW_DEG and hi < _KNEE_SHALLOW_DEG):
+        return 1.0
+    knee = _mean_sides(list(knees.values()))
+    hip = _mean_sides(list(hips.values()))
+    both = ~(np.isnan(knee) | np.isnan(hip))
+    if both.sum() < 10 or np.std(knee[both]) == 0 or np.std(hip[both]) == 0:
+        return 1.0
+    r = float(np.corrcoef(knee[both], hip[both])[0, 1])
+    if r > -_KNEE_HIP_CORRELATION:
+        return 1.0
+    repairs.append(f"knee: {names} bend only to {lo:.0f} degrees, and they go negative as the "
+                   f"hip flexes (correlation {r:.2f}): read as the gait2392 convention (flexion "
+                   "negative) and the sign flipped")
+    return -1.0
+
+
 def _lumbar_baseline(t: np.ndarray, hip: np.ndarray | None, knee: np.ndarray | None,
-                     lumbar: np.ndarray, repairs: list[str], caveats: list[str]) -> np.ndarray:
-    caveats.append("The back angle comes from OpenSim's single lumbar joint: it is the whole "
-                   "trunk's bend over the pelvis, not the lower back alone.")
+                     lumbar: np.ndarray, repairs: list[str]) -> np.ndarray:
+    """``lumbar`` minus its median while standing (hip and knee near their straightest)."""
     if hip is None or knee is None or len(t) < 3:
         repairs.append("lumbar: measured from the model's zero (no hip and knee to find "
                        "standing frames)")
@@ -656,7 +686,7 @@ def _check_time(label: str, t: np.ndarray, lines: np.ndarray, where: str, unit: 
 
 def _build(label: str, source_format: str, header: list[str], time: _TimeColumn,
            numbers: dict[int, _Column], lines: np.ndarray, time_unit: str,
-           mapped: dict[str, list[int]], ignored: list[str], pelvis_col: int | None,
+           mapped: dict[str, list[int]], ignored: list[str], pelvis_cols: dict[str, int],
            in_degrees: bool | None, repairs: list[str], header_line: int) -> pd.DataFrame:
     if len(lines) == 0:
         _fail(label, "no data rows after the header", header_line)
@@ -682,8 +712,9 @@ def _build(label: str, source_format: str, header: list[str], time: _TimeColumn,
     per_field: dict[str, np.ndarray] = {}
     sources: dict[str, str] = {}
     opensim = source_format == "opensim_mot"
+    shin_gap: float | None = None
     knee_sign = 1.0
-    pelvis = values[pelvis_col] if pelvis_col is not None else None
+    pelvis = values[pelvis_cols["pelvis_tilt"]] if "pelvis_tilt" in pelvis_cols else None
     if opensim and "knee" in mapped:
         knees = {side(j): values[j] for j in mapped["knee"] if side(j) in _OPENSIM}
         hips = {side(j): values[j] for j in mapped.get("hip", []) if side(j) in _OPENSIM}
@@ -709,9 +740,12 @@ def _build(label: str, source_format: str, header: list[str], time: _TimeColumn,
         per_field[field] = _mean_sides(block)
         sources[field] = ", ".join(repr(header[j].strip()) for j in cols)
     if opensim and pelvis is not None and "hip" in per_field and "knee" in per_field:
+        chain = -pelvis + per_field["knee"] - per_field["hip"]
         if "ankle" in per_field:
             ignored.extend(header[j].strip() for j in mapped["ankle"])
-        per_field["ankle"] = -pelvis + per_field["knee"] - per_field["hip"]
+            with np.errstate(invalid="ignore"):
+                shin_gap = float(np.nanmax(np.abs(chain - per_field["ankle"])))
+        per_field["ankle"] = chain
         sources["ankle"] = "shin from 'pelvis_tilt', hip and knee"
         repairs.append("ankle: shin tilt derived from pelvis_tilt, hip and knee (ankle_angle "
                        "equals it only with the foot flat), so the model's pelvis tilts as "
@@ -739,10 +773,20 @@ def _build(label: str, source_format: str, header: list[str], time: _TimeColumn,
         _fail(label, str(err))
     repairs.extend(gap_notes)
     t = t[keep]
-    if opensim and "lumbar" in filled and any(
-            header[j].strip().lower() == "lumbar_extension" for j in mapped["lumbar"]):
+    unjudged: list[str] = []
+    whole_trunk = opensim and "lumbar" in filled and any(
+        header[j].strip().lower() == "lumbar_extension" for j in mapped["lumbar"])
+    if "lumbar" in filled and (whole_trunk or source_format == "kinovea_csv"):
         filled["lumbar"] = _lumbar_baseline(t, filled.get("hip"), filled.get("knee"),
-                                            filled["lumbar"], repairs, caveats)
+                                            filled["lumbar"], repairs)
+    if whole_trunk:
+        caveats.append("The back angle comes from OpenSim's single lumbar joint: it is the whole "
+                       "trunk's bend over the pelvis, not the lower back alone. It places the "
+                       "trunk in the model, but rounding of the lower back is not judged from "
+                       "it.")
+        unjudged.append("lumbar")
+    if opensim and "ankle" in filled:
+        caveats.append(_ankle_caveat(sources["ankle"], shin_gap))
     out = pd.DataFrame(index=pd.Index(t, name="time", dtype=float))
     missing: list[str] = []
     for field in POSE_COLUMNS:
@@ -753,8 +797,23 @@ def _build(label: str, source_format: str, header: list[str], time: _TimeColumn,
             missing.append(field)
     out.attrs.update(missing=missing, source_format=source_format, repairs=repairs,
                      caveats=caveats, ignored=ignored, excluded=excluded, name=label,
-                     columns_seen=[c.strip() for c in header])
+                     columns_seen=[c.strip() for c in header], unjudged=unjudged)
+    moves = {k[-2:]: values[j][keep] for k, j in pelvis_cols.items() if k != "pelvis_tilt"}
+    if moves:
+        out.attrs["pelvis_m"] = pd.DataFrame(moves, index=out.index)
     return out
+
+
+def _ankle_caveat(source: str, shin_gap: float | None) -> str:
+    """Which ankle the balance verdict uses (OpenSim files)."""
+    if source.startswith("shin from"):
+        gap = ("" if shin_gap is None else
+               f"; OpenSim's own ankle angle differs from it by up to {shin_gap:.0f} degrees here "
+               "(it equals the shin's tilt only with the foot flat)")
+        return ("Balance uses the shin's tilt worked out from pelvis tilt, hip and knee, so the "
+                f"model's pelvis tilts as the recorded one{gap}.")
+    return ("Balance uses OpenSim's ankle angle as the shin's tilt (no pelvis_tilt column to "
+            "work the shin out from): it is the shin's tilt only with the foot flat.")
 
 
 def _format_of_mot(header: list[str]) -> str:
@@ -835,9 +894,9 @@ def _finish(label: str, source_format: str, header: list[str], time_col: int, ti
     wanted = sorted({j for cols in mapped.values() for j in cols} | set(extra))
     numbers = {j: _Column(label, j, header[j].strip()) for j in wanted}
     lines = _read_rows(label, kept, dialect, len(header), [time, *numbers.values()])
-    pelvis_col = extra[0] if extra else None
+    pelvis_cols = {header[j].strip().lower(): j for j in extra}
     return _build(label, source_format, header, time, numbers, lines, time_unit, mapped,
-                  ignored, pelvis_col, in_degrees, repairs, header_line)
+                  ignored, pelvis_cols, in_degrees, repairs, header_line)
 
 
 def _is_comment(line: str) -> bool:

@@ -56,10 +56,20 @@ MIN_DURATION_S = 0.6
 ONSET_FRACTION = 0.15
 ONSET_MIN_DEG = 3.0
 FIRST_MOVER_TOL_S = 0.1
+#: Low-pass cut-off (Hz) of the centre of mass before its acceleration is checked: a lift's
+#: movement lies below it, the frame-to-frame noise of measured angles above it.
+SPEED_CHECK_HZ = 2.0
+GRAVITY = 9.81
+#: Fault metrics that hold only for a pose held still (balance over the feet): not judged at
+#: the bottom of a rep that was too fast for the static model.
+STATIC_METRICS = ("balance_margin_m",)
 REP_COLUMNS: tuple[str, ...] = (
     "rep", "start_s", "bottom_s", "end_s", "peak_hip", "peak_knee", "peak_ankle",
     "peak_lumbar", "hinge_score", "pattern", "faults", "first_mover", "balanced_at_bottom",
 )
+#: Columns of `MotionReport.reps`: `REP_COLUMNS` (what the practice log keeps) and
+#: ``static_at_bottom`` (False when the bottom was too fast for the static model).
+REPORT_COLUMNS: tuple[str, ...] = (*REP_COLUMNS, "static_at_bottom")
 
 
 
@@ -323,7 +333,7 @@ class MotionReport:
 
     - ``frames``: per-frame analysis (columns of ``analyze_many``; the muscle columns only with
       ``analyze_motion(..., muscles=True)``), same time index as the input
-    - ``reps``: one row per complete rep, columns `REP_COLUMNS` (times in s, peaks in degrees,
+    - ``reps``: one row per complete rep, columns `REPORT_COLUMNS` (times in s, peaks in degrees,
       ``faults`` a tuple of codes at the bottom plus ``knees_first``)
     - ``message``: a plain-language summary for the learner
     - ``notes``: what was repaired while reading or analysing (interpolated gaps, clipping)
@@ -333,6 +343,15 @@ class MotionReport:
     - ``ignored``: columns of the file that were not used
     - ``unknown``: pose columns the recording *cannot* measure (``frames.attrs["unknown"]``,
       e.g. the spine in a side-on video): analysed as 0 but their faults are not judged
+    - ``not_judged``: stretches of time analysed but not judged (`timeline.Excluded`): the
+      feet off the floor or moving along it; a rep that overlaps one is left out of ``reps``
+      and counted in ``reps_not_judged``
+    - ``too_fast``: stretches too fast for a static model (see `too_fast`); a rep whose bottom
+      falls in one keeps its angles, pattern, faults and first mover (positions), but its
+      balance and hinge score (which need the static moments) are not judged: its
+      ``static_at_bottom`` column is False
+    - ``unjudged``: pose columns analysed (they place the body) whose faults are not judged,
+      because the recording measures something else under that name (``frames.attrs``)
 
     Examples
     --------
@@ -354,6 +373,10 @@ class MotionReport:
     caveats: tuple[str, ...] = ()
     ignored: tuple[str, ...] = ()
     unknown: tuple[str, ...] = ()
+    not_judged: tuple[timeline.Excluded, ...] = ()
+    reps_not_judged: int = 0
+    unjudged: tuple[str, ...] = ()
+    too_fast: tuple[timeline.Excluded, ...] = ()
 
 
 def _clip_to_limits(angles: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -406,6 +429,7 @@ def analyze_motion(
     '2 repetitions found'
     """
     from hinge_lib.model.analysis import analyze_many
+    from hinge_lib.model.patterns import fault_rules
 
     body = Body() if body is None else body
     attrs = frames.attrs if isinstance(frames, pd.DataFrame) else {}
@@ -427,20 +451,127 @@ def analyze_motion(
         angles.attrs["excluded"] = list(prepared.excluded)
         found = find_reps(angles)
         excluded = found.attrs.get("excluded", [])
-    reps = _rep_table(found, analysis, unknown)
+    t = angles.index.to_numpy(dtype=float)
+    feet_spans, feet_note = _pelvis_spans(angles, attrs.get("pelvis_m"), body)
+    if feet_note:
+        notes.append(feet_note)
+    not_judged = merge_spans([*attrs.get("not_judged", ()), *feet_spans])
+    found, dropped = _leave_out_not_judged(found, not_judged)
+    fast = too_fast(t, analysis)
+    unjudged = tuple(c for c in attrs.get("unjudged", ()) if c in POSE_COLUMNS)
+    reps = _rep_table(found, analysis, unknown, unjudged)
+    static = [not any(f.start_s <= b <= f.end_s for f in fast) for b in reps["bottom_s"]]
+    reps["static_at_bottom"] = pd.Series(static, index=reps.index, dtype=bool)
+    if not all(static):
+        dynamic = {r["code"] for r in fault_rules() if r["metric"] in STATIC_METRICS}
+        reps["faults"] = [codes if ok else tuple(c for c in codes if c not in dynamic)
+                          for codes, ok in zip(reps["faults"], static, strict=True)]
     caveats = tuple(attrs.get("caveats", ()))
     ignored = tuple(attrs.get("ignored", ()))
-    message = summarize(reps, reason=found.attrs.get("reason", ""),
+    reason = found.attrs.get("reason", "")
+    if found.empty and dropped:
+        reason = (f"{dropped} rep{'s' if dropped != 1 else ''} fell in seconds the model cannot "
+                  "judge (said below)")
+    message = summarize(reps, reason=reason,
                         missing=[c for c in missing if c not in unknown],
-                        excluded=excluded, caveats=caveats, ignored=ignored, unknown=unknown)
+                        excluded=excluded, caveats=caveats, ignored=ignored, unknown=unknown,
+                        not_judged=not_judged, reps_not_judged=dropped, unjudged=unjudged,
+                        too_fast=fast)
     return MotionReport(frames=analysis, reps=reps, message=message, notes=tuple(notes),
                         body=body, load_kg=float(load_kg), hold=hold, missing=missing,
                         excluded=tuple(excluded), caveats=caveats, ignored=ignored,
-                        unknown=unknown)
+                        unknown=unknown, not_judged=tuple(not_judged), reps_not_judged=dropped,
+                        unjudged=unjudged, too_fast=tuple(fast))
+
+
+def _pelvis_spans(angles: pd.DataFrame, pelvis: object, body: Body,
+                  ) -> tuple[list[timeline.Excluded], str]:
+    """Flight and stepping from the recorded pelvis position (``attrs["pelvis_m"]``)."""
+    from hinge_lib.model.kinematics import joint_positions
+    from hinge_lib.recordings.feet import feet_spans_from_pelvis
+
+    if not isinstance(pelvis, pd.DataFrame) or pelvis.empty or len(angles) < 10:
+        return [], ""
+    t = angles.index.to_numpy(dtype=float)
+    tp = pelvis.index.to_numpy(dtype=float)
+
+    def at(col: str) -> np.ndarray | None:
+        return np.interp(t, tp, pelvis[col].to_numpy(dtype=float)) if col in pelvis else None
+
+    along = [v for v in (at("tx"), at("tz")) if v is not None]
+    points, _ = joint_positions({c: angles[c].to_numpy(dtype=float) for c in POSE_COLUMNS},
+                                body)
+    depth = (angles["hip"] + angles["knee"]).to_numpy(dtype=float)
+    return feet_spans_from_pelvis(t, depth, at("ty"),
+                                  np.column_stack(along) if along else None,
+                                  points["hip"][:, :1])
+
+
+def too_fast(t: np.ndarray, analysis: pd.DataFrame) -> list[timeline.Excluded]:
+    """Stretches where the model's centre of mass (relative to the feet) accelerates at more
+    than ``too_fast_com_accel_g`` of data/recording_limits.csv: too fast for a static model.
+
+    The centre of mass is low-pass filtered at `SPEED_CHECK_HZ` (zero lag) before it is
+    differentiated twice; each stretch of time without a hole is checked on its own.
+    """
+    from hinge_lib.recordings.filtering import low_pass
+    from hinge_lib.recordings.limits import limit
+
+    if len(t) < 10 or "com_x_m" not in analysis.columns:
+        return []
+    com = analysis[["com_x_m", "com_y_m"]].to_numpy(dtype=float)
+    accel = np.zeros(len(t))
+    for a, b in _segments(t):
+        if b - a < 10:
+            continue
+        smooth = low_pass(com[a:b], t[a:b], SPEED_CHECK_HZ)
+        second = np.gradient(np.gradient(smooth, t[a:b], axis=0), t[a:b], axis=0)
+        accel[a:b] = np.linalg.norm(second, axis=1) / GRAVITY
+    fast = accel > limit("too_fast_com_accel_g")
+    out = []
+    for a, b in timeline.runs(fast):
+        peak = float(accel[a:b].max())
+        out.append(timeline.Excluded(
+            float(t[max(a - 1, 0)]), float(t[min(b, len(t) - 1)]),
+            f"too fast for a static model: the centre of mass accelerated at up to "
+            f"{peak:.1f} g"))
+    return out
+
+
+def merge_spans(spans: list[timeline.Excluded]) -> list[timeline.Excluded]:
+    """Overlapping stretches joined into one, their reasons listed once each, in time order."""
+    out: list[timeline.Excluded] = []
+    for span in sorted(spans, key=lambda e: e.start_s):
+        if out and span.start_s <= out[-1].end_s:
+            last = out[-1]
+            reasons = last.reason.split("; ")
+            reason = last.reason if span.reason in reasons else f"{last.reason}; {span.reason}"
+            out[-1] = timeline.Excluded(last.start_s, max(last.end_s, span.end_s), reason)
+        else:
+            out.append(span)
+    return out
+
+
+def _leave_out_not_judged(found: pd.DataFrame, spans: list[timeline.Excluded],
+                          ) -> tuple[pd.DataFrame, int]:
+    """Reps that overlap a stretch not judged are left out; returns (kept, how many left)."""
+    if found.empty or not spans:
+        return found, 0
+    start = found["start_s"].to_numpy(float)
+    end = found["end_s"].to_numpy(float)
+    hit = np.zeros(len(found), dtype=bool)
+    for span in spans:
+        hit |= (start < span.end_s) & (end > span.start_s)
+    if not hit.any():
+        return found, 0
+    kept = found[~hit].copy()
+    kept["rep"] = np.arange(1, len(kept) + 1)
+    kept.attrs = dict(found.attrs)
+    return kept, int(hit.sum())
 
 
 def _rep_table(found: pd.DataFrame, analysis: pd.DataFrame,
-               unknown: tuple[str, ...] = ()) -> pd.DataFrame:
+               unknown: tuple[str, ...] = (), unjudged: tuple[str, ...] = ()) -> pd.DataFrame:
     if found.empty:
         out = pd.DataFrame({c: pd.Series(dtype=float) for c in REP_COLUMNS})
         for c in ("pattern", "faults", "first_mover", "balanced_at_bottom"):
@@ -450,7 +581,7 @@ def _rep_table(found: pd.DataFrame, analysis: pd.DataFrame,
     from hinge_lib.model.patterns import fault_rules
 
     at = analysis.iloc[found["bottom_i"].to_numpy()]
-    not_judged = {r["code"] for r in fault_rules() if r["metric"] in unknown}
+    not_judged = {r["code"] for r in fault_rules() if r["metric"] in (*unknown, *unjudged)}
     faults = []
     for codes, mover in zip(at["faults"], found["first_mover"], strict=True):
         codes = tuple(c for c in codes if c not in not_judged)
@@ -477,7 +608,10 @@ def _rep_table(found: pd.DataFrame, analysis: pd.DataFrame,
 
 def summarize(reps: pd.DataFrame, reason: str = "", missing: list[str] | tuple = (),
               excluded: list[timeline.Excluded] | tuple = (), caveats: tuple[str, ...] = (),
-              ignored: tuple[str, ...] = (), unknown: list[str] | tuple = ()) -> str:
+              ignored: tuple[str, ...] = (), unknown: list[str] | tuple = (),
+              not_judged: list[timeline.Excluded] | tuple = (), reps_not_judged: int = 0,
+              unjudged: list[str] | tuple = (),
+              too_fast: list[timeline.Excluded] | tuple = ()) -> str:
     """Plain-language summary of a rep table (as in `MotionReport.message`).
 
     Says what was found, then everything the coach must know to trust it: the seconds left
@@ -488,7 +622,24 @@ def summarize(reps: pd.DataFrame, reason: str = "", missing: list[str] | tuple =
     if reps.empty:
         lines.append(f"No repetitions found: {reason or 'no complete rep in the recording'}.")
     else:
-        lines += _rep_lines(reps, judged_all=not unknown)
+        lines += _rep_lines(reps, judged_all=not unknown and not unjudged)
+    if too_fast:
+        peak = max(float(e.reason.rsplit("up to ", 1)[-1].split(" ")[0]) for e in too_fast)
+        spans = "; ".join(f"{e.start_s:.2f}-{e.end_s:.2f} s" for e in too_fast)
+        fast_reps = 0 if reps.empty else int((~reps["static_at_bottom"].astype(bool)).sum())
+        which = (f"the balance and hinge score at the bottom of {fast_reps} rep"
+                 f"{'s' if fast_reps != 1 else ''} are therefore not judged"
+                 if fast_reps else "no rep's bottom falls in them")
+        lines.append(f"Too fast for a static model ({spans}): the centre of mass accelerated "
+                     f"at up to {peak:.1f} g, so the floor pushed with that much more or less "
+                     f"than body weight; {which}.")
+    if not_judged:
+        total = sum(e.end_s - e.start_s for e in not_judged)
+        left = (f"{reps_not_judged} rep{'s' if reps_not_judged != 1 else ''} in those seconds "
+                f"{'was' if reps_not_judged == 1 else 'were'} not judged" if reps_not_judged
+                else "nothing in those seconds was judged")
+        lines.append(f"Not judged ({total:.2f} s): {timeline.describe_spans(not_judged)}; "
+                     f"the model holds still poses with both feet flat, so {left}.")
     if excluded:
         total = sum(e.end_s - e.start_s for e in excluded)
         lines.append(f"Not analysed ({total:.2f} s): {timeline.describe_spans(excluded)}; a "
@@ -501,6 +652,9 @@ def summarize(reps: pd.DataFrame, reason: str = "", missing: list[str] | tuple =
         if {"lumbar", "thoracic"} & set(unknown):
             lines.append("The hip angle includes any rounding of the back, so a rounded back "
                          "can pass for a hinge: check the back by eye.")
+    if unjudged:
+        lines.append(f"Not judged (this recording measures something else under that name): "
+                     f"{', '.join(unjudged)}.")
     if ignored:
         shown = ", ".join(ignored[:8]) + (f" and {len(ignored) - 8} more" if len(ignored) > 8
                                           else "")
@@ -514,10 +668,18 @@ def _rep_lines(reps: pd.DataFrame, judged_all: bool = True) -> list[str]:
     patterns = Counter(reps["pattern"])
     parts = [f"{k} in {v}" for k, v in patterns.most_common()]
     lines.append("Pattern at the bottom: " + ", ".join(parts) + ".")
-    low, high = reps["hinge_score"].min(), reps["hinge_score"].max()
-    spread = f"from {low:.2f} to {high:.2f}; " if f"{low:.2f}" != f"{high:.2f}" else ""
-    lines.append(f"Hinge score at the bottom: {reps['hinge_score'].mean():.2f} on average "
-                 f"({spread}1 = the hips do all the work).")
+    static = (reps["static_at_bottom"].astype(bool) if "static_at_bottom" in reps
+              else pd.Series(True, index=reps.index))
+    scores = reps.loc[static, "hinge_score"]
+    if scores.empty:
+        lines.append("Hinge score at the bottom: not judged (every bottom was too fast for "
+                     "the static model).")
+    else:
+        low, high = scores.min(), scores.max()
+        spread = f"from {low:.2f} to {high:.2f}; " if f"{low:.2f}" != f"{high:.2f}" else ""
+        among = "" if static.all() else f" of the {len(scores)} reps slow enough to judge"
+        lines.append(f"Hinge score at the bottom: {scores.mean():.2f} on average{among} "
+                     f"({spread}1 = the hips do all the work).")
     movers = Counter(reps["first_mover"])
     lead = {"hips": "the hips led", "knees": "the knees led", "together": "hips and knees "
             "started together"}
@@ -532,7 +694,7 @@ def _rep_lines(reps: pd.DataFrame, judged_all: bool = True) -> list[str]:
     else:
         lines.append("No faults flagged at the bottom of any rep among those this recording "
                      "can show.")
-    off = int((~reps["balanced_at_bottom"].astype(bool)).sum())
+    off = int((~reps["balanced_at_bottom"].astype(bool) & static).sum())
     if off:
         lines.append(f"Balance: the weight was outside the feet at the bottom of {off} rep(s).")
     return lines

@@ -103,7 +103,14 @@ def check_rate(t: np.ndarray, label: str = "frames") -> float:
                      f"second.{hint}")
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """``(start, stop)`` positions of every run of True in ``mask`` (stop excluded).
+
+    Examples
+    --------
+    >>> runs(np.array([0, 1, 1, 0, 1], dtype=bool))
+    [(1, 3), (4, 5)]
+    """
     edges = np.diff(np.concatenate(([0], mask.astype(np.int8), [0])))
     return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(),
                     strict=True))
@@ -156,7 +163,7 @@ def repair_gaps(
         short = 0
         short_runs = 0
         out = v.copy()
-        for a, b in _runs(nan):
+        for a, b in runs(nan):
             if (b - a) * step > MAX_GAP_S + 1e-9:
                 drop[a:b] = True
                 reasons[a:b] = np.where(reasons[a:b] == "", f"no {field} angle",
@@ -172,7 +179,7 @@ def repair_gaps(
                          f"(up to {MAX_GAP_S:g} s) filled by interpolation")
         filled[field] = out
     excluded = []
-    for a, b in _runs(drop):
+    for a, b in runs(drop):
         start = float(t[a - 1]) if a > 0 else float(t[a])
         end = float(t[b]) if b < n else float(t[b - 1])
         excluded.append(Excluded(start, end, str(reasons[a])))
