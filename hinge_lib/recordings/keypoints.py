@@ -54,7 +54,8 @@ Assumptions and repairs (each one is reported in ``attrs``):
   ``max_gap_s`` are filled by linear interpolation of the angles; longer gaps, and jumps of
   the hip by more than one trunk length from one frame to the next (the detector switched to
   another person), split the recording into stretches. The longest stretch is returned; the
-  others are listed in ``attrs["stretches"]`` and their seconds in ``attrs["not_judged"]``.
+  others are listed in ``attrs["stretches"]`` and the seconds left out in
+  ``attrs["excluded"]`` (the report names them).
 - Filtering: every keypoint is low-pass filtered over time (zero-lag Butterworth, cut-off
   ``filter_cutoff_hz`` of data/recording_limits.csv, 6 Hz) before any angle is measured, as
   biomechanics filters marker data; the jitter it took out is reported.
@@ -85,9 +86,9 @@ import pandas as pd
 from hinge_lib.model.body import Body
 from hinge_lib.model.pose import POSE_FIELDS
 from hinge_lib.recordings.camera import angle_off_side, stature_px
+from hinge_lib.recordings.feet import feet_spans_in_picture
 from hinge_lib.recordings.filtering import effective_cutoff, low_pass
 from hinge_lib.recordings.limits import limit, promise
-from hinge_lib.recordings.feet import feet_spans_in_picture
 from hinge_lib.recordings.timeline import Excluded
 
 POSE_COLUMNS: tuple[str, ...] = POSE_FIELDS
@@ -610,7 +611,7 @@ def poses_from_keypoints(
             "no two usable frames in a row")
         raise KeypointError(f"{label}: no usable stretch of frames ({why})")
     a, b = max(stretches, key=lambda ab: (t[ab[1]] - t[ab[0]], -ab[0]))
-    camera_deg = float(np.nanmedian(frame_angle[a:b + 1][usable[a:b + 1]]))
+    camera_deg = turn_deg
     if camera_deg > refuse_deg:
         raise KeypointError(
             f"{label}: not filmed from the side: the camera was about {camera_deg:.0f} degrees "
@@ -655,12 +656,13 @@ def poses_from_keypoints(
     unknown = list(SPINE_COLUMNS) + (["neck"] if out["neck"].isna().all() else [])
     caveats = _promise_caveats(camera_deg, refuse_deg, height_px)
     px_per_m = height_px / Body().height_m
-    not_judged = feet_spans_in_picture(t_keep, {p: near[p][keep] for p in ("ankle", "heel", "foot_index")},
-                             {p: near_vis[p][keep] for p in ("heel", "foot_index")},
-                             min_visibility, px_per_m)
-    not_judged += [Excluded(float(t[s1]), float(t[s0]), "the person was lost or another "
-                            "person came into the picture")
-                   for (_, s1), (s0, _) in zip(stretches[:-1], stretches[1:], strict=True)]
+    feet = ("ankle", "heel", "foot_index")
+    not_judged = feet_spans_in_picture(t_keep, {p: near[p][keep] for p in feet},
+                                       {p: near_vis[p][keep] for p in feet[1:]},
+                                       min_visibility, px_per_m)
+    left_out = "not used: the person not seen clearly from the side, or another person"
+    excluded = ([Excluded(float(t[0]), float(t[a]), left_out)] if a > 0 else []) + (
+        [Excluded(float(t[b]), float(t[-1]), left_out)] if b < n - 1 else [])
     repairs.append("spine not measured: hip flexion is the angle between thigh and the "
                    "hip-shoulder line, so rounding of the back is counted as hip bend")
     out.attrs.update(
@@ -671,7 +673,7 @@ def poses_from_keypoints(
         frames_total=n, frames_unusable=unusable, trunk_length_px=typical,
         repairs=repairs, cannot_measure=list(CANNOT_MEASURE), ignored=[],
         camera_angle_deg=camera_deg, person_height_px=height_px, jitter_px=jitter,
-        filter_hz=cutoff, caveats=caveats, not_judged=sorted(not_judged,
+        filter_hz=cutoff, caveats=caveats, excluded=excluded, not_judged=sorted(not_judged,
                                                              key=lambda e: e.start_s),
         source_format="keypoints", name=label,
     )

@@ -25,8 +25,12 @@ are left out (see :mod:`hinge_lib.recordings.timeline`), and the time is split t
 only found inside a stretch of frames without a hole, and the seconds left out are reported.
 
 First mover: from the last standing frame before the rep (least depth), each joint's own travel
-in the descent is its largest flexion up to the bottom minus its flexion in that frame. Its onset
-is the first moment it has covered ``ONSET_FRACTION`` of that travel (at least ``ONSET_MIN_DEG``),
+in the descent is its largest flexion up to the bottom minus its level while standing (the
+median over the ``STILL_WINDOW_S`` before that frame, so one noisy frame does not set it). Its onset
+is the first moment it has covered ``ONSET_FRACTION`` of that travel (at least ``ONSET_MIN_DEG``,
+and at least ``ONSET_NOISE_SDS`` standard deviations of the joint's angle over the
+``STILL_WINDOW_S`` before the rep, so that measurement noise, as in a filmed clip, does not
+start a joint that hardly moves),
 so a knee that starts early but travels few degrees is still seen to start first. If the hip and
 knee onsets differ by no more than ``max(FIRST_MOVER_TOL_S, 10 % of the descent time)``
 (descent time: from the first onset until 90 % of the rep's depth is reached, so a pause at
@@ -56,6 +60,8 @@ MIN_DURATION_S = 0.6
 ONSET_FRACTION = 0.15
 ONSET_MIN_DEG = 3.0
 FIRST_MOVER_TOL_S = 0.1
+ONSET_NOISE_SDS = 3.0
+STILL_WINDOW_S = 0.5
 #: Low-pass cut-off (Hz) of the centre of mass before its acceleration is checked: a lift's
 #: movement lies below it, the frame-to-frame noise of measured angles above it.
 SPEED_CHECK_HZ = 2.0
@@ -302,13 +308,30 @@ def _reps_in_segment(t: np.ndarray, sm: dict[str, np.ndarray], depth_all: np.nda
         })
 
 
+def _still(t: np.ndarray, signal: np.ndarray, start: int) -> tuple[float, float]:
+    """(level, spread) of a joint angle over the `STILL_WINDOW_S` before a rep starts, in
+    degrees: its median, and its SD about a straight line (a slow drift is movement, not
+    noise). With fewer than 5 frames: the angle at ``start`` and 0."""
+    first = int(np.searchsorted(t, t[start] - STILL_WINDOW_S))
+    window = signal[first:start + 1]
+    if len(window) < 5:
+        return float(signal[start]), 0.0
+    x = t[first:start + 1] - t[start]
+    slope, level = np.polyfit(x, window, 1)
+    return float(np.median(window)), float(np.std(window - (slope * x + level)))
+
+
 def _onset(t: np.ndarray, signal: np.ndarray, start: int, bottom: int) -> float:
-    """When a joint has covered ``ONSET_FRACTION`` of its own travel in the descent."""
-    seg = signal[start:bottom + 1] - signal[start]
+    """When a joint has covered ``ONSET_FRACTION`` of its own travel in the descent, and at
+    least ``ONSET_NOISE_SDS`` times the angle's spread while standing before the rep (so a
+    joint that hardly moves is not started by measurement noise)."""
+    level, spread = _still(t, signal, start)
+    seg = signal[start:bottom + 1] - level
     travel = float(seg.max())
-    if travel < ONSET_MIN_DEG:
+    floor = max(ONSET_MIN_DEG, ONSET_NOISE_SDS * spread)
+    if travel < floor:
         return np.inf
-    moved = np.flatnonzero(seg >= max(ONSET_FRACTION * travel, ONSET_MIN_DEG))
+    moved = np.flatnonzero(seg >= max(ONSET_FRACTION * travel, floor))
     return float(t[start + moved[0]])
 
 
