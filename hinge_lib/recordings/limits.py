@@ -19,6 +19,7 @@ _EXPECTED: dict[str, tuple[str, float, float]] = {
     "promise_max_angle_off_side_deg": ("deg", 0.0, 60.0),
     "promise_min_person_height_px": ("px", 50.0, 4000.0),
     "promise_max_error_deg": ("deg", 0.5, 20.0),
+    "promise_max_jitter_share": ("fraction of the person's height", 0.0005, 0.05),
     "max_frame_angle_off_side_deg": ("deg", 20.0, 90.0),
     "flight_height_m": ("m", 0.01, 0.3),
     "stepping_speed_m_s": ("m/s", 0.05, 2.0),
@@ -75,6 +76,8 @@ def promise() -> str:
     """
     return (f"For a clip filmed within {limit('promise_max_angle_off_side_deg'):g} degrees of "
             f"side-on, with the person at least {limit('promise_min_person_height_px'):g} "
-            "pixels tall, the knee and hip angles are within "
-            f"{limit('promise_max_error_deg'):g} degrees (RMS) and the first mover is right; "
-            "clips filmed further off side-on are refused, smaller people get a warning.")
+            "pixels tall and keypoints that jitter by at most "
+            f"{100 * limit('promise_max_jitter_share'):g} % of that height, the knee and hip "
+            f"angles are within {limit('promise_max_error_deg'):g} degrees (RMS) and the first "
+            "mover is right; clips filmed further off side-on are refused, smaller or shakier "
+            "ones get a warning.")

@@ -93,6 +93,79 @@ def synthetic_motion(
     return out
 
 
+def _keyframed(t: np.ndarray, keys: list[tuple[float, dict[str, float]]]) -> pd.DataFrame:
+    """Pose columns (and ``ty``) eased through ``(time, {column: value})`` keyframes; columns
+    missing from a keyframe keep their previous value (0 at the start)."""
+    kt = np.array([k for k, _ in keys])
+    out = {}
+    for col in (*POSE_COLUMNS, "ty"):
+        values, last = [], 0.0
+        for _, v in keys:
+            last = v.get(col, last)
+            values.append(last)
+        out[col] = _eased(t, kt, np.array(values))
+    return pd.DataFrame(out, index=pd.Index(np.round(t, 6), name="time"))
+
+
+def _hinge_keys(start: float) -> list[tuple[float, dict[str, float]]]:
+    """One slow hinge rep from ``start``: 1.2 s down (knees 0.25 s after the hips), 0.4 s
+    at the bottom, 1.0 s up."""
+    down = {"hip": 80.0, "knee": 18.0, "ankle": 4.0}
+    up = {"hip": 0.0, "knee": 0.0, "ankle": 0.0}
+    return [(start, up), (start + 0.25, {"hip": 12.0}), (start + 1.2, down),
+            (start + 1.6, down), (start + 2.6, up)]
+
+
+def synthetic_session(event: str, rate_hz: float = 100.0, seed: int = 0) -> pd.DataFrame:
+    """A made-up session of slow hinges with something a static model cannot judge in it.
+
+    ``event``: ``"jump"`` (two hinges, then a countermovement jump at 7-8.5 s: a quick dip,
+    0.45 s in the air with the pelvis 0.33 m above standing, knees straight and ankles
+    pointed, and the landing), ``"swing"`` (six kettlebell-swing-like hinges, 0.45 s down and
+    0.45 s up without pauses, 1-6.4 s), or ``"walk_through"`` (a hinge, then 3-6.5 s walking
+    1.2 m away and back at about 0.7 m/s, then another hinge). The pelvis position (metres,
+    ``ty`` up from the floor, ``tx`` forward) is in ``attrs["pelvis_m"]``, as `read_motion`
+    keeps it from an OpenSim file (`writers.to_mot` writes it); angles carry Gaussian noise
+    of 0.3 degrees (``numpy.random.default_rng(seed)``).
+    """
+    stand = 0.95
+    if event == "jump":
+        keys = [(0.0, {"ty": stand}), *_hinge_keys(0.5), *_hinge_keys(3.8),
+                (7.0, {"ty": stand}), (7.35, {"hip": 50.0, "knee": 70.0, "ankle": 25.0,
+                                               "ty": stand - 0.22}),
+                (7.6, {"hip": 0.0, "knee": 0.0, "ankle": -30.0, "ty": stand + 0.06}),
+                (7.82, {"ty": stand + 0.33}), (8.05, {"ankle": -30.0, "ty": stand + 0.06}),
+                (8.3, {"hip": 40.0, "knee": 50.0, "ankle": 20.0, "ty": stand - 0.15}),
+                (8.8, {"hip": 0.0, "knee": 0.0, "ankle": 0.0, "ty": stand}), (10.0, {})]
+        walk = None
+    elif event == "swing":
+        keys = [(0.0, {"ty": stand})]
+        for k in range(6):
+            s = 1.0 + 0.9 * k
+            keys += [(s, {"hip": 0.0, "knee": 0.0, "ankle": 0.0}),
+                     (s + 0.45, {"hip": 85.0, "knee": 20.0, "ankle": 5.0})]
+        keys += [(6.4, {"hip": 0.0, "knee": 0.0, "ankle": 0.0}), (8.0, {})]
+        walk = None
+    elif event == "walk_through":
+        keys = [(0.0, {"ty": stand}), *_hinge_keys(0.4), *_hinge_keys(7.0), (10.0, {})]
+        walk = (3.0, 4.75, 6.5, 1.2)
+    else:
+        raise ValueError(f"event={event!r}: expected 'jump', 'swing' or 'walk_through'")
+    t = np.arange(int(round(keys[-1][0] * rate_hz)) + 1) / rate_hz
+    frames = _keyframed(t, keys)
+    rng = np.random.default_rng(seed)
+    for col in ("ankle", "knee", "hip"):
+        frames[col] += rng.normal(0.0, 0.3, len(t))
+    tx = np.zeros(len(t))
+    if walk is not None:
+        a, mid, b, far = walk
+        tx = _eased(t, np.array([0.0, a, mid, b, t[-1] + 1]), np.array([0, 0, far, 0, 0.0]))
+    pelvis = pd.DataFrame({"tx": tx, "ty": frames.pop("ty").to_numpy()}, index=frames.index)
+    frames.attrs.update(missing=[], source_format="synthetic", repairs=[], ignored=[],
+                        name=f"synthetic_{event}", pelvis_m=pelvis)
+    return frames
+
+
 def keypoints_from_poses(
     frames: pd.DataFrame,
     body: Body | None = None,
@@ -148,6 +221,10 @@ def keypoints_from_poses(
         Standard deviation of Gaussian noise added to every coordinate (pixels), and the
         seed of ``numpy.random.default_rng`` (same arguments, same numbers).
 
+    A pelvis position in ``frames.attrs["pelvis_m"]`` (as `synthetic_session` makes it)
+    moves the whole body: forward by ``tx`` and up by as much as ``ty`` rises above its
+    level at the start (feet in the air); the model itself keeps the feet on the floor.
+
     Returns
     -------
     DataFrame
@@ -177,6 +254,15 @@ def keypoints_from_poses(
     angles = {c: (frames[c].to_numpy(dtype=float) if c in frames.columns else np.zeros(n))
               for c in POSE_COLUMNS}
     p, axes = joint_positions(angles, body)
+    pelvis = frames.attrs.get("pelvis_m")
+    if isinstance(pelvis, pd.DataFrame) and len(pelvis) == n:
+        shift = np.zeros((n, 2))
+        if "tx" in pelvis:
+            shift[:, 0] = pelvis["tx"].to_numpy(float)
+        if "ty" in pelvis:
+            ty = pelvis["ty"].to_numpy(float)
+            shift[:, 1] = np.clip(ty - ty[0], 0.0, None)
+        p = {k: v + shift for k, v in p.items()}
     head_r = 0.5 * body.segments["head_neck"].length_m * 0.5
     forward = -np.stack((-axes["head_neck"][:, 1], axes["head_neck"][:, 0]), axis=-1)
     model = {
