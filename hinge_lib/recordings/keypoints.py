@@ -253,8 +253,8 @@ def _refuse_if_turned(label: str, frame_angle: np.ndarray, n: int) -> None:
     if not np.isfinite(frame_angle).any() or turned.sum() * 2 < n:
         return
     raise KeypointError(
-        f"{label}: not filmed from the side: the person is seen from the front or behind "
-        f"(camera about {float(np.nanmedian(frame_angle)):.0f} degrees off side-on, estimated "
+        f"{label}: not filmed from the side: the person's front or back is turned to the "
+        f"camera (camera about {float(np.nanmedian(frame_angle)):.0f} degrees off side-on, estimated "
         f"from how far apart the two shoulders appear) in {int(turned.sum())} of {n} "
         "frames. " + _FILM_AGAIN)
 
