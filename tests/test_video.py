@@ -458,3 +458,28 @@ def test_in_the_class_app_the_checker_says_no_log_is_kept_and_saves_nothing(tmp_
     assert CLASS_APP_NOTE.split(":")[0] in box.saved_message.value
     box.save()
     assert log.sessions().empty
+
+
+@pytest.mark.video
+def test_the_real_clip_reports_its_camera_angle_size_and_jitter(demo):
+    table, _ = demo
+    poses = poses_from_keypoints(table)
+    # the walker is filmed side-on; 230 frames at 1768 x 994
+    assert 0.0 <= poses.attrs["camera_angle_deg"] <= 30.0
+    assert 300 < poses.attrs["person_height_px"] < 550
+    assert 1.0 < poses.attrs["jitter_px"] < 6.0
+    assert any("low-pass filtered at 6 Hz" in r for r in poses.attrs["repairs"])
+    report = analyze_motion(poses)
+    assert f"Camera about {poses.attrs['camera_angle_deg']:.0f} degrees off side-on" in (
+        report.message)
+    # the walker's seconds are named as not judged: the feet move along the floor
+    assert any("stepping or walking" in e.reason for e in report.not_judged)
+    assert "Not analysed" in report.message  # the seconds before the usable stretch
+
+
+@pytest.mark.video
+def test_the_real_clip_is_refused_when_its_camera_angle_is_beyond_a_stricter_promise(demo):
+    table, _ = demo
+    angle = poses_from_keypoints(table).attrs["camera_angle_deg"]
+    with pytest.raises(ValueError, match="not filmed from the side"):
+        poses_from_keypoints(table, max_angle_off_side_deg=angle - 1.0)
