@@ -483,3 +483,27 @@ def test_the_real_clip_is_refused_when_its_camera_angle_is_beyond_a_stricter_pro
     angle = poses_from_keypoints(table).attrs["camera_angle_deg"]
     with pytest.raises(ValueError, match="not filmed from the side"):
         poses_from_keypoints(table, max_angle_off_side_deg=angle - 1.0)
+
+
+def test_a_report_with_seconds_not_judged_is_not_shown_in_the_green_box():
+    from hinge_lib.recordings.keypoints import KeypointError
+    from hinge_lib.recordings.synthetic import (
+        keypoints_from_poses,
+        synthetic_motion,
+        synthetic_session,
+    )
+    from hinge_lib.view import palette
+    from hinge_lib.widgets.video_upload import describe_problem, report_box
+
+    clean = synthetic_motion("hinge", reps=3, rate_hz=30.0, seed=1, noise_deg=0.0)
+    clean[["lumbar", "thoracic"]] = 0.0
+    good = analyze_motion(poses_from_keypoints(keypoints_from_poses(clean, px_per_m=300.0)))
+    assert good.judged_in_full and palette.GOOD in report_box(good)
+    jump = analyze_motion(poses_from_keypoints(keypoints_from_poses(
+        synthetic_session("jump", rate_hz=30.0), px_per_m=300.0)))
+    assert not jump.judged_in_full
+    assert palette.GOOD not in report_box(jump) and "feet left the floor" in report_box(jump)
+    with pytest.raises(KeypointError) as err:
+        poses_from_keypoints(keypoints_from_poses(clean, angle_off_side_deg=-90.0))
+    shown = describe_problem(err.value, "behind.mp4")
+    assert "not filmed from the side" in shown

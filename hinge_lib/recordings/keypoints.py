@@ -252,11 +252,11 @@ def _refuse_if_turned(label: str, frame_angle: np.ndarray, n: int) -> None:
     turned = frame_angle > limit("max_frame_angle_off_side_deg")
     if not np.isfinite(frame_angle).any() or turned.sum() * 2 < n:
         return
+    angle = float(np.nanmedian(frame_angle))
     raise KeypointError(
         f"{label}: not filmed from the side: the person's front or back is turned to the "
-        f"camera (camera about {float(np.nanmedian(frame_angle)):.0f} degrees off side-on, estimated "
-        f"from how far apart the two shoulders appear) in {int(turned.sum())} of {n} "
-        "frames. " + _FILM_AGAIN)
+        f"camera (camera about {angle:.0f} degrees off side-on, estimated from how far apart "
+        f"the two shoulders appear) in {int(turned.sum())} of {n} frames. " + _FILM_AGAIN)
 
 
 def _cutoff(filter_hz: float | str | None) -> float | None:

@@ -401,6 +401,14 @@ class MotionReport:
     unjudged: tuple[str, ...] = ()
     too_fast: tuple[timeline.Excluded, ...] = ()
 
+    @property
+    def judged_in_full(self) -> bool:
+        """True when reps were found and nothing in the recording was left out, not judged,
+        too fast, or outside the promise for a phone clip (a report to show as good news)."""
+        outside = any(c.startswith("Outside the promise") for c in self.caveats)
+        return (not self.reps.empty and not self.not_judged and not self.too_fast
+                and not self.excluded and not self.reps_not_judged and not outside)
+
 
 def _clip_to_limits(angles: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
     from hinge_lib.model.pose import joint_limits
