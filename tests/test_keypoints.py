@@ -17,13 +17,8 @@ from hypothesis import strategies as st
 
 import hinge_lib
 from hinge_lib.model.body import Body
-from hinge_lib.recordings.keypoints import (
-    LANDMARKS,
-    KeypointError,
-    compare_angles,
-    poses_from_keypoints,
-    read_trc,
-)
+from hinge_lib.recordings.keypoint_tools import compare_angles, read_trc
+from hinge_lib.recordings.keypoints import LANDMARKS, KeypointError, poses_from_keypoints
 from hinge_lib.recordings.limits import limit
 from hinge_lib.recordings.practice_log import PracticeLog
 from hinge_lib.recordings.readers import read_motion

@@ -51,6 +51,13 @@ from hinge_lib.model import catalog
 from hinge_lib.model.body import Body
 from hinge_lib.model.pose import POSE_FIELDS
 from hinge_lib.recordings import timeline
+from hinge_lib.recordings.static_limits import (
+    STATIC_METRICS,
+    leave_out_not_judged,
+    merge_spans,
+    pelvis_spans,
+    too_fast,
+)
 
 POSE_COLUMNS: tuple[str, ...] = POSE_FIELDS
 SMOOTH_S = 0.15
@@ -62,13 +69,6 @@ ONSET_MIN_DEG = 3.0
 FIRST_MOVER_TOL_S = 0.1
 ONSET_NOISE_SDS = 3.0
 STILL_WINDOW_S = 0.5
-#: Low-pass cut-off (Hz) of the centre of mass before its acceleration is checked: a lift's
-#: movement lies below it, the frame-to-frame noise of measured angles above it.
-SPEED_CHECK_HZ = 2.0
-GRAVITY = 9.81
-#: Fault metrics that hold only for a pose held still (balance over the feet): not judged at
-#: the bottom of a rep that was too fast for the static model.
-STATIC_METRICS = ("balance_margin_m",)
 REP_COLUMNS: tuple[str, ...] = (
     "rep", "start_s", "bottom_s", "end_s", "peak_hip", "peak_knee", "peak_ankle",
     "peak_lumbar", "hinge_score", "pattern", "faults", "first_mover", "balanced_at_bottom",
@@ -167,11 +167,6 @@ def _no_reps(reason: str = "") -> pd.DataFrame:
     return out
 
 
-def _segments(t: np.ndarray) -> list[tuple[int, int]]:
-    cuts = [0, *timeline.breaks(t), len(t)]
-    return list(zip(cuts[:-1], cuts[1:], strict=True))
-
-
 def _jumps(t: np.ndarray) -> list[timeline.Excluded]:
     return [timeline.Excluded(float(t[i - 1]), float(t[i]), "no frames")
             for i in timeline.breaks(t)]
@@ -211,7 +206,7 @@ def find_reps(frames: pd.DataFrame) -> pd.DataFrame:
     if len(t) < 5:
         empty.attrs["reason"] = "the recording is too short"
         return empty
-    segments = _segments(t)
+    segments = timeline.segments(t)
     sm = {c: np.concatenate([_smooth(angles[c].to_numpy()[a:b], t[a:b], SMOOTH_S)
                              for a, b in segments])
           for c in ("hip", "knee", "ankle", "lumbar")}
@@ -316,9 +311,10 @@ def _still(t: np.ndarray, signal: np.ndarray, start: int) -> tuple[float, float]
     window = signal[first:start + 1]
     if len(window) < 5:
         return float(signal[start]), 0.0
-    x = t[first:start + 1] - t[start]
-    slope, level = np.polyfit(x, window, 1)
-    return float(np.median(window)), float(np.std(window - (slope * x + level)))
+    x = t[first:start + 1] - t[first:start + 1].mean()
+    y = window - window.mean()
+    slope = float(x @ y) / max(float(x @ x), 1e-12)  # least-squares line, in closed form
+    return float(np.median(window)), float(np.sqrt(np.mean((y - slope * x) ** 2)))
 
 
 def _onset(t: np.ndarray, signal: np.ndarray, start: int, bottom: int) -> float:
@@ -483,11 +479,11 @@ def analyze_motion(
         found = find_reps(angles)
         excluded = found.attrs.get("excluded", [])
     t = angles.index.to_numpy(dtype=float)
-    feet_spans, feet_note = _pelvis_spans(angles, attrs.get("pelvis_m"), body)
+    feet_spans, feet_note = pelvis_spans(angles, attrs.get("pelvis_m"), body)
     if feet_note:
         notes.append(feet_note)
     not_judged = merge_spans([*attrs.get("not_judged", ()), *feet_spans])
-    found, dropped = _leave_out_not_judged(found, not_judged)
+    found, dropped = leave_out_not_judged(found, not_judged)
     fast = too_fast(t, analysis)
     unjudged = tuple(c for c in attrs.get("unjudged", ()) if c in POSE_COLUMNS)
     reps = _rep_table(found, analysis, unknown, unjudged)
@@ -513,92 +509,6 @@ def analyze_motion(
                         excluded=tuple(excluded), caveats=caveats, ignored=ignored,
                         unknown=unknown, not_judged=tuple(not_judged), reps_not_judged=dropped,
                         unjudged=unjudged, too_fast=tuple(fast))
-
-
-def _pelvis_spans(angles: pd.DataFrame, pelvis: object, body: Body,
-                  ) -> tuple[list[timeline.Excluded], str]:
-    """Flight and stepping from the recorded pelvis position (``attrs["pelvis_m"]``)."""
-    from hinge_lib.model.kinematics import joint_positions
-    from hinge_lib.recordings.feet import feet_spans_from_pelvis
-
-    if not isinstance(pelvis, pd.DataFrame) or pelvis.empty or len(angles) < 10:
-        return [], ""
-    t = angles.index.to_numpy(dtype=float)
-    tp = pelvis.index.to_numpy(dtype=float)
-
-    def at(col: str) -> np.ndarray | None:
-        return np.interp(t, tp, pelvis[col].to_numpy(dtype=float)) if col in pelvis else None
-
-    along = [v for v in (at("tx"), at("tz")) if v is not None]
-    points, _ = joint_positions({c: angles[c].to_numpy(dtype=float) for c in POSE_COLUMNS},
-                                body)
-    depth = (angles["hip"] + angles["knee"]).to_numpy(dtype=float)
-    return feet_spans_from_pelvis(t, depth, at("ty"),
-                                  np.column_stack(along) if along else None,
-                                  points["hip"][:, :1])
-
-
-def too_fast(t: np.ndarray, analysis: pd.DataFrame) -> list[timeline.Excluded]:
-    """Stretches where the model's centre of mass (relative to the feet) accelerates at more
-    than ``too_fast_com_accel_g`` of data/recording_limits.csv: too fast for a static model.
-
-    The centre of mass is low-pass filtered at `SPEED_CHECK_HZ` (zero lag) before it is
-    differentiated twice; each stretch of time without a hole is checked on its own.
-    """
-    from hinge_lib.recordings.filtering import low_pass
-    from hinge_lib.recordings.limits import limit
-
-    if len(t) < 10 or "com_x_m" not in analysis.columns:
-        return []
-    com = analysis[["com_x_m", "com_y_m"]].to_numpy(dtype=float)
-    accel = np.zeros(len(t))
-    for a, b in _segments(t):
-        if b - a < 10:
-            continue
-        smooth = low_pass(com[a:b], t[a:b], SPEED_CHECK_HZ)
-        second = np.gradient(np.gradient(smooth, t[a:b], axis=0), t[a:b], axis=0)
-        accel[a:b] = np.linalg.norm(second, axis=1) / GRAVITY
-    fast = accel > limit("too_fast_com_accel_g")
-    out = []
-    for a, b in timeline.runs(fast):
-        peak = float(accel[a:b].max())
-        out.append(timeline.Excluded(
-            float(t[max(a - 1, 0)]), float(t[min(b, len(t) - 1)]),
-            f"too fast for a static model: the centre of mass accelerated at up to "
-            f"{peak:.1f} g"))
-    return out
-
-
-def merge_spans(spans: list[timeline.Excluded]) -> list[timeline.Excluded]:
-    """Overlapping stretches joined into one, their reasons listed once each, in time order."""
-    out: list[timeline.Excluded] = []
-    for span in sorted(spans, key=lambda e: e.start_s):
-        if out and span.start_s <= out[-1].end_s:
-            last = out[-1]
-            reasons = last.reason.split("; ")
-            reason = last.reason if span.reason in reasons else f"{last.reason}; {span.reason}"
-            out[-1] = timeline.Excluded(last.start_s, max(last.end_s, span.end_s), reason)
-        else:
-            out.append(span)
-    return out
-
-
-def _leave_out_not_judged(found: pd.DataFrame, spans: list[timeline.Excluded],
-                          ) -> tuple[pd.DataFrame, int]:
-    """Reps that overlap a stretch not judged are left out; returns (kept, how many left)."""
-    if found.empty or not spans:
-        return found, 0
-    start = found["start_s"].to_numpy(float)
-    end = found["end_s"].to_numpy(float)
-    hit = np.zeros(len(found), dtype=bool)
-    for span in spans:
-        hit |= (start < span.end_s) & (end > span.start_s)
-    if not hit.any():
-        return found, 0
-    kept = found[~hit].copy()
-    kept["rep"] = np.arange(1, len(kept) + 1)
-    kept.attrs = dict(found.attrs)
-    return kept, int(hit.sum())
 
 
 def _rep_table(found: pd.DataFrame, analysis: pd.DataFrame,

@@ -204,6 +204,18 @@ def breaks(t: np.ndarray) -> list[int]:
     return (np.flatnonzero(steps > limit) + 1).tolist()
 
 
+def segments(t: np.ndarray) -> list[tuple[int, int]]:
+    """``(start, stop)`` row positions of the stretches between `breaks` (stop excluded).
+
+    Examples
+    --------
+    >>> segments(np.array([0.0, 0.1, 0.2, 1.0, 1.1]))
+    [(0, 3), (3, 5)]
+    """
+    cuts = [0, *breaks(t), len(t)]
+    return list(zip(cuts[:-1], cuts[1:], strict=True))
+
+
 def describe_spans(spans: Sequence[Excluded]) -> str:
     """``"4.00-6.00 s (no knee angle); 9.10-9.90 s (...)"``."""
     return "; ".join(s.describe() for s in spans)
