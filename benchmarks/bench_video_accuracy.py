@@ -39,82 +39,16 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from hinge_lib.recordings.keypoints import KeypointError, poses_from_keypoints  # noqa: E402
+from hinge_lib.recordings.accuracy import (  # noqa: E402
+    CAMERA_ABOVE_DEG,
+    filmed_accuracy,
+    truth_first_movers,
+)
 from hinge_lib.recordings.limits import limit  # noqa: E402
-from hinge_lib.recordings.reps import analyze_motion  # noqa: E402
-from hinge_lib.recordings.synthetic import keypoints_from_poses, synthetic_motion  # noqa: E402
 
-KINDS = ("hinge", "knees_first", "squat")
 HEIGHTS_PX = (250, 400, 600)
 NOISE_PX = (2.0, 5.0)
 ANGLES_DEG = (0, 10, 20, 30, 40, 50, 60)
-CAMERA_ABOVE_DEG = 5.0
-STATURE_M = 1.75
-DROP_SHARE = 0.03
-
-
-def truth_motions(seed: int) -> dict[str, pd.DataFrame]:
-    out = {}
-    for kind in KINDS:
-        frames = synthetic_motion(kind, reps=3, rate_hz=30.0, seed=seed, noise_deg=0.0)
-        frames[["lumbar", "thoracic"]] = 0.0
-        out[kind] = frames
-    return out
-
-
-def occlude(kp: pd.DataFrame, rng: np.random.Generator, near: str = "right") -> pd.DataFrame:
-    """Lose the nearer side's knee, ankle, heel or toes for 2-4 frames at a time."""
-    kp = kp.copy()
-    n = len(kp)
-    for _ in range(int(DROP_SHARE * n / 3)):
-        part = rng.choice(["knee", "ankle", "heel", "foot_index"])
-        start = int(rng.integers(0, n - 4))
-        rows = kp.index[start:start + int(rng.integers(2, 5))]
-        kp.loc[rows, [f"{near}_{part}_x", f"{near}_{part}_y"]] = np.nan
-        kp.loc[rows, f"{near}_{part}_visibility"] = 0.0
-    return kp
-
-
-def one_condition(truths: dict[str, pd.DataFrame], truth_movers: dict[str, list[str]],
-                  height_px: float, noise_px: float, angle_deg: float, filtered: bool,
-                  seed: int) -> dict:
-    errors = {"knee": [], "hip": []}
-    right = total = 0
-    angles = []
-    jitter = []
-    refused = 0
-    for k, (kind, truth) in enumerate(truths.items()):
-        rng = np.random.default_rng(seed * 100 + k)
-        kp = keypoints_from_poses(truth, px_per_m=height_px / STATURE_M, noise_px=noise_px,
-                                  seed=seed * 100 + k, angle_off_side_deg=angle_deg,
-                                  camera_above_deg=CAMERA_ABOVE_DEG)
-        kp = occlude(kp, rng)
-        try:
-            poses = poses_from_keypoints(kp, filter_hz="auto" if filtered else None,
-                                         max_angle_off_side_deg=90.0)
-        except KeypointError:
-            refused += 1
-            continue
-        angles.append(poses.attrs["camera_angle_deg"])
-        jitter.append(poses.attrs["jitter_px"])
-        for col in errors:
-            errors[col].append(poses[col].to_numpy() - truth.loc[poses.index, col].to_numpy())
-        movers = analyze_motion(poses).reps["first_mover"].tolist()
-        want = truth_movers[kind]
-        total += len(want)
-        right += sum(a == b for a, b in zip(movers, want, strict=False)) if len(movers) == len(
-            want) else 0
-    row = {"height_px": height_px, "noise_px": noise_px, "angle_deg": angle_deg,
-           "filter": "6 Hz" if filtered else "none"}
-    for col, parts in errors.items():
-        e = np.concatenate(parts) if parts else np.array([np.nan])
-        row[f"{col}_rms"] = float(np.sqrt(np.nanmean(e**2)))
-        row[f"{col}_max"] = float(np.nanmax(np.abs(e)))
-    row["first_mover_right"] = f"{right}/{total}"
-    row["angle_estimated"] = float(np.mean(angles)) if angles else float("nan")
-    row["jitter_measured_px"] = float(np.nanmean(jitter)) if filtered and jitter else float("nan")
-    row["refused"] = refused
-    return row
 
 
 def promise_column(table: pd.DataFrame) -> pd.Series:
@@ -137,10 +71,9 @@ def main() -> None:
     args = parser.parse_args()
     heights = (400,) if args.quick else HEIGHTS_PX
     noises = (5.0,) if args.quick else NOISE_PX
-    truths = truth_motions(args.seed)
-    truth_movers = {k: analyze_motion(v).reps["first_mover"].tolist() for k, v in truths.items()}
+    truth_movers = truth_first_movers(args.seed)
     started = time.perf_counter()
-    rows = [one_condition(truths, truth_movers, h, s, a, f, args.seed)
+    rows = [filmed_accuracy(h, s, a, f, args.seed)
             for h in heights for s in noises for a in ANGLES_DEG for f in (False, True)]
     table = pd.DataFrame(rows)
     table["promise"] = promise_column(table)
