@@ -388,3 +388,12 @@ def test_the_first_mover_is_measured_from_the_standing_level_not_one_noisy_frame
     noisy = frames.copy()
     noisy["knee"] += rng.normal(0.0, 1.5, len(frames))  # a video's knee, after filtering
     assert analyze_motion(noisy).reps["first_mover"].tolist() == ["hips"] * 3
+
+
+def test_the_angle_plot_shades_the_seconds_not_judged_and_too_fast() -> None:
+    from hinge_lib.view.recording_figures import plot_angles
+
+    names = [t.name for t in plot_angles(session_report("jump")).data]
+    assert "not judged (feet)" in names and "too fast for a static model" in names
+    plain = [t.name for t in plot_angles(analyze_motion(synthetic_motion("hinge", reps=2))).data]
+    assert "not judged (feet)" not in plain and "too fast for a static model" not in plain
