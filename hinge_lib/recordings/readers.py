@@ -40,7 +40,14 @@ thoracic, neck (not in these models)                   0, listed in ``attrs["mis
   +15 is read as negative flexion and converted (said in ``repairs``); a knee that goes far
   both ways is refused naming the column. When the knee moves less than that, the chain
   decides: with ``pelvis_tilt`` and ``ankle_angle`` present the sign that makes the shin from
-  the chain agree with the ankle angle is used.
+  the chain agree with the ankle angle is used; without them, a knee that goes past -5 and
+  stays under +5 degrees while moving against the hip's flexion (correlation -0.7 or less)
+  is read as negative flexion, since knees flex as hips flex in a squat or a hinge.
+- Which ankle: the report says whether the balance uses the shin from the chain (and how far
+  OpenSim's own ankle angle lies from it) or the ankle angle itself.
+- Pelvis position: ``pelvis_tx``, ``pelvis_ty``, ``pelvis_tz`` (metres) are kept in
+  ``attrs["pelvis_m"]``; `analyze_motion` finds there the seconds when the feet left the
+  floor or moved along it.
 - Shin tilt: the model builds the body up from the shin (shank, then thigh = shank - knee,
   then pelvis = thigh + hip), so the shin is derived as
   ``-pelvis_tilt + knee flexion - hip flexion`` (OpenSim's ``pelvis_tilt`` is negative for a
@@ -49,7 +56,9 @@ thoracic, neck (not in these models)                   0, listed in ``attrs["mis
   from the model's zero, not from the person's standing posture. When the recording has at
   least `MIN_STANDING_S` of standing (hips and knees within `STANDING_DEG` of their straightest),
   the median lumbar angle there is subtracted (if at least 2 degrees); the report says that
-  the number is the whole trunk's bend.
+  the number is the whole trunk's bend, and the lower back's faults are not judged from it
+  (``attrs["unjudged"]``). A Kinovea-style "lower back" column gets the same standing
+  baseline.
 
 Sports2D angle ``.mot`` files
 -----------------------------

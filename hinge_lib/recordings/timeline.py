@@ -26,7 +26,10 @@ MIN_RATE_HZ = 5.0
 MAX_RATE_HZ = 2000.0
 # 50 minutes at 100 frames per second. benchmarks/bench_recordings.py measured, for 300,000
 # rows of a 4-column CSV: read 12 s and +131 MiB, analysis 6.5 s and +249 MiB, process peak
-# 521 MiB (1,000,000 rows: 1.5 GiB, too much for a classroom kernel).
+# 521 MiB (1,000,000 rows: 1.5 GiB, too much for a classroom kernel). Measured again on a
+# shared, loaded machine after analyze_many's batch rewrite: read 28 s and +132 MiB, analysis
+# 31 s and +542 MiB (analyze_many alone +506 MiB; the checks of what is not judged add about
+# 30 MiB), process peak 815 MiB.
 MAX_FRAMES = 300_000
 
 
