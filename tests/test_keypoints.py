@@ -495,3 +495,15 @@ def test_feet_in_the_air_and_walking_in_a_clip_are_named():
     still = analyze_motion(poses_from_keypoints(keypoints_from_poses(
         straight_spine(rate_hz=30.0), px_per_m=300.0, noise_px=1.0)))
     assert still.not_judged == ()
+
+
+@pytest.mark.slow
+def test_the_error_table_row_without_jitter_is_exact_and_spoiled_rows_are_not():
+    from hinge_lib.recordings.accuracy import accuracy_line, filmed_accuracy
+
+    clean = filmed_accuracy(600, 0.0, 0.0, filtered=False)
+    assert clean["knee_rms"] < 0.5 and clean["hip_rms"] < 0.5  # only the occluded frames
+    assert clean["first_mover_right"] == "9/9" and clean["refused"] == 0
+    shaky = filmed_accuracy(250, 5.0, 0.0, filtered=False)
+    assert shaky["knee_rms"] > 5.0
+    assert accuracy_line(clean).startswith(" 0 deg off side-on: knee")

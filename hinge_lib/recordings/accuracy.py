@@ -51,13 +51,8 @@ def filmed_accuracy(height_px: float, noise_px: float, angle_deg: float, filtere
                     seed: int = 1) -> dict:
     """One row of the error table (see the module documentation): ``knee_rms``, ``knee_max``,
     ``hip_rms``, ``hip_max`` (degrees), ``first_mover_right`` (``"right/all"``),
-    ``angle_estimated`` (degrees), ``jitter_measured_px`` and ``refused`` (motions refused).
-
-    Examples
-    --------
-    >>> row = filmed_accuracy(600, 0.0, 0.0, filtered=False)
-    >>> row["knee_rms"] < 0.5, row["first_mover_right"]
-    (True, '9/9')
+    ``angle_estimated`` (degrees), ``jitter_measured_px`` and ``refused`` (motions refused);
+    about 3 s per row (tests/test_keypoints.py checks a row without jitter).
     """
     truths = truth_motions(seed)
     truth_movers = truth_first_movers(seed)
@@ -111,3 +106,10 @@ def truth_first_movers(seed: int) -> dict[str, list[str]]:
         _MOVERS[seed] = {k: analyze_motion(v).reps["first_mover"].tolist()
                          for k, v in truth_motions(seed).items()}
     return _MOVERS[seed]
+
+
+def accuracy_line(row: dict) -> str:
+    """One row of `filmed_accuracy` in words."""
+    return (f"{row['angle_deg']:>2.0f} deg off side-on: knee {row['knee_rms']:.1f} deg RMS, hip "
+            f"{row['hip_rms']:.1f} deg RMS, first mover right in {row['first_mover_right']}, "
+            f"angle read as {row['angle_estimated']:.0f} deg")

@@ -81,3 +81,15 @@ def promise() -> str:
             f"angles are within {limit('promise_max_error_deg'):g} degrees (RMS) and the first "
             "mover is right; clips filmed further off side-on are refused, smaller or shakier "
             "ones get a warning.")
+
+
+def describe(*names: str) -> str:
+    """``name: value`` lines for rows of data/recording_limits.csv.
+
+    Examples
+    --------
+    >>> print(describe("flight_height_m", "promise_max_error_deg"))
+    flight_height_m: 0.04
+    promise_max_error_deg: 5
+    """
+    return "\n".join(f"{name}: {limit(name):g}" for name in names)

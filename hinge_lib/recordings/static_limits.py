@@ -111,3 +111,17 @@ def leave_out_not_judged(found: pd.DataFrame, spans: list[timeline.Excluded],
     kept["rep"] = np.arange(1, len(kept) + 1)
     kept.attrs = dict(found.attrs)
     return kept, int(hit.sum())
+
+
+def not_judged_summary(report: object, name: str) -> str:
+    """A few lines on what a `MotionReport` could not judge: reps judged and left out, reps
+    whose bottom was too fast, each stretch not judged, and the first stretch too fast."""
+    reps = report.reps
+    fast = int((~reps["static_at_bottom"].astype(bool)).sum()) if len(reps) else 0
+    lines = [f"{name}: {len(reps)} reps judged, {report.reps_not_judged} left out, {fast} with "
+             "a bottom too fast to judge balance"]
+    lines += [f"   not judged: {span.describe()}" for span in report.not_judged]
+    if report.too_fast:
+        lines.append(f"   too fast: {len(report.too_fast)} stretches, the first "
+                     f"{report.too_fast[0].describe()}")
+    return "\n".join(lines)

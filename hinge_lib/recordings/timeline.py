@@ -219,6 +219,6 @@ def segments(t: np.ndarray) -> list[tuple[int, int]]:
     return list(zip(cuts[:-1], cuts[1:], strict=True))
 
 
-def describe_spans(spans: Sequence[Excluded]) -> str:
-    """``"4.00-6.00 s (no knee angle); 9.10-9.90 s (...)"``."""
-    return "; ".join(s.describe() for s in spans)
+def describe_spans(spans: Sequence[Excluded], sep: str = "; ") -> str:
+    """``"4.00-6.00 s (no knee angle); 9.10-9.90 s (...)"`` (``sep`` between the spans)."""
+    return sep.join(s.describe() for s in spans)
