@@ -17,18 +17,13 @@ from hypothesis import strategies as st
 
 import hinge_lib
 from hinge_lib.model.body import Body
-from hinge_lib.recordings.keypoints import (
-    LANDMARKS,
-    KeypointError,
-    compare_angles,
-    keypoints_from_poses,
-    poses_from_keypoints,
-    read_trc,
-)
+from hinge_lib.recordings.keypoint_tools import compare_angles, read_trc
+from hinge_lib.recordings.keypoints import LANDMARKS, KeypointError, poses_from_keypoints
+from hinge_lib.recordings.limits import limit
 from hinge_lib.recordings.practice_log import PracticeLog
 from hinge_lib.recordings.readers import read_motion
 from hinge_lib.recordings.reps import analyze_motion
-from hinge_lib.recordings.synthetic import synthetic_motion
+from hinge_lib.recordings.synthetic import keypoints_from_poses, synthetic_motion
 
 MEASURED = ["ankle", "knee", "hip", "neck"]
 
@@ -104,7 +99,7 @@ def test_a_rounded_back_counts_as_hip_bend_as_documented():
 def test_facing_and_nearer_side_are_found_from_the_keypoints(facing, near):
     truth = straight_spine()
     kp = keypoints_from_poses(truth, facing=facing, near_side=near, far_shift_m=(0.05, 0.0))
-    poses = poses_from_keypoints(kp)
+    poses = poses_from_keypoints(kp, filter_hz=None)
     assert poses.attrs["facing"] == facing
     assert poses.attrs["side"] == near
     assert max_error(poses, truth) < 0.01
@@ -115,7 +110,7 @@ def test_without_visibility_the_side_facing_the_camera_is_used_and_said():
     kp = keypoints_from_poses(truth, facing="left", visibility=None,
                               far_shift_m=(0.3, 0.0))
     assert not any(c.endswith("_visibility") for c in kp.columns)
-    poses = poses_from_keypoints(kp)
+    poses = poses_from_keypoints(kp, filter_hz=None)
     assert poses.attrs["side"] == "left"
     assert any("no visibility columns" in r for r in poses.attrs["repairs"])
     assert max_error(poses, truth) < 0.01
@@ -139,7 +134,7 @@ def test_left_right_swaps_between_frames_are_repaired():
         for suffix in ("x", "y", "visibility"):
             a, b = f"left_{part}_{suffix}", f"right_{part}_{suffix}"
             swapped.loc[rows, [a, b]] = kp.loc[rows, [b, a]].to_numpy()
-    poses = poses_from_keypoints(swapped)
+    poses = poses_from_keypoints(swapped, filter_hz=None)
     assert poses.attrs["swaps_fixed"] == 3
     assert max_error(poses, truth) < 0.01
     assert poses.attrs["frames_unusable"] == 0
@@ -161,7 +156,7 @@ def test_a_person_facing_the_camera_is_not_read_as_side_on():
     kp = keypoints_from_poses(truth)
     front = kp.index < 150
     kp.loc[front, "left_shoulder_x"] = kp.loc[front, "right_shoulder_x"] + 180.0
-    poses = poses_from_keypoints(kp)
+    poses = poses_from_keypoints(kp, filter_hz=None)  # a sudden turn: exact frame count
     assert poses.attrs["frames_not_side_on"] == 150
     assert poses.index[0] == pytest.approx(kp.loc[150, "time"])
     assert any("not side-on" in r for r in poses.attrs["repairs"])
@@ -172,7 +167,7 @@ def test_a_person_who_turns_round_is_followed():
     right = keypoints_from_poses(truth, facing="right")
     left = keypoints_from_poses(truth, facing="left")
     kp = pd.concat([right.iloc[:180], left.iloc[180:]])
-    poses = poses_from_keypoints(kp)
+    poses = poses_from_keypoints(kp, filter_hz=None)
     assert poses.attrs["turns"] == 1
     assert max_error(poses, truth) < 0.01
 
@@ -223,12 +218,12 @@ def test_a_jump_to_another_person_splits_the_recording():
 def test_a_level_camera_is_assumed_and_a_known_tilt_can_be_taken_out():
     truth = straight_spine()
     kp = keypoints_from_poses(truth, camera_roll_deg=6.0)
-    level = poses_from_keypoints(kp)
+    level = poses_from_keypoints(kp, filter_hz=None)
     assert any("camera assumed level" in r for r in level.attrs["repairs"])
     shift = (level["ankle"] - truth["ankle"]).to_numpy()
     np.testing.assert_allclose(np.abs(shift), 6.0, atol=0.01)
     assert max_error(level, truth, ["knee", "hip"]) < 0.01
-    assert max_error(poses_from_keypoints(kp, camera_roll_deg=6.0), truth) < 0.01
+    assert max_error(poses_from_keypoints(kp, camera_roll_deg=6.0, filter_hz=None), truth) < 0.01
 
 
 def test_without_ears_the_neck_is_unknown_too():
@@ -295,7 +290,7 @@ def test_sports2d_trc_files_are_read_into_keypoints(tmp_path):
     path.write_text("\n".join(lines) + "\n")
     read = read_trc(path)
     assert read.attrs["name"] == "demo.trc"
-    poses = poses_from_keypoints(read)
+    poses = poses_from_keypoints(read, filter_hz=None)
     assert max_error(poses, truth, ["ankle", "knee", "hip"]) < 0.01
     assert poses["neck"].isna().all()  # Sports2D's marker set here has no ears
 
@@ -353,8 +348,8 @@ def test_body_size_changes_pixels_but_not_angles():
     small = keypoints_from_poses(truth, Body(height_m=1.5, mass_kg=50, sex="female"))
     tall = keypoints_from_poses(truth, Body(height_m=2.0, mass_kg=100))
     assert (small["right_shoulder_y"] > tall["right_shoulder_y"]).all()
-    assert max_error(poses_from_keypoints(small), truth) < 0.01
-    assert max_error(poses_from_keypoints(tall), truth) < 0.01
+    assert max_error(poses_from_keypoints(small, filter_hz=None), truth) < 0.01
+    assert max_error(poses_from_keypoints(tall, filter_hz=None), truth) < 0.01
 
 
 def test_poses_from_keypoints_is_importable_from_hinge_lib():
@@ -394,3 +389,121 @@ def test_noise_in_made_up_keypoints_is_repeatable():
     b = keypoints_from_poses(truth, noise_px=2.0, seed=5)
     pd.testing.assert_frame_equal(a, b)
     assert not a.equals(keypoints_from_poses(truth))
+
+
+# ---------------------------------------------------------------- camera, filter and the promise
+
+
+def filmed(angle: float = 0.0, **kwargs) -> pd.DataFrame:
+    truth = straight_spine("squat", rate_hz=30.0)
+    return keypoints_from_poses(truth, angle_off_side_deg=angle, **kwargs)
+
+
+@pytest.mark.parametrize("angle", [0.0, 10.0, 20.0, -20.0])
+def test_clips_inside_the_promise_are_read_with_their_estimated_angle(angle):
+    truth = straight_spine("squat", rate_hz=30.0)
+    poses = poses_from_keypoints(filmed(angle, camera_above_deg=5.0))
+    assert abs(poses.attrs["camera_angle_deg"] - abs(angle)) <= 10.0
+    assert max_error(poses, truth, ["knee", "hip"]) < 3.0
+    report = analyze_motion(poses)
+    assert f"Camera about {poses.attrs['camera_angle_deg']:.0f} degrees off side-on" in (
+        report.message)
+
+
+@pytest.mark.parametrize("angle", [35.0, -35.0, 42.0])
+def test_clips_beyond_the_promise_are_refused_with_the_angle(angle):
+    with pytest.raises(KeypointError, match=r"not filmed from the side: the camera was about "
+                       r"(3\d|4\d|5\d) degrees off side-on") as err:
+        poses_from_keypoints(filmed(angle))
+    assert f"within {limit('promise_max_angle_off_side_deg'):g} degrees of side-on" in str(
+        err.value)
+
+
+@pytest.mark.parametrize("angle,above", [(50.0, 0.0), (90.0, 0.0), (-90.0, 0.0), (70.0, 30.0),
+                                         (-75.0, 15.0)])
+def test_clips_from_the_front_or_behind_say_so(angle, above):
+    with pytest.raises(KeypointError, match=r"not filmed from the side: the person's front or "
+                       r"back is turned to the camera \(camera about \d+ degrees off side-on"):
+        poses_from_keypoints(filmed(angle, camera_above_deg=above))
+
+
+def test_a_turned_camera_is_undone_and_would_otherwise_bend_the_knee_less():
+    truth = straight_spine("squat", rate_hz=30.0)
+    kp = filmed(30.0)
+    poses = poses_from_keypoints(kp, max_angle_off_side_deg=90.0)
+    assert max_error(poses, truth, ["knee", "hip"]) < 2.0
+    assert any("1 / cos of the angle" in r for r in poses.attrs["repairs"])
+    side_on = filmed(0.0)
+    squeezed = side_on.copy()
+    for name in LANDMARKS:  # what the camera shows without the widths: x shortened only
+        squeezed[f"{name}_x"] = 640 + (side_on[f"{name}_x"] - 640) * np.cos(np.radians(30))
+    plain = poses_from_keypoints(squeezed, filter_hz=None)
+    assert plain["knee"].max() < truth["knee"].max() - 5.0
+
+
+def test_the_filter_takes_out_jitter_and_says_so():
+    truth = straight_spine("squat", rate_hz=30.0)
+    kp = filmed(0.0, px_per_m=250.0, noise_px=5.0, seed=4)
+    raw = poses_from_keypoints(kp, filter_hz=None)
+    smooth = poses_from_keypoints(kp)
+    rms = {k: float(np.sqrt(((p[["knee", "hip"]] - truth.loc[p.index, ["knee", "hip"]]) ** 2)
+                            .to_numpy().mean())) for k, p in (("raw", raw), ("smooth", smooth))}
+    assert rms["smooth"] < 0.7 * rms["raw"]
+    assert any("low-pass filtered at 6 Hz" in r for r in smooth.attrs["repairs"])
+    assert 2.0 < smooth.attrs["jitter_px"] < 5.0
+    assert np.isnan(raw.attrs["jitter_px"])
+
+
+def test_a_small_or_shaky_person_is_analysed_with_a_warning():
+    small = poses_from_keypoints(filmed(0.0, px_per_m=150.0))
+    assert small.attrs["person_height_px"] == pytest.approx(150 * 1.75, rel=0.03)
+    assert any("pixels tall in the picture" in c for c in small.attrs["caveats"])
+    shaky = poses_from_keypoints(filmed(0.0, px_per_m=300.0, noise_px=6.0, seed=1))
+    assert any("keypoints jitter by" in c for c in shaky.attrs["caveats"])
+    steady = poses_from_keypoints(filmed(0.0, px_per_m=300.0, noise_px=1.0, seed=1))
+    assert not any(c.startswith("Outside the promise") for c in steady.attrs["caveats"])
+
+
+def test_a_knee_label_swapped_alone_is_repaired():
+    truth = straight_spine()
+    truth["knee"] = 16.0 + 0.0 * truth["knee"]
+    truth["hip"] = 20.0 + 0.0 * truth["hip"]
+    kp = keypoints_from_poses(truth, far_shift_m=(-0.25, 0.0))
+    swapped = kp.copy()
+    rows = np.r_[60:62]
+    for suffix in ("x", "y", "visibility"):
+        a, b = f"left_knee_{suffix}", f"right_knee_{suffix}"
+        swapped.loc[rows, [a, b]] = kp.loc[rows, [b, a]].to_numpy()
+    poses = poses_from_keypoints(swapped, filter_hz=None)
+    assert poses.attrs["swaps_fixed"] == 1
+    assert max_error(poses, truth, ["knee"]) < 0.01
+
+
+def test_feet_in_the_air_and_walking_in_a_clip_are_named():
+    from hinge_lib.recordings.synthetic import synthetic_session
+
+    jump = analyze_motion(poses_from_keypoints(keypoints_from_poses(
+        synthetic_session("jump", rate_hz=30.0), px_per_m=300.0, noise_px=1.0)))
+    flight = [e for e in jump.not_judged if "feet left the floor" in e.reason]
+    assert len(flight) == 1 and 7.4 < flight[0].start_s < 7.7 and 8.0 < flight[0].end_s < 8.3
+    assert len(jump.reps) == 2
+    walk = analyze_motion(poses_from_keypoints(keypoints_from_poses(
+        synthetic_session("walk_through", rate_hz=30.0), px_per_m=300.0, noise_px=1.0)))
+    assert any("stepping or walking" in e.reason and 2.9 < e.start_s < 3.5
+               for e in walk.not_judged)
+    assert len(walk.reps) == 2
+    still = analyze_motion(poses_from_keypoints(keypoints_from_poses(
+        straight_spine(rate_hz=30.0), px_per_m=300.0, noise_px=1.0)))
+    assert still.not_judged == ()
+
+
+@pytest.mark.slow
+def test_the_error_table_row_without_jitter_is_exact_and_spoiled_rows_are_not():
+    from hinge_lib.recordings.accuracy import accuracy_line, filmed_accuracy
+
+    clean = filmed_accuracy(600, 0.0, 0.0, filtered=False)
+    assert clean["knee_rms"] < 0.5 and clean["hip_rms"] < 0.5  # only the occluded frames
+    assert clean["first_mover_right"] == "9/9" and clean["refused"] == 0
+    shaky = filmed_accuracy(250, 5.0, 0.0, filtered=False)
+    assert shaky["knee_rms"] > 5.0
+    assert accuracy_line(clean).startswith(" 0 deg off side-on: knee")

@@ -389,3 +389,65 @@ def test_random_tables_never_crash_with_anything_but_value_error(text: str) -> N
         return
     assert list(frames.columns) == list(POSE_COLUMNS)
     assert np.isfinite(frames.to_numpy()).all()
+
+
+# ------------------------------------------------------------------ what each source measures
+
+
+def test_opensim_trunk_places_the_body_but_the_lower_back_is_not_judged() -> None:
+    from hinge_lib.recordings.reps import analyze_motion
+
+    frames = read_motion(SQUAT)
+    assert frames.attrs["unjudged"] == ["lumbar"]
+    report = analyze_motion(frames)
+    assert report.unjudged == ("lumbar",)
+    assert not any("rounded_lower_back" in f for f in report.reps["faults"])
+    assert "rounding of the lower back is not judged" in report.message
+    assert report.reps["peak_lumbar"].min() > 20  # still measured: the whole trunk's bend
+
+
+def test_the_report_says_which_ankle_the_balance_uses() -> None:
+    caveats = " ".join(read_motion(SQUAT).attrs["caveats"])
+    assert "Balance uses the shin's tilt worked out from pelvis tilt, hip and knee" in caveats
+    assert "ankle angle differs from it by up to" in caveats
+    no_pelvis = read_motion(mot(simple_rows(), ["time", "hip_flexion_r", "knee_angle_r",
+                                                "ankle_angle_r"]), name="a.mot")
+    assert any(c.startswith("Balance uses OpenSim's ankle angle")
+               for c in no_pelvis.attrs["caveats"])
+
+
+def test_a_kinovea_lower_back_column_gets_a_standing_baseline() -> None:
+    truth = synthetic_motion("hinge", reps=2, rate_hz=30.0, seed=2, noise_deg=0.0)
+    lines = ["Time (s),Hip,Knee,Lower back"]
+    lines += [f"{t:.4f},{r.hip:.3f},{r.knee:.3f},{r.lumbar + 7.0:.3f}"
+              for t, r in truth.iterrows()]
+    frames = read_motion("\n".join(lines).encode(), name="k.csv")
+    np.testing.assert_allclose(frames["lumbar"], truth["lumbar"], atol=0.1)
+    assert any(r.startswith("lumbar: +7.0 degrees while standing")
+               for r in frames.attrs["repairs"])
+
+
+def test_a_shallow_gait2392_knee_without_ankles_is_read_as_flexion() -> None:
+    from hinge_lib.recordings.reps import analyze_motion
+
+    rows = [[i / 100, 60 * math.sin(i / 40) ** 2, -12 * math.sin(i / 40) ** 2, 0.9]
+            for i in range(500)]
+    frames = read_motion(mot(rows, ["time", "hip_flexion_r", "knee_angle_r", "pelvis_ty"]),
+                         name="g.mot")
+    assert frames["knee"].max() == pytest.approx(12.0, abs=0.1)
+    assert any("gait2392" in r and "as the hip flexes" in r for r in frames.attrs["repairs"])
+    faults = analyze_motion(frames).reps["faults"]
+    assert not any("locked_knees" in f for f in faults)
+
+
+def test_a_knee_that_barely_hyperextends_is_not_flipped() -> None:
+    rows = [[i / 100, 60 * math.sin(i / 40) ** 2, -4 * math.sin(i / 40) ** 2] for i in range(300)]
+    frames = read_motion(mot(rows, ["time", "hip_flexion_r", "knee_angle_r"]), name="h.mot")
+    assert frames["knee"].min() == pytest.approx(-4.0, abs=0.1)
+
+
+def test_the_pelvis_position_is_kept_for_the_feet_check() -> None:
+    frames = read_motion(SQUAT)
+    pelvis = frames.attrs["pelvis_m"]
+    assert list(pelvis.columns) == ["tx", "ty", "tz"] and len(pelvis) == len(frames)
+    assert "pelvis_ty" not in frames.attrs["ignored"]

@@ -11,7 +11,7 @@ import pytest
 
 from hinge_lib.model.body import Body
 from hinge_lib.recordings.readers import read_motion
-from hinge_lib.recordings.reps import REP_COLUMNS, MotionReport, analyze_motion, find_reps
+from hinge_lib.recordings.reps import REPORT_COLUMNS, MotionReport, analyze_motion, find_reps
 from hinge_lib.recordings.synthetic import synthetic_motion
 
 SAMPLES = Path(__file__).resolve().parent.parent / "data" / "samples"
@@ -24,7 +24,7 @@ def squat_report() -> MotionReport:
 
 def test_opencap_squats_give_five_squat_reps(squat_report: MotionReport) -> None:
     reps = squat_report.reps
-    assert list(reps.columns) == list(REP_COLUMNS)
+    assert list(reps.columns) == list(REPORT_COLUMNS)
     assert len(reps) == 5
     assert reps["rep"].tolist() == [1, 2, 3, 4, 5]
     assert (reps["pattern"] == "squat").all()
@@ -55,7 +55,7 @@ def test_report_is_frozen(squat_report: MotionReport) -> None:
 def test_walking_gives_no_reps_and_says_why() -> None:
     report = analyze_motion(read_motion(SAMPLES / "walking1_videoAndMocap.mot"))
     assert report.reps.empty
-    assert list(report.reps.columns) == list(REP_COLUMNS)
+    assert list(report.reps.columns) == list(REPORT_COLUMNS)
     assert report.message.startswith("No repetitions found:")
     assert "hip" in report.message
 
@@ -303,3 +303,97 @@ def test_find_reps_and_the_upload_box_are_importable_from_the_package() -> None:
     from hinge_lib import upload_checker
 
     assert callable(upload_checker)
+
+
+# ---------------------------------------------------------------- what a static model cannot judge
+
+
+def session_report(event: str) -> MotionReport:
+    """A made-up session read back from an OpenSim file with its pelvis position."""
+    from hinge_lib.recordings.readers import read_motion_text
+    from hinge_lib.recordings.synthetic import synthetic_session
+    from hinge_lib.recordings.writers import to_mot
+
+    return analyze_motion(read_motion_text(to_mot(synthetic_session(event)), f"{event}.mot"))
+
+
+def test_a_jump_is_named_with_its_seconds_and_not_reported_as_a_squat() -> None:
+    report = session_report("jump")
+    flight = [e for e in report.not_judged if "feet left the floor" in e.reason]
+    assert len(flight) == 1
+    # the pelvis is more than 4 cm above standing from about 7.55 to 8.1 s
+    assert 7.4 < flight[0].start_s < 7.65 and 8.0 < flight[0].end_s < 8.2
+    assert report.reps_not_judged >= 1
+    assert len(report.reps) == 2 and (report.reps["pattern"] == "hinge").all()
+    assert (report.reps["end_s"] < 7.0).all()
+    assert f"{flight[0].start_s:.2f}-{flight[0].end_s:.2f} s" in report.message
+    assert "feet left the floor" in report.message
+    assert "squat" not in report.message
+
+
+def test_without_the_pelvis_the_jump_would_be_counted():
+    # guards the test above: the jump's dip is a rep to the angles alone
+    from hinge_lib.recordings.synthetic import synthetic_session
+
+    frames = synthetic_session("jump")
+    frames.attrs.pop("pelvis_m")
+    assert len(analyze_motion(frames).reps) > 2
+
+
+def test_a_fast_swing_keeps_its_angles_but_not_its_static_verdicts() -> None:
+    report = session_report("swing")
+    assert len(report.reps) == 6
+    assert not report.reps["static_at_bottom"].any()
+    assert report.too_fast and all(e.start_s >= 1.0 and e.end_s <= 6.5 for e in report.too_fast)
+    assert "Too fast for a static model" in report.message
+    assert "Hinge score at the bottom: not judged" in report.message
+    assert not any("com_outside_base" in f for f in report.reps["faults"])
+    assert "Balance:" not in report.message
+
+
+def test_slow_hinges_are_not_too_fast() -> None:
+    report = analyze_motion(synthetic_motion("hinge", reps=4, seed=2))
+    assert report.too_fast == () and report.reps["static_at_bottom"].all()
+    assert "Too fast" not in report.message
+
+
+def test_walking_through_the_middle_is_named_and_the_reps_around_it_are_kept() -> None:
+    report = session_report("walk_through")
+    steps = [e for e in report.not_judged if "stepping or walking" in e.reason]
+    assert steps and 2.9 < steps[0].start_s < 3.4 and 6.0 < steps[-1].end_s < 6.7
+    assert len(report.reps) == 2
+    assert "stepping or walking" in report.message
+
+
+def test_the_opencap_squats_are_reported_too_fast_at_the_bottom(squat_report) -> None:
+    # real bodyweight squats: the centre of mass turns round at 0.4-0.5 g at the bottom
+    assert len(squat_report.reps) == 5
+    assert not squat_report.reps["static_at_bottom"].any()
+    assert "Too fast for a static model" in squat_report.message
+    assert "Balance:" not in squat_report.message
+
+
+def test_overlapping_stretches_are_merged_with_each_reason_once() -> None:
+    from hinge_lib.recordings.reps import merge_spans
+    from hinge_lib.recordings.timeline import Excluded
+
+    spans = merge_spans([Excluded(2.0, 3.0, "b"), Excluded(0.0, 1.0, "a"),
+                         Excluded(2.5, 4.0, "c"), Excluded(3.5, 3.8, "b")])
+    assert spans == [Excluded(0.0, 1.0, "a"), Excluded(2.0, 4.0, "b; c")]
+
+
+def test_the_first_mover_is_measured_from_the_standing_level_not_one_noisy_frame() -> None:
+    frames = synthetic_motion("hinge", reps=3, seed=3, noise_deg=0.0, rate_hz=30.0)
+    rng = np.random.default_rng(0)
+    noisy = frames.copy()
+    noisy["knee"] += rng.normal(0.0, 1.5, len(frames))  # a video's knee, after filtering
+    assert analyze_motion(noisy).reps["first_mover"].tolist() == ["hips"] * 3
+
+
+def test_the_angle_plot_shades_the_seconds_not_judged_and_too_fast() -> None:
+    from hinge_lib.view.recording_figures import plot_angles
+
+    names = [t.name for t in plot_angles(session_report("jump")).data]
+    assert "not judged (feet)" in names and "too fast for a static model" in names
+    plain = [t.name for t in plot_angles(analyze_motion(synthetic_motion("hinge", reps=2))).data]
+    assert "not judged (feet)" not in plain and "too fast for a static model" not in plain

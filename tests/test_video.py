@@ -476,3 +476,52 @@ def test_in_the_class_app_the_checker_says_no_log_is_kept_and_saves_nothing(tmp_
     assert CLASS_APP_NOTE.split(":")[0] in box.saved_message.value
     box.save()
     assert log.sessions().empty
+
+
+@pytest.mark.video
+def test_the_real_clip_reports_its_camera_angle_size_and_jitter(demo):
+    table, _ = demo
+    poses = poses_from_keypoints(table)
+    # the walker is filmed side-on; 230 frames at 1768 x 994
+    assert 0.0 <= poses.attrs["camera_angle_deg"] <= 30.0
+    assert 300 < poses.attrs["person_height_px"] < 550
+    assert 1.0 < poses.attrs["jitter_px"] < 6.0
+    assert any("low-pass filtered at 6 Hz" in r for r in poses.attrs["repairs"])
+    report = analyze_motion(poses)
+    assert f"Camera about {poses.attrs['camera_angle_deg']:.0f} degrees off side-on" in (
+        report.message)
+    # the walker's seconds are named as not judged: the feet move along the floor
+    assert any("stepping or walking" in e.reason for e in report.not_judged)
+    assert "Not analysed" in report.message  # the seconds before the usable stretch
+
+
+@pytest.mark.video
+def test_the_real_clip_is_refused_when_its_camera_angle_is_beyond_a_stricter_promise(demo):
+    table, _ = demo
+    angle = poses_from_keypoints(table).attrs["camera_angle_deg"]
+    with pytest.raises(ValueError, match="not filmed from the side"):
+        poses_from_keypoints(table, max_angle_off_side_deg=angle - 1.0)
+
+
+def test_a_report_with_seconds_not_judged_is_not_shown_in_the_green_box():
+    from hinge_lib.recordings.keypoints import KeypointError
+    from hinge_lib.recordings.synthetic import (
+        keypoints_from_poses,
+        synthetic_motion,
+        synthetic_session,
+    )
+    from hinge_lib.view import palette
+    from hinge_lib.widgets.video_upload import describe_problem, report_box
+
+    clean = synthetic_motion("hinge", reps=3, rate_hz=30.0, seed=1, noise_deg=0.0)
+    clean[["lumbar", "thoracic"]] = 0.0
+    good = analyze_motion(poses_from_keypoints(keypoints_from_poses(clean, px_per_m=300.0)))
+    assert good.judged_in_full and palette.GOOD in report_box(good)
+    jump = analyze_motion(poses_from_keypoints(keypoints_from_poses(
+        synthetic_session("jump", rate_hz=30.0), px_per_m=300.0)))
+    assert not jump.judged_in_full
+    assert palette.GOOD not in report_box(jump) and "feet left the floor" in report_box(jump)
+    with pytest.raises(KeypointError) as err:
+        poses_from_keypoints(keypoints_from_poses(clean, angle_off_side_deg=-90.0))
+    shown = describe_problem(err.value, "behind.mp4")
+    assert "not filmed from the side" in shown

@@ -47,12 +47,25 @@ Assumptions and repairs (each one is reported in ``attrs``):
   closer to where it was in the previous frame is kept; each swap repaired is counted.
 - Unusable frames: a frame is unusable when one of the nearer side's shoulder, hip, knee or
   ankle is missing or has visibility under ``min_visibility``, or when the person is not
-  side-on (the two shoulders lie more than `MAX_SHOULDER_SPREAD` trunk lengths apart across
-  the picture: the chest or back is turned to the camera). Gaps of unusable frames up to
+  side-on: the camera's angle off side-on, estimated in that frame from how far apart the
+  two shoulders and the two hips appear (`hinge_lib.recordings.camera`), is over
+  ``max_frame_angle_off_side_deg`` (data/recording_limits.csv): the chest or back is turned to
+  the camera. Gaps of unusable frames up to
   ``max_gap_s`` are filled by linear interpolation of the angles; longer gaps, and jumps of
   the hip by more than one trunk length from one frame to the next (the detector switched to
   another person), split the recording into stretches. The longest stretch is returned; the
-  others are listed in ``attrs["stretches"]``.
+  others are listed in ``attrs["stretches"]`` and the seconds left out in
+  ``attrs["excluded"]`` (the report names them).
+- Filtering: every keypoint is low-pass filtered over time (zero-lag Butterworth, cut-off
+  ``filter_cutoff_hz`` of data/recording_limits.csv, 6 Hz) before any angle is measured, as
+  biomechanics filters marker data; the jitter it took out is reported.
+- The promise (`hinge_lib.recordings.limits.promise`): a clip whose camera angle off side-on
+  is estimated beyond ``promise_max_angle_off_side_deg`` is refused with that reason; a person
+  shorter in the picture than ``promise_min_person_height_px`` gets a warning in the report.
+- Feet: the model keeps both feet flat in one place. Seconds where the heel and toes rise
+  above the floor by more than ``flight_height_m`` (a jump, a hop, a rise on the toes) or the
+  ankle moves along the floor faster than ``stepping_speed_m_s`` (stepping, walking) are
+  listed in ``attrs["not_judged"]``, and a rep in them is not judged.
 
 A side view cannot measure, whatever the detector: rounding or arching of the spine, knees
 caving in or pushed out, stance width, turning of the pelvis or trunk, left-right
@@ -62,15 +75,19 @@ positions). These are listed in ``attrs["cannot_measure"]``.
 
 from __future__ import annotations
 
-import os
+import warnings
 from collections.abc import Sequence
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from hinge_lib.model.body import Body
 from hinge_lib.model.pose import POSE_FIELDS
+from hinge_lib.recordings.camera import angle_off_side, stature_px
+from hinge_lib.recordings.feet import feet_spans_in_picture
+from hinge_lib.recordings.filtering import effective_cutoff, low_pass
+from hinge_lib.recordings.limits import limit, promise
+from hinge_lib.recordings.timeline import Excluded
 
 POSE_COLUMNS: tuple[str, ...] = POSE_FIELDS
 SIDE_PARTS: tuple[str, ...] = ("ear", "shoulder", "hip", "knee", "ankle", "heel", "foot_index")
@@ -84,11 +101,12 @@ MIN_VISIBILITY = 0.5
 MAX_GAP_S = 0.1
 #: A jump of the hip by more than this many trunk lengths between two frames ends a stretch.
 MAX_JUMP_TRUNKS = 1.0
-#: Shoulders further apart across the picture than this share of the trunk length: the
-#: person is turned towards (or away from) the camera, not side-on, and the frame is unusable.
-MAX_SHOULDER_SPREAD = 0.4
 #: Facing direction and nearer side are decided over a window of this many seconds.
 TURN_WINDOW_S = 0.5
+#: From this camera angle off side-on (degrees) forward distances are stretched back by
+#: 1 / cos(angle) and the trunk line is moved onto the body's midline; below it the estimate's
+#: own spread is larger than the correction.
+MIDLINE_FROM_DEG = 5.0
 CANNOT_MEASURE: tuple[str, ...] = (
     "the spine's curve (lower and upper back): hip flexion is measured between the thigh and "
     "the hip-shoulder line, so a rounded back counts as hip bend; judge rounding by eye",
@@ -100,6 +118,10 @@ CANNOT_MEASURE: tuple[str, ...] = (
 )
 _LEGS = ("hip", "knee", "ankle", "heel", "foot_index")
 _UPPER = ("ear", "shoulder")
+
+
+_FILM_AGAIN = ("Film again from the side (the phone level, at about hip height, square to the "
+               "person's side), with the whole body in the picture.")
 
 
 class KeypointError(ValueError):
@@ -201,6 +223,73 @@ def _window_sum(x: np.ndarray, t: np.ndarray, width_s: float) -> np.ndarray:
     return c[np.minimum(i + half + 1, n)] - c[np.maximum(i - half, 0)]
 
 
+def _jump_rows(pts: dict[str, dict[str, np.ndarray]]) -> np.ndarray:
+    """Rows where the mid-hip jumps by more than `MAX_JUMP_TRUNKS` trunk lengths from the row
+    before (another person, or the track lost): the filter does not smooth across them."""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # frames with no hip at all
+        hip = np.nanmean(np.stack([pts[s]["hip"] for s in ("left", "right")]), axis=0)
+        trunk = np.nanmax(np.stack([np.linalg.norm(pts[s]["shoulder"] - pts[s]["hip"], axis=1)
+                                    for s in ("left", "right")]), axis=0)
+        step = np.linalg.norm(np.diff(hip, axis=0), axis=1)
+        size = np.fmax(trunk[1:], trunk[:-1])
+        return np.flatnonzero(step > MAX_JUMP_TRUNKS * size) + 1
+
+
+def _stature(points: dict[str, np.ndarray], seen: dict[str, np.ndarray],
+             min_visibility: float) -> float:
+    """Standing height in pixels from one side's clearly seen shin, thigh and trunk."""
+    clear = (np.column_stack([seen[p] for p in REQUIRED_PARTS]) >= min_visibility).all(axis=1)
+    parts = [np.where(clear[:, None], points[p], np.nan)
+             for p in ("ankle", "knee", "hip", "shoulder")]
+    return stature_px(*parts)
+
+
+def _refuse_if_turned(label: str, frame_angle: np.ndarray, n: int) -> None:
+    """Raise the 'not filmed from the side' error when most frames face the camera."""
+    turned = frame_angle > limit("max_frame_angle_off_side_deg")
+    if not np.isfinite(frame_angle).any() or turned.sum() * 2 < n:
+        return
+    angle = float(np.nanmedian(frame_angle))
+    raise KeypointError(
+        f"{label}: not filmed from the side: the person's front or back is turned to the "
+        f"camera (camera about {angle:.0f} degrees off side-on, estimated from how far apart "
+        f"the two shoulders appear) in {int(turned.sum())} of {n} frames. " + _FILM_AGAIN)
+
+
+def _cutoff(filter_hz: float | str | None) -> float | None:
+    if filter_hz is None:
+        return None
+    if isinstance(filter_hz, str):
+        if filter_hz != "auto":
+            raise ValueError(f"filter_hz={filter_hz!r}: expected 'auto', None or a number of Hz")
+        return limit("filter_cutoff_hz")
+    if not 0.5 <= float(filter_hz) <= 20.0:
+        raise ValueError(f"filter_hz={filter_hz!r}: allowed range 0.5 to 20 Hz")
+    return float(filter_hz)
+
+
+def _promise_caveats(camera_deg: float, height_px: float, jitter_px: float) -> list[str]:
+    """What the report says about the camera, the person's size and the jitter, against the
+    promise (data/recording_limits.csv)."""
+    error = f"{limit('promise_max_error_deg'):g}"
+    promised = limit("promise_max_angle_off_side_deg")
+    out = [f"Camera about {camera_deg:.0f} degrees off side-on (estimated from how far apart the "
+           "two shoulders appear; on made-up keypoints the estimate came within 5 degrees); "
+           f"the course's promise holds within {promised:g} degrees."]
+    tall = limit("promise_min_person_height_px")
+    if np.isfinite(height_px) and height_px < tall:
+        out.append(f"Outside the promise: the person is about {height_px:.0f} pixels tall in "
+                   f"the picture and the promise needs at least {tall:g}, so the angles can be "
+                   f"off by more than {error} degrees. Film closer or at a higher resolution.")
+    share = limit("promise_max_jitter_share")
+    if np.isfinite(jitter_px) and np.isfinite(height_px) and jitter_px > share * height_px:
+        out.append(f"Outside the promise: the keypoints jitter by {jitter_px:.1f} pixels from "
+                   f"frame to frame (the promise allows {share * height_px:.1f} for a person "
+                   f"this size), so the first mover can be wrong and the angles off by more "
+                   f"than {error} degrees. More light, a steadier phone or filming closer helps.")
+    return out
+
 def _check_table(keypoints: pd.DataFrame) -> np.ndarray:
     if not isinstance(keypoints, pd.DataFrame):
         raise TypeError(f"keypoints must be a DataFrame, got {type(keypoints).__name__}")
@@ -231,6 +320,8 @@ def poses_from_keypoints(
     min_visibility: float = MIN_VISIBILITY,
     max_gap_s: float = MAX_GAP_S,
     camera_roll_deg: float = 0.0,
+    filter_hz: float | str | None = "auto",
+    max_angle_off_side_deg: float | None = None,
 ) -> pd.DataFrame:
     """Joint angles of the model from 2-D side-view keypoints (see the module docs).
 
@@ -249,6 +340,13 @@ def poses_from_keypoints(
         Longest gap of unusable frames (s) filled by interpolation.
     camera_roll_deg : float
         Known clockwise tilt of the camera in degrees (0 = level, the default assumption).
+    filter_hz : float, "auto" or None
+        Cut-off (Hz) of the zero-lag Butterworth low-pass applied to every keypoint over time
+        (`hinge_lib.recordings.filtering`); ``"auto"`` takes ``filter_cutoff_hz`` of
+        data/recording_limits.csv (6 Hz), ``None`` leaves the keypoints unfiltered.
+    max_angle_off_side_deg : float, optional
+        Refuse clips estimated further off side-on than this (degrees); default: the
+        promise, ``promise_max_angle_off_side_deg`` of data/recording_limits.csv.
 
     Returns
     -------
@@ -260,7 +358,12 @@ def poses_from_keypoints(
         facing), ``swaps_fixed``, ``stretch`` (first and last
         time kept), ``stretches`` (all usable stretches), ``frames_total``,
         ``frames_unusable``, ``repairs`` (what was assumed or changed, in words),
-        ``cannot_measure``, ``source_format`` (``"keypoints"``) and ``name``.
+        ``cannot_measure``, ``source_format`` (``"keypoints"``) and ``name``; and what the
+        promise for a phone clip needs: ``camera_angle_deg`` (estimated angle off side-on),
+        ``person_height_px`` (standing height in the picture), ``jitter_px`` (RMS of what the
+        filter took out), ``filter_hz``, ``caveats`` (shown in the report) and
+        ``not_judged`` (stretches, as `hinge_lib.recordings.timeline.Excluded`, where the
+        feet left the floor or moved along it).
 
     Raises
     ------
@@ -270,7 +373,7 @@ def poses_from_keypoints(
 
     Examples
     --------
-    >>> from hinge_lib.recordings.keypoints import keypoints_from_poses
+    >>> from hinge_lib.recordings.synthetic import keypoints_from_poses
     >>> angles = pd.DataFrame({"hip": [0.0, 60.0], "knee": [0.0, 20.0], "ankle": [0.0, 5.0]},
     ...                       index=pd.Index([0.0, 0.5], name="time"))
     >>> poses = poses_from_keypoints(keypoints_from_poses(angles, facing="left"))
@@ -289,6 +392,12 @@ def poses_from_keypoints(
         raise ValueError(f"max_gap_s={max_gap_s!r}: allowed range 0 to 2 s")
     if not -45.0 <= float(camera_roll_deg) <= 45.0:
         raise ValueError(f"camera_roll_deg={camera_roll_deg!r}: allowed range -45 to 45 deg")
+    cutoff = _cutoff(filter_hz)
+    refuse_deg = (limit("promise_max_angle_off_side_deg") if max_angle_off_side_deg is None
+                  else float(max_angle_off_side_deg))
+    if not 0.0 <= refuse_deg <= 90.0:
+        raise ValueError(f"max_angle_off_side_deg={max_angle_off_side_deg!r}: allowed range "
+                         "0 to 90 deg")
     t = _check_table(keypoints)
     n = len(t)
     label = str(keypoints.attrs.get("name", "keypoints"))
@@ -330,8 +439,38 @@ def poses_from_keypoints(
     min_px = 0.1 * float(np.median(trunks)) if trunks.size else 0.0
     swaps = _fix_swaps(pts["left"], pts["right"], vis["left"], vis["right"], _LEGS, min_px)
     swaps += _fix_swaps(pts["left"], pts["right"], vis["left"], vis["right"], _UPPER, min_px)
+    for part in ("knee", "ankle"):  # one joint's labels swapped on its own
+        swaps += _fix_swaps(pts["left"], pts["right"], vis["left"], vis["right"], (part,),
+                            min_px)
     if swaps:
         repairs.append(f"left and right labels swapped back in {swaps} run(s) of frames")
+
+    # ---- low-pass over time (zero lag), and how much jitter it took out
+    jitter = float("nan")
+    if cutoff is not None:
+        taken = []
+        cuts = _jump_rows(pts)
+        for s in ("left", "right"):
+            for part in SIDE_PARTS:
+                raw = pts[s][part]
+                pts[s][part] = low_pass(raw, t, cutoff, cuts)
+                if part in REQUIRED_PARTS:
+                    seen = vis[s][part] >= min_visibility
+                    taken.append((raw - pts[s][part])[seen])
+        nose = low_pass(nose, t, cutoff, cuts)
+        rest = np.concatenate(taken) if taken else np.zeros((0, 2))
+        rest = rest[np.isfinite(rest).all(axis=1)]
+        jitter = float(np.sqrt(np.mean(rest**2))) if len(rest) else float("nan")
+        used = effective_cutoff(cutoff, 1.0 / float(np.median(np.diff(t))))
+        repairs.append(f"keypoints low-pass filtered at {used:g} Hz (Butterworth, zero lag, "
+                       f"scipy.signal.filtfilt); it took out {jitter:.1f} px of jitter (RMS)")
+
+    # ---- the camera's angle off side-on, frame by frame, and the person's size
+    with np.errstate(all="ignore"):  # the shorter side: a mislabelled point only lengthens
+        sides = [_stature(pts[s], vis[s], min_visibility) for s in ("left", "right")]
+        height_px = float(np.nanmin(sides)) if np.isfinite(sides).any() else float("nan")
+    frame_angle = angle_off_side(pts["left"]["shoulder"][:, 0] - pts["right"]["shoulder"][:, 0],
+                                 height_px)
 
     # ---- facing direction, frame by frame (+1 = faces right in the picture)
     with np.errstate(invalid="ignore"):
@@ -346,6 +485,7 @@ def poses_from_keypoints(
     per_frame = np.nansum(vote_table, axis=1)
     if facing == "auto":
         if not (per_frame != 0).any():
+            _refuse_if_turned(label, frame_angle, n)
             raise KeypointError(
                 f"{label}: cannot tell which way the person faces (needs nose and ear, or heel "
                 "and foot_index keypoints); pass facing='left' or facing='right'")
@@ -389,7 +529,17 @@ def poses_from_keypoints(
     pick = near_left[:, None]
     near = {p: np.where(pick, pts["left"][p], pts["right"][p]) * mirror for p in SIDE_PARTS}
     near_vis = {p: np.where(near_left, vis["left"][p], vis["right"][p]) for p in SIDE_PARTS}
-    far_ear = np.where(pick, pts["right"]["ear"], pts["left"]["ear"]) * mirror
+    side_on = frame_angle[frame_angle <= limit("max_frame_angle_off_side_deg")]
+    turn_deg = float(np.median(side_on)) if side_on.size else 0.0
+    stretch_x = np.ones(2)
+    if turn_deg >= MIDLINE_FROM_DEG:
+        # a camera turned by turn_deg sees forward distances shortened by cos(turn_deg)
+        stretch_x = np.array([1.0 / np.cos(np.radians(turn_deg)), 1.0])
+        near = {p: v * stretch_x for p, v in near.items()}
+        repairs.append(f"camera about {turn_deg:.0f} degrees off side-on: forward distances "
+                       f"in the picture stretched by {stretch_x[0]:.3f} (1 / cos of the angle) "
+                       "to undo the foreshortening")
+    far_ear = np.where(pick, pts["right"]["ear"], pts["left"]["ear"]) * mirror * stretch_x
     no_ear = np.isnan(near["ear"]).any(axis=1)
     near["ear"] = np.where(no_ear[:, None], far_ear, near["ear"])
     near_vis["ear"] = np.where(no_ear, np.where(near_left, vis["right"]["ear"],
@@ -401,13 +551,21 @@ def poses_from_keypoints(
         np.column_stack([near[p] for p in REQUIRED_PARTS])).any(axis=1)
     trunk_len = np.linalg.norm(near["shoulder"] - near["hip"], axis=1)
     with np.errstate(invalid="ignore"):
-        spread = np.abs(pts["left"]["shoulder"][:, 0] - pts["right"]["shoulder"][:, 0])
-        turned = spread > MAX_SHOULDER_SPREAD * trunk_len
+        turned = frame_angle > limit("max_frame_angle_off_side_deg")
     turned_count = int((usable & turned).sum())
     usable &= ~turned
     shank = _tilt(near["ankle"], near["knee"])
     thigh = _tilt(near["knee"], near["hip"])
     trunk = _tilt(near["hip"], near["shoulder"])
+    if turn_deg >= MIDLINE_FROM_DEG:
+        # the near shoulder lies further out than the near hip, which a turned camera shows
+        # as a lean: move both onto the body's midline, the hip by its share of the
+        # shoulders' offset (the far hip is not used: a staggered stance moves it)
+        far_sh = np.where(pick, pts["right"]["shoulder"], pts["left"]["shoulder"]) * mirror
+        offset = (near["shoulder"] - far_sh * stretch_x) / 2
+        share = limit("hip_width") / limit("shoulder_width")
+        mid_trunk = _tilt(near["hip"] - share * offset, near["shoulder"] - offset)
+        trunk = np.where(np.isnan(mid_trunk), trunk, mid_trunk)
     head = _tilt(near["shoulder"], near["ear"])
     ear_ok = ~np.isnan(near["ear"]).any(axis=1) & (near_vis["ear"] >= min_visibility)
     angles = {
@@ -446,11 +604,20 @@ def poses_from_keypoints(
         stretches.append((start, prev))
     stretches = [(a, b) for a, b in stretches if b > a]
     if not stretches:
+        if turned_count and turned_count >= int(usable.sum()):
+            _refuse_if_turned(label, frame_angle, n)
         why = (f"no frame shows the {side} side's {', '.join(REQUIRED_PARTS)} with visibility "
                f"of at least {min_visibility:g}") if not usable.any() else (
             "no two usable frames in a row")
         raise KeypointError(f"{label}: no usable stretch of frames ({why})")
     a, b = max(stretches, key=lambda ab: (t[ab[1]] - t[ab[0]], -ab[0]))
+    camera_deg = turn_deg
+    if camera_deg > refuse_deg:
+        raise KeypointError(
+            f"{label}: not filmed from the side: the camera was about {camera_deg:.0f} degrees "
+            f"off side-on (estimated from how far apart the two shoulders appear; "
+            f"{turned_count} of {n} frames face the camera or turn their back to it). "
+            f"{promise()} " + _FILM_AGAIN)
     keep = slice(a, b + 1)
     t_keep = t[keep]
     ok = usable[keep]
@@ -476,8 +643,9 @@ def poses_from_keypoints(
                        f"{min_visibility:g})")
     if turned_count:
         repairs.append(f"{turned_count} of {n} frames show the person turned towards or away "
-                       f"from the camera (shoulders more than {MAX_SHOULDER_SPREAD:g} trunk "
-                       "lengths apart across the picture), not side-on: not used")
+                       f"from the camera (more than "
+                       f"{limit('max_frame_angle_off_side_deg'):g} degrees off side-on), not "
+                       "side-on: not used")
     if jumps:
         repairs.append(f"the tracked body jumped {jumps} time(s) by more than a trunk length "
                        "between frames (the detector switched to another person or lost "
@@ -486,6 +654,15 @@ def poses_from_keypoints(
         repairs.append(f"analysed the longest usable stretch, {t[a]:.2f} to {t[b]:.2f} s "
                        f"({b - a + 1} of {n} frames; {len(stretches)} stretch(es) found)")
     unknown = list(SPINE_COLUMNS) + (["neck"] if out["neck"].isna().all() else [])
+    caveats = _promise_caveats(camera_deg, height_px, jitter)
+    px_per_m = height_px / Body().height_m
+    feet = ("ankle", "heel", "foot_index")
+    not_judged = feet_spans_in_picture(t_keep, {p: near[p][keep] for p in feet},
+                                       {p: near_vis[p][keep] for p in feet[1:]},
+                                       min_visibility, px_per_m)
+    left_out = "not used: the person not seen clearly from the side, or another person"
+    excluded = ([Excluded(float(t[0]), float(t[a]), left_out)] if a > 0 else []) + (
+        [Excluded(float(t[b]), float(t[-1]), left_out)] if b < n - 1 else [])
     repairs.append("spine not measured: hip flexion is the angle between thigh and the "
                    "hip-shoulder line, so rounding of the back is counted as hip bend")
     out.attrs.update(
@@ -495,247 +672,9 @@ def poses_from_keypoints(
         stretches=[(float(t[s0]), float(t[s1])) for s0, s1 in stretches],
         frames_total=n, frames_unusable=unusable, trunk_length_px=typical,
         repairs=repairs, cannot_measure=list(CANNOT_MEASURE), ignored=[],
+        camera_angle_deg=camera_deg, person_height_px=height_px, jitter_px=jitter,
+        filter_hz=cutoff, caveats=caveats, excluded=excluded, not_judged=sorted(not_judged,
+                                                             key=lambda e: e.start_s),
         source_format="keypoints", name=label,
     )
-    return out
-
-
-def keypoints_from_poses(
-    frames: pd.DataFrame,
-    body: Body | None = None,
-    *,
-    facing: str = "right",
-    near_side: str | None = None,
-    px_per_m: float = 400.0,
-    origin_px: tuple[float, float] = (640.0, 900.0),
-    far_shift_m: tuple[float, float] = (0.0, 0.0),
-    visibility: tuple[float, float] | None = (0.95, 0.6),
-    camera_roll_deg: float = 0.0,
-    noise_px: float = 0.0,
-    seed: int = 0,
-) -> pd.DataFrame:
-    """Keypoints a perfect side-on camera would see for model poses (for tests and examples).
-
-    Parameters
-    ----------
-    frames : DataFrame
-        Time index (s) and pose columns in degrees (missing columns count as 0).
-    body : Body, optional
-        Body proportions (default `Body()`).
-    facing : {"right", "left"}
-        Which way the person faces in the picture.
-    near_side : {"left", "right"}, optional
-        Side nearer the camera (default: the right side when facing right, as in a video that
-        is not mirrored).
-    px_per_m : float
-        Picture scale in pixels per metre.
-    origin_px : (float, float)
-        Pixel position of the ankle joint's foot point on the floor.
-    far_shift_m : (float, float)
-        Where the far leg's points (hip down) lie relative to the near leg's (forward, up) in
-        metres, as in a staggered stance; the far shoulder and ear sit 2 cm behind the near
-        ones.
-    visibility : (near, far) or None
-        Visibility written for each side, or None for no visibility columns.
-    camera_roll_deg : float
-        Clockwise tilt of the simulated camera in degrees.
-    noise_px, seed : float, int
-        Standard deviation of Gaussian noise added to every coordinate (pixels), and the
-        seed of ``numpy.random.default_rng`` (same arguments, same numbers).
-
-    Returns
-    -------
-    DataFrame
-        ``time`` column plus ``<landmark>_x``, ``<landmark>_y`` (pixels, y down) and, unless
-        ``visibility`` is None, ``<landmark>_visibility``, for every name in `LANDMARKS`.
-
-    Examples
-    --------
-    >>> angles = pd.DataFrame({"hip": [0.0]}, index=pd.Index([0.0], name="time"))
-    >>> kp = keypoints_from_poses(angles)
-    >>> bool(kp.loc[0, "right_shoulder_y"] < kp.loc[0, "right_hip_y"])
-    True
-    """
-    from hinge_lib.model.kinematics import joint_positions
-
-    if facing not in ("left", "right"):
-        raise ValueError(f"facing={facing!r}: expected 'left' or 'right'")
-    near_side = near_side or facing
-    if near_side not in ("left", "right"):
-        raise ValueError(f"near_side={near_side!r}: expected 'left' or 'right'")
-    body = Body() if body is None else body
-    n = len(frames)
-    angles = {c: (frames[c].to_numpy(dtype=float) if c in frames.columns else np.zeros(n))
-              for c in POSE_COLUMNS}
-    p, axes = joint_positions(angles, body)
-    head_r = 0.5 * body.segments["head_neck"].length_m * 0.5
-    forward = -np.stack((-axes["head_neck"][:, 1], axes["head_neck"][:, 0]), axis=-1)
-    model = {
-        "ear": p["head"], "shoulder": p["shoulder"], "hip": p["hip"], "knee": p["knee"],
-        "ankle": p["ankle"], "heel": p["heel"], "foot_index": p["toe"],
-    }
-    nose = p["head"] + head_r * forward
-    sign = 1.0 if facing == "right" else -1.0
-    roll = np.radians(camera_roll_deg)
-    # a camera turned clockwise shows the scene turned anticlockwise
-    rot = np.array([[np.cos(roll), -np.sin(roll)], [np.sin(roll), np.cos(roll)]])
-
-    def to_px(xy_m: np.ndarray) -> np.ndarray:
-        upright = xy_m * np.array([sign, 1.0])
-        turned = upright @ rot.T
-        return np.column_stack((origin_px[0] + px_per_m * turned[:, 0],
-                                origin_px[1] - px_per_m * turned[:, 1]))
-
-    out: dict[str, np.ndarray] = {"time": frames.index.to_numpy(dtype=float)}
-    far_side = "left" if near_side == "right" else "right"
-    shift = np.asarray(far_shift_m, dtype=float)
-    points = {"nose": to_px(nose)}
-    for part, xy in model.items():
-        points[f"{near_side}_{part}"] = to_px(xy)
-        offset = np.array([-0.02, 0.0]) if part in _UPPER else shift
-        points[f"{far_side}_{part}"] = to_px(xy + offset)
-    rng = np.random.default_rng(seed)
-    for name in LANDMARKS:
-        xy = points[name] + (rng.normal(0.0, noise_px, points[name].shape) if noise_px > 0
-                             else 0.0)
-        out[f"{name}_x"] = xy[:, 0]
-        out[f"{name}_y"] = xy[:, 1]
-        if visibility is not None:
-            v = visibility[1] if name.startswith(far_side) else visibility[0]
-            out[f"{name}_visibility"] = np.full(n, float(v))
-    return pd.DataFrame(out)
-
-
-def read_trc(path: str | os.PathLike[str]) -> pd.DataFrame:
-    """Read a Sports2D / OpenSim ``.trc`` marker file into a keypoint table.
-
-    Sports2D writes pixel coordinates (or metres) with names such as ``RHip``, ``LKnee``,
-    ``RBigToe``, ``Nose``; OpenSim's y axis points up, so y is turned to point down as in an
-    image. Markers are renamed to MediaPipe's names where a match exists (``RBigToe`` ->
-    ``right_foot_index``, ``REar`` -> ``right_ear``); others are ignored. Units do not matter
-    for the angles.
-
-    Parameters
-    ----------
-    path : str or PathLike
-        The ``.trc`` file.
-
-    Returns
-    -------
-    DataFrame
-        ``time`` (s) and ``<landmark>_x``, ``<landmark>_y`` columns (no visibility).
-
-    Examples
-    --------
-    >>> import tempfile
-    >>> text = ("PathFileType\\t4\\t(X/Y/Z)\\tdemo.trc\\n"
-    ...         "DataRate\\tCameraRate\\tNumFrames\\tNumMarkers\\tUnits\\n30\\t30\\t1\\t1\\tpx\\n"
-    ...         "Frame#\\tTime\\tRHip\\t\\t\\n\\t\\tX1\\tY1\\tZ1\\n1\\t0.0\\t10\\t-20\\t0\\n")
-    >>> with tempfile.TemporaryDirectory() as folder:
-    ...     trc = Path(folder) / "demo.trc"
-    ...     _ = trc.write_text(text)
-    ...     read_trc(trc)[["time", "right_hip_x", "right_hip_y"]].values.tolist()
-    [[0.0, 10.0, 20.0]]
-    """
-    path = Path(path)
-    label = path.name
-    if not path.is_file():
-        raise KeypointError(f"{label}: no such file: {path}")
-    lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
-    head = next((i for i, s in enumerate(lines[:20]) if s.split("\t")[:2] == ["Frame#", "Time"]),
-                None)
-    if head is None or head + 2 >= len(lines):
-        raise KeypointError(f"{label}: not a .trc marker file (no 'Frame#<tab>Time' header row)")
-    names = lines[head].split("\t")
-    markers = [(j, names[j].strip()) for j in range(2, len(names)) if names[j].strip()]
-    rows = [s.split("\t") for s in lines[head + 2:] if s.strip()]
-    width = 2 + 3 * len(markers)
-    try:
-        table = np.array([[float(c) if c.strip() else np.nan for c in r[:width]]
-                          + [np.nan] * (width - len(r)) for r in rows], dtype=float)
-    except ValueError:
-        raise KeypointError(f"{label}: a cell after the header is not a number") from None
-    out: dict[str, np.ndarray] = {"time": table[:, 1]}
-    for j, name in markers:
-        key = _trc_name(name)
-        if key is None or f"{key}_x" in out:
-            continue
-        out[f"{key}_x"] = table[:, j]
-        out[f"{key}_y"] = -table[:, j + 1]
-    result = pd.DataFrame(out)
-    result.attrs["name"] = label
-    return result
-
-
-_TRC_PARTS = {"hip": "hip", "knee": "knee", "ankle": "ankle", "heel": "heel",
-              "bigtoe": "foot_index", "shoulder": "shoulder", "ear": "ear"}
-
-
-def _trc_name(marker: str) -> str | None:
-    key = marker.strip().lower().replace("_", "").replace(" ", "")
-    if key == "nose":
-        return "nose"
-    for prefix, side in (("right", "right"), ("left", "left"), ("r", "right"), ("l", "left")):
-        if key.startswith(prefix) and key[len(prefix):] in _TRC_PARTS:
-            return f"{side}_{_TRC_PARTS[key[len(prefix):]]}"
-    return None
-
-
-def compare_angles(
-    measured: pd.DataFrame,
-    reference: pd.DataFrame,
-    columns: Sequence[str] = ("ankle", "knee", "hip"),
-) -> pd.DataFrame:
-    """How far angles from a video lie from angles measured another way (e.g. by hand).
-
-    ``measured`` and ``reference`` are pose tables indexed by time in seconds (as returned by
-    `poses_from_keypoints` and `read_motion`, e.g. of a Kinovea export of the same clip with
-    the same time origin). ``measured`` is interpolated at the reference's times inside the
-    time both cover.
-
-    Parameters
-    ----------
-    measured, reference : DataFrame
-        Time index (s) and angle columns in degrees.
-    columns : sequence of str
-        Angles to compare (columns missing or not measured in either table are skipped).
-
-    Returns
-    -------
-    DataFrame
-        One row per angle: ``frames`` compared, ``mean_difference`` (measured minus
-        reference, degrees: a steady offset), ``mean_abs_difference``, ``rms_difference`` and
-        ``largest_difference`` (degrees).
-
-    Examples
-    --------
-    >>> t = pd.Index([0.0, 0.5, 1.0], name="time")
-    >>> a = pd.DataFrame({"hip": [0.0, 40.0, 80.0]}, index=t)
-    >>> b = pd.DataFrame({"hip": [2.0, 42.0, 82.0]}, index=t)
-    >>> float(compare_angles(a, b, ["hip"]).loc["hip", "mean_difference"])
-    -2.0
-    """
-    t_m = measured.index.to_numpy(dtype=float)
-    t_r = reference.index.to_numpy(dtype=float)
-    inside = (t_r >= t_m.min()) & (t_r <= t_m.max()) if len(t_m) else np.zeros(len(t_r), bool)
-    if not inside.any():
-        raise ValueError(
-            f"the two recordings do not overlap in time (video {t_m.min():.2f}-{t_m.max():.2f} "
-            f"s, reference {t_r.min():.2f}-{t_r.max():.2f} s): use the same time origin")
-    rows = {}
-    for col in columns:
-        if col not in measured.columns or col not in reference.columns:
-            continue
-        m = measured[col].to_numpy(dtype=float)
-        if np.isnan(m).all() or col in reference.attrs.get("missing", ()):
-            continue
-        diff = np.interp(t_r[inside], t_m, m) - reference[col].to_numpy(dtype=float)[inside]
-        rows[col] = {"frames": int(inside.sum()), "mean_difference": float(diff.mean()),
-                     "mean_abs_difference": float(np.abs(diff).mean()),
-                     "rms_difference": float(np.sqrt(np.mean(diff**2))),
-                     "largest_difference": float(np.abs(diff).max())}
-    if not rows:
-        raise ValueError(f"no angle among {list(columns)} is measured in both recordings")
-    out = pd.DataFrame.from_dict(rows, orient="index")
-    out.index.name = "angle"
     return out

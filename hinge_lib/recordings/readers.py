@@ -40,7 +40,14 @@ thoracic, neck (not in these models)                   0, listed in ``attrs["mis
   +15 is read as negative flexion and converted (said in ``repairs``); a knee that goes far
   both ways is refused naming the column. When the knee moves less than that, the chain
   decides: with ``pelvis_tilt`` and ``ankle_angle`` present the sign that makes the shin from
-  the chain agree with the ankle angle is used.
+  the chain agree with the ankle angle is used; without them, a knee that goes past -5 and
+  stays under +5 degrees while moving against the hip's flexion (correlation -0.7 or less)
+  is read as negative flexion, since knees flex as hips flex in a squat or a hinge.
+- Which ankle: the report says whether the balance uses the shin from the chain (and how far
+  OpenSim's own ankle angle lies from it) or the ankle angle itself.
+- Pelvis position: ``pelvis_tx``, ``pelvis_ty``, ``pelvis_tz`` (metres) are kept in
+  ``attrs["pelvis_m"]``; `analyze_motion` finds there the seconds when the feet left the
+  floor or moved along it.
 - Shin tilt: the model builds the body up from the shin (shank, then thigh = shank - knee,
   then pelvis = thigh + hip), so the shin is derived as
   ``-pelvis_tilt + knee flexion - hip flexion`` (OpenSim's ``pelvis_tilt`` is negative for a
@@ -49,7 +56,9 @@ thoracic, neck (not in these models)                   0, listed in ``attrs["mis
   from the model's zero, not from the person's standing posture. When the recording has at
   least `MIN_STANDING_S` of standing (hips and knees within `STANDING_DEG` of their straightest),
   the median lumbar angle there is subtracted (if at least 2 degrees); the report says that
-  the number is the whole trunk's bend.
+  the number is the whole trunk's bend, and the lower back's faults are not judged from it
+  (``attrs["unjudged"]``). A Kinovea-style "lower back" column gets the same standing
+  baseline.
 
 Sports2D angle ``.mot`` files
 -----------------------------
@@ -123,6 +132,16 @@ import pandas as pd
 
 from hinge_lib.model.pose import POSE_FIELDS
 from hinge_lib.recordings import timeline
+from hinge_lib.recordings.opensim_conventions import (
+    MIN_STANDING_S,
+    STANDING_DEG,
+    MotionFileError,
+    _ankle_caveat,
+    _fail,
+    _knee_sign,
+    _lumbar_baseline,
+    _mean_sides,
+)
 from hinge_lib.recordings.timeline import MAX_FRAMES, MAX_GAP_S, MAX_RATE_HZ, MIN_RATE_HZ
 
 POSE_COLUMNS: tuple[str, ...] = POSE_FIELDS
@@ -131,17 +150,13 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_LINE_CHARS = 100_000
 #: File names in messages are cut to this many characters.
 MAX_NAME_CHARS = 120
-MIN_STANDING_S = 0.3
-STANDING_DEG = 5.0
 _RADIAN_LIMIT = 3.5
 _RADIAN_MIN_RANGE = 0.75
-_KNEE_SIGN_DEG = 15.0
-_BASELINE_MIN_DEG = 2.0
 _CHUNK_ROWS = 100_000
 
 __all__ = [
     "MAX_FILE_BYTES", "MAX_FRAMES", "MAX_GAP_S", "MAX_LINE_CHARS", "MAX_RATE_HZ", "MIN_RATE_HZ",
-    "POSE_COLUMNS",
+    "MIN_STANDING_S", "POSE_COLUMNS", "STANDING_DEG",
     "MotionFileError", "read_motion", "read_motion_text",
 ]
 
@@ -180,24 +195,13 @@ _NAME_WORDS: dict[tuple[str, ...], str] = {
     ("upper", "back"): "thoracic",
     ("neck",): "neck",
 }
+#: OpenSim pelvis coordinates used: tilt for the shin, translations (m) for the feet
+_PELVIS = ("pelvis_tilt", "pelvis_tx", "pelvis_ty", "pelvis_tz")
 _SIDE_WORDS = {"left", "right", "l", "r", "lt", "rt"}
 _FLEXION_WORDS = {"flexion", "flex"}
 _FILLER_WORDS = {"angle", "joint", "deg", "degrees", "value"} | _FLEXION_WORDS
 _TIME_NAMES = {"time", "t", "timestamp", "times"}
 _MISSING_CELLS = ("", "nan", "na", "n/a", "null", "none")
-
-
-class MotionFileError(ValueError):
-    """A recording could not be read; the message names the file, line and column."""
-
-
-def _fail(name: str, message: str, line: int | None = None, column: str | None = None) -> None:
-    where = name
-    if line is not None:
-        where += f", line {line}"
-    if column is not None:
-        where += f", column {column}"
-    raise MotionFileError(f"{where}: {message}")
 
 
 def _load_bytes(source: object, name: str | None) -> tuple[bytes, str]:
@@ -527,8 +531,10 @@ def _map_columns(header: list[str], time_col: int, source_format: str,
         sports2d = source_format == "sports2d_mot"
         field = _SPORTS2D_JOINTS.get(key) if sports2d else _match_name(col)
         if field is None:
-            if source_format == "opensim_mot" and key == "pelvis_tilt":
+            if source_format == "opensim_mot" and key in _PELVIS:
                 extra.append(j)
+                if key != "pelvis_tilt":
+                    continue  # used to find flight and stepping
             ignored.append(col.strip())
             continue
         mapped.setdefault(field, []).append(j)
@@ -555,78 +561,6 @@ def _included_to_flexion(label: str, field: str, name: str, col: np.ndarray, lin
                        f"dorsiflexion = 90 - value")
         return 90.0 - col
     return col
-
-
-def _mean_sides(block: list[np.ndarray]) -> np.ndarray:
-    stack = np.column_stack(block)
-    with np.errstate(all="ignore"):
-        counts = (~np.isnan(stack)).sum(axis=1)
-        return np.where(counts > 0, np.nansum(stack, axis=1) / np.maximum(counts, 1), np.nan)
-
-
-def _knee_sign(label: str, knees: dict[str, np.ndarray], hips: dict[str, np.ndarray],
-               pelvis: np.ndarray | None, ankles: dict[str, np.ndarray], repairs: list[str],
-               ) -> float:
-    """+1 when ``knee_angle`` is flexion, -1 for the gait2392 convention (flexion negative)."""
-    values = np.concatenate(list(knees.values()))
-    values = values[~np.isnan(values)]
-    if values.size == 0:
-        return 1.0
-    lo, hi = np.percentile(values, [2, 98])
-    names = ", ".join(repr(k) for k in knees)
-    if lo < -_KNEE_SIGN_DEG and hi > _KNEE_SIGN_DEG:
-        _fail(label, f"the knee ({names}) goes from {lo:.0f} to {hi:.0f} degrees: flexion cannot "
-              "be both; check the model's knee convention (gait2392: flexion negative, "
-              "Rajagopal/OpenCap: flexion positive)")
-    if lo < -_KNEE_SIGN_DEG:
-        repairs.append(f"knee: {names} bend to {lo:.0f} degrees and never past "
-                       f"+{_KNEE_SIGN_DEG:.0f}: read as the gait2392 convention (flexion "
-                       "negative) and the sign flipped")
-        return -1.0
-    if hi > _KNEE_SIGN_DEG or pelvis is None or not ankles or not hips:
-        return 1.0
-    # small knee movement: let the chain decide when it can
-    errors = {}
-    for sign in (1.0, -1.0):
-        shin = []
-        for side, knee in knees.items():
-            hip = hips.get(side.replace("knee_angle", "hip_flexion"))
-            ankle = ankles.get(side.replace("knee_angle", "ankle_angle"))
-            if hip is None or ankle is None:
-                continue
-            shin.append(-pelvis + sign * knee - hip - ankle)
-        if not shin:
-            return 1.0
-        errors[sign] = float(np.sqrt(np.nanmean(np.concatenate(shin) ** 2)))
-    if errors[-1.0] < 0.5 * errors[1.0]:
-        repairs.append(f"knee: {names} read as the gait2392 convention (flexion negative): "
-                       f"with that sign the shin from pelvis_tilt, hip and knee matches the "
-                       f"ankle angle ({errors[-1.0]:.1f} against {errors[1.0]:.1f} degrees)")
-        return -1.0
-    return 1.0
-
-
-def _lumbar_baseline(t: np.ndarray, hip: np.ndarray | None, knee: np.ndarray | None,
-                     lumbar: np.ndarray, repairs: list[str], caveats: list[str]) -> np.ndarray:
-    caveats.append("The back angle comes from OpenSim's single lumbar joint: it is the whole "
-                   "trunk's bend over the pelvis, not the lower back alone.")
-    if hip is None or knee is None or len(t) < 3:
-        repairs.append("lumbar: measured from the model's zero (no hip and knee to find "
-                       "standing frames)")
-        return lumbar
-    depth = hip + knee
-    standing = depth <= np.percentile(depth, 2) + STANDING_DEG
-    step = float(np.median(np.diff(t)))
-    if standing.sum() * step < MIN_STANDING_S or np.percentile(depth, 2) > 20.0:
-        repairs.append("lumbar: measured from the model's zero; the recording has no "
-                       f"{MIN_STANDING_S:g} s of standing to measure the person's own posture")
-        return lumbar
-    baseline = float(np.median(lumbar[standing]))
-    if abs(baseline) < _BASELINE_MIN_DEG:
-        return lumbar
-    repairs.append(f"lumbar: {baseline:+.1f} degrees while standing ({standing.sum()} frames) "
-                   "subtracted, so 0 is this person's standing trunk")
-    return lumbar - baseline
 
 
 def _check_radians(label: str, values: dict[int, np.ndarray], mapped: dict[str, list[int]],
@@ -692,7 +626,7 @@ def _check_time(label: str, t: np.ndarray, lines: np.ndarray, where: str, unit: 
 
 def _build(label: str, source_format: str, header: list[str], time: _TimeColumn,
            numbers: dict[int, _Column], lines: np.ndarray, time_unit: str,
-           mapped: dict[str, list[int]], ignored: list[str], pelvis_col: int | None,
+           mapped: dict[str, list[int]], ignored: list[str], pelvis_cols: dict[str, int],
            in_degrees: bool | None, repairs: list[str], header_line: int) -> pd.DataFrame:
     if len(lines) == 0:
         _fail(label, "no data rows after the header", header_line)
@@ -718,8 +652,9 @@ def _build(label: str, source_format: str, header: list[str], time: _TimeColumn,
     per_field: dict[str, np.ndarray] = {}
     sources: dict[str, str] = {}
     opensim = source_format == "opensim_mot"
+    shin_gap: float | None = None
     knee_sign = 1.0
-    pelvis = values[pelvis_col] if pelvis_col is not None else None
+    pelvis = values[pelvis_cols["pelvis_tilt"]] if "pelvis_tilt" in pelvis_cols else None
     if opensim and "knee" in mapped:
         knees = {side(j): values[j] for j in mapped["knee"] if side(j) in _OPENSIM}
         hips = {side(j): values[j] for j in mapped.get("hip", []) if side(j) in _OPENSIM}
@@ -745,9 +680,12 @@ def _build(label: str, source_format: str, header: list[str], time: _TimeColumn,
         per_field[field] = _mean_sides(block)
         sources[field] = ", ".join(repr(header[j].strip()) for j in cols)
     if opensim and pelvis is not None and "hip" in per_field and "knee" in per_field:
+        chain = -pelvis + per_field["knee"] - per_field["hip"]
         if "ankle" in per_field:
             ignored.extend(header[j].strip() for j in mapped["ankle"])
-        per_field["ankle"] = -pelvis + per_field["knee"] - per_field["hip"]
+            with np.errstate(invalid="ignore"):
+                shin_gap = float(np.nanmax(np.abs(chain - per_field["ankle"])))
+        per_field["ankle"] = chain
         sources["ankle"] = "shin from 'pelvis_tilt', hip and knee"
         repairs.append("ankle: shin tilt derived from pelvis_tilt, hip and knee (ankle_angle "
                        "equals it only with the foot flat), so the model's pelvis tilts as "
@@ -775,10 +713,20 @@ def _build(label: str, source_format: str, header: list[str], time: _TimeColumn,
         _fail(label, str(err))
     repairs.extend(gap_notes)
     t = t[keep]
-    if opensim and "lumbar" in filled and any(
-            header[j].strip().lower() == "lumbar_extension" for j in mapped["lumbar"]):
+    unjudged: list[str] = []
+    whole_trunk = opensim and "lumbar" in filled and any(
+        header[j].strip().lower() == "lumbar_extension" for j in mapped["lumbar"])
+    if "lumbar" in filled and (whole_trunk or source_format == "kinovea_csv"):
         filled["lumbar"] = _lumbar_baseline(t, filled.get("hip"), filled.get("knee"),
-                                            filled["lumbar"], repairs, caveats)
+                                            filled["lumbar"], repairs)
+    if whole_trunk:
+        caveats.append("The back angle comes from OpenSim's single lumbar joint: it is the whole "
+                       "trunk's bend over the pelvis, not the lower back alone. It places the "
+                       "trunk in the model, but rounding of the lower back is not judged from "
+                       "it.")
+        unjudged.append("lumbar")
+    if opensim and "ankle" in filled:
+        caveats.append(_ankle_caveat(sources["ankle"], shin_gap))
     out = pd.DataFrame(index=pd.Index(t, name="time", dtype=float))
     missing: list[str] = []
     for field in POSE_COLUMNS:
@@ -789,7 +737,10 @@ def _build(label: str, source_format: str, header: list[str], time: _TimeColumn,
             missing.append(field)
     out.attrs.update(missing=missing, source_format=source_format, repairs=repairs,
                      caveats=caveats, ignored=ignored, excluded=excluded, name=label,
-                     columns_seen=[c.strip() for c in header])
+                     columns_seen=[c.strip() for c in header], unjudged=unjudged)
+    moves = {k[-2:]: values[j][keep] for k, j in pelvis_cols.items() if k != "pelvis_tilt"}
+    if moves:
+        out.attrs["pelvis_m"] = pd.DataFrame(moves, index=out.index)
     return out
 
 
@@ -871,9 +822,9 @@ def _finish(label: str, source_format: str, header: list[str], time_col: int, ti
     wanted = sorted({j for cols in mapped.values() for j in cols} | set(extra))
     numbers = {j: _Column(label, j, header[j].strip()) for j in wanted}
     lines = _read_rows(label, kept, dialect, len(header), [time, *numbers.values()])
-    pelvis_col = extra[0] if extra else None
+    pelvis_cols = {header[j].strip().lower(): j for j in extra}
     return _build(label, source_format, header, time, numbers, lines, time_unit, mapped,
-                  ignored, pelvis_col, in_degrees, repairs, header_line)
+                  ignored, pelvis_cols, in_degrees, repairs, header_line)
 
 
 def _is_comment(line: str) -> bool:

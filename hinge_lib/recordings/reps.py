@@ -25,8 +25,12 @@ are left out (see :mod:`hinge_lib.recordings.timeline`), and the time is split t
 only found inside a stretch of frames without a hole, and the seconds left out are reported.
 
 First mover: from the last standing frame before the rep (least depth), each joint's own travel
-in the descent is its largest flexion up to the bottom minus its flexion in that frame. Its onset
-is the first moment it has covered ``ONSET_FRACTION`` of that travel (at least ``ONSET_MIN_DEG``),
+in the descent is its largest flexion up to the bottom minus its level while standing (the
+median over the ``STILL_WINDOW_S`` before that frame, so one noisy frame does not set it). Its onset
+is the first moment it has covered ``ONSET_FRACTION`` of that travel (at least ``ONSET_MIN_DEG``,
+and at least ``ONSET_NOISE_SDS`` standard deviations of the joint's angle over the
+``STILL_WINDOW_S`` before the rep, so that measurement noise, as in a filmed clip, does not
+start a joint that hardly moves),
 so a knee that starts early but travels few degrees is still seen to start first. If the hip and
 knee onsets differ by no more than ``max(FIRST_MOVER_TOL_S, 10 % of the descent time)``
 (descent time: from the first onset until 90 % of the rep's depth is reached, so a pause at
@@ -47,6 +51,13 @@ from hinge_lib.model import catalog
 from hinge_lib.model.body import Body
 from hinge_lib.model.pose import POSE_FIELDS
 from hinge_lib.recordings import timeline
+from hinge_lib.recordings.static_limits import (
+    STATIC_METRICS,
+    leave_out_not_judged,
+    merge_spans,
+    pelvis_spans,
+    too_fast,
+)
 
 POSE_COLUMNS: tuple[str, ...] = POSE_FIELDS
 SMOOTH_S = 0.15
@@ -56,10 +67,15 @@ MIN_DURATION_S = 0.6
 ONSET_FRACTION = 0.15
 ONSET_MIN_DEG = 3.0
 FIRST_MOVER_TOL_S = 0.1
+ONSET_NOISE_SDS = 3.0
+STILL_WINDOW_S = 0.5
 REP_COLUMNS: tuple[str, ...] = (
     "rep", "start_s", "bottom_s", "end_s", "peak_hip", "peak_knee", "peak_ankle",
     "peak_lumbar", "hinge_score", "pattern", "faults", "first_mover", "balanced_at_bottom",
 )
+#: Columns of `MotionReport.reps`: `REP_COLUMNS` (what the practice log keeps) and
+#: ``static_at_bottom`` (False when the bottom was too fast for the static model).
+REPORT_COLUMNS: tuple[str, ...] = (*REP_COLUMNS, "static_at_bottom")
 
 
 
@@ -151,11 +167,6 @@ def _no_reps(reason: str = "") -> pd.DataFrame:
     return out
 
 
-def _segments(t: np.ndarray) -> list[tuple[int, int]]:
-    cuts = [0, *timeline.breaks(t), len(t)]
-    return list(zip(cuts[:-1], cuts[1:], strict=True))
-
-
 def _jumps(t: np.ndarray) -> list[timeline.Excluded]:
     return [timeline.Excluded(float(t[i - 1]), float(t[i]), "no frames")
             for i in timeline.breaks(t)]
@@ -195,7 +206,7 @@ def find_reps(frames: pd.DataFrame) -> pd.DataFrame:
     if len(t) < 5:
         empty.attrs["reason"] = "the recording is too short"
         return empty
-    segments = _segments(t)
+    segments = timeline.segments(t)
     sm = {c: np.concatenate([_smooth(angles[c].to_numpy()[a:b], t[a:b], SMOOTH_S)
                              for a, b in segments])
           for c in ("hip", "knee", "ankle", "lumbar")}
@@ -292,13 +303,31 @@ def _reps_in_segment(t: np.ndarray, sm: dict[str, np.ndarray], depth_all: np.nda
         })
 
 
+def _still(t: np.ndarray, signal: np.ndarray, start: int) -> tuple[float, float]:
+    """(level, spread) of a joint angle over the `STILL_WINDOW_S` before a rep starts, in
+    degrees: its median, and its SD about a straight line (a slow drift is movement, not
+    noise). With fewer than 5 frames: the angle at ``start`` and 0."""
+    first = int(np.searchsorted(t, t[start] - STILL_WINDOW_S))
+    window = signal[first:start + 1]
+    if len(window) < 5:
+        return float(signal[start]), 0.0
+    x = t[first:start + 1] - t[first:start + 1].mean()
+    y = window - window.mean()
+    slope = float(x @ y) / max(float(x @ x), 1e-12)  # least-squares line, in closed form
+    return float(np.median(window)), float(np.sqrt(np.mean((y - slope * x) ** 2)))
+
+
 def _onset(t: np.ndarray, signal: np.ndarray, start: int, bottom: int) -> float:
-    """When a joint has covered ``ONSET_FRACTION`` of its own travel in the descent."""
-    seg = signal[start:bottom + 1] - signal[start]
+    """When a joint has covered ``ONSET_FRACTION`` of its own travel in the descent, and at
+    least ``ONSET_NOISE_SDS`` times the angle's spread while standing before the rep (so a
+    joint that hardly moves is not started by measurement noise)."""
+    level, spread = _still(t, signal, start)
+    seg = signal[start:bottom + 1] - level
     travel = float(seg.max())
-    if travel < ONSET_MIN_DEG:
+    floor = max(ONSET_MIN_DEG, ONSET_NOISE_SDS * spread)
+    if travel < floor:
         return np.inf
-    moved = np.flatnonzero(seg >= max(ONSET_FRACTION * travel, ONSET_MIN_DEG))
+    moved = np.flatnonzero(seg >= max(ONSET_FRACTION * travel, floor))
     return float(t[start + moved[0]])
 
 
@@ -323,7 +352,7 @@ class MotionReport:
 
     - ``frames``: per-frame analysis (columns of ``analyze_many``; the muscle columns only with
       ``analyze_motion(..., muscles=True)``), same time index as the input
-    - ``reps``: one row per complete rep, columns `REP_COLUMNS` (times in s, peaks in degrees,
+    - ``reps``: one row per complete rep, columns `REPORT_COLUMNS` (times in s, peaks in degrees,
       ``faults`` a tuple of codes at the bottom plus ``knees_first``)
     - ``message``: a plain-language summary for the learner
     - ``notes``: what was repaired while reading or analysing (interpolated gaps, clipping)
@@ -333,6 +362,15 @@ class MotionReport:
     - ``ignored``: columns of the file that were not used
     - ``unknown``: pose columns the recording *cannot* measure (``frames.attrs["unknown"]``,
       e.g. the spine in a side-on video): analysed as 0 but their faults are not judged
+    - ``not_judged``: stretches of time analysed but not judged (`timeline.Excluded`): the
+      feet off the floor or moving along it; a rep that overlaps one is left out of ``reps``
+      and counted in ``reps_not_judged``
+    - ``too_fast``: stretches too fast for a static model (see `too_fast`); a rep whose bottom
+      falls in one keeps its angles, pattern, faults and first mover (positions), but its
+      balance and hinge score (which need the static moments) are not judged: its
+      ``static_at_bottom`` column is False
+    - ``unjudged``: pose columns analysed (they place the body) whose faults are not judged,
+      because the recording measures something else under that name (``frames.attrs``)
 
     Examples
     --------
@@ -354,6 +392,18 @@ class MotionReport:
     caveats: tuple[str, ...] = ()
     ignored: tuple[str, ...] = ()
     unknown: tuple[str, ...] = ()
+    not_judged: tuple[timeline.Excluded, ...] = ()
+    reps_not_judged: int = 0
+    unjudged: tuple[str, ...] = ()
+    too_fast: tuple[timeline.Excluded, ...] = ()
+
+    @property
+    def judged_in_full(self) -> bool:
+        """True when reps were found and nothing in the recording was left out, not judged,
+        too fast, or outside the promise for a phone clip (a report to show as good news)."""
+        outside = any(c.startswith("Outside the promise") for c in self.caveats)
+        return (not self.reps.empty and not self.not_judged and not self.too_fast
+                and not self.excluded and not self.reps_not_judged and not outside)
 
 
 def _clip_to_limits(angles: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
@@ -406,6 +456,7 @@ def analyze_motion(
     '2 repetitions found'
     """
     from hinge_lib.model.analysis import analyze_many
+    from hinge_lib.model.patterns import fault_rules
 
     body = Body() if body is None else body
     attrs = frames.attrs if isinstance(frames, pd.DataFrame) else {}
@@ -427,20 +478,41 @@ def analyze_motion(
         angles.attrs["excluded"] = list(prepared.excluded)
         found = find_reps(angles)
         excluded = found.attrs.get("excluded", [])
-    reps = _rep_table(found, analysis, unknown)
+    t = angles.index.to_numpy(dtype=float)
+    feet_spans, feet_note = pelvis_spans(angles, attrs.get("pelvis_m"), body)
+    if feet_note:
+        notes.append(feet_note)
+    not_judged = merge_spans([*attrs.get("not_judged", ()), *feet_spans])
+    found, dropped = leave_out_not_judged(found, not_judged)
+    fast = too_fast(t, analysis)
+    unjudged = tuple(c for c in attrs.get("unjudged", ()) if c in POSE_COLUMNS)
+    reps = _rep_table(found, analysis, unknown, unjudged)
+    static = [not any(f.start_s <= b <= f.end_s for f in fast) for b in reps["bottom_s"]]
+    reps["static_at_bottom"] = pd.Series(static, index=reps.index, dtype=bool)
+    if not all(static):
+        dynamic = {r["code"] for r in fault_rules() if r["metric"] in STATIC_METRICS}
+        reps["faults"] = [codes if ok else tuple(c for c in codes if c not in dynamic)
+                          for codes, ok in zip(reps["faults"], static, strict=True)]
     caveats = tuple(attrs.get("caveats", ()))
     ignored = tuple(attrs.get("ignored", ()))
-    message = summarize(reps, reason=found.attrs.get("reason", ""),
+    reason = found.attrs.get("reason", "")
+    if found.empty and dropped:
+        reason = (f"{dropped} rep{'s' if dropped != 1 else ''} fell in seconds the model cannot "
+                  "judge (said below)")
+    message = summarize(reps, reason=reason,
                         missing=[c for c in missing if c not in unknown],
-                        excluded=excluded, caveats=caveats, ignored=ignored, unknown=unknown)
+                        excluded=excluded, caveats=caveats, ignored=ignored, unknown=unknown,
+                        not_judged=not_judged, reps_not_judged=dropped, unjudged=unjudged,
+                        too_fast=fast)
     return MotionReport(frames=analysis, reps=reps, message=message, notes=tuple(notes),
                         body=body, load_kg=float(load_kg), hold=hold, missing=missing,
                         excluded=tuple(excluded), caveats=caveats, ignored=ignored,
-                        unknown=unknown)
+                        unknown=unknown, not_judged=tuple(not_judged), reps_not_judged=dropped,
+                        unjudged=unjudged, too_fast=tuple(fast))
 
 
 def _rep_table(found: pd.DataFrame, analysis: pd.DataFrame,
-               unknown: tuple[str, ...] = ()) -> pd.DataFrame:
+               unknown: tuple[str, ...] = (), unjudged: tuple[str, ...] = ()) -> pd.DataFrame:
     if found.empty:
         out = pd.DataFrame({c: pd.Series(dtype=float) for c in REP_COLUMNS})
         for c in ("pattern", "faults", "first_mover", "balanced_at_bottom"):
@@ -450,7 +522,7 @@ def _rep_table(found: pd.DataFrame, analysis: pd.DataFrame,
     from hinge_lib.model.patterns import fault_rules
 
     at = analysis.iloc[found["bottom_i"].to_numpy()]
-    not_judged = {r["code"] for r in fault_rules() if r["metric"] in unknown}
+    not_judged = {r["code"] for r in fault_rules() if r["metric"] in (*unknown, *unjudged)}
     faults = []
     for codes, mover in zip(at["faults"], found["first_mover"], strict=True):
         codes = tuple(c for c in codes if c not in not_judged)
@@ -477,7 +549,10 @@ def _rep_table(found: pd.DataFrame, analysis: pd.DataFrame,
 
 def summarize(reps: pd.DataFrame, reason: str = "", missing: list[str] | tuple = (),
               excluded: list[timeline.Excluded] | tuple = (), caveats: tuple[str, ...] = (),
-              ignored: tuple[str, ...] = (), unknown: list[str] | tuple = ()) -> str:
+              ignored: tuple[str, ...] = (), unknown: list[str] | tuple = (),
+              not_judged: list[timeline.Excluded] | tuple = (), reps_not_judged: int = 0,
+              unjudged: list[str] | tuple = (),
+              too_fast: list[timeline.Excluded] | tuple = ()) -> str:
     """Plain-language summary of a rep table (as in `MotionReport.message`).
 
     Says what was found, then everything the coach must know to trust it: the seconds left
@@ -488,7 +563,24 @@ def summarize(reps: pd.DataFrame, reason: str = "", missing: list[str] | tuple =
     if reps.empty:
         lines.append(f"No repetitions found: {reason or 'no complete rep in the recording'}.")
     else:
-        lines += _rep_lines(reps, judged_all=not unknown)
+        lines += _rep_lines(reps, judged_all=not unknown and not unjudged)
+    if too_fast:
+        peak = max(float(e.reason.rsplit("up to ", 1)[-1].split(" ")[0]) for e in too_fast)
+        spans = "; ".join(f"{e.start_s:.2f}-{e.end_s:.2f} s" for e in too_fast)
+        fast_reps = 0 if reps.empty else int((~reps["static_at_bottom"].astype(bool)).sum())
+        which = (f"the balance and hinge score at the bottom of {fast_reps} rep"
+                 f"{'s' if fast_reps != 1 else ''} are therefore not judged"
+                 if fast_reps else "no rep's bottom falls in them")
+        lines.append(f"Too fast for a static model ({spans}): the centre of mass accelerated "
+                     f"at up to {peak:.1f} g, so the floor pushed with that much more or less "
+                     f"than body weight; {which}.")
+    if not_judged:
+        total = sum(e.end_s - e.start_s for e in not_judged)
+        left = (f"{reps_not_judged} rep{'s' if reps_not_judged != 1 else ''} in those seconds "
+                f"{'was' if reps_not_judged == 1 else 'were'} not judged" if reps_not_judged
+                else "nothing in those seconds was judged")
+        lines.append(f"Not judged ({total:.2f} s): {timeline.describe_spans(not_judged)}; "
+                     f"the model holds still poses with both feet flat, so {left}.")
     if excluded:
         total = sum(e.end_s - e.start_s for e in excluded)
         lines.append(f"Not analysed ({total:.2f} s): {timeline.describe_spans(excluded)}; a "
@@ -501,6 +593,9 @@ def summarize(reps: pd.DataFrame, reason: str = "", missing: list[str] | tuple =
         if {"lumbar", "thoracic"} & set(unknown):
             lines.append("The hip angle includes any rounding of the back, so a rounded back "
                          "can pass for a hinge: check the back by eye.")
+    if unjudged:
+        lines.append(f"Not judged (this recording measures something else under that name): "
+                     f"{', '.join(unjudged)}.")
     if ignored:
         shown = ", ".join(ignored[:8]) + (f" and {len(ignored) - 8} more" if len(ignored) > 8
                                           else "")
@@ -514,10 +609,18 @@ def _rep_lines(reps: pd.DataFrame, judged_all: bool = True) -> list[str]:
     patterns = Counter(reps["pattern"])
     parts = [f"{k} in {v}" for k, v in patterns.most_common()]
     lines.append("Pattern at the bottom: " + ", ".join(parts) + ".")
-    low, high = reps["hinge_score"].min(), reps["hinge_score"].max()
-    spread = f"from {low:.2f} to {high:.2f}; " if f"{low:.2f}" != f"{high:.2f}" else ""
-    lines.append(f"Hinge score at the bottom: {reps['hinge_score'].mean():.2f} on average "
-                 f"({spread}1 = the hips do all the work).")
+    static = (reps["static_at_bottom"].astype(bool) if "static_at_bottom" in reps
+              else pd.Series(True, index=reps.index))
+    scores = reps.loc[static, "hinge_score"]
+    if scores.empty:
+        lines.append("Hinge score at the bottom: not judged (every bottom was too fast for "
+                     "the static model).")
+    else:
+        low, high = scores.min(), scores.max()
+        spread = f"from {low:.2f} to {high:.2f}; " if f"{low:.2f}" != f"{high:.2f}" else ""
+        among = "" if static.all() else f" of the {len(scores)} reps slow enough to judge"
+        lines.append(f"Hinge score at the bottom: {scores.mean():.2f} on average{among} "
+                     f"({spread}1 = the hips do all the work).")
     movers = Counter(reps["first_mover"])
     lead = {"hips": "the hips led", "knees": "the knees led", "together": "hips and knees "
             "started together"}
@@ -532,7 +635,7 @@ def _rep_lines(reps: pd.DataFrame, judged_all: bool = True) -> list[str]:
     else:
         lines.append("No faults flagged at the bottom of any rep among those this recording "
                      "can show.")
-    off = int((~reps["balanced_at_bottom"].astype(bool)).sum())
+    off = int((~reps["balanced_at_bottom"].astype(bool) & static).sum())
     if off:
         lines.append(f"Balance: the weight was outside the feet at the bottom of {off} rep(s).")
     return lines

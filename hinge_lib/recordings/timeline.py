@@ -26,7 +26,10 @@ MIN_RATE_HZ = 5.0
 MAX_RATE_HZ = 2000.0
 # 50 minutes at 100 frames per second. benchmarks/bench_recordings.py measured, for 300,000
 # rows of a 4-column CSV: read 12 s and +131 MiB, analysis 6.5 s and +249 MiB, process peak
-# 521 MiB (1,000,000 rows: 1.5 GiB, too much for a classroom kernel).
+# 521 MiB (1,000,000 rows: 1.5 GiB, too much for a classroom kernel). Measured again on a
+# shared, loaded machine after analyze_many's batch rewrite: read 28 s and +132 MiB, analysis
+# 31 s and +542 MiB (analyze_many alone +506 MiB; the checks of what is not judged add about
+# 30 MiB), process peak 815 MiB.
 MAX_FRAMES = 300_000
 
 
@@ -103,7 +106,14 @@ def check_rate(t: np.ndarray, label: str = "frames") -> float:
                      f"second.{hint}")
 
 
-def _runs(mask: np.ndarray) -> list[tuple[int, int]]:
+def runs(mask: np.ndarray) -> list[tuple[int, int]]:
+    """``(start, stop)`` positions of every run of True in ``mask`` (stop excluded).
+
+    Examples
+    --------
+    >>> runs(np.array([0, 1, 1, 0, 1], dtype=bool))
+    [(1, 3), (4, 5)]
+    """
     edges = np.diff(np.concatenate(([0], mask.astype(np.int8), [0])))
     return list(zip(np.flatnonzero(edges == 1).tolist(), np.flatnonzero(edges == -1).tolist(),
                     strict=True))
@@ -156,7 +166,7 @@ def repair_gaps(
         short = 0
         short_runs = 0
         out = v.copy()
-        for a, b in _runs(nan):
+        for a, b in runs(nan):
             if (b - a) * step > MAX_GAP_S + 1e-9:
                 drop[a:b] = True
                 reasons[a:b] = np.where(reasons[a:b] == "", f"no {field} angle",
@@ -172,7 +182,7 @@ def repair_gaps(
                          f"(up to {MAX_GAP_S:g} s) filled by interpolation")
         filled[field] = out
     excluded = []
-    for a, b in _runs(drop):
+    for a, b in runs(drop):
         start = float(t[a - 1]) if a > 0 else float(t[a])
         end = float(t[b]) if b < n else float(t[b - 1])
         excluded.append(Excluded(start, end, str(reasons[a])))
@@ -197,6 +207,18 @@ def breaks(t: np.ndarray) -> list[int]:
     return (np.flatnonzero(steps > limit) + 1).tolist()
 
 
-def describe_spans(spans: Sequence[Excluded]) -> str:
-    """``"4.00-6.00 s (no knee angle); 9.10-9.90 s (...)"``."""
-    return "; ".join(s.describe() for s in spans)
+def segments(t: np.ndarray) -> list[tuple[int, int]]:
+    """``(start, stop)`` row positions of the stretches between `breaks` (stop excluded).
+
+    Examples
+    --------
+    >>> segments(np.array([0.0, 0.1, 0.2, 1.0, 1.1]))
+    [(0, 3), (3, 5)]
+    """
+    cuts = [0, *breaks(t), len(t)]
+    return list(zip(cuts[:-1], cuts[1:], strict=True))
+
+
+def describe_spans(spans: Sequence[Excluded], sep: str = "; ") -> str:
+    """``"4.00-6.00 s (no knee angle); 9.10-9.90 s (...)"`` (``sep`` between the spans)."""
+    return sep.join(s.describe() for s in spans)

@@ -517,14 +517,15 @@ def check_video(
     """Video -> keypoints -> poses -> reps, faults and summary, in one call.
 
     ``options`` go to `keypoints_from_video` (``start_s``, ``end_s`` ...) or, for ``facing``,
-    ``side``, ``min_visibility``, ``max_gap_s`` and ``camera_roll_deg``, to
-    `poses_from_keypoints`. Raises what those raise (`VideoError`, `VideoExtraMissing`,
-    `KeypointError`), each naming the file.
+    ``side``, ``min_visibility``, ``max_gap_s``, ``camera_roll_deg``, ``filter_hz`` and
+    ``max_angle_off_side_deg``, to `poses_from_keypoints`. Raises what those raise
+    (`VideoError`, `VideoExtraMissing`, `KeypointError`), each naming the file.
     """
     from hinge_lib.recordings.keypoints import poses_from_keypoints
     from hinge_lib.recordings.reps import analyze_motion
 
-    pose_keys = ("facing", "side", "min_visibility", "max_gap_s", "camera_roll_deg")
+    pose_keys = ("facing", "side", "min_visibility", "max_gap_s", "camera_roll_deg",
+                 "filter_hz", "max_angle_off_side_deg")
     pose_options = {k: options.pop(k) for k in pose_keys if k in options}
     keypoints = keypoints_from_video(path, progress=progress, **options)
     poses = poses_from_keypoints(keypoints, **pose_options)

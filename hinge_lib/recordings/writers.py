@@ -12,10 +12,15 @@ def to_mot(frames: pd.DataFrame, *, name: str = "hinge") -> str:
     """Write pose frames as OpenSim-style ``.mot`` text (degrees) that `read_motion` reads back.
 
     Uses OpenSim names where they exist (``hip_flexion_r`` ... ``lumbar_extension`` with its
-    sign flipped); thoracic and neck are written under their own names.
+    sign flipped); thoracic and neck are written under their own names. A pelvis position in
+    ``frames.attrs["pelvis_m"]`` (columns ``tx``, ``ty``, ``tz`` in metres, as `read_motion`
+    keeps it) is written as ``pelvis_tx`` ... .
     """
     t = frames.index.to_numpy(dtype=float)
-    cols = {
+    pelvis = frames.attrs.get("pelvis_m")
+    moves = ({f"pelvis_{k}": pelvis[k].to_numpy(float) for k in ("tx", "ty", "tz")
+              if k in pelvis} if isinstance(pelvis, pd.DataFrame) else {})
+    cols = {**moves,
         "hip_flexion_r": frames["hip"].to_numpy(float),
         "hip_flexion_l": frames["hip"].to_numpy(float),
         "knee_angle_r": frames["knee"].to_numpy(float),

@@ -79,7 +79,9 @@ def plot_angles(report: MotionReport, columns: tuple[str, ...] = ("hip", "knee",
     are one trace, all labels another. At most `MAX_REPS_SHADED` reps are shaded and
     `MAX_REP_LABELS` labelled, and lines are thinned to `MAX_POINTS_PER_LINE` points; the
     title says so when a cap applies. Stretches left out of the analysis are shaded in
-    orange and the lines break there.
+    orange and the lines break there; seconds not judged because the feet left the floor or
+    moved are shaded reddish purple, and seconds too fast for a static model sky blue (each
+    colour with its name in the legend).
 
     Examples
     --------
@@ -109,13 +111,17 @@ def plot_angles(report: MotionReport, columns: tuple[str, ...] = ("hip", "knee",
                                  hoverinfo="skip"))
     if len(reps) > MAX_REPS_SHADED:
         notes.append(f"first {MAX_REPS_SHADED} of {len(reps)} reps shaded")
-    excluded = list(getattr(report, "excluded", ()))
-    if excluded:
-        x, y = _bands(np.array([e.start_s for e in excluded]),
-                      np.array([e.end_s for e in excluded]), lo, hi)
-        traces.append(go.Scatter(x=x, y=y, mode="lines", fill="toself", name="not analysed",
-                                 fillcolor="rgba(230, 159, 0, 0.30)", line={"width": 0},
-                                 hoverinfo="skip"))
+    for name, spans, fill in (
+            ("not analysed", getattr(report, "excluded", ()), "rgba(230, 159, 0, 0.30)"),
+            ("not judged (feet)", getattr(report, "not_judged", ()),
+             "rgba(204, 121, 167, 0.30)"),
+            ("too fast for a static model", getattr(report, "too_fast", ()),
+             "rgba(86, 180, 233, 0.25)")):
+        if spans:
+            x, y = _bands(np.array([e.start_s for e in spans]),
+                          np.array([e.end_s for e in spans]), lo, hi)
+            traces.append(go.Scatter(x=x, y=y, mode="lines", fill="toself", name=name,
+                                     fillcolor=fill, line={"width": 0}, hoverinfo="skip"))
     for col, v in zip(drawn, values, strict=True):
         x, y = _line_xy(t, v, step)
         traces.append(go.Scatter(

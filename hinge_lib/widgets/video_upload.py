@@ -27,6 +27,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
     from hinge_lib.model.body import Body
     from hinge_lib.recordings.practice_log import PracticeLog
+    from hinge_lib.recordings.reps import MotionReport
     from hinge_lib.recordings.video import VideoCheck
 
 VIDEO_SUFFIXES = ".mp4,.mov,.m4v,.avi,.mkv,.webm"
@@ -109,6 +110,12 @@ def message_box(text: str, kind: str = "info") -> str:
     color = {"good": palette.GOOD, "bad": palette.BAD}.get(kind, palette.GREY)
     return (f'<div class="hinge-video-message" style="border-left:4px solid {color};'
             f'padding:4px 8px">{escape(text)}</div>')
+
+
+def report_box(report: MotionReport) -> str:
+    """HTML for a clip's report: green only for a report judged in full; seconds not judged,
+    a movement too fast, or a clip outside the promise are news to read, not a pass."""
+    return message_box(report.message, "good" if report.judged_in_full else "info")
 
 
 def describe_problem(err: BaseException, name: str) -> str:
@@ -198,8 +205,7 @@ def video_checker(
         report = result.report
         output.clear_output()
         with output:
-            display(widgets.HTML(message_box(report.message, "good" if not report.reps.empty
-                                             else "info")))
+            display(widgets.HTML(report_box(report)))
             if not report.reps.empty:
                 display(rep_table(report))
             display(plot_angles(report, title=f"{video_path.name}: joint angles from the video"))
@@ -233,8 +239,8 @@ def video_checker(
         state["result"] = result
         notes = "; ".join(result.notes)
         message.value = message_box(f"{name}: {len(result.keypoints)} frames read. {notes}.",
-                                    "good")
-        saveable(True)
+                                    "info")
+        saveable(log is not None)
 
     def check_path(path: str | Path) -> None:
         if not files_here:  # files on the instructor's computer are not the students' to open
