@@ -209,7 +209,8 @@ def write_static(src: Path) -> None:
     (static / "quiz.js").write_text(QUIZ_JS.lstrip(), encoding="utf-8")
     css = (BOOK / "static" / "book.css").read_text(encoding="utf-8")
     (static / "book.css").write_text(css + QUIZ_CSS, encoding="utf-8")
-    shutil.copyfile(BOOK / "static" / "print.css", static / "print.css")
+    for name in ("print.css", "print.js"):
+        shutil.copyfile(BOOK / "static" / name, static / name)
     shutil.copyfile(BOOK / "static" / "favicon.svg", src / "favicon.svg")
 
 

@@ -46,7 +46,7 @@ HANDOUTS: Mapping[str, str] = {
     "fault-and-cue-table": "Faults and the cues that fix them",
 }
 
-#: Typst page layouts that put the fault table across the page.
+#: Handouts set across the page (landscape): the five-column fault table.
 _LANDSCAPE = {"fault-and-cue-table"}
 
 
