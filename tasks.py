@@ -23,6 +23,8 @@
     python3 tasks.py outputs [NOTEBOOK ...]  store the expected text of checked notebook cells
     python3 tasks.py book [--instructor]     set up .venv, execute the notebooks and build the
                                              course website (prints the path of its index.html)
+    python3 tasks.py handouts [--out DIR]    set up .venv and write the printable handouts (PDF,
+                                             A4 and US Letter) into one folder; prints its path
 
 Only the Python standard library is used here, so a fresh machine with Python 3.10+ is enough.
 The first run creates .venv/ and installs the project into it (editable); later runs reinstall
@@ -676,6 +678,14 @@ def cmd_book(args: list[str]) -> None:
     sys.exit(code)
 
 
+def cmd_handouts(args: list[str]) -> None:
+    ensure_venv(["handouts"])
+    if not any(a == "--out" or a.startswith("--out=") for a in args):
+        args = [*args, "--out", str(ROOT / "build" / "handouts")]
+    step("printable handouts (hinge_lib/course/handouts.py)")
+    sys.exit(run([venv_python(), "-m", "hinge_lib.course.handouts", *args], cwd=ROOT))
+
+
 COMMANDS = {
     "course": cmd_course,
     "app": cmd_app,
@@ -684,6 +694,7 @@ COMMANDS = {
     "hub": cmd_hub,
     "outputs": cmd_outputs,
     "book": cmd_book,
+    "handouts": cmd_handouts,
 }
 
 

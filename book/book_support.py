@@ -356,8 +356,18 @@ def install_widget_snapshots() -> None:
     w.Widget._repr_mimebundle_ = bundle
 
 
+def install_whole_tables() -> None:
+    """Tables show every word of every cell: pandas would cut text longer than 50
+    characters to "...", which a reader of the website (or of its printout) cannot undo.
+    The print style sheet wraps long cells instead."""
+    import pandas as pd
+
+    pd.set_option("display.max_colwidth", None)
+
+
 def install() -> None:
     """Switch the running kernel to book mode (called by the start-up file)."""
+    install_whole_tables()
     install_plotly_renderer()
     install_question_capture()
     install_widget_snapshots()

@@ -13,8 +13,9 @@ does that). Steps:
    figures use one shared ``plotly.min.js``, widgets become static snapshots, figures with
    plotly sliders or browser quizzes. A failing cell stops the build, naming the notebook
    and the cell;
-3. ``jupyter-book build`` with warnings as errors and nitpicky references (no link check
-   over the network);
+3. write the printable handouts (``hinge_lib/course/handouts.py``) and a page linking them,
+   then ``jupyter-book build`` with warnings as errors and nitpicky references (no link
+   check over the network);
 4. check the site: every internal link, script, style sheet and image resolves (anchors
    included) and nothing is loaded from another host.
 
@@ -214,6 +215,8 @@ def write_static(src: Path) -> None:
     (static / "quiz.js").write_text(QUIZ_JS.lstrip(), encoding="utf-8")
     css = (BOOK / "static" / "book.css").read_text(encoding="utf-8")
     (static / "book.css").write_text(css + QUIZ_CSS, encoding="utf-8")
+    for name in ("print.css", "print.js"):
+        shutil.copyfile(BOOK / "static" / name, static / name)
     shutil.copyfile(BOOK / "static" / "favicon.svg", src / "favicon.svg")
     for name in ("phone.js", "phone.css"):  # the menu and the figures on a phone
         shutil.copyfile(BOOK / "static" / name, static / name)
@@ -235,13 +238,36 @@ def write_pages(src: Path, instructor: bool) -> None:
     shutil.copyfile(BOOK / "run-live.md", src / "run-live.md")
 
 
+def write_handouts(src: Path) -> None:
+    """The printable handouts (hinge_lib/course/handouts.py) as files of the site, and the
+    page that links them, each on A4 and US Letter with its page count."""
+    from hinge_lib.course import handouts
+
+    made = handouts.build(src / "_static" / "handouts")
+    lines = ["# Printable handouts", "",
+             "The lesson plans, the assessment checklist, one card per drill and the table of "
+             "faults and cues, ready to print and hand out. They are made from the same data "
+             "as these pages, and the drill pictures are drawn by the course's model; "
+             "`python3 tasks.py handouts` makes them again after you change the data.", ""]
+    for stem, title in handouts.HANDOUTS.items():
+        links = []
+        for h in (h for h in made if h.handout == stem):
+            paper = "A4" if h.paper == "a4" else "US Letter"
+            pages = f"{h.pages} page{'s' if h.pages != 1 else ''}"
+            links.append(f'<a href="_static/handouts/{h.path.name}">{paper} (PDF, {pages})</a>')
+        lines.append(f"- **{title}**: {', '.join(links)}")
+    lines += ["", "To print a page of this website itself, use the browser's Print: the "
+              "sidebars and buttons are left out and tables wrap to the width of the paper."]
+    (src / "handouts.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
 def write_config(src: Path, pages: list[str], instructor: bool) -> None:
     edition = "instructor's edition" if instructor else "learner's edition"
     config = (BOOK / "_config.yml").read_text(encoding="utf-8")
     (src / "_config.yml").write_text(config.replace("@EDITION@", edition), encoding="utf-8")
     lines = ["format: jb-book", f"root: {Path(pages[0]).stem}", "chapters:"]
     lines += [f"- file: {Path(p).stem}" for p in pages[1:]]
-    lines += ["- file: sources", "- file: run-live"]
+    lines += ["- file: sources", "- file: handouts", "- file: run-live"]
     (src / "_toc.yml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
@@ -362,6 +388,7 @@ def build(instructor: bool, out: Path, jobs: int = 2) -> Path:
 
     write_static(src)
     write_pages(src, instructor)
+    write_handouts(src)
     write_config(src, list(staged), instructor)
 
     t = time.monotonic()

@@ -122,7 +122,7 @@ def test_every_notebook_is_a_page_in_course_order_with_previous_and_next(learner
     nav = nav[:nav.index("</nav>")]
     order = re.findall(r'class="reference internal" href="([^"#]+)"', nav)
     # the table of contents lists the other chapters in course order, then the extra pages
-    assert order == pages[2:] + ["sources.html", "run-live.html"]
+    assert order == pages[2:] + ["sources.html", "handouts.html", "run-live.html"]
     assert 'class="current reference internal" href="#"' in nav
     for page in pages:
         assert (learner_site / page).is_file(), page
@@ -360,6 +360,125 @@ def test_no_book_page_has_serious_or_critical_accessibility_violations(learner_s
             found += [f"{site.parent.parent.name}/{path.name}: {json.dumps(v)}" for v in result
                       if v["impact"] in ("serious", "critical")]
     assert found == [], "\n".join(found)
+
+
+# ---------------------------------------------------------------- on paper
+
+
+@pytest.mark.slow
+@pytest.mark.book
+def test_the_book_links_every_handout_on_both_papers(learner_site):
+    from hinge_lib.course import handouts
+
+    page = (learner_site / "handouts.html").read_text(encoding="utf-8")
+    for stem, title in handouts.HANDOUTS.items():
+        assert title in page
+        for paper in handouts.PAPERS:
+            href = f"_static/handouts/{stem}-{paper}.pdf"
+            assert f'href="{href}"' in page
+            assert (learner_site / href).read_bytes().startswith(b"%PDF-")
+    footer = (learner_site / _page_of(LEARNER_NOTEBOOKS[3])).read_text(encoding="utf-8")
+    assert 'href="handouts.html">printable handouts</a>' in footer
+
+
+#: The printable width of A4 (the narrower paper) with print.css's 12 mm margins, in CSS px.
+A4_PRINT_WIDTH_PX = round((210 - 2 * 12) / 25.4 * 96)
+
+#: Every element of the article that runs past the paper's printable width, or hides part
+#: of what it holds behind a scroll bar (which paper cannot scroll).
+CUT_OFF_JS = """() => {
+  const limit = document.documentElement.clientWidth;
+  const cut = [];
+  for (const el of document.querySelectorAll('.bd-article *')) {
+    if (el.parentElement && el.parentElement.closest('svg')) continue;  // the drawing counts
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) continue;
+    const style = getComputedStyle(el);
+    const name = el.tagName.toLowerCase() + (typeof el.className === 'string' && el.className
+      ? '.' + el.className.trim().split(/\\s+/)[0] : '');
+    if (box.right > limit + 1 || box.left < -1) {
+      cut.push(`${name} spans ${Math.round(box.left)} to ${Math.round(box.right)} px of ${limit}`);
+    } else if (['auto', 'scroll', 'hidden'].includes(style.overflowX)
+               && el.scrollWidth > el.clientWidth + 1 && el.tagName !== 'svg') {
+      cut.push(`${name} hides ${el.scrollWidth - el.clientWidth} px behind a scroll bar`);
+    }
+  }
+  return cut;
+}"""
+
+
+def _letters(text: str) -> str:
+    """Only the letters and digits of a text, ligatures undone."""
+    import unicodedata
+
+    return re.sub(r"\W", "", unicodedata.normalize("NFKC", text))
+
+
+def _print_view(browser, base: str, name: str):
+    """A tab laid out as Chromium prints: print media at A4's printable width."""
+    context = browser.new_context(viewport={"width": A4_PRINT_WIDTH_PX, "height": 1000})
+    page = context.new_page()
+    page.emulate_media(media="print")
+    _open_offline(page, base, name)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('.plotly-graph-div')]"
+        ".every(d => d.querySelector('.main-svg'))", timeout=30_000)
+    return context, page
+
+
+@pytest.mark.slow
+@pytest.mark.book
+@pytest.mark.browser
+def test_printed_pages_keep_every_cell_and_figure_inside_the_paper(learner_site, serve,
+                                                                    browser):
+    base = serve(learner_site)
+    cut = []
+    for path in _pages(learner_site):
+        context, page = _print_view(browser, base, path.name)
+        try:
+            cut += [f"{path.name}: {c}" for c in page.evaluate(CUT_OFF_JS)[:5]]
+        finally:
+            context.close()
+    assert cut == [], "\n".join(cut)
+
+
+@pytest.mark.slow
+@pytest.mark.book
+@pytest.mark.browser
+@pytest.mark.parametrize("paper", ["A4", "Letter"])
+def test_the_coaching_plan_printed_to_pdf_has_no_sidebar_buttons_or_cut_text(
+        learner_site, serve, page, paper):
+    """Printed as a reader would: the page opened on a desktop screen, then Print."""
+    pdfplumber = pytest.importorskip("pdfplumber")
+    import io
+
+    from pypdf import PdfReader
+
+    base = serve(learner_site)
+    name = next(_page_of(n) for n in LEARNER_NOTEBOOKS if "coaching-plan" in n)
+    _open_offline(page, base, name)
+    page.wait_for_function("() => [...document.querySelectorAll('.plotly-graph-div')]"
+                           ".every(d => d.querySelector('.main-svg'))", timeout=30_000)
+    title = page.locator(".bd-article h1").first.text_content().strip(" #\n")
+    cells = [" ".join(c.split()) for c in page.locator(".bd-article td").all_text_contents()]
+    pdf = page.pdf(format=paper, print_background=True)
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(pdf)).pages)
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        count = len(doc.pages)
+        outside = [c["text"] for p in doc.pages for c in p.chars
+                   if c["x0"] < 0 or c["x1"] > p.width or c["top"] < 0 or c["bottom"] > p.height]
+    assert not outside, f"text off the paper: {''.join(outside)[:80]!r}"
+    assert title in text
+    # the page's own words only: no site title of the header or sidebar, no code toggles
+    for chrome in ("learner's edition", "Show code cell source", "Skip to main content"):
+        assert chrome not in text, chrome
+    # no cell cut short to "...", and every cell printed whole (a long cell wraps over lines
+    # and the PDF keeps ligatures such as "fi" as one letter, so compare letters and digits)
+    assert cells and not [c for c in cells if c.endswith("...")]
+    flat = _letters(text)
+    missing = [c for c in cells if _letters(c) not in flat]
+    assert not missing, f"{len(missing)} cells not printed whole, e.g. {missing[0][:60]!r}"
+    assert count >= 1
 
 
 # ---------------------------------------------------------------- the builders the book uses

@@ -55,6 +55,7 @@ def test_wheel_carries_the_data_tables_and_widget_front_end(wheel):
     for table in ("segments.csv", "joint_limits.csv", "sources.yaml", "faults.yaml"):
         assert f"hinge_lib/data/{table}" in names
     assert any(n.startswith("hinge_lib/data/samples/") and n.endswith(".mot") for n in names)
+    assert "hinge_lib/course/handouts.typ" in names  # the layout of the printable handouts
     assert not any(n.startswith(("tests/", "notebooks/", "benchmarks/")) for n in names)
 
 
