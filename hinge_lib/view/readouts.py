@@ -63,6 +63,9 @@ def readout_html(analysis: Analysis, presenter: bool = False) -> str:
     a = analysis
     pattern = escape(str(a.pattern))
     words = escape(pattern_words(str(a.pattern)))
+    # standing tall, both moments are near zero and their even split means nothing yet
+    score = ("hinge score: none yet" if a.pattern == "upright"
+             else f"hinge score {a.hinge_score:.2f}")
     ham = float(a.hamstring_length_change_mm)
     ham_word = "stretched" if ham > 0.5 else ("shortened" if ham < -0.5 else "about resting")
     ok_color = palette.GOOD_TEXT if a.balanced else palette.BAD_TEXT
@@ -91,7 +94,7 @@ def readout_html(analysis: Analysis, presenter: bool = False) -> str:
         f'line-height:1.35;min-width:{15 if presenter else 18}em">'
         f'<div style="font-size:1.25em"><b>Pattern:</b> '
         f'<span class="hinge-pattern">{pattern}</span> · '
-        f'<span class="hinge-score">hinge score {a.hinge_score:.2f}</span></div>'
+        f'<span class="hinge-score">{score}</span></div>'
         f'<div style="color:#444">{words}</div>'
         f'<div style="margin-top:6px"><b>Extensor moments</b> (both legs)</div>'
         f"{_bar('Hip', float(a.hip_moment_nm), palette.HIP_BAR, compact=presenter)}"
