@@ -229,6 +229,7 @@ def test_fonts_are_embedded_and_the_pdf_is_tagged_for_screen_readers(built):
         assert fonts
 
 
+@pytest.mark.slow
 def test_a_cue_edited_in_the_data_is_on_the_next_card(data_copy):
     path = data_copy / "drills.yaml"
     text = path.read_text(encoding="utf-8")
@@ -249,6 +250,7 @@ def test_bad_requests_name_the_value_and_what_is_allowed(tmp_path):
         handouts.build(tmp_path, ["legal"])
 
 
+@pytest.mark.slow
 def test_the_command_writes_one_folder_and_prints_its_path_last(tmp_path):
     out = tmp_path / "print"
     result = subprocess.run(
