@@ -45,6 +45,8 @@ FIXTURE_MARKERS = {
     "instructor_site": "book",
     "hub": "hub",                  # starts the one-machine JupyterHub
     "cv2": "video",                # OpenCV and MediaPipe from the video extra
+    "class_app": "slow",           # a class app server with its kernels
+    "laptop": "slow",
 }
 # Tests that share one expensive fixture run on one pytest-xdist worker (`--dist loadgroup` in
 # tasks.py), so the full run builds the book once, starts one class app per module and one hub.
@@ -54,6 +56,7 @@ FIXTURE_GROUPS = {
     "instructor_site": "book",
     "hub": "hub",
     "class_app": "module",
+    "laptop": "module",
     "wheel": "module",
     "demo": "module",
 }

@@ -72,6 +72,7 @@ def laptop(tmp_path_factory):
     _write_clip(private / "clip.mp4")
     file_log = folder / "files.jsonl"
     app = start_class_app(folder, "--pool", "1", "--cull-after", "600", "--max-kernels", "4",
+                          "--with-video",  # the instructor has turned the video lesson on
                           env={"PYTHONPATH": str(AUDIT), "HINGE_TEST_FILE_LOG": str(file_log)})
     app.private = private
     app.file_log = file_log
