@@ -115,6 +115,7 @@ def test_bad_options_are_refused_before_anything_is_read():
 # ---------------------------------------------------------------- the bundled clip
 
 
+@pytest.mark.video
 def test_the_demo_clip_gives_a_keypoint_table_with_real_timestamps(demo):
     table, _ = demo
     assert table.attrs["frames_total"] == len(table) == 230
@@ -130,6 +131,7 @@ def test_the_demo_clip_gives_a_keypoint_table_with_real_timestamps(demo):
     assert table.loc[seen, "right_hip_x"].between(-200, 2000).all()
 
 
+@pytest.mark.video
 def test_the_demo_clip_report_names_frames_without_a_person_and_the_switch(demo):
     table, _ = demo
     notes = " ".join(table.attrs["notes"])
@@ -139,6 +141,7 @@ def test_the_demo_clip_report_names_frames_without_a_person_and_the_switch(demo)
     assert "another person" in notes
 
 
+@pytest.mark.video
 def test_progress_reports_every_frame_with_speed_and_time_left(demo):
     _, calls = demo
     done = [c[0] for c in calls]
@@ -148,6 +151,7 @@ def test_progress_reports_every_frame_with_speed_and_time_left(demo):
     assert calls[-1][3] == 0.0
 
 
+@pytest.mark.video
 def test_the_demo_clip_has_no_reps_and_the_reasons_are_given(demo):
     table, _ = demo
     poses = poses_from_keypoints(table)
@@ -160,6 +164,7 @@ def test_the_demo_clip_has_no_reps_and_the_reasons_are_given(demo):
     assert "check the back by eye" in report.message
 
 
+@pytest.mark.video
 def test_part_of_a_video_can_be_analysed(cv2):
     table = video.keypoints_from_video(CLIP, progress=False, start_s=1.0, end_s=2.0)
     assert table["time"].iloc[0] == pytest.approx(1.0, abs=0.05)
@@ -167,6 +172,7 @@ def test_part_of_a_video_can_be_analysed(cv2):
     assert 25 <= len(table) <= 32
 
 
+@pytest.mark.video
 def test_frames_can_be_fetched_as_small_pictures(cv2):
     pictures = video.video_frames(CLIP, [0.5, 2.0], width=240)
     assert sorted(pictures) == [0.5, 2.0]
@@ -191,6 +197,7 @@ def set_rotation_90(path: Path) -> None:
     raise AssertionError("no video track header found")
 
 
+@pytest.mark.video
 def test_a_portrait_phone_video_is_turned_upright_by_its_rotation_metadata(cv2, tmp_path):
     # a phone stores the frames turned and says how to turn them back: make such a file from
     # the first second of the demo, then compare its keypoints with the original's
@@ -240,6 +247,7 @@ def slow_down_second_half(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
+@pytest.mark.video
 def test_a_variable_frame_rate_video_keeps_each_frames_real_time(cv2, tmp_path):
     cap = cv2.VideoCapture(str(CLIP))
     cap.set(cv2.CAP_PROP_POS_FRAMES, 30)
@@ -260,11 +268,13 @@ def test_a_variable_frame_rate_video_keeps_each_frames_real_time(cv2, tmp_path):
 # ---------------------------------------------------------------- bad files
 
 
+@pytest.mark.video
 def test_a_missing_file_is_named(cv2, tmp_path):
     with pytest.raises(video.VideoError, match="gone.mp4: no such file"):
         video.keypoints_from_video(tmp_path / "gone.mp4", progress=False)
 
 
+@pytest.mark.video
 def test_an_empty_file_is_named(cv2, tmp_path):
     path = tmp_path / "empty.mp4"
     path.write_bytes(b"")
@@ -276,6 +286,7 @@ def test_an_empty_file_is_named(cv2, tmp_path):
     (b"time,hip\n0,1\n", "a text file"),
     (b"\x89PNG\r\n\x1a\n" + bytes(100), "a PNG picture"),
 ])
+@pytest.mark.video
 def test_a_file_that_is_not_a_video_says_what_it_looks_like(cv2, tmp_path, content, looks_like):
     path = tmp_path / "lift.mp4"
     path.write_bytes(content)
@@ -284,6 +295,7 @@ def test_a_file_that_is_not_a_video_says_what_it_looks_like(cv2, tmp_path, conte
         video.keypoints_from_video(path, progress=False)
 
 
+@pytest.mark.video
 def test_a_damaged_video_is_named_and_the_learner_told_what_to_do(cv2, tmp_path):
     path = tmp_path / "cut.mp4"
     path.write_bytes(CLIP.read_bytes()[:3000])
@@ -294,6 +306,7 @@ def test_a_damaged_video_is_named_and_the_learner_told_what_to_do(cv2, tmp_path)
     assert "cut short or damaged" in text
 
 
+@pytest.mark.video
 def test_frames_that_cannot_be_decoded_name_the_codec_and_what_to_do(cv2, tmp_path):
     # the container (ftyp, moov) is intact; every frame's data is zeroed
     data = bytearray(CLIP.read_bytes())
@@ -308,6 +321,7 @@ def test_frames_that_cannot_be_decoded_name_the_codec_and_what_to_do(cv2, tmp_pa
     assert "convert it as H.264 MP4" in text
 
 
+@pytest.mark.video
 def test_garbage_behind_a_video_header_is_refused(cv2, tmp_path):
     path = tmp_path / "odd.mov"
     path.write_bytes(b"\x00\x00\x00\x18ftypqt  " + bytes(range(256)) * 40)
@@ -315,6 +329,7 @@ def test_garbage_behind_a_video_header_is_refused(cv2, tmp_path):
         video.keypoints_from_video(path, progress=False)
 
 
+@pytest.mark.video
 def test_a_video_without_a_person_says_so(cv2, tmp_path):
     path = write_video(tmp_path / "wall.avi", cv2)
     with pytest.raises(video.VideoError, match="wall.avi: no person was found in any of the "
@@ -322,6 +337,7 @@ def test_a_video_without_a_person_says_so(cv2, tmp_path):
         video.keypoints_from_video(path, progress=False)
 
 
+@pytest.mark.video
 def test_video_info_reads_size_rate_and_codec(cv2, tmp_path):
     path = write_video(tmp_path / "wall.avi", cv2)
     info = video.video_info(path)
@@ -356,6 +372,7 @@ def test_the_checker_shows_a_missing_extra_as_a_message(monkeypatch):
     assert box.last_result() is None
 
 
+@pytest.mark.video
 def test_the_checker_shows_a_bad_file_as_a_message_and_keeps_the_log(cv2, tmp_path):
     from hinge_lib.recordings.practice_log import PracticeLog
     from hinge_lib.widgets.video_upload import video_checker
@@ -370,6 +387,7 @@ def test_the_checker_shows_a_bad_file_as_a_message_and_keeps_the_log(cv2, tmp_pa
     assert log.sessions().empty
 
 
+@pytest.mark.video
 def test_the_checker_analyses_a_video_path_and_saves_it_to_the_log(cv2, tmp_path):
     from hinge_lib.recordings.practice_log import PracticeLog
     from hinge_lib.widgets.video_upload import video_checker
@@ -388,6 +406,7 @@ def test_the_checker_analyses_a_video_path_and_saves_it_to_the_log(cv2, tmp_path
     assert "spine not measured" in sessions["notes"].iloc[0]
 
 
+@pytest.mark.video
 def test_the_checker_opens_the_learners_own_log_only_when_saving(cv2, tmp_path, monkeypatch):
     from hinge_lib.recordings.practice_log import PracticeLog
     from hinge_lib.widgets.video_upload import video_checker
