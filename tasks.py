@@ -13,6 +13,10 @@
                                              a system user per student, idle servers culled
                                              (load test: benchmarks/bench_hub.py)
     python3 tasks.py test [-- PYTEST ARGS]   set up .venv and run every check and test
+    python3 tasks.py test --quick [PATH ...] ruff, the copy check, the library's tests and
+                                             docstring examples (no browser, book, hub, video,
+                                             slow or notebook tests), then the named test
+                                             files or notebooks in full
     python3 tasks.py bench                   set up .venv and run benchmarks/bench_*.py
     python3 tasks.py outputs [NOTEBOOK ...]  store the expected text of checked notebook cells
     python3 tasks.py book [--instructor]     set up .venv, execute the notebooks and build the
@@ -489,16 +493,35 @@ def run_pytest(extra: list[str], env: dict[str, str]) -> tuple[int, str]:
     return code, last
 
 
-def cmd_test(args: list[str]) -> None:
+# what `test --quick` leaves out (markers registered in pyproject.toml)
+QUICK_LEAVES_OUT = ("browser", "book", "hub", "video", "slow", "notebook")
+# the full run shares the machine's cores between pytest workers (pytest-xdist); tests that
+# share an expensive fixture (one book build, one class app, one hub) stay on one worker
+PARALLEL = ["-n", "auto", "--dist", "loadgroup"]
+
+
+def test_options(args: list[str]) -> tuple[bool, bool, list[str], list[str]]:
+    """(quick, browser tests, paths for --quick, pytest options after --) of `test`."""
     extra: list[str] = []
     if "--" in args:
         cut = args.index("--")
         args, extra = args[:cut], args[cut + 1 :]
-    browser = "--no-browser-tests" not in args
-    unknown = [a for a in args if a != "--no-browser-tests"]
+    quick = "--quick" in args
+    browser = "--no-browser-tests" not in args and not quick
+    rest = [a for a in args if a not in ("--quick", "--no-browser-tests")]
+    unknown = [a for a in rest if a.startswith("-")]
     if unknown:
         sys.exit(f"error: unknown option(s) {unknown}; pass pytest options after --")
+    if rest and not quick:
+        sys.exit(f"error: paths {rest} go with --quick (or pass them to pytest after --)")
+    missing = [p for p in rest if not (ROOT / p.split("::")[0]).exists()]
+    if missing:
+        sys.exit(f"error: no such test file or notebook: {', '.join(missing)}")
+    return quick, browser, rest, extra
 
+
+def cmd_test(args: list[str]) -> None:
+    quick, browser, paths, extra = test_options(args)
     started = time.monotonic()
     results: list[tuple[str, bool, str]] = []
 
@@ -506,19 +529,23 @@ def cmd_test(args: list[str]) -> None:
         results.append((name, ok, note))
 
     t = time.monotonic()
-    # Every test runs: the book (its site is built and opened) and the one-machine hub need
-    # their extras too. The video extra (MediaPipe 0.10.21) has wheels for Python 3.9-3.12
-    # only; on newer Pythons the video tests skip and say why.
-    extras = ["test", "book", "hub"]
-    if (3, 9) <= sys.version_info[:2] <= (3, 12):
-        extras.append("video")
+    if quick:
+        # the library's own tests need the test tools only
+        extras = ["test"]
     else:
-        say(f"note: no video extra on Python {sys.version_info[0]}.{sys.version_info[1]} "
-            "(MediaPipe 0.10.21 supports 3.9-3.12); the video tests will be skipped")
+        # Every test runs: the book (its site is built and opened) and the one-machine hub
+        # need their extras too. The video extra (MediaPipe 0.10.21) has wheels for Python
+        # 3.9-3.12 only; on newer Pythons the video tests skip and say why.
+        extras = ["test", "book", "hub"]
+        if (3, 9) <= sys.version_info[:2] <= (3, 12):
+            extras.append("video")
+        else:
+            say(f"note: no video extra on Python {sys.version_info[0]}.{sys.version_info[1]} "
+                "(MediaPipe 0.10.21 supports 3.9-3.12); the video tests will be skipped")
     ensure_venv(extras)
     record("set-up", True, f"{time.monotonic() - t:.0f} s")
 
-    if is_root() and shutil.which("npm") and shutil.which("useradd"):
+    if not quick and is_root() and shutil.which("npm") and shutil.which("useradd"):
         # tests/test_hub_local.py starts a real hub whose students' servers run as other
         # users: they need a Python they can run (see ensure_hub_env)
         t = time.monotonic()
@@ -533,10 +560,11 @@ def cmd_test(args: list[str]) -> None:
     if browser:
         t = time.monotonic()
         record("chromium", ensure_chromium(), f"{time.monotonic() - t:.0f} s")
-    else:
+    elif not quick:
         extra = ["-m", "not browser", *extra]
 
     env = scratch_env()
+    checks_started = time.monotonic()
 
     step("lint: ruff check .")
     t = time.monotonic()
@@ -549,20 +577,31 @@ def cmd_test(args: list[str]) -> None:
         code = run([sys.executable, SEED_CHECK, ROOT], cwd=ROOT)
         record("seed overlap", code == 0, f"{time.monotonic() - t:.0f} s")
 
-    step("pytest: tests and notebooks")
-    t = time.monotonic()
-    code, closing = run_pytest(extra, env)
-    note = f"{time.monotonic() - t:.0f} s"
-    if code == 5:
-        say("error: pytest collected no tests")
-        note += ", no tests collected"
-    record("pytest", code == 0, note)
+    closing = ""
+    if quick:
+        leave_out = " and ".join(f"not {marker}" for marker in QUICK_LEAVES_OUT)
+        runs = [("pytest (quick)", ["tests", "hinge_lib", "-m", leave_out, *extra])]
+        if paths:  # what the contributor named runs whole, notebooks and browser tests too
+            runs.append(("pytest (named)", [*paths, *extra]))
+    else:
+        runs = [("pytest", [*PARALLEL, *extra])]
+    for name, pytest_args in runs:
+        step(f"{name}: " + ("the library's tests and docstring examples" if name.endswith(
+            "(quick)") else "tests and notebooks" if name == "pytest" else " ".join(paths)))
+        t = time.monotonic()
+        code, closing = run_pytest(pytest_args, env)
+        note = f"{time.monotonic() - t:.0f} s"
+        if code == 5:
+            say("error: pytest collected no tests")
+            note += ", no tests collected"
+        record(name, code == 0, note)
 
     step("summary")
     for name, ok, note in results:
         say(f"  {'ok    ' if ok else 'FAILED'}  {name:<14} {note}")
     failed = [name for name, ok, _ in results if not ok]
-    say(f"  total {time.monotonic() - started:.0f} s")
+    say(f"  total {time.monotonic() - started:.0f} s "
+        f"({time.monotonic() - checks_started:.0f} s after set-up)")
     say("all steps passed" if not failed else "failed steps: " + ", ".join(failed))
     if closing:
         say(closing)

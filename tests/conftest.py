@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from pathlib import Path
@@ -34,15 +35,77 @@ os.environ.setdefault("JUPYTER_PLATFORM_DIRS", "1")
 VIDEO_NOTEBOOKS = ("14-film-your-hinge.ipynb",)
 
 
+# What each kind of test needs, as markers (registered in pyproject.toml): a test that uses one
+# of these fixtures must carry the marker, so `pytest -m "not browser"` and the quick run
+# (`python3 tasks.py test --quick`) leave out exactly what they should. tests/test_markers.py
+# checks it.
+FIXTURE_MARKERS = {
+    "browser": "browser",          # launches Chromium (so does every fixture built on it)
+    "learner_site": "book",        # builds the course website
+    "instructor_site": "book",
+    "hub": "hub",                  # starts the one-machine JupyterHub
+    "cv2": "video",                # OpenCV and MediaPipe from the video extra
+}
+# Tests that share one expensive fixture run on one pytest-xdist worker (`--dist loadgroup` in
+# tasks.py), so the full run builds the book once, starts one class app per module and one hub.
+# A group named "module" is the test's own module.
+FIXTURE_GROUPS = {
+    "learner_site": "book",
+    "instructor_site": "book",
+    "hub": "hub",
+    "class_app": "module",
+    "wheel": "module",
+    "demo": "module",
+}
+# every marker the quick run leaves out
+HEAVY_MARKERS = ("browser", "book", "hub", "video", "slow", "notebook")
+ALL_ITEMS = pytest.StashKey[list]()
+
+
+def collected(item) -> dict:
+    """What tests/test_markers.py needs to know of a collected test."""
+    return {"nodeid": item.nodeid, "file": item.path.name,
+            "fixtures": sorted(getattr(item, "fixturenames", ())),
+            "markers": sorted({mark.name for mark in item.iter_markers()})}
+
+
+def mark_notebooks(items, version: tuple = tuple(sys.version_info)) -> None:
+    """Mark every notebook `notebook` (and the video notebook `video`); on Pythons without
+    MediaPipe wheels, skip the video notebook with that reason."""
+    for item in items:
+        if item.path.suffix != ".ipynb":
+            continue
+        item.add_marker(pytest.mark.notebook)
+        if item.path.name in VIDEO_NOTEBOOKS:
+            item.add_marker(pytest.mark.video)
+            if version[:2] >= (3, 13):
+                item.add_marker(pytest.mark.skip(reason=(
+                    f"needs the video extra: MediaPipe 0.10.21 has no wheels for Python "
+                    f"{version[0]}.{version[1]} (only 3.9 to 3.12)")))
+
+
+def group_shared_fixtures(items) -> None:
+    """Give tests that share an expensive fixture one xdist group (see FIXTURE_GROUPS)."""
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        group = next((FIXTURE_GROUPS[f] for f in FIXTURE_GROUPS if f in fixtures), None)
+        if group and item.get_closest_marker("xdist_group") is None:
+            name = f"module-{item.path.stem}" if group == "module" else group
+            item.add_marker(pytest.mark.xdist_group(name))
+
+
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
-    """Run the browser tests last, so the rest reports first and no browser idles meanwhile."""
+    """Mark notebooks, keep every collected test for tests/test_markers.py (before ``-m``
+    deselects any), and run the browser tests last, so the rest reports first and no browser
+    idles meanwhile."""
+    mark_notebooks(items)
+    group_shared_fixtures(items)
+    config.stash[ALL_ITEMS] = list(items)
+    report = os.environ.get("HINGE_COLLECTION_REPORT")
+    if report:  # tests/test_markers.py collecting the whole folder in a subprocess
+        Path(report).write_text(json.dumps([collected(item) for item in items]))
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
-    if sys.version_info[:2] >= (3, 13):
-        reason = (f"needs the video extra: MediaPipe 0.10.21 has no wheels for Python "
-                  f"{sys.version_info[0]}.{sys.version_info[1]} (only 3.9 to 3.12)")
-        for item in items:
-            if item.path.name in VIDEO_NOTEBOOKS:
-                item.add_marker(pytest.mark.skip(reason=reason))
 
 
 @pytest.fixture(scope="session")

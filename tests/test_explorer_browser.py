@@ -153,6 +153,11 @@ def test_frames_sent_ahead_redraw_at_once_and_are_the_models(voila_server, page)
     _assert_drawn_like(live_state(page), a, scene)
 
 
+# what the page shows of the pose: the live figure's description and the readout's text
+SHOWN_JS = ("() => [document.querySelector('.hinge-live-svg > desc').textContent, "
+            "document.querySelector('.hinge-readout').innerText]")
+
+
 def _wait_for_description(page, a) -> None:
     """Wait until the live figure describes the pose of analysis ``a`` in words."""
     page.wait_for_function(
@@ -231,9 +236,8 @@ def test_a_figure_whose_code_cannot_run_says_so(tmp_path, voila_server, page):
     url, _ = voila_server(notebook)
     page.goto(url, wait_until="domcontentloaded", timeout=120_000)
     page.locator(PATTERN).wait_for(timeout=120_000)
-    page.wait_for_timeout(1500)
     note = page.locator(".hinge-live-fallback").first
-    assert note.is_visible()
+    note.wait_for(state="visible", timeout=15_000)
     assert "could not run the figure's drawing code" in note.inner_text()
     assert page.locator(".hinge-live-svg").count() == 0
 
@@ -299,8 +303,12 @@ def test_classroom_app_has_no_serious_or_critical_accessibility_violations(voila
     page.locator(PATTERN).wait_for(timeout=60_000)
     found = [v for v in _axe_violations(page) if v["impact"] in ("serious", "critical")]
     handle = _slider_box(page, "Hip").locator(".noUi-handle").first
+    before = page.evaluate(SHOWN_JS)
     handle.focus()
     handle.press("PageUp")
-    page.wait_for_timeout(1500)
+    # both the figure and the readout show the new pose before axe looks again
+    page.wait_for_function(f"(before) => {{ const now = ({SHOWN_JS})(); "
+                           "return now[0] !== before[0] && now[1] !== before[1]; }",
+                           arg=before, timeout=15_000)
     found += [v for v in _axe_violations(page) if v["impact"] in ("serious", "critical")]
     assert found == [], found

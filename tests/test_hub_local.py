@@ -89,6 +89,7 @@ def server_pid(name: str) -> int:
     raise AssertionError(f"no server running as {name}")
 
 
+@pytest.mark.hub
 @pytest.mark.slow
 def test_two_students_get_their_own_servers_and_cannot_read_each_other(hub):
     base = hub.base
@@ -117,6 +118,7 @@ def test_two_students_get_their_own_servers_and_cannot_read_each_other(hub):
                           capture_output=True).returncode == 0
 
 
+@pytest.mark.hub
 @pytest.mark.slow
 def test_a_wrong_password_is_refused_and_the_instructor_is_admin(hub):
     with pytest.raises(urllib.error.HTTPError) as refused:
@@ -127,6 +129,7 @@ def test_a_wrong_password_is_refused_and_the_instructor_is_admin(hub):
         assert admin.status == 200
 
 
+@pytest.mark.hub
 @pytest.mark.slow
 def test_faults_leave_every_student_working_and_every_practice_log_whole(hub):
     bench_hub = _bench_hub()

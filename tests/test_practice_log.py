@@ -278,6 +278,7 @@ def _filled_log(path: Path, report: MotionReport) -> PracticeLog:
     return log
 
 
+@pytest.mark.slow
 def test_a_flipped_byte_is_reported_or_harmless_never_a_partial_answer(
         tmp_path: Path, hinge_report: MotionReport) -> None:
     clean = tmp_path / "clean.sqlite3"

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
 
 from hinge_lib import serving
@@ -58,6 +59,7 @@ def test_tasks_py_starts_the_servers_with_it():
     assert tasks.KERNEL_CONNECTION == serving.CONNECTION_CLASS
 
 
+@pytest.mark.slow
 def test_voila_accepts_the_option():
     out = subprocess.run(
         [sys.executable, "-m", "voila", "--help-all"], capture_output=True, text=True, check=True

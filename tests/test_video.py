@@ -428,7 +428,7 @@ def test_the_checker_opens_the_learners_own_log_only_when_saving(cv2, tmp_path, 
     assert "Not saved:" in box.saved_message.value and "is a folder" in box.saved_message.value
 
 
-def test_the_video_notebook_is_skipped_with_the_reason_on_newer_pythons(monkeypatch):
+def test_the_video_notebook_is_skipped_with_the_reason_on_newer_pythons():
     import conftest
 
     class Item:
@@ -436,21 +436,20 @@ def test_the_video_notebook_is_skipped_with_the_reason_on_newer_pythons(monkeypa
             self.path = ROOT / "notebooks" / name
             self.marks = []
 
-        def get_closest_marker(self, name):
-            return None
-
         def add_marker(self, mark):
             self.marks.append(mark)
 
     items = [Item("14-film-your-hinge.ipynb"), Item("11-check-a-recorded-lift.ipynb")]
-    conftest.pytest_collection_modifyitems(None, items)
-    assert items[0].marks == [] and items[1].marks == []
-    monkeypatch.setattr(sys, "version_info", (3, 13, 0, "final", 0))
-    conftest.pytest_collection_modifyitems(None, items)
+    conftest.mark_notebooks(items, (3, 12, 0))
+    assert [m.name for m in items[0].marks] == ["notebook", "video"]
+    assert [m.name for m in items[1].marks] == ["notebook"]
+    for item in items:
+        item.marks.clear()
+    conftest.mark_notebooks(items, (3, 13, 0))
     video_nb = next(i for i in items if i.path.name.startswith("14"))
     other = next(i for i in items if i.path.name.startswith("11"))
-    assert "no wheels for Python 3.13" in video_nb.marks[0].kwargs["reason"]
-    assert other.marks == []
+    assert "no wheels for Python 3.13" in video_nb.marks[-1].kwargs["reason"]
+    assert [m.name for m in other.marks] == ["notebook"]
 
 
 def test_in_the_class_app_the_checker_says_no_log_is_kept_and_saves_nothing(tmp_path,

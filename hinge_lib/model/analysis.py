@@ -394,7 +394,7 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
     >>> list(out["pattern"]), list(out["below_floor"])
     (['upright', 'hinge'], [False, False])
     >>> quick = analyze_many(pd.DataFrame({"hip": [90.0]}), muscles=False)
-    >>> "hamstrings_force_n" in quick, quick["hamstring_length_change_mm"].iloc[0] > 0
+    >>> "hamstrings_force_n" in quick, bool(quick["hamstring_length_change_mm"].iloc[0] > 0)
     (False, True)
     """
     if not isinstance(poses, pd.DataFrame):
