@@ -180,6 +180,7 @@ def test_a_student_cannot_log_in_as_start_or_open_a_classmates_server(hub):
 
 
 @pytest.mark.slow
+@pytest.mark.hub
 def test_a_wrong_password_is_refused_and_the_instructor_is_admin(hub):
     with pytest.raises(urllib.error.HTTPError) as refused:
         log_in(hub.base, STUDENTS[0], "not-the-password")
