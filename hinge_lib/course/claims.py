@@ -550,7 +550,8 @@ def _check_rep_onset_rule() -> tuple[bool, str]:
 def _check_camera_tilt_moves_shins_only() -> tuple[bool, str]:
     import pandas as pd
 
-    from hinge_lib.recordings.keypoints import keypoints_from_poses, poses_from_keypoints
+    from hinge_lib.recordings.keypoints import poses_from_keypoints
+    from hinge_lib.recordings.synthetic import keypoints_from_poses
 
     known = pd.DataFrame({"ankle": [4.0, 4.0], "knee": [18.0, 18.0], "hip": [75.0, 75.0]},
                          index=pd.Index([0.0, 0.04], name="time"))
