@@ -579,3 +579,21 @@ def test_moments_match_a_hand_calculation_to_a_thousandth(key: str, hold: str,
     assert a.lumbar_moment_nm == pytest.approx(expected["lumbar_base"], abs=1e-3)
     assert a.knee_moment_nm == pytest.approx(-expected["knee"], abs=1e-3)
     assert a.ankle_moment_nm == pytest.approx(expected["ankle"], abs=1e-3)
+
+
+def test_hands_out_of_reach_point_at_the_nearest_part_of_the_legs() -> None:
+    """The rule's last case, which no pose of the default body reaches: a shoulder lifted
+    1 m leaves the legs out of the arms' reach; the arms point at the front of the hip."""
+    kin = hinge_lib.model.kinematics
+    body = Body()
+    points, axes = kin.joint_positions({f: np.array([0.0]) for f in hinge_lib.POSE_FIELDS},
+                                       body)
+    points["shoulder"] = points["shoulder"] + np.array([0.0, 1.0])
+    offset = kin.hold_table()["close"]["forward_offset"] * body.height_m
+    arm = 0.6
+    direction, gap, on_legs = kin._reach_to_legs(points, axes, offset, arm)
+    hip_front = points["hip"][0] + np.array([offset, 0.0])
+    to_hip = hip_front - points["shoulder"][0]
+    assert not on_legs[0]
+    assert gap[0] == pytest.approx(np.linalg.norm(to_hip) - arm)
+    assert direction[0] == pytest.approx(to_hip / np.linalg.norm(to_hip))

@@ -275,22 +275,26 @@ def _reach_to_legs(
     disc = qb**2 - 4 * qa * qc
     t = (-qb + np.sqrt(np.maximum(disc, 0.0))) / (2 * qa)  # the outward crossing
     crossing = (disc >= 0) & (t >= 0) & (t <= 1)
-    n, segments = crossing.shape
+    n = crossing.shape[0]
     first = np.argmax(crossing, axis=1)
     rows = np.arange(n)
     on_legs = a[rows, first] + t[rows, first][:, None] * d[rows, first]
-    # Nearest point of the outline, for hands that cannot reach it.
-    along = np.clip(-np.einsum("nkd,nkd->nk", a, d) / qa, 0.0, 1.0)
-    nearest = a + along[..., None] * d
-    dist = np.linalg.norm(nearest, axis=-1)
-    best = np.argmin(dist, axis=1)
-    closest = nearest[rows, best]
     end = outline[:, -1] - shoulder
     reaches = crossing.any(axis=1)
-    beyond = np.linalg.norm(end, axis=-1) <= arm
-    target = np.where(reaches[:, None], on_legs, np.where(beyond[:, None], end, closest))
+    beyond = np.einsum("nd,nd->n", end, end) <= arm**2
+    target = np.where(reaches[:, None], on_legs, end)
+    gap = np.zeros(n)
+    away = np.flatnonzero(~reaches & ~beyond)
+    if len(away):
+        # Out of reach: point at the nearest point of the outline (rare, so only there).
+        a_, d_ = a[away], d[away]
+        along = np.clip(-np.einsum("nkd,nkd->nk", a_, d_) / qa[away], 0.0, 1.0)
+        nearest = a_ + along[..., None] * d_
+        dist = np.linalg.norm(nearest, axis=-1)
+        best = np.argmin(dist, axis=1)
+        target[away] = nearest[np.arange(len(away)), best]
+        gap[away] = np.maximum(dist[np.arange(len(away)), best] - arm, 0.0)
     length = np.maximum(np.linalg.norm(target, axis=-1, keepdims=True), 1e-12)
-    gap = np.where(reaches | beyond, 0.0, np.maximum(dist[rows, best] - arm, 0.0))
     return target / length, gap, reaches
 
 
