@@ -123,10 +123,11 @@ def join_page_html(url: str, short: str, code: str | None, status_url: str) -> s
 html, body {{margin: 0; height: 100%; font-family: system-ui, sans-serif; color: #1d2733;}}
 main {{display: flex; gap: 4vw; align-items: center; justify-content: center;
       min-height: 100%; padding: 2vh 3vw; box-sizing: border-box; flex-wrap: wrap;}}
-.qr svg {{width: min(62vh, 44vw); height: auto; display: block;}}
-.words {{max-width: 46vw;}}
+.qr {{flex: 0 0 auto;}}
+.qr svg {{width: min(62vh, 42vw); height: auto; display: block;}}
+.words {{flex: 1 1 0; min-width: 16em; max-width: 52vw;}}
 h1 {{font-size: clamp(24px, 4.4vh, 52px); margin: 0 0 .4em 0;}}
-.address {{font: 700 clamp(26px, 5.6vh, 68px)/1.15 ui-monospace, monospace;
+.address {{font: 700 max(20px, min(5.6vh, 3.1vw))/1.15 ui-monospace, monospace;
           overflow-wrap: anywhere;}}
 .code {{font-size: clamp(20px, 4vh, 48px); margin: .5em 0;}}
 .code strong {{font-family: ui-monospace, monospace; letter-spacing: .05em;}}
