@@ -75,7 +75,8 @@ GEOMETRY_JS = """(label) => {
     if (r.width && (r.x < -0.5 || r.right > innerWidth + 0.5)) wide.push(e.className.toString());
   }
   const bar = document.querySelector('#hinge-bar');
-  return {top: bar ? bar.getBoundingClientRect().bottom : 0, svg: box(svg), plot: box(svg.querySelector('rect.hinge-plot-area')), marks, cut,
+  return {top: bar ? bar.getBoundingClientRect().bottom : 0, svg: box(svg),
+          plot: box(svg.querySelector('rect.hinge-plot-area')), marks, cut,
           handle, targets, wide, font: parseFloat(svg.getAttribute('font-size')) *
           svg.getBoundingClientRect().width / width,
           viewport: [innerWidth, innerHeight],
