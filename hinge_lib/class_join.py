@@ -179,8 +179,9 @@ def announcement(host: str, port: int, base_url: str, token: str | None, *,
         "(the access code is the part after token=):",
         url,
         "",
+        # the code is printed once only (above), never again nor in the log
         f"  or type {short_address(host, port, base_url)}"
-        + (f" and the access code {token}" if token else ""),
+        + (" and then the access code (the part after token=)" if token else ""),
         f"  On the projector, a QR code and the short address: {local}{JOIN_PATH}",
         "  (open it on this laptop; it also shows when the first phone has got through)",
         f"  At most {max_kernels} students' pages at once.   Ctrl-C stops the app.",
