@@ -106,7 +106,8 @@ def qr_svg(text: str, scale: int = 8) -> str:
     """A QR code of ``text`` as an inline SVG element (error correction M: a code shown on
     a projector still reads with part of it washed out), with a text alternative."""
     code = segno.make(text, error="m", micro=False)
-    svg = code.svg_inline(scale=scale, border=4, dark="#000", light="#fff",
+    # a viewBox and no fixed size: the page's CSS gives the code its size on the screen
+    svg = code.svg_inline(scale=scale, border=4, dark="#000", light="#fff", omitsize=True,
                           title=f"QR code of {text}")
     return svg.replace("<svg ", '<svg role="img" aria-label="QR code of the class address" ', 1)
 
