@@ -94,7 +94,8 @@ def qr_svg(text: str, scale: int = 8) -> str:
     """A QR code of ``text`` as an inline SVG element (error correction M: a code shown on
     a projector still reads with part of it washed out), with a text alternative."""
     code = segno.make(text, error="m", micro=False)
-    svg = code.svg_inline(scale=scale, border=4, dark="#000", light="#fff",
+    # a viewBox and no fixed size: the page's CSS gives the code its size on the screen
+    svg = code.svg_inline(scale=scale, border=4, dark="#000", light="#fff", omitsize=True,
                           title=f"QR code of {text}")
     return svg.replace("<svg ", '<svg role="img" aria-label="QR code of the class address" ', 1)
 
@@ -111,10 +112,11 @@ def join_page_html(url: str, short: str, code: str | None, status_url: str) -> s
 html, body {{margin: 0; height: 100%; font-family: system-ui, sans-serif; color: #1d2733;}}
 main {{display: flex; gap: 4vw; align-items: center; justify-content: center;
       min-height: 100%; padding: 2vh 3vw; box-sizing: border-box; flex-wrap: wrap;}}
-.qr svg {{width: min(62vh, 44vw); height: auto; display: block;}}
-.words {{max-width: 46vw;}}
+.qr {{flex: 0 0 auto;}}
+.qr svg {{width: min(62vh, 42vw); height: auto; display: block;}}
+.words {{flex: 1 1 0; min-width: 16em; max-width: 52vw;}}
 h1 {{font-size: clamp(24px, 4.4vh, 52px); margin: 0 0 .4em 0;}}
-.address {{font: 700 clamp(26px, 5.6vh, 68px)/1.15 ui-monospace, monospace;
+.address {{font: 700 max(20px, min(5.6vh, 3.1vw))/1.15 ui-monospace, monospace;
           overflow-wrap: anywhere;}}
 .code {{font-size: clamp(20px, 4vh, 48px); margin: .5em 0;}}
 .code strong {{font-family: ui-monospace, monospace; letter-spacing: .05em;}}
@@ -166,8 +168,9 @@ def announcement(host: str, port: int, base_url: str, token: str | None, *,
         "(the access code is the part after token=):",
         url,
         "",
+        # the code is printed once only (above), never again nor in the log
         f"  or type {short_address(host, port, base_url)}"
-        + (f" and the access code {token}" if token else ""),
+        + (" and then the access code (the part after token=)" if token else ""),
         f"  On the projector, a QR code and the short address: {local}{JOIN_PATH}",
         "  (open it on this laptop; it also shows when the first phone has got through)",
         f"  At most {max_kernels} students' pages at once.   Ctrl-C stops the app.",

@@ -62,7 +62,8 @@ def test_the_app_prints_the_students_address_first_then_what_the_instructor_need
     text = class_join.announcement("192.168.1.20", 8866, "/", "k7qm-x2rp-9dfa", max_kernels=40)
     urls = [line for line in text.splitlines() if line.startswith("http")]
     assert urls == ["http://192.168.1.20:8866/?token=k7qm-x2rp-9dfa"]
-    assert "http://192.168.1.20:8866/ and the access code k7qm-x2rp-9dfa" in text
+    assert "http://192.168.1.20:8866/ and then the access code" in text
+    assert text.count("k7qm-x2rp-9dfa") == 1  # the code is printed once, never again
     assert "http://127.0.0.1:8866/join" in text
     assert len(text.splitlines()) <= 10
 

@@ -555,6 +555,22 @@ def test_tasks_py_app_presenter_serves_the_presenter_copy_of_the_explorer():
     assert "--Voila.ip=127.0.0.1" in cmd
 
 
+def test_tasks_py_app_check_runs_the_network_check_and_names_a_wrong_option():
+    tasks = _tasks()
+    cmd = [str(c) for c in tasks.app_command(["--check", "--port", "9000", "--wait", "60"])]
+    assert cmd[1:4] == ["-m", "hinge_lib.serving", "check"]
+    assert cmd[4:] == ["--port", "9000", "--wait", "60"]
+    with pytest.raises(SystemExit, match="--pool"):
+        tasks.app_command(["--check", "--pool", "2"])
+
+
+def test_tasks_py_app_presenter_uses_the_offline_template():
+    tasks = _tasks()
+    cmd = [str(c) for c in tasks.app_command(["--presenter"])]
+    assert f"--template={tasks.OFFLINE_TEMPLATE}" in cmd
+    assert (tasks.TEMPLATES / "voila" / "templates" / tasks.OFFLINE_TEMPLATE).is_dir()
+
+
 # ---------------------------------------------------------------- a burst, misbehaving clients
 
 

@@ -74,7 +74,9 @@ GEOMETRY_JS = """(label) => {
     const r = e.getBoundingClientRect();
     if (r.width && (r.x < -0.5 || r.right > innerWidth + 0.5)) wide.push(e.className.toString());
   }
-  return {svg: box(svg), plot: box(svg.querySelector('rect.hinge-plot-area')), marks, cut,
+  const bar = document.querySelector('#hinge-bar');
+  return {top: bar ? bar.getBoundingClientRect().bottom : 0, svg: box(svg),
+          plot: box(svg.querySelector('rect.hinge-plot-area')), marks, cut,
           handle, targets, wide, font: parseFloat(svg.getAttribute('font-size')) *
           svg.getBoundingClientRect().width / width,
           viewport: [innerWidth, innerHeight],
@@ -100,15 +102,17 @@ def offline_context(browser, width: int, height: int, touch: bool = False):
     return context, outside
 
 
-def _in_view(box: dict, viewport: list[float]) -> bool:
-    return (box["x"] >= -0.5 and box["y"] >= -0.5 and box["x"] + box["w"] <= viewport[0] + 0.5
+def _in_view(box: dict, viewport: list[float], top: float = 0.0) -> bool:
+    """Inside the viewport and below the page's fixed bar (``top``, px)."""
+    return (box["x"] >= -0.5 and box["y"] >= top - 0.5
+            and box["x"] + box["w"] <= viewport[0] + 0.5
             and box["y"] + box["h"] <= viewport[1] + 0.5)
 
 
 def _assert_figure_and_slider_in_view(page, label: str, touch: bool) -> dict:
     g = page.evaluate(GEOMETRY_JS, label)
-    assert _in_view(g["svg"], g["viewport"]), ("figure", g["svg"], g["viewport"])
-    assert _in_view(g["handle"], g["viewport"]), (label, g["handle"], g["viewport"])
+    assert _in_view(g["svg"], g["viewport"], g["top"]), ("figure", g["svg"], g["top"])
+    assert _in_view(g["handle"], g["viewport"], g["top"]), (label, g["handle"], g["top"])
     if touch:  # the figure held at the top must not cover the slider
         assert g["handle"]["y"] >= g["svg"]["y"] + g["svg"]["h"] - 1, (g["handle"], g["svg"])
     return g
