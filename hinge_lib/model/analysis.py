@@ -272,7 +272,7 @@ def analyze(pose: Pose | None = None, body: Body | None = None, load_kg: float =
     >>> a.pattern, a.balanced, a.below_floor
     ('hinge', True, ())
     >>> analyze(Pose(ankle=-50, knee=155)).below_floor[:3]
-    ('hands', 'elbow', 'vertex')
+    ('hands', 'vertex', 'elbow')
     >>> analyze(Pose(knee=90, support="tall_kneeling")).base_of_support[1]
     0.0
     """

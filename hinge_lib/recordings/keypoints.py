@@ -22,7 +22,9 @@ Each segment's tilt from vertical is the direction of the line between two keypo
 - ``knee`` = shin tilt - thigh tilt (knee -> hip); 0 = straight
 - ``hip`` = trunk-line tilt (hip -> shoulder) - thigh tilt: the angle between the thigh and
   the straight line from hip to shoulder
-- ``neck`` = head tilt (shoulder -> ear) - trunk-line tilt; + = chin towards the chest
+- ``neck`` = head tilt - trunk-line tilt; + = chin towards the chest. The head's line runs
+  to the ear from the top of the upper back, placed on the trunk line above the shoulder by
+  the model's proportions (`neck_above_shoulder`)
 - ``lumbar`` and ``thoracic`` are **unknown** (``NaN``): hip and shoulder points cannot
   separate pelvis, lower back and upper back. Because hip flexion is measured against the
   trunk line, a rounded back counts as hip bend, so a round-back bend can look like a good
@@ -77,6 +79,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Sequence
+from functools import cache
 
 import numpy as np
 import pandas as pd
@@ -168,6 +171,21 @@ def _tilt(lower: np.ndarray, upper: np.ndarray) -> np.ndarray:
     (x forward, y up). Positive = the upper end ahead of the lower end."""
     d = upper - lower
     return np.degrees(np.arctan2(d[:, 0], d[:, 1]))
+
+
+@cache
+def neck_above_shoulder() -> float:
+    """How far the top of the upper back (where the head tilts) sits above the shoulder
+    joint, as a share of the hip-to-shoulder distance, for a standing model body.
+
+    >>> 0.05 < neck_above_shoulder() < 0.2
+    True
+    """
+    from hinge_lib.model.kinematics import joint_positions
+
+    p, _ = joint_positions({field: np.zeros(1) for field in POSE_FIELDS}, Body())
+    drop = np.linalg.norm(p["neck"][0] - p["shoulder"][0])
+    return float(drop / np.linalg.norm(p["shoulder"][0] - p["hip"][0]))
 
 
 def _wrap(deg: np.ndarray) -> np.ndarray:
@@ -566,7 +584,10 @@ def poses_from_keypoints(
         share = limit("hip_width") / limit("shoulder_width")
         mid_trunk = _tilt(near["hip"] - share * offset, near["shoulder"] - offset)
         trunk = np.where(np.isnan(mid_trunk), trunk, mid_trunk)
-    head = _tilt(near["shoulder"], near["ear"])
+    # the head tilts about the top of the upper back, which sits above the shoulder joint on
+    # the trunk line (the model's landmarks): measure it from there
+    neck_joint = near["shoulder"] + neck_above_shoulder() * (near["shoulder"] - near["hip"])
+    head = _tilt(neck_joint, near["ear"])
     ear_ok = ~np.isnan(near["ear"]).any(axis=1) & (near_vis["ear"] >= min_visibility)
     angles = {
         "ankle": shank,

@@ -262,7 +262,8 @@ def keypoints_from_poses(
         if "ty" in pelvis:
             ty = pelvis["ty"].to_numpy(float)
             shift[:, 1] = np.clip(ty - ty[0], 0.0, None)
-        p = {k: v + shift for k, v in p.items()}
+        # points are (n, 2); the per-pose flags and gaps stay as they are
+        p = {k: v + shift if np.ndim(v) == 2 else v for k, v in p.items()}
     head_r = 0.5 * body.segments["head_neck"].length_m * 0.5
     forward = -np.stack((-axes["head_neck"][:, 1], axes["head_neck"][:, 0]), axis=-1)
     model = {
