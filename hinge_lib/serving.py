@@ -600,11 +600,7 @@ def class_config(*, pool: int, cull_after: int, max_kernels: int, open_browser: 
     cfg.Voila.open_browser = open_browser
     cfg.Voila.kernel_websocket_connection_class = CLASS_CONNECTION_CLASS
     cfg.NoDelayKernelConnection.compress = True  # students' devices share the room's network
-    # a widget message the kernel cannot take: a short note on the page, not a traceback
-    from hinge_lib.class_guard import ERROR_NOTE
-
-    cfg.MappingKernelManager.allow_tracebacks = False
-    cfg.MappingKernelManager.traceback_replacement_message = ERROR_NOTE
+    # (tracebacks and stderr are kept off the pages by the connection: class_guard.py)
     cfg.ClassroomVoila.max_kernels = max_kernels
     cfg.VoilaConfiguration.template = CLASS_TEMPLATE
     cfg.VoilaConfiguration.show_tracebacks = False
