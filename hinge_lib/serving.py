@@ -313,14 +313,17 @@ def _classroom_classes() -> dict[str, type]:
             self.set_status(200 if alive else 410)
             self.finish(json.dumps({"alive": alive}))
 
-    class CourseVoilaHandler(TornadoVoilaHandler):
-        """Renders course notebooks only, one kernel per browser and notebook, up to the cap."""
+    class PlainErrors:
+        """Mixin: errors answered with the class app's own small page. Jupyter's error page
+        fails to render under Voila (no static path, or no login yet when an address cannot
+        even be decoded, e.g. %ff), which put a traceback in the log for every such request."""
 
         def write_error(self, status_code: int, **kwargs: Any) -> None:
-            # Jupyter's error page needs the login, which an address that cannot even be
-            # decoded (e.g. %ff) never reaches: its rendering failed with a traceback in the log
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.finish(error_html(status_code, self.base_url))
+
+    class CourseVoilaHandler(PlainErrors, TornadoVoilaHandler):
+        """Renders course notebooks only, one kernel per browser and notebook, up to the cap."""
 
         @web.authenticated
         async def get(self, path=None):
@@ -352,7 +355,7 @@ def _classroom_classes() -> dict[str, type]:
                 _current_seat.reset(token)
                 _for_instructor.reset(role)
 
-    class CourseKernelWebsocketHandler(VoilaKernelWebsocketHandler):
+    class CourseKernelWebsocketHandler(PlainErrors, VoilaKernelWebsocketHandler):
         """The kernel websocket; that of a page opened on the laptop is the instructor's."""
 
         async def get(self, kernel_id):
