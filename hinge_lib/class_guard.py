@@ -3,9 +3,10 @@
 - :class:`ClassKernelConnection`: the class app's kernel connection (Jupyter's, with
   ``TCP_NODELAY`` and compression, see :mod:`hinge_lib.serving`) that does not pass what a
   kernel writes to stderr on to the page: warnings and the traceback of a widget message the
-  kernel could not take stay in the instructor's terminal (debug level). Tracebacks of
-  ``error`` messages are replaced by Jupyter itself with :data:`ERROR_NOTE`
-  (``MappingKernelManager.allow_tracebacks = False``, set by ``serving.class_config``).
+  kernel could not take stay in the instructor's terminal (debug level), and an ``error``
+  message reaches the page as :data:`ERROR_NOTE` alone, without its traceback. (Jupyter's
+  own ``MappingKernelManager.allow_tracebacks = False`` is not used: in jupyter_server 2.x
+  it fails with an AttributeError on the first error message.)
 - :class:`HideInLog` / :func:`hide_in_log`: the access code never reaches the log, not even
   in tornado's "Uncaught exception GET /...?token=..." lines.
 
@@ -20,39 +21,56 @@ from typing import Any
 
 from hinge_lib.serving import NoDelayKernelConnection
 
+#: What a page shows instead of a traceback (the terminal keeps the details).
+ERROR_NOTE = "Something went wrong on the course server; reloading the page starts it afresh."
+
 
 class ClassKernelConnection(NoDelayKernelConnection):
     """The class app's kernel connection: what the kernel writes to stderr (warnings, the
     traceback of a widget message it could not take) stays in the instructor's terminal at
-    debug level and never reaches the student's page. Tracebacks of ``error`` messages are
-    replaced by Jupyter itself (``MappingKernelManager.allow_tracebacks = False``)."""
+    debug level and never reaches the student's page; an ``error`` message reaches it as
+    :data:`ERROR_NOTE` without its traceback."""
 
     def handle_outgoing_message(self, stream: Any, outgoing_msg: list[Any]) -> None:
-        stderr = _stderr_text(self.session, stream, outgoing_msg)
-        if stderr is not None:
+        kind, text = _output_kind(self.session, stream, outgoing_msg)
+        if kind == "stderr":
             self.log.debug("kernel %s wrote to stderr (not sent to the page): %.300s",
-                           self.kernel_id, stderr)
+                           self.kernel_id, text)
             return
+        if kind == "error":
+            self.log.debug("kernel %s error (the page gets a note): %.300s", self.kernel_id,
+                           text)
+            outgoing_msg = without_traceback(self.session, outgoing_msg)
         super().handle_outgoing_message(stream, outgoing_msg)
 
 
-def _stderr_text(session: Any, stream: Any, msg_list: list[Any]) -> str | None:
-    """The text of an iopub ``stream`` message to stderr, or None for any other message."""
+def _output_kind(session: Any, stream: Any, msg_list: list[Any]) -> tuple[str | None, str]:
+    """("stderr", text) for an iopub stream message to stderr, ("error", "ename: evalue") for
+    an iopub error message, (None, "") for anything else."""
     channel = stream if isinstance(stream, str) else getattr(stream, "channel", None)
     if channel != "iopub":
-        return None
+        return None, ""
     try:
         _, parts = session.feed_identities(msg_list)  # signature, header, parent, meta, content
-        if session.unpack(parts[1]).get("msg_type") != "stream":
-            return None
+        msg_type = session.unpack(parts[1]).get("msg_type")
+        if msg_type not in ("stream", "error"):
+            return None, ""
         content = session.unpack(parts[4])
     except (ValueError, IndexError, TypeError):
-        return None
-    return str(content.get("text", "")) if content.get("name") == "stderr" else None
+        return None, ""
+    if msg_type == "error":
+        return "error", f"{content.get('ename')}: {content.get('evalue')}"
+    if content.get("name") == "stderr":
+        return "stderr", str(content.get("text", ""))
+    return None, ""
 
 
-#: What a page shows instead of a traceback (the terminal keeps the details).
-ERROR_NOTE = "Something went wrong on the course server; reloading the page starts it afresh."
+def without_traceback(session: Any, msg_list: list[Any]) -> list[Any]:
+    """The same error message (signed again by ``session``) saying only :data:`ERROR_NOTE`."""
+    idents, parts = session.feed_identities(msg_list)
+    msg = session.deserialize(parts)
+    msg["content"] = {"ename": "Error", "evalue": ERROR_NOTE, "traceback": [ERROR_NOTE]}
+    return session.serialize(msg, idents)
 
 
 class HideInLog(logging.Filter):

@@ -379,14 +379,17 @@ def _classroom_classes() -> dict[str, type]:
             self.set_status(200 if alive else 410)
             self.finish(json.dumps({"alive": alive}))
 
-    class CourseVoilaHandler(TornadoVoilaHandler):
-        """Renders course notebooks only, one kernel per browser and notebook, up to the cap."""
+    class PlainErrors:
+        """Mixin: errors answered with the class app's own small page. Jupyter's error page
+        fails to render under Voila (no static path, or no login yet when an address cannot
+        even be decoded, e.g. %ff), which put a traceback in the log for every such request."""
 
         def write_error(self, status_code: int, **kwargs: Any) -> None:
-            # Jupyter's error page needs the login, which an address that cannot even be
-            # decoded (e.g. %ff) never reaches: its rendering failed with a traceback in the log
             self.set_header("Content-Type", "text/html; charset=utf-8")
             self.finish(error_html(status_code, self.base_url))
+
+    class CourseVoilaHandler(PlainErrors, TornadoVoilaHandler):
+        """Renders course notebooks only, one kernel per browser and notebook, up to the cap."""
 
         @web.authenticated
         async def get(self, path=None):
@@ -453,7 +456,7 @@ def _classroom_classes() -> dict[str, type]:
             self._claimed = app.guard.seats.claim_warm(notebook, pool_size)
             return self._claimed
 
-    class CourseKernelWebsocketHandler(VoilaKernelWebsocketHandler):
+    class CourseKernelWebsocketHandler(PlainErrors, VoilaKernelWebsocketHandler):
         """The kernel websocket; that of a page opened on the laptop is the instructor's."""
 
         async def get(self, kernel_id):
@@ -768,11 +771,7 @@ def class_config(*, pool: int, cull_after: int, max_kernels: int, open_browser: 
     cfg.Voila.open_browser = open_browser
     cfg.Voila.kernel_websocket_connection_class = CLASS_CONNECTION_CLASS
     cfg.NoDelayKernelConnection.compress = True  # students' devices share the room's network
-    # a widget message the kernel cannot take: a short note on the page, not a traceback
-    from hinge_lib.class_guard import ERROR_NOTE
-
-    cfg.MappingKernelManager.allow_tracebacks = False
-    cfg.MappingKernelManager.traceback_replacement_message = ERROR_NOTE
+    # (tracebacks and stderr are kept off the pages by the connection: class_guard.py)
     cfg.ClassroomVoila.max_kernels = max_kernels
     cfg.ClassroomVoila.kernels_per_seat = kernels_per_seat
     cfg.ClassroomVoila.max_connections = max_connections

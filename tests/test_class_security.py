@@ -218,21 +218,30 @@ def test_the_log_filter_blanks_the_code_in_messages_arguments_and_tracebacks():
             handler.removeFilter(installed)
 
 
-def test_stderr_from_a_kernel_is_recognised_and_other_messages_pass():
+def test_stderr_is_held_back_and_an_error_keeps_only_a_note():
     from jupyter_client.session import Session
 
-    session = Session(key=b"")
+    session = Session(key=b"class-secret")
 
     def wire(msg_type: str, content: dict) -> list:
-        msg = session.msg(msg_type, content)
-        return session.serialize(msg)
+        return session.serialize(session.msg(msg_type, content), [b"kernel"])
 
     stderr = wire("stream", {"name": "stderr", "text": "Traceback (most recent call last)"})
-    assert class_guard._stderr_text(session, "iopub", stderr).startswith("Traceback")
-    assert class_guard._stderr_text(session, "iopub", wire("stream", {"name": "stdout",
-                                                                 "text": "hi"})) is None
-    assert class_guard._stderr_text(session, "iopub", wire("comm_msg", {"data": {}})) is None
-    assert class_guard._stderr_text(session, "shell", stderr) is None
+    kind, text = class_guard._output_kind(session, "iopub", stderr)
+    assert kind == "stderr" and text.startswith("Traceback")
+    for other in (wire("stream", {"name": "stdout", "text": "hi"}), wire("comm_msg", {})):
+        assert class_guard._output_kind(session, "iopub", other) == (None, "")
+    assert class_guard._output_kind(session, "shell", stderr) == (None, "")
+    error = wire("error", {"ename": "TraitError", "evalue": "bad value",
+                           "traceback": ["  File \"/srv/secret/widget.py\", line 3"]})
+    assert class_guard._output_kind(session, "iopub", error) == ("error", "TraitError: bad value")
+    cleaned = class_guard.without_traceback(session, error)
+    idents, parts = session.feed_identities(cleaned)
+    msg = session.deserialize(parts)  # still signed with the session's key
+    assert idents == [b"kernel"] and msg["msg_type"] == "error"
+    assert msg["content"]["traceback"] == [class_guard.ERROR_NOTE]
+    sent = json.dumps(msg, default=str)
+    assert ".py" not in sent and "TraitError" not in sent
 
 
 # ---------------------------------------------------------------- instructor pages

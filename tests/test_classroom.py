@@ -239,7 +239,6 @@ def test_class_configuration_warms_only_the_explorer_and_culls_idle_kernels():
     assert cfg.KernelManager.autorestart is False
     assert cfg.ClassroomVoila.max_kernels == 30
     assert cfg.Voila.kernel_websocket_connection_class == serving.CLASS_CONNECTION_CLASS
-    assert cfg.MappingKernelManager.allow_tracebacks is False
     assert cfg.VoilaConfiguration.allow_template_override == "NO"
     assert cfg.VoilaConfiguration.template == serving.CLASS_TEMPLATE
     assert (TEMPLATES / "voila" / "templates" / serving.CLASS_TEMPLATE / "conf.json").is_file()
