@@ -88,10 +88,13 @@ def mark_notebooks(items, version: tuple = tuple(sys.version_info)) -> None:
 
 
 def group_shared_fixtures(items) -> None:
-    """Give tests that share an expensive fixture one xdist group (see FIXTURE_GROUPS)."""
+    """Give tests that share an expensive fixture one xdist group (see FIXTURE_GROUPS), and
+    every cell of a notebook the notebook's own group: the cells share one kernel, in order."""
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
         group = next((FIXTURE_GROUPS[f] for f in FIXTURE_GROUPS if f in fixtures), None)
+        if item.path.suffix == ".ipynb":
+            group = "module"
         if group and item.get_closest_marker("xdist_group") is None:
             name = f"module-{item.path.stem}" if group == "module" else group
             item.add_marker(pytest.mark.xdist_group(name))
