@@ -434,3 +434,32 @@ def test_each_groups_force_is_said_as_a_share_of_its_maximum() -> None:
     assert message and "gluteus maximus" in message and "%" in message
     assert hinge_lib.model.muscles.over_max_message(light) is None
     assert heavy["gluteus_maximus"].effort_pct > light["gluteus_maximus"].effort_pct
+
+
+# --- Order of activity: EMG studies beside the model ----------------------------------------
+
+def test_emg_order_is_read_in_tiers_and_compared_tier_by_tier() -> None:
+    from hinge_lib.model import activity_order
+
+    order = activity_order.reported_order()
+    assert order["back_squat"] == (("vasti",), ("gluteus_maximus",), ("hamstrings",))
+    assert set(order["conventional_deadlift"][0]) == {"erector_spinae", "vasti"}
+    tiers = (("a", "b"), ("c",))
+    assert activity_order.agrees(tiers, ("b", "a", "c")) is True
+    assert activity_order.agrees(tiers, ("a", "c", "b")) is False
+    assert activity_order.agrees(tiers, ("c",)) is None
+    assert activity_order.model_order({"a": 10.0, "b": float("nan"), "c": 30.0},
+                                      ("a", "b", "c")) == ("c", "a")
+    table = activity_order.comparison_table(hinge_lib.analyze_references())
+    assert table.loc["back_squat", "agree"] == "no"  # the rule, not the EMG order
+    assert table.loc["romanian_deadlift", "agree"] == "cannot tell"
+
+
+def test_emg_order_ranking_a_group_twice_names_the_row(data_copy: Path) -> None:
+    from hinge_lib.model import activity_order
+
+    path = data_copy / "emg_order.csv"
+    path.write_text(path.read_text(encoding="utf-8")
+                    + "back_squat,vasti,3,contreras2015,\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"emg_order\.csv, line 11, column 'group'"):
+        activity_order.reported_order()

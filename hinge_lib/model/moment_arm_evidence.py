@@ -21,6 +21,7 @@ from hinge_lib.model.muscle_paths import GROUPS, HAMSTRINGS, JOINT_NAMES, joints
 from hinge_lib.model.tables import Column, DataFileError, read_csv
 
 ACTIONS: dict[str, float] = {"extends": 1.0, "flexes": -1.0}
+_JOINT_WORDS = {"lumbar": "lower back"}
 
 
 @dataclass(frozen=True)
@@ -115,7 +116,8 @@ def unmeasured_message(missing: list[tuple[str, str, float]],
     ``labels`` the words a coach reads for each group); None when there are none."""
     if not missing:
         return None
-    listed = ", ".join(f"{labels.get(g, g)} at the {j} ({a:.0f} deg)" for g, j, a in missing)
+    listed = ", ".join(f"{labels.get(g, g)} at the {_JOINT_WORDS.get(j, j)} ({a:.0f} deg)"
+                       for g, j, a in missing)
     return (f"Not known from measurements: the moment arms of {listed}. No published curve "
             "this model was checked against covers these angles, so the forces that rest on "
             "them are the model's own extrapolation.")
