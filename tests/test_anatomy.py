@@ -100,6 +100,28 @@ def test_readout_names_what_the_model_cannot_say() -> None:
     assert "Static model" in html and "co-contraction" in html and "timing" in html
 
 
+def test_readout_names_the_sharing_rule_and_the_reported_emg_order_where_muscles_share() -> None:
+    from hinge_lib import reference_pose
+
+    rdl = anatomy.anatomy_readout_html(analyze(reference_pose("romanian_deadlift"), load_kg=40,
+                                               hold="close"))
+    assert "smallest sum of squared muscle stresses, not measured" in rdl
+    assert "Contreras et al. 2015" in rdl and "Martín-Fuentes et al. 2020" in rdl
+    assert "Romanian deadlift (bottom): hamstrings &gt; erector spinae" in rdl
+    still = anatomy.anatomy_readout_html(analyze(Pose()))
+    assert "not measured" not in still  # nothing is shared standing tall
+
+
+def test_readout_says_which_moment_arms_no_measurement_covers() -> None:
+    from hinge_lib import reference_pose
+
+    start = anatomy.anatomy_readout_html(analyze(reference_pose("conventional_deadlift"),
+                                                 load_kg=60, hold="close"))
+    assert "Not known from measurements" in start and "hamstrings at the hip (132 deg)" in start
+    hinge = anatomy.anatomy_readout_html(analyze(Pose(hip=45, knee=20), load_kg=20))
+    assert "Not known" in hinge and "hamstrings at the hip (45 deg)" not in hinge
+
+
 def test_static_figure_has_title_axes_and_the_key() -> None:
     fig = anatomy.anatomy_figure(analyze(HINGE, load_kg=40))
     assert fig.layout.title.text.startswith("Muscles in this pose")

@@ -21,6 +21,7 @@ from functools import cache
 import numpy as np
 
 from hinge_lib.model.body import Body
+from hinge_lib.model.moment_arm_evidence import action_signs
 from hinge_lib.model.muscle_paths import (
     GROUPS,
     HAMSTRINGS,
@@ -434,6 +435,10 @@ def muscle_columns(angles: Mapping[str, np.ndarray], body: Body,
     n_groups = len(GROUPS)
     change = _length_changes(lengths, PATHS, body, GROUPS).T
     matrix = (arm_rows.T @ plan.arm_mix).reshape(n, len(JOINT_NAMES), n_groups)
+    # A group never turns a joint against its anatomical action (data/moment_arm_evidence.csv):
+    # where the hinge geometry's line crosses the joint centre (hamstrings past about 140 deg
+    # of knee flexion) the group gets no moment arm there rather than a reversed one.
+    matrix = np.where(matrix * action_signs() < 0, 0.0, matrix)
     demand = np.stack([np.asarray(moments[k], dtype=float) for k in MOMENT_KEYS], axis=-1)
     forces, unmet = solve_forces(matrix, demand, plan.size)
     contrib = matrix * forces[:, None, :]  # (n, joints, groups) moments in N m

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from hinge_lib.model.activity_order import SHARING_RULE, reported_order_sentence
+from hinge_lib.model.moment_arm_evidence import unmeasured_message, unmeasured_moment_arms
 from hinge_lib.model.muscle_paths import GROUPS, HAMSTRINGS, JOINT_NAMES, all_path_points
 from hinge_lib.model.muscles import LIMITS_NOTE, STRETCH_FRACTION
 from hinge_lib.view import palette
@@ -203,9 +205,15 @@ def anatomy_drawing(analysis: Analysis) -> dict[str, Any]:
     for joint in ("ankle", "knee", "hip", "lumbar"):
         made = sum(states[g].joint_moments_nm.get(joint, 0.0) for g in GROUPS)
         unmet[joint] = float(getattr(analysis, f"{joint}_moment_nm")) - made
+    labels = {g: states[g].label for g in GROUPS}
+    working = tuple(g for g in GROUPS if states[g].force_n > 1.0)
+    shared = any(1.0 < abs(states[g].share_pct) < 99.0 for g in working)
+    angles = {j: float(getattr(analysis.pose, j)) for j in JOINT_NAMES}
     return {
         "muscles": muscles,
         "unmet_nm": unmet,
+        "sharing": [SHARING_RULE, reported_order_sentence(labels)] if shared else [],
+        "unmeasured": unmeasured_message(unmeasured_moment_arms(angles, working), labels),
         "pelvis": _pelvis_outline(analysis, points),
         "femoral_head": _circle(hip, radius),
         "socket": _socket(analysis, radius),
@@ -402,6 +410,11 @@ def anatomy_readout_html(analysis: Analysis, presenter: bool = False,
                  "flexors): " + ", ".join(unmet)]
     extra = (f'<div class="hinge-anatomy-unmet" style="color:#444">{escape("; ".join(unmet))}'
              "</div>") if unmet else ""
+    extra += "".join(f'<div class="hinge-anatomy-sharing" style="color:#444;margin-top:4px">'
+                     f"{escape(line)}</div>" for line in d.get("sharing", []))
+    if d.get("unmeasured"):
+        extra += (f'<div class="hinge-anatomy-unknown" style="color:#444;margin-top:4px">'
+                  f"{escape(d['unmeasured'])}</div>")
     return (
         f'<div class="hinge-anatomy" style="font-size:{s.readout_font_px}px;line-height:1.3">'
         f"<b>Muscles</b> (both sides; share = part of the moment made by the muscles pulling "
