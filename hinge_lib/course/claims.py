@@ -255,6 +255,18 @@ def _check_head_up_lifts_upper_back() -> tuple[bool, str]:
     return ok, f"neck - loses the {neck[0]} at {neck[1]:+.0f}; thoracic - the {thoracic[0]}"
 
 
+def _check_flattened_upper_back_named() -> tuple[bool, str]:
+    from hinge_lib.model.analysis import analyze
+    from hinge_lib.model.pose import Pose
+
+    contact, angle = _first_lost("thoracic", -1)
+    rule = _fault_threshold("flattened_upper_back")
+    flat = analyze(Pose(knee=25, hip=90, thoracic=-25)).fault_codes
+    ok = contact == "upper back" and "flattened_upper_back" in flat
+    return ok, (f"straightening the upper back loses the {contact} at {angle:+.0f} deg; the "
+                f"flattened-upper-back rule fires past {rule:+g}")
+
+
 def _check_sacrum_only_late() -> tuple[bool, str]:
     table = _rdl_dowel_signs()
     lumbar = table[(table["slider"] == "Lumbar")].iloc[0]
@@ -610,6 +622,7 @@ CHECKS: dict[str, Callable[[], tuple[bool, str]]] = {
     "squat_pattern_names_shape": _check_squat_shape_not_work,
     "lee2018_one_load": _check_one_load_for_lee,
     "solver_splits_synergists": _check_solver_shares_synergists,
+    "flattened_upper_back_named": _check_flattened_upper_back_named,
 }
 
 
