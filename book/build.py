@@ -339,9 +339,9 @@ def prune(site: Path) -> None:
     launcher (thebe), which the book does not use: its script fetches a library from a
     CDN when started and is included twice per page, which the browser reports as an
     error."""
-    for path in site.joinpath("_static").rglob("*.map"):
-        path.unlink()
     shutil.rmtree(site / "_static" / "locales", ignore_errors=True)
+    for path in list(site.joinpath("_static").rglob("*.map")):
+        path.unlink(missing_ok=True)
     for path in site.joinpath("_static").glob("sphinx-thebe.*"):
         path.unlink()
     for page in site.glob("*.html"):

@@ -672,10 +672,10 @@ def _classroom_classes() -> dict[str, type]:
                                           max_kernels=self.max_kernels), flush=True)
             if self.ip in ("", "0.0.0.0", "::", "127.0.0.1", "localhost"):
                 # loopback is what makes a browser the instructor's (hinge_lib/class_roles.py)
-                print("  Instructor guide and answer keys, in a browser on this computer only: "
+                print("Instructor guide and answer keys, in a browser on this computer only: "
                       f"http://127.0.0.1:{self.port}{self.base_url}course\n", flush=True)
             else:
-                print(f"  Instructor pages need --ip 0.0.0.0 (this computer's browser reaches "
+                print(f"Instructor pages need --ip 0.0.0.0 (this computer's browser reaches "
                       f"them at 127.0.0.1; {self.ip} alone does not listen there).\n",
                       flush=True)
 
