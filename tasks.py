@@ -618,9 +618,9 @@ def cmd_test(args: list[str]) -> None:
     closing = ""
     if quick:
         leave_out = " and ".join(f"not {marker}" for marker in QUICK_LEAVES_OUT)
-        runs = [("pytest (quick)", ["tests", "hinge_lib", "-m", leave_out, *extra])]
+        runs = [("pytest (quick)", [*PARALLEL, "tests", "hinge_lib", "-m", leave_out, *extra])]
         if paths:  # what the contributor named runs whole, notebooks and browser tests too
-            runs.append(("pytest (named)", [*paths, *extra]))
+            runs.append(("pytest (named)", [*PARALLEL, *paths, *extra]))
     else:
         runs = [("pytest", [*PARALLEL, *extra])]
     for name, pytest_args in runs:

@@ -4,6 +4,7 @@ consistent dependency lists."""
 from __future__ import annotations
 
 import ast
+import importlib.util
 import json
 import re
 import sys
@@ -186,3 +187,26 @@ def test_version_is_in_the_changelog_and_the_package():
 def test_bundled_third_party_data_keep_their_licence_beside_them():
     samples = ROOT / "data" / "samples"
     assert list(samples.glob("LICENSE*")), "third-party recordings need their licence beside them"
+
+
+def _test_options(args: list[str]):
+    spec = importlib.util.spec_from_file_location("tasks", ROOT / "tasks.py")
+    tasks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(tasks)
+    return tasks.test_options(args)
+
+
+def test_tasks_py_test_options_for_the_quick_loop_and_the_full_run():
+    assert _test_options([]) == (False, True, [], [])
+    assert _test_options(["--no-browser-tests", "--", "-k", "dowel"]) == (
+        False, False, [], ["-k", "dowel"])
+    quick, browser, paths, extra = _test_options(
+        ["--quick", "notebooks/00-start-here.ipynb", "--", "-x"])
+    assert quick and not browser and paths == ["notebooks/00-start-here.ipynb"]
+    assert extra == ["-x"]
+    with pytest.raises(SystemExit, match="--colour"):
+        _test_options(["--colour"])
+    with pytest.raises(SystemExit, match="go with --quick"):
+        _test_options(["tests/test_model.py"])
+    with pytest.raises(SystemExit, match="no such test file"):
+        _test_options(["--quick", "tests/test_nothing_here.py"])
