@@ -533,9 +533,10 @@ def run_pytest(extra: list[str], env: dict[str, str]) -> tuple[int, str]:
 
 # what `test --quick` leaves out (markers registered in pyproject.toml)
 QUICK_LEAVES_OUT = ("browser", "book", "hub", "video", "slow", "notebook")
-# the full run shares the machine's cores between pytest workers (pytest-xdist); tests that
-# share an expensive fixture (one book build, one class app, one hub) stay on one worker
-PARALLEL = ["-n", "auto", "--dist", "loadgroup"]
+# the full run shares the machine's cores between pytest workers (pytest-xdist), a test file
+# at a time: the tests of one file share its fixtures (one book build, one class app, one
+# hub) and a notebook's cells share one kernel, in order
+PARALLEL = ["-n", "auto", "--dist", "loadfile"]
 
 
 def test_options(args: list[str]) -> tuple[bool, bool, list[str], list[str]]:

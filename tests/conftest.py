@@ -48,18 +48,6 @@ FIXTURE_MARKERS = {
     "class_app": "slow",           # a class app server with its kernels
     "laptop": "slow",
 }
-# Tests that share one expensive fixture run on one pytest-xdist worker (`--dist loadgroup` in
-# tasks.py), so the full run builds the book once, starts one class app per module and one hub.
-# A group named "module" is the test's own module.
-FIXTURE_GROUPS = {
-    "learner_site": "book",
-    "instructor_site": "book",
-    "hub": "hub",
-    "class_app": "module",
-    "laptop": "module",
-    "wheel": "module",
-    "demo": "module",
-}
 # every marker the quick run leaves out
 HEAVY_MARKERS = ("browser", "book", "hub", "video", "slow", "notebook")
 ALL_ITEMS = pytest.StashKey[list]()
@@ -87,26 +75,12 @@ def mark_notebooks(items, version: tuple = tuple(sys.version_info)) -> None:
                     f"{version[0]}.{version[1]} (only 3.9 to 3.12)")))
 
 
-def group_shared_fixtures(items) -> None:
-    """Give tests that share an expensive fixture one xdist group (see FIXTURE_GROUPS), and
-    every cell of a notebook the notebook's own group: the cells share one kernel, in order."""
-    for item in items:
-        fixtures = getattr(item, "fixturenames", ())
-        group = next((FIXTURE_GROUPS[f] for f in FIXTURE_GROUPS if f in fixtures), None)
-        if item.path.suffix == ".ipynb":
-            group = "module"
-        if group and item.get_closest_marker("xdist_group") is None:
-            name = f"module-{item.path.stem}" if group == "module" else group
-            item.add_marker(pytest.mark.xdist_group(name))
-
-
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Mark notebooks, keep every collected test for tests/test_markers.py (before ``-m``
     deselects any), and run the browser tests last, so the rest reports first and no browser
     idles meanwhile."""
     mark_notebooks(items)
-    group_shared_fixtures(items)
     config.stash[ALL_ITEMS] = list(items)
     report = os.environ.get("HINGE_COLLECTION_REPORT")
     if report:  # tests/test_markers.py collecting the whole folder in a subprocess

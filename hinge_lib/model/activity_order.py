@@ -124,3 +124,17 @@ def comparison_table(results: pd.DataFrame,
             "agree": _AGREE_WORDS[agrees(tiers, model)],
         })
     return pd.DataFrame(rows).set_index("lift")
+
+
+def comparison_text(orders: pd.DataFrame) -> str:
+    """:func:`comparison_table` as plain text: each lift, then one indented line per column.
+
+    >>> print(comparison_text(pd.DataFrame({"agree": ["no"]}, index=["back_squat"])))
+    back_squat
+      agree: no
+    """
+    lines = []
+    for lift, row in orders.iterrows():
+        lines.append(str(lift))
+        lines += [f"  {column}: {value}" for column, value in row.items()]
+    return "\n".join(lines)
