@@ -536,13 +536,17 @@ def predict(
     again = w.Button(description="Guess again", icon="undo")
     feedback = w.HTML("")
     shown = w.VBox([])
-    if isinstance(reveal, w.Widget):
-        reveal_widget = reveal
-    else:
-        reveal_widget = w.Output()
-        if reveal is not None:
+    # A figure is drawn into the reveal area only when the guess is committed: until then
+    # the answer is nowhere in the page's widget state, and nothing is sent for it.
+    reveal_widget = reveal if isinstance(reveal, w.Widget) else w.Output()
+    drawn = isinstance(reveal, w.Widget) or reveal is None
+
+    def draw_reveal() -> None:
+        nonlocal drawn
+        if not drawn:
             with reveal_widget:
                 display(reveal)
+            drawn = True
 
     def do_commit(_=None) -> Feedback:
         if chooser.value is None:
@@ -555,6 +559,7 @@ def predict(
                 f"The model says otherwise: {options[correct]}.")
         fb = Feedback(matched, f"{lead} {explanation}")
         feedback.value = feedback_html(fb)
+        draw_reveal()
         shown.children = [reveal_widget] if reveal is not None else []
         return fb
 
