@@ -24,6 +24,14 @@ if TYPE_CHECKING:  # pragma: no cover
 BODY_WIDTH_M = 0.028
 THIN_WIDTH_M = 0.010
 JOINT_RADIUS_M = 0.018
+#: How each kind of mark is drawn: (radius as a share of JOINT_RADIUS_M, fill, outline
+#: colour or None, outline width as a share of THIN_WIDTH_M).
+MARK_STYLES = {
+    "joint": (0.8, palette.JOINT, None, 0.0),
+    "contact_held": (1.3, palette.DOWEL, palette.BLACK, 0.5),
+    "contact_lost": (1.8, "none", palette.BAD, 1.5),
+    "com": (1.6, palette.COM, palette.BLACK, 0.5),
+}
 
 
 def _path(polylines: Sequence[Sequence[tuple[float, float]]]) -> str:
@@ -115,20 +123,11 @@ def pose_svg(analysis: Analysis, *, dowel: bool = False, description: str = "",
         if mark["group"] == "contacts" and not dowel:
             continue
         x, y = mark["xy"]
-        r = JOINT_RADIUS_M
-        if mark["kind"] == "joint":
-            parts.append(f'<circle cx="{x:.4f}" cy="{-y:.4f}" r="{r * 0.8:g}" '
-                         f'fill="{palette.JOINT}"/>')
-        elif mark["kind"] == "contact_held":
-            parts.append(f'<circle cx="{x:.4f}" cy="{-y:.4f}" r="{r * 1.3:g}" '
-                         f'fill="{palette.DOWEL}" stroke="{palette.BLACK}" '
-                         f'stroke-width="{THIN_WIDTH_M * 0.5:g}"/>')
-        elif mark["kind"] == "contact_lost":
-            parts.append(f'<circle cx="{x:.4f}" cy="{-y:.4f}" r="{r * 1.8:g}" fill="none" '
-                         f'stroke="{palette.BAD}" stroke-width="{THIN_WIDTH_M * 1.5:g}"/>')
-        elif mark["kind"] == "com":
-            parts.append(f'<circle cx="{x:.4f}" cy="{-y:.4f}" r="{r * 1.6:g}" '
-                         f'fill="{palette.COM}" stroke="{palette.BLACK}" '
-                         f'stroke-width="{THIN_WIDTH_M * 0.5:g}"/>')
+        if mark["kind"] in MARK_STYLES:
+            size, fill, stroke, width = MARK_STYLES[mark["kind"]]
+            outline = (f' stroke="{stroke}" stroke-width="{THIN_WIDTH_M * width:g}"'
+                       if stroke else "")
+            parts.append(f'<circle cx="{x:.4f}" cy="{-y:.4f}" r="{JOINT_RADIUS_M * size:g}" '
+                         f'fill="{fill}"{outline}/>')
     parts.append("</svg>")
     return "".join(p for p in parts if p)
