@@ -10,7 +10,6 @@ the instructor's laptop touch a file.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import re
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+import async_run
 from class_client import INSTRUCTOR_ADDRESS, KernelSocket, opener
 from hinge_lib import class_guard, class_roles, serving
 from test_classroom import NOTEBOOKS, page_kernel_id, start_class_app
@@ -296,7 +296,7 @@ def test_the_laptops_own_page_keeps_the_path_box_and_its_kernel_is_the_instructo
             await KernelSocket.open(laptop.base, kernel_id, laptop.code)
         return widgets, refused.value
 
-    widgets, refused = asyncio.run(look())
+    widgets, refused = async_run.run(look())
     teacher.leave(kernel_id)
     assert [s for s in widgets.values() if s["_model_name"] == "TextModel"
             and "path" in s.get("placeholder", "")]
@@ -324,7 +324,7 @@ def test_the_video_checkers_hidden_path_box_cannot_read_a_file_on_the_laptop(lap
         return widgets, replies
 
     since = time.time()
-    widgets, replies = asyncio.run(attack())
+    widgets, replies = async_run.run(attack())
     student.leave(kernel_id)
     sent_back = json.dumps(replies)
     assert "image/jpeg" not in sent_back and "clip.mp4" not in sent_back
@@ -372,7 +372,7 @@ def test_no_widget_on_any_students_page_reads_or_writes_a_file_on_the_laptop(lap
             return len(widgets)
 
         since = time.time()
-        driven[notebook] = asyncio.run(drive())
+        driven[notebook] = async_run.run(drive())
         student.leave(kernel_id)
         assert touched(laptop, since, private) == [], notebook
     assert len(driven) == len(served) and sum(driven.values()) > 100, driven
@@ -429,7 +429,7 @@ def test_a_malformed_widget_update_sends_no_traceback_to_the_student(laptop):
         socket.close()
         return replies
 
-    replies = asyncio.run(attack())
+    replies = async_run.run(attack())
     student.leave(kernel_id)
     text = json.dumps(replies)
     assert "Traceback" not in text and "TraitError" not in text and ".py" not in text

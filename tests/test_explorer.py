@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipywidgets as widgets
 import pytest
 
+import async_run
 import hinge_lib
 from hinge_lib.model.analysis import analyze
 from hinge_lib.model.body import Body
@@ -306,7 +307,7 @@ def test_dragging_redraws_at_a_steady_rate_and_ends_on_the_last_value() -> None:
             ex.sliders["hip"].value = hip
         await asyncio.sleep(MIN_FRAME_S * 3)
 
-    asyncio.run(drag())
+    async_run.run(drag())
     assert drawn[-1] == 60
     assert len(drawn) <= 3
     assert ex.analysis.pose.hip == 60
@@ -392,7 +393,7 @@ def test_while_dragging_the_readout_is_rewritten_less_often_and_ends_on_the_last
             await asyncio.sleep(explorer.MIN_FRAME_S)
         await asyncio.sleep(explorer.MIN_READOUT_S * 2)
 
-    asyncio.run(drag())
+    async_run.run(drag())
     assert _drawn(ex.figure.frame) == drawing.live_frame(analyze(Pose(hip=40), Body()))
     assert 1 <= len(written) < 20
     assert written[-1] == ex.readout.value == drawing.readout_html(ex.analysis)

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import async_run
 from hinge_lib.model.analysis import analyze
 from hinge_lib.model.body import Body
 from hinge_lib.model.pose import Pose
@@ -79,7 +80,7 @@ def test_the_kernel_sends_a_sliders_whole_range_nearest_first_in_small_batches()
         ex.sliders["hip"].value = 41
         await _until_done(ex)
 
-    asyncio.run(press_then_idle())
+    async_run.run(press_then_idle())
     assert sent, "nothing was worked out ahead"
     lo, hi = ex.sliders["hip"].min, ex.sliders["hip"].max
     values: list[int] = []
@@ -116,7 +117,7 @@ def test_work_ahead_holds_while_the_slider_moves_and_restarts_when_anything_else
         await _until_done(ex)
         assert sent[-1]["slider"] == "knee" and sent[-1]["others"]["hip"] == 60
 
-    asyncio.run(session())
+    async_run.run(session())
 
 
 def test_taking_hold_of_a_slider_starts_work_ahead_for_it():
@@ -129,7 +130,7 @@ def test_taking_hold_of_a_slider_starts_work_ahead_for_it():
         ex.figure._message(ex.figure, {"kind": "wanted", "slider": "elbow"}, [])  # ignored
         await _until_done(ex)
 
-    asyncio.run(focus())
+    async_run.run(focus())
     assert sent and {m["slider"] for m in sent} == {"knee"}
 
 
@@ -193,7 +194,7 @@ def test_a_value_is_sent_once_per_job_until_a_new_view_asks_again():
         await _until_done(ex)
         assert sorted(values_sent("hip")) == sorted(first + first)
 
-    asyncio.run(session())
+    async_run.run(session())
 
 
 def test_a_page_asking_again_and_again_gets_a_ration_not_a_core(monkeypatch):
@@ -216,7 +217,7 @@ def test_a_page_asking_again_and_again_gets_a_ration_not_a_core(monkeypatch):
             ex.figure._message(ex.figure, {"kind": "wanted", "slider": "hip"}, [])
             await asyncio.sleep(0.02)
 
-    asyncio.run(loop_of_new_views())
+    async_run.run(loop_of_new_views())
     assert 300 <= ex.ahead.made <= 300 + 50 * (seconds + 0.5)
     monkeypatch.undo()
     # a real hand taking hold of slider after slider: every range fits in one burst

@@ -24,6 +24,8 @@ from pathlib import Path
 
 import pytest
 
+import async_run
+
 ROOT = Path(__file__).resolve().parent.parent
 STUDENTS = ("hinge-test-ana", "hinge-test-ben", "hinge-test-cat", "hinge-test-dan")
 INSTRUCTOR = "hinge-test-teacher"
@@ -211,7 +213,7 @@ def test_faults_leave_every_student_working_and_every_practice_log_whole(hub):
                 s.socket.close()
         return class_, drill
 
-    class_, drill = asyncio.run(lesson_and_drill())
+    class_, drill = async_run.run(lesson_and_drill())
     assert all(s.saved == 1 for s in class_)
     wrong = drill["wrong_password"]
     assert wrong["status"] == 403 and wrong["page_says_why"] and wrong["then_logged_in"]
@@ -292,7 +294,7 @@ def test_the_hub_authenticator_matches_names_as_typed_and_each_persons_own_code(
     auth = PersonalCodeAuthenticator(codes_file=str(tmp_path / "student-codes.json"))
 
     def login(name: str, code: str):
-        return asyncio.run(auth.authenticate(None, {"username": name, "password": code}))
+        return async_run.run(auth.authenticate(None, {"username": name, "password": code}))
 
     assert login("ana", codes["ana"]) == "ana"
     assert login(" Ana ", codes["ana"]) == "ana"  # "Ana" and "ana" are the same student
