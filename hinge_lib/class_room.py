@@ -31,9 +31,11 @@ import argparse
 import csv
 import hashlib
 import hmac
+import html
 import io
 import json
 import os
+import secrets
 import sqlite3
 import sys
 import threading
@@ -305,7 +307,27 @@ def room_handlers(base: str, app: Any) -> list[tuple]:
             self.finish({"student": number})
 
     class NicknameHandler(JupyterHandler):
-        """A student's browser sets its own nickname (optional; plain text)."""
+        """A student's browser sets its own nickname (optional; plain text), with the form
+        this handler shows (linked from the course index)."""
+
+        def _form(self, note: str = "") -> None:
+            from hinge_lib.serving import _page
+
+            body = (f"{note}<p>The instructor's dashboard shows students by number; with a "
+                    f"nickname (at most {NICKNAME_MAX} characters) the instructor may show it "
+                    "too. Leave it empty to stay a number.</p>"
+                    f'<form method="post">{self.xsrf_form_html()}'
+                    f'<label>Nickname <input name="nickname" maxlength="{NICKNAME_MAX}">'
+                    "</label> <button>Save</button></form>")
+            self.set_header("Cache-Control", "no-store")
+            self.finish(_page("Your nickname", body))
+
+        @web.authenticated
+        def get(self) -> None:
+            if not self.get_cookie(app.seat_cookie):  # not yet on a page: its seat now
+                self.set_cookie(app.seat_cookie, secrets.token_urlsafe(16), httponly=True,
+                                samesite="Strict")
+            self._form()
 
         @web.authenticated
         def post(self) -> None:
@@ -318,9 +340,9 @@ def room_handlers(base: str, app: Any) -> list[tuple]:
                 number = app.answers.set_nickname(seat, self.get_body_argument("nickname", ""))
             except ValueError as err:
                 self.set_status(400)
-                self.finish({"error": str(err)})
+                self._form(f'<p class="error">{html.escape(str(err))}</p>')
                 return
-            self.finish({"student": number})
+            self._form(f"<p>Saved: you are student {number}.</p>")
 
     class TallyHandler(InstructorOnly, web.RequestHandler):
         def get(self) -> None:

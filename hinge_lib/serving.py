@@ -236,6 +236,10 @@ def course_index_html(entries: list[CourseEntry], base_url: str = "/",
         "The code is hidden and runs on the instructor's computer. Each page is yours alone; "
         "reloading a page starts it afresh.</p>\n"
         f'<ol class="course" start="0">{"".join(items)}</ol>'
+        # class_room hook: the one page where a student may give a nickname
+        f'<p class="note">The instructor sees answers by number. <a href="'
+        f'{html.escape(base_url)}hinge/api/nickname">Give yourself a nickname</a> '
+        "(optional).</p>"
     )
     return _page("Course index", body)
 

@@ -299,9 +299,11 @@ def test_one_browser_session_cannot_flood_the_tally(room):
 @pytest.mark.slow
 def test_a_nickname_is_plain_text_length_limited_and_needs_the_class_code(room):
     student = Browser(room)
-    student.page(_first_notebook())
-    assert student.cookie("hinge-seat")
-    xsrf = "5a" * 16  # the page's form token (a browser gets it as a cookie; same check)
+    status, form = student.request(class_room.NICKNAME_PATH + f"?token={room.code}")
+    assert status == 200 and 'name="nickname"' in form and 'name="_xsrf"' in form
+    seat = student.cookie("hinge-seat")
+    assert seat  # the form gives the browser its session
+    xsrf = "5a" * 16  # the form's token (kept in a cookie; the same check as the form's)
     student.jar.set_cookie(_cookie("_xsrf", xsrf, room.base))
 
     def send(who: Browser, name: str, code: str | None = room.code) -> int:
@@ -316,6 +318,8 @@ def test_a_nickname_is_plain_text_length_limited_and_needs_the_class_code(room):
     assert send(stranger, "intruder", code=None) in (403, 404, 405)
     rows = [r[0] for r in sqlite_rows(room, "SELECT nickname FROM students")]
     assert "<b>Sam</b>" in rows and "intruder" not in rows
+    student.page(_first_notebook())  # the course pages keep the same session
+    assert student.cookie("hinge-seat") == seat
     assert not any(len(r) > class_room.NICKNAME_MAX for r in rows)
 
 
