@@ -58,14 +58,19 @@ ANSWER_PATH = "hinge/api/answer"
 NICKNAME_PATH = "hinge/api/nickname"
 DASHBOARD_PATH = "instructor/dashboard"
 TALLY_PATH = "instructor/api/tally"
+#: The room's pacing: students' pages read it, the instructor sets it.
+ROOM_PATH = "hinge/api/room"
+PACE_PATH = "instructor/api/room"
+#: Longest banner text, in characters.
+BANNER_MAX = 200
 DB_NAME = "class-answers.sqlite3"
 #: Longest nickname, in characters.
 NICKNAME_MAX = 24
 #: Answers per browser session: sustained rate (per second) and burst.
 ANSWERS_PER_S = 1.0
 ANSWER_BURST = 30
-#: Largest answer request body, in bytes (a pose is a few joint angles).
-MAX_BODY = 4096
+#: Largest answer request body, in bytes (a pose is a few angles and a stick figure).
+MAX_BODY = 16384
 EXPORT_NOTE = ("Counts per self-check from the class app on this laptop; "
                "nothing was sent anywhere.")
 
@@ -138,15 +143,18 @@ class AnswerStore:
         return count + 1
 
     def record(self, seat: str, check_id: str, ok: bool, choice: Any = None,
-               pose: dict[str, float] | None = None, faults: list[str] | None = None) -> int:
-        """Keep this browser session's latest answer to ``check_id``; its student number."""
+               pose: dict[str, float] | None = None, faults: list[str] | None = None,
+               figure: list | None = None) -> int:
+        """Keep this browser session's latest answer to ``check_id``; its student number.
+        ``pose``: joint angles (degrees); ``figure``: the body's polylines (m)."""
         with self._lock:
             seat_hash = _seat_hash(seat)
             number = self._number(seat_hash)
             self.db.execute(
                 "INSERT OR REPLACE INTO answers VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (self.run, seat_hash, check_id, json.dumps(choice), int(bool(ok)),
-                 json.dumps(pose) if pose is not None else None, json.dumps(faults or []),
+                 json.dumps({"angles": pose, "figure": figure}) if pose is not None else None,
+                 json.dumps(faults or []),
                  time.time()))
             return number
 
@@ -195,8 +203,10 @@ class AnswerStore:
                     number, nickname = students.get(a[0], (0, ""))
                     flagged = json.loads(a[5] or "[]")
                     faults.update(flagged)
+                    drawn = json.loads(a[4] or "{}")
                     entry["poses"].append({"student": number, "nickname": nickname,
-                                           "ok": bool(a[3]), "pose": json.loads(a[4] or "null"),
+                                           "ok": bool(a[3]), "pose": drawn.get("angles"),
+                                           "figure": drawn.get("figure") or [],
                                            "faults": flagged})
                 entry["faults"] = [{"fault": f, "count": n} for f, n in faults.most_common(5)]
             out.append(entry)
@@ -233,6 +243,38 @@ def delete_answers(state_dir: str | os.PathLike | None = None) -> list[Path]:
     return removed
 
 
+def pacing(body: dict[str, Any], notebooks: set[str]) -> dict[str, Any]:
+    """The room's pacing from the instructor's request, checked: ``banner`` (plain text),
+    ``notebook`` (a course page every student may open, or "" for no link), ``section``
+    (an anchor on it), ``paused`` (sliders locked) and ``message`` (shown while paused).
+    ValueError naming the field otherwise.
+
+    Examples
+    --------
+    >>> pacing({"banner": "Look at the knee", "notebook": "a.ipynb", "section": "Knees"},
+    ...        {"a.ipynb"})["link"]
+    'voila/render/a.ipynb#Knees'
+    """
+    texts = {}
+    for field in ("banner", "message"):
+        text = " ".join("".join(ch for ch in str(body.get(field) or "")
+                                if not unicodedata.category(ch).startswith("C")).split())
+        if len(text) > BANNER_MAX:
+            raise ValueError(f"{field}: {len(text)} characters; at most {BANNER_MAX} allowed")
+        texts[field] = text
+    notebook = str(body.get("notebook") or "")
+    if notebook and notebook not in notebooks:
+        raise ValueError(f"notebook: {notebook[:60]!r} is not a course page students may open")
+    section = str(body.get("section") or "")
+    if not all(ch.isalnum() or ch in "-_." for ch in section) or len(section) > 80:
+        raise ValueError(f"section: {section[:60]!r} must be an anchor of letters, digits "
+                         "and - _ . (at most 80)")
+    link = f"voila/render/{notebook}" + (f"#{section}" if section else "") if notebook else ""
+    return {"banner": texts["banner"], "link": link, "paused": bool(body.get("paused")),
+            "message": texts["message"] or "Eyes on the instructor for a moment.",
+            "at": time.time()}
+
+
 def validate_answer(body: dict[str, Any], checks: dict[str, dict[str, Any]]) -> dict[str, Any]:
     """The fields of a kernel's answer, checked; ValueError naming the field otherwise."""
     check_id = body.get("check")
@@ -252,12 +294,21 @@ def validate_answer(body: dict[str, Any], checks: dict[str, dict[str, Any]]) -> 
             and -360 <= v <= 360 for k, v in pose.items())):
         raise ValueError("pose: must map at most 12 joint names to angles in degrees "
                          "(-360 to 360)")
+    figure = body.get("figure")
+    if figure is not None and not (isinstance(figure, list) and len(figure) <= 12 and all(
+            isinstance(line, list) and len(line) <= 40 and all(
+                isinstance(point, list) and len(point) == 2 and all(
+                    isinstance(v, (int, float)) and -5 <= v <= 5 for v in point)
+                for point in line) for line in figure)):
+        raise ValueError("figure: must be at most 12 lines of at most 40 [x, y] points in m "
+                         "(-5 to 5)")
     faults = body.get("faults") or []
     if not (isinstance(faults, list) and len(faults) <= 20
             and all(isinstance(f, str) and len(f) <= 40 for f in faults)):
         raise ValueError("faults: must be at most 20 fault names")
     return {"check_id": check_id, "ok": bool(body.get("ok")), "choice": choice,
-            "pose": pose if q["kind"] == "pose" else None, "faults": faults}
+            "pose": pose if q["kind"] == "pose" else None, "faults": faults,
+            "figure": figure if q["kind"] == "pose" else None}
 
 
 # ---------------------------------------------------------------- handlers (tornado)
@@ -267,14 +318,16 @@ def room_handlers(base: str, app: Any) -> list[tuple]:
     """The class app's answer, nickname and instructor routes (``base`` ends with "/").
 
     ``app`` is the class app: it has ``answers`` (an :class:`AnswerStore`), ``answer_key``,
-    ``own_address`` (where its kernels post from), ``seat_of_kernel(kernel_id)`` and the
-    seat cookie's name ``seat_cookie``.
+    ``own_address`` (where its kernels post from), ``seat_of_kernel(kernel_id)``, the
+    seat cookie's name ``seat_cookie`` and the course pages ``files`` and
+    ``instructor_files``.
     """
     from jupyter_server.base.handlers import JupyterHandler
     from tornado import web
 
     checks = {q["id"]: q for q in course_checks()}
     meters = SeatMeters(ANSWERS_PER_S, ANSWER_BURST)
+    room = {"banner": "", "link": "", "paused": False, "message": "", "at": 0.0}
 
     class AnswerHandler(web.RequestHandler):
         """A kernel posts its student's answer (this machine only, with the answer key)."""
@@ -361,8 +414,34 @@ def room_handlers(base: str, app: Any) -> list[tuple]:
         def get(self) -> None:
             from hinge_lib.class_dashboard import dashboard_html
 
+            self.xsrf_token  # noqa: B018 (sets the _xsrf cookie the page's requests send back)
             self.set_header("Cache-Control", "no-store")
-            self.finish(dashboard_html(base))
+            self.finish(dashboard_html(base, sorted(students_may_open())))
+
+    def students_may_open() -> set[str]:
+        return set(app.files) - set(app.instructor_files)
+
+    class RoomHandler(JupyterHandler):
+        """The room's pacing, for students' pages (banner, link, paused)."""
+
+        @web.authenticated
+        def get(self) -> None:
+            self.set_header("Cache-Control", "no-store")
+            self.finish(dict(room, link=base + room["link"] if room["link"] else ""))
+
+    class PaceHandler(InstructorOnly, web.RequestHandler):
+        """The instructor sets the room's pacing (JSON, with the page's XSRF token)."""
+
+        def post(self) -> None:
+            self.check_xsrf_cookie()
+            try:
+                room.update(pacing(json.loads(self.request.body or b"{}"),
+                                   students_may_open()))
+            except (ValueError, AttributeError) as err:
+                self.set_status(400)
+                self.finish({"error": str(err)})
+                return
+            self.finish(room)
 
     return [
         (base + ANSWER_PATH, AnswerHandler),
@@ -370,6 +449,8 @@ def room_handlers(base: str, app: Any) -> list[tuple]:
         (base + TALLY_PATH, TallyHandler),
         (base + TALLY_PATH + r"\.csv", TallyCsvHandler),
         (base + DASHBOARD_PATH + "/?", DashboardHandler),
+        (base + ROOM_PATH, RoomHandler),
+        (base + PACE_PATH, PaceHandler),
     ]
 
 

@@ -38,18 +38,21 @@ def kernel_id() -> str | None:
 
 
 def report(check_id: str, ok: bool, choice: Any = None,
-           pose: dict[str, float] | None = None, faults: list[str] | None = None) -> bool:
+           pose: dict[str, float] | None = None, faults: list[str] | None = None,
+           figure: list[list[list[float]]] | None = None) -> bool:
     """Post one answer to the class app in the background; False if not in the class app.
 
     ``choice`` is the option number (or list of numbers) picked; ``pose`` the joint angles
-    in degrees of a pose task; ``faults`` the fault codes the model flagged.
+    in degrees of a pose task; ``faults`` the fault codes the model flagged; ``figure`` the
+    body's polylines as the course draws them ([[x, y], ...] in m, x forward of the ankle,
+    y up from the floor).
     """
     url, key = os.environ.get(ANSWER_URL_VARIABLE), os.environ.get(ANSWER_KEY_VARIABLE)
     kernel = kernel_id()
     if not (url and key and kernel):
         return False
     body = json.dumps({"kernel": kernel, "check": check_id, "ok": bool(ok), "choice": choice,
-                       "pose": pose, "faults": faults or []}).encode()
+                       "pose": pose, "faults": faults or [], "figure": figure}).encode()
     request = urllib.request.Request(url, data=body, method="POST", headers={
         ANSWER_KEY_HEADER: key, "Content-Type": "application/json"})
 

@@ -643,12 +643,17 @@ def _room_reporter(qid: str) -> Callable[..., None]:
     from hinge_lib.course.class_report import report
 
     def tell(fb: Feedback, choice: Any = None, explorer: Any = None) -> None:
-        pose = faults = None
+        pose = faults = figure = None
         if explorer is not None:
             pose = {k: float(v) for k, v in explorer.pose.angles.items()}
             analysis = getattr(explorer, "analysis", None)
-            faults = list(analysis.fault_codes) if analysis is not None else []
-        report(qid, fb.ok, choice=choice, pose=pose, faults=faults)
+            if analysis is not None:
+                from hinge_lib.view.figures import drawing_data
+
+                faults = list(analysis.fault_codes)
+                figure = [[[round(float(x), 3), round(float(y), 3)] for x, y in line]
+                          for line in drawing_data(analysis)["lines"]["body"]]
+        report(qid, fb.ok, choice=choice, pose=pose, faults=faults, figure=figure)
 
     return tell
 
