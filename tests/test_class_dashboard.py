@@ -111,7 +111,8 @@ def test_the_dashboard_page_puts_tally_text_on_the_page_as_text_only():
     assert "textContent" in page and "innerHTML" not in page and "insertAdjacentHTML" not in page
     assert 'id="anonymise" checked' in page  # anonymous by default
     assert "nothing is sent anywhere" in page
-    assert "<script src" not in page and "http://" not in page and "https://" not in page
+    assert "<script src" not in page and "https://" not in page  # nothing from elsewhere
+    assert page.count("http://") == page.count("http://www.w3.org/2000/svg")  # a name only
 
 
 @pytest.mark.parametrize(("body", "field"), [
@@ -174,7 +175,7 @@ def room(tmp_path_factory):
     from browser import stop_process
 
     folder = tmp_path_factory.mktemp("room")
-    app = start_class_app(folder, "--pool", "0", "--cull-after", "600", "--max-kernels", "6",
+    app = start_class_app(folder, "--pool", "0", "--cull-after", "600", "--max-kernels", "12",
                           "--state", str(folder / "state"))
     app.state = folder / "state"
     yield app
@@ -334,3 +335,98 @@ def sqlite_rows(app, query: str) -> list[tuple]:
 
     with contextlib.closing(sqlite3.connect(app.state / class_room.DB_NAME)) as db:
         return db.execute(query).fetchall()
+
+
+# ---------------------------------------------------------------- in real browsers
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_three_students_and_the_dashboard_answers_poses_pacing_and_the_csv(room, browser):
+    """Two students answer a question and one makes a pose; the dashboard shows the counts
+    and the overlaid poses; "send the room" brings the banner to all three; pause locks
+    their sliders; the CSV holds the counts."""
+    from class_client import RoomNetwork
+
+    notebook = _first_notebook()
+    relay = RoomNetwork(int(room.base.rsplit(":", 1)[1].split("/")[0]))
+    contexts = [browser.new_context(viewport={"width": 1200, "height": 900}) for _ in range(4)]
+    try:
+        students = [c.new_page() for c in contexts[:3]]
+        for page in students:
+            page.goto(relay.url(f"{room.base}voila/render/{notebook}?token={room.code}"),
+                      wait_until="domcontentloaded", timeout=180_000)
+        q = questions.get(CHOICE)
+        for page in students:
+            page.locator(".hinge-selfcheck", has_text=q["prompt"]).first.wait_for(
+                timeout=180_000)
+        before = _entry(tally(room), CHOICE)
+        for page, option in zip(students[:2], (1, 3), strict=True):
+            box = page.locator(".hinge-selfcheck", has_text=q["prompt"]).first
+            box.get_by_text(q["options"][option], exact=True).click()
+            box.get_by_role("button", name="Check", exact=True).click()
+        maker = students[2]
+        task = maker.locator(".hinge-selfcheck", has_text="Check my pose").first
+        handle = task.locator(".widget-slider").filter(
+            has=maker.locator(".widget-label", has_text="Hip")).first.locator(".noUi-handle")
+        handle.focus()
+        for _ in range(5):
+            handle.press("ArrowRight")
+        task.get_by_role("button", name="Check my pose").click()
+
+        dashboard = contexts[3].new_page()
+        dashboard.goto(room.base + class_room.DASHBOARD_PATH, timeout=60_000)
+        row = dashboard.locator(f"tr[data-check='{CHOICE}']")
+        row.locator(".answered", has_text=str(before["answered"] + 2)).wait_for(
+            timeout=60_000)
+        options = row.locator(".option").all_inner_texts()
+        for option in (1, 3):
+            count = before["options"][option]["count"] + 1
+            assert f"{count} \u00d7 {q['options'][option]}" in options
+        pose_row = dashboard.locator(f"tr[data-check='{POSE}']")
+        pose_row.locator("polyline.body").first.wait_for(timeout=60_000)
+        assert pose_row.locator("button.pose").count() >= 1
+        assert "passing (solid blue)" in pose_row.locator("figcaption").inner_text()
+        pose_row.locator("button.pose").first.click()  # one attempt shown large
+        dashboard.locator("figure.overlay.large polyline.picked").first.wait_for()
+
+        dashboard.fill("#banner", "Everyone: open the explorer <b>now</b>")
+        dashboard.select_option("#notebook", "10-pose-explorer.ipynb")
+        dashboard.click("#send")
+        dashboard.locator("#paced", has_text="Sent").wait_for()
+        for page in students:
+            text = page.locator("#hinge-room-text")
+            text.wait_for(state="visible", timeout=30_000)
+            assert text.inner_text() == "Everyone: open the explorer <b>now</b>"
+            assert page.locator("#hinge-room-link").get_attribute("href").endswith(
+                "voila/render/10-pose-explorer.ipynb")
+            assert notebook in page.url  # a link, never a jump
+
+        readout = task.locator(".widget-slider").filter(
+            has=maker.locator(".widget-label", has_text="Hip")).first.locator(".widget-readout")
+        value = readout.inner_text()
+        dashboard.fill("#message", "Look at the projector")
+        dashboard.click("#pause")
+        dashboard.locator("#paced", has_text="paused").wait_for()
+        for page in students:
+            page.locator("#hinge-pause", has_text="Look at the projector").wait_for(
+                state="visible", timeout=30_000)
+        handle.focus()
+        handle.press("ArrowRight")
+        maker.wait_for_timeout(1500)
+        assert readout.inner_text() == value  # locked
+        with pytest.raises(Exception, match="intercepts pointer events"):
+            handle.click(timeout=2000)
+        dashboard.click("#pause")  # resume
+        maker.locator("#hinge-pause").wait_for(state="hidden", timeout=30_000)
+
+        csv_text = dashboard.request.get(room.base + class_room.TALLY_PATH + ".csv").text()
+        rows = list(csv.reader(io.StringIO(csv_text)))
+        assert "nothing was sent anywhere" in rows[0][0]
+        mine = {r[5]: int(r[6]) for r in rows[2:] if r[0] == CHOICE}
+        assert mine[q["options"][1]] == before["options"][1]["count"] + 1
+        assert mine[q["options"][3]] == before["options"][3]["count"] + 1
+    finally:
+        for context in contexts:
+            context.close()
+        relay.close()
