@@ -20,7 +20,11 @@ course's self-checks, so the instructor can see the room on the projector:
   (``python -m hinge_lib.class_room delete``) removes it;
 - **who reads**: the dashboard ``/instructor/dashboard``, the tally as JSON
   ``/instructor/api/tally`` and as CSV ``/instructor/api/tally.csv`` are served only to the
-  laptop itself (:mod:`hinge_lib.class_roles`); students get 404.
+  laptop itself (:mod:`hinge_lib.class_roles`); students get 404;
+- **pacing**: the instructor sets a banner (plain text, an optional link to a course page)
+  and a pause (``/instructor/api/room``, laptop only, with the page's XSRF token); students'
+  pages read it from ``/hinge/api/room`` every 2 s and show it (the class page template).
+  It lives in memory: a restart clears it.
 
 This module is imported by the Jupyter server, not by notebooks.
 """
@@ -82,6 +86,12 @@ def default_state_dir() -> Path:
     return Path(base) / "hinge-class"
 
 
+def _plain_text(text: Any) -> str:
+    """``text`` with control and format characters dropped and spaces collapsed."""
+    kept = "".join(ch for ch in str(text) if not unicodedata.category(ch).startswith("C"))
+    return " ".join(kept.split())
+
+
 def clean_nickname(text: Any) -> str:
     """A nickname as plain text: control characters dropped, spaces collapsed.
 
@@ -92,8 +102,7 @@ def clean_nickname(text: Any) -> str:
     >>> clean_nickname("  Sam\\u0000  <b>K</b> ")
     'Sam <b>K</b>'
     """
-    text = "".join(ch for ch in str(text) if not unicodedata.category(ch).startswith("C"))
-    text = " ".join(text.split())
+    text = _plain_text(text)
     if len(text) > NICKNAME_MAX:
         raise ValueError(f"nickname: {len(text)} characters; at most {NICKNAME_MAX} allowed")
     return text
@@ -257,8 +266,7 @@ def pacing(body: dict[str, Any], notebooks: set[str]) -> dict[str, Any]:
     """
     texts = {}
     for field in ("banner", "message"):
-        text = " ".join("".join(ch for ch in str(body.get(field) or "")
-                                if not unicodedata.category(ch).startswith("C")).split())
+        text = _plain_text(body.get(field) or "")
         if len(text) > BANNER_MAX:
             raise ValueError(f"{field}: {len(text)} characters; at most {BANNER_MAX} allowed")
         texts[field] = text

@@ -128,6 +128,21 @@ def test_a_malformed_answer_is_refused_naming_the_field(body, field):
         validate_answer(body, checks)
 
 
+@pytest.mark.parametrize(("body", "field"), [
+    ({"banner": "x" * 201}, "banner"),
+    ({"notebook": "12-instructor-guide.ipynb"}, "notebook"),
+    ({"notebook": "../../etc/passwd"}, "notebook"),
+    ({"notebook": "a.ipynb", "section": "x\"><script>"}, "section"),
+    ({"paused": True, "message": "m" * 300}, "message"),
+])
+def test_pacing_takes_plain_text_and_course_pages_only(body, field):
+    with pytest.raises(ValueError, match=f"^{field}:"):
+        class_room.pacing(body, {"a.ipynb"})
+    room = class_room.pacing({"banner": " Hinge\u200b now\n", "paused": 1}, set())
+    assert (room["banner"], room["link"], room["paused"]) == ("Hinge now", "", True)
+    assert room["message"]  # a pause always says why
+
+
 def test_the_csv_holds_the_counts_per_option_and_says_nothing_left_the_laptop(tmp_path):
     store = AnswerStore(tmp_path / class_room.DB_NAME)
     store.record("seat-a", CHOICE, True, choice=1)
@@ -227,6 +242,12 @@ def test_students_cannot_read_the_dashboard_or_its_data(room):
         assert status == 404, (path, status)
         assert "checks" not in body and "answered" not in body.lower()
         assert laptop.request(path)[0] == 200
+    # nor set the room's pacing (a student may read it: their page shows it)
+    pause = json.dumps({"paused": True}).encode()
+    assert student.request(class_room.PACE_PATH, pause,
+                           {"Content-Type": "application/json"})[0] == 404
+    status, body = student.request(class_room.ROOM_PATH + f"?token={room.code}")
+    assert status == 200 and json.loads(body)["paused"] is False
     # a header naming the laptop changes nothing: the connection's address decides
     status, _ = student.request(class_room.TALLY_PATH, headers={"X-Forwarded-For": "127.0.0.1",
                                                                  "X-Real-IP": "127.0.0.1"})
