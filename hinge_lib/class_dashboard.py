@@ -1,7 +1,7 @@
 """The instructor's dashboard page of the class app: the room's answers, live.
 
 One self-contained HTML page (no external files; the room may have no internet) that asks
-``/instructor/api/tally`` once a second and shows one row per self-check in course order:
+``/instructor/api/tally`` twice a second and shows one row per self-check in course order:
 how many students answered, how many passed, the count per option of choice questions, and
 for pose tasks each student's verdict and the faults most often flagged. Every text from the
 tally (nicknames included) is put on the page with ``textContent``, never as HTML. The
@@ -13,6 +13,9 @@ Served by :mod:`hinge_lib.class_room` to the laptop itself only.
 from __future__ import annotations
 
 import html
+
+#: How often the page asks for the tally, in ms.
+POLL_MS = 500
 
 _SCRIPT = """
 const TALLY = BASE + "instructor/api/tally";
@@ -98,7 +101,7 @@ async function poll() {
     const r = await fetch(TALLY, {cache: "no-store"});
     if (r.ok) { last = await r.json(); render(last); }
   } catch (e) { /* the app restarting: try again */ }
-  setTimeout(poll, 1000);
+  setTimeout(poll, POLL_MS);
 }
 document.getElementById("anonymise").addEventListener("change", () => last && render(last));
 function xsrf() {
@@ -178,7 +181,7 @@ Pausing locks the sliders with the message until you resume.</p>
 </fieldset>
 <table><thead><tr><th>Notebook</th><th>Self-check</th><th>Kind</th><th>Answered</th>
 <th>Passed</th><th>Answers</th></tr></thead><tbody id="rows"></tbody></table>
-<script>const BASE = {json.dumps(base_url)};
+<script>const BASE = {json.dumps(base_url)}; const POLL_MS = {POLL_MS};
 {_SCRIPT}</script>
 </body></html>
 """
