@@ -372,6 +372,8 @@ def test_three_students_and_the_dashboard_answers_poses_pacing_and_the_csv(room,
     notebook = _first_notebook()
     relay = RoomNetwork(int(room.base.rsplit(":", 1)[1].split("/")[0]))
     contexts = [browser.new_context(viewport={"width": 1200, "height": 900}) for _ in range(4)]
+    for context in contexts:  # three notebook kernels start at once on a shared machine
+        context.set_default_timeout(120_000)
     try:
         students = [c.new_page() for c in contexts[:3]]
         for page in students:
@@ -382,6 +384,7 @@ def test_three_students_and_the_dashboard_answers_poses_pacing_and_the_csv(room,
             page.locator(".hinge-selfcheck", has_text=q["prompt"]).first.wait_for(
                 timeout=180_000)
         before = _entry(tally(room), CHOICE)
+        poses_before = _entry(tally(room), POSE)["answered"]
         for page, option in zip(students[:2], (1, 3), strict=True):
             box = page.locator(".hinge-selfcheck", has_text=q["prompt"]).first
             box.get_by_text(q["options"][option], exact=True).click()
@@ -405,11 +408,15 @@ def test_three_students_and_the_dashboard_answers_poses_pacing_and_the_csv(room,
             count = before["options"][option]["count"] + 1
             assert f"{count} \u00d7 {q['options'][option]}" in options
         pose_row = dashboard.locator(f"tr[data-check='{POSE}']")
-        pose_row.locator("polyline.body").first.wait_for(timeout=60_000)
-        assert pose_row.locator("button.pose").count() >= 1
+        wait_for(lambda: pose_row.locator("button.pose").count() == poses_before + 1, 60,
+                 "the new pose on the dashboard")
+        drawn = {p.get_attribute("data-student")
+                 for p in pose_row.locator("polyline.body").all()}
+        assert len(drawn) == poses_before + 1  # every student's pose on the one figure
         assert "passing (solid blue)" in pose_row.locator("figcaption").inner_text()
-        pose_row.locator("button.pose").first.click()  # one attempt shown large
-        dashboard.locator("figure.overlay.large polyline.picked").first.wait_for()
+        pose_row.locator("button.pose").last.click()  # one attempt shown large
+        dashboard.locator("figure.overlay.large polyline.picked").first.wait_for(
+            state="attached")  # (a body standing straight is a line of no width)
 
         dashboard.fill("#banner", "Everyone: open the explorer <b>now</b>")
         dashboard.select_option("#notebook", "10-pose-explorer.ipynb")
