@@ -59,7 +59,8 @@ KERNEL_CONNECTION = "hinge_lib.serving.NoDelayKernelConnection"
 PRESENTER_NOTEBOOK = SCRATCH / "presenter" / "10-pose-explorer.ipynb"
 # options of `app --class` (passed on to `python -m hinge_lib.serving class`)
 CLASS_VALUE_OPTIONS = {"--ip", "--port", "--cull-after", "--max-kernels", "--pool",
-                       "--kernels-per-seat", "--max-connections", "--videos-at-once"}
+                       "--kernels-per-seat", "--max-connections", "--videos-at-once",
+                       "--state"}
 CLASS_FLAGS = {"--no-browser", "--with-video"}
 # options of `app --check` (can a phone on the room's network reach this laptop?)
 CHECK_OPTIONS = {"--ip", "--port", "--wait"}

@@ -32,9 +32,9 @@ from pathlib import Path
 from typing import Any
 
 from jupyter_server.services.kernels.connection.channels import ZMQChannelsWebsocketConnection
-from traitlets import Bool, Integer
+from traitlets import Bool, Integer, Unicode
 
-from hinge_lib import class_join, class_limits
+from hinge_lib import class_join, class_limits, class_room
 from hinge_lib.class_index import COURSE_NOTEBOOK_GLOB as COURSE_NOTEBOOK_GLOB
 from hinge_lib.class_index import CourseEntry, course_entries
 from hinge_lib.class_roles import is_instructor_machine
@@ -141,6 +141,8 @@ def send_without_delay(handler: Any) -> bool:
 #   shared default file and the saving widgets say the class app keeps no log.
 # - instructor pages (the guide, answer keys) only for the laptop itself, whose pages' kernels
 #   also get $HINGE_CLASS_INSTRUCTOR (hinge_lib/class_roles.py);
+# - the room's answers to the self-checks, posted by the kernels, kept in SQLite in the state
+#   folder and shown on the instructor's dashboard (hinge_lib/class_room.py);
 # - no traceback or stderr on a page, the access code kept out of the log
 #   (hinge_lib/class_guard.py); ``?template=`` and ``?theme=`` ignored; a logout page.
 
@@ -234,6 +236,10 @@ def course_index_html(entries: list[CourseEntry], base_url: str = "/",
         "The code is hidden and runs on the instructor's computer. Each page is yours alone; "
         "reloading a page starts it afresh.</p>\n"
         f'<ol class="course" start="0">{"".join(items)}</ol>'
+        # class_room hook: the one page where a student may give a nickname
+        f'<p class="note">The instructor sees answers by number. <a href="'
+        f'{html.escape(base_url)}hinge/api/nickname">Give yourself a nickname</a> '
+        "(optional).</p>"
     )
     return _page("Course index", body)
 
@@ -477,6 +483,8 @@ def _classroom_classes() -> dict[str, type]:
         with_video = Bool(False, config=True, help="Serve the video lesson (notebook 14).")
         videos_at_once = Integer(2, config=True, help="Most video analyses running at once.")
         announce = Bool(True, config=True, help="Print the students' address when ready.")
+        state_dir = Unicode("", config=True, help="Folder of the answer store (default: "
+                            "hinge_lib.class_room.default_state_dir()).")
 
         def initialize(self, argv=None):
             class_join.quiet_startup(self.log)  # class_join hook: no start-up noise
@@ -506,6 +514,30 @@ def _classroom_classes() -> dict[str, type]:
             self.limits = class_limits.ClassLimits(kernels_per_seat=self.kernels_per_seat,
                                                    max_connections=self.max_connections)
             self.guard = class_limits.ClassGuard(self.limits, self.max_kernels)
+            self._open_answers()
+
+        def _open_answers(self) -> None:
+            """class_room hook: the answer store, and the key and address the kernels post
+            answers with (in the environment every kernel inherits)."""
+            folder = Path(self.state_dir) if self.state_dir else class_room.default_state_dir()
+            folder.mkdir(parents=True, exist_ok=True)
+            os.chmod(folder, 0o700)
+            self.answers = class_room.AnswerStore(folder / class_room.DB_NAME)
+            self.answer_key = secrets.token_urlsafe(32)
+            self.seat_cookie = SEAT_COOKIE
+            host = "127.0.0.1" if self.ip in ("", "0.0.0.0", "::", "localhost") else self.ip
+            self.own_address = host
+            os.environ[class_room.ANSWER_KEY_VARIABLE] = self.answer_key
+            os.environ[class_room.ANSWER_URL_VARIABLE] = (
+                f"http://{host}:{self.port}{self.base_url}{class_room.ANSWER_PATH}")
+
+        def seat_of_kernel(self, kernel_id: str) -> str | None:
+            """The browser session (seat cookie) owning a student's kernel; None for the
+            instructor's kernels and unknown ids."""
+            place = self._student_kernels.get(kernel_id)
+            if place is None or kernel_id in self.instructor_kernels:
+                return None
+            return place.split("\n", 1)[0]
 
         def init_settings(self):
             settings = super().init_settings()
@@ -632,6 +664,7 @@ def _classroom_classes() -> dict[str, type]:
             base = self.server_url  # ends with "/"
             return [
                 *class_join.join_handlers(base, self),  # class_join hook: the join page
+                *class_room.room_handlers(base, self),  # class_room hook: answers, dashboard
                 (base, RootHandler),
                 (base + "course/?", CourseHandler),
                 (base + "voila/tree(.*)", CourseHandler),
@@ -746,7 +779,8 @@ def presenter_notebook(explorer: str | os.PathLike, target: str | os.PathLike) -
 
 def class_config(*, pool: int, cull_after: int, max_kernels: int, open_browser: bool,
                  ip: str, port: int, kernels_per_seat: int = 4, max_connections: int = 0,
-                 with_video: bool = False, videos_at_once: int = 2) -> Any:
+                 with_video: bool = False, videos_at_once: int = 2,
+                 state_dir: str | os.PathLike = "") -> Any:
     """The Jupyter configuration of the class app (a traitlets Config)."""
     from traitlets.config import Config
 
@@ -777,6 +811,7 @@ def class_config(*, pool: int, cull_after: int, max_kernels: int, open_browser: 
     cfg.ClassroomVoila.max_connections = max_connections
     cfg.ClassroomVoila.with_video = with_video
     cfg.ClassroomVoila.videos_at_once = videos_at_once
+    cfg.ClassroomVoila.state_dir = str(state_dir or "")
     cfg.VoilaConfiguration.template = CLASS_TEMPLATE
     cfg.VoilaConfiguration.show_tracebacks = False
     cfg.VoilaConfiguration.allow_template_override = "NO"
@@ -802,6 +837,7 @@ def run_class_app(notebook_dir: str | os.PathLike, template_root: str | os.PathL
                   cull_after: int = 1200, max_kernels: int = 40, open_browser: bool = True,
                   kernels_per_seat: int = 4, max_connections: int = 0,
                   with_video: bool = False, videos_at_once: int = 2,
+                  state_dir: str | os.PathLike = "",
                   extra_args: list[str] | None = None) -> None:
     """Start the class app and serve until stopped (Ctrl-C or SIGTERM)."""
     os.environ["JUPYTER_PATH"] = os.pathsep.join(
@@ -810,7 +846,8 @@ def run_class_app(notebook_dir: str | os.PathLike, template_root: str | os.PathL
     cfg = class_config(pool=pool, cull_after=cull_after, max_kernels=max_kernels,
                        open_browser=open_browser, ip=ip, port=port,
                        kernels_per_seat=kernels_per_seat, max_connections=max_connections,
-                       with_video=with_video, videos_at_once=videos_at_once)
+                       with_video=with_video, videos_at_once=videos_at_once,
+                       state_dir=state_dir)
     # the kernels inherit this: no shared practice log for the room (see PracticeLog)
     os.environ[CLASS_APP_VARIABLE] = "1"
     app_class = _classroom_classes()["ClassroomVoila"]
@@ -846,6 +883,9 @@ def main(argv: list[str] | None = None) -> int:
                       help="serve the video lesson (14); off by default")
     room.add_argument("--videos-at-once", type=int, default=2,
                       help="with --with-video: most video analyses at once (default 2)")
+    room.add_argument("--state", default="",
+                      help="folder of the answer store (default "
+                           f"{class_room.default_state_dir()})")
     room.add_argument("--no-browser", action="store_true")
     check = sub.add_parser("check", help="can another device reach this laptop? "
                                           "(class_join.run_check)")
@@ -871,7 +911,8 @@ def main(argv: list[str] | None = None) -> int:
                       pool=args.pool, cull_after=args.cull_after, max_kernels=args.max_kernels,
                       open_browser=not args.no_browser, kernels_per_seat=args.kernels_per_seat,
                       max_connections=args.max_connections, with_video=args.with_video,
-                      videos_at_once=args.videos_at_once, extra_args=extra)
+                      videos_at_once=args.videos_at_once, state_dir=args.state,
+                      extra_args=extra)
     except ValueError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2

@@ -42,7 +42,8 @@ def opener(source: str = STUDENT_ADDRESS,
            jar: http.cookiejar.CookieJar | None = None) -> urllib.request.OpenerDirector:
     """A urllib opener with its own cookies whose requests come from ``source``."""
     return urllib.request.build_opener(
-        _FromAddress(source), urllib.request.HTTPCookieProcessor(jar or http.cookiejar.CookieJar()))
+        _FromAddress(source), urllib.request.HTTPCookieProcessor(
+            jar if jar is not None else http.cookiejar.CookieJar()))
 
 
 def message(msg_type: str, content: dict, channel: str = "shell") -> str:

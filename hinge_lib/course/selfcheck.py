@@ -372,12 +372,14 @@ def choice_question(
     options: Sequence[str],
     correct: int | Sequence[int],
     explanations: Sequence[str] | None = None,
+    on_check: Callable[[Feedback], Any] | None = None,
 ):
     """A multiple-choice widget: radio buttons (one answer) or checkboxes (``correct``
     a list), a Check button and a feedback line.  The learner can try again as often
     as they like; the feedback clears as soon as the choice changes.  The returned VBox
     has ``.check()`` (grades the current choice and returns the Feedback),
-    ``.select(value)`` and ``.feedback``.
+    ``.select(value)``, ``.current()`` and ``.feedback``; ``on_check(feedback)`` is called
+    after each check.
     """
     options = [str(o) for o in options]
     if len(options) < 2:
@@ -418,12 +420,15 @@ def choice_question(
     def check(_=None) -> Feedback:
         fb = grade_choice(current(), correct, options, explanations)
         feedback.value = feedback_html(fb)
+        if on_check is not None:
+            on_check(fb)
         return fb
 
     button.on_click(check)
     box = w.VBox([title, chooser, button, feedback], layout=w.Layout(margin="8px 0"))
     box.add_class("hinge-selfcheck")
     box.check, box.select, box.feedback, box.chooser = check, select, feedback, chooser
+    box.current = current
     return box
 
 
@@ -436,12 +441,14 @@ def number_question(
     decimals: int = 0,
     hint: str = "",
     max_tries: int = MAX_NUMBER_TRIES,
+    on_check: Callable[[Feedback], Any] | None = None,
 ):
     """A typed-number widget with a Check button (Enter works too) and feedback.
 
     Wrong tries are counted; after ``max_tries`` of them the answer and the explanation are
     shown (see :func:`grade_number`). The feedback clears while the learner types. The
-    returned VBox has ``.check()``, ``.text`` (the Text widget) and ``.feedback``.
+    returned VBox has ``.check()``, ``.text`` (the Text widget) and ``.feedback``;
+    ``on_check(feedback)`` is called after each check of a typed answer.
     """
     grade_number(answer, answer, tolerance, decimals=decimals)  # validates the author's input
     w, title, feedback, button = _layout_parts(question)
@@ -456,6 +463,8 @@ def number_question(
         if not fb.ok and parse_number(text.value) is not None:
             wrong["tries"] += 1
         feedback.value = feedback_html(fb)
+        if on_check is not None and text.value.strip():
+            on_check(fb)
         return fb
 
     button.on_click(check)
@@ -473,6 +482,7 @@ def pose_task(
     prompt: str,
     goal: str | Callable[[Any], Any],
     start: Any = None,
+    on_check: Callable[[Feedback], Any] | None = None,
     **explore_kwargs: Any,
 ):
     """An explorer plus a "Check my pose" button that grades the explorer's pose.
@@ -481,7 +491,8 @@ def pose_task(
     is the Pose the explorer opens with; other keyword arguments go to
     ``hinge_lib.explore`` (body, load_kg, hold, presenter).  The feedback clears whenever
     a slider, the load, the hold, the body or Reset changes the pose.  The returned VBox
-    has ``.check()``, ``.explorer`` and ``.feedback``.
+    has ``.check()``, ``.explorer`` and ``.feedback``; ``on_check(feedback)`` is called
+    after each check.
     """
     fn = resolve_goal(goal) if isinstance(goal, str) else goal
     if not callable(fn):
@@ -500,6 +511,8 @@ def pose_task(
     def check(_=None) -> Feedback:
         fb = check_pose(fn, getattr(explorer, "analysis", None))
         feedback.value = feedback_html(fb)
+        if on_check is not None:
+            on_check(fb)
         return fb
 
     button.on_click(check)
@@ -596,8 +609,11 @@ def question(qid: str, reveal: Any = None, **explore_kwargs: Any):
 
     q = questions.get(qid)
     kind = q["kind"]
+    tell_room = _room_reporter(qid)
     if kind in ("choice", "multi"):
-        return choice_question(q["prompt"], q["options"], q["answer"], q.get("explanations"))
+        box = choice_question(q["prompt"], q["options"], q["answer"], q.get("explanations"),
+                              on_check=lambda fb: tell_room(fb, choice=box.current()))
+        return box
     if kind == "predict":
         return predict(q["prompt"], q["options"], q["answer"], q["explanation"], reveal)
     if kind == "number":
@@ -608,7 +624,7 @@ def question(qid: str, reveal: Any = None, **explore_kwargs: Any):
         m = q["model"]
         widget = number_question(q["prompt"], questions.model_answer(q), q["tolerance"],
                                  q.get("unit", ""), q["explanation"], m.get("decimals", 0),
-                                 q.get("hint", ""))
+                                 q.get("hint", ""), on_check=tell_room)
         if not q.get("explorer", True):
             return widget
         start = questions.model_pose(q)
@@ -620,8 +636,31 @@ def question(qid: str, reveal: Any = None, **explore_kwargs: Any):
         return box
     # pose task
     start = questions.model_pose(q, "start") if q.get("start") is not None else None
-    return pose_task(q["prompt"], task_goal(q), start=start, load_kg=q.get("load_kg", 0.0),
-                     hold=q.get("hold", "hands"), **explore_kwargs)
+    box = pose_task(q["prompt"], task_goal(q), start=start, load_kg=q.get("load_kg", 0.0),
+                    hold=q.get("hold", "hands"), **explore_kwargs,
+                    on_check=lambda fb: tell_room(fb, explorer=box.explorer))
+    return box
+
+
+def _room_reporter(qid: str) -> Callable[..., None]:
+    """A callback telling the class app (if the course runs in it) about a check of ``qid``:
+    the verdict, the option(s) picked, and for a pose task the pose and its faults."""
+    from hinge_lib.course.class_report import report
+
+    def tell(fb: Feedback, choice: Any = None, explorer: Any = None) -> None:
+        pose = faults = figure = None
+        if explorer is not None:
+            pose = {k: float(v) for k, v in explorer.pose.angles.items()}
+            analysis = getattr(explorer, "analysis", None)
+            if analysis is not None:
+                from hinge_lib.view.figures import drawing_data
+
+                faults = list(analysis.fault_codes)
+                figure = [[[round(float(x), 3), round(float(y), 3)] for x, y in line]
+                          for line in drawing_data(analysis)["lines"]["body"]]
+        report(qid, fb.ok, choice=choice, pose=pose, faults=faults, figure=figure)
+
+    return tell
 
 
 def ready_to_teach(task_ids: Sequence[str]):

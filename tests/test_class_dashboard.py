@@ -1,0 +1,460 @@
+"""The instructor sees the room: the class app's answer store, tally and dashboard.
+
+The fast tests check the store (SQLite), the tally and the page's text handling; the `slow`
+ones start the real class app and act on the wire: students answer self-checks in their
+pages (the kernel posts the answer), the instructor's laptop reads the tally, and a classmate
+(127.0.0.2, see tests/class_client.py) tries to read it, to post answers, and to flood it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import csv
+import http.cookiejar
+import io
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from class_client import INSTRUCTOR_ADDRESS, KernelSocket, opener
+from hinge_lib import class_room
+from hinge_lib.class_dashboard import dashboard_html
+from hinge_lib.class_room import AnswerStore, clean_nickname, delete_answers, validate_answer
+from hinge_lib.course import questions
+from test_classroom import kernel_pid, page_kernel_id, start_class_app, wait_for
+
+CHOICE = "00-arrow-key"
+POSE = "00-first-hinge"
+
+
+def _first_notebook() -> str:
+    """The course notebook holding the two self-checks used here."""
+    root = Path(__file__).resolve().parent.parent / "notebooks"
+    for path in sorted(root.glob("00-*.ipynb")):
+        text = path.read_text(encoding="utf-8")
+        if f'question(\\"{CHOICE}\\")' in text and f'question(\\"{POSE}\\")' in text:
+            return path.name
+    raise AssertionError("no notebook 00 asks both self-checks")
+
+
+# ---------------------------------------------------------------- the store and the tally
+
+
+def _entry(tally: dict, check_id: str) -> dict:
+    return next(e for e in tally["checks"] if e["id"] == check_id)
+
+
+def test_the_tally_counts_answers_passes_and_options_with_the_latest_answer_kept(tmp_path):
+    store = AnswerStore(tmp_path / class_room.DB_NAME)
+    assert store.record("seat-a", CHOICE, False, choice=0) == 1
+    assert store.record("seat-b", CHOICE, True, choice=1) == 2
+    assert store.record("seat-a", CHOICE, True, choice=1) == 1  # tried again: replaced
+    store.record("seat-c", POSE, False, pose={"hip": 70.0, "lumbar": 35.0},
+                 faults=["rounded_back"])
+    store.record("seat-b", POSE, True, pose={"hip": 70.0, "lumbar": 0.0})
+    tally = store.tally()
+    assert tally["students"] == 3
+    choice = _entry(tally, CHOICE)
+    assert (choice["answered"], choice["passed"]) == (2, 2)
+    assert [o["count"] for o in choice["options"]] == [0, 2, 0, 0]
+    assert [o["text"] for o in choice["options"]] == questions.get(CHOICE)["options"]
+    pose = _entry(tally, POSE)
+    assert (pose["answered"], pose["passed"]) == (2, 1)
+    assert sorted((p["student"], p["ok"]) for p in pose["poses"]) == [(2, True), (3, False)]
+    assert pose["faults"] == [{"fault": "rounded_back", "count": 1}]
+    order = [e["id"] for e in tally["checks"]]
+    assert order == [q["id"] for q in questions.all_questions()]
+
+
+def test_seat_cookies_are_stored_only_as_hashes_and_the_file_is_private(tmp_path):
+    store = AnswerStore(tmp_path / class_room.DB_NAME)
+    store.record("the-real-cookie-value", CHOICE, True, choice=1)
+    store.close()
+    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir())
+    assert b"the-real-cookie-value" not in raw
+    assert (tmp_path / class_room.DB_NAME).stat().st_mode & 0o077 == 0
+
+
+def test_a_restart_is_a_new_class_and_the_delete_command_removes_every_answer(tmp_path):
+    first = AnswerStore(tmp_path / class_room.DB_NAME)
+    first.record("seat-a", CHOICE, True, choice=1)
+    first.close()
+    again = AnswerStore(tmp_path / class_room.DB_NAME)
+    assert _entry(again.tally(), CHOICE)["answered"] == 0  # the new run starts empty
+    (kept,) = again.db.execute("SELECT COUNT(*) FROM answers").fetchone()
+    assert kept == 1  # the earlier class stays in the file until deleted
+    again.close()
+    assert class_room.main(["delete", "--state", str(tmp_path)]) == 0
+    assert not list(tmp_path.glob(class_room.DB_NAME + "*"))
+    assert delete_answers(tmp_path) == []
+
+
+def test_nicknames_are_plain_text_and_length_limited(tmp_path):
+    assert clean_nickname(" Jo\x00\n  <i>B</i>\u202e ") == "Jo <i>B</i>"
+    with pytest.raises(ValueError, match=r"nickname: 25 characters; at most 24"):
+        clean_nickname("x" * 25)
+    store = AnswerStore(tmp_path / class_room.DB_NAME)
+    number = store.set_nickname("seat-a", "<img src=x onerror=f()>")
+    store.record("seat-a", POSE, True, pose={"hip": 70.0})
+    (pose,) = _entry(store.tally(), POSE)["poses"]
+    assert (pose["student"], pose["nickname"]) == (number, "<img src=x onerror=f()>")
+
+
+def test_the_dashboard_page_puts_tally_text_on_the_page_as_text_only():
+    page = dashboard_html("/")
+    assert "textContent" in page and "innerHTML" not in page and "insertAdjacentHTML" not in page
+    assert 'id="anonymise" checked' in page  # anonymous by default
+    assert "nothing is sent anywhere" in page
+    assert "<script src" not in page and "https://" not in page  # nothing from elsewhere
+    assert page.count("http://") == page.count("http://www.w3.org/2000/svg")  # a name only
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"check": "no-such-check"}, "check"),
+    ({"check": CHOICE, "choice": 9}, "choice"),
+    ({"check": CHOICE, "choice": "1"}, "choice"),
+    ({"check": POSE, "pose": {"hip": 1e9}}, "pose"),
+    ({"check": POSE, "faults": ["x" * 100]}, "faults"),
+])
+def test_a_malformed_answer_is_refused_naming_the_field(body, field):
+    checks = {q["id"]: q for q in questions.all_questions()}
+    with pytest.raises(ValueError, match=f"^{field}:"):
+        validate_answer(body, checks)
+
+
+@pytest.mark.parametrize(("body", "field"), [
+    ({"banner": "x" * 201}, "banner"),
+    ({"notebook": "12-instructor-guide.ipynb"}, "notebook"),
+    ({"notebook": "../../etc/passwd"}, "notebook"),
+    ({"notebook": "a.ipynb", "section": "x\"><script>"}, "section"),
+    ({"paused": True, "message": "m" * 300}, "message"),
+])
+def test_pacing_takes_plain_text_and_course_pages_only(body, field):
+    with pytest.raises(ValueError, match=f"^{field}:"):
+        class_room.pacing(body, {"a.ipynb"})
+    room = class_room.pacing({"banner": " Hinge\u200b now\n", "paused": 1}, set())
+    assert (room["banner"], room["link"], room["paused"]) == ("Hinge now", "", True)
+    assert room["message"]  # a pause always says why
+
+
+def test_the_csv_holds_the_counts_per_option_and_says_nothing_left_the_laptop(tmp_path):
+    store = AnswerStore(tmp_path / class_room.DB_NAME)
+    store.record("seat-a", CHOICE, True, choice=1)
+    store.record("seat-b", CHOICE, False, choice=3)
+    rows = list(csv.reader(io.StringIO(store.csv_text())))
+    assert "nothing was sent anywhere" in rows[0][0]
+    assert rows[1] == ["check", "notebook", "kind", "answered", "passed", "option", "count"]
+    mine = [r for r in rows[2:] if r[0] == CHOICE]
+    assert [r[6] for r in mine] == ["0", "1", "0", "1"]
+    assert {(r[3], r[4]) for r in mine} == {("2", "1")}
+
+
+# ---------------------------------------------------------------- the real app
+
+
+class Browser:
+    """One device: its own cookies, its own address (a student's unless told)."""
+
+    def __init__(self, app, source: str | None = None) -> None:
+        self.app = app
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = opener(source, self.jar) if source else opener(jar=self.jar)
+
+    def request(self, path: str, data: bytes | None = None,
+                headers: dict[str, str] | None = None) -> tuple[int, str]:
+        req = urllib.request.Request(self.app.base + path, data=data, headers=headers or {},
+                                     method="POST" if data is not None else "GET")
+        try:
+            with self.opener.open(req, timeout=180) as resp:
+                return resp.status, resp.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as err:
+            return err.code, err.read().decode("utf-8", "replace")
+
+    def page(self, notebook: str) -> str:
+        status, body = self.request(f"voila/render/{notebook}?token={self.app.code}")
+        assert status == 200, (status, body[:300])
+        return page_kernel_id(body)
+
+    def cookie(self, name: str) -> str | None:
+        return next((c.value for c in self.jar if c.name == name), None)
+
+
+@pytest.fixture(scope="module")
+def room(tmp_path_factory):
+    from browser import stop_process
+
+    folder = tmp_path_factory.mktemp("room")
+    app = start_class_app(folder, "--pool", "0", "--cull-after", "600", "--max-kernels", "12",
+                          "--state", str(folder / "state"))
+    app.state = folder / "state"
+    yield app
+    stop_process(app.proc)
+
+
+def tally(app) -> dict:
+    status, body = Browser(app, INSTRUCTOR_ADDRESS).request(class_room.TALLY_PATH)
+    assert status == 200, body[:300]
+    return json.loads(body)
+
+
+def answer_key(kernel_id: str) -> str:
+    """The answer key as the app gave it to a kernel (read from the kernel's environment)."""
+    pid = wait_for(lambda: kernel_pid(kernel_id), 60, "the kernel's process")
+    env = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+    prefix = class_room.ANSWER_KEY_VARIABLE.encode() + b"="
+    return next(e[len(prefix):].decode() for e in env if e.startswith(prefix))
+
+
+async def _answer(app, kernel_id: str, check_id: str, choice: int | None = None) -> None:
+    """Do in the page what a student does: pick an option (if any) and press Check."""
+    socket = await KernelSocket.open(app.base, kernel_id, app.code)
+    widgets = await socket.widgets()
+    q = questions.get(check_id)
+    if q["kind"] == "pose":
+        (button,) = [c for c, s in widgets.items() if s["_model_name"] == "ButtonModel"
+                     and s.get("description") == "Check my pose"]
+    else:
+        (radio,) = [c for c, s in widgets.items() if s["_model_name"] == "RadioButtonsModel"
+                    and s.get("_options_labels") == q["options"]]
+        (box,) = [s for s in widgets.values() if f"IPY_MODEL_{radio}" in s.get("children", [])]
+        (button,) = [c.removeprefix("IPY_MODEL_") for c in box["children"]
+                     if widgets[c.removeprefix("IPY_MODEL_")]["_model_name"] == "ButtonModel"]
+        socket.update(radio, {"index": choice})
+        await socket.read_for(1.0)
+    socket.click(button)
+    await socket.read_for(2.0)
+    socket.close()
+
+
+@pytest.mark.slow
+def test_students_cannot_read_the_dashboard_or_its_data(room):
+    student, laptop = Browser(room), Browser(room, INSTRUCTOR_ADDRESS)
+    student.page(_first_notebook())  # logged in, seat cookie held
+    for path in (class_room.TALLY_PATH, class_room.TALLY_PATH + ".csv",
+                 class_room.DASHBOARD_PATH):
+        status, body = student.request(path)
+        assert status == 404, (path, status)
+        assert "checks" not in body and "answered" not in body.lower()
+        assert laptop.request(path)[0] == 200
+    # nor set the room's pacing (a student may read it: their page shows it)
+    pause = json.dumps({"paused": True}).encode()
+    assert student.request(class_room.PACE_PATH, pause,
+                           {"Content-Type": "application/json"})[0] == 404
+    status, body = student.request(class_room.ROOM_PATH + f"?token={room.code}")
+    assert status == 200 and json.loads(body)["paused"] is False
+    # a header naming the laptop changes nothing: the connection's address decides
+    status, _ = student.request(class_room.TALLY_PATH, headers={"X-Forwarded-For": "127.0.0.1",
+                                                                 "X-Real-IP": "127.0.0.1"})
+    assert status == 404
+
+
+@pytest.mark.slow
+def test_answers_pressed_in_students_pages_reach_the_tally(room):
+    notebook = _first_notebook()
+    a, b = Browser(room), Browser(room)
+    kernel_a, kernel_b = a.page(notebook), b.page(notebook)
+    before = _entry(tally(room), CHOICE)["answered"]
+
+    async def work() -> None:
+        await _answer(room, kernel_a, CHOICE, 1)
+        await _answer(room, kernel_b, CHOICE, 2)
+        await _answer(room, kernel_a, POSE)
+
+    asyncio.run(work())
+    seen = wait_for(lambda: (t := tally(room)) and _entry(t, CHOICE)["answered"] >= before + 2
+                    and _entry(t, POSE)["answered"] >= 1 and t, 30, "the answers in the tally")
+    choice = _entry(seen, CHOICE)
+    assert choice["options"][1]["count"] >= 1 and choice["options"][2]["count"] >= 1
+    (pose,) = _entry(seen, POSE)["poses"]
+    assert set(pose["pose"]) >= {"hip", "knee", "lumbar"} and pose["ok"] in (True, False)
+    status, text = Browser(room, INSTRUCTOR_ADDRESS).request(class_room.TALLY_PATH + ".csv")
+    assert status == 200 and "nothing was sent anywhere" in text
+    assert any(r[:1] == [CHOICE] and r[5] == questions.get(CHOICE)["options"][2]
+               and int(r[6]) >= 1 for r in csv.reader(io.StringIO(text)))
+    assert (room.state / class_room.DB_NAME).is_file()
+
+
+@pytest.mark.slow
+def test_a_browser_cannot_post_answers_and_the_key_does_not_make_one_a_kernel(room):
+    student = Browser(room)
+    kernel_id = student.page(_first_notebook())
+    key = answer_key(kernel_id)
+    body = json.dumps({"kernel": kernel_id, "check": CHOICE, "ok": True, "choice": 1}).encode()
+    headers = {class_room.ANSWER_KEY_HEADER: key, "Content-Type": "application/json"}
+    # from a classmate's device, even holding the key (which no page shows): not found
+    assert student.request(class_room.ANSWER_PATH, body, headers)[0] == 404
+    laptop = Browser(room, INSTRUCTOR_ADDRESS)
+    # on the laptop without the key, or with a wrong one: refused
+    assert laptop.request(class_room.ANSWER_PATH, body, {})[0] == 403
+    assert laptop.request(class_room.ANSWER_PATH, body,
+                          {class_room.ANSWER_KEY_HEADER: key[:-1] + "x"})[0] == 403
+    # with the key but a kernel that belongs to no student: refused
+    other = json.dumps({"kernel": "0" * 36, "check": CHOICE, "ok": True, "choice": 1}).encode()
+    assert laptop.request(class_room.ANSWER_PATH, other, headers)[0] == 403
+    # the kernel's own post is filed under its browser session, whoever sends it
+    assert laptop.request(class_room.ANSWER_PATH, body, headers)[0] == 200
+
+
+@pytest.mark.slow
+def test_one_browser_session_cannot_flood_the_tally(room):
+    kernel_id = Browser(room).page(_first_notebook())
+    headers = {class_room.ANSWER_KEY_HEADER: answer_key(kernel_id)}
+    body = json.dumps({"kernel": kernel_id, "check": CHOICE, "ok": False, "choice": 0}).encode()
+    laptop = Browser(room, INSTRUCTOR_ADDRESS)
+    start = time.monotonic()
+    codes = [laptop.request(class_room.ANSWER_PATH, body, headers)[0] for _ in range(60)]
+    elapsed = time.monotonic() - start
+    allowed = class_room.ANSWER_BURST + class_room.ANSWERS_PER_S * elapsed + 1
+    assert codes.count(200) <= allowed and codes.count(429) >= 60 - allowed
+    assert set(codes) <= {200, 429}
+    # ... and a flood counts once: one row per student and self-check
+    now = tally(room)
+    assert _entry(now, CHOICE)["answered"] <= now["students"]
+
+
+@pytest.mark.slow
+def test_a_nickname_is_plain_text_length_limited_and_needs_the_class_code(room):
+    student = Browser(room)
+    status, form = student.request(class_room.NICKNAME_PATH + f"?token={room.code}")
+    assert status == 200 and 'name="nickname"' in form and 'name="_xsrf"' in form
+    seat = student.cookie("hinge-seat")
+    assert seat  # the form gives the browser its session
+    xsrf = "5a" * 16  # the form's token (kept in a cookie; the same check as the form's)
+    student.jar.set_cookie(_cookie("_xsrf", xsrf, room.base))
+
+    def send(who: Browser, name: str, code: str | None = room.code) -> int:
+        data = urllib.parse.urlencode({"nickname": name, "_xsrf": xsrf}).encode()
+        path = class_room.NICKNAME_PATH + (f"?token={code}" if code else "")
+        return who.request(path, data, {"X-XSRFToken": xsrf})[0]
+
+    assert send(student, "<b>Sam</b>") == 200
+    assert send(student, "y" * 40) == 400
+    stranger = Browser(room)  # no class code, no seat: no nickname
+    stranger.jar.set_cookie(_cookie("_xsrf", xsrf, room.base))
+    assert send(stranger, "intruder", code=None) in (403, 404, 405)
+    rows = [r[0] for r in sqlite_rows(room, "SELECT nickname FROM students")]
+    assert "<b>Sam</b>" in rows and "intruder" not in rows
+    student.page(_first_notebook())  # the course pages keep the same session
+    assert student.cookie("hinge-seat") == seat
+    assert not any(len(r) > class_room.NICKNAME_MAX for r in rows)
+
+
+def _cookie(name: str, value: str, base: str) -> http.cookiejar.Cookie:
+    host = urllib.parse.urlsplit(base).hostname
+    return http.cookiejar.Cookie(0, name, value, None, False, host, False, False, "/", True,
+                                 False, None, False, None, None, {})
+
+
+def sqlite_rows(app, query: str) -> list[tuple]:
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(app.state / class_room.DB_NAME)) as db:
+        return db.execute(query).fetchall()
+
+
+# ---------------------------------------------------------------- in real browsers
+
+
+@pytest.mark.slow
+@pytest.mark.browser
+def test_three_students_and_the_dashboard_answers_poses_pacing_and_the_csv(room, browser):
+    """Two students answer a question and one makes a pose; the dashboard shows the counts
+    and the overlaid poses; "send the room" brings the banner to all three; pause locks
+    their sliders; the CSV holds the counts."""
+    from class_client import RoomNetwork
+
+    notebook = _first_notebook()
+    relay = RoomNetwork(int(room.base.rsplit(":", 1)[1].split("/")[0]))
+    contexts = [browser.new_context(viewport={"width": 1200, "height": 900}) for _ in range(4)]
+    for context in contexts:  # three notebook kernels start at once on a shared machine
+        context.set_default_timeout(120_000)
+    try:
+        students = [c.new_page() for c in contexts[:3]]
+        for page in students:
+            page.goto(relay.url(f"{room.base}voila/render/{notebook}?token={room.code}"),
+                      wait_until="domcontentloaded", timeout=180_000)
+        q = questions.get(CHOICE)
+        for page in students:
+            page.locator(".hinge-selfcheck", has_text=q["prompt"]).first.wait_for(
+                timeout=180_000)
+        before = _entry(tally(room), CHOICE)
+        poses_before = _entry(tally(room), POSE)["answered"]
+        for page, option in zip(students[:2], (1, 3), strict=True):
+            box = page.locator(".hinge-selfcheck", has_text=q["prompt"]).first
+            box.get_by_text(q["options"][option], exact=True).click()
+            box.locator("button", has_text="Check").first.click()
+        maker = students[2]
+        task = maker.locator(".hinge-selfcheck", has_text="Check my pose").first
+        handle = task.locator(".widget-slider").filter(
+            has=maker.locator(".widget-label", has_text="Hip")).first.locator(".noUi-handle")
+        handle.focus()
+        for _ in range(5):
+            handle.press("ArrowRight")
+        task.locator("button", has_text="Check my pose").first.click()
+
+        dashboard = contexts[3].new_page()
+        dashboard.goto(room.base + class_room.DASHBOARD_PATH, timeout=60_000)
+        row = dashboard.locator(f"tr[data-check='{CHOICE}']")
+        row.locator(".answered", has_text=str(before["answered"] + 2)).wait_for(
+            timeout=60_000)
+        options = row.locator(".option").all_inner_texts()
+        for option in (1, 3):
+            count = before["options"][option]["count"] + 1
+            assert f"{count} \u00d7 {q['options'][option]}" in options
+        pose_row = dashboard.locator(f"tr[data-check='{POSE}']")
+        wait_for(lambda: pose_row.locator("button.pose").count() == poses_before + 1, 60,
+                 "the new pose on the dashboard")
+        drawn = {p.get_attribute("data-student")
+                 for p in pose_row.locator("polyline.body").all()}
+        assert len(drawn) == poses_before + 1  # every student's pose on the one figure
+        assert "passing (solid blue)" in pose_row.locator("figcaption").inner_text()
+        pose_row.locator("button.pose").last.click()  # one attempt shown large
+        dashboard.locator("figure.overlay.large polyline.picked").first.wait_for(
+            state="attached")  # (a body standing straight is a line of no width)
+
+        dashboard.fill("#banner", "Everyone: open the explorer <b>now</b>")
+        dashboard.select_option("#notebook", "10-pose-explorer.ipynb")
+        dashboard.click("#send")
+        dashboard.locator("#paced", has_text="Sent").wait_for()
+        for page in students:
+            text = page.locator("#hinge-room-text")
+            text.wait_for(state="visible", timeout=30_000)
+            assert text.inner_text() == "Everyone: open the explorer <b>now</b>"
+            assert page.locator("#hinge-room-link").get_attribute("href").endswith(
+                "voila/render/10-pose-explorer.ipynb")
+            assert notebook in page.url  # a link, never a jump
+
+        readout = task.locator(".widget-slider").filter(
+            has=maker.locator(".widget-label", has_text="Hip")).first.locator(".widget-readout")
+        value = readout.inner_text()
+        dashboard.fill("#message", "Look at the projector")
+        dashboard.click("#pause")
+        dashboard.locator("#paced", has_text="paused").wait_for()
+        for page in students:
+            page.locator("#hinge-pause", has_text="Look at the projector").wait_for(
+                state="visible", timeout=30_000)
+        handle.focus()
+        handle.press("ArrowRight")
+        maker.wait_for_timeout(1500)
+        assert readout.inner_text() == value  # locked
+        with pytest.raises(Exception, match="intercepts pointer events"):
+            handle.click(timeout=2000)
+        dashboard.click("#pause")  # resume
+        maker.locator("#hinge-pause").wait_for(state="hidden", timeout=30_000)
+
+        csv_text = dashboard.request.get(room.base + class_room.TALLY_PATH + ".csv").text()
+        rows = list(csv.reader(io.StringIO(csv_text)))
+        assert "nothing was sent anywhere" in rows[0][0]
+        mine = {r[5]: int(r[6]) for r in rows[2:] if r[0] == CHOICE}
+        assert mine[q["options"][1]] == before["options"][1]["count"] + 1
+        assert mine[q["options"][3]] == before["options"][3]["count"] + 1
+    finally:
+        for context in contexts:
+            context.close()
+        relay.close()
