@@ -18,7 +18,7 @@ import numpy as np
 from hinge_lib.model.activity_order import comparison_table
 from hinge_lib.model.body import Body, landmark_table, segment_table
 from hinge_lib.model.moment_arm_evidence import moment_arm_evidence
-from hinge_lib.model.muscle_paths import GROUPS, HAMSTRINGS, JOINT_NAMES, PATHS, moment_arms
+from hinge_lib.model.muscle_paths import GROUPS, JOINT_NAMES, PATHS, group_paths, moment_arms
 from hinge_lib.model.muscles import LIMITS_NOTE, muscle_groups
 from hinge_lib.model.references import analyze_references, reference_positions
 from hinge_lib.model.tables import Column, read_csv, sources, split_sources
@@ -97,14 +97,13 @@ def _moments() -> list[str]:
 
 
 def _arm_mm(path: str, joint: str, angle: float, body: Body) -> float:
-    """Moment arm in mm (+ = extends); the hamstrings as the solver combines them."""
+    """Moment arm in mm (+ = extends); a group of several paths as the solver combines them."""
     pose = {j: np.array([angle if j == joint else 0.0]) for j in JOINT_NAMES}
     arms = moment_arms(pose, body)
-    if path != "hamstrings":
-        return float(arms[path][joint][0]) * 1000
-    size = {h: muscle_groups()[h].max_force_n for h in HAMSTRINGS}
+    parts = group_paths(path) if path in GROUPS else (path,)
+    size = {h: muscle_groups()[h].max_force_n or 1.0 for h in parts}
     total = sum(size.values())
-    return sum(float(arms[h][joint][0]) * size[h] for h in HAMSTRINGS) / total * 1000
+    return sum(float(arms[h][joint][0]) * size[h] for h in parts) / total * 1000
 
 
 def published_moment_arms() -> list[dict]:

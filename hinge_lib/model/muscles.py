@@ -23,6 +23,8 @@ import numpy as np
 from hinge_lib.model.body import Body
 from hinge_lib.model.moment_arm_evidence import action_signs
 from hinge_lib.model.muscle_paths import (
+    ADDUCTOR_MAGNUS,
+    BUNDLES,
     GROUPS,
     HAMSTRINGS,
     JOINT_NAMES,
@@ -30,9 +32,11 @@ from hinge_lib.model.muscle_paths import (
     compiled,
     geometry_arrays,
     geometry_rows,
+    group_paths,
     joints_crossed,
     length_rows,
     moment_arms,
+    path_group,
     path_table,
 )
 from hinge_lib.model.tables import Column, DataFileError, read_csv
@@ -102,9 +106,19 @@ class MuscleState:
     effort_pct: float = float("nan")
 
 
+#: Label and plain words for each group made of several paths.
+_BUNDLE_WORDS = {
+    "hamstrings": ("hamstrings", "extend the hip and bend the knee"),
+    "adductor_magnus": ("adductor magnus",
+                        "pulls the thigh in and extends the hip, more so the more it is bent"),
+}
+
+
 @cache
 def muscle_groups() -> dict[str, MuscleGroup]:
-    """Rows of data/muscle_groups.csv for every path and group (hamstrings = its heads)."""
+    """Rows of data/muscle_groups.csv for every path, and every group made of several paths
+    (the hamstrings = their three heads, adductor magnus = its four bundles) with the sum of
+    its paths' maximum forces."""
     names = tuple(p for p in PATHS)
     rows = read_csv(
         "muscle_groups.csv",
@@ -136,33 +150,41 @@ def muscle_groups() -> dict[str, MuscleGroup]:
     missing = [m for m in names if m not in table]
     if missing:
         raise DataFileError(f"data/muscle_groups.csv: no row for {', '.join(missing)}")
-    heads = [table[h] for h in HAMSTRINGS]
-    if any(h.max_force_n is None for h in heads):
-        raise DataFileError("data/muscle_groups.csv: each hamstring needs max_force_per_side_n")
-    table["hamstrings"] = MuscleGroup(
-        "hamstrings", "hamstrings", "hip", "extends", "posterior chain",
-        sum(h.max_force_n for h in heads), "extend the hip and bend the knee")
+    for group, (label, does) in _BUNDLE_WORDS.items():
+        parts = [table[p] for p in BUNDLES[group]]
+        if any(p.max_force_n is None for p in parts):
+            raise DataFileError(f"data/muscle_groups.csv: each path of the {label} needs "
+                                "max_force_per_side_n")
+        table[group] = MuscleGroup(group, label, "hip", "extends", "posterior chain",
+                                   sum(p.max_force_n for p in parts), does)
     _check_moment_arms(table, rows)
     return table
 
 
 def _check_moment_arms(table: dict[str, MuscleGroup], rows: list[dict]) -> None:
     """Every path must act the way its row says at its main joint, with a moment arm of
-    5-150 mm standing tall in the reference body; else name the file, row and column."""
+    5-150 mm standing tall in the reference body; else name the file, row and column.
+
+    The adductor magnus bundles are checked as one group (the mean of their moment arms
+    weighted by maximum force, as the solver uses them): its front bundles flex the standing
+    hip and extend the bent one, so no single sign holds for each of them."""
     body = Body()
     zero = {j: np.zeros(1) for j in JOINT_NAMES}
     arms = moment_arms(zero, body)
     lines = {row["muscle"]: row["_line"] for row in rows}
-    for name in PATHS:
+    for name in ("adductor_magnus", *(p for p in PATHS if p not in ADDUCTOR_MAGNUS)):
         group = table[name]
-        arm_mm = float(arms[name][group.main_joint][0]) * 1000
+        paths = group_paths(name)
+        weight = np.array([table[p].max_force_n or 1.0 for p in paths])
+        arm_mm = float(sum(w * arms[p][group.main_joint][0] for w, p in zip(
+            weight / weight.sum(), paths, strict=True))) * 1000
         signed = arm_mm if group.action == "extends" else -arm_mm
         if not 5.0 <= signed <= 150.0:
-            first = path_table()[name][0].line
+            first = path_table()[paths[0]][0].line
             raise DataFileError(
                 f"data/muscle_paths.csv, line {first}, column 'x_mm': the path of {name} gives "
                 f"a moment arm of {arm_mm:.1f} mm at the {group.main_joint} standing tall, but "
-                f"data/muscle_groups.csv, line {lines[name]}, column 'action' says it "
+                f"data/muscle_groups.csv, line {lines[paths[0]]}, column 'action' says it "
                 f"{group.action} that joint (expected 5 to 150 mm that way)"
             )
 
@@ -366,7 +388,7 @@ class _Plan:
 
 
 def _group_of(path: str) -> int:
-    return GROUPS.index("hamstrings" if path in HAMSTRINGS else path)
+    return GROUPS.index(path_group(path))
 
 
 @cache
@@ -376,15 +398,16 @@ def _plan(body: Body) -> _Plan:
     zero = {j: np.zeros(1) for j in JOINT_NAMES}
     standing = geometry_arrays(zero, body)[0][0]
     n_paths, n_groups, n_joints = len(PATHS), len(GROUPS), len(JOINT_NAMES)
-    weights = np.array([groups[h].max_force_n for h in HAMSTRINGS])
-    weights = weights / weights.sum()
+    # A group of several paths pulls with one force shared by its paths in proportion to
+    # their maximum forces; its length is their mean.
+    weight = {p: groups[p].max_force_n / groups[path_group(p)].max_force_n
+              if path_group(p) in BUNDLES else 1.0 for p in PATHS}
     length_mix = np.zeros((n_paths, n_groups))
     arm_mix = np.zeros((len(crossings), n_joints * n_groups))
     for p, path in enumerate(PATHS):
-        length_mix[p, _group_of(path)] = 1 / len(HAMSTRINGS) if path in HAMSTRINGS else 1.0
+        length_mix[p, _group_of(path)] = 1 / len(group_paths(path_group(path)))
     for c, (path, joint) in enumerate(crossings):
-        w = weights[HAMSTRINGS.index(path)] if path in HAMSTRINGS else 1.0
-        arm_mix[c, JOINT_NAMES.index(joint) * n_groups + _group_of(path)] = w
+        arm_mix[c, JOINT_NAMES.index(joint) * n_groups + _group_of(path)] = weight[path]
     acts = tuple(sorted({(_group_of(p), JOINT_NAMES.index(j)) for p, j in crossings}))
     return _Plan(
         standing=standing, length_mix=length_mix, arm_mix=arm_mix,
@@ -470,17 +493,17 @@ def muscle_columns(angles: Mapping[str, np.ndarray], body: Body,
 def _length_changes(lengths: np.ndarray, paths: tuple[str, ...], body: Body,
                     groups: tuple[str, ...]) -> np.ndarray:
     """Length change (m, + = longer than standing tall) of ``groups``, shape (groups, n),
-    from the lengths of ``paths`` (one row each); the hamstrings are their heads' mean,
+    from the lengths of ``paths`` (one row each); a group of several paths is their mean,
     summed in one fixed order so that every caller gets the same number."""
     standing = _plan(body).standing
     rows = {p: lengths[i] - standing[PATHS.index(p)] for i, p in enumerate(paths)}
     out = np.empty((len(groups), lengths.shape[1]))
     for g, group in enumerate(groups):
-        if group == "hamstrings":
-            first, second, third = (rows[h] for h in HAMSTRINGS)
-            out[g] = (first + second + third) / len(HAMSTRINGS)
-        else:
-            out[g] = rows[group]
+        parts = group_paths(group)
+        total = rows[parts[0]].copy()
+        for part in parts[1:]:
+            total += rows[part]
+        out[g] = total / len(parts)
     return out
 
 

@@ -25,7 +25,7 @@ import numpy as np
 
 from hinge_lib.model.activity_order import SHARING_RULE, reported_order_sentence
 from hinge_lib.model.moment_arm_evidence import unmeasured_message, unmeasured_moment_arms
-from hinge_lib.model.muscle_paths import GROUPS, HAMSTRINGS, JOINT_NAMES, all_path_points
+from hinge_lib.model.muscle_paths import GROUPS, JOINT_NAMES, all_path_points, group_paths
 from hinge_lib.model.muscles import LIMITS_NOTE, STRETCH_FRACTION
 from hinge_lib.view import palette
 
@@ -181,7 +181,7 @@ def anatomy_drawing(analysis: Analysis) -> dict[str, Any]:
     muscles = []
     for name in GROUPS:
         state = states[name]
-        paths = HAMSTRINGS if name == "hamstrings" else (name,)
+        paths = group_paths(name)
         lines = [_to_world(analysis, points[p][0]) for p in paths]
         step = share_step(state.share_pct)
         muscles.append({
