@@ -476,6 +476,7 @@ def muscle_columns(angles: Mapping[str, np.ndarray], body: Body,
     effort = 100.0 * forces / plan.max_force
     out: dict[str, np.ndarray] = {"muscle_over_max": np.nan_to_num(effort) > 100.0 + 1e-9}
     out["muscle_over_max"] = out["muscle_over_max"].any(axis=1)
+    capacity = _capacity(matrix, demand, plan.max_force)
     for g, name in enumerate(GROUPS):
         out[f"{name}_length_change_mm"] = change[:, g] * 1000.0
         out[f"{name}_moment_nm"] = moment[:, g]
@@ -487,7 +488,21 @@ def muscle_columns(angles: Mapping[str, np.ndarray], body: Body,
         out[f"{GROUPS[g]}_at_{JOINT_NAMES[j]}_nm"] = contrib[:, j, g]
     for j, joint in enumerate(JOINT_NAMES):
         out[f"muscle_unmet_{joint}_nm"] = unmet[:, j]
+        out[f"muscle_capacity_{joint}_nm"] = capacity[:, j]
     return out
+
+
+def _capacity(matrix: np.ndarray, demand: np.ndarray, max_force: np.ndarray) -> np.ndarray:
+    """(n, joints): the largest moment (N m, >= 0) the modelled muscles make at each joint
+    in the direction the pose needs, every group that turns it that way at its maximum
+    force; NaN where such a group has no sourced maximum. Each joint is taken alone (a
+    two-joint muscle at its maximum also loads its other joint), so it is an upper bound:
+    a demand above it is beyond the model's muscles whatever the sharing rule."""
+    way = np.where(demand >= 0, 1.0, -1.0)[:, :, None]
+    pull = np.clip(matrix * way, 0.0, None)  # (n, joints, groups) in m
+    unknown = ((pull > 0) & np.isnan(max_force)).any(axis=2)
+    capacity = pull @ np.nan_to_num(max_force)
+    return np.where(unknown, np.nan, capacity)
 
 
 def _length_changes(lengths: np.ndarray, paths: tuple[str, ...], body: Body,
@@ -536,11 +551,28 @@ class MuscleStates(Mapping):
                  moments: Mapping[str, np.ndarray]) -> None:
         self._args = (dict(angles), body, dict(moments))
         self._states: dict[str, MuscleState] | None = None
+        self._columns: dict[str, np.ndarray] = {}
 
     def _load(self) -> dict[str, MuscleState]:
         if self._states is None:
-            self._states = muscle_states(muscle_columns(*self._args))
+            self._columns = muscle_columns(*self._args)
+            self._states = muscle_states(self._columns)
         return self._states
+
+    @property
+    def capacity_nm(self) -> dict[str, float]:
+        """Per joint, the largest moment (N m) the modelled muscles could make in the
+        direction this pose needs with every group that turns it that way at its maximum
+        (see ``muscle_capacity_<joint>_nm`` of :func:`muscle_columns`); NaN at the lower
+        back, whose muscles have no sourced maximum."""
+        self._load()
+        return {j: float(self._columns[f"muscle_capacity_{j}_nm"][0]) for j in JOINT_NAMES}
+
+    @property
+    def demand_nm(self) -> dict[str, float]:
+        """The joint moments (N m) these muscles hold, as given."""
+        return {j: float(np.atleast_1d(self._args[2][f"{j}_moment_nm"])[0])
+                for j in JOINT_NAMES}
 
     def __getitem__(self, name: str) -> MuscleState:
         return self._load()[name]
@@ -579,15 +611,51 @@ def muscle_states(columns: Mapping[str, np.ndarray], row: int = 0) -> dict[str, 
 
 
 
-def over_max_message(states: Mapping[str, MuscleState]) -> str | None:
+#: Words for the muscles turning each joint (extending way, flexing way) in the strength
+#: sentence.
+_TURNERS = {"hip": ("hip extensor", "hip flexor"), "knee": ("knee extensor", "knee flexor"),
+            "ankle": ("calf muscle", "shin muscle"),
+            "lumbar": ("back extensor", "trunk flexor")}
+
+
+def over_max_message(states: Mapping[str, MuscleState],
+                     capacity_nm: Mapping[str, float] | None = None,
+                     demand_nm: Mapping[str, float] | None = None) -> str | None:
     """A sentence naming the groups a pose and load ask for more than their maximum
     isometric force (``effort_pct`` over 100), strongest demand first; None when every
-    group is within its maximum."""
+    group is within its maximum.
+
+    With ``capacity_nm`` and ``demand_nm`` (per joint, as :attr:`MuscleStates.capacity_nm`
+    and :attr:`MuscleStates.demand_nm`; taken from ``states`` when it is a
+    :class:`MuscleStates`) it also says whether the muscles could hold the pose at all:
+    where the joint moment exceeds what every group turning that joint at its maximum makes,
+    no sharing rule could; otherwise the overload comes from how the model shares force.
+    """
     over = sorted((s for s in states.values() if s.effort_pct > 100.0 + 1e-9),
                   key=lambda s: -s.effort_pct)
     if not over:
         return None
+    if capacity_nm is None and isinstance(states, MuscleStates):
+        capacity_nm, demand_nm = states.capacity_nm, states.demand_nm
     listed = ", ".join(f"{s.label} {s.effort_pct:.0f} %" for s in over)
-    return (f"More than the modelled muscles can make: {listed} of maximum force. Held still, "
-            "this pose and load are beyond the model's strength; the moment arms and the way "
-            "the model shares force between muscles decide these numbers as much as the load.")
+    text = f"More than the modelled muscles can make: {listed} of maximum force."
+    if capacity_nm is None or demand_nm is None:
+        return text + (" Held still, this pose and load are beyond the model's strength; the "
+                       "moment arms and the way the model shares force between muscles "
+                       "decide these numbers as much as the load.")
+    short = [j for j in JOINT_NAMES if capacity_nm[j] == capacity_nm[j]
+             and abs(demand_nm[j]) > capacity_nm[j] + 1e-9]
+    if short:
+        gaps = "; ".join(
+            f"with every modelled {_TURNERS[j][0 if demand_nm[j] >= 0 else 1]} at its maximum "
+            f"they make {capacity_nm[j]:.0f} of the {abs(demand_nm[j]):.0f} N·m needed"
+            for j in short)
+        text += (f" Even {gaps}. Held still, this pose and load are beyond the model's "
+                 "strength. That is the model's limit, not a verdict on the lifter: it leaves "
+                 "out muscles, takes one maximum force for everybody and rests on moment arms "
+                 "that are not all measured.")
+    else:
+        text += (" All of them together could make the moment at every joint, so the "
+                 "overload comes from the model's rule for sharing force, not from a lack "
+                 "of strength.")
+    return text
