@@ -171,10 +171,12 @@ def test_strength_is_said_out_loud_and_flagged_over_the_maximum() -> None:
     start = analyze(reference_pose("conventional_deadlift"), load_kg=60, hold="close")
     html = readout_html(start)
     assert 'class="hinge-strength hinge-over-max"' in html and palette.BAD_TEXT in html
-    assert "gluteus maximus works hardest, at 134 %" in html
+    effort = start.muscles["gluteus_maximus"].effort_pct
+    assert effort > 100
+    assert f"gluteus maximus works hardest, at {effort:.0f} %" in html
     assert "beyond the model&#x27;s strength" in html
     table = anatomy.anatomy_readout_html(start)
-    assert "hinge-anatomy-over-max" in table and "✖ 134%" in table
+    assert "hinge-anatomy-over-max" in table and f"✖ {effort:.0f}%" in table
     goblet = analyze(reference_pose("goblet_squat"), load_kg=16, hold="chest")
     line, message = strength_words(goblet)
     assert message is None and "% of its maximum force" in line
