@@ -540,15 +540,6 @@ def test_only_the_deadlift_start_asks_more_than_the_muscles_can_make() -> None:
     assert "hip extensor" in message and "not a verdict on the lifter" in message
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "The conventional deadlift start at 60 kg needs a hip moment of 377 N m; the modelled hip "
-    "extensors at their sourced maxima make 369 N m (moment arms past 90 deg of hip flexion "
-    "are not measured). No published source found raises them."))
-def test_every_reference_lift_at_its_demonstration_load_is_within_the_muscles() -> None:
-    table = hinge_lib.analyze_references()
-    assert not table["muscle_over_max"].any()
-
-
 @pytest.mark.parametrize("knee", [0.0, 40.0, 100.0])
 def test_every_moment_arm_is_the_change_of_length_per_radian(knee: float) -> None:
     """Central differences of every path's length, the adductor magnus bundles (with their
