@@ -177,10 +177,15 @@ async def student(app, watch: TallyWatch, answers: int, delays: list[float],
     body = await loop.run_in_executor(PAGES, lambda: browser.open(url, timeout=300).read())
     kernel_id = page_kernel_id(body.decode())
     socket = await KernelSocket.open(app.base, kernel_id, app.code)
-    widgets = await socket.widgets()
+    q = questions.get(CHECK)
+    for _ in range(5):  # on a loaded machine a state can miss the client's wait: ask again
+        widgets = await socket.widgets()
+        states = widgets.values()
+        if (any(s.get("_options_labels") == q["options"] for s in states)
+                and any("hip" in (s.get("controls") or {}) for s in states)):
+            break
     hand = Hand(socket, widgets)
     hand.ask_ahead()
-    q = questions.get(CHECK)
     (radio,) = [c for c, s in widgets.items() if s["_model_name"] == "RadioButtonsModel"
                 and s.get("_options_labels") == q["options"]]
     (box,) = [s for s in widgets.values() if f"IPY_MODEL_{radio}" in s.get("children", [])]

@@ -46,7 +46,7 @@ def room_state() -> dict[str, Any]:
         stat = os.stat(path)
     except OSError:
         return {}
-    key = (path, stat.st_mtime_ns, stat.st_size)
+    key = (path, stat.st_ino, stat.st_mtime_ns, stat.st_size)  # (each write: a new file)
     if key != _cache["key"]:
         try:
             with open(path, encoding="utf-8") as file:
