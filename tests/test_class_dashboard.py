@@ -407,6 +407,24 @@ def pace(app, **room_state) -> dict:
     return json.loads(body)
 
 
+def _hip_and_offer(widgets: dict[str, dict]) -> tuple[str, str]:
+    """The Hip slider and the "Take the starting pose" button of one explorer on a page."""
+    def inside(comm_id: str) -> list[str]:
+        children = [c.removeprefix("IPY_MODEL_") for c in widgets[comm_id].get("children", [])]
+        return [comm_id, *(d for c in children if c in widgets for d in inside(c))]
+
+    for offer, state in widgets.items():
+        if state.get("description") != "Take the starting pose":
+            continue
+        (controls,) = [c for c, s in widgets.items()
+                       if f"IPY_MODEL_{offer}" in s.get("children", [])]
+        hip = [c for c in inside(controls) if widgets[c]["_model_name"] == "IntSliderModel"
+               and widgets[c].get("description") == "Hip"]
+        if hip:
+            return hip[0], offer
+    raise AssertionError("no explorer with a starting-pose button on the page")
+
+
 @pytest.mark.slow
 def test_the_pause_holds_in_the_students_kernel_and_a_sent_pose_waits_for_the_student(room):
     """A paused student's slider change is put back by the kernel itself (a page with its
@@ -427,10 +445,7 @@ def test_the_pause_holds_in_the_students_kernel_and_a_sent_pose_waits_for_the_st
     async def work() -> None:
         socket = await KernelSocket.open(room.base, kernel_id, room.code)
         widgets = await socket.widgets()
-        hip = next(c for c, s in widgets.items() if s["_model_name"] == "IntSliderModel"
-                   and s.get("description") == "Hip")
-        (offer,) = [c for c, s in widgets.items() if s["_model_name"] == "ButtonModel"
-                    and s.get("description") == "Take the starting pose"]
+        hip, offer = _hip_and_offer(widgets)
         start = widgets[hip]["value"]
         try:
             pace(room, paused=True, message="Eyes on me", pose=START)
@@ -443,7 +458,8 @@ def test_the_pause_holds_in_the_students_kernel_and_a_sent_pose_waits_for_the_st
             socket.click(offer)  # the sent pose is not taken while paused either
             msgs = await socket.read_for(3)
             assert value_sent(msgs, hip) is None
-            assert any("Paused by the instructor: Eyes on me" in json.dumps(m) for m in msgs)
+            said = "Paused by the instructor: Eyes on me"  # on the page's explorer
+            assert any(said in json.dumps(m) for m in socket.seen)
             pace(room, paused=False, pose=START)
             await socket.read_for(1)
             assert value_sent(socket.seen, hip) == start  # nothing moved by itself
