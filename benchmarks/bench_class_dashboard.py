@@ -160,6 +160,8 @@ class Everyone:
 
 
 STARTED = time.monotonic()
+#: Students whose page's widgets did not arrive in five tries (printed).
+NOT_SERVED: list[int] = []
 PAGES = concurrent.futures.ThreadPoolExecutor(max_workers=64)
 
 
@@ -182,8 +184,14 @@ async def student(app, watch: TallyWatch, answers: int, delays: list[float],
         widgets = await socket.widgets()
         states = widgets.values()
         if (any(s.get("_options_labels") == q["options"] for s in states)
-                and any("hip" in (s.get("controls") or {}) for s in states)):
+                and any("hip" in (s.get("controls") or {}) for s in states)
+                and any(s.get("description") == "Hip" for s in states)):
             break
+    else:
+        NOT_SERVED.append(index)  # its page's widgets never all arrived: said, not hidden
+        await room.ready()
+        socket.close()
+        return
     hand = Hand(socket, widgets)
     hand.ask_ahead()
     (radio,) = [c for c, s in widgets.items() if s["_model_name"] == "RadioButtonsModel"
@@ -241,8 +249,8 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(everyone())
         # concurrent answers can land in one poll: a delay is counted only when the tally
         # changed after its press, so a few answers of a burst may be missed, never invented
-        print(f"students {args.students}, answers timed {len(delays)} of "
-              f"{args.students * args.answers}")
+        print(f"students {args.students} ({len(NOT_SERVED)} whose page's widgets did not "
+              f"arrive), answers timed {len(delays)} of {args.students * args.answers}")
         print("answer to dashboard, each (s):", " ".join(f"{d:.2f}" for d in sorted(delays)))
         print(f"answer to dashboard: p50 {percentile(delays, 50):.3f} s, "
               f"p95 {percentile(delays, 95):.3f} s")
