@@ -1,11 +1,13 @@
 """The instructor's dashboard page of the class app: the room's answers, live.
 
-One self-contained HTML page (no external files; the room may have no internet) that asks
-``/instructor/api/tally`` twice a second and shows one row per self-check in course order:
-how many students answered, how many passed, the count per option of choice questions, and
-for pose tasks each student's verdict and the faults most often flagged. Every text from the
-tally (nicknames included) is put on the page with ``textContent``, never as HTML. The
-"anonymise" switch (on by default) shows students by number only.
+One self-contained HTML page (no external files; the room may have no internet) that keeps
+one request to ``/instructor/api/tally?after=N`` waiting: the app answers it as soon as an
+answer is stored (a push, without polling), and the page asks again. It shows one row per
+self-check in course order: how many students answered, how many passed, the count per
+option of choice and predict questions, and for pose tasks each student's verdict and the
+faults most often flagged. Every text from the tally (nicknames included) is put on the
+page with ``textContent``, never as HTML. The "anonymise" switch (on by default) shows
+students by number only.
 
 Served by :mod:`hinge_lib.class_room` to the laptop itself only.
 """
@@ -14,8 +16,8 @@ from __future__ import annotations
 
 import html
 
-#: How often the page asks for the tally, in ms.
-POLL_MS = 500
+#: Wait before asking again after a failed request (the app restarting), in ms.
+RETRY_MS = 1000
 
 _SCRIPT = """
 const TALLY = BASE + "instructor/api/tally";
@@ -97,11 +99,13 @@ function render(t) {
 }
 let last = null;
 async function poll() {
+  // the app holds this request until the tally moves past the version shown: a push
+  let wait = RETRY_MS;
   try {
-    const r = await fetch(TALLY, {cache: "no-store"});
-    if (r.ok) { last = await r.json(); render(last); }
+    const r = await fetch(TALLY + "?after=" + (last ? last.version : -1), {cache: "no-store"});
+    if (r.ok) { last = await r.json(); render(last); wait = 0; }
   } catch (e) { /* the app restarting: try again */ }
-  setTimeout(poll, POLL_MS);
+  setTimeout(poll, wait);
 }
 document.getElementById("anonymise").addEventListener("change", () => last && render(last));
 function xsrf() {
@@ -113,7 +117,7 @@ async function pace(paused) {
   const r = await fetch(BASE + "instructor/api/room", {method: "POST",
     headers: {"Content-Type": "application/json", "X-XSRFToken": xsrf()},
     body: JSON.stringify({banner: v("banner"), notebook: v("notebook"), section: v("section"),
-                          paused: paused, message: v("message")})});
+                          pose: v("pose"), paused: paused, message: v("message")})});
   const said = document.getElementById("paced");
   const answer = await r.json().catch(() => ({}));
   said.textContent = r.ok ? (answer.paused ? "The room is paused." : "Sent to the room.")
@@ -130,14 +134,21 @@ poll();
 """
 
 
-def dashboard_html(base_url: str, notebooks: list[str] = ()) -> str:
+def _options(pairs: list[tuple[str, str]]) -> str:
+    return "".join(f'<option value="{html.escape(v)}">{html.escape(t)}</option>'
+                   for v, t in pairs)
+
+
+def dashboard_html(base_url: str, notebooks: list[str] = (),
+                   poses: dict[str, str] | None = None) -> str:
     """The dashboard page; ``base_url`` is the app's base path (ends with "/"), ``notebooks``
-    the course pages the instructor may send the room to."""
+    the course pages the instructor may send the room to, ``poses`` the starting poses
+    (reference position key -> name)."""
     import json
 
     base = html.escape(base_url)
-    choices = "".join(f'<option value="{html.escape(n)}">{html.escape(n)}</option>'
-                      for n in notebooks)
+    choices = _options([(n, n) for n in notebooks])
+    pose_choices = _options(sorted((poses or {}).items(), key=lambda kv: kv[1]))
     return f"""<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -171,17 +182,21 @@ line.floor {{stroke: #4b5866; stroke-width: .006;}}
  placeholder="e.g. Everyone: make a clean hinge"></label>
 <label>link to <select id="notebook"><option value="">(no link)</option>{choices}</select></label>
 <label>section <input id="section" size="16" placeholder="anchor, optional"></label>
+<label>starting pose <select id="pose"><option value="">(none)</option>{pose_choices}</select>
+</label>
 <button id="send" type="button">Send the room</button> ·
 <label>pause message <input id="message" size="30" maxlength="200"
  placeholder="Eyes on the instructor for a moment."></label>
 <button id="pause" type="button">Pause the room</button>
 <span id="paced" role="status"></span>
 <p class="note">A banner shows a link on every student's page; nobody is moved while typing.
+A starting pose puts a "Take the starting pose" button beside every figure: a student's
+figure moves only when they press it.
 Pausing locks the sliders with the message until you resume.</p>
 </fieldset>
 <table><thead><tr><th>Notebook</th><th>Self-check</th><th>Kind</th><th>Answered</th>
 <th>Passed</th><th>Answers</th></tr></thead><tbody id="rows"></tbody></table>
-<script>const BASE = {json.dumps(base_url)}; const POLL_MS = {POLL_MS};
+<script>const BASE = {json.dumps(base_url)}; const RETRY_MS = {RETRY_MS};
 {_SCRIPT}</script>
 </body></html>
 """

@@ -222,7 +222,7 @@ CHECK_PAGE = ("<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
 
 def own_addresses() -> set[str]:
     """This machine's addresses as far as it can tell (loopback, its name's, its route's)."""
-    from hinge_lib.serving import lan_address
+    from hinge_lib.class_app import lan_address
 
     found = {"127.0.0.1", "::1", lan_address()}
     with contextlib.suppress(OSError):
@@ -247,7 +247,7 @@ def run_check(*, ip: str = "0.0.0.0", port: int = 8866, wait_s: float = 300.0,
     def is_other(client: str) -> bool:
         # with ``own`` given, exactly those addresses are this machine (tests use 127.0.0.2)
         return client not in mine and (own is not None or not is_local_address(client))
-    from hinge_lib.serving import lan_address
+    from hinge_lib.class_app import lan_address
 
     host = ip if ip not in ("", "0.0.0.0", "::") else lan_address()
     reached: list[str] = []
@@ -320,7 +320,7 @@ def join_handlers(base_url: str, app: Any) -> list[tuple[str, type]]:
     from jupyter_server.auth.decorator import allow_unauthenticated
     from jupyter_server.base.handlers import JupyterHandler
 
-    from hinge_lib.serving import lan_address
+    from hinge_lib.class_app import lan_address
 
     class InstructorOnly(JupyterHandler):
         def refuse(self) -> bool:

@@ -19,12 +19,17 @@ course's self-checks, so the instructor can see the room on the projector:
   shows the current run; earlier runs stay in the file until :func:`delete_answers`
   (``python -m hinge_lib.class_room delete``) removes it;
 - **who reads**: the dashboard ``/instructor/dashboard``, the tally as JSON
-  ``/instructor/api/tally`` and as CSV ``/instructor/api/tally.csv`` are served only to the
-  laptop itself (:mod:`hinge_lib.class_roles`); students get 404;
-- **pacing**: the instructor sets a banner (plain text, an optional link to a course page)
-  and a pause (``/instructor/api/room``, laptop only, with the page's XSRF token); students'
-  pages read it from ``/hinge/api/room`` every 2 s and show it (the class page template).
-  It lives in memory: a restart clears it.
+  ``/instructor/api/tally`` (``?after=N`` waits for a change past version N: the dashboard
+  hears of an answer as soon as it is stored) and as CSV ``/instructor/api/tally.csv`` are
+  served only to the laptop itself (:mod:`hinge_lib.class_roles`); students get 404;
+- **pacing**: the instructor sets a banner (plain text, an optional link to a course page
+  section, an optional starting pose) and a pause (``/instructor/api/room``, laptop only,
+  with the page's XSRF token); students' pages read it from ``/hinge/api/room`` every 2 s
+  and show it (the class page template). The app also writes it to ``room.json`` in the
+  state folder, which the students' kernels read (:mod:`hinge_lib.widgets.room`): a paused
+  kernel puts slider changes back, and the explorers offer the starting pose on a button.
+  Only the app writes that file, so no student can lift the pause or send a pose. It
+  starts empty at every start of the app.
 
 This module is imported by the Jupyter server, not by notebooks.
 """
@@ -68,11 +73,15 @@ PACE_PATH = "instructor/api/room"
 #: Longest banner text, in characters.
 BANNER_MAX = 200
 DB_NAME = "class-answers.sqlite3"
+#: The room's pacing as the kernels read it (hinge_lib.widgets.room), in the state folder.
+ROOM_FILE = "room.json"
 #: Longest nickname, in characters.
 NICKNAME_MAX = 24
 #: Answers per browser session: sustained rate (per second) and burst.
 ANSWERS_PER_S = 1.0
 ANSWER_BURST = 30
+#: Longest wait of the dashboard's request for a change of the tally, in s.
+TALLY_WAIT_S = 25.0
 #: Largest answer request body, in bytes (a pose is a few angles and a stick figure).
 MAX_BODY = 16384
 EXPORT_NOTE = ("Counts per self-check from the class app on this laptop; "
@@ -121,17 +130,20 @@ def course_checks() -> list[dict[str, Any]]:
 
 class AnswerStore:
     """The room's answers in SQLite (see the module documentation). ``run`` names this start
-    of the app; the tally covers it only."""
+    of the app; the tally covers it only. ``version`` counts the changes (answers and
+    nicknames) since the app started: the dashboard waits for it to move."""
 
     def __init__(self, path: str | os.PathLike, run: str | None = None) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.run = run or f"{time.strftime('%Y-%m-%d %H:%M:%S')} {uuid.uuid4().hex[:6]}"
         self._lock = threading.Lock()
+        self.version = 0
         self.db = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
         os.chmod(self.path, 0o600)
         self.db.executescript("""
             PRAGMA journal_mode=WAL;
+            PRAGMA synchronous=NORMAL;
             CREATE TABLE IF NOT EXISTS students (
                 run TEXT, seat TEXT, number INTEGER, nickname TEXT DEFAULT '',
                 PRIMARY KEY (run, seat));
@@ -165,6 +177,7 @@ class AnswerStore:
                  json.dumps({"angles": pose, "figure": figure}) if pose is not None else None,
                  json.dumps(faults or []),
                  time.time()))
+            self.version += 1
             return number
 
     def set_nickname(self, seat: str, nickname: Any) -> int:
@@ -175,12 +188,14 @@ class AnswerStore:
             number = self._number(seat_hash)
             self.db.execute("UPDATE students SET nickname=? WHERE run=? AND seat=?",
                             (name, self.run, seat_hash))
+            self.version += 1
             return number
 
     def tally(self, checks: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         """Per self-check in course order: answered, passed, count per option (choice
         questions), every current pose (pose tasks) and the faults most often flagged."""
         with self._lock:
+            version = self.version
             students = {seat: (number, nickname) for seat, number, nickname in self.db.execute(
                 "SELECT seat, number, nickname FROM students WHERE run=?", (self.run,))}
             rows = self.db.execute(
@@ -219,7 +234,8 @@ class AnswerStore:
                                            "faults": flagged})
                 entry["faults"] = [{"fault": f, "count": n} for f, n in faults.most_common(5)]
             out.append(entry)
-        return {"run": self.run, "students": len(students), "checks": out}
+        return {"run": self.run, "version": version, "students": len(students),
+                "checks": out}
 
     def csv_text(self, checks: list[dict[str, Any]] | None = None) -> str:
         """The tally's counts as CSV, one row per self-check (and per option)."""
@@ -252,10 +268,32 @@ def delete_answers(state_dir: str | os.PathLike | None = None) -> list[Path]:
     return removed
 
 
-def pacing(body: dict[str, Any], notebooks: set[str]) -> dict[str, Any]:
+def starting_poses() -> dict[str, str]:
+    """The starting poses the instructor may send the room: reference position key ->
+    its name (data/reference_positions.csv)."""
+    from hinge_lib.model.references import reference_positions
+
+    table = reference_positions()
+    names = table["name"] if "name" in table.columns else table.index
+    return {str(key): str(name) for key, name in zip(table.index, names, strict=True)}
+
+
+def write_room(path: str | os.PathLike, room: dict[str, Any]) -> None:
+    """Write the room's pacing for the kernels (private file, replaced in one step)."""
+    path = Path(path)
+    part = path.with_name(path.name + ".part")
+    fd = os.open(part, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        json.dump(room, file)
+    os.replace(part, path)
+
+
+def pacing(body: dict[str, Any], notebooks: set[str],
+           poses: dict[str, str] | None = None) -> dict[str, Any]:
     """The room's pacing from the instructor's request, checked: ``banner`` (plain text),
     ``notebook`` (a course page every student may open, or "" for no link), ``section``
-    (an anchor on it), ``paused`` (sliders locked) and ``message`` (shown while paused).
+    (an anchor on it), ``pose`` (a key of ``poses``, the starting poses, or "" for none),
+    ``paused`` (sliders locked) and ``message`` (shown while paused).
     ValueError naming the field otherwise.
 
     Examples
@@ -278,7 +316,12 @@ def pacing(body: dict[str, Any], notebooks: set[str]) -> dict[str, Any]:
         raise ValueError(f"section: {section[:60]!r} must be an anchor of letters, digits "
                          "and - _ . (at most 80)")
     link = f"voila/render/{notebook}" + (f"#{section}" if section else "") if notebook else ""
-    return {"banner": texts["banner"], "link": link, "paused": bool(body.get("paused")),
+    pose = str(body.get("pose") or "")
+    if pose and pose not in (poses or {}):
+        raise ValueError(f"pose: {pose[:60]!r} is not a reference position; choose one of "
+                         f"{', '.join(sorted(poses or {}))}")
+    return {"banner": texts["banner"], "link": link, "pose": pose,
+            "pose_name": (poses or {}).get(pose, ""), "paused": bool(body.get("paused")),
             "message": texts["message"] or "Eyes on the instructor for a moment.",
             "at": time.time()}
 
@@ -327,15 +370,21 @@ def room_handlers(base: str, app: Any) -> list[tuple]:
 
     ``app`` is the class app: it has ``answers`` (an :class:`AnswerStore`), ``answer_key``,
     ``own_address`` (where its kernels post from), ``seat_of_kernel(kernel_id)``, the
-    seat cookie's name ``seat_cookie`` and the course pages ``files`` and
-    ``instructor_files``.
+    seat cookie's name ``seat_cookie``, the course pages ``files`` and
+    ``instructor_files`` and ``room_file``, where the kernels read the room's pacing.
     """
+    import datetime
+
     from jupyter_server.base.handlers import JupyterHandler
     from tornado import web
+    from tornado.locks import Condition
 
     checks = {q["id"]: q for q in course_checks()}
     meters = SeatMeters(ANSWERS_PER_S, ANSWER_BURST)
-    room = {"banner": "", "link": "", "paused": False, "message": "", "at": 0.0}
+    room = {"banner": "", "link": "", "pose": "", "pose_name": "", "paused": False,
+            "message": "", "at": 0.0}
+    poses = starting_poses()
+    write_room(app.room_file, room)  # a new start of the app: nothing paused, no pose
 
     class AnswerHandler(web.RequestHandler):
         """A kernel posts its student's answer (this machine only, with the answer key)."""
@@ -365,6 +414,7 @@ def room_handlers(base: str, app: Any) -> list[tuple]:
                 self.finish({"error": str(err)})
                 return
             number = app.answers.record(seat, **answer)
+            changed.notify_all()  # the dashboard's waiting request answers now
             self.finish({"student": number})
 
     class NicknameHandler(JupyterHandler):
@@ -372,7 +422,7 @@ def room_handlers(base: str, app: Any) -> list[tuple]:
         this handler shows (linked from the course index)."""
 
         def _form(self, note: str = "") -> None:
-            from hinge_lib.serving import _page
+            from hinge_lib.class_pages import _page
 
             body = (f"{note}<p>The instructor's dashboard shows students by number; with a "
                     f"nickname (at most {NICKNAME_MAX} characters) the instructor may show it "
@@ -403,13 +453,34 @@ def room_handlers(base: str, app: Any) -> list[tuple]:
                 self.set_status(400)
                 self._form(f'<p class="error">{html.escape(str(err))}</p>')
                 return
+            changed.notify_all()
             self._form(f"<p>Saved: you are student {number}.</p>")
 
+    changed = Condition()
+    cached = {"version": -1, "json": ""}
+
+    def tally_json() -> str:
+        """The tally as JSON, worked out once per change of the store."""
+        if cached["version"] != app.answers.version:
+            tally = app.answers.tally(list(checks.values()))
+            cached["version"], cached["json"] = tally["version"], json.dumps(tally)
+        return cached["json"]
+
     class TallyHandler(InstructorOnly, web.RequestHandler):
-        def get(self) -> None:
+        """The tally as JSON. With ``?after=N`` the answer waits (up to :data:`TALLY_WAIT_S`)
+        until the store has moved past version N: the dashboard learns of a new answer as
+        soon as it is stored, without asking again and again."""
+
+        async def get(self) -> None:
+            try:
+                after = int(self.get_argument("after", "-1"))
+            except ValueError:
+                raise web.HTTPError(400) from None
+            if after == app.answers.version:  # (another run's version: answer now)
+                await changed.wait(timeout=datetime.timedelta(seconds=TALLY_WAIT_S))
             self.set_header("Cache-Control", "no-store")
             self.set_header("Content-Type", "application/json")
-            self.finish(json.dumps(app.answers.tally(list(checks.values()))))
+            self.finish(tally_json())
 
     class TallyCsvHandler(InstructorOnly, web.RequestHandler):
         def get(self) -> None:
@@ -424,7 +495,7 @@ def room_handlers(base: str, app: Any) -> list[tuple]:
 
             self.xsrf_token  # noqa: B018 (sets the _xsrf cookie the page's requests send back)
             self.set_header("Cache-Control", "no-store")
-            self.finish(dashboard_html(base, sorted(students_may_open())))
+            self.finish(dashboard_html(base, sorted(students_may_open()), poses))
 
     def students_may_open() -> set[str]:
         return set(app.files) - set(app.instructor_files)
@@ -444,11 +515,12 @@ def room_handlers(base: str, app: Any) -> list[tuple]:
             self.check_xsrf_cookie()
             try:
                 room.update(pacing(json.loads(self.request.body or b"{}"),
-                                   students_may_open()))
+                                   students_may_open(), poses))
             except (ValueError, AttributeError) as err:
                 self.set_status(400)
                 self.finish({"error": str(err)})
                 return
+            write_room(app.room_file, room)  # the kernels hold the pause and offer the pose
             self.finish(room)
 
     return [

@@ -31,6 +31,9 @@ from test_classroom import kernel_pid, page_kernel_id, start_class_app, wait_for
 
 CHOICE = "00-arrow-key"
 POSE = "00-first-hinge"
+PREDICT = "01-predict-hamstrings"
+#: A starting pose the instructor may send (a row of data/reference_positions.csv).
+START = "romanian_deadlift"
 
 
 def _first_notebook() -> str:
@@ -141,6 +144,119 @@ def test_pacing_takes_plain_text_and_course_pages_only(body, field):
     room = class_room.pacing({"banner": " Hinge\u200b now\n", "paused": 1}, set())
     assert (room["banner"], room["link"], room["paused"]) == ("Hinge now", "", True)
     assert room["message"]  # a pause always says why
+
+
+def test_a_starting_pose_must_be_a_reference_position_and_is_named_for_the_banner():
+    poses = class_room.starting_poses()
+    room = class_room.pacing({"banner": "Start here", "pose": START}, set(), poses)
+    assert (room["pose"], room["pose_name"]) == (START, poses[START])
+    with pytest.raises(ValueError, match="^pose: 'hip=170'"):
+        class_room.pacing({"pose": "hip=170"}, set(), poses)
+    assert class_room.pacing({}, set(), poses)["pose"] == ""
+    page = dashboard_html("/", ["10-pose-explorer.ipynb"], poses)
+    assert f'<option value="{START}">' in page and 'id="pose"' in page
+
+
+def test_the_room_file_is_private_and_the_kernels_read_it(tmp_path, monkeypatch):
+    from hinge_lib.widgets import room as kernel_room
+
+    path = tmp_path / class_room.ROOM_FILE
+    class_room.write_room(path, {"paused": True, "message": "Look up", "pose": START})
+    assert path.stat().st_mode & 0o077 == 0
+    monkeypatch.delenv(kernel_room.ROOM_FILE_VARIABLE, raising=False)
+    assert kernel_room.paused() is None and not kernel_room.in_class_app()  # not in the app
+    monkeypatch.setenv(kernel_room.ROOM_FILE_VARIABLE, str(path))
+    assert (kernel_room.paused(), kernel_room.starting_pose()) == ("Look up", START)
+    class_room.write_room(path, {"paused": False, "message": "", "pose": ""})
+    assert (kernel_room.paused(), kernel_room.starting_pose()) == (None, "")
+
+
+def test_a_paused_explorer_puts_slider_changes_back_and_offers_the_sent_pose(tmp_path,
+                                                                             monkeypatch):
+    from hinge_lib.model.references import reference_pose
+    from hinge_lib.widgets import room as kernel_room
+    from hinge_lib.widgets.explorer import explore
+
+    path = tmp_path / class_room.ROOM_FILE
+    class_room.write_room(path, {"paused": False, "pose": ""})
+    monkeypatch.setenv(kernel_room.ROOM_FILE_VARIABLE, str(path))
+    explorer = explore()
+    hip = explorer.sliders["hip"]
+    hip.value = 40
+    assert explorer.pose.hip == 40
+    explorer.room_pose.click()  # nothing sent yet: nothing moves
+    assert explorer.pose.hip == 40 and "not sent a starting pose" in explorer.message.value
+    class_room.write_room(path, {"paused": True, "message": "Eyes up", "pose": START})
+    hip.value = 70
+    assert (hip.value, explorer.pose.hip) == (40, 40)  # put back: the kernel holds the pause
+    assert "Paused by the instructor: Eyes up" in explorer.message.value
+    explorer.room_pose.click()
+    explorer.reset.click()
+    explorer.preset.value = "conventional_deadlift"
+    assert (explorer.pose.hip, explorer.preset.value) == (40, "")
+    class_room.write_room(path, {"paused": False, "message": "", "pose": START})
+    explorer.room_pose.click()  # the student's own press, once the room goes on
+    assert explorer.pose.hip == reference_pose(START).hip
+    assert "Starting pose from your instructor" in explorer.message.value
+    monkeypatch.delenv(kernel_room.ROOM_FILE_VARIABLE)
+    assert explore().room_pose is None  # outside the class app: no such button
+
+
+def test_a_predict_question_reports_the_committed_guess_to_the_room(monkeypatch, tmp_path):
+    from hinge_lib.course import class_report, selfcheck
+
+    sent = []
+    monkeypatch.setattr(class_report, "report",
+                        lambda qid, ok, **kw: sent.append((qid, ok, kw["choice"])))
+    q = questions.get(PREDICT)
+    box = selfcheck.question(PREDICT)
+    box.commit()  # no guess yet: nothing to report
+    wrong = (q["answer"] + 1) % len(q["options"])
+    box.select(wrong)
+    box.commit()
+    box.again()
+    box.select(q["answer"])
+    box.commit()
+    assert sent == [(PREDICT, False, wrong), (PREDICT, True, q["answer"])]
+    store = AnswerStore(tmp_path / class_room.DB_NAME)
+    for seat, (_, ok, choice) in zip(("seat-a", "seat-b"), sent, strict=True):
+        store.record(seat, PREDICT, ok, choice=choice)
+    entry = _entry(store.tally(), PREDICT)
+    assert (entry["kind"], entry["answered"], entry["passed"]) == ("predict", 2, 1)
+    counts = [o["count"] for o in entry["options"]]
+    assert counts[wrong] == 1 and counts[q["answer"]] == 1 and sum(counts) == 2
+
+
+def _one_of_each_kind() -> list[str]:
+    first: dict[str, str] = {}
+    for q in questions.all_questions():
+        first.setdefault(q["kind"], q["id"])
+    return list(first.values())
+
+
+@pytest.mark.parametrize("qid", _one_of_each_kind())
+def test_every_kind_of_self_check_reports_to_the_room(qid, monkeypatch):
+    from hinge_lib.course import class_report, selfcheck
+
+    sent = []
+    monkeypatch.setattr(class_report, "report", lambda *a, **kw: sent.append((a, kw)))
+    q = questions.get(qid)
+    box = selfcheck.question(qid)
+    if q["kind"] == "number":
+        box.text.value = "1"  # a typed answer is checked (and reported) as it is entered
+    elif q["kind"] == "predict":
+        box.select(0)
+        box.commit()
+    else:
+        if q.get("options"):
+            box.select([0] if q["kind"] == "multi" else 0)
+        box.check()
+    ((args, kw),) = sent
+    assert args[0] == qid and isinstance(args[1], bool)
+    if q.get("options"):
+        assert kw["choice"] in (0, [0])  # counted per option on the dashboard
+    if q["kind"] == "pose":
+        assert set(kw["pose"]) >= {"hip", "knee"} and kw["figure"]
 
 
 def test_the_csv_holds_the_counts_per_option_and_says_nothing_left_the_laptop(tmp_path):
@@ -280,6 +396,112 @@ def test_answers_pressed_in_students_pages_reach_the_tally(room):
     assert (room.state / class_room.DB_NAME).is_file()
 
 
+def pace(app, **room_state) -> dict:
+    """The instructor sets the room's pacing from the laptop, as the dashboard does."""
+    laptop = Browser(app, INSTRUCTOR_ADDRESS)
+    xsrf = "7b" * 16
+    laptop.jar.set_cookie(_cookie("_xsrf", xsrf, app.base))
+    status, body = laptop.request(class_room.PACE_PATH, json.dumps(room_state).encode(),
+                                  {"Content-Type": "application/json", "X-XSRFToken": xsrf})
+    assert status == 200, body
+    return json.loads(body)
+
+
+def _hip_and_offer(widgets: dict[str, dict]) -> tuple[str, str]:
+    """The Hip slider and the "Take the starting pose" button of one explorer on a page."""
+    def inside(comm_id: str) -> list[str]:
+        children = [c.removeprefix("IPY_MODEL_") for c in widgets[comm_id].get("children", [])]
+        return [comm_id, *(d for c in children if c in widgets for d in inside(c))]
+
+    for offer, state in widgets.items():
+        if state.get("description") != "Take the starting pose":
+            continue
+        (controls,) = [c for c, s in widgets.items()
+                       if f"IPY_MODEL_{offer}" in s.get("children", [])]
+        hip = [c for c in inside(controls) if widgets[c]["_model_name"] == "IntSliderModel"
+               and widgets[c].get("description") == "Hip"]
+        if hip:
+            return hip[0], offer
+    raise AssertionError("no explorer with a starting-pose button on the page")
+
+
+@pytest.mark.slow
+def test_the_pause_holds_in_the_students_kernel_and_a_sent_pose_waits_for_the_student(room):
+    """A paused student's slider change is put back by the kernel itself (a page with its
+    overlay removed gains nothing); a starting pose moves a figure only on the student's
+    press; and a student can neither lift the pause nor send a pose."""
+    from hinge_lib.model.references import reference_pose
+
+    student = Browser(room)
+    kernel_id = student.page(_first_notebook())
+
+    def value_sent(msgs: list[dict], comm_id: str) -> int | None:
+        found = [m["content"]["data"]["state"]["value"] for m in msgs
+                 if m["header"]["msg_type"] == "comm_msg"
+                 and m["content"].get("comm_id") == comm_id
+                 and "value" in m["content"].get("data", {}).get("state", {})]
+        return found[-1] if found else None
+
+    async def work() -> None:
+        socket = await KernelSocket.open(room.base, kernel_id, room.code)
+        widgets = await socket.widgets()
+        hip, offer = _hip_and_offer(widgets)
+        start = widgets[hip]["value"]
+        try:
+            pace(room, paused=True, message="Eyes on me", pose=START)
+            # the student's ways to lift it: the instructor's address answers 404 ...
+            assert student.request(class_room.PACE_PATH, b'{"paused": false}',
+                                   {"Content-Type": "application/json"})[0] == 404
+            socket.update(hip, {"value": start + 10})  # ... and a slider moved anyway
+            msgs = await socket.read_for(4)
+            assert value_sent(msgs, hip) == start  # put back by the kernel (last word)
+            socket.click(offer)  # the sent pose is not taken while paused either
+            msgs = await socket.read_for(3)
+            assert value_sent(msgs, hip) is None
+            said = "Paused by the instructor: Eyes on me"  # on the page's explorer
+            assert any(said in json.dumps(m) for m in socket.seen)
+            pace(room, paused=False, pose=START)
+            await socket.read_for(1)
+            assert value_sent(socket.seen, hip) == start  # nothing moved by itself
+            socket.click(offer)  # the student's press
+            wanted = round(reference_pose(START).hip)
+            msgs = await socket.read_for(10, lambda m: value_sent([m], hip) == wanted)
+            assert value_sent(msgs, hip) == wanted
+        finally:
+            pace(room, paused=False)
+            socket.close()
+
+    asyncio.run(work())
+
+
+@pytest.mark.slow
+def test_the_dashboard_hears_of_an_answer_as_soon_as_it_is_stored(room):
+    """The dashboard's request for a change waits, and is answered when an answer lands."""
+    import threading
+
+    laptop = Browser(room, INSTRUCTOR_ADDRESS)
+    kernel_id = Browser(room).page(_first_notebook())
+    version = tally(room)["version"]
+    got: dict = {}
+
+    def wait_for_change() -> None:
+        status, body = laptop.request(f"{class_room.TALLY_PATH}?after={version}")
+        got.update(status=status, tally=json.loads(body), at=time.monotonic())
+
+    waiting = threading.Thread(target=wait_for_change)
+    waiting.start()
+    time.sleep(1.0)
+    assert not got  # nothing new: the request waits
+    pressed = time.monotonic()
+    asyncio.run(_answer(room, kernel_id, CHOICE, 2))
+    waiting.join(60)
+    assert got["status"] == 200 and got["tally"]["version"] > version
+    assert _entry(got["tally"], CHOICE)["answered"] >= 1
+    assert got["at"] - pressed < class_room.TALLY_WAIT_S  # answered by the change, not a timeout
+    status, _ = laptop.request(f"{class_room.TALLY_PATH}?after=x")
+    assert status == 400
+
+
 @pytest.mark.slow
 def test_a_browser_cannot_post_answers_and_the_key_does_not_make_one_a_kernel(room):
     student = Browser(room)
@@ -365,9 +587,11 @@ def sqlite_rows(app, query: str) -> list[tuple]:
 @pytest.mark.browser
 def test_three_students_and_the_dashboard_answers_poses_pacing_and_the_csv(room, browser):
     """Two students answer a question and one makes a pose; the dashboard shows the counts
-    and the overlaid poses; "send the room" brings the banner to all three; pause locks
-    their sliders; the CSV holds the counts."""
+    and the overlaid poses; "send the room" brings the banner (a link and a starting pose)
+    to all three, and the pose is taken only on a student's press; pause locks their
+    sliders; the CSV holds the counts."""
     from class_client import RoomNetwork
+    from hinge_lib.model.references import reference_pose
 
     notebook = _first_notebook()
     relay = RoomNetwork(int(room.base.rsplit(":", 1)[1].split("/")[0]))
@@ -420,6 +644,10 @@ def test_three_students_and_the_dashboard_answers_poses_pacing_and_the_csv(room,
 
         dashboard.fill("#banner", "Everyone: open the explorer <b>now</b>")
         dashboard.select_option("#notebook", "10-pose-explorer.ipynb")
+        dashboard.select_option("#pose", START)
+        readout = task.locator(".widget-slider").filter(
+            has=maker.locator(".widget-label", has_text="Hip")).first.locator(".widget-readout")
+        moved = readout.inner_text()
         dashboard.click("#send")
         dashboard.locator("#paced", has_text="Sent").wait_for()
         for page in students:
@@ -428,10 +656,14 @@ def test_three_students_and_the_dashboard_answers_poses_pacing_and_the_csv(room,
             assert text.inner_text() == "Everyone: open the explorer <b>now</b>"
             assert page.locator("#hinge-room-link").get_attribute("href").endswith(
                 "voila/render/10-pose-explorer.ipynb")
+            assert "Starting pose" in page.locator("#hinge-room-pose").inner_text()
+            page.locator(".hinge-room-pose").first.wait_for(state="visible")
             assert notebook in page.url  # a link, never a jump
-
-        readout = task.locator(".widget-slider").filter(
-            has=maker.locator(".widget-label", has_text="Hip")).first.locator(".widget-readout")
+        maker.wait_for_timeout(1000)
+        assert readout.inner_text() == moved  # offered, not applied
+        task.locator(".hinge-room-pose").first.click()  # the student's own press
+        wanted = str(round(reference_pose(START).hip))
+        wait_for(lambda: readout.inner_text() == wanted, 30, "the starting pose taken")
         value = readout.inner_text()
         dashboard.fill("#message", "Look at the projector")
         dashboard.click("#pause")

@@ -528,6 +528,7 @@ def predict(
     correct: int,
     explanation: str,
     reveal: Any = None,
+    on_check: Callable[[Feedback], Any] | None = None,
 ):
     """Predict, then reveal: the learner commits to a guess, then the model shows the answer.
 
@@ -535,7 +536,8 @@ def predict(
     display) stays hidden; after it, the choice is locked, ``reveal`` appears with
     ``explanation``, and the learner learns whether the guess matched. "Guess again" unlocks
     the choice and hides the reveal. The returned VBox has ``.commit()``, ``.again()``,
-    ``.select(i)``, ``.feedback`` and ``.shown`` (the reveal area).
+    ``.select(i)``, ``.current()``, ``.feedback`` and ``.shown`` (the reveal area);
+    ``on_check(feedback)`` is called after each committed guess.
     """
     options = [str(o) for o in options]
     _normalise_correct(correct, len(options))
@@ -574,6 +576,8 @@ def predict(
         feedback.value = feedback_html(fb)
         draw_reveal()
         shown.children = [reveal_widget] if reveal is not None else []
+        if on_check is not None:
+            on_check(fb)
         return fb
 
     def do_again(_=None) -> None:
@@ -594,6 +598,7 @@ def predict(
 
     box.commit, box.again, box.select, box.feedback, box.shown = (do_commit, do_again, select,
                                                                   feedback, shown)
+    box.current = lambda: chooser.value
     return box
 
 
@@ -615,7 +620,9 @@ def question(qid: str, reveal: Any = None, **explore_kwargs: Any):
                               on_check=lambda fb: tell_room(fb, choice=box.current()))
         return box
     if kind == "predict":
-        return predict(q["prompt"], q["options"], q["answer"], q["explanation"], reveal)
+        box = predict(q["prompt"], q["options"], q["answer"], q["explanation"], reveal,
+                      on_check=lambda fb: tell_room(fb, choice=box.current()))
+        return box
     if kind == "number":
         import ipywidgets as w
 

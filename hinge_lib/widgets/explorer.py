@@ -35,6 +35,7 @@ from hinge_lib.model.references import reference_pose
 from hinge_lib.view import anatomy as anatomy_view
 from hinge_lib.view import figures as drawing
 from hinge_lib.view.wording import hold_words
+from hinge_lib.widgets import room
 from hinge_lib.widgets.base import (
     FIELDS,
     HEIGHT_RANGE_CM,
@@ -172,6 +173,15 @@ class PoseExplorer(widgets.VBox):
         self.message.add_class("hinge-message-area")
         self.readout = widgets.HTML(value="")
         self.readout.add_class("hinge-readout")
+        #: In the class app only: takes the starting pose the instructor sent the room
+        #: (hinge_lib.widgets.room); the page shows it while such a pose is on offer.
+        self.room_pose: widgets.Button | None = None
+        if room.in_class_app():
+            self.room_pose = widgets.Button(description="Take the starting pose",
+                                            icon="street-view", layout=widgets.Layout(
+                                                width="auto"),
+                                            tooltip="The pose your instructor sent the room")
+            self.room_pose.add_class("hinge-room-pose")
 
     def _first_draw(self) -> None:
         """Analyse the starting state and build the figure, key and readout for it."""
@@ -208,6 +218,8 @@ class PoseExplorer(widgets.VBox):
         self.ghost.observe(self._on_ghost, names="value")
         self.anatomy.observe(self._on_ghost, names="value")
         self.reset.on_click(self._on_reset)
+        if self.room_pose is not None:
+            self.room_pose.on_click(self._on_room_pose)
 
     def _arrange(self) -> list[widgets.Widget]:
         """Controls, figure and readout side by side (wrapping on narrow screens)."""
@@ -216,7 +228,8 @@ class PoseExplorer(widgets.VBox):
         steps = [with_steps(s) for s in (*self.sliders.values(), self.load)]
         controls = widgets.VBox(
             [*steps, self.hold, with_steps(self.height), with_steps(self.mass), self.sex,
-             self.preset, self.ghost, widgets.HBox([self.reset, self.anatomy])],
+             self.preset, self.ghost, widgets.HBox([self.reset, self.anatomy]),
+             *([self.room_pose] if self.room_pose is not None else [])],
             layout=widgets.Layout(min_width="300px" if self.presenter else "22em"),
         )
         controls.add_class("hinge-controls")
@@ -322,8 +335,25 @@ class PoseExplorer(widgets.VBox):
                                                self.sliders[f].max)
 
     # -- events ------------------------------------------------------------------------
+    def _held_by_pause(self, change: dict | None = None) -> bool:
+        """True while the instructor has paused the room (class app only): the control
+        named by ``change`` is put back to its old value and the pause message shown."""
+        said = room.paused()
+        if said is None:
+            return False
+        owner = (change or {}).get("owner")
+        if owner is not None and "old" in change:
+            was, self._quiet = self._quiet, True
+            try:
+                owner.value = change["old"]  # sent back: the page's slider returns too
+            finally:
+                self._quiet = was
+        self.message.value = drawing.message_html(f"Paused by the instructor: {said}",
+                                                  "info", self.presenter)
+        return True
+
     def _on_change(self, change: dict) -> None:
-        if self._quiet:
+        if self._quiet or self._held_by_pause(change):
             return
         note = ""
         owner = change.get("owner")
@@ -358,8 +388,27 @@ class PoseExplorer(widgets.VBox):
 
     def _on_preset(self, change: dict) -> None:
         key = change["new"]
-        if not key:
+        if not key or self._held_by_pause(change):
             return
+        self._take_reference(key)
+
+    def _on_room_pose(self, _button: Any = None) -> None:
+        """Take the starting pose the instructor sent the room (class app only)."""
+        if self._held_by_pause():
+            return
+        key = room.starting_pose()
+        if not key:
+            self.message.value = drawing.message_html(
+                "Your instructor has not sent a starting pose.", "info", self.presenter)
+            return
+        self._take_reference(key)
+        name = {k: n for n, k in _preset_options()}.get(key, key)
+        self.message.value = drawing.message_html(
+            f"Starting pose from your instructor: {name}",
+            "info", self.presenter)
+
+    def _take_reference(self, key: str) -> None:
+        """Move to the reference position ``key`` with its hold and demonstration load."""
         try:
             pose = reference_pose(key)
         except Exception as exc:  # noqa: BLE001 - shown to the learner instead
@@ -381,6 +430,8 @@ class PoseExplorer(widgets.VBox):
             self.update()
 
     def _on_reset(self, _button: Any = None) -> None:
+        if self._held_by_pause():
+            return
         i = self._initial
         with self.hold_updates():
             for f in FIELDS:
