@@ -536,8 +536,11 @@ def run_pytest(extra: list[str], env: dict[str, str]) -> tuple[int, str]:
 QUICK_LEAVES_OUT = ("browser", "book", "hub", "video", "slow", "notebook")
 # the full run shares the machine's cores between pytest workers (pytest-xdist), a test file
 # at a time: the tests of one file share its fixtures (one book build, one class app, one
-# hub) and a notebook's cells share one kernel, in order
-PARALLEL = ["-n", "auto", "--dist", "loadfile"]
+# hub) and a notebook's cells share one kernel, in order. Files go out in the order
+# tests/conftest.py gives them (the long ones first), not by their number of tests.
+PARALLEL = ["-n", "auto", "--dist", "loadfile", "--no-loadscope-reorder"]
+# the full run's log names its slowest tests, so a test that grows slow is seen in CI
+DURATIONS = ["--durations=25"]
 
 
 def test_options(args: list[str]) -> tuple[bool, bool, list[str], list[str]]:
@@ -624,7 +627,7 @@ def cmd_test(args: list[str]) -> None:
         if paths:  # what the contributor named runs whole, notebooks and browser tests too
             runs.append(("pytest (named)", [*PARALLEL, *paths, *extra]))
     else:
-        runs = [("pytest", [*PARALLEL, *extra])]
+        runs = [("pytest", [*PARALLEL, *DURATIONS, *extra])]
     for name, pytest_args in runs:
         step(f"{name}: " + ("the library's tests and docstring examples" if name.endswith(
             "(quick)") else "tests and notebooks" if name == "pytest" else " ".join(paths)))
