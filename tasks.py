@@ -404,16 +404,22 @@ def student_codes():
 
 
 def hub_settings(*, state: Path, proxy: Path, ip: str, port: int | str, students: list[str],
-                 instructor: str, cull_after: int | str) -> dict[str, str]:
+                 instructor: str, cull_after: int | str,
+                 api_ports: tuple[int, int] | None = None) -> dict[str, str]:
     """The HINGE_HUB_* environment variables deploy/hub/jupyterhub_config.py reads. The
-    personal codes' hashes are in ``state`` (see `student_codes().ensure_codes`)."""
-    return {
+    personal codes' hashes are in ``state`` (see `student_codes().ensure_codes`).
+    ``api_ports``: (the hub's API, the proxy's API) on the loopback, if not JupyterHub's."""
+    settings = {
         "HINGE_HUB_ROOT": str(ROOT), "HINGE_HUB_STATE": str(state),
         "HINGE_HUB_PROXY": str(proxy), "HINGE_HUB_IP": ip, "HINGE_HUB_PORT": str(port),
         "HINGE_HUB_STUDENTS": ",".join(students), "HINGE_HUB_INSTRUCTOR": instructor,
         "HINGE_HUB_CULL_AFTER": str(cull_after),
         "HINGE_HUB_CODES": str(Path(state) / student_codes().HASHES_FILE),
     }
+    if api_ports:
+        settings["HINGE_HUB_API_PORT"], settings["HINGE_HUB_PROXY_API_PORT"] = map(
+            str, api_ports)
+    return settings
 
 
 def hub_options(args: list[str]) -> dict[str, str]:
