@@ -404,16 +404,22 @@ def student_codes():
 
 
 def hub_settings(*, state: Path, proxy: Path, ip: str, port: int | str, students: list[str],
-                 instructor: str, cull_after: int | str) -> dict[str, str]:
+                 instructor: str, cull_after: int | str,
+                 api_ports: tuple[int, int] | None = None) -> dict[str, str]:
     """The HINGE_HUB_* environment variables deploy/hub/jupyterhub_config.py reads. The
-    personal codes' hashes are in ``state`` (see `student_codes().ensure_codes`)."""
-    return {
+    personal codes' hashes are in ``state`` (see `student_codes().ensure_codes`).
+    ``api_ports``: (the hub's API, the proxy's API) on the loopback, if not JupyterHub's."""
+    settings = {
         "HINGE_HUB_ROOT": str(ROOT), "HINGE_HUB_STATE": str(state),
         "HINGE_HUB_PROXY": str(proxy), "HINGE_HUB_IP": ip, "HINGE_HUB_PORT": str(port),
         "HINGE_HUB_STUDENTS": ",".join(students), "HINGE_HUB_INSTRUCTOR": instructor,
         "HINGE_HUB_CULL_AFTER": str(cull_after),
         "HINGE_HUB_CODES": str(Path(state) / student_codes().HASHES_FILE),
     }
+    if api_ports:
+        settings["HINGE_HUB_API_PORT"], settings["HINGE_HUB_PROXY_API_PORT"] = map(
+            str, api_ports)
+    return settings
 
 
 def hub_options(args: list[str]) -> dict[str, str]:
@@ -536,8 +542,11 @@ def run_pytest(extra: list[str], env: dict[str, str]) -> tuple[int, str]:
 QUICK_LEAVES_OUT = ("browser", "book", "hub", "video", "slow", "notebook")
 # the full run shares the machine's cores between pytest workers (pytest-xdist), a test file
 # at a time: the tests of one file share its fixtures (one book build, one class app, one
-# hub) and a notebook's cells share one kernel, in order
-PARALLEL = ["-n", "auto", "--dist", "loadfile"]
+# hub) and a notebook's cells share one kernel, in order. Files go out in the order
+# tests/conftest.py gives them (the long ones first), not by their number of tests.
+PARALLEL = ["-n", "auto", "--dist", "loadfile", "--no-loadscope-reorder"]
+# the full run's log names its slowest tests, so a test that grows slow is seen in CI
+DURATIONS = ["--durations=25"]
 
 
 def test_options(args: list[str]) -> tuple[bool, bool, list[str], list[str]]:
@@ -624,7 +633,7 @@ def cmd_test(args: list[str]) -> None:
         if paths:  # what the contributor named runs whole, notebooks and browser tests too
             runs.append(("pytest (named)", [*PARALLEL, *paths, *extra]))
     else:
-        runs = [("pytest", [*PARALLEL, *extra])]
+        runs = [("pytest", [*PARALLEL, *DURATIONS, *extra])]
     for name, pytest_args in runs:
         step(f"{name}: " + ("the library's tests and docstring examples" if name.endswith(
             "(quick)") else "tests and notebooks" if name == "pytest" else " ".join(paths)))

@@ -129,7 +129,8 @@ class Hub:
         port = free_port()
         env = dict(os.environ, **tasks.hub_settings(
             state=folder, proxy=proxy, ip="127.0.0.1", port=port, students=students,
-            instructor=instructor, cull_after=cull_after))
+            instructor=instructor, cull_after=cull_after,
+            api_ports=(free_port(), free_port())))  # beside any other hub on this machine
         env.pop("PYTHONPATH", None)  # the students' servers use the hub environment's copy
         self.log = folder / "hub.log"
         with open(self.log, "wb") as out:

@@ -94,6 +94,38 @@ class KernelSocket:
                 break
         return got
 
+    async def settle(self, timeout: float = 120, after: float = 0.5) -> list[dict]:
+        """Wait until the kernel has handled every message sent so far; return what arrived
+        meanwhile (but the answers to the waiting itself).
+
+        The kernel handles a socket's shell messages one at a time, in order, and announces
+        on iopub when each is done ("idle", in order with that message's own output). So
+        once the idle of a request sent now arrives, every earlier update and click has run
+        and its output is in. Timers those handlers started (the figure's trailing redraw,
+        the catalogue read, at most 0.3 s) get ``after`` seconds, then a second round trip.
+        """
+        got = await self._round_trip(timeout)
+        if after > 0:
+            got += await self.read_for(after)
+            got += await self._round_trip(timeout)
+        return got
+
+    async def _round_trip(self, timeout: float) -> list[dict]:
+        request = message("kernel_info_request", {})
+        msg_id = json.loads(request)["header"]["msg_id"]
+        self.conn.write_message(request)
+
+        def done(m: dict) -> bool:
+            return (m["header"]["msg_type"] == "status"
+                    and m["parent_header"].get("msg_id") == msg_id
+                    and m["content"].get("execution_state") == "idle")
+
+        got = await self.read_for(timeout, done)
+        if not got or not done(got[-1]):
+            raise AssertionError(f"the kernel did not finish its messages in {timeout:.0f} s")
+        # the answer to the request itself is not what the earlier messages caused
+        return [m for m in got if m["parent_header"].get("msg_id") != msg_id]
+
     async def widgets(self) -> dict[str, dict]:
         """Every widget model the kernel holds: comm id -> its state (as pages ask for it)."""
         self.send("comm_info_request", {"target_name": "jupyter.widget"})

@@ -75,17 +75,32 @@ def mark_notebooks(items, version: tuple = tuple(sys.version_info)) -> None:
                     f"{version[0]}.{version[1]} (only 3.9 to 3.12)")))
 
 
+def slow_files_first(items) -> None:
+    """Order ``items`` file by file, the files with most `slow` tests first (otherwise in
+    the order collected), and each file's browser tests after its others.
+
+    The parallel run (tasks.py: ``--dist loadfile --no-loadscope-reorder``) hands whole
+    files to its workers in this order: the long files start at once and the many short
+    ones fill in at the end, instead of one long file starting last and running alone."""
+    files = list(dict.fromkeys(item.path for item in items))
+    slow = {path: 0 for path in files}
+    for item in items:
+        slow[item.path] += item.get_closest_marker("slow") is not None
+    rank = {path: (-slow[path], i) for i, path in enumerate(files)}
+    items.sort(key=lambda item: (rank[item.path],
+                                 item.get_closest_marker("browser") is not None))
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     """Mark notebooks, keep every collected test for tests/test_markers.py (before ``-m``
-    deselects any), and run the browser tests last, so the rest reports first and no browser
-    idles meanwhile."""
+    deselects any), and order the files for the parallel run (`slow_files_first`)."""
     mark_notebooks(items)
     config.stash[ALL_ITEMS] = list(items)
     report = os.environ.get("HINGE_COLLECTION_REPORT")
     if report:  # tests/test_markers.py collecting the whole folder in a subprocess
         Path(report).write_text(json.dumps([collected(item) for item in items]))
-    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+    slow_files_first(items)
 
 
 @pytest.fixture(scope="session")
@@ -128,6 +143,14 @@ def voila_server(tmp_path_factory):
     yield start
     for proc in started:
         stop_process(proc)
+
+
+@pytest.fixture(scope="module")
+def laptop(tmp_path_factory):
+    """The instructor's laptop running the class app, one per test file (class_laptop.py)."""
+    from class_laptop import start_laptop
+
+    yield from start_laptop(tmp_path_factory.mktemp("laptop"))
 
 
 @pytest.fixture

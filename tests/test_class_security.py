@@ -10,101 +10,22 @@ the instructor's laptop touch a file.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import re
 import time
-import urllib.error
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 import async_run
-from class_client import INSTRUCTOR_ADDRESS, KernelSocket, opener
+import class_laptop
+from class_client import INSTRUCTOR_ADDRESS, KernelSocket
+from class_laptop import Device, touched
 from hinge_lib import class_guard, class_roles, serving
-from test_classroom import NOTEBOOKS, page_kernel_id, start_class_app
+from test_classroom import NOTEBOOKS, page_kernel_id
 
-AUDIT = Path(__file__).resolve().parent / "kernel_audit"
 GUIDE = "12-instructor-guide.ipynb"
-
-
-class Device:
-    """One browser on one machine: its own cookies, its own source address."""
-
-    def __init__(self, app, source: str | None = None) -> None:
-        self.app = app
-        self.opener = opener(source) if source else opener()
-
-    def get(self, path: str, **params: str) -> tuple[int, str, str]:
-        query = f"?{urllib.parse.urlencode(params)}" if params else ""
-        try:
-            with self.opener.open(self.app.base + path + query, timeout=180) as resp:
-                return resp.status, resp.geturl(), resp.read().decode("utf-8", "replace")
-        except urllib.error.HTTPError as err:
-            return err.code, err.geturl(), err.read().decode("utf-8", "replace")
-
-    def page(self, notebook: str) -> str:
-        """Open a course page with the access code; return its kernel id."""
-        status, _, body = self.get(f"voila/render/{notebook}", token=self.app.code)
-        assert status == 200, (notebook, status, body[:300])
-        return page_kernel_id(body)
-
-    def leave(self, kernel_id: str) -> None:
-        """Close the page: its unload request ends the kernel."""
-        req = urllib.request.Request(f"{self.app.base}voila/api/shutdown/{kernel_id}"
-                                     f"?token={self.app.code}", method="POST", data=b"")
-        with contextlib.suppress(urllib.error.HTTPError), self.opener.open(req, timeout=60):
-            pass
-
-
-@pytest.fixture(scope="module")
-def laptop(tmp_path_factory):
-    """The instructor's laptop: private files next to the class app, whose kernels log every
-    file they touch."""
-    from browser import stop_process
-
-    folder = tmp_path_factory.mktemp("laptop")
-    private = folder / "private"
-    private.mkdir()
-    (private / "notes.txt").write_text("marks of the class\n")
-    _write_clip(private / "clip.mp4")
-    file_log = folder / "files.jsonl"
-    app = start_class_app(folder, "--pool", "1", "--cull-after", "600", "--max-kernels", "4",
-                          "--with-video",  # the instructor has turned the video lesson on
-                          env={"PYTHONPATH": str(AUDIT), "HINGE_TEST_FILE_LOG": str(file_log)})
-    app.private = private
-    app.file_log = file_log
-    yield app
-    stop_process(app.proc)
-
-
-def _write_clip(path: Path) -> None:
-    """A short real video (or, without OpenCV, bytes with a video's name)."""
-    try:
-        import cv2
-        import numpy as np
-    except ImportError:
-        path.write_bytes(b"\0" * 4096)
-        return
-    out = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"mp4v"), 10, (64, 64))
-    for i in range(20):
-        out.write(np.full((64, 64, 3), i * 10, np.uint8))
-    out.release()
-
-
-def touched(app, since: float, inside: Path) -> list[dict]:
-    """File events of the kernels after ``since`` on paths inside ``inside``."""
-    if not app.file_log.exists():
-        return []
-    found = []
-    for line in app.file_log.read_text().splitlines():
-        with contextlib.suppress(ValueError):
-            event = json.loads(line)
-            if event["t"] >= since and Path(event["path"]).is_relative_to(inside):
-                found.append(event)
-    return found
 
 
 # ---------------------------------------------------------------- the pieces
@@ -319,7 +240,7 @@ def test_the_video_checkers_hidden_path_box_cannot_read_a_file_on_the_laptop(lap
         for comm_id, state in widgets.items():
             if state["_model_name"] == "ButtonModel":
                 socket.click(comm_id)
-        replies = await socket.read_for(40)
+        replies = await socket.settle()  # every click handled, its output in
         socket.close()
         return widgets, replies
 
@@ -334,48 +255,17 @@ def test_the_video_checkers_hidden_path_box_cannot_read_a_file_on_the_laptop(lap
                 and "path" in s.get("placeholder", "")]
 
 
-BAIT_KEYS_SKIPPED = {"layout", "style", "tabbable", "tooltip", "description_allow_html"}
-
-
-@pytest.mark.slow
-def test_no_widget_on_any_students_page_reads_or_writes_a_file_on_the_laptop(laptop):
-    """Every widget of every page a student can open, driven as a page could drive it: each
-    text-like value set to a path on the laptop (an existing file, a folder, a new file),
-    every button clicked; the kernels must not touch those paths."""
-    student = Device(laptop)
-    private = laptop.private
-    baits = [str(private / "clip.mp4"), str(private), str(private / "new.sqlite3"),
-             str(private / "notes.txt")]
-    served = [e.file for e in serving.course_entries(NOTEBOOKS)
-              if e.file not in class_roles.instructor_pages(NOTEBOOKS)]
-    driven: dict[str, int] = {}
-    for notebook in served:
-        kernel_id = student.page(notebook)
-
-        async def drive(kernel_id=kernel_id) -> int:
-            socket = await KernelSocket.open(laptop.base, kernel_id, laptop.code)
-            widgets = await socket.widgets()
-            for bait in baits:
-                for comm_id, state in widgets.items():
-                    text = {k: bait for k, v in state.items() if isinstance(v, str)
-                            and not k.startswith("_") and k not in BAIT_KEYS_SKIPPED
-                            and not v.startswith("IPY_MODEL_")}
-                    if text and state["_model_name"] not in ("HTMLModel", "HTMLMathModel",
-                                                             "LabelModel"):
-                        socket.update(comm_id, text)
-                for comm_id, state in widgets.items():
-                    if state["_model_name"] == "ButtonModel":
-                        socket.click(comm_id)
-                await socket.read_for(1.5)
-            await socket.read_for(4)
-            socket.close()
-            return len(widgets)
-
-        since = time.time()
-        driven[notebook] = async_run.run(drive())
-        student.leave(kernel_id)
-        assert touched(laptop, since, private) == [], notebook
-    assert len(driven) == len(served) and sum(driven.values()) > 100, driven
+def test_the_widget_sweep_covers_every_students_page_once():
+    """The sweep of every widget on every page (test_class_security_sweep_N.py) is split
+    into parts; together they drive each page a student can open, each once."""
+    parts = [class_laptop.sweep_part(k) for k in range(class_laptop.SWEEP_PARTS)]
+    pages = [page for part in parts for page in part]
+    assert sorted(pages) == sorted(class_laptop.students_pages())
+    assert len(set(pages)) == len(pages) and GUIDE not in pages
+    for k, part in enumerate(parts):
+        assert part, k
+        sweep_file = Path(__file__).with_name(f"test_class_security_sweep_{k + 1}.py")
+        assert f"sweep(laptop, {k})" in sweep_file.read_text(), sweep_file
 
 
 def test_in_the_class_app_every_widget_the_video_checker_makes_is_shown(monkeypatch):
@@ -425,7 +315,7 @@ def test_a_malformed_widget_update_sends_no_traceback_to_the_student(laptop):
         socket.update(slider, {"value": "not a number"})
         socket.update(slider, {"min": {"nested": [1, 2]}})
         socket.comm(slider, {"method": "no-such-method"})
-        replies = await socket.read_for(8)
+        replies = await socket.settle(after=1.0)
         socket.close()
         return replies
 

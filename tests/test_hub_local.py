@@ -315,5 +315,26 @@ def test_tasks_py_hub_keeps_the_codes_out_of_the_terminal_and_the_settings(tmp_p
     assert not [k for k in settings if "PASSWORD" in k]
     config = (ROOT / "deploy" / "hub" / "jupyterhub_config.py").read_text()
     assert "shared-password" not in config and "SharedPassword" not in config
+    assert "HINGE_HUB_API_PORT" not in settings  # `tasks.py hub` keeps JupyterHub's ports
+
+
+def test_a_test_hub_takes_free_ports_for_its_own_and_its_proxys_api(tmp_path, monkeypatch):
+    pytest.importorskip("jupyterhub")
+    from traitlets.config import Config
+
+    tasks = _tasks()
+    settings = tasks.hub_settings(state=tmp_path, proxy=tmp_path / "proxy", ip="127.0.0.1",
+                                  port=8000, students=["ana"], instructor="teacher",
+                                  cull_after=600, api_ports=(45001, 45002))
+    for name, value in settings.items():
+        monkeypatch.setenv(name, value)
+    c = Config()
+    config = ROOT / "deploy" / "hub" / "jupyterhub_config.py"
+    monkeypatch.syspath_prepend(str(config.parent))
+    exec(compile(config.read_text(), str(config), "exec"), {"get_config": lambda: c,
+                                                             "__file__": str(config)})
+    assert c.JupyterHub.hub_port == 45001
+    assert c.ConfigurableHTTPProxy.api_url == "http://127.0.0.1:45002"
+    assert c.JupyterHub.port == 8000
     opts = tasks.hub_options(["--students", "Ana,ben", "--instructor", "Teacher"])
     assert opts["--students"] == "ana,ben" and opts["--instructor"] == "teacher"

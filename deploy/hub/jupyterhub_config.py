@@ -25,6 +25,14 @@ c.JupyterHub.db_url = f"sqlite:///{STATE / 'jupyterhub.sqlite'}"
 c.JupyterHub.cookie_secret_file = str(STATE / "jupyterhub_cookie_secret")
 c.ConfigurableHTTPProxy.pid_file = str(STATE / "proxy.pid")
 c.ConfigurableHTTPProxy.command = [os.environ["HINGE_HUB_PROXY"]]
+# the hub's own API and the proxy's API listen on the loopback, on JupyterHub's ports (8081,
+# 8001) unless these say otherwise: a hub started by the tests takes free ones, so it does
+# not clash with another hub on the same machine
+if os.environ.get("HINGE_HUB_API_PORT"):
+    c.JupyterHub.hub_port = int(os.environ["HINGE_HUB_API_PORT"])
+if os.environ.get("HINGE_HUB_PROXY_API_PORT"):
+    c.ConfigurableHTTPProxy.api_url = (
+        f"http://127.0.0.1:{int(os.environ['HINGE_HUB_PROXY_API_PORT'])}")
 
 # each student and the instructor log in with a code of their own (made by tasks.py, kept
 # hashed in HINGE_HUB_CODES): no class password, so a classmate's name is not enough; only
