@@ -86,6 +86,19 @@ def test_duplicate_key_and_empty_required_value(data_copy: Path) -> None:
         patterns.fault_rules()
 
 
+def test_a_lost_contact_rule_must_fire_on_any_loss_of_its_own_contact(data_copy: Path) -> None:
+    replace_in(data_copy / "fault_rules.csv", "head_off_dowel_mm,>,0,mm,,head,",
+               "head_off_dowel_mm,>,5,mm,,head,")
+    with pytest.raises(data.DataFileError, match=r"line \d+: a rule on head_off_dowel_mm must"):
+        patterns.fault_rules()
+
+
+def test_an_unknown_dowel_contact_is_refused(data_copy: Path) -> None:
+    replace_in(data_copy / "fault_rules.csv", ",deg,,head,Chin", ",deg,,chin,Chin")
+    with pytest.raises(data.DataFileError, match="unknown contact.*chin"):
+        patterns.fault_rules()
+
+
 def test_malformed_yaml_names_the_line(data_copy: Path) -> None:
     path = data_copy / "cues.yaml"
     path.write_text("cues:\n  - id: a\n    text: [unclosed\n", encoding="utf-8")

@@ -539,6 +539,42 @@ def test_every_lost_head_or_upper_back_contact_from_the_neck_or_a_flat_back_is_a
                 assert "flattened_upper_back" in a.fault_codes, (base, thoracic)
 
 
+kneeling_poses = st.builds(
+    Pose, support=st.sampled_from(["tall_kneeling", "half_kneeling"]),
+    **{f: angle(f) for f in hinge_lib.POSE_FIELDS if f != "ankle"})
+
+
+@settings(max_examples=400, deadline=None)
+@given(pose=st.one_of(poses, kneeling_poses), body=bodies)
+def test_every_lost_dowel_contact_raises_a_fault_whose_cue_brings_it_back(pose: Pose,
+                                                                           body: Body) -> None:
+    """Whatever bends lose a contact, some fault names that contact (data/fault_rules.csv,
+    dowel_contacts) and the cue it shows is one that fixes that fault (data/cues.yaml)."""
+    a = analyze(pose, body)
+    rules = {r["code"]: r for r in hinge_lib.model.patterns.fault_rules()}
+    fixes = hinge_lib.model.catalog.cues().set_index("text")["fixes"]
+    for contact, held in a.dowel.items():
+        if held:
+            continue
+        naming = [f for f in a.faults if contact in rules[f.code]["dowel_contacts"]]
+        assert naming, (contact, pose, a.fault_codes)
+        for fault in naming:
+            assert fault.code in fixes[fault.cue]
+
+
+def test_a_slightly_rounded_upper_back_that_loses_the_head_is_a_fault() -> None:
+    """The review's case: the head contact goes at about 5 deg of thoracic flexion, before
+    the rounded-upper-back threshold of 10 deg; the lost contact itself is reported."""
+    a = analyze(Pose(knee=25, hip=90, thoracic=7))
+    assert not a.dowel["head"]
+    assert a.fault_codes == ("head_off_dowel",)
+    assert a.faults[0].cue == hinge_lib.model.catalog.cue_for("head_off_dowel")
+    assert f"{a.dowel_gaps_mm['head']:.0f} mm" in a.faults[0].message
+    # one cause, one fault: past its threshold the rounded upper back speaks instead
+    assert analyze(Pose(knee=25, hip=90, thoracic=15)).fault_codes == ("rounded_upper_back",)
+    assert analyze(Pose(knee=25, hip=90, thoracic=3)).faults == ()
+
+
 @pytest.mark.parametrize(("key", "hold", "load"), [
     ("romanian_deadlift", "close", 30.0), ("conventional_deadlift", "close", 60.0),
     ("kettlebell_swing", "hands", 16.0), ("standing", "hands", 20.0)])
