@@ -50,8 +50,8 @@ def test_missing_column(data_copy: Path) -> None:
 
 
 def test_unknown_source_key(data_copy: Path) -> None:
-    replace_in(data_copy / "holds.csv", "thoracic,0.5,0.11,,,model",
-               "thoracic,0.5,0.11,,,nobody2020")
+    replace_in(data_copy / "holds.csv", "thoracic,0.5,0.11,,,,model",
+               "thoracic,0.5,0.11,,,,nobody2020")
     with pytest.raises(data.DataFileError, match=r"holds.csv, line 4, column 'source': "
                                                  r"unknown source key\(s\) nobody2020"):
         kinematics.hold_table()

@@ -203,9 +203,11 @@ def joint_positions(
             # reach, the elbows bend (behind the arm, as elbows do).
             to_bar = p["hands"] - p["shoulder"]
             span = np.linalg.norm(to_bar, axis=-1, keepdims=True)
-            straight = p["shoulder"] + upper * to_bar / np.maximum(span, 1e-12)
-            p["elbow"] = np.where(span >= upper + fore + grip - 1e-9, straight, _elbow(
-                p["shoulder"], p["hands"], upper, fore + grip, back_normal(axes["thoracic"])))
+            p["elbow"] = p["shoulder"] + upper * to_bar / np.maximum(span, 1e-12)
+            bent = np.flatnonzero(span[:, 0] < upper + fore + grip - 1e-9)
+            if len(bent):
+                p["elbow"][bent] = _elbow(p["shoulder"][bent], p["hands"][bent], upper,
+                                          fore + grip, back_normal(axes["thoracic"][bent]))
             along = p["hands"] - p["elbow"]
             along /= np.maximum(np.linalg.norm(along, axis=-1, keepdims=True), 1e-12)
             p["wrist"] = p["elbow"] + fore * along

@@ -172,14 +172,23 @@ def fault_mask(metrics: dict[str, np.ndarray], pattern: np.ndarray) -> dict[str,
         if rule["only_in_pattern"]:
             hit &= pattern == PATTERNS.index(rule["only_in_pattern"])
         out[rule["code"]] = hit
-    for rule in rules:
-        contact = LOST_CONTACT_METRICS.get(rule["metric"])
-        if contact is None:
-            continue
-        for other in rules:
-            if other["metric"] not in LOST_CONTACT_METRICS and contact in other["dowel_contacts"]:
-                out[rule["code"]] = out[rule["code"]] & ~out[other["code"]]
+    for code, others in _named_elsewhere().items():
+        for other in others:
+            out[code] = out[code] & ~out[other]
     return out
+
+
+@cache
+def _named_elsewhere() -> dict[str, tuple[str, ...]]:
+    """Lost-contact rule code -> codes of the other rules that name its contact."""
+    rules = fault_rules()
+    return {
+        rule["code"]: tuple(
+            other["code"] for other in rules
+            if other["metric"] not in LOST_CONTACT_METRICS
+            and LOST_CONTACT_METRICS[rule["metric"]] in other["dowel_contacts"])
+        for rule in rules if rule["metric"] in LOST_CONTACT_METRICS
+    }
 
 
 def fault_message(code: str, value: float) -> str:
