@@ -267,6 +267,7 @@ def front_of_legs(p: Points, axes: dict[str, np.ndarray], offset: float) -> np.n
 
 #: Samples per piece of the legs' outline when the close bar's slide is traced.
 _SLIDE_SAMPLES = 8
+_SLIDE_STEPS = (np.arange(_SLIDE_SAMPLES) / _SLIDE_SAMPLES)[None, None, :, None]
 #: How far short of straight (m) the arms begin to hold the bar against the legs.
 _TAUT_BAND_M = 0.3
 
@@ -295,9 +296,7 @@ def bar_on_legs(
     """
     shoulder = p["shoulder"]
     outline = front_of_legs(p, axes, offset)
-    steps = np.linspace(0.0, 1.0, _SLIDE_SAMPLES + 1)[:-1]
-    pieces = outline[:, :-1, None] + steps[None, None, :, None] * np.diff(outline, axis=1)[
-        :, :, None]
+    pieces = outline[:, :-1, None] + _SLIDE_STEPS * np.diff(outline, axis=1)[:, :, None]
     n = len(shoulder)
     path = np.concatenate((pieces.reshape(n, -1, 2), outline[:, -1:]), axis=1)
     along = np.concatenate((np.zeros((n, 1)), np.cumsum(
