@@ -4,7 +4,10 @@ position held still with its demonstration load (data/reference_positions.csv).
 Prints one row per reference position, one column per muscle group, in per cent of the
 group's maximum (both sides together, data/muscle_groups.csv); "-" for a group with no
 sourced maximum. Over 100 means the static solution asks more of that group than it can
-make. Run with the project's Python; nothing is asserted.
+make. The last two columns are the hip moment the pose needs and the most the modelled hip
+extensors make with each at its maximum (when the first is larger, no sharing rule could
+hold the pose; the column is left out by a library without it). Run with the project's
+Python; nothing is asserted.
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ def effort_table():
     out = table[["load_kg", "hip", "trunk_angle_deg"]].copy()
     for name in GROUPS:
         out[name] = table[f"{name}_effort_pct"]
+    out["hip_moment_nm"] = table["hip_moment_nm"]
+    if "muscle_capacity_hip_nm" in table:
+        out["hip_extensors_at_max_nm"] = table["muscle_capacity_hip_nm"]
     return out
 
 

@@ -161,3 +161,26 @@ def test_explore_can_start_with_the_muscles_shown() -> None:
     assert ex.anatomy.value
     assert ex.figure.frame["paths"]["muscle_vasti"]
     assert "vasti" in ex.anatomy_readout.value
+
+
+def test_strength_is_said_out_loud_and_flagged_over_the_maximum() -> None:
+    from hinge_lib import reference_pose
+    from hinge_lib.view import palette
+    from hinge_lib.view.readouts import readout_html, strength_words
+
+    start = analyze(reference_pose("conventional_deadlift"), load_kg=60, hold="close")
+    html = readout_html(start)
+    assert 'class="hinge-strength hinge-over-max"' in html and palette.BAD_TEXT in html
+    effort = start.muscles["gluteus_maximus"].effort_pct
+    assert effort > 100
+    assert f"gluteus maximus works hardest, at {effort:.0f} %" in html
+    assert "beyond the model&#x27;s strength" in html
+    table = anatomy.anatomy_readout_html(start)
+    assert "hinge-anatomy-over-max" in table and f"✖ {effort:.0f}%" in table
+    goblet = analyze(reference_pose("goblet_squat"), load_kg=16, hold="chest")
+    line, message = strength_words(goblet)
+    assert message is None and "% of its maximum force" in line
+    plain = readout_html(goblet)
+    assert "hinge-over-max" not in plain
+    strength = plain[plain.index('class="hinge-strength"'):].split("</span>")[0]
+    assert "color" not in strength  # no colour that says all is well

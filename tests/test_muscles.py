@@ -265,7 +265,8 @@ MUSCLE_PARTS = ("length_change_mm", "moment_nm", "force_n", "share_pct", "effort
 
 def muscle_column_names() -> list[str]:
     return [*(f"{g}_{part}" for g in GROUPS for part in MUSCLE_PARTS), "muscle_over_max",
-            *(f"muscle_unmet_{j}_nm" for j in JOINT_NAMES)]
+            *(f"muscle_unmet_{j}_nm" for j in JOINT_NAMES),
+            *(f"muscle_capacity_{j}_nm" for j in JOINT_NAMES)]
 
 
 @settings(max_examples=25, deadline=None)
@@ -463,3 +464,98 @@ def test_emg_order_ranking_a_group_twice_names_the_row(data_copy: Path) -> None:
                     + "back_squat,vasti,3,contreras2015,\n", encoding="utf-8")
     with pytest.raises(DataFileError, match=r"emg_order\.csv, line 11, column 'group'"):
         activity_order.reported_order()
+
+
+# --- The whole adductor magnus and strength said out loud -----------------------------------
+
+def test_the_whole_adductor_magnus_extends_the_bent_hip() -> None:
+    groups = muscles.muscle_groups()
+    bundles = muscle_paths.ADDUCTOR_MAGNUS
+    assert muscle_paths.group_paths("adductor_magnus") == bundles and len(bundles) == 4
+    # Rajagopal et al. (2016): four bundles of 597.3 N each, both sides counted
+    assert groups["adductor_magnus"].max_force_n == pytest.approx(4 * 2 * 597.3)
+    weight = np.array([groups[b].max_force_n for b in bundles])
+    weight = weight / weight.sum()
+    for hip in (45, 60, 90, 115):
+        arms = arms_at(hip=hip)
+        assert sum(w * arms[b]["hip"] for w, b in zip(weight, bundles, strict=True)) > 25, hip
+    # the front bundle bends the straight hip and extends the bent one
+    assert arms_at()["adductor_magnus_proximal"]["hip"] < 0 < arms_at(hip=90)[
+        "adductor_magnus_proximal"]["hip"]
+    # before, only the ischial bundle: 1.5 N m at the 60 kg deadlift start
+    start = hinge_lib.analyze_references().loc["conventional_deadlift"]
+    assert start["adductor_magnus_moment_nm"] > 40
+
+
+def test_a_bundle_running_across_the_body_has_its_three_dimensional_length() -> None:
+    body = Body(height_m=1.70)
+    rows = muscle_paths.path_table()["adductor_magnus_proximal"]
+    depth = (rows[1].z_mm * muscle_paths._scale(rows[1], body)
+             - rows[0].z_mm * muscle_paths._scale(rows[0], body)) / 1000
+    for hip in (0.0, 60.0, 120.0):
+        pose = {j: np.array([hip if j == "hip" else 0.0]) for j in JOINT_NAMES}
+        ends = muscle_paths.path_points(pose, body, "adductor_magnus_proximal")[0]
+        side_view = float(np.hypot(*(ends[1] - ends[0])))
+        length = float(path_lengths(pose, body)["adductor_magnus_proximal"][0])
+        assert length == pytest.approx(np.hypot(side_view, depth), abs=1e-12)
+        assert length > side_view + 0.02  # the bundle runs about 9 cm across the body
+
+
+def test_a_path_giving_z_for_some_points_only_names_the_column(data_copy: Path) -> None:
+    replace_in(data_copy / "muscle_paths.csv", "thigh,408.0,32.0,", "thigh,408.0,,")
+    muscle_paths.path_table.cache_clear()
+    with pytest.raises(DataFileError, match=r"muscle_paths\.csv, line \d+, column 'z_mm'"):
+        muscle_paths.path_table()
+
+
+def test_capacity_is_every_group_turning_the_joint_at_its_maximum() -> None:
+    groups = muscles.muscle_groups()
+    table = hinge_lib.analyze_references()
+    for key in ("conventional_deadlift", "back_squat", "romanian_deadlift"):
+        row = table.loc[key]
+        arms = moment_arms({j: np.array([float(row[j])]) for j in JOINT_NAMES}, Body())
+        by_hand = 0.0
+        for group in ("gluteus_maximus", "hamstrings", "adductor_magnus", "rectus_femoris"):
+            parts = muscle_paths.group_paths(group)
+            arm = sum(groups[p].max_force_n * arms[p]["hip"][0] for p in parts)
+            by_hand += max(arm, 0.0)  # rectus femoris bends the hip: no part of it
+        assert row["muscle_capacity_hip_nm"] == pytest.approx(by_hand, rel=1e-9), key
+    assert np.isnan(table["muscle_capacity_lumbar_nm"]).all()  # no sourced maximum there
+
+
+def test_only_the_deadlift_start_asks_more_than_the_muscles_can_make() -> None:
+    table = hinge_lib.analyze_references()
+    over = list(table.index[table["muscle_over_max"]])
+    assert over == ["conventional_deadlift"]
+    start = table.loc["conventional_deadlift"]
+    # short of the hip moment by a little (369 of 377 N m): no sharing rule could hold it
+    assert 0 < start["hip_moment_nm"] - start["muscle_capacity_hip_nm"] < 0.03 * start[
+        "hip_moment_nm"]
+    assert start["gluteus_maximus_effort_pct"] < 157  # before the whole adductor magnus
+    squat = table.loc["back_squat"]
+    assert squat["gluteus_maximus_effort_pct"] < 100  # 100 % before
+    message = muscles.over_max_message(hinge_lib.analyze(
+        hinge_lib.reference_pose("conventional_deadlift"), load_kg=start["load_kg"],
+        hold=start["hold"]).muscles)
+    assert "hip extensor" in message and "not a verdict on the lifter" in message
+
+
+@pytest.mark.parametrize("knee", [0.0, 40.0, 100.0])
+def test_every_moment_arm_is_the_change_of_length_per_radian(knee: float) -> None:
+    """Central differences of every path's length, the adductor magnus bundles (with their
+    offset across the body) included, match its moment arm at each joint to 0.02 mm (a step
+    of 0.05 deg: the paths turn in single-precision sines and cosines, good to about 1e-8 m
+    of length, which a smaller step would magnify)."""
+    body, h = Body(), 0.05  # deg
+    hips = np.arange(-20.0, 141.0, 4.0)
+    base = {"ankle": np.full_like(hips, 10.0), "knee": np.full_like(hips, knee), "hip": hips,
+            "lumbar": np.full_like(hips, 15.0)}
+    arms = moment_arms(base, body)
+    for joint in JOINT_NAMES:
+        up, down = dict(base), dict(base)
+        up[joint], down[joint] = base[joint] + h, base[joint] - h
+        rate = {m: (path_lengths(up, body)[m] - path_lengths(down, body)[m]) / np.radians(2 * h)
+                for m in arms}
+        for muscle, by_joint in arms.items():
+            expected = by_joint.get(joint, np.zeros_like(hips))
+            assert np.max(np.abs(rate[muscle] - expected)) < 2e-5, (muscle, joint)

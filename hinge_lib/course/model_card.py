@@ -18,7 +18,7 @@ import numpy as np
 from hinge_lib.model.activity_order import comparison_table
 from hinge_lib.model.body import Body, landmark_table, segment_table
 from hinge_lib.model.moment_arm_evidence import moment_arm_evidence
-from hinge_lib.model.muscle_paths import GROUPS, HAMSTRINGS, JOINT_NAMES, PATHS, moment_arms
+from hinge_lib.model.muscle_paths import GROUPS, JOINT_NAMES, PATHS, group_paths, moment_arms
 from hinge_lib.model.muscles import LIMITS_NOTE, muscle_groups
 from hinge_lib.model.references import analyze_references, reference_positions
 from hinge_lib.model.tables import Column, read_csv, sources, split_sources
@@ -97,23 +97,23 @@ def _moments() -> list[str]:
 
 
 def _arm_mm(path: str, joint: str, angle: float, body: Body) -> float:
-    """Moment arm in mm (+ = extends); the hamstrings as the solver combines them."""
+    """Moment arm in mm (+ = extends); a group of several paths as the solver combines them."""
     pose = {j: np.array([angle if j == joint else 0.0]) for j in JOINT_NAMES}
     arms = moment_arms(pose, body)
-    if path != "hamstrings":
-        return float(arms[path][joint][0]) * 1000
-    size = {h: muscle_groups()[h].max_force_n for h in HAMSTRINGS}
+    parts = group_paths(path) if path in GROUPS else (path,)
+    size = {h: muscle_groups()[h].max_force_n or 1.0 for h in parts}
     total = sum(size.values())
-    return sum(float(arms[h][joint][0]) * size[h] for h in HAMSTRINGS) / total * 1000
+    return sum(float(arms[h][joint][0]) * size[h] for h in parts) / total * 1000
 
 
 def published_moment_arms() -> list[dict]:
-    """Rows of data/published_moment_arms.csv: a muscle (path or "hamstrings"), joint, angle
+    """Rows of data/published_moment_arms.csv: a muscle (a path or a group), joint, angle
     (deg), the published band in mm (blank where the source describes only the curve's
     shape), the published words and the source."""
 
     return read_csv("published_moment_arms.csv", {
-        "muscle": Column(choices=(*PATHS, "hamstrings")), "joint": Column(choices=JOINT_NAMES),
+        "muscle": Column(choices=tuple(dict.fromkeys((*PATHS, *GROUPS)))),
+        "joint": Column(choices=JOINT_NAMES),
         "angle_deg": Column(float, low=-90, high=180),
         "low_mm": Column(float, required=False, low=0, high=200),
         "high_mm": Column(float, required=False, low=0, high=200),
@@ -146,21 +146,34 @@ def _arms() -> list[str]:
 def _efforts(results) -> list[str]:
     labels = {g: g.replace("_", " ") for g in _EFFORT_GROUPS}
     rows = [(results.loc[k, "name"], f"{results.loc[k, 'load_kg']:.0f}",
-             *(f"{results.loc[k, f'{g}_effort_pct']:.0f}" for g in _EFFORT_GROUPS))
+             *(f"{results.loc[k, f'{g}_effort_pct']:.0f}" for g in _EFFORT_GROUPS),
+             f"{results.loc[k, 'hip_moment_nm']:.0f}",
+             f"{results.loc[k, 'muscle_capacity_hip_nm']:.0f}")
             for k in results.index if results.loc[k, "load_kg"] > 0]
-    return _table(("position", "load (kg)", *(f"{labels[g]} (%)" for g in _EFFORT_GROUPS)),
-                  rows)
+    return _table(("position", "load (kg)", *(f"{labels[g]} (%)" for g in _EFFORT_GROUPS),
+                   "hip moment (N·m)", "hip extensors all at maximum (N·m)"), rows)
 
 
 def _effort_words(results) -> str:
-    """Why the readout does not show these shares, or that nothing reaches 100 %."""
-    full = [str(results.loc[k, "name"]) for k in results.index
-            if results.loc[k, "load_kg"] > 0
-            and results.loc[k, [f"{g}_effort_pct" for g in GROUPS]].max() >= 99.5]
-    if not full:
-        return "No reference lift at its demonstration load reaches 100 %."
-    return ("The readout does not show them yet, because ordinary lifts at their "
-            f"demonstration loads reach or pass 100 %: {', '.join(full)}.")
+    """Which reference lifts at their demonstration loads pass 100 %, and whether any
+    sharing of force could hold them (the readout flags the same with a sentence)."""
+    loaded = [k for k in results.index if results.loc[k, "load_kg"] > 0]
+    over = [k for k in loaded if results.loc[k, "muscle_over_max"]]
+    text = ("The explorer's readout shows the group working nearest its maximum and flags "
+            "any pose that asks more than 100 %, saying whether the muscles could make the "
+            "joint moments at all. ")
+    if not over:
+        return text + "No reference lift at its demonstration load passes 100 %."
+    beyond = [str(results.loc[k, "name"]) for k in over
+              if results.loc[k, "hip_moment_nm"] > results.loc[k, "muscle_capacity_hip_nm"]]
+    text += ("Over 100 % at their demonstration loads: "
+             f"{', '.join(str(results.loc[k, 'name']) for k in over)}.")
+    if beyond:
+        text += (f" For {', '.join(beyond)} the hip moment is larger than all the modelled hip "
+                 "extensors make at their maximum, so no sharing rule could hold it: a limit "
+                 "of the model (muscles left out, one set of maximum forces, moment arms past "
+                 "90 deg of hip flexion not measured), not of lifters.")
+    return text
 
 
 def _orders(results) -> list[str]:
@@ -215,7 +228,8 @@ def model_card_markdown() -> str:
         "## Moment arms at several angles", "",
         "Positive levers in mm. 'Shape only': the source describes how the curve runs, "
         "tested in tests/test_muscles.py (hip extensors from 10 deg of extension to 90 deg "
-        "of flexion), not a band in millimetres.", "",
+        "of flexion), or gives one curve without a spread (Németh and Ohlsén's gluteus "
+        "maximus, shorter than the model's past about 45 deg), not a band in millimetres.", "",
         *_arms(),
         "## Forces as a share of maximum", "",
         "Each group's static force as a percentage of its maximum isometric force (both "

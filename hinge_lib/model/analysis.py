@@ -394,7 +394,8 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
     four moments, hamstring_length_change_mm, <muscle>_length_change_mm,
     <muscle>_moment_nm, <muscle>_force_n, <muscle>_share_pct and <muscle>_effort_pct (force
     as a percentage of its maximum) for every group in :data:`GROUPS`, muscle_over_max,
-    muscle_unmet_<joint>_nm (see
+    muscle_unmet_<joint>_nm, muscle_capacity_<joint>_nm (the most the modelled muscles make
+    at that joint the way the pose needs, each at its maximum; see
     :func:`~hinge_lib.model.muscles.muscle_columns`), dowel_<contact>, dowel_gap_<contact>_mm,
     pattern, hinge_score, faults (tuple of codes), fault_<code>, below_floor (bool: some
     body point is under the floor), lowest_point (name of the lowest body point),
@@ -409,7 +410,7 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
 
     ``muscles=False`` leaves out the muscle columns (<muscle>_length_change_mm,
     <muscle>_moment_nm, <muscle>_force_n, <muscle>_share_pct, <muscle>_effort_pct,
-    muscle_over_max and muscle_unmet_<joint>_nm):
+    muscle_over_max, muscle_unmet_<joint>_nm and muscle_capacity_<joint>_nm):
     sharing the moments among the muscles is most of the work, so this is about four times
     as fast for many poses. Every other column, hamstring_length_change_mm included, is
     the same to the last digit.
@@ -478,6 +479,8 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
         cols["muscle_over_max"] = r["muscle_over_max"]
         for joint in ("ankle", "knee", "hip", "lumbar"):
             cols[f"muscle_unmet_{joint}_nm"] = r[f"muscle_unmet_{joint}_nm"]
+        for joint in ("ankle", "knee", "hip", "lumbar"):
+            cols[f"muscle_capacity_{joint}_nm"] = r[f"muscle_capacity_{joint}_nm"]
     for contact in CONTACTS:
         cols[f"dowel_{contact}"] = r[f"dowel_{contact}"]
     for contact in CONTACTS:

@@ -17,7 +17,7 @@ from functools import cache
 
 import numpy as np
 
-from hinge_lib.model.muscle_paths import GROUPS, HAMSTRINGS, JOINT_NAMES, joints_crossed
+from hinge_lib.model.muscle_paths import GROUPS, JOINT_NAMES, group_paths, joints_crossed
 from hinge_lib.model.tables import Column, DataFileError, read_csv
 
 ACTIONS: dict[str, float] = {"extends": 1.0, "flexes": -1.0}
@@ -37,8 +37,8 @@ class MomentArmEvidence:
 
 
 def group_joints(group: str) -> tuple[str, ...]:
-    """Joints a muscle group crosses (the hamstrings: those of their three paths)."""
-    return joints_crossed(HAMSTRINGS[0] if group == "hamstrings" else group)
+    """Joints a muscle group crosses (a group of several paths: those of its first path)."""
+    return joints_crossed(group_paths(group)[0])
 
 
 @cache

@@ -44,11 +44,23 @@ GROUPS: tuple[str, ...] = (
 )
 #: The three hamstrings, drawn and computed as separate paths and reported as their mean.
 HAMSTRINGS: tuple[str, ...] = ("semimembranosus", "semitendinosus", "biceps_femoris_long_head")
+#: The four bundles of adductor magnus (Rajagopal et al. 2016: proximal, middle, distal and
+#: ischial), drawn and computed as separate paths and reported as one group.
+ADDUCTOR_MAGNUS: tuple[str, ...] = (
+    "adductor_magnus_proximal",
+    "adductor_magnus_middle",
+    "adductor_magnus_distal",
+    "adductor_magnus_ischial",
+)
+#: Groups made of several paths (one force for the group, shared by its paths in proportion
+#: to their maximum forces); every other group is one path of its own name.
+BUNDLES: dict[str, tuple[str, ...]] = {"hamstrings": HAMSTRINGS,
+                                       "adductor_magnus": ADDUCTOR_MAGNUS}
 #: Every path in data/muscle_paths.csv.
 PATHS: tuple[str, ...] = (
     "gluteus_maximus",
     *HAMSTRINGS,
-    "adductor_magnus",
+    *ADDUCTOR_MAGNUS,
     "rectus_femoris",
     "vasti",
     "gastrocnemius",
@@ -56,6 +68,18 @@ PATHS: tuple[str, ...] = (
     "erector_spinae",
     "rectus_abdominis",
 )
+
+
+def group_paths(group: str) -> tuple[str, ...]:
+    """The paths of a group in :data:`GROUPS` (its bundles, or the one path of its name)."""
+    return BUNDLES.get(group, (group,))
+
+
+def path_group(path: str) -> str:
+    """The group in :data:`GROUPS` a path of :data:`PATHS` belongs to."""
+    return next((g for g, paths in BUNDLES.items() if path in paths), path)
+
+
 #: Joints in the order of the model's moments (statics.MOMENTS without the suffix).
 JOINT_NAMES: tuple[str, ...] = ("ankle", "knee", "hip", "lumbar")
 BODIES: tuple[str, ...] = ("lumbar", "pelvis_top", "pelvis", "femur", "tibia", "foot")
@@ -77,7 +101,10 @@ class PathRow:
     """One point, wrap circle or pulley of a path, in mm in its body frame (unscaled).
 
     A wrap circle bends the path only when the straight line would cut it; a pulley always
-    guides the path round it on its side (a constant moment arm about its centre)."""
+    guides the path round it on its side (a constant moment arm about its centre).
+    ``z_mm`` (points only, optional): how far the point lies out of the side view (+ =
+    towards the outside of the body), for paths that run partly across the body; a path
+    gives it for all its points or for none, and then has no wrap."""
 
     kind: str
     body: str
@@ -88,6 +115,7 @@ class PathRow:
     scale_with: str
     reference_mm: float
     line: int
+    z_mm: float | None = None
 
 
 @cache
@@ -110,6 +138,7 @@ def path_table() -> dict[str, tuple[PathRow, ...]]:
             "side": Column(required=False, choices=SIDES),
             "scale_with": Column(choices=SCALES),
             "reference_mm": Column(float, low=100, high=2300),
+            "z_mm": Column(float, required=False, low=-300, high=300),
             "source": Column(),
         },
     )
@@ -132,7 +161,7 @@ def path_table() -> dict[str, tuple[PathRow, ...]]:
         paths.setdefault(row["muscle"], []).append(
             (row["order"], PathRow(row["kind"], row["body"], row["x_mm"], row["y_mm"],
                                    row["radius_mm"], row["side"], row["scale_with"],
-                                   row["reference_mm"], line))
+                                   row["reference_mm"], line, row["z_mm"]))
         )
     missing = [m for m in PATHS if m not in paths]
     if missing:
@@ -152,6 +181,13 @@ def path_table() -> dict[str, tuple[PathRow, ...]]:
                     f"data/muscle_paths.csv, line {second.line}, column 'kind': two wraps "
                     f"in a row in {muscle}"
                 )
+        depth = [r.z_mm is not None for r in ordered]
+        if any(depth) and not (all(depth) and kinds.count("point") == len(kinds)):
+            raise DataFileError(
+                f"data/muscle_paths.csv, line {ordered[0].line}, column 'z_mm': the path of "
+                f"{muscle} must give z_mm for every point or for none, and a path with "
+                "z_mm has no wrap"
+            )
         bodies = [_CHAIN_INDEX[r.body] for r in ordered if r.kind == "point"]
         if bodies != sorted(bodies) and bodies != sorted(bodies, reverse=True):
             raise DataFileError(
@@ -322,6 +358,8 @@ class Compiled:
 
     blocks: tuple[tuple[str, np.ndarray], ...]  # (body, (k, 2) local points) per frame
     seg: np.ndarray  # (S, 2) point indices of straight pieces
+    seg_depth: np.ndarray  # (S,) out-of-side-view offset between a piece's ends, m
+    deep_segs: np.ndarray  # indices of the pieces with an offset
     seg_to_path: np.ndarray  # (S, M) 0/1
     wrap_ends: np.ndarray  # (W, 3) point indices: before, centre, after
     wrap_radius: np.ndarray  # (W,)
@@ -334,6 +372,7 @@ class Compiled:
     cross_straight: np.ndarray  # (C, 2) indices into E (fixed end, moving end)
     cross_wrapped: np.ndarray  # (C, 2) indices into E used while the wrap holds
     cross_wrap: np.ndarray  # (C,) wrap index, or W (never wrapped)
+    cross_depth: np.ndarray  # (C,) out-of-side-view offset of the crossing piece, m
     draw: tuple[tuple[tuple[str, int], ...], ...]  # per path: ("point", i) or ("wrap", w)
     n_points: int  # placed points (the first rows of E)
     may_wrap: np.ndarray  # (C',) crossings whose line differs while their wrap holds
@@ -366,6 +405,7 @@ def compiled(body: Body, paths: tuple[str, ...] = PATHS) -> Compiled:
                 for m in paths]
     seg, seg_path, wraps, wrap_path, radius, sign, pulley = [], [], [], [], [], [], []
     crossings, c_joint, c_turn, c_straight, c_wrapped, c_wrap = [], [], [], [], [], []
+    seg_depth, c_depth = [], []
     n_wraps = sum(1 for m in paths for r in rows_by_path[m] if r[0] != "point")
 
     def order(k: int, p: tuple[int, int], q: tuple[int, int]) -> list[int]:
@@ -384,10 +424,12 @@ def compiled(body: Body, paths: tuple[str, ...] = PATHS) -> Compiled:
         rows = rows_by_path[muscle]
         idx, chain = index[m], chain_of[m]
         joints = joints_crossed(muscle)
+        z = [(r.z_mm or 0.0) / 1000.0 * _scale(r, body) for r in path_table()[muscle]]
         i = 0
         while i < len(rows) - 1:
             if rows[i + 1][0] == "point":
                 seg.append((idx[i], idx[i + 1]))
+                seg_depth.append(z[i + 1] - z[i])
                 seg_path.append(m)
                 for joint in joints:
                     k = _JOINT_INDEX[joint]
@@ -399,6 +441,7 @@ def compiled(body: Body, paths: tuple[str, ...] = PATHS) -> Compiled:
                         c_straight.append(pair)
                         c_wrapped.append(pair)
                         c_wrap.append(n_wraps)
+                        c_depth.append(z[i + 1] - z[i])
                 i += 1
                 continue
             kind, _, _, r, sg = rows[i + 1]
@@ -423,6 +466,7 @@ def compiled(body: Body, paths: tuple[str, ...] = PATHS) -> Compiled:
                 c_straight.append(straight)
                 c_wrapped.append(wrapped)
                 c_wrap.append(w)
+                c_depth.append(0.0)
             w += 1
             i += 2
     n_paths = len(paths)
@@ -432,6 +476,8 @@ def compiled(body: Body, paths: tuple[str, ...] = PATHS) -> Compiled:
     wrap_to_path[np.arange(len(wraps)), wrap_path] = 1.0
     return Compiled(
         blocks=tuple(blocks), seg=np.array(seg, dtype=int).reshape(-1, 2), seg_to_path=seg_to_path,
+        seg_depth=np.array(seg_depth), deep_segs=np.flatnonzero(np.array(seg_depth) != 0),
+        cross_depth=np.array(c_depth),
         wrap_ends=np.array(wraps, dtype=int).reshape(-1, 3), wrap_radius=np.array(radius),
         wrap_sign=np.array(sign, dtype=float), wrap_pulley=np.array(pulley, dtype=bool),
         wrap_to_path=wrap_to_path, crossings=tuple(crossings),
@@ -478,6 +524,10 @@ def _lengths(c: Compiled, px: np.ndarray, py: np.ndarray, wrap_length: np.ndarra
              ) -> np.ndarray:
     """Path lengths (paths, n) in m from placed points and wrap lengths, one row each."""
     pieces = np.hypot(px[c.seg[:, 1]] - px[c.seg[:, 0]], py[c.seg[:, 1]] - py[c.seg[:, 0]])
+    # Pieces running partly across the body: the offset out of the side view does not change
+    # with flexion (every joint turns about an axis across the body).
+    deep = c.deep_segs
+    pieces[deep] = np.sqrt(pieces[deep] ** 2 + c.seg_depth[deep, None] ** 2)
     # Each path has at most two straight pieces and one wrap, so these sums come out the
     # same in any order.
     return c.seg_to_path.T @ pieces + c.wrap_to_path.T @ wrap_length
@@ -505,17 +555,21 @@ def geometry_rows(angles: Mapping[str, np.ndarray], body: Body
     jx = np.stack([frames[f"joint:{j}"][0] for j in JOINT_NAMES])
     jy = np.stack([frames[f"joint:{j}"][1] for j in JOINT_NAMES])
 
-    def arm(pair: np.ndarray, joint: np.ndarray, turn: np.ndarray) -> np.ndarray:
+    def arm(pair: np.ndarray, joint: np.ndarray, turn: np.ndarray,
+            depth: np.ndarray) -> np.ndarray:
         fx, fy = ex[pair[:, 0]], ey[pair[:, 0]]
         qx, qy = ex[pair[:, 1]], ey[pair[:, 1]]
         ux, uy = qx - fx, qy - fy
-        norm = np.maximum(np.hypot(ux, uy), 1e-12)
+        # The line's full length (its offset across the body included): a piece that runs
+        # partly across the body turns the joint less for its tension.
+        norm = np.maximum(np.sqrt(ux * ux + uy * uy + depth[:, None] ** 2), 1e-12)
         return turn[:, None] * ((qx - jx[joint]) * uy - (qy - jy[joint]) * ux) / norm
 
-    arms = arm(c.cross_straight, c.cross_joint, c.cross_turn)
+    arms = arm(c.cross_straight, c.cross_joint, c.cross_turn, c.cross_depth)
     w = c.may_wrap  # the others keep their straight line
     arms[w] = np.where(wrapped[c.cross_wrap[w]],
-                       arm(c.cross_wrapped[w], c.cross_joint[w], c.cross_turn[w]), arms[w])
+                       arm(c.cross_wrapped[w], c.cross_joint[w], c.cross_turn[w],
+                           c.cross_depth[w]), arms[w])
     return lengths, arms
 
 

@@ -23,6 +23,8 @@ import numpy as np
 from hinge_lib.model.body import Body
 from hinge_lib.model.moment_arm_evidence import action_signs
 from hinge_lib.model.muscle_paths import (
+    ADDUCTOR_MAGNUS,
+    BUNDLES,
     GROUPS,
     HAMSTRINGS,
     JOINT_NAMES,
@@ -30,9 +32,11 @@ from hinge_lib.model.muscle_paths import (
     compiled,
     geometry_arrays,
     geometry_rows,
+    group_paths,
     joints_crossed,
     length_rows,
     moment_arms,
+    path_group,
     path_table,
 )
 from hinge_lib.model.tables import Column, DataFileError, read_csv
@@ -102,9 +106,19 @@ class MuscleState:
     effort_pct: float = float("nan")
 
 
+#: Label and plain words for each group made of several paths.
+_BUNDLE_WORDS = {
+    "hamstrings": ("hamstrings", "extend the hip and bend the knee"),
+    "adductor_magnus": ("adductor magnus",
+                        "pulls the thigh in and extends the hip, more so the more it is bent"),
+}
+
+
 @cache
 def muscle_groups() -> dict[str, MuscleGroup]:
-    """Rows of data/muscle_groups.csv for every path and group (hamstrings = its heads)."""
+    """Rows of data/muscle_groups.csv for every path, and every group made of several paths
+    (the hamstrings = their three heads, adductor magnus = its four bundles) with the sum of
+    its paths' maximum forces."""
     names = tuple(p for p in PATHS)
     rows = read_csv(
         "muscle_groups.csv",
@@ -136,33 +150,41 @@ def muscle_groups() -> dict[str, MuscleGroup]:
     missing = [m for m in names if m not in table]
     if missing:
         raise DataFileError(f"data/muscle_groups.csv: no row for {', '.join(missing)}")
-    heads = [table[h] for h in HAMSTRINGS]
-    if any(h.max_force_n is None for h in heads):
-        raise DataFileError("data/muscle_groups.csv: each hamstring needs max_force_per_side_n")
-    table["hamstrings"] = MuscleGroup(
-        "hamstrings", "hamstrings", "hip", "extends", "posterior chain",
-        sum(h.max_force_n for h in heads), "extend the hip and bend the knee")
+    for group, (label, does) in _BUNDLE_WORDS.items():
+        parts = [table[p] for p in BUNDLES[group]]
+        if any(p.max_force_n is None for p in parts):
+            raise DataFileError(f"data/muscle_groups.csv: each path of the {label} needs "
+                                "max_force_per_side_n")
+        table[group] = MuscleGroup(group, label, "hip", "extends", "posterior chain",
+                                   sum(p.max_force_n for p in parts), does)
     _check_moment_arms(table, rows)
     return table
 
 
 def _check_moment_arms(table: dict[str, MuscleGroup], rows: list[dict]) -> None:
     """Every path must act the way its row says at its main joint, with a moment arm of
-    5-150 mm standing tall in the reference body; else name the file, row and column."""
+    5-150 mm standing tall in the reference body; else name the file, row and column.
+
+    The adductor magnus bundles are checked as one group (the mean of their moment arms
+    weighted by maximum force, as the solver uses them): its front bundles flex the standing
+    hip and extend the bent one, so no single sign holds for each of them."""
     body = Body()
     zero = {j: np.zeros(1) for j in JOINT_NAMES}
     arms = moment_arms(zero, body)
     lines = {row["muscle"]: row["_line"] for row in rows}
-    for name in PATHS:
+    for name in ("adductor_magnus", *(p for p in PATHS if p not in ADDUCTOR_MAGNUS)):
         group = table[name]
-        arm_mm = float(arms[name][group.main_joint][0]) * 1000
+        paths = group_paths(name)
+        weight = np.array([table[p].max_force_n or 1.0 for p in paths])
+        arm_mm = float(sum(w * arms[p][group.main_joint][0] for w, p in zip(
+            weight / weight.sum(), paths, strict=True))) * 1000
         signed = arm_mm if group.action == "extends" else -arm_mm
         if not 5.0 <= signed <= 150.0:
-            first = path_table()[name][0].line
+            first = path_table()[paths[0]][0].line
             raise DataFileError(
                 f"data/muscle_paths.csv, line {first}, column 'x_mm': the path of {name} gives "
                 f"a moment arm of {arm_mm:.1f} mm at the {group.main_joint} standing tall, but "
-                f"data/muscle_groups.csv, line {lines[name]}, column 'action' says it "
+                f"data/muscle_groups.csv, line {lines[paths[0]]}, column 'action' says it "
                 f"{group.action} that joint (expected 5 to 150 mm that way)"
             )
 
@@ -366,7 +388,7 @@ class _Plan:
 
 
 def _group_of(path: str) -> int:
-    return GROUPS.index("hamstrings" if path in HAMSTRINGS else path)
+    return GROUPS.index(path_group(path))
 
 
 @cache
@@ -376,15 +398,16 @@ def _plan(body: Body) -> _Plan:
     zero = {j: np.zeros(1) for j in JOINT_NAMES}
     standing = geometry_arrays(zero, body)[0][0]
     n_paths, n_groups, n_joints = len(PATHS), len(GROUPS), len(JOINT_NAMES)
-    weights = np.array([groups[h].max_force_n for h in HAMSTRINGS])
-    weights = weights / weights.sum()
+    # A group of several paths pulls with one force shared by its paths in proportion to
+    # their maximum forces; its length is their mean.
+    weight = {p: groups[p].max_force_n / groups[path_group(p)].max_force_n
+              if path_group(p) in BUNDLES else 1.0 for p in PATHS}
     length_mix = np.zeros((n_paths, n_groups))
     arm_mix = np.zeros((len(crossings), n_joints * n_groups))
     for p, path in enumerate(PATHS):
-        length_mix[p, _group_of(path)] = 1 / len(HAMSTRINGS) if path in HAMSTRINGS else 1.0
+        length_mix[p, _group_of(path)] = 1 / len(group_paths(path_group(path)))
     for c, (path, joint) in enumerate(crossings):
-        w = weights[HAMSTRINGS.index(path)] if path in HAMSTRINGS else 1.0
-        arm_mix[c, JOINT_NAMES.index(joint) * n_groups + _group_of(path)] = w
+        arm_mix[c, JOINT_NAMES.index(joint) * n_groups + _group_of(path)] = weight[path]
     acts = tuple(sorted({(_group_of(p), JOINT_NAMES.index(j)) for p, j in crossings}))
     return _Plan(
         standing=standing, length_mix=length_mix, arm_mix=arm_mix,
@@ -453,6 +476,7 @@ def muscle_columns(angles: Mapping[str, np.ndarray], body: Body,
     effort = 100.0 * forces / plan.max_force
     out: dict[str, np.ndarray] = {"muscle_over_max": np.nan_to_num(effort) > 100.0 + 1e-9}
     out["muscle_over_max"] = out["muscle_over_max"].any(axis=1)
+    capacity = _capacity(matrix, demand, plan.max_force)
     for g, name in enumerate(GROUPS):
         out[f"{name}_length_change_mm"] = change[:, g] * 1000.0
         out[f"{name}_moment_nm"] = moment[:, g]
@@ -464,23 +488,37 @@ def muscle_columns(angles: Mapping[str, np.ndarray], body: Body,
         out[f"{GROUPS[g]}_at_{JOINT_NAMES[j]}_nm"] = contrib[:, j, g]
     for j, joint in enumerate(JOINT_NAMES):
         out[f"muscle_unmet_{joint}_nm"] = unmet[:, j]
+        out[f"muscle_capacity_{joint}_nm"] = capacity[:, j]
     return out
+
+
+def _capacity(matrix: np.ndarray, demand: np.ndarray, max_force: np.ndarray) -> np.ndarray:
+    """(n, joints): the largest moment (N m, >= 0) the modelled muscles make at each joint
+    in the direction the pose needs, every group that turns it that way at its maximum
+    force; NaN where such a group has no sourced maximum. Each joint is taken alone (a
+    two-joint muscle at its maximum also loads its other joint), so it is an upper bound:
+    a demand above it is beyond the model's muscles whatever the sharing rule."""
+    way = np.where(demand >= 0, 1.0, -1.0)[:, :, None]
+    pull = np.clip(matrix * way, 0.0, None)  # (n, joints, groups) in m
+    unknown = ((pull > 0) & np.isnan(max_force)).any(axis=2)
+    capacity = pull @ np.nan_to_num(max_force)
+    return np.where(unknown, np.nan, capacity)
 
 
 def _length_changes(lengths: np.ndarray, paths: tuple[str, ...], body: Body,
                     groups: tuple[str, ...]) -> np.ndarray:
     """Length change (m, + = longer than standing tall) of ``groups``, shape (groups, n),
-    from the lengths of ``paths`` (one row each); the hamstrings are their heads' mean,
+    from the lengths of ``paths`` (one row each); a group of several paths is their mean,
     summed in one fixed order so that every caller gets the same number."""
     standing = _plan(body).standing
     rows = {p: lengths[i] - standing[PATHS.index(p)] for i, p in enumerate(paths)}
     out = np.empty((len(groups), lengths.shape[1]))
     for g, group in enumerate(groups):
-        if group == "hamstrings":
-            first, second, third = (rows[h] for h in HAMSTRINGS)
-            out[g] = (first + second + third) / len(HAMSTRINGS)
-        else:
-            out[g] = rows[group]
+        parts = group_paths(group)
+        total = rows[parts[0]].copy()
+        for part in parts[1:]:
+            total += rows[part]
+        out[g] = total / len(parts)
     return out
 
 
@@ -513,11 +551,28 @@ class MuscleStates(Mapping):
                  moments: Mapping[str, np.ndarray]) -> None:
         self._args = (dict(angles), body, dict(moments))
         self._states: dict[str, MuscleState] | None = None
+        self._columns: dict[str, np.ndarray] = {}
 
     def _load(self) -> dict[str, MuscleState]:
         if self._states is None:
-            self._states = muscle_states(muscle_columns(*self._args))
+            self._columns = muscle_columns(*self._args)
+            self._states = muscle_states(self._columns)
         return self._states
+
+    @property
+    def capacity_nm(self) -> dict[str, float]:
+        """Per joint, the largest moment (N m) the modelled muscles could make in the
+        direction this pose needs with every group that turns it that way at its maximum
+        (see ``muscle_capacity_<joint>_nm`` of :func:`muscle_columns`); NaN at the lower
+        back, whose muscles have no sourced maximum."""
+        self._load()
+        return {j: float(self._columns[f"muscle_capacity_{j}_nm"][0]) for j in JOINT_NAMES}
+
+    @property
+    def demand_nm(self) -> dict[str, float]:
+        """The joint moments (N m) these muscles hold, as given."""
+        return {j: float(np.atleast_1d(self._args[2][f"{j}_moment_nm"])[0])
+                for j in JOINT_NAMES}
 
     def __getitem__(self, name: str) -> MuscleState:
         return self._load()[name]
@@ -556,15 +611,51 @@ def muscle_states(columns: Mapping[str, np.ndarray], row: int = 0) -> dict[str, 
 
 
 
-def over_max_message(states: Mapping[str, MuscleState]) -> str | None:
+#: Words for the muscles turning each joint (extending way, flexing way) in the strength
+#: sentence.
+_TURNERS = {"hip": ("hip extensor", "hip flexor"), "knee": ("knee extensor", "knee flexor"),
+            "ankle": ("calf muscle", "shin muscle"),
+            "lumbar": ("back extensor", "trunk flexor")}
+
+
+def over_max_message(states: Mapping[str, MuscleState],
+                     capacity_nm: Mapping[str, float] | None = None,
+                     demand_nm: Mapping[str, float] | None = None) -> str | None:
     """A sentence naming the groups a pose and load ask for more than their maximum
     isometric force (``effort_pct`` over 100), strongest demand first; None when every
-    group is within its maximum."""
+    group is within its maximum.
+
+    With ``capacity_nm`` and ``demand_nm`` (per joint, as :attr:`MuscleStates.capacity_nm`
+    and :attr:`MuscleStates.demand_nm`; taken from ``states`` when it is a
+    :class:`MuscleStates`) it also says whether the muscles could hold the pose at all:
+    where the joint moment exceeds what every group turning that joint at its maximum makes,
+    no sharing rule could; otherwise the overload comes from how the model shares force.
+    """
     over = sorted((s for s in states.values() if s.effort_pct > 100.0 + 1e-9),
                   key=lambda s: -s.effort_pct)
     if not over:
         return None
+    if capacity_nm is None and isinstance(states, MuscleStates):
+        capacity_nm, demand_nm = states.capacity_nm, states.demand_nm
     listed = ", ".join(f"{s.label} {s.effort_pct:.0f} %" for s in over)
-    return (f"More than the modelled muscles can make: {listed} of maximum force. Held still, "
-            "this pose and load are beyond the model's strength; the moment arms and the way "
-            "the model shares force between muscles decide these numbers as much as the load.")
+    text = f"More than the modelled muscles can make: {listed} of maximum force."
+    if capacity_nm is None or demand_nm is None:
+        return text + (" Held still, this pose and load are beyond the model's strength; the "
+                       "moment arms and the way the model shares force between muscles "
+                       "decide these numbers as much as the load.")
+    short = [j for j in JOINT_NAMES if capacity_nm[j] == capacity_nm[j]
+             and abs(demand_nm[j]) > capacity_nm[j] + 1e-9]
+    if short:
+        gaps = "; ".join(
+            f"with every modelled {_TURNERS[j][0 if demand_nm[j] >= 0 else 1]} at its maximum "
+            f"they make {capacity_nm[j]:.0f} of the {abs(demand_nm[j]):.0f} N·m needed"
+            for j in short)
+        text += (f" Even {gaps}. Held still, this pose and load are beyond the model's "
+                 "strength. That is the model's limit, not a verdict on the lifter: it leaves "
+                 "out muscles, takes one maximum force for everybody and rests on moment arms "
+                 "that are not all measured.")
+    else:
+        text += (" All of them together could make the moment at every joint, so the "
+                 "overload comes from the model's rule for sharing force, not from a lack "
+                 "of strength.")
+    return text

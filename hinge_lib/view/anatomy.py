@@ -25,8 +25,8 @@ import numpy as np
 
 from hinge_lib.model.activity_order import SHARING_RULE, reported_order_sentence
 from hinge_lib.model.moment_arm_evidence import unmeasured_message, unmeasured_moment_arms
-from hinge_lib.model.muscle_paths import GROUPS, HAMSTRINGS, JOINT_NAMES, all_path_points
-from hinge_lib.model.muscles import LIMITS_NOTE, STRETCH_FRACTION
+from hinge_lib.model.muscle_paths import GROUPS, JOINT_NAMES, all_path_points, group_paths
+from hinge_lib.model.muscles import LIMITS_NOTE, STRETCH_FRACTION, over_max_message
 from hinge_lib.view import palette
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -181,7 +181,7 @@ def anatomy_drawing(analysis: Analysis) -> dict[str, Any]:
     muscles = []
     for name in GROUPS:
         state = states[name]
-        paths = HAMSTRINGS if name == "hamstrings" else (name,)
+        paths = group_paths(name)
         lines = [_to_world(analysis, points[p][0]) for p in paths]
         step = share_step(state.share_pct)
         muscles.append({
@@ -194,6 +194,8 @@ def anatomy_drawing(analysis: Analysis) -> dict[str, Any]:
             "step_words": SHARE_STEPS[step][2],
             "stretched": state.stretched,
             "length_change_mm": state.length_change_mm,
+            "effort_pct": state.effort_pct,
+            "over_max": state.effort_pct > 100.0 + 1e-9,
             "moment_nm": state.moment_nm,
             "main_joint": state.main_joint,
             "does": _does(name, state.joint_moments_nm, state.force_n),
@@ -214,6 +216,7 @@ def anatomy_drawing(analysis: Analysis) -> dict[str, Any]:
         "unmet_nm": unmet,
         "sharing": [SHARING_RULE, reported_order_sentence(labels)] if shared else [],
         "unmeasured": unmeasured_message(unmeasured_moment_arms(angles, working), labels),
+        "strength": over_max_message(states),
         "pelvis": _pelvis_outline(analysis, points),
         "femoral_head": _circle(hip, radius),
         "socket": _socket(analysis, radius),
@@ -383,10 +386,25 @@ def key_html(presenter: bool = False) -> str:
             f'muscles pulling the same way make at its main joint: {"".join(items)}</div>')
 
 
+def _effort_cell(m: Mapping[str, Any]) -> str:
+    """A table cell: the group's force as a share of its maximum isometric force, flagged
+    (✖, warning colour) over 100 %; a dash where no maximum is sourced."""
+    effort = m["effort_pct"]
+    if effort != effort:
+        return ('<td class="hinge-effort" style="text-align:right" '
+                'title="no sourced maximum force">–</td>')
+    if m["over_max"]:
+        return (f'<td class="hinge-effort hinge-over-max" style="text-align:right;'
+                f'color:{palette.BAD_TEXT};font-weight:bold">✖ {effort:.0f}%</td>')
+    return f'<td class="hinge-effort" style="text-align:right">{effort:.0f}%</td>'
+
+
 def anatomy_readout_html(analysis: Analysis, presenter: bool = False,
                          drawing: Mapping[str, Any] | None = None) -> str:
     """A table of the muscle groups: what each does in this pose (its moments), its share,
-    and how far it is stretched; then what the model cannot say. ``drawing``: an
+    its force as a share of its maximum (flagged over 100 %, with a sentence saying whether
+    any sharing could hold the pose), and how far it is stretched; then what the model
+    cannot say. ``drawing``: an
     :func:`anatomy_drawing` already made for this pose."""
     s = palette.sizes(presenter)
     d = anatomy_drawing(analysis) if drawing is None else drawing
@@ -401,6 +419,7 @@ def anatomy_readout_html(analysis: Analysis, presenter: bool = False,
             f"<td>{escape(m['does'])}</td>"
             f'<td style="text-align:right">{abs(m["share_pct"]):.0f}% '
             f'<span style="color:#555">({escape(m["step_words"].split(" (")[0])})</span></td>'
+            f"{_effort_cell(m)}"
             f'<td class="hinge-stretch">{escape(m["stretch_words"])}</td></tr>'
         )
     unmet = [f"{joint} {value:+.0f} N·m" for joint, value in d["unmet_nm"].items()
@@ -412,6 +431,11 @@ def anatomy_readout_html(analysis: Analysis, presenter: bool = False,
              "</div>") if unmet else ""
     extra += "".join(f'<div class="hinge-anatomy-sharing" style="color:#444;margin-top:4px">'
                      f"{escape(line)}</div>" for line in d.get("sharing", []))
+    if d.get("strength"):
+        extra = (f'<div class="hinge-anatomy-over-max" role="note" style="color:#222;'
+                 f'border-left:4px solid {palette.BAD_TEXT};padding:2px 8px;margin:4px 0">'
+                 f"<b>✖ Beyond the modelled muscles.</b> {escape(d['strength'])}</div>"
+                 + extra)
     if d.get("unmeasured"):
         extra += (f'<div class="hinge-anatomy-unknown" style="color:#444;margin-top:4px">'
                   f"{escape(d['unmeasured'])}</div>")
@@ -421,7 +445,8 @@ def anatomy_readout_html(analysis: Analysis, presenter: bool = False,
         f"the same way at the muscle's main joint)"
         f'<table style="border-collapse:collapse;margin-top:4px">'
         f"<tr><th align=left>group</th><th align=left>in this pose it</th>"
-        f"<th align=right>share</th><th align=left>length</th></tr>{''.join(rows)}</table>"
+        f"<th align=right>share</th><th align=right>of its maximum</th>"
+        f"<th align=left>length</th></tr>{''.join(rows)}</table>"
         f"{extra}"
         f'<div class="hinge-anatomy-note" style="color:#444;font-style:italic;margin-top:4px">'
         f"{escape(d['note'])}</div></div>"

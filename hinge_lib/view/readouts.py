@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from hinge_lib.model.muscles import over_max_message
 from hinge_lib.model.pose import POSE_FIELDS
 from hinge_lib.view import palette
 from hinge_lib.view.wording import hold_words, pattern_words
@@ -51,11 +52,57 @@ def _bar(label: str, value: float, color: str, scale: float = BAR_FULL_SCALE_NM,
     )
 
 
-def readout_html(analysis: Analysis, presenter: bool = False) -> str:
-    """The readout beside the figure: pattern, moments, hamstrings, balance, faults with cues.
+def strength_words(analysis: Analysis) -> tuple[str, str | None]:
+    """The muscles' strength in a pose, said out loud: a short line (the group working
+    nearest its maximum, as a share of that maximum) and, when some group would need more
+    than its maximum isometric force, the sentence of
+    :func:`~hinge_lib.model.muscles.over_max_message` (else None).
 
-    Class names (``hinge-pattern``, ``hinge-score``, ``hinge-balance``, ``hinge-fault``)
-    let tests and styles find each part.
+    Examples
+    --------
+    >>> from hinge_lib.model.analysis import analyze
+    >>> from hinge_lib.model.pose import Pose
+    >>> strength_words(analyze(Pose()))
+    ('no muscle force needed to hold the pose', None)
+    """
+    states = analysis.muscles
+    known = [m for m in states.values() if m.effort_pct == m.effort_pct]
+    top = max(known, key=lambda m: m.effort_pct)
+    if top.effort_pct < 0.5:
+        return "no muscle force needed to hold the pose", None
+    message = over_max_message(states)
+    line = f"{top.label} works hardest, at {top.effort_pct:.0f} % of its maximum force"
+    if message:
+        line = f"beyond the modelled muscles: {line}"
+    return line, message
+
+
+def _strength_html(analysis: Analysis) -> str:
+    """The readout's strength line: flagged (✖, warning colour, the whole sentence) when a
+    group is asked for more than its maximum; plain text otherwise, in no colour that says
+    more than the words."""
+    from html import escape
+
+    line, message = strength_words(analysis)
+    if message is None:
+        return (f'<div style="margin-top:6px"><b>Strength:</b> '
+                f'<span class="hinge-strength">{escape(line)}</span></div>')
+    return (f'<div style="margin-top:6px"><b>Strength:</b> '
+            f'<span class="hinge-strength hinge-over-max" style="color:{palette.BAD_TEXT}">'
+            f"✖ {escape(line)}</span>"
+            f'<div class="hinge-over-max-why" role="note" style="color:#222;'
+            f'border-left:4px solid {palette.BAD_TEXT};padding:2px 8px;margin-top:2px">'
+            f"{escape(message)}</div></div>")
+
+
+def readout_html(analysis: Analysis, presenter: bool = False) -> str:
+    """The readout beside the figure: pattern, moments, strength (the muscle working nearest
+    its maximum, flagged with a sentence when the pose asks more than the muscles can
+    make), hamstrings, balance, faults with cues.
+
+    Class names (``hinge-pattern``, ``hinge-score``, ``hinge-strength``,
+    ``hinge-over-max``, ``hinge-balance``, ``hinge-fault``) let tests and styles find each
+    part.
     """
     from html import escape
 
@@ -99,6 +146,7 @@ def readout_html(analysis: Analysis, presenter: bool = False) -> str:
         f'<div style="margin-top:6px"><b>Extensor moments</b> (both legs)</div>'
         f"{_bar('Hip', float(a.hip_moment_nm), palette.HIP_BAR, compact=presenter)}"
         f"{_bar('Knee', float(a.knee_moment_nm), palette.KNEE_BAR, compact=presenter)}"
+        f"{_strength_html(a)}"
         f'<div style="margin-top:6px"><b>Hamstrings:</b> '
         f'<span class="hinge-hamstrings">{ham:+.0f} mm ({ham_word})</span></div>'
         f'<div style="margin-top:6px"><b>Balance:</b> '
