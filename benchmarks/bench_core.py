@@ -33,14 +33,15 @@ def main() -> None:
     import hinge_lib
 
     pose = hinge_lib.reference_pose("romanian_deadlift")
-    hinge_lib.analyze(pose, load_kg=30)
-    times = []
-    for _ in range(3000):
-        start = time.perf_counter()
-        hinge_lib.analyze(pose, load_kg=30)
-        times.append(time.perf_counter() - start)
-    print(f"analyze (one pose): median {statistics.median(times) * 1000:.3f} ms, "
-          f"p90 {np.percentile(times, 90) * 1000:.3f} ms over 3000 calls")
+    for hold in ("hands", "close"):
+        hinge_lib.analyze(pose, load_kg=30, hold=hold)
+        times = []
+        for _ in range(3000):
+            start = time.perf_counter()
+            hinge_lib.analyze(pose, load_kg=30, hold=hold)
+            times.append(time.perf_counter() - start)
+        print(f"analyze (one pose, hold={hold!r}): median {statistics.median(times) * 1000:.3f} "
+              f"ms, p90 {np.percentile(times, 90) * 1000:.3f} ms over 3000 calls")
 
     rng = np.random.default_rng(2026)
     limits = hinge_lib.joint_limits()

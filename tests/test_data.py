@@ -50,8 +50,8 @@ def test_missing_column(data_copy: Path) -> None:
 
 
 def test_unknown_source_key(data_copy: Path) -> None:
-    replace_in(data_copy / "holds.csv", "thoracic,0.5,0.11,,,model",
-               "thoracic,0.5,0.11,,,nobody2020")
+    replace_in(data_copy / "holds.csv", "thoracic,0.5,0.11,,,,model",
+               "thoracic,0.5,0.11,,,,nobody2020")
     with pytest.raises(data.DataFileError, match=r"holds.csv, line 4, column 'source': "
                                                  r"unknown source key\(s\) nobody2020"):
         kinematics.hold_table()
@@ -83,6 +83,19 @@ def test_duplicate_key_and_empty_required_value(data_copy: Path) -> None:
         data_copy / "fault_rules.csv", "arched_lower_back,lumbar", "rounded_lower_back,lumbar"
     )
     with pytest.raises(data.DataFileError, match=r"column 'code': duplicate 'rounded_lower_back'"):
+        patterns.fault_rules()
+
+
+def test_a_lost_contact_rule_must_fire_on_any_loss_of_its_own_contact(data_copy: Path) -> None:
+    replace_in(data_copy / "fault_rules.csv", "head_off_dowel_mm,>,0,mm,,head,",
+               "head_off_dowel_mm,>,5,mm,,head,")
+    with pytest.raises(data.DataFileError, match=r"line \d+: a rule on head_off_dowel_mm must"):
+        patterns.fault_rules()
+
+
+def test_an_unknown_dowel_contact_is_refused(data_copy: Path) -> None:
+    replace_in(data_copy / "fault_rules.csv", ",deg,,head,Chin", ",deg,,chin,Chin")
+    with pytest.raises(data.DataFileError, match="unknown contact.*chin"):
         patterns.fault_rules()
 
 

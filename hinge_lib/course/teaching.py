@@ -112,6 +112,14 @@ def fault_names(codes: Iterable[str]) -> str:
     return ", ".join(names) or "none"
 
 
+def silent_lost_contacts(sweeps: Mapping[str, pd.DataFrame]) -> list[tuple[str, float, str]]:
+    """(slider, angle, contact) for every swept pose that loses a dowel contact without a
+    fault; empty when every lost contact is named (see :func:`spine_sweeps`)."""
+    return [(field, float(row[field]), name)
+            for field, table in sweeps.items() for _, row in table.iterrows()
+            for col, name in _CONTACTS.items() if not row[col] and not row["faults"]]
+
+
 def dowel_table(results: pd.DataFrame, index: Any = None) -> pd.DataFrame:
     """Dowel contacts (held / lost), gaps in mm and faults in words for analysed poses."""
     table = pd.DataFrame(index=results.index if index is None else index)

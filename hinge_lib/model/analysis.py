@@ -42,6 +42,7 @@ from hinge_lib.model.muscles import (
     muscle_columns,
 )
 from hinge_lib.model.patterns import (
+    LOST_CONTACT_METRICS,
     PATTERNS,
     classify,
     fault_mask,
@@ -247,10 +248,18 @@ def compute(angles: Mapping[str, np.ndarray], body: Body, load_kg: float, hold: 
     # Shin-tilt and locked-knee faults are about standing on the feet: not judged kneeling.
     metrics = {**angles, "shin_angle_deg": np.where(kneeling, np.nan, out["shin_angle_deg"]),
                "knee": np.where(kneeling, np.nan, angles["knee"]),
-               **{k: out[k] for k in ("trunk_angle_deg", "balance_margin_m")}}
+               **{k: out[k] for k in ("trunk_angle_deg", "balance_margin_m")},
+               **lost_contact_metrics(out)}
     for code, hit in fault_mask(metrics, pattern).items():
         out[f"fault_{code}"] = hit
     return out
+
+
+def lost_contact_metrics(out: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """``<contact>_off_dowel_mm`` per contact: the dowel gap in mm where the contact is lost,
+    0 where it holds (the metrics of the lost-contact rules in data/fault_rules.csv)."""
+    return {metric: np.where(out[f"dowel_{contact}"], 0.0, out[f"gap_{contact}_m"] * 1000)
+            for metric, contact in LOST_CONTACT_METRICS.items()}
 
 
 def _point(array: np.ndarray) -> tuple[float, float]:
@@ -289,7 +298,8 @@ def analyze(pose: Pose | None = None, body: Body | None = None, load_kg: float =
     faults = []
     metrics = {**pose.angles, "shin_angle_deg": float(r["shin_angle_deg"][0]),
                "trunk_angle_deg": float(r["trunk_angle_deg"][0]),
-               "balance_margin_m": float(r["balance_margin_m"][0])}
+               "balance_margin_m": float(r["balance_margin_m"][0]),
+               **{k: float(v[0]) for k, v in lost_contact_metrics(r).items()}}
     for rule in fault_rules():
         code = rule["code"]
         if r[f"fault_{code}"][0]:

@@ -45,6 +45,7 @@ def hold_table() -> dict[str, dict]:
             "forward_offset": Column(float, required=False, low=-0.3, high=0.3),
             "upper_arm_side_fraction": Column(float, required=False, low=0.1, high=1),
             "forearm_side_fraction": Column(float, required=False, low=0.1, high=1),
+            "slide_ratio": Column(float, required=False, low=0.05, high=1),
             "source": Column(),
         },
         key="hold",
@@ -56,8 +57,9 @@ def hold_table() -> dict[str, dict]:
     for hold in ("chest", "back"):
         if table[hold]["fraction_along"] is None or table[hold]["forward_offset"] is None:
             raise DataFileError(f"data/holds.csv, line {table[hold]['_line']}: needs a position")
-    if table["close"]["forward_offset"] is None:
-        raise DataFileError(f"data/holds.csv, line {table['close']['_line']}: needs an offset")
+    if table["close"]["forward_offset"] is None or table["close"]["slide_ratio"] is None:
+        raise DataFileError(f"data/holds.csv, line {table['close']['_line']}: needs an offset "
+                            "and a slide ratio")
     return table
 
 
@@ -189,13 +191,26 @@ def joint_positions(
     if hold in ("hands", "close"):
         down = np.array([0.0, -1.0])
         reach = np.broadcast_to(down, p["shoulder"].shape)
-        if hold == "close":
-            offset = hold_table()["close"]["forward_offset"] * body.height_m
-            reach, p["bar_gap_m"], p["bar_on_legs"] = _reach_to_legs(p, axes, offset,
-                                                                    upper + fore + grip)
         p["elbow"] = p["shoulder"] + upper * reach
         p["wrist"] = p["elbow"] + fore * reach
         p["hands"] = p["wrist"] + grip * reach
+        if hold == "close":
+            row = hold_table()["close"]
+            p["hands"], p["bar_gap_m"], p["bar_on_legs"] = bar_on_legs(
+                p, axes, row["forward_offset"] * body.height_m, upper + fore + grip,
+                row["slide_ratio"])
+            # Straight arms reach the bar exactly; where the bar stopped short of their
+            # reach, the elbows bend (behind the arm, as elbows do).
+            to_bar = p["hands"] - p["shoulder"]
+            span = np.linalg.norm(to_bar, axis=-1, keepdims=True)
+            p["elbow"] = p["shoulder"] + upper * to_bar / np.maximum(span, 1e-12)
+            bent = np.flatnonzero(span[:, 0] < upper + fore + grip - 1e-9)
+            if len(bent):
+                p["elbow"][bent] = _elbow(p["shoulder"][bent], p["hands"][bent], upper,
+                                          fore + grip, back_normal(axes["thoracic"][bent]))
+            along = p["hands"] - p["elbow"]
+            along /= np.maximum(np.linalg.norm(along, axis=-1, keepdims=True), 1e-12)
+            p["wrist"] = p["elbow"] + fore * along
         p["load"] = p["hands"]
     else:
         row = hold_table()[hold]
@@ -250,52 +265,82 @@ def front_of_legs(p: Points, axes: dict[str, np.ndarray], offset: float) -> np.n
     ), axis=1)
 
 
-def _reach_to_legs(
-    p: Points, axes: dict[str, np.ndarray], offset: float, arm: float
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Direction (n, 2) of straight arms whose hands rest on the front of the legs, the gap
-    (n,) in metres between the hands and the legs when out of reach (else 0), and whether
-    the bar rests on the legs (n,) bool.
+#: Samples per piece of the legs' outline when the close bar's slide is traced.
+_SLIDE_SAMPLES = 8
+_SLIDE_STEPS = (np.arange(_SLIDE_SAMPLES) / _SLIDE_SAMPLES)[None, None, :, None]
+#: How far short of straight (m) the arms begin to hold the bar against the legs.
+_TAUT_BAND_M = 0.3
 
-    The bar slides down the front of the legs (:func:`front_of_legs`) from the hip until
-    the arms (length ``arm``) are straight: the first point of that outline, counted from
-    the hip, at arm's length from the shoulder. Out of reach, the arms point at the nearest
-    point of the legs and the gap says how far the hands stay from it; when the whole
-    outline down to the floor is within reach, the arms point at its end on the floor (the
-    bar would sink into the floor, which :func:`hinge_lib.analyze` reports). Each case
-    moves smoothly into the next.
+
+def bar_on_legs(
+    p: Points, axes: dict[str, np.ndarray], offset: float, arm: float, slide_ratio: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Where a bar kept against the legs by straight arms rests: the bar (n, 2), the gap
+    (n,) in metres between the hands and the legs when they are out of reach (else 0), and
+    whether the bar rests on the legs (n,) bool.
+
+    The bar slides down the front of the legs (:func:`front_of_legs`) from the hip. Where
+    sliding on takes the hands away from the shoulders, it slides until the arms (length
+    ``arm``, shoulder to grip) are straight. Where the legs run nearly square to the arms
+    (the hands would move away from the shoulders by less than ``slide_ratio`` metres per
+    metre of leg, as on a shin folded back under the knee), the arms' pull holds the bar
+    against the legs instead of sliding it on, and the elbows take up the rest: the bar
+    stops where the distance travelled at ``slide_ratio`` brings the reach to ``arm``.
+    In numbers: it stops at the first point where
+    ``max over earlier points s' of (distance(s') + slide_ratio * (s - s'))`` reaches
+    ``arm``, a curve that climbs at least ``slide_ratio`` per metre, so the bar moves at
+    most ``1 / slide_ratio`` times as fast as the shoulders (never jumps). Out of reach, the
+    arms point at the nearest point of the legs and the gap says how far the hands stay
+    from it; when the whole outline down to the floor is within that reach, the bar rests on
+    the floor in front of the ankles (``False``: it is not on the legs).
     """
     shoulder = p["shoulder"]
     outline = front_of_legs(p, axes, offset)
-    a = outline[:, :-1] - shoulder[:, None]
-    d = np.diff(outline, axis=1)
-    qa = np.maximum(np.einsum("nkd,nkd->nk", d, d), 1e-12)
-    qb = 2 * np.einsum("nkd,nkd->nk", a, d)
-    qc = np.einsum("nkd,nkd->nk", a, a) - arm**2
-    disc = qb**2 - 4 * qa * qc
-    t = (-qb + np.sqrt(np.maximum(disc, 0.0))) / (2 * qa)  # the outward crossing
-    crossing = (disc >= 0) & (t >= 0) & (t <= 1)
-    n = crossing.shape[0]
-    first = np.argmax(crossing, axis=1)
+    pieces = outline[:, :-1, None] + _SLIDE_STEPS * np.diff(outline, axis=1)[:, :, None]
+    n = len(shoulder)
+    path = np.concatenate((pieces.reshape(n, -1, 2), outline[:, -1:]), axis=1)
+    along = np.concatenate((np.zeros((n, 1)), np.cumsum(
+        np.linalg.norm(np.diff(path, axis=1), axis=-1), axis=1)), axis=1)
+    reach = np.linalg.norm(path - shoulder[:, None], axis=-1)
+    pull = np.clip((reach - (arm - _TAUT_BAND_M)) / _TAUT_BAND_M, 0.0, 1.0)
+    later = along[:, :, None] - along[:, None, :]  # (n, i, j): how far point i lies past j
+    lines = reach[:, None, :] + slide_ratio * pull[:, None, :] * later
+    held = np.where(later >= 0, lines, -np.inf).max(axis=2)
+    over = held >= arm
+    reaches = over.any(axis=1)
     rows = np.arange(n)
-    on_legs = a[rows, first] + t[rows, first][:, None] * d[rows, first]
-    end = outline[:, -1] - shoulder
-    reaches = crossing.any(axis=1)
-    beyond = np.einsum("nd,nd->n", end, end) <= arm**2
-    target = np.where(reaches[:, None], on_legs, end)
+    k = np.clip(np.argmax(over, axis=1), 1, path.shape[1] - 1)
+    below, above = held[rows, k - 1], held[rows, k]
+    frac = np.clip((arm - below) / np.maximum(above - below, 1e-12), 0.0, 1.0)
+    frac = np.where(over[rows, 0], 0.0, frac)
+    k_from = np.where(over[rows, 0], 0, k - 1)
+    bar = path[rows, k_from] + frac[:, None] * (path[rows, k] - path[rows, k_from])
+    # Where the straight arms themselves stop the bar, place it exactly at arm's length.
+    start, step = path[rows, k - 1] - shoulder, path[rows, k] - path[rows, k - 1]
+    qa = np.maximum(np.einsum("nd,nd->n", step, step), 1e-12)
+    qb = 2 * np.einsum("nd,nd->n", start, step)
+    qc = np.einsum("nd,nd->n", start, start) - arm**2
+    t = (-qb + np.sqrt(np.maximum(qb**2 - 4 * qa * qc, 0.0))) / (2 * qa)
+    taut = ((held[rows, k] <= reach[rows, k]) & (held[rows, k - 1] <= reach[rows, k - 1])
+            & ~over[rows, 0] & (t >= 0) & (t <= 1))
+    bar = np.where(taut[:, None], path[rows, k - 1] + t[:, None] * step, bar)
+    bar = np.where(reaches[:, None], bar, path[:, -1])
     gap = np.zeros(n)
-    away = np.flatnonzero(~reaches & ~beyond)
+    away = np.flatnonzero(reach.min(axis=1) > arm)
     if len(away):
-        # Out of reach: point at the nearest point of the outline (rare, so only there).
-        a_, d_ = a[away], d[away]
-        along = np.clip(-np.einsum("nkd,nkd->nk", a_, d_) / qa[away], 0.0, 1.0)
-        nearest = a_ + along[..., None] * d_
+        # Out of reach: point at the nearest point of the outline (no real pose gets here).
+        a = outline[away, :-1] - shoulder[away, None]
+        d = np.diff(outline[away], axis=1)
+        t = np.clip(-np.einsum("nkd,nkd->nk", a, d)
+                    / np.maximum(np.einsum("nkd,nkd->nk", d, d), 1e-12), 0.0, 1.0)
+        nearest = a + t[..., None] * d
         dist = np.linalg.norm(nearest, axis=-1)
         best = np.argmin(dist, axis=1)
-        target[away] = nearest[np.arange(len(away)), best]
-        gap[away] = np.maximum(dist[np.arange(len(away)), best] - arm, 0.0)
-    length = np.maximum(np.linalg.norm(target, axis=-1, keepdims=True), 1e-12)
-    return target / length, gap, reaches
+        target = nearest[np.arange(len(away)), best]
+        gap[away] = dist[np.arange(len(away)), best] - arm
+        bar[away] = shoulder[away] + arm * target / dist[np.arange(len(away)), best, None]
+        reaches[away] = False
+    return bar, gap, reaches
 
 
 def _elbow(shoulder: np.ndarray, hand: np.ndarray, upper: float, lower: float,

@@ -7,6 +7,12 @@ bend from the back, not a hinge) and ``lean back`` (the trunk leans backwards, w
 the knees do). Thresholds and their reasoning live in data/pattern_thresholds.csv and
 data/fault_rules.csv; this module only applies them.
 
+Lost dowel contacts: every rule in data/fault_rules.csv names, in ``dowel_contacts``, the
+dowel contacts its cue brings back (a tucked chin: the head). Three rules fire on a lost
+contact itself (``<contact>_off_dowel_mm``: the gap in mm, 0 while the contact holds) and
+speak only when no other fault naming that contact does, so every lost contact comes with
+a fault and a cue, whatever combination of small bends caused it, without saying it twice.
+
 The hinge score is the hip's share of the hip + knee extensor moment. It measures how the
 work is shared, not the pattern: a real squat with a forward lean can score about 0.8, so
 a high score alone is no evidence of a hinge.
@@ -21,8 +27,15 @@ import numpy as np
 from hinge_lib.model.tables import Column, DataFileError, read_csv
 
 PATTERNS: tuple[str, ...] = ("upright", "hinge", "squat", "spine bend", "lean back")
+#: Dowel contacts, in the order of :data:`hinge_lib.model.dowel.CONTACTS`.
+DOWEL_CONTACTS: tuple[str, ...] = ("head", "upper_back", "sacrum")
+#: Metric of a lost contact (its gap in mm, 0 while held) -> the contact.
+LOST_CONTACT_METRICS: dict[str, str] = {f"{c}_off_dowel_mm": c for c in DOWEL_CONTACTS}
+#: Pose angles the dowel contacts depend on (the rod rests on the back, so hips, knees and
+#: ankles only turn it as a whole).
+DOWEL_INPUTS: tuple[str, ...] = ("lumbar", "thoracic", "neck")
 _METRICS = ("lumbar", "thoracic", "neck", "knee", "hip", "ankle", "shin_angle_deg",
-            "trunk_angle_deg", "balance_margin_m")
+            "trunk_angle_deg", "balance_margin_m", *LOST_CONTACT_METRICS)
 
 
 @cache
@@ -56,13 +69,43 @@ def fault_rules() -> tuple[dict, ...]:
             "threshold": Column(float),
             "unit": Column(),
             "only_in_pattern": Column(required=False, choices=PATTERNS),
+            "dowel_contacts": Column(required=False),
             "message": Column(),
             "source": Column(),
             "reasoning": Column(),
         },
         key="code",
     )
+    for row in rows:
+        named = tuple(c for c in (row["dowel_contacts"] or "").split(";") if c)
+        unknown = [c for c in named if c not in DOWEL_CONTACTS]
+        if unknown:
+            raise DataFileError(
+                f"data/fault_rules.csv, line {row['_line']}, column 'dowel_contacts': unknown "
+                f"contact(s) {', '.join(unknown)}; allowed: {', '.join(DOWEL_CONTACTS)}"
+            )
+        row["dowel_contacts"] = named
+        lost = LOST_CONTACT_METRICS.get(row["metric"])
+        if lost is not None and (named != (lost,) or row["comparison"] != ">"
+                                 or row["threshold"] != 0):
+            raise DataFileError(
+                f"data/fault_rules.csv, line {row['_line']}: a rule on {row['metric']} must "
+                f"read '> 0' and name only the contact {lost!r} in dowel_contacts"
+            )
+    missing = [c for c in DOWEL_CONTACTS
+               if not any(LOST_CONTACT_METRICS.get(r["metric"]) == c for r in rows)]
+    if missing:
+        raise DataFileError(
+            f"data/fault_rules.csv: no rule for a lost {', '.join(missing)} contact "
+            "(metric <contact>_off_dowel_mm)"
+        )
     return tuple(rows)
+
+
+def rule_inputs(rule: dict) -> tuple[str, ...]:
+    """The metric a rule reads, or for a lost-contact rule the pose angles the dowel reads
+    (for recordings that do not measure some of them)."""
+    return DOWEL_INPUTS if rule["metric"] in LOST_CONTACT_METRICS else (rule["metric"],)
 
 
 def classify(hip: np.ndarray, knee: np.ndarray, lumbar: np.ndarray | float = 0.0,
@@ -116,15 +159,36 @@ def hinge_score(hip_moment: np.ndarray, knee_moment: np.ndarray) -> np.ndarray:
 
 
 def fault_mask(metrics: dict[str, np.ndarray], pattern: np.ndarray) -> dict[str, np.ndarray]:
-    """For each fault code, a boolean array: does the pose show that fault?"""
+    """For each fault code, a boolean array: does the pose show that fault?
+
+    A lost-contact rule (see the module docstring) is dropped where another fault that
+    names the same contact is seen.
+    """
     out = {}
-    for rule in fault_rules():
+    rules = fault_rules()
+    for rule in rules:
         value = metrics[rule["metric"]]
         hit = value > rule["threshold"] if rule["comparison"] == ">" else value < rule["threshold"]
         if rule["only_in_pattern"]:
             hit &= pattern == PATTERNS.index(rule["only_in_pattern"])
         out[rule["code"]] = hit
+    for code, others in _named_elsewhere().items():
+        for other in others:
+            out[code] = out[code] & ~out[other]
     return out
+
+
+@cache
+def _named_elsewhere() -> dict[str, tuple[str, ...]]:
+    """Lost-contact rule code -> codes of the other rules that name its contact."""
+    rules = fault_rules()
+    return {
+        rule["code"]: tuple(
+            other["code"] for other in rules
+            if other["metric"] not in LOST_CONTACT_METRICS
+            and LOST_CONTACT_METRICS[rule["metric"]] in other["dowel_contacts"])
+        for rule in rules if rule["metric"] in LOST_CONTACT_METRICS
+    }
 
 
 def fault_message(code: str, value: float) -> str:

@@ -519,10 +519,11 @@ def _rep_table(found: pd.DataFrame, analysis: pd.DataFrame,
             out[c] = out[c].astype(object)
         out["rep"] = out["rep"].astype(int)
         return out
-    from hinge_lib.model.patterns import fault_rules
+    from hinge_lib.model.patterns import fault_rules, rule_inputs
 
     at = analysis.iloc[found["bottom_i"].to_numpy()]
-    not_judged = {r["code"] for r in fault_rules() if r["metric"] in (*unknown, *unjudged)}
+    not_judged = {r["code"] for r in fault_rules()
+                  if set(rule_inputs(r)) & {*unknown, *unjudged}}
     faults = []
     for codes, mover in zip(at["faults"], found["first_mover"], strict=True):
         codes = tuple(c for c in codes if c not in not_judged)
