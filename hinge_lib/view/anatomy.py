@@ -441,8 +441,8 @@ def anatomy_readout_html(analysis: Analysis, presenter: bool = False,
                   f"{escape(d['unmeasured'])}</div>")
     return (
         f'<div class="hinge-anatomy" style="font-size:{s.readout_font_px}px;line-height:1.3">'
-        f"<b>Muscles</b> (both sides; share = part of the moment made by the muscles pulling "
-        f"the same way at the muscle's main joint)"
+        f'<b>Muscles</b><span class="hinge-anatomy-intro"> (both sides; share = part of the '
+        f"moment made by the muscles pulling the same way at the muscle's main joint)</span>"
         f'<table style="border-collapse:collapse;margin-top:4px">'
         f"<tr><th align=left>group</th><th align=left>in this pose it</th>"
         f"<th align=right>share</th><th align=right>of its maximum</th>"

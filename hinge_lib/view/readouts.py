@@ -85,9 +85,9 @@ def _strength_html(analysis: Analysis) -> str:
 
     line, message = strength_words(analysis)
     if message is None:
-        return (f'<div style="margin-top:6px"><b>Strength:</b> '
+        return (f'<div class="hinge-strength-line" style="margin-top:6px"><b>Strength:</b> '
                 f'<span class="hinge-strength">{escape(line)}</span></div>')
-    return (f'<div style="margin-top:6px"><b>Strength:</b> '
+    return (f'<div class="hinge-strength-line" style="margin-top:6px"><b>Strength:</b> '
             f'<span class="hinge-strength hinge-over-max" style="color:{palette.BAD_TEXT}">'
             f"✖ {escape(line)}</span>"
             f'<div class="hinge-over-max-why" role="note" style="color:#222;'
