@@ -8,7 +8,6 @@ pages (the kernel posts the answer), the instructor's laptop reads the tally, an
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import csv
 import http.cookiejar
@@ -22,6 +21,7 @@ from pathlib import Path
 
 import pytest
 
+import async_run
 from class_client import INSTRUCTOR_ADDRESS, KernelSocket, opener
 from hinge_lib import class_room
 from hinge_lib.class_dashboard import dashboard_html
@@ -382,7 +382,7 @@ def test_answers_pressed_in_students_pages_reach_the_tally(room):
         await _answer(room, kernel_b, CHOICE, 2)
         await _answer(room, kernel_a, POSE)
 
-    asyncio.run(work())
+    async_run.run(work())
     seen = wait_for(lambda: (t := tally(room)) and _entry(t, CHOICE)["answered"] >= before + 2
                     and _entry(t, POSE)["answered"] >= 1 and t, 30, "the answers in the tally")
     choice = _entry(seen, CHOICE)
@@ -471,7 +471,7 @@ def test_the_pause_holds_in_the_students_kernel_and_a_sent_pose_waits_for_the_st
             pace(room, paused=False)
             socket.close()
 
-    asyncio.run(work())
+    async_run.run(work())
 
 
 @pytest.mark.slow
@@ -493,7 +493,7 @@ def test_the_dashboard_hears_of_an_answer_as_soon_as_it_is_stored(room):
     time.sleep(1.0)
     assert not got  # nothing new: the request waits
     pressed = time.monotonic()
-    asyncio.run(_answer(room, kernel_id, CHOICE, 2))
+    async_run.run(_answer(room, kernel_id, CHOICE, 2))
     waiting.join(60)
     assert got["status"] == 200 and got["tally"]["version"] > version
     assert _entry(got["tally"], CHOICE)["answered"] >= 1
