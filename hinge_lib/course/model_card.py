@@ -120,6 +120,21 @@ def published_moment_arms() -> list[dict]:
         "published": Column(), "source": Column()})
 
 
+def moment_arm_against(source: str, muscle: str, joint: str, angle_deg: float,
+                       body: Body | None = None) -> tuple[float, float]:
+    """(published, model) moment arm in mm of ``muscle`` at ``joint`` bent ``angle_deg``
+    (deg), for the row of ``source`` in data/published_moment_arms.csv whose words start
+    with a number; the model's lever is positive, in a body 1.70 m tall unless given."""
+    rows = [r for r in published_moment_arms() if (r["source"], r["muscle"], r["joint"],
+                                                   r["angle_deg"]) == (source, muscle, joint,
+                                                                       angle_deg)]
+    if not rows:
+        raise ValueError(f"data/published_moment_arms.csv has no row from {source!r} for "
+                         f"{muscle} at the {joint}, {angle_deg} deg")
+    model = abs(_arm_mm(muscle, joint, angle_deg, body or Body(height_m=1.70)))
+    return float(rows[0]["published"].split()[0]), model
+
+
 def moment_arm_rows(body: Body | None = None) -> list[tuple[str, str, float, float, str, str,
                                                             bool | None]]:
     """(muscle, joint, angle deg, model mm as a positive lever, published words, source,
