@@ -103,6 +103,32 @@ def pytest_collection_modifyitems(config, items):
     slow_files_first(items)
 
 
+@pytest.fixture(autouse=True)
+def no_event_loop_left_running(request):
+    """Run every test that does not drive the session's browser with no event loop marked
+    as running in this thread, as in a notebook cell run by hand or a fresh worker.
+
+    Playwright's synchronous API leaves its loop marked as running in the main thread once
+    the session's browser has started; the explorer would then defer its throttled
+    updates to that loop, which no one runs until the next browser call, so a test's
+    result would depend on whether a browser test ran before it on the same worker.
+    """
+    import asyncio
+
+    if "browser" in request.fixturenames:
+        yield
+        return
+    try:
+        loop = asyncio.get_running_loop()
+    except RuntimeError:
+        loop = None
+    asyncio._set_running_loop(None)
+    try:
+        yield
+    finally:
+        asyncio._set_running_loop(loop)
+
+
 @pytest.fixture(scope="session")
 def browser():
     """A headless Debian Chromium driven by Playwright, shared by the whole session."""
