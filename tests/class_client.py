@@ -60,6 +60,7 @@ class KernelSocket:
     def __init__(self, conn) -> None:
         self.conn = conn
         self.seen: list[dict] = []
+        self._waits: set[str] = set()  # ids of settle()'s own requests
 
     @classmethod
     async def open(cls, base: str, kernel_id: str, code: str,
@@ -108,11 +109,14 @@ class KernelSocket:
         if after > 0:
             got += await self.read_for(after)
             got += await self._round_trip(timeout)
-        return got
+        # an answer to the waiting itself (its reply on the shell channel may come after
+        # its idle on iopub, so during a later read) is not what the earlier messages caused
+        return [m for m in got if m["parent_header"].get("msg_id") not in self._waits]
 
     async def _round_trip(self, timeout: float) -> list[dict]:
         request = message("kernel_info_request", {})
         msg_id = json.loads(request)["header"]["msg_id"]
+        self._waits.add(msg_id)
         self.conn.write_message(request)
 
         def done(m: dict) -> bool:
@@ -123,8 +127,7 @@ class KernelSocket:
         got = await self.read_for(timeout, done)
         if not got or not done(got[-1]):
             raise AssertionError(f"the kernel did not finish its messages in {timeout:.0f} s")
-        # the answer to the request itself is not what the earlier messages caused
-        return [m for m in got if m["parent_header"].get("msg_id") != msg_id]
+        return got
 
     async def widgets(self) -> dict[str, dict]:
         """Every widget model the kernel holds: comm id -> its state (as pages ask for it)."""

@@ -129,6 +129,21 @@ def no_event_loop_left_running(request):
         asyncio._set_running_loop(loop)
 
 
+@pytest.fixture(autouse=True)
+def widgets_talk_to_no_kernel(monkeypatch):
+    """Every widget a test makes gets the plain comm of a Python with no kernel, which
+    sends its state changes (to nowhere, or to a test's stand-in).
+
+    Importing ``ipykernel.ipkernel`` (a test that starts or inspects a kernel does) swaps in
+    ipykernel's comm for the rest of the process; outside a running kernel that comm has
+    no kernel, and a widget then sends nothing, so a test counting messages would depend
+    on which tests ran before it on the same worker."""
+    import comm
+
+    monkeypatch.setattr(comm, "create_comm", comm._create_comm)
+    monkeypatch.setattr(comm, "get_comm_manager", comm._get_comm_manager)
+
+
 @pytest.fixture(scope="session")
 def browser():
     """A headless Debian Chromium driven by Playwright, shared by the whole session."""

@@ -145,10 +145,17 @@ def _move(page, label: str, touch: bool) -> None:
         row.locator(".noUi-handle").first.press("ArrowRight")
 
 
-def _wait_for_pose(page, a) -> None:
+def _wait_for_pose(page, a, before: str | None = None) -> None:
+    """Wait until the figure's description is the model's for ``a`` and, given the body
+    line's ``d`` from before a move, until the body has been redrawn: a change of height
+    leaves the words as they were."""
     page.wait_for_function(
         "(t) => document.querySelector('.hinge-explorer .hinge-live-svg > desc')"
         ".textContent === t", arg=drawing.pose_words(a)["desc"], timeout=30_000)
+    if before is not None:
+        page.wait_for_function(
+            "([s, d]) => document.querySelector(s).getAttribute('d') !== d",
+            arg=[BODY_D, before], timeout=30_000)
 
 
 @pytest.fixture(scope="module")
@@ -191,9 +198,10 @@ def test_the_class_explorer_fits_the_screen_and_draws_the_models_pose(class_app,
             has=page.locator(".widget-label", has_text="Height")).first.locator(
             ".noUi-handle").scroll_into_view_if_needed()
         page.wait_for_timeout(300)
+        before = page.get_attribute(BODY_D, "d")
         _move(page, "Height", touch)
         a = analyze(Pose(hip=2), Body(height_m=1.76))
-        _wait_for_pose(page, a)
+        _wait_for_pose(page, a, before)
         g = _assert_figure_and_slider_in_view(page, "Height", touch)
         _assert_screen_pose_is_the_models(g, a)
         _assert_drawn_like(live_state(page), a, SCENE)
