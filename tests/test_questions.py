@@ -139,6 +139,17 @@ def test_every_self_check_a_notebook_shows_comes_from_the_bank(path):
     assert {q["id"] for q in questions.for_notebook(number)} <= set(shown), path.name
 
 
+def test_the_bank_lists_each_notebooks_questions_in_the_order_its_page_shows_them():
+    """The dashboard's rows follow the bank: within a notebook, the order a student meets
+    the questions (first showing; notebook 09's readiness check shows some again)."""
+    for path in ALL_NOTEBOOKS:
+        page: list[str] = []
+        for code in _code_cells(path):
+            page += [qid for qid in _self_checks_in(code)[0] if qid not in page]
+        bank = [q["id"] for q in questions.for_notebook(path.name[:2])]
+        assert bank == page, path.name
+
+
 def test_the_audit_finds_a_self_check_built_by_hand_however_it_is_imported():
     assert _self_checks_in('from hinge_lib.course.selfcheck import number_question as nq\n'
                            'nq("How far?", 3, 1)')[1]
