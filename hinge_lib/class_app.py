@@ -63,9 +63,6 @@ CLASS_CONNECTION_CLASS = "hinge_lib.class_guard.ClassKernelConnection"
 CLASS_TEMPLATE = "hinge-class"
 #: Parts of the access code: letters and digits that are hard to confuse when read aloud.
 CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
-#: Most warm kernels the app keeps ready: a class of 40 arriving at once, about 110 MB each
-#: (4.5 GB with the app, within a 16 GB laptop; README "What to expect").
-MAX_POOL = 40
 
 
 def new_access_code() -> str:
@@ -394,8 +391,8 @@ def class_config(*, pool: int, cull_after: int, max_kernels: int, open_browser: 
     if max_connections and not 16 <= max_connections <= 1_000_000:
         raise ValueError(f"max_connections={max_connections}: must be 0 (automatic) or "
                          "16 to 1000000")
-    if not 0 <= pool <= MAX_POOL:
-        raise ValueError(f"pool={pool}: must be between 0 and {MAX_POOL}")
+    if not 0 <= pool <= 20:
+        raise ValueError(f"pool={pool}: must be between 0 and 20")
     if not 0 <= port <= 65535:
         raise ValueError(f"port={port}: must be between 0 and 65535")
     cfg = Config()

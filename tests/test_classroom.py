@@ -244,7 +244,7 @@ def test_class_configuration_warms_only_the_explorer_and_culls_idle_kernels():
     assert (TEMPLATES / "voila" / "templates" / serving.CLASS_TEMPLATE / "conf.json").is_file()
 
 
-@pytest.mark.parametrize(("field", "value"), [("pool", -1), ("pool", 41), ("cull_after", 5),
+@pytest.mark.parametrize(("field", "value"), [("pool", -1), ("pool", 21), ("cull_after", 5),
                                               ("max_kernels", 0), ("port", 70000)])
 def test_class_configuration_rejects_bad_values_by_name(field, value):
     kwargs = dict(pool=2, cull_after=600, max_kernels=10, open_browser=False, ip="127.0.0.1",
