@@ -122,7 +122,7 @@ def joint_positions(
     ``angles`` may hold ``support`` codes (see the module docstring). The shoulder joint
     centre sits on the thoracic segment below its top (``Body.landmarks``). The arms hang
     straight down from the shoulders for ``hold="hands"``; for "close" they stay straight
-    but rest the bar on the front of the legs (:func:`_reach_to_legs`); for "chest" and
+    but rest the bar on the front of the legs (:func:`bar_on_legs`); for "chest" and
     "back" the hands reach the load and the elbows bend: below the shoulder-hand line for
     "chest"; for "back" the wide grip is seen foreshortened side-on (data/holds.csv) and
     the elbows sit behind the trunk.
