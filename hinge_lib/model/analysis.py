@@ -263,7 +263,19 @@ def lost_contact_metrics(out: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]
 
 
 def _point(array: np.ndarray) -> tuple[float, float]:
-    return (float(array[0, 0]), float(array[0, 1]))
+    """The first pose's point of an (n, 2) array, as plain floats."""
+    x, y = array[0].tolist()
+    return (x, y)
+
+
+def _fault_value(metric: str, pose: Pose, r: Mapping[str, np.ndarray]) -> float:
+    """The measured value a fault rule reads (its ``metric``) for the pose in row 0 of
+    :func:`compute`'s result ``r``."""
+    if metric in LOST_CONTACT_METRICS:
+        return float(lost_contact_metrics(r)[metric][0])
+    if metric in POSE_FIELDS:
+        return float(getattr(pose, metric))
+    return float(r[metric][0])
 
 
 def analyze(pose: Pose | None = None, body: Body | None = None, load_kg: float = 0.0,
@@ -294,16 +306,12 @@ def analyze(pose: Pose | None = None, body: Body | None = None, load_kg: float =
     angles["support"] = np.array([SUPPORTS.index(pose.support)])
     r = compute(angles, body, load, hold, muscles=False)
     joints = MappingProxyType({name: _point(r[name]) for name in JOINTS})
-    line = r["dowel_line"][0]
+    (x0, y0), (x1, y1) = r["dowel_line"][0].tolist()
     faults = []
-    metrics = {**pose.angles, "shin_angle_deg": float(r["shin_angle_deg"][0]),
-               "trunk_angle_deg": float(r["trunk_angle_deg"][0]),
-               "balance_margin_m": float(r["balance_margin_m"][0]),
-               **{k: float(v[0]) for k, v in lost_contact_metrics(r).items()}}
     for rule in fault_rules():
         code = rule["code"]
         if r[f"fault_{code}"][0]:
-            value = metrics[rule["metric"]]
+            value = _fault_value(rule["metric"], pose, r)
             faults.append(Fault(code, fault_message(code, value), catalog.cue_for(code)))
     warnings = []
     below = tuple(sorted((n for n in FLOOR_POINTS if joints[n][1] < 0),
@@ -323,14 +331,12 @@ def analyze(pose: Pose | None = None, body: Body | None = None, load_kg: float =
         load_kg=load,
         hold=hold,
         joints=joints,
-        dowel_line=((float(line[0, 0]), float(line[0, 1])), (float(line[1, 0]),
-                                                               float(line[1, 1]))),
+        dowel_line=((x0, y0), (x1, y1)),
         trunk_angle_deg=float(r["trunk_angle_deg"][0]),
         shin_angle_deg=float(r["shin_angle_deg"][0]),
         com_x_m=float(r["com_x_m"][0]),
         com_y_m=float(r["com_y_m"][0]),
-        base_of_support=(float(r["base_of_support"][0, 0]),
-                         float(r["base_of_support"][0, 1])),
+        base_of_support=_point(r["base_of_support"]),
         balanced=bool(r["balanced"][0]),
         balance_margin_m=float(r["balance_margin_m"][0]),
         ankle_moment_nm=float(r["ankle_moment_nm"][0]),

@@ -24,6 +24,10 @@ CONTACTS = ("head", "upper_back", "sacrum")
 # Back points in chain order: sacrum, lumbar hollow, upper back, head.
 _PAIRS = ((0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3))
 _CONTACT_INDEX = {"sacrum": 0, "upper_back": 2, "head": 3}
+#: For each pair of :data:`_PAIRS`, the two other back points (in chain order), and which of
+#: them are contacts (the lumbar hollow is not: it only has to stay in front of the rod).
+_OTHERS = np.array([sorted({0, 1, 2, 3} - set(pair)) for pair in _PAIRS])
+_OTHER_IS_CONTACT = np.isin(_OTHERS, list(_CONTACT_INDEX.values()))
 
 
 def _sagitta(chord: float, bend_rad: np.ndarray) -> np.ndarray:
@@ -70,24 +74,21 @@ def dowel_contacts(back: dict[str, np.ndarray], tolerance_m: float) -> dict[str,
     xs = np.stack([back[name][:, 0] for name in order])  # (4, n)
     ys = np.stack([back[name][:, 1] for name in order])
     n = xs.shape[1]
-    costs = np.empty((len(_PAIRS), n))
-    contacts = {0, 2, 3}
-    for k, (i, j) in enumerate(_PAIRS):
-        out_x, out_y = _outward(xs[j] - xs[i], ys[j] - ys[i])
-        valid = np.ones(n, dtype=bool)
-        cost = np.zeros(n)
-        for other in {0, 1, 2, 3} - {i, j}:
-            behind = (xs[other] - xs[i]) * out_x + (ys[other] - ys[i]) * out_y
-            valid &= behind <= 1e-9
-            if other in contacts:
-                cost -= behind
-        costs[k] = np.where(valid, cost, np.inf)
+    # Every candidate rod (a pair of back points) at once: (pairs, n) arrays, and for the
+    # two other points of each pair (pairs, 2, n) how far they lie behind the rod.
+    first, second = np.asarray(_PAIRS).T
+    out_x, out_y = _outward(xs[second] - xs[first], ys[second] - ys[first])
+    behind = ((xs[_OTHERS] - xs[first, None]) * out_x[:, None]
+              + (ys[_OTHERS] - ys[first, None]) * out_y[:, None])
+    valid = (behind <= 1e-9).all(axis=1)
+    # the rod that leaves the smallest total gap at the contacts it does not rest on
+    gap_sum = (np.where(_OTHER_IS_CONTACT[:, 0, None], behind[:, 0], 0.0)
+               + np.where(_OTHER_IS_CONTACT[:, 1, None], behind[:, 1], 0.0))
+    costs = np.where(valid, -gap_sum, np.inf)
     best = np.argmin(costs, axis=0)
-    pair = np.asarray(_PAIRS)[best]  # (n, 2)
     cols = np.arange(n)
-    x0, y0 = xs[pair[:, 0], cols], ys[pair[:, 0], cols]
-    dx, dy = xs[pair[:, 1], cols] - x0, ys[pair[:, 1], cols] - y0
-    out_x, out_y = _outward(dx, dy)
+    x0, y0 = xs[first[best], cols], ys[first[best], cols]
+    out_x, out_y = out_x[best, cols], out_y[best, cols]
     gaps = -((xs - x0) * out_x + (ys - y0) * out_y)
     result: dict[str, np.ndarray] = {}
     for name, k in _CONTACT_INDEX.items():
@@ -98,9 +99,9 @@ def dowel_contacts(back: dict[str, np.ndarray], tolerance_m: float) -> dict[str,
     dir_x, dir_y = out_y, -out_x
     s0 = (xs[0] - x0) * dir_x + (ys[0] - y0) * dir_y - 0.08
     s1 = (xs[3] - x0) * dir_x + (ys[3] - y0) * dir_y + 0.08
-    start = np.stack((x0 + s0 * dir_x, y0 + s0 * dir_y), axis=-1)
-    end = np.stack((x0 + s1 * dir_x, y0 + s1 * dir_y), axis=-1)
-    result["line"] = np.stack((start, end), axis=1)
+    ends = np.stack((s0, s1), axis=-1)  # (n, 2): along the rod from the first point
+    result["line"] = np.stack((x0[:, None] + ends * dir_x[:, None],
+                               y0[:, None] + ends * dir_y[:, None]), axis=-1)
     return result
 
 

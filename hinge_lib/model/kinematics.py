@@ -77,6 +77,13 @@ def axis(tilt_rad: np.ndarray) -> np.ndarray:
     return out
 
 
+def length(vectors: np.ndarray, keepdims: bool = False) -> np.ndarray:
+    """Euclidean length along the last axis: the same numbers as ``np.linalg.norm(vectors,
+    axis=-1)`` (the square root of the summed squares), without its checks, which cost
+    more than the sum itself for a single pose."""
+    return np.sqrt(np.add.reduce(vectors * vectors, axis=-1, keepdims=keepdims))
+
+
 def back_normal(along: np.ndarray) -> np.ndarray:
     """Unit vectors pointing out of the back of segments whose :func:`axis` is ``along``."""
     return np.stack((-along[..., 1], along[..., 0]), axis=-1)
@@ -108,6 +115,23 @@ def segment_tilts(angles: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     }
 
 
+def _feet(body: Body) -> np.ndarray:
+    """Ankle, heel and toe (3, 2) for each support code, (supports, 3, 2) in metres.
+
+    Standing: foot flat from heel to toe. Kneeling: shin level on the floor, the foot
+    pointed behind along the floor, toes down, heel turned up over the ankle.
+    """
+    seg, marks = body.segments, body.landmarks
+    shank_len, foot_len = seg["shank"].length_m, seg["foot"].length_m
+    heel_len = -marks["heel_x_m"]
+    knee_y = marks["kneeling_knee_height_m"]
+    standing = [[0.0, marks["ankle_height_m"]], [marks["heel_x_m"], 0.0],
+                [marks["toe_x_m"], 0.0]]
+    kneeling = [[-shank_len, knee_y], [-shank_len, knee_y + heel_len],
+                [-shank_len - (foot_len - heel_len), 0.0]]
+    return np.array([standing, kneeling, kneeling])
+
+
 def joint_positions(
     angles: Mapping[str, np.ndarray], body: Body, hold: str = "hands"
 ) -> tuple[Points, dict[str, np.ndarray]]:
@@ -129,47 +153,39 @@ def joint_positions(
     """
     seg = body.segments
     marks = body.landmarks
-    axes = {name: axis(tilt) for name, tilt in segment_tilts(angles).items()}
-    n = len(axes["shank"])
+    tilts = segment_tilts(angles)
+    # every segment's axis in one go (a single pose pays numpy's call cost once)
+    stacked = axis(np.stack(list(tilts.values())))
+    axes = dict(zip(tilts, stacked, strict=True))
+    n = stacked.shape[1]
     zeros = np.zeros(n)
     support = support_codes(angles, n)
-    kneel = (support > 0)[:, None]
     p: Points = {"bar_gap_m": zeros, "bar_on_legs": np.ones(n, dtype=bool)}
-    shank_len, foot_len = seg["shank"].length_m, seg["foot"].length_m
-    heel_len = -marks["heel_x_m"]
-    knee_y = marks["kneeling_knee_height_m"]
-    standing_ankle = np.stack((zeros, zeros + marks["ankle_height_m"]), axis=-1)
-    kneeling_ankle = np.stack((zeros - shank_len, zeros + knee_y), axis=-1)
-    p["ankle"] = np.where(kneel, kneeling_ankle, standing_ankle)
-    # Standing: foot flat from heel to toe. Kneeling: foot pointed behind along the floor,
-    # toes down, heel turned up over the ankle.
-    p["heel"] = np.where(
-        kneel,
-        p["ankle"] + np.array([0.0, heel_len]),
-        np.stack((zeros + marks["heel_x_m"], zeros), axis=-1),
-    )
-    p["toe"] = np.where(
-        kneel,
-        np.stack((p["ankle"][:, 0] - (foot_len - heel_len), zeros), axis=-1),
-        np.stack((zeros + marks["toe_x_m"], zeros), axis=-1),
-    )
+    shank_len = seg["shank"].length_m
+    feet = _feet(body)[support]  # (n, 3, 2): ankle, heel, toe for each pose's support
+    p["ankle"], p["heel"], p["toe"] = feet[:, 0], feet[:, 1], feet[:, 2]
     p["knee"] = p["ankle"] + shank_len * axes["shank"]
     p["hip"] = p["knee"] + seg["thigh"].length_m * axes["thigh"]
     # Half kneeling: the front foot is planted flat under a front knee bent about a right
     # angle (front shin vertical, front thigh from the hip to that knee; both keep their
     # lengths). NaN for the other supports.
-    thigh_len = seg["thigh"].length_m
-    rise = np.clip(marks["ankle_height_m"] + shank_len - p["hip"][:, 1], -thigh_len, thigh_len)
-    front_knee = p["hip"] + np.stack((np.sqrt(thigh_len**2 - rise**2), rise), axis=-1)
     half = (support == 2)[:, None]
-    front = {
-        "front_knee": front_knee,
-        "front_ankle": front_knee - np.array([0.0, shank_len]),
-        "front_heel": np.stack((front_knee[:, 0] + marks["heel_x_m"], zeros), axis=-1),
-        "front_toe": np.stack((front_knee[:, 0] + marks["toe_x_m"], zeros), axis=-1),
-    }
-    for name, point in front.items():
-        p[name] = np.where(half, point, np.nan)
+    if half.any():
+        thigh_len = seg["thigh"].length_m
+        rise = np.clip(marks["ankle_height_m"] + shank_len - p["hip"][:, 1], -thigh_len,
+                       thigh_len)
+        front_knee = p["hip"] + np.stack((np.sqrt(thigh_len**2 - rise**2), rise), axis=-1)
+        front = {
+            "front_knee": front_knee,
+            "front_ankle": front_knee - np.array([0.0, shank_len]),
+            "front_heel": np.stack((front_knee[:, 0] + marks["heel_x_m"], zeros), axis=-1),
+            "front_toe": np.stack((front_knee[:, 0] + marks["toe_x_m"], zeros), axis=-1),
+        }
+        for name, point in front.items():
+            p[name] = np.where(half, point, np.nan)
+    else:
+        for name in ("front_knee", "front_ankle", "front_heel", "front_toe"):
+            p[name] = np.full((n, 2), np.nan)
     # Base of support (back edge x, front edge x): heel to toe standing, toe to knee tall
     # kneeling, back toe to front toe half kneeling.
     front = np.where(support == 0, p["toe"][:, 0],
@@ -189,11 +205,10 @@ def joint_positions(
     upper, fore, hand = seg["upper_arm"].length_m, seg["forearm"].length_m, seg["hand"]
     grip = hand.com_fraction * hand.length_m
     if hold in ("hands", "close"):
-        down = np.array([0.0, -1.0])
-        reach = np.broadcast_to(down, p["shoulder"].shape)
-        p["elbow"] = p["shoulder"] + upper * reach
-        p["wrist"] = p["elbow"] + fore * reach
-        p["hands"] = p["wrist"] + grip * reach
+        down = np.array([0.0, -1.0])  # broadcast over the poses
+        p["elbow"] = p["shoulder"] + upper * down
+        p["wrist"] = p["elbow"] + fore * down
+        p["hands"] = p["wrist"] + grip * down
         if hold == "close":
             row = hold_table()["close"]
             p["hands"], p["bar_gap_m"], p["bar_on_legs"] = bar_on_legs(
@@ -202,14 +217,14 @@ def joint_positions(
             # Straight arms reach the bar exactly; where the bar stopped short of their
             # reach, the elbows bend (behind the arm, as elbows do).
             to_bar = p["hands"] - p["shoulder"]
-            span = np.linalg.norm(to_bar, axis=-1, keepdims=True)
+            span = length(to_bar, keepdims=True)
             p["elbow"] = p["shoulder"] + upper * to_bar / np.maximum(span, 1e-12)
             bent = np.flatnonzero(span[:, 0] < upper + fore + grip - 1e-9)
             if len(bent):
                 p["elbow"][bent] = _elbow(p["shoulder"][bent], p["hands"][bent], upper,
                                           fore + grip, back_normal(axes["thoracic"][bent]))
             along = p["hands"] - p["elbow"]
-            along /= np.maximum(np.linalg.norm(along, axis=-1, keepdims=True), 1e-12)
+            along /= np.maximum(length(along, keepdims=True), 1e-12)
             p["wrist"] = p["elbow"] + fore * along
         p["load"] = p["hands"]
     else:
@@ -232,7 +247,7 @@ def joint_positions(
         p["elbow"] = _elbow(p["shoulder"], p["hands"], upper_seen, (fore + grip) * fore_share,
                             prefer)
         reach = p["hands"] - p["elbow"]
-        reach /= np.linalg.norm(reach, axis=-1, keepdims=True)
+        reach /= length(reach, keepdims=True)
         p["wrist"] = p["elbow"] + fore * fore_share * reach
     return p, axes
 
@@ -300,8 +315,8 @@ def bar_on_legs(
     n = len(shoulder)
     path = np.concatenate((pieces.reshape(n, -1, 2), outline[:, -1:]), axis=1)
     along = np.concatenate((np.zeros((n, 1)), np.cumsum(
-        np.linalg.norm(np.diff(path, axis=1), axis=-1), axis=1)), axis=1)
-    reach = np.linalg.norm(path - shoulder[:, None], axis=-1)
+        length(np.diff(path, axis=1)), axis=1)), axis=1)
+    reach = length(path - shoulder[:, None])
     pull = np.clip((reach - (arm - _TAUT_BAND_M)) / _TAUT_BAND_M, 0.0, 1.0)
     later = along[:, :, None] - along[:, None, :]  # (n, i, j): how far point i lies past j
     lines = reach[:, None, :] + slide_ratio * pull[:, None, :] * later
@@ -334,7 +349,7 @@ def bar_on_legs(
         t = np.clip(-np.einsum("nkd,nkd->nk", a, d)
                     / np.maximum(np.einsum("nkd,nkd->nk", d, d), 1e-12), 0.0, 1.0)
         nearest = a + t[..., None] * d
-        dist = np.linalg.norm(nearest, axis=-1)
+        dist = length(nearest)
         best = np.argmin(dist, axis=1)
         target = nearest[np.arange(len(away)), best]
         gap[away] = dist[np.arange(len(away)), best] - arm
@@ -348,9 +363,9 @@ def _elbow(shoulder: np.ndarray, hand: np.ndarray, upper: float, lower: float,
     """Elbow of a two-link arm from shoulder to hand, bent towards ``prefer`` (n, 2): of the
     two possible elbows, the one further along that direction from the shoulder."""
     span = hand - shoulder
-    dist = np.linalg.norm(span, axis=-1, keepdims=True)
-    dist = np.clip(dist, abs(upper - lower) + 1e-6, upper + lower - 1e-6)
-    unit = span / np.maximum(np.linalg.norm(span, axis=-1, keepdims=True), 1e-9)
+    span_len = length(span, keepdims=True)
+    dist = np.clip(span_len, abs(upper - lower) + 1e-6, upper + lower - 1e-6)
+    unit = span / np.maximum(span_len, 1e-9)
     cos_a = np.clip((upper**2 + dist**2 - lower**2) / (2 * upper * dist), -1.0, 1.0)
     sin_a = np.sqrt(1.0 - cos_a**2)
     candidates = []
@@ -396,6 +411,6 @@ def segment_centres(p: Points, body: Body, support: np.ndarray | None = None
     }
     hand = seg["hand"]
     hand_axis = p["hands"] - p["wrist"]
-    hand_len = np.maximum(np.linalg.norm(hand_axis, axis=-1, keepdims=True), 1e-9)
+    hand_len = np.maximum(length(hand_axis, keepdims=True), 1e-9)
     centres["hand"] = p["wrist"] + hand_axis / hand_len * hand.com_fraction * hand.length_m
     return centres

@@ -229,19 +229,21 @@ def solve_forces(arms: np.ndarray, moments: np.ndarray, size_n: np.ndarray,
     forces = np.zeros((n, n_muscles))
     pattern = tuple(map(tuple, np.any(arms != 0, axis=0).tolist()))
     for joints, muscles_ in _blocks(pattern):
-        if not muscles_:
+        if not muscles_.size:
             continue
+        block_size = size[muscles_]
         sub = arms[:, joints][:, :, muscles_]
-        x = _nnls(sub * size[muscles_], moments[:, joints], max_iter)
-        forces[:, muscles_] = x * size[muscles_]
+        x = _nnls(sub * block_size, moments[:, joints], max_iter)
+        forces[:, muscles_] = x * block_size
     unmet = moments - np.einsum("njm,nm->nj", arms, forces)
     return forces, unmet
 
 
 @cache
-def _blocks(pattern: tuple[tuple[bool, ...], ...]) -> list[tuple[list[int], list[int]]]:
+def _blocks(pattern: tuple[tuple[bool, ...], ...]) -> list[tuple[np.ndarray, np.ndarray]]:
     """Groups of joints linked by muscles that cross more than one of them (``pattern``:
-    joints x muscles, True where a muscle has a moment arm at a joint)."""
+    joints x muscles, True where a muscle has a moment arm at a joint), as index arrays of
+    the joints and of the muscles."""
     crosses = np.array(pattern, dtype=bool)
     n_joints, n_muscles = crosses.shape
     label = list(range(n_joints))
@@ -262,7 +264,8 @@ def _blocks(pattern: tuple[tuple[bool, ...], ...]) -> list[tuple[list[int], list
         js = np.flatnonzero(crosses[:, m])
         if js.size:
             blocks[root(int(js[0]))][1].append(m)
-    return list(blocks.values())
+    return [(np.array(joints, dtype=np.intp), np.array(muscles_, dtype=np.intp))
+            for joints, muscles_ in blocks.values()]
 
 
 def _solve_spd(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -290,28 +293,32 @@ _ENUMERATE_LIMIT = 4096
 
 @cache
 def _subsets(n_muscles: int) -> np.ndarray:
-    """Every subset of ``n_muscles`` muscles as a (2**n, n) boolean mask."""
+    """Every subset of ``n_muscles`` muscles as a (2**n, n) mask of 0.0 and 1.0."""
     codes = np.arange(2**n_muscles)[:, None]
-    return (codes >> np.arange(n_muscles)) & 1 == 1
+    return ((codes >> np.arange(n_muscles)) & 1).astype(float)
 
 
 def _nnls_enumerate(b: np.ndarray, moments: np.ndarray) -> np.ndarray:
     """:func:`_nnls` by trying every set of active muscles: the cheapest solution whose
-    forces are all pulling is the optimum (the problem is strictly convex)."""
+    forces are all pulling is the optimum (the problem is strictly convex).
+
+    For each subset S the forces are ``x = B_S^T y`` with ``(w^2 I + B_S B_S^T) y =
+    moments``: a joints-by-joints system per subset, all solved in one LAPACK call.
+    """
     n, n_joints, n_muscles = b.shape
     w2 = _RESERVE_WEIGHT**2
     masks = _subsets(n_muscles)  # (k, m)
-    bm = b[:, None, :, :] * masks[None, :, None, :]  # (n, k, j, m)
-    system = w2 * np.eye(n_joints) + np.einsum("nkjm,nkim->nkji", bm, bm)
-    k = len(masks)
-    y = _solve_spd(system.reshape(n * k, n_joints, n_joints),
-                   np.repeat(moments, k, axis=0)).reshape(n, k, n_joints)
-    x = np.einsum("nkjm,nkj->nkm", bm, y)
+    # B_S B_S^T of every subset at once: each muscle's joint-by-joint product of arms,
+    # summed over the muscles of the subset.
+    products = b[:, :, None, :] * b[:, None, :, :]  # (n, j, i, m)
+    system = w2 * np.eye(n_joints) + np.moveaxis(products @ masks.T, -1, 1)  # (n, k, j, i)
+    y = np.linalg.solve(system, moments[:, None, :, None])[..., 0]  # (n, k, j)
+    x = masks * np.einsum("njm,nkj->nkm", b, y)
     resid = moments[:, None, :] - np.einsum("njm,nkm->nkj", b, x)
     cost = np.einsum("nkm,nkm->nk", x, x) + np.einsum("nkj,nkj->nk", resid, resid) / w2
     cost = np.where(np.all(x >= -1e-12, axis=2), cost, np.inf)
     best = cost.argmin(axis=1)
-    return np.clip(x[np.arange(n), best], 0.0, None)
+    return np.maximum(x[np.arange(n), best], 0.0)
 
 
 def _nnls(b: np.ndarray, moments: np.ndarray, max_iter: int | None) -> np.ndarray:
@@ -449,7 +456,7 @@ def muscle_columns(angles: Mapping[str, np.ndarray], body: Body,
     plan = _plan(body)
     ang = {j: np.atleast_1d(np.asarray(angles[j], dtype=float)) for j in JOINT_NAMES}
     n = max(len(v) for v in ang.values())
-    ang = {j: np.broadcast_to(v, (n,)) for j, v in ang.items()}
+    ang = {j: v if len(v) == n else np.broadcast_to(v, (n,)) for j, v in ang.items()}
     lengths = np.empty((len(PATHS), n))
     arm_rows = np.empty((len(plan.arm_mix), n))
     for block in pose_blocks(n):
@@ -467,15 +474,15 @@ def muscle_columns(angles: Mapping[str, np.ndarray], body: Body,
     contrib = matrix * forces[:, None, :]  # (n, joints, groups) moments in N m
     columns = np.arange(n_groups)
     moment = contrib[:, plan.main, columns]
-    pos = np.clip(contrib, 0, None).sum(axis=2)[:, plan.main]
-    neg = np.clip(contrib, None, 0).sum(axis=2)[:, plan.main]
+    pos = np.maximum(contrib, 0.0).sum(axis=2)[:, plan.main]
+    neg = np.minimum(contrib, 0.0).sum(axis=2)[:, plan.main]
     same_way = np.where(moment >= 0, pos, neg)
     share = 100.0 * np.divide(moment, same_way, out=np.zeros_like(moment),
                               where=np.abs(same_way) > 1e-9)
     stretched = change >= STRETCH_FRACTION * plan.rest
     effort = 100.0 * forces / plan.max_force
-    out: dict[str, np.ndarray] = {"muscle_over_max": np.nan_to_num(effort) > 100.0 + 1e-9}
-    out["muscle_over_max"] = out["muscle_over_max"].any(axis=1)
+    # a group with no sourced maximum (effort NaN) is never over it
+    out: dict[str, np.ndarray] = {"muscle_over_max": (effort > 100.0 + 1e-9).any(axis=1)}
     capacity = _capacity(matrix, demand, plan.max_force)
     for g, name in enumerate(GROUPS):
         out[f"{name}_length_change_mm"] = change[:, g] * 1000.0
@@ -499,9 +506,10 @@ def _capacity(matrix: np.ndarray, demand: np.ndarray, max_force: np.ndarray) -> 
     two-joint muscle at its maximum also loads its other joint), so it is an upper bound:
     a demand above it is beyond the model's muscles whatever the sharing rule."""
     way = np.where(demand >= 0, 1.0, -1.0)[:, :, None]
-    pull = np.clip(matrix * way, 0.0, None)  # (n, joints, groups) in m
-    unknown = ((pull > 0) & np.isnan(max_force)).any(axis=2)
-    capacity = pull @ np.nan_to_num(max_force)
+    pull = np.maximum(matrix * way, 0.0)  # (n, joints, groups) in m
+    missing = np.isnan(max_force)
+    unknown = ((pull > 0) & missing).any(axis=2)
+    capacity = pull @ np.where(missing, 0.0, max_force)
     return np.where(unknown, np.nan, capacity)
 
 
@@ -510,16 +518,22 @@ def _length_changes(lengths: np.ndarray, paths: tuple[str, ...], body: Body,
     """Length change (m, + = longer than standing tall) of ``groups``, shape (groups, n),
     from the lengths of ``paths`` (one row each); a group of several paths is their mean,
     summed in one fixed order so that every caller gets the same number."""
-    standing = _plan(body).standing
-    rows = {p: lengths[i] - standing[PATHS.index(p)] for i, p in enumerate(paths)}
+    changes = lengths - _plan(body).standing[_path_rows(paths)][:, None]
+    row = {p: i for i, p in enumerate(paths)}
     out = np.empty((len(groups), lengths.shape[1]))
     for g, group in enumerate(groups):
         parts = group_paths(group)
-        total = rows[parts[0]].copy()
+        total = changes[row[parts[0]]]
         for part in parts[1:]:
-            total += rows[part]
-        out[g] = total / len(parts)
+            total = total + changes[row[part]]
+        np.divide(total, len(parts), out=out[g])
     return out
+
+
+@cache
+def _path_rows(paths: tuple[str, ...]) -> np.ndarray:
+    """Index of each of ``paths`` in :data:`PATHS`."""
+    return np.array([PATHS.index(p) for p in paths], dtype=np.intp)
 
 
 def hamstring_length_change_mm(angles: Mapping[str, np.ndarray], body: Body) -> np.ndarray:
