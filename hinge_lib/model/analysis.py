@@ -155,7 +155,6 @@ class Analysis:
     knee_moment_nm: float
     hip_moment_nm: float
     lumbar_moment_nm: float
-    hamstring_length_change_mm: float
     dowel: Mapping[str, bool]
     dowel_gaps_mm: Mapping[str, float]
     pattern: str
@@ -176,6 +175,14 @@ class Analysis:
         return not self.below_floor
 
     @property
+    def hamstring_length_change_mm(self) -> float:
+        """Mean length change of the three hamstrings in mm, + = stretched relative to
+        standing tall: ``muscles["hamstrings"].length_change_mm``, the same number. Worked
+        out the first time it is read, from the hamstrings' paths alone unless the muscles
+        have been read already."""
+        return self.muscles.hamstring_length_change_mm
+
+    @property
     def fault_codes(self) -> tuple[str, ...]:
         """Codes of the faults, in catalogue order."""
         return tuple(f.code for f in self.faults)
@@ -194,12 +201,13 @@ def compute(angles: Mapping[str, np.ndarray], body: Body, load_kg: float, hold: 
 
     Keys: ``<joint>`` (n, 2) points for every name in :data:`JOINTS`, ``dowel_line``
     (n, 2, 2), and (n,) arrays trunk_angle_deg, shin_angle_deg, com_x_m, com_y_m,
-    balance_margin_m, balanced, the four moments, hamstring_length_change_mm,
+    balance_margin_m, balanced, the four moments,
     dowel_<contact>, gap_<contact>_m, pattern (index into PATTERNS), hinge_score,
     lowest_point (index into :data:`FLOOR_POINTS`), lowest_y_m, below_floor and
     fault_<code> for every rule in data/fault_rules.csv; with ``muscles`` also every key of
-    :func:`~hinge_lib.model.muscles.muscle_columns` (without, the hamstring length change
-    comes from the three hamstring paths alone: the same numbers, far less work).
+    :func:`~hinge_lib.model.muscles.muscle_columns` (hamstrings_length_change_mm among them;
+    without, :func:`~hinge_lib.model.muscles.hamstring_length_change_mm` gives the same
+    numbers for far less work).
     """
     points, axes = joint_positions(angles, body, hold)
     n = len(points["hip"])
@@ -216,7 +224,7 @@ def compute(angles: Mapping[str, np.ndarray], body: Body, load_kg: float, hold: 
     for contact in CONTACTS:
         out[f"dowel_{contact}"] = dowel[contact]
         out[f"gap_{contact}_m"] = dowel[f"gap_{contact}_m"]
-    heights = np.stack([out[name][:, 1] for name in FLOOR_POINTS])
+    heights = np.array([out[name][:, 1] for name in FLOOR_POINTS])
     lowest = np.argmin(heights, axis=0)
     out["lowest_point"] = lowest
     out["lowest_y_m"] = heights[lowest, np.arange(heights.shape[1])]
@@ -236,9 +244,6 @@ def compute(angles: Mapping[str, np.ndarray], body: Body, load_kg: float, hold: 
     out["support"] = support
     if muscles:  # analyze() reads them lazily (Analysis.muscles)
         out.update(muscle_columns(angles, body, out))
-        out["hamstring_length_change_mm"] = out["hamstrings_length_change_mm"]
-    else:
-        out["hamstring_length_change_mm"] = hamstring_length_change_mm(angles, body)
     knee_bend = np.where(kneeling, np.asarray(angles["knee"], dtype=float) - 90.0,
                          angles["knee"])
     pattern = classify(angles["hip"], knee_bend, angles["lumbar"], angles["thoracic"],
@@ -343,7 +348,6 @@ def analyze(pose: Pose | None = None, body: Body | None = None, load_kg: float =
         knee_moment_nm=float(r["knee_moment_nm"][0]),
         hip_moment_nm=float(r["hip_moment_nm"][0]),
         lumbar_moment_nm=float(r["lumbar_moment_nm"][0]),
-        hamstring_length_change_mm=float(r["hamstring_length_change_mm"][0]),
         dowel=MappingProxyType({c: bool(r[f"dowel_{c}"][0]) for c in CONTACTS}),
         dowel_gaps_mm=MappingProxyType({c: float(r[f"gap_{c}_m"][0]) * 1000 for c in CONTACTS}),
         pattern=PATTERNS[int(r["pattern"][0])],
@@ -476,7 +480,8 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
     cols["bar_gap_m"] = r["bar_gap_m"]
     for key in MOMENTS:
         cols[key] = r[key]
-    cols["hamstring_length_change_mm"] = r["hamstring_length_change_mm"]
+    cols["hamstring_length_change_mm"] = (r["hamstrings_length_change_mm"] if muscles
+                                          else hamstring_length_change_mm(angles, body))
     if muscles:
         for name in GROUPS:
             for part in ("length_change_mm", "moment_nm", "force_n", "share_pct",

@@ -18,7 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from hinge_lib.model.body import Body
-from hinge_lib.model.kinematics import back_normal
+from hinge_lib.model.kinematics import back_normal, xy
 
 CONTACTS = ("head", "upper_back", "sacrum")
 # Back points in chain order: sacrum, lumbar hollow, upper back, head.
@@ -26,6 +26,7 @@ _PAIRS = ((0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3))
 _CONTACT_INDEX = {"sacrum": 0, "upper_back": 2, "head": 3}
 #: For each pair of :data:`_PAIRS`, the two other back points (in chain order), and which of
 #: them are contacts (the lumbar hollow is not: it only has to stay in front of the rod).
+_FIRST, _SECOND = np.array(_PAIRS).T
 _OTHERS = np.array([sorted({0, 1, 2, 3} - set(pair)) for pair in _PAIRS])
 _OTHER_IS_CONTACT = np.isin(_OTHERS, list(_CONTACT_INDEX.values()))
 
@@ -71,12 +72,12 @@ def dowel_contacts(back: dict[str, np.ndarray], tolerance_m: float) -> dict[str,
     the rod's end points (from below the sacrum to above the head).
     """
     order = ("sacrum", "lumbar_hollow", "upper_back", "occiput")
-    xs = np.stack([back[name][:, 0] for name in order])  # (4, n)
-    ys = np.stack([back[name][:, 1] for name in order])
+    xs = np.array([back[name][:, 0] for name in order])  # (4, n)
+    ys = np.array([back[name][:, 1] for name in order])
     n = xs.shape[1]
     # Every candidate rod (a pair of back points) at once: (pairs, n) arrays, and for the
     # two other points of each pair (pairs, 2, n) how far they lie behind the rod.
-    first, second = np.asarray(_PAIRS).T
+    first, second = _FIRST, _SECOND
     out_x, out_y = _outward(xs[second] - xs[first], ys[second] - ys[first])
     behind = ((xs[_OTHERS] - xs[first, None]) * out_x[:, None]
               + (ys[_OTHERS] - ys[first, None]) * out_y[:, None])
@@ -99,9 +100,8 @@ def dowel_contacts(back: dict[str, np.ndarray], tolerance_m: float) -> dict[str,
     dir_x, dir_y = out_y, -out_x
     s0 = (xs[0] - x0) * dir_x + (ys[0] - y0) * dir_y - 0.08
     s1 = (xs[3] - x0) * dir_x + (ys[3] - y0) * dir_y + 0.08
-    ends = np.stack((s0, s1), axis=-1)  # (n, 2): along the rod from the first point
-    result["line"] = np.stack((x0[:, None] + ends * dir_x[:, None],
-                               y0[:, None] + ends * dir_y[:, None]), axis=-1)
+    ends = xy(s0, s1)  # (n, 2): along the rod from the first point
+    result["line"] = xy(x0[:, None] + ends * dir_x[:, None], y0[:, None] + ends * dir_y[:, None])
     return result
 
 

@@ -84,9 +84,24 @@ def length(vectors: np.ndarray, keepdims: bool = False) -> np.ndarray:
     return np.sqrt(np.add.reduce(vectors * vectors, axis=-1, keepdims=keepdims))
 
 
+def xy(x: np.ndarray, y: np.ndarray | float) -> np.ndarray:
+    """Points (..., 2) from their x (...) and y (the same shape, or a number): the numbers
+    of ``np.stack((x, y), axis=-1)``, put in place directly."""
+    out = np.empty((*np.shape(x), 2))
+    out[..., 0] = x
+    out[..., 1] = y
+    return out
+
+
 def back_normal(along: np.ndarray) -> np.ndarray:
     """Unit vectors pointing out of the back of segments whose :func:`axis` is ``along``."""
-    return np.stack((-along[..., 1], along[..., 0]), axis=-1)
+    return xy(-along[..., 1], along[..., 0])
+
+
+def front_normal(along: np.ndarray) -> np.ndarray:
+    """Unit vectors pointing out of the front of segments whose :func:`axis` is ``along``
+    (the opposite of :func:`back_normal`)."""
+    return xy(along[..., 1], -along[..., 0])
 
 
 def support_codes(angles: Mapping[str, np.ndarray], n: int) -> np.ndarray:
@@ -155,7 +170,7 @@ def joint_positions(
     marks = body.landmarks
     tilts = segment_tilts(angles)
     # every segment's axis in one go (a single pose pays numpy's call cost once)
-    stacked = axis(np.stack(list(tilts.values())))
+    stacked = axis(np.array(list(tilts.values())))
     axes = dict(zip(tilts, stacked, strict=True))
     n = stacked.shape[1]
     zeros = np.zeros(n)
@@ -191,7 +206,7 @@ def joint_positions(
     front = np.where(support == 0, p["toe"][:, 0],
                      np.where(support == 1, p["knee"][:, 0], p["front_toe"][:, 0]))
     back = np.where(support == 0, p["heel"][:, 0], p["toe"][:, 0])
-    p["base_of_support"] = np.stack((back, front), axis=-1)
+    p["base_of_support"] = xy(back, front)
     p["lumbar_base"] = p["hip"] + seg["pelvis"].length_m * axes["pelvis"]
     p["lumbar_top"] = p["lumbar_base"] + seg["lumbar"].length_m * axes["lumbar"]
     p["neck"] = p["lumbar_top"] + seg["thoracic"].length_m * axes["thoracic"]
@@ -254,6 +269,7 @@ def joint_positions(
 
 #: Points on the arc drawn around the front of the knee between the thigh and shin lines.
 _KNEE_ARC_POINTS = 3
+_KNEE_ARC_STEPS = np.arange(1, _KNEE_ARC_POINTS + 1) / (_KNEE_ARC_POINTS + 1)
 
 
 def front_of_legs(p: Points, axes: dict[str, np.ndarray], offset: float) -> np.ndarray:
@@ -263,21 +279,22 @@ def front_of_legs(p: Points, axes: dict[str, np.ndarray], offset: float) -> np.n
     knee by an arc of that radius (so a bent knee leaves no gap), then straight down from
     the front of the ankle to the floor.
     """
-    front_thigh = -back_normal(axes["thigh"])
-    front_shin = -back_normal(axes["shank"])
-    start = np.arctan2(front_thigh[:, 1], front_thigh[:, 0])
-    turn = np.arctan2(front_shin[:, 1], front_shin[:, 0]) - start
-    turn = (turn + np.pi) % (2 * np.pi) - np.pi
-    steps = np.arange(1, _KNEE_ARC_POINTS + 1) / (_KNEE_ARC_POINTS + 1)
-    arc_angle = start[:, None] + turn[:, None] * steps
-    arc = p["knee"][:, None, :] + offset * np.stack((np.cos(arc_angle), np.sin(arc_angle)),
-                                                    axis=-1)
-    ankle_front = p["ankle"] + offset * front_shin
-    floor = np.stack((ankle_front[:, 0], np.zeros(len(ankle_front))), axis=-1)
-    return np.concatenate((
-        (p["hip"] + offset * front_thigh)[:, None], (p["knee"] + offset * front_thigh)[:, None],
-        arc, (p["knee"] + offset * front_shin)[:, None], ankle_front[:, None], floor[:, None],
-    ), axis=1)
+    # the front of the thigh and of the shin, and the arc between them round the knee
+    fronts = front_normal(np.array((axes["thigh"], axes["shank"])))  # (2, n, 2)
+    front_thigh, front_shin = fronts
+    start, end = np.arctan2(fronts[..., 1], fronts[..., 0])
+    turn = (end - start + np.pi) % (2 * np.pi) - np.pi
+    arc_angle = start[:, None] + turn[:, None] * _KNEE_ARC_STEPS
+    n, k = len(start), _KNEE_ARC_POINTS
+    outline = np.empty((n, k + 5, 2))
+    outline[:, 0] = p["hip"] + offset * front_thigh
+    outline[:, 1] = p["knee"] + offset * front_thigh
+    outline[:, 2:k + 2] = p["knee"][:, None, :] + offset * xy(np.cos(arc_angle),
+                                                              np.sin(arc_angle))
+    outline[:, k + 2] = p["knee"] + offset * front_shin
+    outline[:, k + 3] = p["ankle"] + offset * front_shin
+    outline[:, k + 4] = xy(outline[:, k + 3, 0], 0.0)  # straight down to the floor
+    return outline
 
 
 #: Samples per piece of the legs' outline when the close bar's slide is traced.
@@ -311,11 +328,11 @@ def bar_on_legs(
     """
     shoulder = p["shoulder"]
     outline = front_of_legs(p, axes, offset)
-    pieces = outline[:, :-1, None] + _SLIDE_STEPS * np.diff(outline, axis=1)[:, :, None]
+    pieces = outline[:, :-1, None] + _SLIDE_STEPS * (outline[:, 1:] - outline[:, :-1])[:, :, None]
     n = len(shoulder)
     path = np.concatenate((pieces.reshape(n, -1, 2), outline[:, -1:]), axis=1)
-    along = np.concatenate((np.zeros((n, 1)), np.cumsum(
-        length(np.diff(path, axis=1)), axis=1)), axis=1)
+    along = np.zeros(path.shape[:2])  # distance along the path from the hip, m
+    np.cumsum(length(path[:, 1:] - path[:, :-1]), axis=1, out=along[:, 1:])
     reach = length(path - shoulder[:, None])
     pull = np.clip((reach - (arm - _TAUT_BAND_M)) / _TAUT_BAND_M, 0.0, 1.0)
     later = along[:, :, None] - along[:, None, :]  # (n, i, j): how far point i lies past j
@@ -323,29 +340,31 @@ def bar_on_legs(
     held = np.where(later >= 0, lines, -np.inf).max(axis=2)
     over = held >= arm
     reaches = over.any(axis=1)
+    at_hip = over[:, 0]
     rows = np.arange(n)
     k = np.clip(np.argmax(over, axis=1), 1, path.shape[1] - 1)
     below, above = held[rows, k - 1], held[rows, k]
+    point_below, point_above = path[rows, k - 1], path[rows, k]
     frac = np.clip((arm - below) / np.maximum(above - below, 1e-12), 0.0, 1.0)
-    frac = np.where(over[rows, 0], 0.0, frac)
-    k_from = np.where(over[rows, 0], 0, k - 1)
-    bar = path[rows, k_from] + frac[:, None] * (path[rows, k] - path[rows, k_from])
+    frac = np.where(at_hip, 0.0, frac)
+    k_from = np.where(at_hip, 0, k - 1)
+    bar = path[rows, k_from] + frac[:, None] * (point_above - path[rows, k_from])
     # Where the straight arms themselves stop the bar, place it exactly at arm's length.
-    start, step = path[rows, k - 1] - shoulder, path[rows, k] - path[rows, k - 1]
+    start, step = point_below - shoulder, point_above - point_below
     qa = np.maximum(np.einsum("nd,nd->n", step, step), 1e-12)
     qb = 2 * np.einsum("nd,nd->n", start, step)
     qc = np.einsum("nd,nd->n", start, start) - arm**2
     t = (-qb + np.sqrt(np.maximum(qb**2 - 4 * qa * qc, 0.0))) / (2 * qa)
-    taut = ((held[rows, k] <= reach[rows, k]) & (held[rows, k - 1] <= reach[rows, k - 1])
-            & ~over[rows, 0] & (t >= 0) & (t <= 1))
-    bar = np.where(taut[:, None], path[rows, k - 1] + t[:, None] * step, bar)
+    taut = ((above <= reach[rows, k]) & (below <= reach[rows, k - 1])
+            & ~at_hip & (t >= 0) & (t <= 1))
+    bar = np.where(taut[:, None], point_below + t[:, None] * step, bar)
     bar = np.where(reaches[:, None], bar, path[:, -1])
     gap = np.zeros(n)
     away = np.flatnonzero(reach.min(axis=1) > arm)
     if len(away):
         # Out of reach: point at the nearest point of the outline (no real pose gets here).
         a = outline[away, :-1] - shoulder[away, None]
-        d = np.diff(outline[away], axis=1)
+        d = outline[away, 1:] - outline[away, :-1]
         t = np.clip(-np.einsum("nkd,nkd->nk", a, d)
                     / np.maximum(np.einsum("nkd,nkd->nk", d, d), 1e-12), 0.0, 1.0)
         nearest = a + t[..., None] * d
@@ -395,7 +414,7 @@ def segment_centres(p: Points, body: Body, support: np.ndarray | None = None
 
     foot = seg["foot"]
     foot_x = p["heel"][:, 0] + foot.com_fraction * foot.length_m
-    standing_foot = np.stack((foot_x, np.full_like(foot_x, ankle_height / 2)), axis=-1)
+    standing_foot = xy(foot_x, ankle_height / 2)
     kneeling_foot = (p["ankle"] + p["toe"]) / 2
     kneeling = (np.zeros(len(foot_x), bool) if support is None else support > 0)[:, None]
     centres = {

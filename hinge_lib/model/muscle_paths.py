@@ -298,9 +298,9 @@ def _frames(angles: Mapping[str, np.ndarray], body: Body
     deg = [np.atleast_1d(np.asarray(angles[j], dtype=float)) for j in JOINT_NAMES]
     n = max(len(v) for v in deg)
     ankle, knee, hip, lumbar = np.radians(
-        np.stack([v if len(v) == n else np.broadcast_to(v, (n,)) for v in deg]))
+        np.array([v if len(v) == n else np.broadcast_to(v, (n,)) for v in deg]))
     # the turn of the femur, tibia, foot and lumbar frames, all four in one call
-    cos, sin = _cos_sin(np.stack((hip, hip - knee, hip - knee + ankle, -lumbar)))
+    cos, sin = _cos_sin(np.array((hip, hip - knee, hip - knee + ankle, -lumbar)))
     x_axes = np.stack((cos, sin), axis=1)  # (4, 2, n)
     y_axes = np.stack((-sin, cos), axis=1)
     thigh, shank, pelvis = seg["thigh"].length_m, seg["shank"].length_m, seg["pelvis"].length_m
@@ -346,9 +346,9 @@ def _wrap(placed: np.ndarray, ends: np.ndarray, radius: np.ndarray, sign: np.nda
     points where the path touches each circle, (2, W, n): entry first, then exit."""
     a, mid, b = ends[:, 0], ends[:, 1], ends[:, 2]
     cx, cy = placed[:, mid]
-    start = placed[:, np.stack((a, b))]  # (2, 2, W, n): lines from a (entry) and b (exit)
+    start = placed[:, np.array((a, b))]  # (2, 2, W, n): lines from a (entry) and b (exit)
     tx, ty, run = _tangent(cx, cy, start[0], start[1], radius,
-                           np.stack((sign, -sign)))
+                           np.array((sign, -sign)))
     (e1, x1), (e2, x2) = tx - cx, ty - cy
     arc = sign * np.arctan2(e1 * x2 - e2 * x1, e1 * x1 + e2 * x2)
     wrapped = (arc > 0) | pulley

@@ -333,7 +333,13 @@ def _nnls(b: np.ndarray, moments: np.ndarray, max_iter: int | None) -> np.ndarra
 
 
 def _nnls_active_set(b: np.ndarray, moments: np.ndarray, max_iter: int | None) -> np.ndarray:
-    """:func:`_nnls` by the active-set method, for every pose of ``b`` together."""
+    """:func:`_nnls` by the active-set method, for every pose of ``b`` together.
+
+    Lawson and Hanson's method, started from the muscles that pull the right way. Until a
+    pose has its first feasible solution (every free muscle pulling), a free muscle that
+    comes out pushing is simply set aside and the rest solved again: the free set only
+    shrinks, so this ends, and it spares the method's restart from no muscles at all.
+    """
     n, n_joints, n_muscles = b.shape
     w2 = _RESERVE_WEIGHT**2
     x = np.zeros((n, n_muscles))
@@ -341,6 +347,7 @@ def _nnls_active_set(b: np.ndarray, moments: np.ndarray, max_iter: int | None) -
     scale = 1.0 + np.abs(grad0).max(axis=1)
     free = grad0 > 1e-13 * scale[:, None]  # start from the muscles that pull the right way
     todo = np.ones(n, dtype=bool)
+    feasible_yet = np.zeros(n, dtype=bool)
     eye = np.eye(n_joints)
     for _ in range(max_iter or 6 * n_muscles + 10):
         idx = np.flatnonzero(todo)
@@ -353,8 +360,9 @@ def _nnls_active_set(b: np.ndarray, moments: np.ndarray, max_iter: int | None) -
         ok = np.all(~fi | (s > 0), axis=1)
         # Feasible: accept and add the muscle that would lower the cost most, if any.
         xi[ok] = s[ok]
-        resid = mi[ok] - np.einsum("njm,nm->nj", bi[ok], xi[ok])
-        grad = np.einsum("njm,nj->nm", bi[ok], resid) / w2 - xi[ok]
+        b_ok = bi[ok]
+        resid = mi[ok] - np.einsum("njm,nm->nj", b_ok, xi[ok])
+        grad = np.einsum("njm,nj->nm", b_ok, resid) / w2 - xi[ok]
         grad[fi[ok]] = -np.inf
         best = grad.argmax(axis=1)
         gain = grad[np.arange(len(best)), best]
@@ -363,8 +371,12 @@ def _nnls_active_set(b: np.ndarray, moments: np.ndarray, max_iter: int | None) -
         fi[rows_ok[add], best[add]] = True
         done = np.zeros(len(idx), dtype=bool)
         done[rows_ok[~add]] = True
+        # Infeasible before any feasible solution: set the pushing muscles aside.
+        first = ~ok & ~feasible_yet[idx]
+        fi[first] &= s[first] > 0
+        feasible_yet[idx[ok]] = True
         # Infeasible: step from the last feasible point towards s and drop muscles at zero.
-        bad = ~ok
+        bad = ~ok & ~first
         if bad.any():
             xb, sb, fb = xi[bad], s[bad], fi[bad]
             neg = fb & (sb <= 0)
@@ -566,12 +578,25 @@ class MuscleStates(Mapping):
         self._args = (dict(angles), body, dict(moments))
         self._states: dict[str, MuscleState] | None = None
         self._columns: dict[str, np.ndarray] = {}
+        self._hamstrings: float | None = None
 
     def _load(self) -> dict[str, MuscleState]:
         if self._states is None:
             self._columns = muscle_columns(*self._args)
             self._states = muscle_states(self._columns)
         return self._states
+
+    @property
+    def hamstring_length_change_mm(self) -> float:
+        """The hamstrings' ``length_change_mm`` (mm, + = stretched); before the muscles are
+        read, from the three hamstring paths alone (:func:`hamstring_length_change_mm`: the
+        same number, without sharing the forces)."""
+        if self._states is not None:
+            return self._states["hamstrings"].length_change_mm
+        if self._hamstrings is None:
+            angles, body, _ = self._args
+            self._hamstrings = float(hamstring_length_change_mm(angles, body)[0])
+        return self._hamstrings
 
     @property
     def capacity_nm(self) -> dict[str, float]:

@@ -166,7 +166,7 @@ def fault_mask(metrics: dict[str, np.ndarray], pattern: np.ndarray) -> dict[str,
     names the same contact is seen.
     """
     table = _rule_table()
-    values = np.stack([metrics[m] for m in table.metrics])  # (rules, n)
+    values = np.array([metrics[m] for m in table.metrics], dtype=float)  # (rules, n)
     limit = table.threshold[:, None]
     hits = np.where(table.greater[:, None], values > limit, values < limit)
     hits &= (table.pattern[:, None] < 0) | (pattern == table.pattern[:, None])
