@@ -151,9 +151,13 @@ def _nnls_enumerate(b: np.ndarray, moments: np.ndarray) -> np.ndarray:
     masks = _subsets(n_muscles)  # (k, m)
     # B_S B_S^T of every subset at once: each muscle's joint-by-joint product of arms,
     # summed over the muscles of the subset.
-    products = b[:, :, None, :] * b[:, None, :, :]  # (n, j, i, m)
-    system = w2 * np.eye(n_joints) + np.moveaxis(products @ masks.T, -1, 1)  # (n, k, j, i)
-    y = np.linalg.solve(system, moments[:, None, :, None])[..., 0]  # (n, k, j)
+    products = (b[:, :, None, :] * b[:, None, :, :]).reshape(n, n_joints**2, n_muscles)
+    system = w2 * np.eye(n_joints) + (masks @ products.transpose(0, 2, 1)).reshape(
+        n, len(masks), n_joints, n_joints)  # (n, k, j, i)
+    if n_joints == 1:  # a 1 x 1 system is a division
+        y = moments[:, None, :] / system[..., 0]
+    else:
+        y = np.linalg.solve(system, moments[:, None, :, None])[..., 0]  # (n, k, j)
     x = masks * np.einsum("njm,nkj->nkm", b, y)
     resid = moments[:, None, :] - np.einsum("njm,nkm->nkj", b, x)
     cost = np.einsum("nkm,nkm->nk", x, x) + np.einsum("nkj,nkj->nk", resid, resid) / w2

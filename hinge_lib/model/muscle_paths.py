@@ -92,6 +92,7 @@ SCALES: tuple[str, ...] = ("height", "thigh", "shank")
 SIDES: tuple[str, ...] = ("front", "back")
 #: Points used to draw each wrap arc (fixed, so drawings keep their size).
 ARC_POINTS = 5
+_ARC_STEPS = np.linspace(0.0, 1.0, ARC_POINTS)
 #: Sign turning a joint's flexion into counter-clockwise turning of the body beyond it, in
 #: the frame where the pelvis is held still (the lumbar segment tips forward = clockwise).
 _TURN_SIGN = {"lumbar": -1.0, "hip": 1.0, "knee": -1.0, "ankle": 1.0}
@@ -390,6 +391,8 @@ class Compiled:
     cross_wrap: np.ndarray  # (C,) wrap index, or W (never wrapped)
     cross_depth: np.ndarray  # (C,) out-of-side-view offset of the crossing piece, m
     draw: tuple[tuple[tuple[str, int], ...], ...]  # per path: ("point", i) or ("wrap", w)
+    draw_index: np.ndarray  # every path's drawing points, in order, as rows of D below
+    draw_ends: tuple[int, ...]  # where each path's drawing points end in draw_index
     n_points: int  # placed points (the first rows of E)
     may_wrap: np.ndarray  # (C',) crossings whose line differs while their wrap holds
 
@@ -500,9 +503,23 @@ def compiled(body: Body, paths: tuple[str, ...] = PATHS) -> Compiled:
         cross_joint=np.array(c_joint, dtype=int), cross_turn=np.array(c_turn),
         cross_straight=np.array(c_straight, dtype=int),
         cross_wrapped=np.array(c_wrapped, dtype=int), cross_wrap=np.array(c_wrap, dtype=int),
-        draw=draw, n_points=n_points,
+        draw=draw, n_points=n_points, **_draw_rows(draw, n_points),
         may_wrap=np.flatnonzero(np.array(c_wrap, dtype=int) < n_wraps),
     )
+
+
+def _draw_rows(draw: tuple[tuple[tuple[str, int], ...], ...], n_points: int
+               ) -> dict[str, object]:
+    """``draw_index`` and ``draw_ends`` of :class:`Compiled`: D is the placed points, then
+    the :data:`ARC_POINTS` points of every wrap's arc, wrap after wrap."""
+    index: list[int] = []
+    ends = []
+    for items in draw:
+        for kind, i in items:
+            index.extend([i] if kind == "point" else
+                         range(n_points + i * ARC_POINTS, n_points + (i + 1) * ARC_POINTS))
+        ends.append(len(index))
+    return {"draw_index": np.array(index, dtype=np.intp), "draw_ends": tuple(ends)}
 
 
 def _placed_rows(c: Compiled, frames: dict[str, Frame]):
@@ -627,8 +644,7 @@ def all_path_points(angles: Mapping[str, np.ndarray], body: Body) -> dict[str, n
     a, mid, b = c.wrap_ends[:, 0], c.wrap_ends[:, 1], c.wrap_ends[:, 2]
     cx, cy = px[:, mid], py[:, mid]
     start = np.arctan2(entry[1] - cy, entry[0] - cx)
-    t = np.linspace(0.0, 1.0, ARC_POINTS)
-    theta = start[..., None] + (c.wrap_sign * np.where(wrapped, arc, 0.0))[..., None] * t
+    theta = start[..., None] + (c.wrap_sign * np.where(wrapped, arc, 0.0))[..., None] * _ARC_STEPS
     r = c.wrap_radius[:, None]
     arc_x, arc_y = cx[..., None] + r * np.cos(theta), cy[..., None] + r * np.sin(theta)
     abx, aby = px[:, b] - px[:, a], py[:, b] - py[:, a]
@@ -638,14 +654,12 @@ def all_path_points(angles: Mapping[str, np.ndarray], body: Body) -> dict[str, n
     keep = wrapped[..., None]
     arc_x = np.where(keep, arc_x, near_x)
     arc_y = np.where(keep, arc_y, near_y)
-    points = np.stack((px, py), axis=-1)
-    arcs = np.stack((arc_x, arc_y), axis=-1)  # (n, W, ARC_POINTS, 2)
-    out = {}
-    for muscle, items in zip(PATHS, c.draw, strict=True):
-        out[muscle] = np.concatenate(
-            [points[:, i:i + 1] if kind == "point" else arcs[:, i] for kind, i in items],
-            axis=1)
-    return out
+    n = len(px)
+    points = np.concatenate((px, arc_x.reshape(n, -1)), axis=1)  # D of Compiled.draw_index
+    points = np.stack((points, np.concatenate((py, arc_y.reshape(n, -1)), axis=1)), axis=-1)
+    drawn = points[:, c.draw_index]
+    return {muscle: drawn[:, start:end]
+            for muscle, start, end in zip(PATHS, (0, *c.draw_ends), c.draw_ends, strict=False)}
 
 
 def path_points(angles: Mapping[str, np.ndarray], body: Body, muscle: str) -> np.ndarray:
