@@ -18,6 +18,7 @@ from __future__ import annotations
 import numpy as np
 
 from hinge_lib.model.body import Body
+from hinge_lib.model.force_sharing import pose_blocks
 from hinge_lib.model.kinematics import back_normal, xy
 
 CONTACTS = ("head", "upper_back", "sacrum")
@@ -69,8 +70,20 @@ def dowel_contacts(back: dict[str, np.ndarray], tolerance_m: float) -> dict[str,
     """Rest a straight rod on the back points and measure the gap at each contact.
 
     Returns ``gap_<contact>_m`` (n,) gaps, ``<contact>`` (n,) bools and ``line`` (n, 2, 2)
-    the rod's end points (from below the sacrum to above the head).
+    the rod's end points (from below the sacrum to above the head). Many poses are worked
+    on in blocks (:func:`~hinge_lib.model.force_sharing.pose_blocks`), so that every
+    candidate rod's arrays stay in the processor's cache; no pose's numbers depend on it.
     """
+    blocks = pose_blocks(len(back["sacrum"]))
+    if len(blocks) == 1:
+        return _rest_rod(back, tolerance_m)
+    parts = [_rest_rod({name: points[block] for name, points in back.items()}, tolerance_m)
+             for block in blocks]
+    return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+
+
+def _rest_rod(back: dict[str, np.ndarray], tolerance_m: float) -> dict[str, np.ndarray]:
+    """:func:`dowel_contacts` for one block of poses."""
     order = ("sacrum", "lumbar_hollow", "upper_back", "occiput")
     xs = np.array([back[name][:, 0] for name in order])  # (4, n)
     ys = np.array([back[name][:, 1] for name in order])

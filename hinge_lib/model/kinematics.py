@@ -131,7 +131,7 @@ def segment_tilts(angles: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
 
 
 def _feet(body: Body) -> np.ndarray:
-    """Ankle, heel and toe (3, 2) for each support code, (supports, 3, 2) in metres.
+    """Ankle, heel and toe for each support code, (3 points, supports, 2) in metres.
 
     Standing: foot flat from heel to toe. Kneeling: shin level on the floor, the foot
     pointed behind along the floor, toes down, heel turned up over the ankle.
@@ -144,7 +144,7 @@ def _feet(body: Body) -> np.ndarray:
                 [marks["toe_x_m"], 0.0]]
     kneeling = [[-shank_len, knee_y], [-shank_len, knee_y + heel_len],
                 [-shank_len - (foot_len - heel_len), 0.0]]
-    return np.array([standing, kneeling, kneeling])
+    return np.array([standing, kneeling, kneeling]).transpose(1, 0, 2)
 
 
 def joint_positions(
@@ -177,8 +177,8 @@ def joint_positions(
     support = support_codes(angles, n)
     p: Points = {"bar_gap_m": zeros, "bar_on_legs": np.ones(n, dtype=bool)}
     shank_len = seg["shank"].length_m
-    feet = _feet(body)[support]  # (n, 3, 2): ankle, heel, toe for each pose's support
-    p["ankle"], p["heel"], p["toe"] = feet[:, 0], feet[:, 1], feet[:, 2]
+    # ankle, heel and toe (n, 2) each, for each pose's support
+    p["ankle"], p["heel"], p["toe"] = (point[support] for point in _feet(body))
     p["knee"] = p["ankle"] + shank_len * axes["shank"]
     p["hip"] = p["knee"] + seg["thigh"].length_m * axes["thigh"]
     # Half kneeling: the front foot is planted flat under a front knee bent about a right

@@ -45,10 +45,8 @@ def statics(
     """
     seg = body.segments
     masses = {name: seg[name].mass_kg for name in centres}
-    # Moments of mass about x = 0 and y = 0 (kg m), both in one (n, 2) array per segment,
-    # and the mass of each group.
-    weighted = {name: masses[name] * centres[name] for name in centres}
-    mx = {name: weighted[name][:, 0] for name in centres}
+    # Moments of mass about x = 0 (kg m) and the mass of each group.
+    mx = {name: masses[name] * centres[name][:, 0] for name in centres}
     group_mass = {name: masses[name] for name in centres}
     group_mx = dict(mx)
     group_mass["arms"] = sum(masses[a] for a in ARMS) + load_kg
@@ -56,10 +54,13 @@ def statics(
 
     out: dict[str, np.ndarray] = {}
     total_mass = body.mass_kg + load_kg
-    com = (sum(weighted.values()) + load_kg * points["load"]) / total_mass
-    com_x = com[:, 0]
+    com_x = (sum(mx.values()) + load_kg * points["load"][:, 0]) / total_mass
+    com_y = (
+        sum(masses[name] * centres[name][:, 1] for name in centres)
+        + load_kg * points["load"][:, 1]
+    ) / total_mass
     out["com_x_m"] = com_x
-    out["com_y_m"] = com[:, 1]
+    out["com_y_m"] = com_y
     back, front = points["base_of_support"][:, 0], points["base_of_support"][:, 1]
     margin = np.minimum(com_x - back, front - com_x)
     out["balance_margin_m"] = margin
