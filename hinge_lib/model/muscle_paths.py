@@ -580,10 +580,10 @@ def geometry_rows(angles: Mapping[str, np.ndarray], body: Body
     frames, joints = _frames(angles, body)
     (px, py), (wl, wrapped, (tx, ty), _) = _placed_rows(c, frames)
     lengths = _lengths(c, px, py, wl)
-    n = px.shape[1]
+    touching = (tx.shape[0] * tx.shape[1], px.shape[1])  # (2 W, n)
     # E: the placed points, then every wrap's entry and every wrap's exit point
-    ex = np.concatenate((px, tx.reshape(-1, n)))
-    ey = np.concatenate((py, ty.reshape(-1, n)))
+    ex = np.concatenate((px, tx.reshape(touching)))
+    ey = np.concatenate((py, ty.reshape(touching)))
     jx, jy = joints[:, 0], joints[:, 1]
 
     def arm(pair: np.ndarray, joint: np.ndarray, turn: np.ndarray,
@@ -654,9 +654,9 @@ def all_path_points(angles: Mapping[str, np.ndarray], body: Body) -> dict[str, n
     keep = wrapped[..., None]
     arc_x = np.where(keep, arc_x, near_x)
     arc_y = np.where(keep, arc_y, near_y)
-    n = len(px)
-    points = np.concatenate((px, arc_x.reshape(n, -1)), axis=1)  # D of Compiled.draw_index
-    points = np.stack((points, np.concatenate((py, arc_y.reshape(n, -1)), axis=1)), axis=-1)
+    arcs = (len(px), arc_x.shape[1] * arc_x.shape[2])  # (n, W * ARC_POINTS)
+    points = np.concatenate((px, arc_x.reshape(arcs)), axis=1)  # D of Compiled.draw_index
+    points = np.stack((points, np.concatenate((py, arc_y.reshape(arcs)), axis=1)), axis=-1)
     drawn = points[:, c.draw_index]
     return {muscle: drawn[:, start:end]
             for muscle, start, end in zip(PATHS, (0, *c.draw_ends), c.draw_ends, strict=False)}
