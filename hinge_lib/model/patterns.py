@@ -166,10 +166,9 @@ def fault_mask(metrics: dict[str, np.ndarray], pattern: np.ndarray) -> dict[str,
     names the same contact is seen.
     """
     table = _rule_table()
-    hits = np.empty((len(table.codes), len(pattern)), dtype=bool)  # (rules, n)
-    for row, (metric, greater, limit) in enumerate(zip(table.metrics, table.greater,
-                                                        table.threshold, strict=True)):
-        (np.greater if greater else np.less)(metrics[metric], limit, out=hits[row])
+    values = np.array([metrics[m] for m in table.metrics], dtype=float)  # (rules, n)
+    limit = table.threshold[:, None]
+    hits = np.where(table.greater[:, None], values > limit, values < limit)
     hits &= (table.pattern[:, None] < 0) | (pattern == table.pattern[:, None])
     lost = table.lost
     hits[lost] &= ~(table.named_elsewhere[lost] @ hits)
