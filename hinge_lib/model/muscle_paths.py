@@ -395,6 +395,12 @@ class Compiled:
     draw_ends: tuple[int, ...]  # where each path's drawing points end in draw_index
     n_points: int  # placed points (the first rows of E)
     may_wrap: np.ndarray  # (C',) crossings whose line differs while their wrap holds
+    # The lines whose turning effect gives a moment arm, (C + C') rows: every crossing's
+    # straight line, then the line of each of may_wrap while its wrap holds.
+    line_pairs: np.ndarray  # (C + C', 2) indices into E (fixed end, moving end)
+    line_joint: np.ndarray  # (C + C',) index into JOINT_NAMES
+    line_turn: np.ndarray  # (C + C',)
+    line_depth: np.ndarray  # (C + C',) m
 
 
 @cache
@@ -489,6 +495,9 @@ def compiled(body: Body, paths: tuple[str, ...] = PATHS) -> Compiled:
             w += 1
             i += 2
     n_paths = len(paths)
+    may_wrap = np.flatnonzero(np.array(c_wrap, dtype=int) < n_wraps)
+    all_crossings = np.arange(len(crossings))
+    straight = np.array(c_straight, dtype=int).reshape(-1, 2)
     seg_to_path = np.zeros((len(seg), n_paths))
     seg_to_path[np.arange(len(seg)), seg_path] = 1.0
     wrap_to_path = np.zeros((len(wraps), n_paths))
@@ -504,7 +513,11 @@ def compiled(body: Body, paths: tuple[str, ...] = PATHS) -> Compiled:
         cross_straight=np.array(c_straight, dtype=int),
         cross_wrapped=np.array(c_wrapped, dtype=int), cross_wrap=np.array(c_wrap, dtype=int),
         draw=draw, n_points=n_points, **_draw_rows(draw, n_points),
-        may_wrap=np.flatnonzero(np.array(c_wrap, dtype=int) < n_wraps),
+        may_wrap=may_wrap,
+        line_pairs=np.concatenate((straight, np.array(c_wrapped, dtype=int)[may_wrap])),
+        line_joint=np.array(c_joint, dtype=int)[np.r_[all_crossings, may_wrap]],
+        line_turn=np.array(c_turn)[np.r_[all_crossings, may_wrap]],
+        line_depth=np.array(c_depth)[np.r_[all_crossings, may_wrap]],
     )
 
 
@@ -586,21 +599,18 @@ def geometry_rows(angles: Mapping[str, np.ndarray], body: Body
     ey = np.concatenate((py, ty.reshape(touching)))
     jx, jy = joints[:, 0], joints[:, 1]
 
-    def arm(pair: np.ndarray, joint: np.ndarray, turn: np.ndarray,
-            depth: np.ndarray) -> np.ndarray:
-        fx, fy = ex[pair[:, 0]], ey[pair[:, 0]]
-        qx, qy = ex[pair[:, 1]], ey[pair[:, 1]]
-        ux, uy = qx - fx, qy - fy
-        # The line's full length (its offset across the body included): a piece that runs
-        # partly across the body turns the joint less for its tension.
-        norm = np.maximum(np.sqrt(ux * ux + uy * uy + depth[:, None] ** 2), 1e-12)
-        return turn[:, None] * ((qx - jx[joint]) * uy - (qy - jy[joint]) * ux) / norm
-
-    arms = arm(c.cross_straight, c.cross_joint, c.cross_turn, c.cross_depth)
+    # The turning effect about its joint of every line of Compiled.line_pairs.
+    pair, joint = c.line_pairs, c.line_joint
+    fx, fy = ex[pair[:, 0]], ey[pair[:, 0]]
+    qx, qy = ex[pair[:, 1]], ey[pair[:, 1]]
+    ux, uy = qx - fx, qy - fy
+    # The line's full length (its offset across the body included): a piece that runs
+    # partly across the body turns the joint less for its tension.
+    norm = np.maximum(np.sqrt(ux * ux + uy * uy + c.line_depth[:, None] ** 2), 1e-12)
+    lines = c.line_turn[:, None] * ((qx - jx[joint]) * uy - (qy - jy[joint]) * ux) / norm
+    arms = lines[:len(c.crossings)]
     w = c.may_wrap  # the others keep their straight line
-    arms[w] = np.where(wrapped[c.cross_wrap[w]],
-                       arm(c.cross_wrapped[w], c.cross_joint[w], c.cross_turn[w],
-                           c.cross_depth[w]), arms[w])
+    arms[w] = np.where(wrapped[c.cross_wrap[w]], lines[len(c.crossings):], arms[w])
     return lengths, arms
 
 
