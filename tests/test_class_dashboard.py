@@ -75,6 +75,25 @@ def test_the_tally_counts_answers_passes_and_options_with_the_latest_answer_kept
     assert order == [q["id"] for q in questions.all_questions()]
 
 
+def test_the_tally_has_a_row_for_every_self_check_of_every_notebook_in_course_order(tmp_path):
+    """Notebook 13's checks, once asked inline, are rows too, after notebook 09's; an answer
+    to one of them is taken and counted per option."""
+    store = AnswerStore(tmp_path / class_room.DB_NAME)
+    stretched = questions.get("13-stretched-muscles")
+    body = {"check": stretched["id"], "ok": True, "choice": stretched["answer"]}
+    checks = {q["id"]: q for q in class_room.course_checks()}
+    store.record("seat-a", **validate_answer(body, checks))
+    rows = store.tally()["checks"]
+    numbers = [r["notebook"] for r in rows]
+    assert numbers == sorted(numbers) and numbers[0] == "00" and numbers[-1] == "13"
+    ids = [r["id"] for r in rows if r["notebook"] == "13"]
+    assert ids == ["13-stretched-muscles", "13-hamstring-stretch", "13-squat-moments"]
+    entry = _entry(store.tally(), stretched["id"])
+    assert (entry["kind"], entry["answered"], entry["passed"]) == ("multi", 1, 1)
+    assert [o["count"] for o in entry["options"]] == [
+        int(i in stretched["answer"]) for i in range(len(stretched["options"]))]
+
+
 def test_seat_cookies_are_stored_only_as_hashes_and_the_file_is_private(tmp_path):
     store = AnswerStore(tmp_path / class_room.DB_NAME)
     store.record("the-real-cookie-value", CHOICE, True, choice=1)

@@ -224,6 +224,24 @@ def test_answer_key_is_read_from_the_question_bank_without_running_the_notebook(
         lessons.answer_key("demo.ipynb")
 
 
+def test_the_instructor_guide_prints_the_answer_key_of_every_notebook_of_the_bank():
+    """The guide lists every bank question: each notebook the bank covers has its key."""
+    import json
+    import re
+    from pathlib import Path
+
+    from hinge_lib.course import questions
+
+    guide = Path(__file__).resolve().parent.parent / "notebooks" / "12-instructor-guide.ipynb"
+    code = "".join("".join(c["source"]) for c in json.loads(guide.read_text("utf-8"))["cells"]
+                   if c["cell_type"] == "code")
+    keys = set(re.findall(r'answer_key_html\("(\d\d)"\)', code))
+    assert {q["notebook"] for q in questions.all_questions()} <= keys
+    key = lessons.answer_key("13").set_index("id")
+    assert "computed by the model" in key.loc["13-stretched-muscles", "answer"]
+    assert key.loc["13-squat-moments", "answer"] == "they are about the same"
+
+
 def test_discussion_questions_come_from_data_with_titles_not_keys():
     html = lessons.discussion_html("06-drills-and-progressions.ipynb")
     assert html.count("<li>") >= 3 and "seed_" not in html

@@ -210,3 +210,23 @@ def test_every_reference_range_is_cited() -> None:
         cited = row["source"].split(";")
         assert cited and all(s in sources for s in cited), key
         assert any(s not in ("model",) and not s.startswith("seed_") for s in cited), key
+
+
+def test_every_range_says_whether_lifters_were_measured() -> None:
+    """Measured ranges cite a paper; ranges that are coaching values say so and name what
+    was searched; only standing is set by definition."""
+    kinds = {e["key"]: e["kind"] for e in hinge_lib.model.tables.read_yaml("sources.yaml")[
+        "sources"]}
+    table = hinge_lib.model.references._table()
+    assert set(table["range_basis"]) <= set(hinge_lib.model.references.RANGE_BASES)
+    assert list(table.index[table["range_basis"] == "definition"]) == ["standing"]
+    for key, row in table.iterrows():
+        cited = hinge_lib.model.tables.split_sources(row["source"])
+        if row["range_basis"] == "measured":
+            assert any(kinds[s] == "paper" for s in cited), key
+        elif row["range_basis"] == "coaching":
+            assert "range_basis" in row["note"] and "typical" in row["note"].lower(), key
+    # the four lifts with no published range found when the table was last searched
+    coaching = set(table.index[table["range_basis"] == "coaching"])
+    assert {"romanian_deadlift", "stiff_leg_deadlift", "kettlebell_swing",
+            "bent_over_row"} <= coaching

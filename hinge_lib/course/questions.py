@@ -1,11 +1,14 @@
-"""The course's question bank: every self-check of notebooks 00-09, kept as data.
+"""The course's question bank: every self-check and pose task of the course, kept as data.
 
-``data/questions.yaml`` holds one entry per question: ``id``, ``notebook`` and ``kind``
-(``choice``, ``multi``, ``predict``, ``number`` or ``pose``) with the fields that kind needs.
-Number questions do not store their answer: they name the pose, load and readout quantity,
-and the model computes the answer, so question and model cannot drift apart. The notebooks
-show a question by id (``selfcheck.question("02-shins")``); the instructor guide prints the
-answer keys from the same file without running any notebook.
+``data/questions.yaml`` holds one entry per question, in course order (the class app's
+dashboard lists them so): ``id``, ``notebook`` and ``kind`` (``choice``, ``multi``,
+``predict``, ``number`` or ``pose``) with the fields that kind needs. Number questions do not
+store their answer: they name the pose, load and readout quantity, and the model computes the
+answer, so question and model cannot drift apart. A choice, multi-select or prediction
+question whose right options are a model result names them the same way, with
+``answer_model`` (a rule of :data:`ANSWER_RULES`, the pose, load and hold) in place of
+``answer``. The notebooks show a question by id (``selfcheck.question("02-shin-sign")``);
+the instructor guide prints the answer keys from the same file without running any notebook.
 
 Examples
 --------
@@ -27,6 +30,15 @@ from typing import Any
 from hinge_lib.model.tables import DataFileError, check_entry, read_entries
 
 KINDS = ("choice", "multi", "predict", "number", "pose")
+#: The kinds whose learner picks one or more options.
+OPTION_KINDS = ("choice", "multi", "predict")
+#: Rules that compute the right options of a choice, multi-select or prediction question from
+#: the model (``answer_model: {rule: ...}``), with the fields each takes besides ``rule``.
+#: ``stretched_groups``: ``groups`` names one muscle group per option; the right options are
+#: the groups the model shows as stretched at ``pose`` holding ``load_kg`` (kg) by ``hold``.
+ANSWER_RULES: dict[str, tuple[str, ...]] = {
+    "stretched_groups": ("pose", "load_kg", "hold", "groups"),
+}
 #: The fields each kind of question needs, with their types (``answer`` is checked against
 #: the options later, with a message saying which option numbers are allowed).
 _ANSWER = (int, list)
@@ -106,6 +118,78 @@ def _texts(q: dict[str, Any]) -> list[tuple[str, str]]:
     return out
 
 
+def _check_answer_model(q: dict[str, Any], where: str) -> list[int]:
+    """Check the ``answer_model`` of a question and return the right options it gives."""
+    from hinge_lib.model.kinematics import HOLDS
+    from hinge_lib.model.muscle_paths import GROUPS
+    from hinge_lib.model.pose import POSE_FIELDS
+    from hinge_lib.model.references import reference_positions
+
+    spec = q["answer_model"]
+    if q["kind"] not in OPTION_KINDS:
+        raise DataFileError(f"{where}, field 'answer_model': a {q['kind']} question cannot "
+                            f"take it; allowed for {', '.join(OPTION_KINDS)} questions")
+    if not isinstance(spec, dict):
+        raise DataFileError(f"{where}, field 'answer_model': {spec!r} is not a mapping with "
+                            "rule, pose and the rule's fields")
+    rule = spec.get("rule")
+    if rule not in ANSWER_RULES:
+        raise DataFileError(f"{where}, field 'answer_model.rule': {rule!r} is not one of "
+                            f"{', '.join(ANSWER_RULES)}")
+    allowed = ("rule", *ANSWER_RULES[rule])
+    unknown = sorted(str(k) for k in spec if k not in allowed)
+    if unknown:
+        raise DataFileError(f"{where}, field 'answer_model': unknown field(s) "
+                            f"{', '.join(unknown)} for rule {rule!r}; allowed: "
+                            f"{', '.join(allowed)}")
+    positions = list(reference_positions().index)
+    pose = spec.get("pose")
+    start = pose.get("from") if isinstance(pose, dict) else pose
+    if not isinstance(pose, (str, dict)) or (start is not None and start not in positions):
+        raise DataFileError(f"{where}, field 'answer_model.pose': {pose!r} is not a reference "
+                            f"position ({', '.join(positions)}) or a mapping of joint angles "
+                            "(with 'from' one of them)")
+    angles = [k for k in pose if k != "from"] if isinstance(pose, dict) else []
+    if any(k not in POSE_FIELDS for k in angles):
+        raise DataFileError(f"{where}, field 'answer_model.pose': {pose!r} names a joint "
+                            f"that is not one of {', '.join(POSE_FIELDS)}")
+    hold = spec.get("hold", "hands")
+    if hold not in HOLDS:
+        raise DataFileError(f"{where}, field 'answer_model.hold': {hold!r} is not one of "
+                            f"{', '.join(HOLDS)}")
+    load = spec.get("load_kg", 0.0)
+    if isinstance(load, bool) or not isinstance(load, (int, float)):
+        raise DataFileError(f"{where}, field 'answer_model.load_kg': {load!r} is not a number "
+                            "of kilograms")
+    groups = spec.get("groups")
+    n = len(q["options"])
+    if not isinstance(groups, list) or len(groups) != n or any(g not in GROUPS for g in groups):
+        raise DataFileError(f"{where}, field 'answer_model.groups': {groups!r} must name one "
+                            f"muscle group per option ({n}), each one of {', '.join(GROUPS)}")
+    try:
+        right = model_options(q)
+    except (TypeError, ValueError) as err:  # the model names the angle or load and its range
+        raise DataFileError(f"{where}, field 'answer_model': {err}") from None
+    names = ", ".join(q["options"][i] for i in right) or "none"
+    if not right or (q["kind"] != "multi" and len(right) != 1):
+        wanted = "at least one" if q["kind"] == "multi" else "exactly one"
+        raise DataFileError(f"{where}, field 'answer_model': the model's right options are "
+                            f"{names}; a {q['kind']} question needs {wanted}")
+    return right
+
+
+def model_options(q: dict[str, Any]) -> list[int]:
+    """The option numbers the model makes right for a question with ``answer_model`` (see
+    :data:`ANSWER_RULES`)."""
+    from hinge_lib.course.teaching import stretched_groups
+    from hinge_lib.model.analysis import analyze
+
+    spec = q["answer_model"]
+    analysis = analyze(model_pose(q, "answer_model"), load_kg=float(spec.get("load_kg", 0.0)),
+                       hold=spec.get("hold", "hands"))
+    return stretched_groups(analysis, spec["groups"])
+
+
 def _check(q: Any, i: int, seen: set[str]) -> dict[str, Any]:
     entry = f"data/questions.yaml, question {i}"
     check_entry(q, entry, {"id": str}, id_field="id", seen=seen)
@@ -116,8 +200,18 @@ def _check(q: Any, i: int, seen: set[str]) -> dict[str, Any]:
     if not re.fullmatch(r"\d\d", str(q.get("notebook", ""))):
         raise DataFileError(f"{where}, field 'notebook': expected two digits such as '04'")
     q["notebook"] = str(q["notebook"])
-    check_entry(q, entry, _REQUIRED[q["kind"]], id_field="id")
-    if q["kind"] in ("choice", "multi", "predict"):
+    required = dict(_REQUIRED[q["kind"]])
+    if "answer_model" in q:
+        if q.get("answer") is not None:
+            raise DataFileError(f"{where}, field 'answer': give either 'answer' (the right "
+                                "option numbers) or 'answer_model' (computed by the model), "
+                                "not both")
+        required.pop("answer", None)
+    check_entry(q, entry, required, id_field="id")
+    if "answer_model" in q:
+        right = _check_answer_model(q, where)
+        q["answer"] = right if q["kind"] == "multi" else right[0]
+    if q["kind"] in OPTION_KINDS:
         n = len(q["options"])
         if n < 2:
             raise DataFileError(f"{where}, field 'options': needs at least two")
@@ -143,11 +237,24 @@ def _check(q: Any, i: int, seen: set[str]) -> dict[str, Any]:
     return q
 
 
+def _check_course_order(bank: list[dict[str, Any]]) -> None:
+    """The bank lists its questions notebook by notebook in course order (the dashboard of
+    the class app shows them in this order); a DataFileError names the first out of place."""
+    for i, (before, q) in enumerate(zip(bank, bank[1:], strict=False), start=2):
+        if q["notebook"] < before["notebook"]:
+            raise DataFileError(f"data/questions.yaml, question {i} ({q['id']!r}), field "
+                                f"'notebook': '{q['notebook']}' after notebook "
+                                f"'{before['notebook']}'; the bank lists notebooks in course "
+                                "order, so move the question up to its notebook")
+
+
 @cache
 def _bank() -> dict[str, dict[str, Any]]:
     entries = read_entries("questions.yaml", "questions")
     seen: set[str] = set()
-    bank = {q["id"]: q for q in (_check(e, i, seen) for i, e in enumerate(entries, start=1))}
+    checked = [_check(e, i, seen) for i, e in enumerate(entries, start=1)]
+    _check_course_order(checked)
+    bank = {q["id"]: q for q in checked}
     for q in bank.values():
         q["prompt_template"] = q["prompt"]
         q["prompt"] = prompt_text(q)
@@ -175,11 +282,12 @@ def for_notebook(notebook: str) -> list[dict[str, Any]]:
 
 
 def model_pose(q: dict[str, Any], part: str = "model") -> Any:
-    """The Pose a number question (``part="model"``) or pose task (``"start"``) is about."""
+    """The Pose a number question (``part="model"``), a question answered by the model
+    (``"answer_model"``) or a pose task (``"start"``) is about."""
     from hinge_lib.model.pose import Pose
     from hinge_lib.model.references import reference_pose
 
-    spec = q["model"]["pose"] if part == "model" else q.get("start")
+    spec = q.get("start") if part == "start" else q[part]["pose"]
     if spec is None:
         return Pose()
     if isinstance(spec, str):
@@ -201,10 +309,10 @@ def model_answer(q: dict[str, Any], load_kg: float | None = None) -> float:
 
 def answer_text(q: dict[str, Any]) -> str:
     """The answer to a choice, multi-select, prediction or number question as text."""
-    if q["kind"] == "multi":
-        return " + ".join(q["options"][i] for i in q["answer"])
-    if q["kind"] in ("choice", "predict"):
-        return str(q["options"][q["answer"]])
+    if q["kind"] in OPTION_KINDS:
+        right = q["answer"] if q["kind"] == "multi" else [q["answer"]]
+        text = " + ".join(str(q["options"][i]) for i in right)
+        return text + ("; computed by the model" if "answer_model" in q else "")
     if q["kind"] == "number":
         unit = f" {q['unit']}" if q.get("unit") else ""
         decimals = int(q["model"].get("decimals", 0))

@@ -161,7 +161,7 @@ def joint_positions(
     ``angles`` may hold ``support`` codes (see the module docstring). The shoulder joint
     centre sits on the thoracic segment below its top (``Body.landmarks``). The arms hang
     straight down from the shoulders for ``hold="hands"``; for "close" they stay straight
-    but rest the bar on the front of the legs (:func:`_reach_to_legs`); for "chest" and
+    but rest the bar on the front of the legs (:func:`bar_on_legs`); for "chest" and
     "back" the hands reach the load and the elbows bend: below the shoulder-hand line for
     "chest"; for "back" the wide grip is seen foreshortened side-on (data/holds.csv) and
     the elbows sit behind the trunk.
@@ -300,8 +300,8 @@ def front_of_legs(p: Points, axes: dict[str, np.ndarray], offset: float) -> np.n
 #: Samples per piece of the legs' outline when the close bar's slide is traced.
 _SLIDE_SAMPLES = 8
 _SLIDE_STEPS = (np.arange(_SLIDE_SAMPLES) / _SLIDE_SAMPLES)[None, None, :, None]
-#: How far short of straight (m) the arms begin to hold the bar against the legs.
-_TAUT_BAND_M = 0.3
+#: Index on the traced path of the front of the knee, where the thigh's piece ends.
+_KNEE_FRONT = _SLIDE_SAMPLES
 
 
 def bar_on_legs(
@@ -311,20 +311,26 @@ def bar_on_legs(
     (n,) in metres between the hands and the legs when they are out of reach (else 0), and
     whether the bar rests on the legs (n,) bool.
 
-    The bar slides down the front of the legs (:func:`front_of_legs`) from the hip. Where
-    sliding on takes the hands away from the shoulders, it slides until the arms (length
-    ``arm``, shoulder to grip) are straight. Where the legs run nearly square to the arms
-    (the hands would move away from the shoulders by less than ``slide_ratio`` metres per
-    metre of leg, as on a shin folded back under the knee), the arms' pull holds the bar
-    against the legs instead of sliding it on, and the elbows take up the rest: the bar
-    stops where the distance travelled at ``slide_ratio`` brings the reach to ``arm``.
-    In numbers: it stops at the first point where
-    ``max over earlier points s' of (distance(s') + slide_ratio * (s - s'))`` reaches
-    ``arm``, a curve that climbs at least ``slide_ratio`` per metre, so the bar moves at
-    most ``1 / slide_ratio`` times as fast as the shoulders (never jumps). Out of reach, the
-    arms point at the nearest point of the legs and the gap says how far the hands stay
-    from it; when the whole outline down to the floor is within that reach, the bar rests on
-    the floor in front of the ankles (``False``: it is not on the legs).
+    The bar slides down the front of the legs (:func:`front_of_legs`) from the hip until
+    the arms (length ``arm``, shoulder to grip) are straight. Down the thigh nothing holds
+    it. From the front of the knee on, where sliding further would take the hands away from
+    the shoulders by less than ``slide_ratio`` metres per metre of leg (the shin running
+    nearly square to the arms, as when it folds back under a deep knee bend), the arms'
+    pull holds the bar against the shin and the elbows take up the rest: the bar stops
+    where the distance travelled down the legs at ``slide_ratio`` brings the reach to
+    ``arm``. In numbers: it stops at the first point where the larger of the farthest
+    reach on the thigh so far and ``max over points s' from the knee on, up to s, of
+    (distance(s') + slide_ratio * (s - s'))`` reaches ``arm``. Past the knee that curve
+    climbs at least ``slide_ratio`` per metre of leg and moves at most as fast as the
+    shoulders, so the bar moves along the legs at most ``1 / slide_ratio`` times as fast
+    as the shoulders. On the straight thigh the distance from the shoulders only rises
+    through ``arm`` at a slant, as the shoulders sit within a trunk's length of the hip
+    (over the sliders' range the bar moves at most about 1.6 times as fast as they do
+    there). The legs do not move when only the hip bends, so nothing else moves the bar:
+    it never jumps. When the
+    whole outline down to the floor is within reach even so, the bar rests on the floor in
+    front of the ankles (``False``: it is not on the legs). Out of reach, the arms point
+    at the nearest point of the legs and the gap says how far the hands stay from it.
     """
     shoulder = p["shoulder"]
     outline = front_of_legs(p, axes, offset)
@@ -334,10 +340,11 @@ def bar_on_legs(
     along = np.zeros(path.shape[:2])  # distance along the path from the hip, m
     np.cumsum(length(path[:, 1:] - path[:, :-1]), axis=1, out=along[:, 1:])
     reach = length(path - shoulder[:, None])
-    pull = np.clip((reach - (arm - _TAUT_BAND_M)) / _TAUT_BAND_M, 0.0, 1.0)
-    later = along[:, :, None] - along[:, None, :]  # (n, i, j): how far point i lies past j
-    lines = reach[:, None, :] + slide_ratio * pull[:, None, :] * later
-    held = np.where(later >= 0, lines, -np.inf).max(axis=2)
+    on_thigh = np.maximum.accumulate(reach[:, :_KNEE_FRONT], axis=1)
+    from_knee = slide_ratio * along[:, _KNEE_FRONT:] + np.maximum.accumulate(
+        reach[:, _KNEE_FRONT:] - slide_ratio * along[:, _KNEE_FRONT:], axis=1)
+    held = np.concatenate(
+        (on_thigh, np.maximum(on_thigh[:, -1:], from_knee)), axis=1)
     over = held >= arm
     reaches = over.any(axis=1)
     at_hip = over[:, 0]

@@ -5,6 +5,12 @@ rather than only in the notes, the numbers its notes rely on: ``trunk_lean_deg``
 trunk's lean from vertical in the pose) and, for lifts that name a bar position,
 ``bar_height_m`` (the bar's height for the default :class:`~hinge_lib.model.body.Body`).
 The tests recompute both from the pose, so the notes and the poses cannot drift apart.
+
+Column ``range_basis`` says where each row's ranges (``<joint>_min`` / ``<joint>_max``) come
+from: ``"measured"`` (a cited study measured these angles on people doing the lift),
+``"coaching"`` (no study reporting the lift's angles at that moment was found; the ranges
+are typical coaching values and the note names what was searched) or ``"definition"``
+(standing, zero by the model's definition).
 """
 
 from __future__ import annotations
@@ -20,6 +26,8 @@ from hinge_lib.model.pose import POSE_FIELDS, Pose, joint_limits
 from hinge_lib.model.tables import Column, DataFileError, read_csv
 
 _RANGES = ("ankle", "knee", "hip", "trunk")
+#: Where a row's ranges come from (see the module docstring).
+RANGE_BASES: tuple[str, ...] = ("measured", "coaching", "definition")
 
 
 @cache
@@ -35,6 +43,7 @@ def _table() -> pd.DataFrame:
         "bar_height_m": Column(float, required=False, low=0, high=2.5),
         **{f"{r}_{end}": Column(float, low=-180, high=180) for r in _RANGES
            for end in ("min", "max")},
+        "range_basis": Column(choices=RANGE_BASES),
         "source": Column(),
     }
     rows = read_csv("reference_positions.csv", columns, key="key")
