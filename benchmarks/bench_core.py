@@ -1,4 +1,5 @@
-"""Speed of the model: import time, one pose, and 100,000 poses at once (with every column,
+"""Speed of the model: import time, one pose (standing, a hinge with the bar in the hands,
+the same hinge with the bar kept close), and 100,000 poses at once (with every column,
 without the muscle columns, and with a bar kept close to the legs).
 
 Run with ``python3 tasks.py bench`` (or the venv's python directly). Prints medians;
@@ -28,19 +29,28 @@ def import_time_s(runs: int = 5) -> float:
     return statistics.median(times)
 
 
+def load_average() -> str:
+    load = " ".join(f"{v:.2f}" for v in os.getloadavg())
+    return f"{os.cpu_count()} cores, load average {load} (1, 5, 15 min)"
+
+
 def main() -> None:
+    print(f"machine: {load_average()}")
     print(f"import hinge_lib: median {import_time_s() * 1000:.0f} ms (5 fresh interpreters)")
     import hinge_lib
 
-    pose = hinge_lib.reference_pose("romanian_deadlift")
-    for hold in ("hands", "close"):
-        hinge_lib.analyze(pose, load_kg=30, hold=hold)
+    rdl = hinge_lib.reference_pose("romanian_deadlift")
+    cases = (("standing, no load", hinge_lib.Pose(), 0, "hands"),
+             ("romanian deadlift, 30 kg, hold='hands'", rdl, 30, "hands"),
+             ("romanian deadlift, 30 kg, hold='close'", rdl, 30, "close"))
+    for label, pose, load, hold in cases:
+        hinge_lib.analyze(pose, load_kg=load, hold=hold)
         times = []
         for _ in range(3000):
             start = time.perf_counter()
-            hinge_lib.analyze(pose, load_kg=30, hold=hold)
+            hinge_lib.analyze(pose, load_kg=load, hold=hold)
             times.append(time.perf_counter() - start)
-        print(f"analyze (one pose, hold={hold!r}): median {statistics.median(times) * 1000:.3f} "
+        print(f"analyze (one pose: {label}): median {statistics.median(times) * 1000:.3f} "
               f"ms, p90 {np.percentile(times, 90) * 1000:.3f} ms over 3000 calls")
 
     rng = np.random.default_rng(2026)
@@ -48,7 +58,7 @@ def main() -> None:
     poses = pd.DataFrame(
         {field: rng.uniform(low, high, 100_000) for field, (low, high) in limits.items()}
     )
-    hinge_lib.analyze_many(poses.head(100), load_kg=30)
+    hinge_lib.analyze_many(poses.head(100), load_kg=30, below_floor="flag")
     for muscles, label in ((True, "every column"), (False, "muscles=False")):
         times = []
         for _ in range(15):
@@ -66,8 +76,7 @@ def main() -> None:
         times.append(time.perf_counter() - start)
     print(f"analyze_many (100,000 poses, hold='close', muscles=False): median "
           f"{statistics.median(times) * 1000:.0f} ms over 5 runs")
-    load = " ".join(f"{v:.2f}" for v in os.getloadavg())
-    print(f"machine: {os.cpu_count()} cores, load average {load} (1, 5, 15 min)")
+    print(f"machine: {load_average()}")
 
 
 if __name__ == "__main__":

@@ -32,6 +32,8 @@ def median_s(function, runs: int = 3) -> float:
 
 
 def main() -> None:
+    load = " ".join(f"{v:.1f}" for v in os.getloadavg())
+    print(f"machine: {os.cpu_count()} cores, load average {load} (1, 5, 15 min)")
     rng = np.random.default_rng(0)
     poses = pd.DataFrame({
         "ankle": rng.uniform(-10, 35, N), "knee": rng.uniform(0, 130, N),

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 import hinge_lib
 from hinge_lib import Body, DataFileError, Pose, analyze, analyze_many
-from hinge_lib.model import moment_arm_evidence, muscle_paths, muscles  # noqa: F401
+from hinge_lib.model import force_sharing, moment_arm_evidence, muscle_paths, muscles  # noqa: F401
 from hinge_lib.model.muscle_paths import GROUPS, JOINT_NAMES, moment_arms, path_lengths
 
 
@@ -198,7 +198,7 @@ def test_muscles_scale_with_the_body() -> None:
 
 def brute_force(arms: np.ndarray, moments: np.ndarray, size: np.ndarray) -> float:
     """Smallest cost over every set of active muscles (exact, small problems only)."""
-    w2 = muscles._RESERVE_WEIGHT ** 2
+    w2 = force_sharing.RESERVE_WEIGHT ** 2
     b = arms * size
     best = np.inf
     for k in range(b.shape[1] + 1):
@@ -219,10 +219,10 @@ def test_shared_forces_are_the_cheapest_pulling_forces(seed: int) -> None:
     arms = rng.normal(0, 0.05, (n_joints, n_muscles)) * (rng.random((n_joints, n_muscles)) > 0.3)
     moments = rng.normal(0, 200, n_joints)
     size = rng.uniform(500, 5000, n_muscles)
-    forces, unmet = muscles.solve_forces(arms[None], moments[None], size)
+    forces, unmet = force_sharing.solve_forces(arms[None], moments[None], size)
     assert np.all(forces >= 0)
     x = forces[0] / size
-    cost = float(x @ x + unmet[0] @ unmet[0] / muscles._RESERVE_WEIGHT ** 2)
+    cost = float(x @ x + unmet[0] @ unmet[0] / force_sharing.RESERVE_WEIGHT ** 2)
     assert cost == pytest.approx(brute_force(arms, moments, size), rel=1e-6, abs=1e-6)
 
 
@@ -230,7 +230,7 @@ def test_a_two_joint_muscle_pulls_once_for_both_joints() -> None:
     # One hip extensor, one knee flexor and a hamstring that does both: the hamstring takes
     # the load at both joints at once instead of each joint being solved on its own.
     arms = np.array([[[0.06, 0.0, 0.06], [0.0, -0.03, -0.03]]])
-    forces, unmet = muscles.solve_forces(arms, np.array([[100.0, -50.0]]),
+    forces, unmet = force_sharing.solve_forces(arms, np.array([[100.0, -50.0]]),
                                          np.array([1000.0, 1000.0, 1000.0]))
     assert forces[0, 2] > forces[0, 0] and forces[0, 2] > forces[0, 1]
     assert np.allclose(unmet, 0, atol=1e-3)
@@ -290,7 +290,7 @@ def test_skipping_the_muscles_leaves_every_other_column_equal(rows: list[dict], 
 
 def test_skipping_the_muscles_over_many_poses_and_kneeling() -> None:
     rng = np.random.default_rng(5)
-    n = 2 * muscles.BLOCK_POSES + 77  # more than one block of poses
+    n = 2 * force_sharing.BLOCK_POSES + 77  # more than one block of poses
     frame = pd.DataFrame({
         "ankle": rng.uniform(-10, 35, n), "knee": rng.uniform(0, 140, n),
         "hip": rng.uniform(0, 130, n), "lumbar": rng.uniform(-20, 45, n),
@@ -317,10 +317,10 @@ def test_force_sharing_in_blocks_gives_the_same_forces(monkeypatch: pytest.Monke
                "knee_moment_nm": rng.uniform(-100, 250, n),
                "hip_moment_nm": rng.uniform(-50, 350, n),
                "lumbar_moment_nm": rng.uniform(-50, 400, n)}
-    monkeypatch.setattr(muscles, "BLOCK_POSES", 10 * n)
+    monkeypatch.setattr(force_sharing, "BLOCK_POSES", 10 * n)
     whole = muscles.muscle_columns(angles, Body(), moments)
-    monkeypatch.setattr(muscles, "BLOCK_POSES", 1000)
-    assert len(muscles.pose_blocks(n)) == 4
+    monkeypatch.setattr(force_sharing, "BLOCK_POSES", 1000)
+    assert len(force_sharing.pose_blocks(n)) == 4
     blocks = muscles.muscle_columns(angles, Body(), moments)
     assert whole.keys() == blocks.keys()
     for key, values in whole.items():
@@ -328,12 +328,12 @@ def test_force_sharing_in_blocks_gives_the_same_forces(monkeypatch: pytest.Monke
 
 
 def test_pose_blocks_cover_every_pose_once_in_near_equal_blocks() -> None:
-    for n in (0, 1, muscles.BLOCK_POSES, muscles.BLOCK_POSES + 1, 100_000):
-        blocks = muscles.pose_blocks(n)
+    for n in (0, 1, force_sharing.BLOCK_POSES, force_sharing.BLOCK_POSES + 1, 100_000):
+        blocks = force_sharing.pose_blocks(n)
         assert blocks[0].start == 0 and blocks[-1].stop == n
         assert all(a.stop == b.start for a, b in zip(blocks, blocks[1:], strict=False))
         sizes = [b.stop - b.start for b in blocks]
-        assert max(sizes) <= max(muscles.BLOCK_POSES, 0) and max(sizes) - min(sizes) <= 1
+        assert max(sizes) <= max(force_sharing.BLOCK_POSES, 0) and max(sizes) - min(sizes) <= 1
 
 
 @settings(max_examples=40, deadline=None)

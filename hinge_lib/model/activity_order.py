@@ -90,6 +90,12 @@ def reported_sources() -> tuple[str, ...]:
 
 def reported_order_sentence(labels: Mapping[str, str]) -> str:
     """One sentence: the order of activity EMG studies report for each lift, with sources."""
+    return _order_sentence(tuple(labels.items()))
+
+
+@cache
+def _order_sentence(label_items: tuple[tuple[str, str], ...]) -> str:
+    labels = dict(label_items)
     names = reference_positions()["name"]
     lifts = "; ".join(f"{names[lift]}: {order_words(tiers, labels)}"
                       for lift, tiers in reported_order().items())

@@ -155,7 +155,6 @@ class Analysis:
     knee_moment_nm: float
     hip_moment_nm: float
     lumbar_moment_nm: float
-    hamstring_length_change_mm: float
     dowel: Mapping[str, bool]
     dowel_gaps_mm: Mapping[str, float]
     pattern: str
@@ -176,6 +175,14 @@ class Analysis:
         return not self.below_floor
 
     @property
+    def hamstring_length_change_mm(self) -> float:
+        """Mean length change of the three hamstrings in mm, + = stretched relative to
+        standing tall: ``muscles["hamstrings"].length_change_mm``, the same number. Worked
+        out the first time it is read, from the hamstrings' paths alone unless the muscles
+        have been read already."""
+        return self.muscles.hamstring_length_change_mm
+
+    @property
     def fault_codes(self) -> tuple[str, ...]:
         """Codes of the faults, in catalogue order."""
         return tuple(f.code for f in self.faults)
@@ -194,12 +201,13 @@ def compute(angles: Mapping[str, np.ndarray], body: Body, load_kg: float, hold: 
 
     Keys: ``<joint>`` (n, 2) points for every name in :data:`JOINTS`, ``dowel_line``
     (n, 2, 2), and (n,) arrays trunk_angle_deg, shin_angle_deg, com_x_m, com_y_m,
-    balance_margin_m, balanced, the four moments, hamstring_length_change_mm,
+    balance_margin_m, balanced, the four moments,
     dowel_<contact>, gap_<contact>_m, pattern (index into PATTERNS), hinge_score,
     lowest_point (index into :data:`FLOOR_POINTS`), lowest_y_m, below_floor and
     fault_<code> for every rule in data/fault_rules.csv; with ``muscles`` also every key of
-    :func:`~hinge_lib.model.muscles.muscle_columns` (without, the hamstring length change
-    comes from the three hamstring paths alone: the same numbers, far less work).
+    :func:`~hinge_lib.model.muscles.muscle_columns` (hamstrings_length_change_mm among them;
+    without, :func:`~hinge_lib.model.muscles.hamstring_length_change_mm` gives the same
+    numbers for far less work).
     """
     points, axes = joint_positions(angles, body, hold)
     n = len(points["hip"])
@@ -216,7 +224,7 @@ def compute(angles: Mapping[str, np.ndarray], body: Body, load_kg: float, hold: 
     for contact in CONTACTS:
         out[f"dowel_{contact}"] = dowel[contact]
         out[f"gap_{contact}_m"] = dowel[f"gap_{contact}_m"]
-    heights = np.stack([out[name][:, 1] for name in FLOOR_POINTS])
+    heights = np.array([out[name][:, 1] for name in FLOOR_POINTS])
     lowest = np.argmin(heights, axis=0)
     out["lowest_point"] = lowest
     out["lowest_y_m"] = heights[lowest, np.arange(heights.shape[1])]
@@ -236,9 +244,6 @@ def compute(angles: Mapping[str, np.ndarray], body: Body, load_kg: float, hold: 
     out["support"] = support
     if muscles:  # analyze() reads them lazily (Analysis.muscles)
         out.update(muscle_columns(angles, body, out))
-        out["hamstring_length_change_mm"] = out["hamstrings_length_change_mm"]
-    else:
-        out["hamstring_length_change_mm"] = hamstring_length_change_mm(angles, body)
     knee_bend = np.where(kneeling, np.asarray(angles["knee"], dtype=float) - 90.0,
                          angles["knee"])
     pattern = classify(angles["hip"], knee_bend, angles["lumbar"], angles["thoracic"],
@@ -263,7 +268,19 @@ def lost_contact_metrics(out: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]
 
 
 def _point(array: np.ndarray) -> tuple[float, float]:
-    return (float(array[0, 0]), float(array[0, 1]))
+    """The first pose's point of an (n, 2) array, as plain floats."""
+    x, y = array[0].tolist()
+    return (x, y)
+
+
+def _fault_value(metric: str, pose: Pose, r: Mapping[str, np.ndarray]) -> float:
+    """The measured value a fault rule reads (its ``metric``) for the pose in row 0 of
+    :func:`compute`'s result ``r``."""
+    if metric in LOST_CONTACT_METRICS:
+        return float(lost_contact_metrics(r)[metric][0])
+    if metric in POSE_FIELDS:
+        return float(getattr(pose, metric))
+    return float(r[metric][0])
 
 
 def analyze(pose: Pose | None = None, body: Body | None = None, load_kg: float = 0.0,
@@ -294,16 +311,12 @@ def analyze(pose: Pose | None = None, body: Body | None = None, load_kg: float =
     angles["support"] = np.array([SUPPORTS.index(pose.support)])
     r = compute(angles, body, load, hold, muscles=False)
     joints = MappingProxyType({name: _point(r[name]) for name in JOINTS})
-    line = r["dowel_line"][0]
+    (x0, y0), (x1, y1) = r["dowel_line"][0].tolist()
     faults = []
-    metrics = {**pose.angles, "shin_angle_deg": float(r["shin_angle_deg"][0]),
-               "trunk_angle_deg": float(r["trunk_angle_deg"][0]),
-               "balance_margin_m": float(r["balance_margin_m"][0]),
-               **{k: float(v[0]) for k, v in lost_contact_metrics(r).items()}}
     for rule in fault_rules():
         code = rule["code"]
         if r[f"fault_{code}"][0]:
-            value = metrics[rule["metric"]]
+            value = _fault_value(rule["metric"], pose, r)
             faults.append(Fault(code, fault_message(code, value), catalog.cue_for(code)))
     warnings = []
     below = tuple(sorted((n for n in FLOOR_POINTS if joints[n][1] < 0),
@@ -323,21 +336,18 @@ def analyze(pose: Pose | None = None, body: Body | None = None, load_kg: float =
         load_kg=load,
         hold=hold,
         joints=joints,
-        dowel_line=((float(line[0, 0]), float(line[0, 1])), (float(line[1, 0]),
-                                                               float(line[1, 1]))),
+        dowel_line=((x0, y0), (x1, y1)),
         trunk_angle_deg=float(r["trunk_angle_deg"][0]),
         shin_angle_deg=float(r["shin_angle_deg"][0]),
         com_x_m=float(r["com_x_m"][0]),
         com_y_m=float(r["com_y_m"][0]),
-        base_of_support=(float(r["base_of_support"][0, 0]),
-                         float(r["base_of_support"][0, 1])),
+        base_of_support=_point(r["base_of_support"]),
         balanced=bool(r["balanced"][0]),
         balance_margin_m=float(r["balance_margin_m"][0]),
         ankle_moment_nm=float(r["ankle_moment_nm"][0]),
         knee_moment_nm=float(r["knee_moment_nm"][0]),
         hip_moment_nm=float(r["hip_moment_nm"][0]),
         lumbar_moment_nm=float(r["lumbar_moment_nm"][0]),
-        hamstring_length_change_mm=float(r["hamstring_length_change_mm"][0]),
         dowel=MappingProxyType({c: bool(r[f"dowel_{c}"][0]) for c in CONTACTS}),
         dowel_gaps_mm=MappingProxyType({c: float(r[f"gap_{c}_m"][0]) * 1000 for c in CONTACTS}),
         pattern=PATTERNS[int(r["pattern"][0])],
@@ -470,7 +480,8 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
     cols["bar_gap_m"] = r["bar_gap_m"]
     for key in MOMENTS:
         cols[key] = r[key]
-    cols["hamstring_length_change_mm"] = r["hamstring_length_change_mm"]
+    cols["hamstring_length_change_mm"] = (r["hamstrings_length_change_mm"] if muscles
+                                          else hamstring_length_change_mm(angles, body))
     if muscles:
         for name in GROUPS:
             for part in ("length_change_mm", "moment_nm", "force_n", "share_pct",
@@ -510,7 +521,23 @@ def analyze_many(poses: pd.DataFrame, body: Body | None = None, load_kg: float =
             raise ValueError(text)
         _warnings.warn(text + "; see the 'below_floor' column.", BelowFloorWarning,
                        stacklevel=2)
-    return pd.DataFrame(cols, index=poses.index)
+    return _frame(cols, poses.index)
+
+
+def _frame(columns: dict[str, np.ndarray], index: pd.Index) -> pd.DataFrame:
+    """A DataFrame of ``columns`` (in order) whose float columns are written once into one
+    block: built from the dict, pandas would copy them run by run and then again to merge
+    the runs, which for 100,000 poses is a good part of :func:`analyze_many`'s time."""
+    names = list(columns)
+    floats = [name for name in names if columns[name].dtype == np.float64]
+    block = np.empty((len(floats), len(index)))
+    for row, name in enumerate(floats):
+        block[row] = columns[name]
+    frame = pd.DataFrame(block.T, index=index, columns=floats, copy=False)
+    for place, name in enumerate(names):
+        if columns[name].dtype != np.float64:
+            frame.insert(place, name, columns[name])
+    return frame
 
 
 def _support_column(poses: pd.DataFrame, n: int) -> np.ndarray:

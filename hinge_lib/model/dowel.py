@@ -18,12 +18,18 @@ from __future__ import annotations
 import numpy as np
 
 from hinge_lib.model.body import Body
-from hinge_lib.model.kinematics import back_normal
+from hinge_lib.model.force_sharing import pose_blocks
+from hinge_lib.model.kinematics import back_normal, xy
 
 CONTACTS = ("head", "upper_back", "sacrum")
 # Back points in chain order: sacrum, lumbar hollow, upper back, head.
 _PAIRS = ((0, 1), (0, 2), (0, 3), (1, 2), (1, 3), (2, 3))
 _CONTACT_INDEX = {"sacrum": 0, "upper_back": 2, "head": 3}
+#: For each pair of :data:`_PAIRS`, the two other back points (in chain order), and which of
+#: them are contacts (the lumbar hollow is not: it only has to stay in front of the rod).
+_FIRST, _SECOND = np.array(_PAIRS).T
+_OTHERS = np.array([sorted({0, 1, 2, 3} - set(pair)) for pair in _PAIRS])
+_OTHER_IS_CONTACT = np.isin(_OTHERS, list(_CONTACT_INDEX.values()))
 
 
 def _sagitta(chord: float, bend_rad: np.ndarray) -> np.ndarray:
@@ -64,30 +70,39 @@ def dowel_contacts(back: dict[str, np.ndarray], tolerance_m: float) -> dict[str,
     """Rest a straight rod on the back points and measure the gap at each contact.
 
     Returns ``gap_<contact>_m`` (n,) gaps, ``<contact>`` (n,) bools and ``line`` (n, 2, 2)
-    the rod's end points (from below the sacrum to above the head).
+    the rod's end points (from below the sacrum to above the head). Many poses are worked
+    on in blocks (:func:`~hinge_lib.model.force_sharing.pose_blocks`), so that every
+    candidate rod's arrays stay in the processor's cache; no pose's numbers depend on it.
     """
+    blocks = pose_blocks(len(back["sacrum"]))
+    if len(blocks) == 1:
+        return _rest_rod(back, tolerance_m)
+    parts = [_rest_rod({name: points[block] for name, points in back.items()}, tolerance_m)
+             for block in blocks]
+    return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
+
+
+def _rest_rod(back: dict[str, np.ndarray], tolerance_m: float) -> dict[str, np.ndarray]:
+    """:func:`dowel_contacts` for one block of poses."""
     order = ("sacrum", "lumbar_hollow", "upper_back", "occiput")
-    xs = np.stack([back[name][:, 0] for name in order])  # (4, n)
-    ys = np.stack([back[name][:, 1] for name in order])
+    xs = np.array([back[name][:, 0] for name in order])  # (4, n)
+    ys = np.array([back[name][:, 1] for name in order])
     n = xs.shape[1]
-    costs = np.empty((len(_PAIRS), n))
-    contacts = {0, 2, 3}
-    for k, (i, j) in enumerate(_PAIRS):
-        out_x, out_y = _outward(xs[j] - xs[i], ys[j] - ys[i])
-        valid = np.ones(n, dtype=bool)
-        cost = np.zeros(n)
-        for other in {0, 1, 2, 3} - {i, j}:
-            behind = (xs[other] - xs[i]) * out_x + (ys[other] - ys[i]) * out_y
-            valid &= behind <= 1e-9
-            if other in contacts:
-                cost -= behind
-        costs[k] = np.where(valid, cost, np.inf)
+    # Every candidate rod (a pair of back points) at once: (pairs, n) arrays, and for the
+    # two other points of each pair (pairs, 2, n) how far they lie behind the rod.
+    first, second = _FIRST, _SECOND
+    out_x, out_y = _outward(xs[second] - xs[first], ys[second] - ys[first])
+    behind = ((xs[_OTHERS] - xs[first, None]) * out_x[:, None]
+              + (ys[_OTHERS] - ys[first, None]) * out_y[:, None])
+    valid = (behind <= 1e-9).all(axis=1)
+    # the rod that leaves the smallest total gap at the contacts it does not rest on
+    gap_sum = (np.where(_OTHER_IS_CONTACT[:, 0, None], behind[:, 0], 0.0)
+               + np.where(_OTHER_IS_CONTACT[:, 1, None], behind[:, 1], 0.0))
+    costs = np.where(valid, -gap_sum, np.inf)
     best = np.argmin(costs, axis=0)
-    pair = np.asarray(_PAIRS)[best]  # (n, 2)
     cols = np.arange(n)
-    x0, y0 = xs[pair[:, 0], cols], ys[pair[:, 0], cols]
-    dx, dy = xs[pair[:, 1], cols] - x0, ys[pair[:, 1], cols] - y0
-    out_x, out_y = _outward(dx, dy)
+    x0, y0 = xs[first[best], cols], ys[first[best], cols]
+    out_x, out_y = out_x[best, cols], out_y[best, cols]
     gaps = -((xs - x0) * out_x + (ys - y0) * out_y)
     result: dict[str, np.ndarray] = {}
     for name, k in _CONTACT_INDEX.items():
@@ -98,9 +113,8 @@ def dowel_contacts(back: dict[str, np.ndarray], tolerance_m: float) -> dict[str,
     dir_x, dir_y = out_y, -out_x
     s0 = (xs[0] - x0) * dir_x + (ys[0] - y0) * dir_y - 0.08
     s1 = (xs[3] - x0) * dir_x + (ys[3] - y0) * dir_y + 0.08
-    start = np.stack((x0 + s0 * dir_x, y0 + s0 * dir_y), axis=-1)
-    end = np.stack((x0 + s1 * dir_x, y0 + s1 * dir_y), axis=-1)
-    result["line"] = np.stack((start, end), axis=1)
+    ends = xy(s0, s1)  # (n, 2): along the rod from the first point
+    result["line"] = xy(x0[:, None] + ends * dir_x[:, None], y0[:, None] + ends * dir_y[:, None])
     return result
 
 

@@ -77,9 +77,31 @@ def axis(tilt_rad: np.ndarray) -> np.ndarray:
     return out
 
 
+def length(vectors: np.ndarray, keepdims: bool = False) -> np.ndarray:
+    """Euclidean length along the last axis: the same numbers as ``np.linalg.norm(vectors,
+    axis=-1)`` (the square root of the summed squares), without its checks, which cost
+    more than the sum itself for a single pose."""
+    return np.sqrt(np.add.reduce(vectors * vectors, axis=-1, keepdims=keepdims))
+
+
+def xy(x: np.ndarray, y: np.ndarray | float) -> np.ndarray:
+    """Points (..., 2) from their x (...) and y (the same shape, or a number): the numbers
+    of ``np.stack((x, y), axis=-1)``, put in place directly."""
+    out = np.empty((*np.shape(x), 2))
+    out[..., 0] = x
+    out[..., 1] = y
+    return out
+
+
 def back_normal(along: np.ndarray) -> np.ndarray:
     """Unit vectors pointing out of the back of segments whose :func:`axis` is ``along``."""
-    return np.stack((-along[..., 1], along[..., 0]), axis=-1)
+    return xy(-along[..., 1], along[..., 0])
+
+
+def front_normal(along: np.ndarray) -> np.ndarray:
+    """Unit vectors pointing out of the front of segments whose :func:`axis` is ``along``
+    (the opposite of :func:`back_normal`)."""
+    return xy(along[..., 1], -along[..., 0])
 
 
 def support_codes(angles: Mapping[str, np.ndarray], n: int) -> np.ndarray:
@@ -108,6 +130,23 @@ def segment_tilts(angles: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
     }
 
 
+def _feet(body: Body) -> np.ndarray:
+    """Ankle, heel and toe for each support code, (3 points, supports, 2) in metres.
+
+    Standing: foot flat from heel to toe. Kneeling: shin level on the floor, the foot
+    pointed behind along the floor, toes down, heel turned up over the ankle.
+    """
+    seg, marks = body.segments, body.landmarks
+    shank_len, foot_len = seg["shank"].length_m, seg["foot"].length_m
+    heel_len = -marks["heel_x_m"]
+    knee_y = marks["kneeling_knee_height_m"]
+    standing = [[0.0, marks["ankle_height_m"]], [marks["heel_x_m"], 0.0],
+                [marks["toe_x_m"], 0.0]]
+    kneeling = [[-shank_len, knee_y], [-shank_len, knee_y + heel_len],
+                [-shank_len - (foot_len - heel_len), 0.0]]
+    return np.array([standing, kneeling, kneeling]).transpose(1, 0, 2)
+
+
 def joint_positions(
     angles: Mapping[str, np.ndarray], body: Body, hold: str = "hands"
 ) -> tuple[Points, dict[str, np.ndarray]]:
@@ -129,53 +168,45 @@ def joint_positions(
     """
     seg = body.segments
     marks = body.landmarks
-    axes = {name: axis(tilt) for name, tilt in segment_tilts(angles).items()}
-    n = len(axes["shank"])
+    tilts = segment_tilts(angles)
+    # every segment's axis in one go (a single pose pays numpy's call cost once)
+    stacked = axis(np.array(list(tilts.values())))
+    axes = dict(zip(tilts, stacked, strict=True))
+    n = stacked.shape[1]
     zeros = np.zeros(n)
     support = support_codes(angles, n)
-    kneel = (support > 0)[:, None]
     p: Points = {"bar_gap_m": zeros, "bar_on_legs": np.ones(n, dtype=bool)}
-    shank_len, foot_len = seg["shank"].length_m, seg["foot"].length_m
-    heel_len = -marks["heel_x_m"]
-    knee_y = marks["kneeling_knee_height_m"]
-    standing_ankle = np.stack((zeros, zeros + marks["ankle_height_m"]), axis=-1)
-    kneeling_ankle = np.stack((zeros - shank_len, zeros + knee_y), axis=-1)
-    p["ankle"] = np.where(kneel, kneeling_ankle, standing_ankle)
-    # Standing: foot flat from heel to toe. Kneeling: foot pointed behind along the floor,
-    # toes down, heel turned up over the ankle.
-    p["heel"] = np.where(
-        kneel,
-        p["ankle"] + np.array([0.0, heel_len]),
-        np.stack((zeros + marks["heel_x_m"], zeros), axis=-1),
-    )
-    p["toe"] = np.where(
-        kneel,
-        np.stack((p["ankle"][:, 0] - (foot_len - heel_len), zeros), axis=-1),
-        np.stack((zeros + marks["toe_x_m"], zeros), axis=-1),
-    )
+    shank_len = seg["shank"].length_m
+    # ankle, heel and toe (n, 2) each, for each pose's support
+    p["ankle"], p["heel"], p["toe"] = (point[support] for point in _feet(body))
     p["knee"] = p["ankle"] + shank_len * axes["shank"]
     p["hip"] = p["knee"] + seg["thigh"].length_m * axes["thigh"]
     # Half kneeling: the front foot is planted flat under a front knee bent about a right
     # angle (front shin vertical, front thigh from the hip to that knee; both keep their
     # lengths). NaN for the other supports.
-    thigh_len = seg["thigh"].length_m
-    rise = np.clip(marks["ankle_height_m"] + shank_len - p["hip"][:, 1], -thigh_len, thigh_len)
-    front_knee = p["hip"] + np.stack((np.sqrt(thigh_len**2 - rise**2), rise), axis=-1)
     half = (support == 2)[:, None]
-    front = {
-        "front_knee": front_knee,
-        "front_ankle": front_knee - np.array([0.0, shank_len]),
-        "front_heel": np.stack((front_knee[:, 0] + marks["heel_x_m"], zeros), axis=-1),
-        "front_toe": np.stack((front_knee[:, 0] + marks["toe_x_m"], zeros), axis=-1),
-    }
-    for name, point in front.items():
-        p[name] = np.where(half, point, np.nan)
+    if half.any():
+        thigh_len = seg["thigh"].length_m
+        rise = np.clip(marks["ankle_height_m"] + shank_len - p["hip"][:, 1], -thigh_len,
+                       thigh_len)
+        front_knee = p["hip"] + np.stack((np.sqrt(thigh_len**2 - rise**2), rise), axis=-1)
+        front = {
+            "front_knee": front_knee,
+            "front_ankle": front_knee - np.array([0.0, shank_len]),
+            "front_heel": np.stack((front_knee[:, 0] + marks["heel_x_m"], zeros), axis=-1),
+            "front_toe": np.stack((front_knee[:, 0] + marks["toe_x_m"], zeros), axis=-1),
+        }
+        for name, point in front.items():
+            p[name] = np.where(half, point, np.nan)
+    else:
+        for name in ("front_knee", "front_ankle", "front_heel", "front_toe"):
+            p[name] = np.full((n, 2), np.nan)
     # Base of support (back edge x, front edge x): heel to toe standing, toe to knee tall
     # kneeling, back toe to front toe half kneeling.
     front = np.where(support == 0, p["toe"][:, 0],
                      np.where(support == 1, p["knee"][:, 0], p["front_toe"][:, 0]))
     back = np.where(support == 0, p["heel"][:, 0], p["toe"][:, 0])
-    p["base_of_support"] = np.stack((back, front), axis=-1)
+    p["base_of_support"] = xy(back, front)
     p["lumbar_base"] = p["hip"] + seg["pelvis"].length_m * axes["pelvis"]
     p["lumbar_top"] = p["lumbar_base"] + seg["lumbar"].length_m * axes["lumbar"]
     p["neck"] = p["lumbar_top"] + seg["thoracic"].length_m * axes["thoracic"]
@@ -189,11 +220,10 @@ def joint_positions(
     upper, fore, hand = seg["upper_arm"].length_m, seg["forearm"].length_m, seg["hand"]
     grip = hand.com_fraction * hand.length_m
     if hold in ("hands", "close"):
-        down = np.array([0.0, -1.0])
-        reach = np.broadcast_to(down, p["shoulder"].shape)
-        p["elbow"] = p["shoulder"] + upper * reach
-        p["wrist"] = p["elbow"] + fore * reach
-        p["hands"] = p["wrist"] + grip * reach
+        down = np.array([0.0, -1.0])  # broadcast over the poses
+        p["elbow"] = p["shoulder"] + upper * down
+        p["wrist"] = p["elbow"] + fore * down
+        p["hands"] = p["wrist"] + grip * down
         if hold == "close":
             row = hold_table()["close"]
             p["hands"], p["bar_gap_m"], p["bar_on_legs"] = bar_on_legs(
@@ -202,14 +232,14 @@ def joint_positions(
             # Straight arms reach the bar exactly; where the bar stopped short of their
             # reach, the elbows bend (behind the arm, as elbows do).
             to_bar = p["hands"] - p["shoulder"]
-            span = np.linalg.norm(to_bar, axis=-1, keepdims=True)
+            span = length(to_bar, keepdims=True)
             p["elbow"] = p["shoulder"] + upper * to_bar / np.maximum(span, 1e-12)
             bent = np.flatnonzero(span[:, 0] < upper + fore + grip - 1e-9)
             if len(bent):
                 p["elbow"][bent] = _elbow(p["shoulder"][bent], p["hands"][bent], upper,
                                           fore + grip, back_normal(axes["thoracic"][bent]))
             along = p["hands"] - p["elbow"]
-            along /= np.maximum(np.linalg.norm(along, axis=-1, keepdims=True), 1e-12)
+            along /= np.maximum(length(along, keepdims=True), 1e-12)
             p["wrist"] = p["elbow"] + fore * along
         p["load"] = p["hands"]
     else:
@@ -232,13 +262,14 @@ def joint_positions(
         p["elbow"] = _elbow(p["shoulder"], p["hands"], upper_seen, (fore + grip) * fore_share,
                             prefer)
         reach = p["hands"] - p["elbow"]
-        reach /= np.linalg.norm(reach, axis=-1, keepdims=True)
+        reach /= length(reach, keepdims=True)
         p["wrist"] = p["elbow"] + fore * fore_share * reach
     return p, axes
 
 
 #: Points on the arc drawn around the front of the knee between the thigh and shin lines.
 _KNEE_ARC_POINTS = 3
+_KNEE_ARC_STEPS = np.arange(1, _KNEE_ARC_POINTS + 1) / (_KNEE_ARC_POINTS + 1)
 
 
 def front_of_legs(p: Points, axes: dict[str, np.ndarray], offset: float) -> np.ndarray:
@@ -248,21 +279,22 @@ def front_of_legs(p: Points, axes: dict[str, np.ndarray], offset: float) -> np.n
     knee by an arc of that radius (so a bent knee leaves no gap), then straight down from
     the front of the ankle to the floor.
     """
-    front_thigh = -back_normal(axes["thigh"])
-    front_shin = -back_normal(axes["shank"])
-    start = np.arctan2(front_thigh[:, 1], front_thigh[:, 0])
-    turn = np.arctan2(front_shin[:, 1], front_shin[:, 0]) - start
-    turn = (turn + np.pi) % (2 * np.pi) - np.pi
-    steps = np.arange(1, _KNEE_ARC_POINTS + 1) / (_KNEE_ARC_POINTS + 1)
-    arc_angle = start[:, None] + turn[:, None] * steps
-    arc = p["knee"][:, None, :] + offset * np.stack((np.cos(arc_angle), np.sin(arc_angle)),
-                                                    axis=-1)
-    ankle_front = p["ankle"] + offset * front_shin
-    floor = np.stack((ankle_front[:, 0], np.zeros(len(ankle_front))), axis=-1)
-    return np.concatenate((
-        (p["hip"] + offset * front_thigh)[:, None], (p["knee"] + offset * front_thigh)[:, None],
-        arc, (p["knee"] + offset * front_shin)[:, None], ankle_front[:, None], floor[:, None],
-    ), axis=1)
+    # the front of the thigh and of the shin, and the arc between them round the knee
+    fronts = front_normal(np.array((axes["thigh"], axes["shank"])))  # (2, n, 2)
+    front_thigh, front_shin = fronts
+    start, end = np.arctan2(fronts[..., 1], fronts[..., 0])
+    turn = (end - start + np.pi) % (2 * np.pi) - np.pi
+    arc_angle = start[:, None] + turn[:, None] * _KNEE_ARC_STEPS
+    n, k = len(start), _KNEE_ARC_POINTS
+    outline = np.empty((n, k + 5, 2))
+    outline[:, 0] = p["hip"] + offset * front_thigh
+    outline[:, 1] = p["knee"] + offset * front_thigh
+    outline[:, 2:k + 2] = p["knee"][:, None, :] + offset * xy(np.cos(arc_angle),
+                                                              np.sin(arc_angle))
+    outline[:, k + 2] = p["knee"] + offset * front_shin
+    outline[:, k + 3] = p["ankle"] + offset * front_shin
+    outline[:, k + 4] = xy(outline[:, k + 3, 0], 0.0)  # straight down to the floor
+    return outline
 
 
 #: Samples per piece of the legs' outline when the close bar's slide is traced.
@@ -302,12 +334,12 @@ def bar_on_legs(
     """
     shoulder = p["shoulder"]
     outline = front_of_legs(p, axes, offset)
-    pieces = outline[:, :-1, None] + _SLIDE_STEPS * np.diff(outline, axis=1)[:, :, None]
+    pieces = outline[:, :-1, None] + _SLIDE_STEPS * (outline[:, 1:] - outline[:, :-1])[:, :, None]
     n = len(shoulder)
     path = np.concatenate((pieces.reshape(n, -1, 2), outline[:, -1:]), axis=1)
-    along = np.concatenate((np.zeros((n, 1)), np.cumsum(
-        np.linalg.norm(np.diff(path, axis=1), axis=-1), axis=1)), axis=1)
-    reach = np.linalg.norm(path - shoulder[:, None], axis=-1)
+    along = np.zeros(path.shape[:2])  # distance along the path from the hip, m
+    np.cumsum(length(path[:, 1:] - path[:, :-1]), axis=1, out=along[:, 1:])
+    reach = length(path - shoulder[:, None])
     on_thigh = np.maximum.accumulate(reach[:, :_KNEE_FRONT], axis=1)
     from_knee = slide_ratio * along[:, _KNEE_FRONT:] + np.maximum.accumulate(
         reach[:, _KNEE_FRONT:] - slide_ratio * along[:, _KNEE_FRONT:], axis=1)
@@ -315,33 +347,35 @@ def bar_on_legs(
         (on_thigh, np.maximum(on_thigh[:, -1:], from_knee)), axis=1)
     over = held >= arm
     reaches = over.any(axis=1)
+    at_hip = over[:, 0]
     rows = np.arange(n)
     k = np.clip(np.argmax(over, axis=1), 1, path.shape[1] - 1)
     below, above = held[rows, k - 1], held[rows, k]
+    point_below, point_above = path[rows, k - 1], path[rows, k]
     frac = np.clip((arm - below) / np.maximum(above - below, 1e-12), 0.0, 1.0)
-    frac = np.where(over[rows, 0], 0.0, frac)
-    k_from = np.where(over[rows, 0], 0, k - 1)
-    bar = path[rows, k_from] + frac[:, None] * (path[rows, k] - path[rows, k_from])
+    frac = np.where(at_hip, 0.0, frac)
+    k_from = np.where(at_hip, 0, k - 1)
+    bar = path[rows, k_from] + frac[:, None] * (point_above - path[rows, k_from])
     # Where the straight arms themselves stop the bar, place it exactly at arm's length.
-    start, step = path[rows, k - 1] - shoulder, path[rows, k] - path[rows, k - 1]
+    start, step = point_below - shoulder, point_above - point_below
     qa = np.maximum(np.einsum("nd,nd->n", step, step), 1e-12)
     qb = 2 * np.einsum("nd,nd->n", start, step)
     qc = np.einsum("nd,nd->n", start, start) - arm**2
     t = (-qb + np.sqrt(np.maximum(qb**2 - 4 * qa * qc, 0.0))) / (2 * qa)
-    taut = ((held[rows, k] <= reach[rows, k]) & (held[rows, k - 1] <= reach[rows, k - 1])
-            & ~over[rows, 0] & (t >= 0) & (t <= 1))
-    bar = np.where(taut[:, None], path[rows, k - 1] + t[:, None] * step, bar)
+    taut = ((above <= reach[rows, k]) & (below <= reach[rows, k - 1])
+            & ~at_hip & (t >= 0) & (t <= 1))
+    bar = np.where(taut[:, None], point_below + t[:, None] * step, bar)
     bar = np.where(reaches[:, None], bar, path[:, -1])
     gap = np.zeros(n)
     away = np.flatnonzero(reach.min(axis=1) > arm)
     if len(away):
         # Out of reach: point at the nearest point of the outline (no real pose gets here).
         a = outline[away, :-1] - shoulder[away, None]
-        d = np.diff(outline[away], axis=1)
+        d = outline[away, 1:] - outline[away, :-1]
         t = np.clip(-np.einsum("nkd,nkd->nk", a, d)
                     / np.maximum(np.einsum("nkd,nkd->nk", d, d), 1e-12), 0.0, 1.0)
         nearest = a + t[..., None] * d
-        dist = np.linalg.norm(nearest, axis=-1)
+        dist = length(nearest)
         best = np.argmin(dist, axis=1)
         target = nearest[np.arange(len(away)), best]
         gap[away] = dist[np.arange(len(away)), best] - arm
@@ -355,9 +389,9 @@ def _elbow(shoulder: np.ndarray, hand: np.ndarray, upper: float, lower: float,
     """Elbow of a two-link arm from shoulder to hand, bent towards ``prefer`` (n, 2): of the
     two possible elbows, the one further along that direction from the shoulder."""
     span = hand - shoulder
-    dist = np.linalg.norm(span, axis=-1, keepdims=True)
-    dist = np.clip(dist, abs(upper - lower) + 1e-6, upper + lower - 1e-6)
-    unit = span / np.maximum(np.linalg.norm(span, axis=-1, keepdims=True), 1e-9)
+    span_len = length(span, keepdims=True)
+    dist = np.clip(span_len, abs(upper - lower) + 1e-6, upper + lower - 1e-6)
+    unit = span / np.maximum(span_len, 1e-9)
     cos_a = np.clip((upper**2 + dist**2 - lower**2) / (2 * upper * dist), -1.0, 1.0)
     sin_a = np.sqrt(1.0 - cos_a**2)
     candidates = []
@@ -387,7 +421,7 @@ def segment_centres(p: Points, body: Body, support: np.ndarray | None = None
 
     foot = seg["foot"]
     foot_x = p["heel"][:, 0] + foot.com_fraction * foot.length_m
-    standing_foot = np.stack((foot_x, np.full_like(foot_x, ankle_height / 2)), axis=-1)
+    standing_foot = xy(foot_x, ankle_height / 2)
     kneeling_foot = (p["ankle"] + p["toe"]) / 2
     kneeling = (np.zeros(len(foot_x), bool) if support is None else support > 0)[:, None]
     centres = {
@@ -403,6 +437,6 @@ def segment_centres(p: Points, body: Body, support: np.ndarray | None = None
     }
     hand = seg["hand"]
     hand_axis = p["hands"] - p["wrist"]
-    hand_len = np.maximum(np.linalg.norm(hand_axis, axis=-1, keepdims=True), 1e-9)
+    hand_len = np.maximum(length(hand_axis, keepdims=True), 1e-9)
     centres["hand"] = p["wrist"] + hand_axis / hand_len * hand.com_fraction * hand.length_m
     return centres

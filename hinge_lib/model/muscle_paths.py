@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import NamedTuple
 
 import numpy as np
 
@@ -91,6 +92,7 @@ SCALES: tuple[str, ...] = ("height", "thigh", "shank")
 SIDES: tuple[str, ...] = ("front", "back")
 #: Points used to draw each wrap arc (fixed, so drawings keep their size).
 ARC_POINTS = 5
+_ARC_STEPS = np.linspace(0.0, 1.0, ARC_POINTS)
 #: Sign turning a joint's flexion into counter-clockwise turning of the body beyond it, in
 #: the frame where the pelvis is held still (the lumbar segment tips forward = clockwise).
 _TURN_SIGN = {"lumbar": -1.0, "hip": 1.0, "knee": -1.0, "ankle": 1.0}
@@ -254,8 +256,8 @@ _TIBIA_TURN = float(np.arctan2(1.9, 396.5))
 def _with_sides(items: list, rows: tuple[PathRow, ...], body: Body) -> list:
     """Fill in each wrap's turning sign from its side and the standing path direction."""
     standing = {f: np.zeros(1) for f in JOINT_NAMES}
-    frames = _frames(standing, body)
-    placed = [np.array([float(v[0]) for v in _place(frames, it[1], it[2])]) for it in items]
+    frames, _ = _frames(standing, body)
+    placed = [_place(frames[it[1]], it[2])[:, 0] for it in items]
     out = []
     for i, (it, row) in enumerate(zip(items, rows, strict=True)):
         if it[0] == "point":
@@ -276,44 +278,54 @@ def _cos_sin(angle_rad: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return np.cos(a).astype(float), np.sin(a).astype(float)
 
 
-Frame = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # origin x, y; cos, sin
+class Frame(NamedTuple):
+    """A body frame seen from the pelvis-still frame: the body's point (x, y) lies at
+    ``origin + x * x_axis + y * y_axis``. Each is (2, n), x and y over the poses, or (2, 1)
+    for a frame that does not move with the joints."""
+
+    origin: np.ndarray
+    x_axis: np.ndarray
+    y_axis: np.ndarray
 
 
-def _frames(angles: Mapping[str, np.ndarray], body: Body) -> dict[str, Frame]:
-    """Origin and rotation of each body frame with the pelvis held still (hip at the
-    origin, pelvis upright), plus the joint centres under ``"joint:<name>"``. Degrees in."""
+_STILL = Frame(np.zeros((2, 1)), np.array([[1.0], [0.0]]), np.array([[0.0], [1.0]]))
+
+
+def _frames(angles: Mapping[str, np.ndarray], body: Body
+            ) -> tuple[dict[str, Frame], np.ndarray]:
+    """Each body frame with the pelvis held still (hip at the origin, pelvis upright), and
+    the joint centres (4, 2, n) in :data:`JOINT_NAMES` order. Degrees in."""
     seg = body.segments
-    rad = {j: np.radians(np.atleast_1d(np.asarray(angles[j], dtype=float)))
-           for j in JOINT_NAMES}
-    n = max(len(v) for v in rad.values())
-    rad = {j: np.broadcast_to(v, (n,)) for j, v in rad.items()}
-    zero, one = np.zeros(n), np.ones(n)
-    c_f, s_f = _cos_sin(rad["hip"])
-    c_t, s_t = _cos_sin(rad["hip"] - rad["knee"])
-    c_a, s_a = _cos_sin(rad["hip"] - rad["knee"] + rad["ankle"])
-    c_l, s_l = _cos_sin(-rad["lumbar"])
+    deg = [np.atleast_1d(np.asarray(angles[j], dtype=float)) for j in JOINT_NAMES]
+    n = max(len(v) for v in deg)
+    ankle, knee, hip, lumbar = np.radians(
+        np.array([v if len(v) == n else np.broadcast_to(v, (n,)) for v in deg]))
+    # the turn of the femur, tibia, foot and lumbar frames, all four in one call
+    cos, sin = _cos_sin(np.array((hip, hip - knee, hip - knee + ankle, -lumbar)))
+    x_axes = np.stack((cos, sin), axis=1)  # (4, 2, n)
+    y_axes = np.stack((-sin, cos), axis=1)
     thigh, shank, pelvis = seg["thigh"].length_m, seg["shank"].length_m, seg["pelvis"].length_m
-    knee_x, knee_y = s_f * thigh, -c_f * thigh
-    ankle_x, ankle_y = knee_x + s_t * shank, knee_y - c_t * shank
-    top_y = zero + pelvis
-    return {
-        "pelvis": (zero, zero, one, zero),
-        "pelvis_top": (zero, top_y, one, zero),
-        "lumbar": (zero, top_y, c_l, s_l),
-        "femur": (zero, zero, c_f, s_f),
-        "tibia": (knee_x, knee_y, c_t, s_t),
-        "foot": (ankle_x, ankle_y, c_a, s_a),
-        "joint:lumbar": (zero, top_y, one, zero),
-        "joint:hip": (zero, zero, one, zero),
-        "joint:knee": (knee_x, knee_y, one, zero),
-        "joint:ankle": (ankle_x, ankle_y, one, zero),
+    knee_at = -thigh * y_axes[0]  # down the femur's long axis
+    ankle_at = knee_at - shank * y_axes[1]
+    top = np.array([[0.0], [pelvis]])
+    frames = {
+        "pelvis": _STILL,
+        "pelvis_top": _STILL._replace(origin=top),
+        "lumbar": Frame(top, x_axes[3], y_axes[3]),
+        "femur": Frame(_STILL.origin, x_axes[0], y_axes[0]),
+        "tibia": Frame(knee_at, x_axes[1], y_axes[1]),
+        "foot": Frame(ankle_at, x_axes[2], y_axes[2]),
     }
+    joints = np.zeros((len(JOINT_NAMES), 2, n))
+    joints[JOINT_NAMES.index("ankle")] = ankle_at
+    joints[JOINT_NAMES.index("knee")] = knee_at
+    joints[JOINT_NAMES.index("lumbar"), 1] = pelvis
+    return frames, joints
 
 
-def _place(frames: dict[str, Frame], body_name: str, xy: np.ndarray
-           ) -> tuple[np.ndarray, np.ndarray]:
-    ox, oy, c, s = frames[body_name]
-    return ox + c * xy[0] - s * xy[1], oy + s * xy[0] + c * xy[1]
+def _place(frame: Frame, xy: np.ndarray) -> np.ndarray:
+    """The point ``xy`` (m) of a body frame in the pelvis-still frame, (2, n)."""
+    return frame.origin + frame.x_axis * xy[0] + frame.y_axis * xy[1]
 
 
 def _tangent(cx, cy, px, py, radius: float, turn: float):
@@ -326,19 +338,24 @@ def _tangent(cx, cy, px, py, radius: float, turn: float):
     return cx + along * vx - across * vy, cy + along * vy + across * vx, np.sqrt(d2 - radius**2)
 
 
-def _wrap(a, b, centre, radius: float, sign: int, pulley: bool):
-    """Path from ``a`` to ``b`` round a circle kept on side ``sign`` (+1: the centre left of
-    the direction of travel). Returns length, wrapped mask, entry point, exit point and the
-    signed arc angle (all arrays)."""
-    cx, cy = centre
-    ex, ey, ta = _tangent(cx, cy, a[0], a[1], radius, sign)
-    xx, xy, tb = _tangent(cx, cy, b[0], b[1], radius, -sign)
-    e1, e2, x1, x2 = ex - cx, ey - cy, xx - cx, xy - cy
+def _wrap(placed: np.ndarray, ends: np.ndarray, radius: np.ndarray, sign: np.ndarray,
+          pulley: np.ndarray):
+    """Paths round circles: from the point ``a`` to the point ``b`` round the circle centred
+    on ``mid`` (``ends`` (W, 3): rows of ``placed`` (2, K, n)), kept on side ``sign`` (+1:
+    the centre left of the direction of travel); ``radius``, ``sign``, ``pulley`` (W, 1).
+    Returns length, wrapped mask and the signed arc angle (W, n), and the x and y of the
+    points where the path touches each circle, (2, W, n): entry first, then exit."""
+    a, mid, b = ends[:, 0], ends[:, 1], ends[:, 2]
+    cx, cy = placed[:, mid]
+    start = placed[:, np.array((a, b))]  # (2, 2, W, n): lines from a (entry) and b (exit)
+    tx, ty, run = _tangent(cx, cy, start[0], start[1], radius,
+                           np.array((sign, -sign)))
+    (e1, x1), (e2, x2) = tx - cx, ty - cy
     arc = sign * np.arctan2(e1 * x2 - e2 * x1, e1 * x1 + e2 * x2)
     wrapped = (arc > 0) | pulley
-    straight = np.hypot(b[0] - a[0], b[1] - a[1])
-    length = np.where(wrapped, ta + tb + radius * arc, straight)
-    return length, wrapped, (ex, ey), (xx, xy), arc
+    straight = np.hypot(*(start[:, 1] - start[:, 0]))
+    length = np.where(wrapped, run[0] + run[1] + radius * arc, straight)
+    return length, wrapped, (tx, ty), arc
 
 
 _JOINT_INDEX = {"lumbar": 0, "hip": 1, "knee": 2, "ankle": 3}
@@ -374,8 +391,16 @@ class Compiled:
     cross_wrap: np.ndarray  # (C,) wrap index, or W (never wrapped)
     cross_depth: np.ndarray  # (C,) out-of-side-view offset of the crossing piece, m
     draw: tuple[tuple[tuple[str, int], ...], ...]  # per path: ("point", i) or ("wrap", w)
+    draw_index: np.ndarray  # every path's drawing points, in order, as rows of D below
+    draw_ends: tuple[int, ...]  # where each path's drawing points end in draw_index
     n_points: int  # placed points (the first rows of E)
     may_wrap: np.ndarray  # (C',) crossings whose line differs while their wrap holds
+    # The lines whose turning effect gives a moment arm, (C + C') rows: every crossing's
+    # straight line, then the line of each of may_wrap while its wrap holds.
+    line_pairs: np.ndarray  # (C + C', 2) indices into E (fixed end, moving end)
+    line_joint: np.ndarray  # (C + C',) index into JOINT_NAMES
+    line_turn: np.ndarray  # (C + C',)
+    line_depth: np.ndarray  # (C + C',) m
 
 
 @cache
@@ -470,6 +495,9 @@ def compiled(body: Body, paths: tuple[str, ...] = PATHS) -> Compiled:
             w += 1
             i += 2
     n_paths = len(paths)
+    may_wrap = np.flatnonzero(np.array(c_wrap, dtype=int) < n_wraps)
+    all_crossings = np.arange(len(crossings))
+    straight = np.array(c_straight, dtype=int).reshape(-1, 2)
     seg_to_path = np.zeros((len(seg), n_paths))
     seg_to_path[np.arange(len(seg)), seg_path] = 1.0
     wrap_to_path = np.zeros((len(wraps), n_paths))
@@ -484,40 +512,55 @@ def compiled(body: Body, paths: tuple[str, ...] = PATHS) -> Compiled:
         cross_joint=np.array(c_joint, dtype=int), cross_turn=np.array(c_turn),
         cross_straight=np.array(c_straight, dtype=int),
         cross_wrapped=np.array(c_wrapped, dtype=int), cross_wrap=np.array(c_wrap, dtype=int),
-        draw=draw, n_points=n_points,
-        may_wrap=np.flatnonzero(np.array(c_wrap, dtype=int) < n_wraps),
+        draw=draw, n_points=n_points, **_draw_rows(draw, n_points),
+        may_wrap=may_wrap,
+        line_pairs=np.concatenate((straight, np.array(c_wrapped, dtype=int)[may_wrap])),
+        line_joint=np.array(c_joint, dtype=int)[np.r_[all_crossings, may_wrap]],
+        line_turn=np.array(c_turn)[np.r_[all_crossings, may_wrap]],
+        line_depth=np.array(c_depth)[np.r_[all_crossings, may_wrap]],
     )
 
 
+def _draw_rows(draw: tuple[tuple[tuple[str, int], ...], ...], n_points: int
+               ) -> dict[str, object]:
+    """``draw_index`` and ``draw_ends`` of :class:`Compiled`: D is the placed points, then
+    the :data:`ARC_POINTS` points of every wrap's arc, wrap after wrap."""
+    index: list[int] = []
+    ends = []
+    for items in draw:
+        for kind, i in items:
+            index.extend([i] if kind == "point" else
+                         range(n_points + i * ARC_POINTS, n_points + (i + 1) * ARC_POINTS))
+        ends.append(len(index))
+    return {"draw_index": np.array(index, dtype=np.intp), "draw_ends": tuple(ends)}
+
+
 def _placed_rows(c: Compiled, frames: dict[str, Frame]):
-    """Every point of ``c`` placed and every wrap solved, one row per point or wrap: x, y
-    arrays of shape (K, n) and the :func:`_wrap` results of shape (W, n). Rows keep each
-    point's values together in memory, so picking points is a plain copy."""
-    n = len(frames["femur"][2])
-    px, py = np.empty((c.n_points, n)), np.empty((c.n_points, n))
+    """Every point of ``c`` placed, (2, K, n) (x and y rows: picking points is a plain
+    copy), and the :func:`_wrap` results of every wrap."""
+    n = frames["femur"].x_axis.shape[-1]
+    placed = np.empty((2, c.n_points, n))
     start = 0
     for name, pts in c.blocks:
-        ox, oy, cos, sin = frames[name]
+        frame = frames[name]
         rows = slice(start, start + len(pts))
-        local_x, local_y = pts[:, :1], pts[:, 1:]
-        np.subtract(ox + cos * local_x, sin * local_y, out=px[rows])
-        np.add(oy + sin * local_x, cos * local_y, out=py[rows])
+        from_origin = frame.origin[:, None] + frame.x_axis[:, None] * pts[:, :1]
+        np.add(from_origin, frame.y_axis[:, None] * pts[:, 1:], out=placed[:, rows])
         start += len(pts)
-    a, mid, b = c.wrap_ends[:, 0], c.wrap_ends[:, 1], c.wrap_ends[:, 2]
-    wrap = _wrap((px[a], py[a]), (px[b], py[b]), (px[mid], py[mid]), c.wrap_radius[:, None],
-                 c.wrap_sign[:, None], c.wrap_pulley[:, None])
-    return px, py, wrap
+    wrap = _wrap(placed, c.wrap_ends, c.wrap_radius[:, None], c.wrap_sign[:, None],
+                 c.wrap_pulley[:, None])
+    return placed, wrap
 
 
 def _placed(c: Compiled, frames: dict[str, Frame]):
     """:func:`_placed_rows` with poses first: (n, K) points and (n, W) wraps."""
-    px, py, (length, wrapped, entry, leave, arc) = _placed_rows(c, frames)
+    placed, (length, wrapped, (tx, ty), arc) = _placed_rows(c, frames)
 
     def t(a: np.ndarray) -> np.ndarray:
         return np.ascontiguousarray(a.T)
 
-    return t(px), t(py), (t(length), t(wrapped), (t(entry[0]), t(entry[1])),
-                          (t(leave[0]), t(leave[1])), t(arc))
+    return t(placed[0]), t(placed[1]), (t(length), t(wrapped), (t(tx[0]), t(ty[0])),
+                                        (t(tx[1]), t(ty[1])), t(arc))
 
 
 def _lengths(c: Compiled, px: np.ndarray, py: np.ndarray, wrap_length: np.ndarray
@@ -538,7 +581,7 @@ def length_rows(angles: Mapping[str, np.ndarray], body: Body,
     """Lengths (m) of ``paths`` only, shape ``(len(paths), n)``, without moment arms: the
     same numbers as :func:`geometry_rows` gives for them, for less work."""
     c = compiled(body, paths)
-    px, py, (wl, *_) = _placed_rows(c, _frames(angles, body))
+    (px, py), (wl, *_) = _placed_rows(c, _frames(angles, body)[0])
     return _lengths(c, px, py, wl)
 
 
@@ -547,29 +590,27 @@ def geometry_rows(angles: Mapping[str, np.ndarray], body: Body
     """:func:`geometry_arrays` with one row per path or crossing: lengths
     ``(len(PATHS), n)`` and moment arms ``(C, n)``, in m."""
     c = compiled(body)
-    frames = _frames(angles, body)
-    px, py, (wl, wrapped, entry, leave, _) = _placed_rows(c, frames)
+    frames, joints = _frames(angles, body)
+    (px, py), (wl, wrapped, (tx, ty), _) = _placed_rows(c, frames)
     lengths = _lengths(c, px, py, wl)
-    ex = np.concatenate((px, entry[0], leave[0]))
-    ey = np.concatenate((py, entry[1], leave[1]))
-    jx = np.stack([frames[f"joint:{j}"][0] for j in JOINT_NAMES])
-    jy = np.stack([frames[f"joint:{j}"][1] for j in JOINT_NAMES])
+    touching = (tx.shape[0] * tx.shape[1], px.shape[1])  # (2 W, n)
+    # E: the placed points, then every wrap's entry and every wrap's exit point
+    ex = np.concatenate((px, tx.reshape(touching)))
+    ey = np.concatenate((py, ty.reshape(touching)))
+    jx, jy = joints[:, 0], joints[:, 1]
 
-    def arm(pair: np.ndarray, joint: np.ndarray, turn: np.ndarray,
-            depth: np.ndarray) -> np.ndarray:
-        fx, fy = ex[pair[:, 0]], ey[pair[:, 0]]
-        qx, qy = ex[pair[:, 1]], ey[pair[:, 1]]
-        ux, uy = qx - fx, qy - fy
-        # The line's full length (its offset across the body included): a piece that runs
-        # partly across the body turns the joint less for its tension.
-        norm = np.maximum(np.sqrt(ux * ux + uy * uy + depth[:, None] ** 2), 1e-12)
-        return turn[:, None] * ((qx - jx[joint]) * uy - (qy - jy[joint]) * ux) / norm
-
-    arms = arm(c.cross_straight, c.cross_joint, c.cross_turn, c.cross_depth)
+    # The turning effect about its joint of every line of Compiled.line_pairs.
+    pair, joint = c.line_pairs, c.line_joint
+    fx, fy = ex[pair[:, 0]], ey[pair[:, 0]]
+    qx, qy = ex[pair[:, 1]], ey[pair[:, 1]]
+    ux, uy = qx - fx, qy - fy
+    # The line's full length (its offset across the body included): a piece that runs
+    # partly across the body turns the joint less for its tension.
+    norm = np.maximum(np.sqrt(ux * ux + uy * uy + c.line_depth[:, None] ** 2), 1e-12)
+    lines = c.line_turn[:, None] * ((qx - jx[joint]) * uy - (qy - jy[joint]) * ux) / norm
+    arms = lines[:len(c.crossings)]
     w = c.may_wrap  # the others keep their straight line
-    arms[w] = np.where(wrapped[c.cross_wrap[w]],
-                       arm(c.cross_wrapped[w], c.cross_joint[w], c.cross_turn[w],
-                           c.cross_depth[w]), arms[w])
+    arms[w] = np.where(wrapped[c.cross_wrap[w]], lines[len(c.crossings):], arms[w])
     return lengths, arms
 
 
@@ -609,12 +650,11 @@ def moment_arms(angles: Mapping[str, np.ndarray], body: Body) -> dict[str, dict[
 def all_path_points(angles: Mapping[str, np.ndarray], body: Body) -> dict[str, np.ndarray]:
     """:func:`path_points` of every path in :data:`PATHS`, all evaluated together."""
     c = compiled(body)
-    px, py, (_, wrapped, entry, _, arc) = _placed(c, _frames(angles, body))
+    px, py, (_, wrapped, entry, _, arc) = _placed(c, _frames(angles, body)[0])
     a, mid, b = c.wrap_ends[:, 0], c.wrap_ends[:, 1], c.wrap_ends[:, 2]
     cx, cy = px[:, mid], py[:, mid]
     start = np.arctan2(entry[1] - cy, entry[0] - cx)
-    t = np.linspace(0.0, 1.0, ARC_POINTS)
-    theta = start[..., None] + (c.wrap_sign * np.where(wrapped, arc, 0.0))[..., None] * t
+    theta = start[..., None] + (c.wrap_sign * np.where(wrapped, arc, 0.0))[..., None] * _ARC_STEPS
     r = c.wrap_radius[:, None]
     arc_x, arc_y = cx[..., None] + r * np.cos(theta), cy[..., None] + r * np.sin(theta)
     abx, aby = px[:, b] - px[:, a], py[:, b] - py[:, a]
@@ -624,14 +664,12 @@ def all_path_points(angles: Mapping[str, np.ndarray], body: Body) -> dict[str, n
     keep = wrapped[..., None]
     arc_x = np.where(keep, arc_x, near_x)
     arc_y = np.where(keep, arc_y, near_y)
-    points = np.stack((px, py), axis=-1)
-    arcs = np.stack((arc_x, arc_y), axis=-1)  # (n, W, ARC_POINTS, 2)
-    out = {}
-    for muscle, items in zip(PATHS, c.draw, strict=True):
-        out[muscle] = np.concatenate(
-            [points[:, i:i + 1] if kind == "point" else arcs[:, i] for kind, i in items],
-            axis=1)
-    return out
+    arcs = (len(px), arc_x.shape[1] * arc_x.shape[2])  # (n, W * ARC_POINTS)
+    points = np.concatenate((px, arc_x.reshape(arcs)), axis=1)  # D of Compiled.draw_index
+    points = np.stack((points, np.concatenate((py, arc_y.reshape(arcs)), axis=1)), axis=-1)
+    drawn = points[:, c.draw_index]
+    return {muscle: drawn[:, start:end]
+            for muscle, start, end in zip(PATHS, (0, *c.draw_ends), c.draw_ends, strict=False)}
 
 
 def path_points(angles: Mapping[str, np.ndarray], body: Body, muscle: str) -> np.ndarray:

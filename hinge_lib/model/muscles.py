@@ -2,7 +2,8 @@
 
 The groups of data/muscle_groups.csv and data/muscle_paths.csv
 (:mod:`hinge_lib.model.muscle_paths`): each pose's joint moments are shared among the groups
-by one force per group acting at every joint it crosses (:func:`solve_forces`). The
+by one force per group acting at every joint it crosses
+(:func:`~hinge_lib.model.force_sharing.solve_forces`). The
 hamstring stretch the readout shows (``hamstring_length_change_mm``) is the hamstrings
 group's length change: one number, from the same paths.
 
@@ -21,6 +22,7 @@ from functools import cache
 import numpy as np
 
 from hinge_lib.model.body import Body
+from hinge_lib.model.force_sharing import pose_blocks, solve_forces
 from hinge_lib.model.moment_arm_evidence import action_signs
 from hinge_lib.model.muscle_paths import (
     ADDUCTOR_MAGNUS,
@@ -49,8 +51,6 @@ ACTIONS: tuple[str, ...] = ("extends", "flexes")
 #: Display rule (a modelling choice, not a published threshold): a muscle counts as
 #: "stretched" when its muscle-tendon unit is at least this fraction longer than standing.
 STRETCH_FRACTION = 0.05
-#: Cost of a moment no modelled muscle can supply, relative to muscle stress (small = dear).
-_RESERVE_WEIGHT = 0.01
 #: Stand-in size for a muscle with no sourced maximum force (it is alone on its side of its
 #: joint, so its share does not depend on it).
 _NOMINAL_FORCE_N = 1000.0
@@ -189,190 +189,6 @@ def _check_moment_arms(table: dict[str, MuscleGroup], rows: list[dict]) -> None:
             )
 
 
-def solve_forces(arms: np.ndarray, moments: np.ndarray, size_n: np.ndarray,
-                 max_iter: int | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Muscle forces that make the joint moments with the smallest sum of squared stresses.
-
-    Solves, for every pose at once, ``min sum((F/size)^2) + sum((unmet/w)^2)`` with
-    ``F >= 0`` (muscles only pull), where ``unmet = moments - arms @ F`` is what no
-    modelled muscle supplies (a large penalty, so it stays near zero whenever the muscles
-    can do the job). Sizes proportional to physiological cross-sectional area make
-    ``F/size`` proportional to muscle stress. Joints that share no muscle are solved
-    apart; each uses Lawson and Hanson's active-set non-negative least squares, run on all
-    poses together (numpy only; in blocks of :data:`BLOCK_POSES` poses, which changes no
-    number), started from the muscles that pull the right way, with
-    each step solving a joints-by-joints system rather than a muscles-by-muscles one. For
-    a few poses every set of active muscles is tried at once instead (also exact).
-
-    Parameters
-    ----------
-    arms : (n, joints, muscles) moment arms in m.
-    moments : (n, joints) joint moments in N m.
-    size_n : (muscles,) maximum forces in N (any common scale of cross-sectional area).
-
-    Returns
-    -------
-    forces : (n, muscles) in N, and unmet : (n, joints) in N m.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> arms = np.array([[[0.05, 0.05]]])           # two extensors of one joint
-    >>> f, unmet = solve_forces(arms, np.array([[100.0]]), np.array([1000.0, 3000.0]))
-    >>> [round(x) for x in f[0]], round(float(unmet[0, 0]), 3)
-    ([200, 1800], 0.0)
-    """
-    arms = np.asarray(arms, dtype=float)
-    moments = np.asarray(moments, dtype=float)
-    size = np.asarray(size_n, dtype=float)
-    n, n_joints, n_muscles = arms.shape
-    forces = np.zeros((n, n_muscles))
-    pattern = tuple(map(tuple, np.any(arms != 0, axis=0).tolist()))
-    for joints, muscles_ in _blocks(pattern):
-        if not muscles_:
-            continue
-        sub = arms[:, joints][:, :, muscles_]
-        x = _nnls(sub * size[muscles_], moments[:, joints], max_iter)
-        forces[:, muscles_] = x * size[muscles_]
-    unmet = moments - np.einsum("njm,nm->nj", arms, forces)
-    return forces, unmet
-
-
-@cache
-def _blocks(pattern: tuple[tuple[bool, ...], ...]) -> list[tuple[list[int], list[int]]]:
-    """Groups of joints linked by muscles that cross more than one of them (``pattern``:
-    joints x muscles, True where a muscle has a moment arm at a joint)."""
-    crosses = np.array(pattern, dtype=bool)
-    n_joints, n_muscles = crosses.shape
-    label = list(range(n_joints))
-
-    def root(j: int) -> int:
-        while label[j] != j:
-            j = label[j]
-        return j
-
-    for m in range(n_muscles):
-        js = np.flatnonzero(crosses[:, m])
-        for j in js[1:]:
-            label[root(int(j))] = root(int(js[0]))
-    blocks: dict[int, tuple[list[int], list[int]]] = {}
-    for j in range(n_joints):
-        blocks.setdefault(root(j), ([], []))[0].append(j)
-    for m in range(n_muscles):
-        js = np.flatnonzero(crosses[:, m])
-        if js.size:
-            blocks[root(int(js[0]))][1].append(m)
-    return list(blocks.values())
-
-
-def _solve_spd(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Solve many small symmetric positive definite systems ``a x = b`` at once by
-    Gaussian elimination without pivoting (safe for such matrices), in plain numpy."""
-    a = a.copy()
-    b = b.copy()
-    size = a.shape[-1]
-    for k in range(size):
-        pivot = a[:, k, k]
-        for i in range(k + 1, size):
-            f = a[:, i, k] / pivot
-            a[:, i, k:] -= f[:, None] * a[:, k, k:]
-            b[:, i] -= f * b[:, k]
-    x = np.empty_like(b)
-    for k in range(size - 1, -1, -1):
-        x[:, k] = (b[:, k] - np.einsum("nj,nj->n", a[:, k, k + 1:], x[:, k + 1:])) / a[:, k, k]
-    return x
-
-
-#: Largest poses x subsets for which :func:`_nnls` tries every set of active muscles at
-#: once (exact and quicker for a few poses, such as one explorer update).
-_ENUMERATE_LIMIT = 4096
-
-
-@cache
-def _subsets(n_muscles: int) -> np.ndarray:
-    """Every subset of ``n_muscles`` muscles as a (2**n, n) boolean mask."""
-    codes = np.arange(2**n_muscles)[:, None]
-    return (codes >> np.arange(n_muscles)) & 1 == 1
-
-
-def _nnls_enumerate(b: np.ndarray, moments: np.ndarray) -> np.ndarray:
-    """:func:`_nnls` by trying every set of active muscles: the cheapest solution whose
-    forces are all pulling is the optimum (the problem is strictly convex)."""
-    n, n_joints, n_muscles = b.shape
-    w2 = _RESERVE_WEIGHT**2
-    masks = _subsets(n_muscles)  # (k, m)
-    bm = b[:, None, :, :] * masks[None, :, None, :]  # (n, k, j, m)
-    system = w2 * np.eye(n_joints) + np.einsum("nkjm,nkim->nkji", bm, bm)
-    k = len(masks)
-    y = _solve_spd(system.reshape(n * k, n_joints, n_joints),
-                   np.repeat(moments, k, axis=0)).reshape(n, k, n_joints)
-    x = np.einsum("nkjm,nkj->nkm", bm, y)
-    resid = moments[:, None, :] - np.einsum("njm,nkm->nkj", b, x)
-    cost = np.einsum("nkm,nkm->nk", x, x) + np.einsum("nkj,nkj->nk", resid, resid) / w2
-    cost = np.where(np.all(x >= -1e-12, axis=2), cost, np.inf)
-    best = cost.argmin(axis=1)
-    return np.clip(x[np.arange(n), best], 0.0, None)
-
-
-def _nnls(b: np.ndarray, moments: np.ndarray, max_iter: int | None) -> np.ndarray:
-    """Batched ``min |x|^2 + |moments - b x|^2 / w^2`` over ``x >= 0`` (see solve_forces)."""
-    n, n_joints, n_muscles = b.shape
-    if max_iter is None and n * 2**n_muscles <= _ENUMERATE_LIMIT:
-        return _nnls_enumerate(b, moments)
-    x = np.empty((n, n_muscles))
-    for block in pose_blocks(n):  # each pose is solved on its own: blocks only save time
-        x[block] = _nnls_active_set(b[block], moments[block], max_iter)
-    return x
-
-
-def _nnls_active_set(b: np.ndarray, moments: np.ndarray, max_iter: int | None) -> np.ndarray:
-    """:func:`_nnls` by the active-set method, for every pose of ``b`` together."""
-    n, n_joints, n_muscles = b.shape
-    w2 = _RESERVE_WEIGHT**2
-    x = np.zeros((n, n_muscles))
-    grad0 = np.einsum("njm,nj->nm", b, moments) / w2
-    scale = 1.0 + np.abs(grad0).max(axis=1)
-    free = grad0 > 1e-13 * scale[:, None]  # start from the muscles that pull the right way
-    todo = np.ones(n, dtype=bool)
-    eye = np.eye(n_joints)
-    for _ in range(max_iter or 6 * n_muscles + 10):
-        idx = np.flatnonzero(todo)
-        if idx.size == 0:
-            break
-        bi, mi, xi, fi = b[idx], moments[idx], x[idx], free[idx]
-        bm = bi * fi[:, None, :]
-        system = w2 * eye + np.einsum("njm,nkm->njk", bm, bm)
-        s = np.einsum("njm,nj->nm", bm, _solve_spd(system, mi))
-        ok = np.all(~fi | (s > 0), axis=1)
-        # Feasible: accept and add the muscle that would lower the cost most, if any.
-        xi[ok] = s[ok]
-        resid = mi[ok] - np.einsum("njm,nm->nj", bi[ok], xi[ok])
-        grad = np.einsum("njm,nj->nm", bi[ok], resid) / w2 - xi[ok]
-        grad[fi[ok]] = -np.inf
-        best = grad.argmax(axis=1)
-        gain = grad[np.arange(len(best)), best]
-        add = gain > 1e-13 * scale[idx][ok]
-        rows_ok = np.flatnonzero(ok)
-        fi[rows_ok[add], best[add]] = True
-        done = np.zeros(len(idx), dtype=bool)
-        done[rows_ok[~add]] = True
-        # Infeasible: step from the last feasible point towards s and drop muscles at zero.
-        bad = ~ok
-        if bad.any():
-            xb, sb, fb = xi[bad], s[bad], fi[bad]
-            neg = fb & (sb <= 0)
-            gap = xb - sb
-            ratio = np.where(neg, xb / np.where(gap > 0, gap, 1.0), np.inf)
-            alpha = np.minimum(ratio.min(axis=1), 1.0)
-            xb = xb + alpha[:, None] * (sb - xb)
-            fb &= xb > 1e-12 * (1.0 + xb.max(axis=1, keepdims=True))
-            xb[~fb] = 0.0
-            xi[bad], fi[bad] = xb, fb
-        x[idx], free[idx] = xi, fi
-        todo[idx[done]] = False
-    return x
-
-
 @dataclass(frozen=True)
 class _Plan:
     """How paths and crossings combine into groups, for one body (see :func:`_plan`)."""
@@ -419,23 +235,47 @@ def _plan(body: Body) -> _Plan:
     )
 
 
-#: Poses worked on together in the muscle geometry and the force sharing: enough for numpy
-#: to run at full speed, few enough that a block's arrays stay in the processor's cache
-#: (100,000 poses in one go take about twice as long). No pose's numbers depend on it.
-BLOCK_POSES = 4096
+@dataclass(frozen=True)
+class MuscleForces:
+    """The muscle model's core for some poses (:func:`muscle_forces`), from which every
+    column of :func:`muscle_columns` is made."""
+
+    change: np.ndarray  # (n, groups) length change, m (+ = longer than standing tall)
+    matrix: np.ndarray  # (n, joints, groups) moment arms, m (+ = extends)
+    demand: np.ndarray  # (n, joints) joint moments, N m
+    forces: np.ndarray  # (n, groups) forces, N
+    unmet: np.ndarray  # (n, joints) what no modelled muscle supplies, N m
 
 
-def pose_blocks(n: int) -> list[slice]:
-    """``n`` poses cut into blocks of at most :data:`BLOCK_POSES`, of near equal size (no
-    tiny last block)."""
-    count = max(1, -(-n // BLOCK_POSES))
-    edges = [round(i * n / count) for i in range(count + 1)]
-    return [slice(lo, hi) for lo, hi in zip(edges[:-1], edges[1:], strict=True)]
+def muscle_forces(angles: Mapping[str, np.ndarray], body: Body,
+                  moments: Mapping[str, np.ndarray]) -> MuscleForces:
+    """Lengths, moment arms and the forces that share the joint ``moments`` (N m, keys
+    ``<joint>_moment_nm``) for every pose of ``angles`` (degrees)."""
+    plan = _plan(body)
+    ang = {j: np.atleast_1d(np.asarray(angles[j], dtype=float)) for j in JOINT_NAMES}
+    n = max(len(v) for v in ang.values())
+    ang = {j: v if len(v) == n else np.broadcast_to(v, (n,)) for j, v in ang.items()}
+    lengths = np.empty((len(PATHS), n))
+    arm_rows = np.empty((len(plan.arm_mix), n))
+    for block in pose_blocks(n):
+        lengths[:, block], arm_rows[:, block] = geometry_rows(
+            {j: v[block] for j, v in ang.items()}, body)
+    change = _length_changes(lengths, PATHS, body, GROUPS).T
+    matrix = (arm_rows.T @ plan.arm_mix).reshape(n, len(JOINT_NAMES), len(GROUPS))
+    # A group never turns a joint against its anatomical action (data/moment_arm_evidence.csv):
+    # where the hinge geometry's line crosses the joint centre (hamstrings past about 140 deg
+    # of knee flexion) the group gets no moment arm there rather than a reversed one.
+    matrix = np.where(matrix * action_signs() < 0, 0.0, matrix)
+    demand = np.stack([np.asarray(moments[k], dtype=float) for k in MOMENT_KEYS], axis=-1)
+    forces, unmet = solve_forces(matrix, demand, plan.size)
+    return MuscleForces(change, matrix, demand, forces, unmet)
 
 
 def muscle_columns(angles: Mapping[str, np.ndarray], body: Body,
-                   moments: Mapping[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Every muscle result as (n,) arrays, for :func:`hinge_lib.model.analysis.compute`.
+                   moments: Mapping[str, np.ndarray],
+                   solved: MuscleForces | None = None) -> dict[str, np.ndarray]:
+    """Every muscle result as (n,) arrays, for :func:`hinge_lib.model.analysis.compute`
+    (``solved``: the :func:`muscle_forces` of these poses, if already worked out).
 
     Keys, for each name in :data:`GROUPS`: ``<m>_length_change_mm`` (+ = stretched
     relative to standing tall), ``<m>_moment_nm`` (at its main joint, + = extensor or
@@ -447,35 +287,22 @@ def muscle_columns(angles: Mapping[str, np.ndarray], body: Body,
     moment at the ankle: the shin muscles are not modelled).
     """
     plan = _plan(body)
-    ang = {j: np.atleast_1d(np.asarray(angles[j], dtype=float)) for j in JOINT_NAMES}
-    n = max(len(v) for v in ang.values())
-    ang = {j: np.broadcast_to(v, (n,)) for j, v in ang.items()}
-    lengths = np.empty((len(PATHS), n))
-    arm_rows = np.empty((len(plan.arm_mix), n))
-    for block in pose_blocks(n):
-        lengths[:, block], arm_rows[:, block] = geometry_rows(
-            {j: v[block] for j, v in ang.items()}, body)
+    solved = muscle_forces(angles, body, moments) if solved is None else solved
+    change, matrix, demand = solved.change, solved.matrix, solved.demand
+    forces, unmet = solved.forces, solved.unmet
     n_groups = len(GROUPS)
-    change = _length_changes(lengths, PATHS, body, GROUPS).T
-    matrix = (arm_rows.T @ plan.arm_mix).reshape(n, len(JOINT_NAMES), n_groups)
-    # A group never turns a joint against its anatomical action (data/moment_arm_evidence.csv):
-    # where the hinge geometry's line crosses the joint centre (hamstrings past about 140 deg
-    # of knee flexion) the group gets no moment arm there rather than a reversed one.
-    matrix = np.where(matrix * action_signs() < 0, 0.0, matrix)
-    demand = np.stack([np.asarray(moments[k], dtype=float) for k in MOMENT_KEYS], axis=-1)
-    forces, unmet = solve_forces(matrix, demand, plan.size)
     contrib = matrix * forces[:, None, :]  # (n, joints, groups) moments in N m
     columns = np.arange(n_groups)
     moment = contrib[:, plan.main, columns]
-    pos = np.clip(contrib, 0, None).sum(axis=2)[:, plan.main]
-    neg = np.clip(contrib, None, 0).sum(axis=2)[:, plan.main]
+    pos = np.maximum(contrib, 0.0).sum(axis=2)[:, plan.main]
+    neg = np.minimum(contrib, 0.0).sum(axis=2)[:, plan.main]
     same_way = np.where(moment >= 0, pos, neg)
     share = 100.0 * np.divide(moment, same_way, out=np.zeros_like(moment),
                               where=np.abs(same_way) > 1e-9)
     stretched = change >= STRETCH_FRACTION * plan.rest
     effort = 100.0 * forces / plan.max_force
-    out: dict[str, np.ndarray] = {"muscle_over_max": np.nan_to_num(effort) > 100.0 + 1e-9}
-    out["muscle_over_max"] = out["muscle_over_max"].any(axis=1)
+    # a group with no sourced maximum (effort NaN) is never over it
+    out: dict[str, np.ndarray] = {"muscle_over_max": (effort > 100.0 + 1e-9).any(axis=1)}
     capacity = _capacity(matrix, demand, plan.max_force)
     for g, name in enumerate(GROUPS):
         out[f"{name}_length_change_mm"] = change[:, g] * 1000.0
@@ -499,9 +326,10 @@ def _capacity(matrix: np.ndarray, demand: np.ndarray, max_force: np.ndarray) -> 
     two-joint muscle at its maximum also loads its other joint), so it is an upper bound:
     a demand above it is beyond the model's muscles whatever the sharing rule."""
     way = np.where(demand >= 0, 1.0, -1.0)[:, :, None]
-    pull = np.clip(matrix * way, 0.0, None)  # (n, joints, groups) in m
-    unknown = ((pull > 0) & np.isnan(max_force)).any(axis=2)
-    capacity = pull @ np.nan_to_num(max_force)
+    pull = np.maximum(matrix * way, 0.0)  # (n, joints, groups) in m
+    missing = np.isnan(max_force)
+    unknown = ((pull > 0) & missing).any(axis=2)
+    capacity = pull @ np.where(missing, 0.0, max_force)
     return np.where(unknown, np.nan, capacity)
 
 
@@ -510,16 +338,22 @@ def _length_changes(lengths: np.ndarray, paths: tuple[str, ...], body: Body,
     """Length change (m, + = longer than standing tall) of ``groups``, shape (groups, n),
     from the lengths of ``paths`` (one row each); a group of several paths is their mean,
     summed in one fixed order so that every caller gets the same number."""
-    standing = _plan(body).standing
-    rows = {p: lengths[i] - standing[PATHS.index(p)] for i, p in enumerate(paths)}
+    changes = lengths - _plan(body).standing[_path_rows(paths)][:, None]
+    row = {p: i for i, p in enumerate(paths)}
     out = np.empty((len(groups), lengths.shape[1]))
     for g, group in enumerate(groups):
         parts = group_paths(group)
-        total = rows[parts[0]].copy()
+        total = changes[row[parts[0]]]
         for part in parts[1:]:
-            total += rows[part]
-        out[g] = total / len(parts)
+            total = total + changes[row[part]]
+        np.divide(total, len(parts), out=out[g])
     return out
+
+
+@cache
+def _path_rows(paths: tuple[str, ...]) -> np.ndarray:
+    """Index of each of ``paths`` in :data:`PATHS`."""
+    return np.array([PATHS.index(p) for p in paths], dtype=np.intp)
 
 
 def hamstring_length_change_mm(angles: Mapping[str, np.ndarray], body: Body) -> np.ndarray:
@@ -550,14 +384,40 @@ class MuscleStates(Mapping):
     def __init__(self, angles: Mapping[str, np.ndarray], body: Body,
                  moments: Mapping[str, np.ndarray]) -> None:
         self._args = (dict(angles), body, dict(moments))
+        self._forces: MuscleForces | None = None
         self._states: dict[str, MuscleState] | None = None
         self._columns: dict[str, np.ndarray] = {}
+        self._hamstrings: float | None = None
+
+    def _solved(self) -> MuscleForces:
+        if self._forces is None:
+            self._forces = muscle_forces(*self._args)
+        return self._forces
 
     def _load(self) -> dict[str, MuscleState]:
         if self._states is None:
-            self._columns = muscle_columns(*self._args)
+            self._columns = muscle_columns(*self._args, solved=self._solved())
             self._states = muscle_states(self._columns)
         return self._states
+
+    @property
+    def effort_pct(self) -> dict[str, float]:
+        """Each group's ``effort_pct`` (its force as a percentage of its maximum isometric
+        force; NaN where none is sourced), without working out the rest of its state."""
+        effort = 100.0 * self._solved().forces[0] / _plan(self._args[1]).max_force
+        return dict(zip(GROUPS, effort.tolist(), strict=True))
+
+    @property
+    def hamstring_length_change_mm(self) -> float:
+        """The hamstrings' ``length_change_mm`` (mm, + = stretched); before the forces are
+        shared, from the three hamstring paths alone (:func:`hamstring_length_change_mm`:
+        the same number, for less work)."""
+        if self._forces is not None:
+            return float(self._forces.change[0, GROUPS.index("hamstrings")] * 1000.0)
+        if self._hamstrings is None:
+            angles, body, _ = self._args
+            self._hamstrings = float(hamstring_length_change_mm(angles, body)[0])
+        return self._hamstrings
 
     @property
     def capacity_nm(self) -> dict[str, float]:

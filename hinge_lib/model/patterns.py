@@ -20,6 +20,7 @@ a high score alone is no evidence of a hinge.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 
 import numpy as np
@@ -164,18 +165,47 @@ def fault_mask(metrics: dict[str, np.ndarray], pattern: np.ndarray) -> dict[str,
     A lost-contact rule (see the module docstring) is dropped where another fault that
     names the same contact is seen.
     """
-    out = {}
+    table = _rule_table()
+    values = np.array([metrics[m] for m in table.metrics], dtype=float)  # (rules, n)
+    limit = table.threshold[:, None]
+    hits = np.where(table.greater[:, None], values > limit, values < limit)
+    hits &= (table.pattern[:, None] < 0) | (pattern == table.pattern[:, None])
+    lost = table.lost
+    hits[lost] &= ~(table.named_elsewhere[lost] @ hits)
+    return dict(zip(table.codes, hits, strict=True))
+
+
+@dataclass(frozen=True)
+class _RuleTable:
+    """data/fault_rules.csv as arrays, one entry per rule in file order."""
+
+    codes: tuple[str, ...]
+    metrics: tuple[str, ...]
+    greater: np.ndarray  # True for ">", False for "<"
+    threshold: np.ndarray
+    pattern: np.ndarray  # index into PATTERNS the rule applies in, -1 for any
+    lost: np.ndarray  # indices of the lost-contact rules
+    named_elsewhere: np.ndarray  # (rules, rules): rule j names the contact rule i watches
+
+
+@cache
+def _rule_table() -> _RuleTable:
     rules = fault_rules()
-    for rule in rules:
-        value = metrics[rule["metric"]]
-        hit = value > rule["threshold"] if rule["comparison"] == ">" else value < rule["threshold"]
-        if rule["only_in_pattern"]:
-            hit &= pattern == PATTERNS.index(rule["only_in_pattern"])
-        out[rule["code"]] = hit
+    codes = tuple(r["code"] for r in rules)
+    elsewhere = np.zeros((len(rules), len(rules)), dtype=bool)
     for code, others in _named_elsewhere().items():
         for other in others:
-            out[code] = out[code] & ~out[other]
-    return out
+            elsewhere[codes.index(code), codes.index(other)] = True
+    return _RuleTable(
+        codes=codes,
+        metrics=tuple(r["metric"] for r in rules),
+        greater=np.array([r["comparison"] == ">" for r in rules]),
+        threshold=np.array([r["threshold"] for r in rules], dtype=float),
+        pattern=np.array([PATTERNS.index(r["only_in_pattern"]) if r["only_in_pattern"]
+                          else -1 for r in rules]),
+        lost=np.array([codes.index(c) for c in _named_elsewhere()], dtype=np.intp),
+        named_elsewhere=elsewhere,
+    )
 
 
 @cache

@@ -44,21 +44,21 @@ def statics(
     ankle_moment_nm, knee_moment_nm, hip_moment_nm, lumbar_moment_nm (at L3/L4).
     """
     seg = body.segments
-    masses = {name: seg[name].mass_kg for name in centres}
-    # Moments of mass about x = 0 (kg m) and the mass of each group.
-    mx = {name: masses[name] * centres[name][:, 0] for name in centres}
-    group_mass = {name: masses[name] for name in centres}
+    names = list(centres)
+    masses = {name: seg[name].mass_kg for name in names}
+    # Moments of mass about x = 0 and y = 0 (kg m) of every segment, (segments, 2, n), in
+    # one product; and the mass of each group.
+    moments = (np.array([masses[name] for name in names])[:, None, None]
+               * np.array([centres[name].T for name in names]))
+    mx = dict(zip(names, moments[:, 0], strict=True))
+    group_mass = {name: masses[name] for name in names}
     group_mx = dict(mx)
     group_mass["arms"] = sum(masses[a] for a in ARMS) + load_kg
     group_mx["arms"] = sum(mx[a] for a in ARMS) + load_kg * points["load"][:, 0]
 
     out: dict[str, np.ndarray] = {}
     total_mass = body.mass_kg + load_kg
-    com_x = (sum(mx.values()) + load_kg * points["load"][:, 0]) / total_mass
-    com_y = (
-        sum(masses[name] * centres[name][:, 1] for name in centres)
-        + load_kg * points["load"][:, 1]
-    ) / total_mass
+    com_x, com_y = (sum(moments) + load_kg * points["load"].T) / total_mass
     out["com_x_m"] = com_x
     out["com_y_m"] = com_y
     back, front = points["base_of_support"][:, 0], points["base_of_support"][:, 1]

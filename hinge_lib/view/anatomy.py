@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from functools import cache
 from html import escape
 from typing import TYPE_CHECKING, Any
 
@@ -85,10 +86,18 @@ def _to_world(analysis: Analysis, points: np.ndarray) -> list[Point]:
     return [(p[0], p[1]) for p in world]
 
 
-def _pelvis_outline(analysis: Analysis, points: Mapping[str, np.ndarray]) -> list[Point]:
-    """A schematic pelvis through the muscle attachments on it, in the pelvis-still frame:
-    iliac crest behind (gluteus maximus origin), anterior inferior iliac spine (rectus
-    femoris), ischial tuberosity (hamstrings) and the sacrum (erector spinae)."""
+def _lines_to_world(analysis: Analysis, lines: Sequence[np.ndarray]) -> list[list[Point]]:
+    """:func:`_to_world` of several polylines, placed together in one go."""
+    world = _to_world(analysis, np.concatenate(lines))
+    ends = np.cumsum([len(line) for line in lines]).tolist()
+    return [world[start:end] for start, end in zip([0, *ends], ends, strict=False)]
+
+
+def _pelvis_outline(analysis: Analysis, points: Mapping[str, np.ndarray]) -> np.ndarray:
+    """A schematic pelvis through the muscle attachments on it, in the pelvis-still frame
+    (:func:`_to_world` places it): iliac crest behind (gluteus maximus origin), anterior
+    inferior iliac spine (rectus femoris), ischial tuberosity (hamstrings) and the sacrum
+    (erector spinae)."""
     body = analysis.body
     gm = points["gluteus_maximus"][0]
     rf = points["rectus_femoris"][0]
@@ -100,20 +109,29 @@ def _pelvis_outline(analysis: Analysis, points: Mapping[str, np.ndarray]) -> lis
     pubis = (rf_origin[0] + 0.005, ischium[1] + 0.01)
     outline = [tuple(rf_origin), top, tuple(crest), tuple(sacrum), tuple(ischium), pubis,
                tuple(rf_origin)]
-    return _to_world(analysis, np.array(outline, dtype=float))
+    return np.array(outline, dtype=float)
+
+
+@cache
+def _unit_circle(steps: int) -> tuple[tuple[float, float], ...]:
+    return tuple((math.cos(2 * math.pi * i / steps), math.sin(2 * math.pi * i / steps))
+                 for i in range(steps + 1))
 
 
 def _circle(centre: Sequence[float], radius: float, steps: int = 24) -> list[Point]:
-    return [(round(centre[0] + radius * math.cos(2 * math.pi * i / steps), 5),
-             round(centre[1] + radius * math.sin(2 * math.pi * i / steps), 5))
-            for i in range(steps + 1)]
+    return [(round(centre[0] + radius * c, 5), round(centre[1] + radius * s, 5))
+            for c, s in _unit_circle(steps)]
 
 
-def _socket(analysis: Analysis, radius: float) -> list[Point]:
-    """The acetabulum: an arc over the femoral head, fixed to the pelvis."""
-    arc = [(1.25 * radius * math.cos(a), 1.25 * radius * math.sin(a))
-           for a in np.linspace(math.radians(-40), math.radians(200), 13)]
-    return _to_world(analysis, np.array(arc))
+#: Directions of the hip socket's arc over the femoral head, in the pelvis-still frame.
+_SOCKET_DIRECTIONS = tuple((math.cos(a), math.sin(a))
+                           for a in np.linspace(math.radians(-40), math.radians(200), 13))
+
+
+def _socket(radius: float) -> np.ndarray:
+    """The acetabulum: an arc over the femoral head, fixed to the pelvis (in the
+    pelvis-still frame: :func:`_to_world` places it)."""
+    return np.array([(1.25 * radius * c, 1.25 * radius * s) for c, s in _SOCKET_DIRECTIONS])
 
 
 def _does(name: str, moments: Mapping[str, float], force_n: float) -> str:
@@ -178,11 +196,17 @@ def anatomy_drawing(analysis: Analysis) -> dict[str, Any]:
     body = analysis.body
     states = analysis.muscles
     points = all_path_points(_angles(analysis), body)
+    radius = FEMORAL_HEAD_FRACTION * body.height_m
+    # every muscle path, the pelvis and the hip socket placed on the figure in one go
+    paths = [p for name in GROUPS for p in group_paths(name)]
+    *placed, pelvis, socket = _lines_to_world(
+        analysis, [points[p][0] for p in paths]
+        + [_pelvis_outline(analysis, points), _socket(radius)])
+    lines_of = dict(zip(paths, placed, strict=True))
     muscles = []
     for name in GROUPS:
         state = states[name]
-        paths = group_paths(name)
-        lines = [_to_world(analysis, points[p][0]) for p in paths]
+        lines = [lines_of[p] for p in group_paths(name)]
         step = share_step(state.share_pct)
         muscles.append({
             "name": name,
@@ -201,7 +225,6 @@ def anatomy_drawing(analysis: Analysis) -> dict[str, Any]:
             "does": _does(name, state.joint_moments_nm, state.force_n),
             "stretch_words": _stretch_words(state.length_change_mm, state.stretched),
         })
-    radius = FEMORAL_HEAD_FRACTION * body.height_m
     hip = analysis.joints["hip"]
     unmet = {}
     for joint in ("ankle", "knee", "hip", "lumbar"):
@@ -217,9 +240,9 @@ def anatomy_drawing(analysis: Analysis) -> dict[str, Any]:
         "sharing": [SHARING_RULE, reported_order_sentence(labels)] if shared else [],
         "unmeasured": unmeasured_message(unmeasured_moment_arms(angles, working), labels),
         "strength": over_max_message(states),
-        "pelvis": _pelvis_outline(analysis, points),
+        "pelvis": pelvis,
         "femoral_head": _circle(hip, radius),
-        "socket": _socket(analysis, radius),
+        "socket": socket,
         "note": LIMITS_NOTE,
     }
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from hinge_lib.model.muscles import over_max_message
+from hinge_lib.model.muscles import muscle_groups, over_max_message
 from hinge_lib.model.pose import POSE_FIELDS
 from hinge_lib.view import palette
 from hinge_lib.view.wording import hold_words, pattern_words
@@ -66,12 +66,14 @@ def strength_words(analysis: Analysis) -> tuple[str, str | None]:
     ('no muscle force needed to hold the pose', None)
     """
     states = analysis.muscles
-    known = [m for m in states.values() if m.effort_pct == m.effort_pct]
-    top = max(known, key=lambda m: m.effort_pct)
-    if top.effort_pct < 0.5:
+    # the efforts alone: the rest of each muscle's state is only needed past the maximum
+    known = {name: e for name, e in states.effort_pct.items() if e == e}
+    top = max(known, key=known.__getitem__)
+    effort = known[top]
+    if effort < 0.5:
         return "no muscle force needed to hold the pose", None
-    message = over_max_message(states)
-    line = f"{top.label} works hardest, at {top.effort_pct:.0f} % of its maximum force"
+    message = over_max_message(states) if effort > 100.0 + 1e-9 else None
+    line = f"{muscle_groups()[top].label} works hardest, at {effort:.0f} % of its maximum force"
     if message:
         line = f"beyond the modelled muscles: {line}"
     return line, message
@@ -113,6 +115,8 @@ def readout_html(analysis: Analysis, presenter: bool = False) -> str:
     # standing tall, both moments are near zero and their even split means nothing yet
     score = ("hinge score: none yet" if a.pattern == "upright"
              else f"hinge score {a.hinge_score:.2f}")
+    # the strength line shares the muscle forces; the hamstrings' stretch is then read there
+    strength = _strength_html(a)
     ham = float(a.hamstring_length_change_mm)
     ham_word = "stretched" if ham > 0.5 else ("shortened" if ham < -0.5 else "about resting")
     ok_color = palette.GOOD_TEXT if a.balanced else palette.BAD_TEXT
@@ -146,7 +150,7 @@ def readout_html(analysis: Analysis, presenter: bool = False) -> str:
         f'<div style="margin-top:6px"><b>Extensor moments</b> (both legs)</div>'
         f"{_bar('Hip', float(a.hip_moment_nm), palette.HIP_BAR, compact=presenter)}"
         f"{_bar('Knee', float(a.knee_moment_nm), palette.KNEE_BAR, compact=presenter)}"
-        f"{_strength_html(a)}"
+        f"{strength}"
         f'<div style="margin-top:6px"><b>Hamstrings:</b> '
         f'<span class="hinge-hamstrings">{ham:+.0f} mm ({ham_word})</span></div>'
         f'<div style="margin-top:6px"><b>Balance:</b> '
