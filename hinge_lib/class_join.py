@@ -255,16 +255,18 @@ def run_check(*, ip: str = "0.0.0.0", port: int = 8866, wait_s: float = 300.0,
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 - the http.server name
+            # the request arriving is the proof: counted before the answer, which a device
+            # may stop reading half-way
+            client = self.client_address[0]
+            if is_other(client):
+                reached.append(client)
+                got.set()
             body = CHECK_PAGE.encode()
             self.send_response(200)
             self.send_header("Content-Type", "text/html; charset=utf-8")
             self.send_header("Content-Length", str(len(body)))
             self.end_headers()
             self.wfile.write(body)
-            client = self.client_address[0]
-            if is_other(client):
-                reached.append(client)
-                got.set()
 
         def log_message(self, *args: Any) -> None:
             pass

@@ -91,22 +91,28 @@ def _get_from(url: str, source: str) -> int:
     with socket.create_connection((host, int(port)), timeout=10,
                                   source_address=(source, 0)) as sock:
         sock.sendall(f"GET / HTTP/1.0\r\nHost: {host}\r\n\r\n".encode())
-        return int(sock.recv(64).split()[1])
+        answer = b""
+        while chunk := sock.recv(4096):  # the whole answer: the server closes after it
+            answer += chunk
+        return int(answer.split()[1])
 
 
 def test_the_check_says_ok_once_another_device_opens_its_address():
     out = io.StringIO()
     result = {}
+    phones = []
 
     def phone(url: str) -> None:
         # this machine itself first: not proof that the network lets phones through
         with urllib.request.urlopen(url, timeout=10) as response:
             assert response.status == 200
-        threading.Timer(0.5, lambda: result.setdefault("status", _get_from(url, "127.0.0.2"))
-                        ).start()
+        phones.append(threading.Timer(
+            0.5, lambda: result.setdefault("status", _get_from(url, "127.0.0.2"))))
+        phones[0].start()
 
     ok = class_join.run_check(ip="127.0.0.1", port=free_port(), wait_s=20, out=out,
                               own={"127.0.0.1"}, ready=phone)
+    phones[0].join(10)  # the phone reads the page to its end
     assert ok and result["status"] == 200
     text = out.getvalue()
     assert "OK: a device at 127.0.0.2 reached this laptop" in text
