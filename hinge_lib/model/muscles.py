@@ -302,7 +302,7 @@ def muscle_columns(angles: Mapping[str, np.ndarray], body: Body,
     stretched = change >= STRETCH_FRACTION * plan.rest
     effort = 100.0 * forces / plan.max_force
     # a group with no sourced maximum (effort NaN) is never over it
-    out: dict[str, np.ndarray] = {"muscle_over_max": (effort > 100.0 + 1e-9).any(axis=1)}
+    out: dict[str, np.ndarray] = {"muscle_over_max": over_max(effort).any(axis=1)}
     capacity = _capacity(matrix, demand, plan.max_force)
     for g, name in enumerate(GROUPS):
         out[f"{name}_length_change_mm"] = change[:, g] * 1000.0
@@ -478,6 +478,13 @@ _TURNERS = {"hip": ("hip extensor", "hip flexor"), "knee": ("knee extensor", "kn
             "lumbar": ("back extensor", "trunk flexor")}
 
 
+def over_max(effort_pct: float | np.ndarray) -> np.bool_ | np.ndarray:
+    """True where an effort (% of the group's maximum isometric force, scalar or array) is
+    over the maximum; a group solved exactly at its maximum is not flagged for rounding,
+    and a group with no sourced maximum (NaN) never is."""
+    return np.asarray(effort_pct) > 100.0 + 1e-9
+
+
 def over_max_message(states: Mapping[str, MuscleState],
                      capacity_nm: Mapping[str, float] | None = None,
                      demand_nm: Mapping[str, float] | None = None) -> str | None:
@@ -491,7 +498,7 @@ def over_max_message(states: Mapping[str, MuscleState],
     where the joint moment exceeds what every group turning that joint at its maximum makes,
     no sharing rule could; otherwise the overload comes from how the model shares force.
     """
-    over = sorted((s for s in states.values() if s.effort_pct > 100.0 + 1e-9),
+    over = sorted((s for s in states.values() if over_max(s.effort_pct)),
                   key=lambda s: -s.effort_pct)
     if not over:
         return None

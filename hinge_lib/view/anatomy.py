@@ -27,7 +27,7 @@ import numpy as np
 from hinge_lib.model.activity_order import SHARING_RULE, reported_order_sentence
 from hinge_lib.model.moment_arm_evidence import unmeasured_message, unmeasured_moment_arms
 from hinge_lib.model.muscle_paths import GROUPS, JOINT_NAMES, all_path_points, group_paths
-from hinge_lib.model.muscles import LIMITS_NOTE, STRETCH_FRACTION, over_max_message
+from hinge_lib.model.muscles import LIMITS_NOTE, STRETCH_FRACTION, over_max, over_max_message
 from hinge_lib.view import palette
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -219,7 +219,7 @@ def anatomy_drawing(analysis: Analysis) -> dict[str, Any]:
             "stretched": state.stretched,
             "length_change_mm": state.length_change_mm,
             "effort_pct": state.effort_pct,
-            "over_max": state.effort_pct > 100.0 + 1e-9,
+            "over_max": bool(over_max(state.effort_pct)),
             "moment_nm": state.moment_nm,
             "main_joint": state.main_joint,
             "does": _does(name, state.joint_moments_nm, state.force_n),

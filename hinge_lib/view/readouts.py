@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from hinge_lib.model.muscles import muscle_groups, over_max_message
+from hinge_lib.model.muscles import muscle_groups, over_max, over_max_message
 from hinge_lib.model.pose import POSE_FIELDS
 from hinge_lib.view import palette
 from hinge_lib.view.wording import hold_words, pattern_words
@@ -72,7 +72,7 @@ def strength_words(analysis: Analysis) -> tuple[str, str | None]:
     effort = known[top]
     if effort < 0.5:
         return "no muscle force needed to hold the pose", None
-    message = over_max_message(states) if effort > 100.0 + 1e-9 else None
+    message = over_max_message(states) if over_max(effort) else None
     line = f"{muscle_groups()[top].label} works hardest, at {effort:.0f} % of its maximum force"
     if message:
         line = f"beyond the modelled muscles: {line}"
