@@ -180,6 +180,18 @@ def test_the_bank_lists_notebooks_in_course_order():
         questions._check_course_order(bank)
 
 
+def test_the_feedback_of_a_model_answered_question_says_yes_to_the_models_options():
+    """The explanations are typed, the right options computed: each explanation of a right
+    option begins "Yes", every other does not, so feedback and answer cannot part when
+    the model changes."""
+    for q in questions.all_questions():
+        if "answer_model" not in q:
+            continue
+        right = q["answer"] if q["kind"] == "multi" else [q["answer"]]
+        said_yes = [i for i, text in enumerate(q["explanations"]) if text.startswith("Yes")]
+        assert said_yes == sorted(right), q["id"]
+
+
 def test_a_choice_answer_computed_by_the_model_is_the_models_and_not_typed():
     q = questions.get("13-stretched-muscles")
     rdl = analyze(reference_pose("romanian_deadlift"), load_kg=40, hold="close")
