@@ -590,6 +590,23 @@ def _check_deadlift_start_most_knee() -> tuple[bool, str]:
     return top == "conventional_deadlift", f"most knee bend among the hinges: {top}"
 
 
+def _check_hamstrings_round_the_femoral_head() -> tuple[bool, str]:
+    from hinge_lib.model.body import Body
+    from hinge_lib.model.muscle_paths import HAMSTRINGS, moment_arms, path_table
+    from hinge_lib.model.references import reference_pose
+
+    body, start = Body(), reference_pose("conventional_deadlift")
+    head = [r for r in path_table()[HAMSTRINGS[0]] if r.kind == "wrap" and r.body == "pelvis"][0]
+    radius = head.radius_mm * body.height_m / (head.reference_mm / 1000.0)
+    arms = moment_arms({j: np.array([float(getattr(start, j))])
+                        for j in ("ankle", "knee", "hip", "lumbar")}, body)
+    levers = [float(arms[p]["hip"][0]) * 1000 for p in HAMSTRINGS]
+    ok = head.x_mm == head.y_mm == 0.0 and all(abs(v - radius) < 0.05 for v in levers)
+    return ok, (f"at the deadlift start (hip {start.hip:.0f} deg) the hamstrings' hip levers "
+                f"are {', '.join(f'{v:.1f}' for v in levers)} mm: the femoral head's radius, "
+                f"{radius:.1f} mm")
+
+
 CHECKS: dict[str, Callable[[], tuple[bool, str]]] = {
     "nine_muscle_groups": _check_nine_muscle_groups,
     "deadlift_start_most_knee_of_hinges": _check_deadlift_start_most_knee,
@@ -623,6 +640,7 @@ CHECKS: dict[str, Callable[[], tuple[bool, str]]] = {
     "lee2018_one_load": _check_one_load_for_lee,
     "solver_splits_synergists": _check_solver_shares_synergists,
     "flattened_upper_back_named": _check_flattened_upper_back_named,
+    "hamstrings_round_the_femoral_head": _check_hamstrings_round_the_femoral_head,
 }
 
 
