@@ -15,6 +15,7 @@ import subprocess
 import sys
 import threading
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -246,28 +247,68 @@ def _figures_in(html: str) -> int:
     return len(re.findall(r'class="plotly-graph-div"', html))
 
 
-@pytest.mark.book
-@pytest.mark.slow
-@pytest.mark.browser
-def test_every_page_loads_offline_with_its_figures_and_no_errors(learner_site, serve, browser):
-    base = serve(learner_site)
-    pages_with_figures = 0
-    for path in _pages(learner_site):
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        try:
-            seen = _open_offline(page, base, path.name)
-            assert seen == {"blocked": [], "failed": [], "console": [], "errors": []}, path.name
-            expected = _figures_in(path.read_text(encoding="utf-8"))
-            if expected:
-                pages_with_figures += 1
+@dataclass
+class PageVisit:
+    """One page of a built site as a reader's browser found it, offline."""
+
+    seen: dict[str, list[str]]  # what _open_offline reported: blocked, failed, console, errors
+    figures: int  # plotly figures in the page's HTML
+    drawn: int  # traces on screen once every figure was drawn (0 when none were)
+    waited: str  # why the figures never all appeared ("" when they did, or the page has none)
+    violations: list[dict]  # axe-core's serious or critical accessibility violations
+
+
+def _visit(browser, base: str, path: Path, axe: Path, figures: bool = True) -> PageVisit:
+    """Load ``path`` offline in a fresh context; with ``figures``, wait until every plotly
+    figure of its HTML is on screen and count the drawn traces; then run axe-core on it."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        seen = _open_offline(page, base, path.name)
+        expected = _figures_in(path.read_text(encoding="utf-8")) if figures else 0
+        drawn, waited = 0, ""
+        if expected:
+            try:
                 page.wait_for_function(
                     "n => document.querySelectorAll('.js-plotly-plot .main-svg').length >= n",
                     arg=expected, timeout=30_000)
                 drawn = page.locator(".js-plotly-plot .scatterlayer path").count()
-                assert drawn > 0, f"{path.name}: figures have no drawn traces"
-        finally:
-            context.close()
+            except PlaywrightTimeout as err:
+                waited = str(err).splitlines()[0]
+        # what loading and drawing the page did, before axe-core's own requests (it refetches
+        # the theme's stylesheets to read them, and resolves their @import from the page)
+        seen = {key: list(found) for key, found in seen.items()}
+        page.add_script_tag(path=str(axe))
+        result = page.evaluate(
+            "async () => (await axe.run(document, {resultTypes: ['violations']}))"
+            ".violations.map(v => ({id: v.id, impact: v.impact, n: v.nodes.length}))")
+    finally:
+        context.close()
+    return PageVisit(seen, expected, drawn, waited,
+                     [v for v in result if v["impact"] in ("serious", "critical")])
+
+
+@pytest.fixture(scope="module")
+def learner_visits(learner_site, serve, browser) -> dict[str, PageVisit]:
+    """Every page of the learner's edition, each loaded once for the offline check and the
+    accessibility check below (loading each page once for both halves their cost)."""
+    base, axe = serve(learner_site), _axe_script()
+    return {path.name: _visit(browser, base, path, axe) for path in _pages(learner_site)}
+
+
+@pytest.mark.book
+@pytest.mark.slow
+@pytest.mark.browser
+def test_every_page_loads_offline_with_its_figures_and_no_errors(learner_visits):
+    pages_with_figures = 0
+    for name, visit in learner_visits.items():
+        assert visit.seen == {"blocked": [], "failed": [], "console": [], "errors": []}, name
+        if visit.figures:
+            pages_with_figures += 1
+            assert visit.waited == "", f"{name}: {visit.waited}"
+            assert visit.drawn > 0, f"{name}: figures have no drawn traces"
     # every notebook that draws a figure in the course draws one on its page
     assert pages_with_figures >= 8
 
@@ -331,34 +372,23 @@ def _axe_script() -> Path:
 @pytest.mark.book
 @pytest.mark.slow
 @pytest.mark.browser
-def test_no_book_page_has_serious_or_critical_accessibility_violations(learner_site,
+def test_no_book_page_has_serious_or_critical_accessibility_violations(learner_visits,
+                                                                       learner_site,
                                                                        instructor_site,
                                                                        serve, browser):
-    axe = _axe_script()
-    found = []
+    found = [f"learner/{name}: {json.dumps(v)}"
+             for name, visit in learner_visits.items() for v in visit.violations]
     # the instructor's edition differs from the learner's only by the guide and the answer
     # keys: its other pages are the learner's pages, checked once
     learner_pages = {path.name for path in _pages(learner_site)}
-    checked = {learner_site: _pages(learner_site),
-               instructor_site: [path for path in _pages(instructor_site)
-                                 if path.name not in learner_pages
-                                 or "hinge-quiz-key" in path.read_text(encoding="utf-8")]}
-    assert any(path.name == _page_of(GUIDE) for path in checked[instructor_site])
-    for site, pages in checked.items():
-        base = serve(site)
-        for path in pages:
-            context = browser.new_context(viewport={"width": 1280, "height": 900})
-            page = context.new_page()
-            try:
-                _open_offline(page, base, path.name)
-                page.add_script_tag(path=str(axe))
-                result = page.evaluate(
-                    "async () => (await axe.run(document, {resultTypes: ['violations']}))"
-                    ".violations.map(v => ({id: v.id, impact: v.impact, n: v.nodes.length}))")
-            finally:
-                context.close()
-            found += [f"{site.parent.parent.name}/{path.name}: {json.dumps(v)}" for v in result
-                      if v["impact"] in ("serious", "critical")]
+    assert set(learner_visits) == learner_pages
+    extra = [path for path in _pages(instructor_site) if path.name not in learner_pages
+             or "hinge-quiz-key" in path.read_text(encoding="utf-8")]
+    assert any(path.name == _page_of(GUIDE) for path in extra)
+    base, axe = serve(instructor_site), _axe_script()
+    for path in extra:
+        visit = _visit(browser, base, path, axe, figures=False)
+        found += [f"instructor/{path.name}: {json.dumps(v)}" for v in visit.violations]
     assert found == [], "\n".join(found)
 
 
