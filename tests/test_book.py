@@ -34,18 +34,22 @@ def _venv_python() -> Path:
     return bin_dir / ("python.exe" if sys.platform == "win32" else "python")
 
 
-def _build(out: Path, *args: str) -> tuple[Path, str]:
-    """Run the real command; return (site folder, its output)."""
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "tasks.py"), "book", *args, "--out", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=3600,
-    )
-    output = result.stdout + result.stderr
-    assert result.returncode == 0, output[-5000:]
-    last = result.stdout.strip().splitlines()[-1]
-    index = Path(last)
-    assert index.name == "index.html" and index.is_file(), f"last line: {last!r}"
-    return index.parent, output
+class _Build:
+    """The real command, `tasks.py book`, building one edition in the background."""
+
+    def __init__(self, out: Path, *args: str) -> None:
+        self.proc = subprocess.Popen(
+            [sys.executable, str(ROOT / "tasks.py"), "book", *args, "--out", str(out)],
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    def site(self) -> Path:
+        """Wait for the build; return its site folder."""
+        stdout, stderr = self.proc.communicate(timeout=3600)
+        assert self.proc.returncode == 0, (stdout + stderr)[-5000:]
+        last = stdout.strip().splitlines()[-1]
+        index = Path(last)
+        assert index.name == "index.html" and index.is_file(), f"last line: {last!r}"
+        return index.parent
 
 
 # Built inside the project (book/_build is ignored by git), not in pytest's temporary
@@ -54,15 +58,27 @@ TEST_BUILD = ROOT / "book" / "_build" / "tests"
 
 
 @pytest.fixture(scope="session")
-def learner_site() -> Path:
-    site, _ = _build(TEST_BUILD / "learner")
-    return site
+def book_builds() -> dict[str, _Build]:
+    """Both editions, built at the same time: most of a build waits on notebook kernels, so
+    the second one costs little more than the first. (The test command has already installed
+    the book extra, so neither build's set-up step installs anything.)"""
+    builds = {"learner": _Build(TEST_BUILD / "learner"),
+              "instructor": _Build(TEST_BUILD / "instructor", "--instructor")}
+    yield builds
+    for build in builds.values():
+        if build.proc.poll() is None:
+            build.proc.kill()
+            build.proc.communicate()
 
 
 @pytest.fixture(scope="session")
-def instructor_site() -> Path:
-    site, _ = _build(TEST_BUILD / "instructor", "--instructor")
-    return site
+def learner_site(book_builds) -> Path:
+    return book_builds["learner"].site()
+
+
+@pytest.fixture(scope="session")
+def instructor_site(book_builds) -> Path:
+    return book_builds["instructor"].site()
 
 
 def _pages(site: Path) -> list[Path]:
