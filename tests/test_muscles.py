@@ -578,3 +578,23 @@ def test_every_moment_arm_is_the_change_of_length_per_radian(knee: float) -> Non
         for muscle, by_joint in arms.items():
             expected = by_joint.get(joint, np.zeros_like(hips))
             assert np.max(np.abs(rate[muscle] - expected)) < 2e-5, (muscle, joint)
+
+
+def test_a_single_pose_placed_again_gives_the_same_geometry() -> None:
+    """An explorer redraw places one pose twice (forces, then drawing): the second placing
+    is reused, so it must be the same pose and body, never a stale one."""
+    body, other = Body(), Body(height_m=1.6)
+    pose = {j: np.array([v]) for j, v in zip(JOINT_NAMES, (5.0, 40.0, 90.0, 10.0), strict=True)}
+    moved = {**pose, "hip": np.array([91.0])}
+    def same(a: dict, b: dict) -> bool:
+        return all(np.array_equal(a[k], b[k]) for k in a)
+
+    first = path_lengths(pose, body)
+    assert same(path_lengths(pose, body), first)  # reused
+    assert not same(path_lengths(pose, other), first)  # another body is placed afresh
+    assert not same(path_lengths(moved, body), first)  # so is another pose
+    assert same(path_lengths(pose, body), first)
+    drawn = muscle_paths.all_path_points(pose, body)
+    again = muscle_paths.all_path_points(moved, body)
+    assert not np.array_equal(again["gluteus_maximus"], drawn["gluteus_maximus"])
+    assert same(muscle_paths.all_path_points(pose, body), drawn)

@@ -552,9 +552,33 @@ def _placed_rows(c: Compiled, frames: dict[str, Frame]):
     return placed, wrap
 
 
-def _placed(c: Compiled, frames: dict[str, Frame]):
-    """:func:`_placed_rows` with poses first: (n, K) points and (n, W) wraps."""
-    placed, (length, wrapped, (tx, ty), arc) = _placed_rows(c, frames)
+#: The last single pose placed, as (key, result) of :func:`_placed_pose`: an explorer redraw
+#: places the same pose twice (once to share the forces, once to draw the paths).
+_LAST_PLACED: tuple = (None, None)
+
+
+def _placed_pose(c: Compiled, angles: Mapping[str, np.ndarray], body: Body):
+    """(frames, joint centres, :func:`_placed_rows`) of ``angles``; a single pose asked for
+    again with the same compiled paths is not placed again. Callers must not change the
+    arrays they get."""
+    global _LAST_PLACED
+    values = [np.asarray(angles[j], dtype=float) for j in JOINT_NAMES]
+    key = None
+    if all(v.size == 1 for v in values):
+        key = (id(c), *(float(v.reshape(-1)[0]) for v in values))
+        last_key, last = _LAST_PLACED
+        if last_key == key:
+            return last
+    frames, joints = _frames(angles, body)
+    result = (frames, joints, _placed_rows(c, frames))
+    if key is not None:
+        _LAST_PLACED = (key, result)
+    return result
+
+
+def _placed(rows):
+    """:func:`_placed_rows`'s result with poses first: (n, K) points and (n, W) wraps."""
+    placed, (length, wrapped, (tx, ty), arc) = rows
 
     def t(a: np.ndarray) -> np.ndarray:
         return np.ascontiguousarray(a.T)
@@ -581,7 +605,7 @@ def length_rows(angles: Mapping[str, np.ndarray], body: Body,
     """Lengths (m) of ``paths`` only, shape ``(len(paths), n)``, without moment arms: the
     same numbers as :func:`geometry_rows` gives for them, for less work."""
     c = compiled(body, paths)
-    (px, py), (wl, *_) = _placed_rows(c, _frames(angles, body)[0])
+    (px, py), (wl, *_) = _placed_pose(c, angles, body)[2]
     return _lengths(c, px, py, wl)
 
 
@@ -590,8 +614,7 @@ def geometry_rows(angles: Mapping[str, np.ndarray], body: Body
     """:func:`geometry_arrays` with one row per path or crossing: lengths
     ``(len(PATHS), n)`` and moment arms ``(C, n)``, in m."""
     c = compiled(body)
-    frames, joints = _frames(angles, body)
-    (px, py), (wl, wrapped, (tx, ty), _) = _placed_rows(c, frames)
+    _, joints, ((px, py), (wl, wrapped, (tx, ty), _)) = _placed_pose(c, angles, body)
     lengths = _lengths(c, px, py, wl)
     touching = (tx.shape[0] * tx.shape[1], px.shape[1])  # (2 W, n)
     # E: the placed points, then every wrap's entry and every wrap's exit point
@@ -650,7 +673,7 @@ def moment_arms(angles: Mapping[str, np.ndarray], body: Body) -> dict[str, dict[
 def all_path_points(angles: Mapping[str, np.ndarray], body: Body) -> dict[str, np.ndarray]:
     """:func:`path_points` of every path in :data:`PATHS`, all evaluated together."""
     c = compiled(body)
-    px, py, (_, wrapped, entry, _, arc) = _placed(c, _frames(angles, body)[0])
+    px, py, (_, wrapped, entry, _, arc) = _placed(_placed_pose(c, angles, body)[2])
     a, mid, b = c.wrap_ends[:, 0], c.wrap_ends[:, 1], c.wrap_ends[:, 2]
     cx, cy = px[:, mid], py[:, mid]
     start = np.arctan2(entry[1] - cy, entry[0] - cx)

@@ -19,6 +19,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+
 from hinge_lib.view import palette
 from hinge_lib.view.readouts import (  # noqa: F401 - the readouts used to live here
     CONTACT_LABELS,
@@ -756,15 +758,24 @@ def live_scene(presenter: bool = False, title: str = "", width: int | None = Non
     }
 
 
-def _flat(polylines: Sequence[Sequence[Point]]) -> list[float | None]:
-    """Polylines as one flat list ``[x, y, x, y, None, x, y, ...]`` in rounded metres."""
-    out: list[float | None] = []
-    for n, line in enumerate(polylines):
-        if n:
-            out.append(None)
-        for x, y in line:
-            out.append(round(x, LIVE_DECIMALS))
-            out.append(round(y, LIVE_DECIMALS))
+def _flat_layers(layers: Mapping[str, Sequence[Sequence[Point]]]
+                 ) -> dict[str, list[float | None]]:
+    """Each layer's polylines as one flat list ``[x, y, x, y, None, x, y, ...]`` in metres
+    rounded to :data:`LIVE_DECIMALS`; every point of every layer is rounded in one numpy
+    call (a frame has a few hundred points)."""
+    points = [point for lines in layers.values() for line in lines for point in line]
+    rounded = (np.round(np.array(points, dtype=float), LIVE_DECIMALS).ravel().tolist()
+               if points else [])
+    out: dict[str, list[float | None]] = {}
+    at = 0
+    for name, lines in layers.items():
+        flat: list[float | None] = []
+        for n, line in enumerate(lines):
+            if n:
+                flat.append(None)
+            flat += rounded[at:at + 2 * len(line)]
+            at += 2 * len(line)
+        out[name] = flat
     return out
 
 
@@ -793,9 +804,7 @@ def live_frame(analysis: Analysis, ghost: Analysis | None = None,
     ['desc', 'marks', 'paths', 'say', 'strokes', 'texts', 'title']
     """
     d = drawing_data(analysis, ghost)
-    paths = {name: _flat(lines) for name, lines in d["lines"].items()}
-    for name, lines in (extra_paths or {}).items():
-        paths[name] = _flat(lines)
+    paths = _flat_layers({**d["lines"], **(extra_paths or {})})
     marks = []
     texts = []
     for m in d["marks"]:
