@@ -38,14 +38,19 @@ class _Build:
     """The real command, `tasks.py book`, building one edition in the background."""
 
     def __init__(self, out: Path, *args: str) -> None:
-        self.proc = subprocess.Popen(
-            [sys.executable, str(ROOT / "tasks.py"), "book", *args, "--out", str(out)],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        # output to files, not pipes: a full pipe nobody reads yet would stall the build
+        out.parent.mkdir(parents=True, exist_ok=True)
+        self.stdout, self.stderr = out.with_suffix(".out"), out.with_suffix(".err")
+        with self.stdout.open("w") as stdout, self.stderr.open("w") as stderr:
+            self.proc = subprocess.Popen(
+                [sys.executable, str(ROOT / "tasks.py"), "book", *args, "--out", str(out)],
+                cwd=ROOT, stdout=stdout, stderr=stderr, text=True)
 
     def site(self) -> Path:
         """Wait for the build; return its site folder."""
-        stdout, stderr = self.proc.communicate(timeout=3600)
-        assert self.proc.returncode == 0, (stdout + stderr)[-5000:]
+        self.proc.wait(timeout=3600)
+        stdout = self.stdout.read_text(errors="replace")
+        assert self.proc.returncode == 0, (stdout + self.stderr.read_text(errors="replace"))[-5000:]
         last = stdout.strip().splitlines()[-1]
         index = Path(last)
         assert index.name == "index.html" and index.is_file(), f"last line: {last!r}"
@@ -68,7 +73,7 @@ def book_builds() -> dict[str, _Build]:
     for build in builds.values():
         if build.proc.poll() is None:
             build.proc.kill()
-            build.proc.communicate()
+            build.proc.wait()
 
 
 @pytest.fixture(scope="session")

@@ -592,16 +592,16 @@ def _check_deadlift_start_most_knee() -> tuple[bool, str]:
 
 def _check_hamstrings_round_the_femoral_head() -> tuple[bool, str]:
     from hinge_lib.model.body import Body
-    from hinge_lib.model.muscle_paths import HAMSTRINGS, moment_arms, path_table
+    from hinge_lib.model.muscle_paths import HAMSTRINGS, JOINT_NAMES, moment_arms, scaled_paths
     from hinge_lib.model.references import reference_pose
 
     body, start = Body(), reference_pose("conventional_deadlift")
-    head = [r for r in path_table()[HAMSTRINGS[0]] if r.kind == "wrap" and r.body == "pelvis"][0]
-    radius = head.radius_mm * body.height_m / (head.reference_mm / 1000.0)
-    arms = moment_arms({j: np.array([float(getattr(start, j))])
-                        for j in ("ankle", "knee", "hip", "lumbar")}, body)
+    # the hamstrings' wrap on the pelvis, scaled for this body: (kind, body, xy, radius, side)
+    head = [r for r in scaled_paths(body)[HAMSTRINGS[0]] if r[:2] == ("wrap", "pelvis")][0]
+    radius = head[3] * 1000
+    arms = moment_arms({j: np.array([float(getattr(start, j))]) for j in JOINT_NAMES}, body)
     levers = [float(arms[p]["hip"][0]) * 1000 for p in HAMSTRINGS]
-    ok = head.x_mm == head.y_mm == 0.0 and all(abs(v - radius) < 0.05 for v in levers)
+    ok = not head[2].any() and all(abs(v - radius) < 0.05 for v in levers)
     return ok, (f"at the deadlift start (hip {start.hip:.0f} deg) the hamstrings' hip levers "
                 f"are {', '.join(f'{v:.1f}' for v in levers)} mm: the femoral head's radius, "
                 f"{radius:.1f} mm")
