@@ -22,8 +22,9 @@ starts :func:`run_class_app`, with
   also get $HINGE_CLASS_INSTRUCTOR (hinge_lib/class_roles.py);
 - the room's answers to the self-checks, posted by the kernels, kept in SQLite in the state
   folder and shown on the instructor's dashboard (hinge_lib/class_room.py);
-- no traceback or stderr on a page, the access code kept out of the log
-  (hinge_lib/class_guard.py); ``?template=`` and ``?theme=`` ignored; a logout page.
+- no traceback or stderr on a page, tracebacks the kernels format cheaply, the access code
+  kept out of the log (hinge_lib/class_guard.py); ``?template=`` and ``?theme=`` ignored; a
+  logout page.
 
 The requests' checks are in :mod:`hinge_lib.class_handlers`, the pages in
 :mod:`hinge_lib.class_pages`, the kernel connection in :mod:`hinge_lib.serving`, which also
@@ -42,7 +43,7 @@ from typing import Any
 
 from traitlets import Bool, Integer, Unicode
 
-from hinge_lib import class_join, class_limits, class_room
+from hinge_lib import class_guard, class_join, class_limits, class_room
 from hinge_lib.class_handlers import (
     API_PREFIX,
     EXPLORER_NOTEBOOK,
@@ -153,6 +154,8 @@ def classroom_app() -> type:
             os.environ[ROOM_FILE_VARIABLE] = str(self.room_file)
             os.environ[class_room.ANSWER_URL_VARIABLE] = (
                 f"http://{host}:{self.port}{self.base_url}{class_room.ANSWER_PATH}")
+            # class_guard hook: widget messages a kernel cannot take cost it little
+            os.environ["IPYTHONDIR"] = str(class_guard.write_kernel_profile(folder))
 
         def seat_of_kernel(self, kernel_id: str) -> str | None:
             """The browser session (seat cookie) owning a student's kernel; None for the

@@ -9,6 +9,12 @@
   it fails with an AttributeError on the first error message.)
 - :class:`HideInLog` / :func:`hide_in_log`: the access code never reaches the log, not even
   in tornado's "Uncaught exception GET /...?token=..." lines.
+- :func:`write_kernel_profile`: the kernels' IPython profile. A widget message a kernel
+  cannot take (a slider's ``orientation`` set to a path, say) makes IPython format a
+  traceback that no page shows; in its default, syntax-coloured form that costs the kernel
+  about 20 ms a message, so a classmate sending such messages could keep a kernel busy. The
+  profile formats them in one line (IPython's "Minimal" mode, well under a millisecond) and
+  keeps no input history, which forty kernels would otherwise share in one SQLite file.
 
 This module is imported by the Jupyter server, not by notebooks.
 """
@@ -17,9 +23,17 @@ from __future__ import annotations
 
 import logging
 import re
+from pathlib import Path
 from typing import Any
 
 from hinge_lib.serving import NoDelayKernelConnection
+
+#: The class kernels' IPython settings (see the module documentation).
+KERNEL_PROFILE = """\
+# Written by the class app when it starts (hinge_lib/class_guard.py); its kernels read it.
+c.InteractiveShell.xmode = "Minimal"
+c.HistoryManager.enabled = False
+"""
 
 #: What a page shows instead of a traceback (the terminal keeps the details).
 ERROR_NOTE = "Something went wrong on the course server; reloading the page starts it afresh."
@@ -113,3 +127,13 @@ def hide_in_log(secret: str | None, *loggers: logging.Logger) -> HideInLog:
     for handler in handlers:
         handler.addFilter(redactor)
     return redactor
+
+
+def write_kernel_profile(folder: Path) -> Path:
+    """Write the class kernels' IPython profile (:data:`KERNEL_PROFILE`) into
+    ``folder/ipython`` and return that folder, the kernels' ``$IPYTHONDIR``."""
+    ipython_dir = Path(folder) / "ipython"
+    profile = ipython_dir / "profile_default"
+    profile.mkdir(parents=True, exist_ok=True)
+    (profile / "ipython_kernel_config.py").write_text(KERNEL_PROFILE, encoding="utf-8")
+    return ipython_dir

@@ -127,7 +127,8 @@ def baits(app) -> list[str]:
 async def drive_every_widget(app, kernel_id: str) -> int:
     """Set each text-like value of every widget of a page to each bait in turn and click
     every button, as the page's own widget manager could; return how many widgets there
-    were. Each bait gets 1.5 s and the page 4 s more before it is closed."""
+    were. After each bait the kernel must have handled every update and click, and the
+    timers they started, before the next bait (or the page's close) goes out."""
     socket = await KernelSocket.open(app.base, kernel_id, app.code)
     widgets = await socket.widgets()
     for bait in baits(app):
@@ -141,8 +142,7 @@ async def drive_every_widget(app, kernel_id: str) -> int:
         for comm_id, state in widgets.items():
             if state["_model_name"] == "ButtonModel":
                 socket.click(comm_id)
-        await socket.read_for(1.5)
-    await socket.read_for(4)
+        await socket.settle()
     socket.close()
     return len(widgets)
 
