@@ -43,7 +43,7 @@ from typing import Any
 
 from traitlets import Bool, Integer, Unicode
 
-from hinge_lib import class_guard, class_join, class_limits, class_room
+from hinge_lib import class_join, class_limits, class_room
 from hinge_lib.class_handlers import (
     API_PREFIX,
     EXPLORER_NOTEBOOK,
@@ -155,7 +155,9 @@ def classroom_app() -> type:
             os.environ[class_room.ANSWER_URL_VARIABLE] = (
                 f"http://{host}:{self.port}{self.base_url}{class_room.ANSWER_PATH}")
             # class_guard hook: widget messages a kernel cannot take cost it little
-            os.environ["IPYTHONDIR"] = str(class_guard.write_kernel_profile(folder))
+            from hinge_lib.class_guard import write_kernel_profile  # (imports serving)
+
+            os.environ["IPYTHONDIR"] = str(write_kernel_profile(folder))
 
         def seat_of_kernel(self, kernel_id: str) -> str | None:
             """The browser session (seat cookie) owning a student's kernel; None for the
