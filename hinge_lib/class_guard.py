@@ -22,6 +22,7 @@ This module is imported by the Jupyter server, not by notebooks.
 from __future__ import annotations
 
 import logging
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -135,5 +136,8 @@ def write_kernel_profile(folder: Path) -> Path:
     ipython_dir = Path(folder) / "ipython"
     profile = ipython_dir / "profile_default"
     profile.mkdir(parents=True, exist_ok=True)
-    (profile / "ipython_kernel_config.py").write_text(KERNEL_PROFILE, encoding="utf-8")
+    # written whole, then renamed: a kernel starting meanwhile never reads half a file
+    part = profile / f".ipython_kernel_config.py.{os.getpid()}"
+    part.write_text(KERNEL_PROFILE, encoding="utf-8")
+    os.replace(part, profile / "ipython_kernel_config.py")
     return ipython_dir

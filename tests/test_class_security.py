@@ -22,7 +22,7 @@ import async_run
 import class_laptop
 from class_client import INSTRUCTOR_ADDRESS, KernelSocket
 from class_laptop import Device, touched
-from hinge_lib import class_guard, class_roles, serving
+from hinge_lib import class_guard, class_roles, class_room, serving
 from test_classroom import NOTEBOOKS, page_kernel_id
 
 GUIDE = "12-instructor-guide.ipynb"
@@ -163,6 +163,20 @@ def test_stderr_is_held_back_and_an_error_keeps_only_a_note():
     assert msg["content"]["traceback"] == [class_guard.ERROR_NOTE]
     sent = json.dumps(msg, default=str)
     assert ".py" not in sent and "TraitError" not in sent
+
+
+def test_the_class_kernels_format_tracebacks_in_one_line_and_keep_no_history(tmp_path):
+    from traitlets.config.loader import PyFileConfigLoader
+
+    ipython_dir = class_guard.write_kernel_profile(tmp_path)
+    assert ipython_dir == tmp_path / "ipython"
+    config = PyFileConfigLoader("ipython_kernel_config.py",
+                                path=str(ipython_dir / "profile_default")).load_config()
+    assert config.InteractiveShell.xmode == "Minimal"
+    assert config.HistoryManager.enabled is False
+    class_guard.write_kernel_profile(tmp_path)  # a second start writes it again, whole
+    assert [p.name for p in (ipython_dir / "profile_default").iterdir()] == [
+        "ipython_kernel_config.py"]
 
 
 # ---------------------------------------------------------------- instructor pages
@@ -324,6 +338,10 @@ def test_a_malformed_widget_update_sends_no_traceback_to_the_student(laptop):
     text = json.dumps(replies)
     assert "Traceback" not in text and "TraitError" not in text and ".py" not in text
     assert not [m for m in replies if m["header"]["msg_type"] == "stream"]
+    # the kernels ran with the class app's IPython profile (class_guard.write_kernel_profile):
+    # IPython makes its folders on starting from it
+    profile = class_room.default_state_dir() / "ipython" / "profile_default"
+    assert (profile / "ipython_kernel_config.py").is_file() and (profile / "security").is_dir()
 
 
 @pytest.mark.slow
