@@ -23,6 +23,7 @@
     python3 tasks.py outputs [NOTEBOOK ...]  store the expected text of checked notebook cells
     python3 tasks.py book [--instructor]     set up .venv, execute the notebooks and build the
                                              course website (prints the path of its index.html)
+    python3 tasks.py book --both             both editions, each notebook executed once
     python3 tasks.py handouts [--out DIR]    set up .venv and write the printable handouts (PDF,
                                              A4 and US Letter) into one folder; prints its path
 
@@ -683,8 +684,9 @@ def cmd_bench(args: list[str]) -> None:
 def cmd_book(args: list[str]) -> None:
     # the notebooks run as in the test command, so the video extra too where it installs
     ensure_venv(["book", "video"] if (3, 9) <= sys.version_info[:2] <= (3, 12) else ["book"])
-    edition = "instructor's" if "--instructor" in args else "learner's"
-    step(f"course website, {edition} edition (book/build.py)")
+    edition = ("both editions" if "--both" in args
+               else "instructor's edition" if "--instructor" in args else "learner's edition")
+    step(f"course website, {edition} (book/build.py)")
     code = run([venv_python(), ROOT / "book" / "build.py", *args], cwd=ROOT, env=scratch_env())
     sys.exit(code)
 

@@ -1,6 +1,6 @@
 """Build the course website: execute the notebooks and turn them into a static book.
 
-    python book/build.py [--instructor] [--out DIR]
+    python book/build.py [--instructor | --both] [--out DIR]
 
 Run it with the project's environment that has the ``book`` extra (``python3 tasks.py book``
 does that). Steps:
@@ -19,7 +19,11 @@ does that). Steps:
 4. check the site: every internal link, script, style sheet and image resolves (anchors
    included) and nothing is loaded from another host.
 
-The last line printed is the path of the site's ``index.html``.
+The last line printed is the path of the site's ``index.html``. ``--both`` builds the two
+editions into ``<out>/learner`` and ``<out>/instructor`` and prints both paths, the learner's
+first: each notebook runs once, in the instructor's edition, and the learner's page is that
+page without its answer keys wherever the two editions run the same code (a notebook whose
+code differs runs again for the learner).
 """
 
 from __future__ import annotations
@@ -355,47 +359,87 @@ def site_size(site: Path) -> int:
     return sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
 
 
-def build(instructor: bool, out: Path, jobs: int = 2) -> Path:
-    import nbformat
-
-    edition = "instructor" if instructor else "learner"
-    started = time.monotonic()
-    src, scratch = out / "src", out / "scratch"
-    for folder in (src, scratch, out / "_build"):
-        shutil.rmtree(folder, ignore_errors=True)
-    src.mkdir(parents=True)
+def stage(instructor: bool) -> dict[str, object]:
+    """The notebooks of one edition, staged (see :func:`stage_notebook`), in course order."""
     paths = course_notebooks(instructor)
     left_out = {p.name for p in sorted(NOTEBOOKS.glob("[0-9][0-9]-*.ipynb"))} - {
         p.name for p in paths}
-    staged = {p.name: stage_notebook(p, left_out, instructor) for p in paths}
+    return {p.name: stage_notebook(p, left_out, instructor) for p in paths}
 
-    print(f"executing {len(staged)} notebooks ({edition}'s edition)", flush=True)
-    t = time.monotonic()
+
+def execute_all(staged: dict, scratch: Path, edition: str, jobs: int) -> dict[str, object]:
+    """Execute staged notebooks, ``jobs`` at a time; the first failure stops the build."""
+    executed = {}
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
         futures = {name: pool.submit(execute, name, copy.deepcopy(nb), scratch, edition)
                    for name, nb in staged.items()}
         for name, future in futures.items():
             try:
-                nb = future.result()
+                executed[name] = future.result()
             except BuildError:
                 for other in futures.values():
                     other.cancel()
                 raise
-            tidy_outputs(nb)
-            nbformat.write(nb, src / name)
-            print(f"  executed {name}", flush=True)
-    executed_s = time.monotonic() - t
+            print(f"  executed {name} ({edition}'s edition)", flush=True)
+    return executed
 
+
+def _code_sources(nb) -> list[str]:
+    return [c.source for c in nb.cells if c.cell_type == "code"]
+
+
+def learners_copy(staged, executed) -> object | None:
+    """The learner's page made from the instructor's executed notebook, or None when it
+    cannot be: the two staged notebooks must run the same code, cell for cell (so the learner's
+    kernel would print the same), and only the quizzes' answer keys are taken out of the
+    outputs (the one thing the edition changes in a kernel, see ``book_support.widget_html``).
+    """
+    from hinge_lib.course.quiz_html import without_answer_keys
+
+    if _code_sources(staged) != _code_sources(executed):
+        return None
+    nb = copy.deepcopy(staged)
+    done = iter([c for c in executed.cells if c.cell_type == "code"])
+    for cell in nb.cells:
+        if cell.cell_type != "code":
+            continue
+        ran = next(done)
+        cell.execution_count = ran.execution_count
+        cell.outputs = copy.deepcopy(ran.outputs)
+        for out in cell.outputs:
+            data = out.get("data", {})
+            for mime, value in data.items():
+                if isinstance(value, str):
+                    data[mime] = without_answer_keys(value)
+            if "text" in out:
+                out["text"] = without_answer_keys(out["text"])
+    return nb
+
+
+def write_site(executed: dict, instructor: bool, out: Path) -> tuple[Path, float]:
+    """Write one edition's book from its executed notebooks, build and check it; return the
+    site's index.html and the seconds jupyter-book took."""
+    import nbformat
+
+    edition = "instructor" if instructor else "learner"
+    src = out / "src"
+    for folder in (src, out / "_build"):
+        shutil.rmtree(folder, ignore_errors=True)
+    src.mkdir(parents=True)
+    for name, nb in executed.items():
+        nb = copy.deepcopy(nb)
+        tidy_outputs(nb)
+        nbformat.write(nb, src / name)
     write_static(src)
     write_pages(src, instructor)
     write_handouts(src)
-    write_config(src, list(staged), instructor)
+    write_config(src, list(executed), instructor)
 
     t = time.monotonic()
     jb = Path(sys.executable).parent / ("jupyter-book.exe" if os.name == "nt" else "jupyter-book")
     cmd = [str(jb), "build", str(src), "--path-output", str(out), "--builder", "html",
            "--warningiserror", "--nitpick", "--keep-going", "--quiet"]
-    env = kernel_env(scratch / "jupyter-book", "", edition)
+    env = kernel_env(out / "scratch" / "jupyter-book", "", edition)
     result = subprocess.run(cmd, cwd=src, env=env, capture_output=True, text=True)
     if result.returncode != 0:
         raise BuildError("jupyter-book build failed (warnings count as errors):\n"
@@ -411,28 +455,85 @@ def build(instructor: bool, out: Path, jobs: int = 2) -> Path:
     index = site / "index.html"
     if not index.is_file():
         raise BuildError(f"the build made no {index}")
+    return index, built_s
+
+
+def _report(edition: str, index: Path, notebooks: int, executed_s: float, built_s: float,
+            started: float) -> None:
+    site = index.parent
     pages = len(list(site.glob("*.html")))
-    print(f"{edition}'s edition: {len(staged)} notebooks, {pages} pages, "
+    print(f"{edition}'s edition: {notebooks} notebooks, {pages} pages, "
           f"{site_size(site) / 1e6:.1f} MB; executed in {executed_s:.0f} s, "
           f"built in {built_s:.0f} s, total {time.monotonic() - started:.0f} s", flush=True)
+
+
+def build(instructor: bool, out: Path, jobs: int = 2) -> Path:
+    """Build one edition into ``out``; return its index.html."""
+    edition = "instructor" if instructor else "learner"
+    started = time.monotonic()
+    shutil.rmtree(out / "scratch", ignore_errors=True)
+    staged = stage(instructor)
+    print(f"executing {len(staged)} notebooks ({edition}'s edition)", flush=True)
+    t = time.monotonic()
+    executed = execute_all(staged, out / "scratch", edition, jobs)
+    executed_s = time.monotonic() - t
+    index, built_s = write_site(executed, instructor, out)
+    _report(edition, index, len(staged), executed_s, built_s, started)
     return index
+
+
+def build_both(out: Path, jobs: int = 2) -> list[Path]:
+    """Build the learner's edition into ``out/learner`` and the instructor's into
+    ``out/instructor``, executing each notebook once where the two editions run the same
+    code (see :func:`learners_copy`); return both index.html paths, learner's first."""
+    started = time.monotonic()
+    shutil.rmtree(out / "scratch", ignore_errors=True)
+    teacher, learner = stage(True), stage(False)
+    print(f"executing {len(teacher)} notebooks (both editions)", flush=True)
+    t = time.monotonic()
+    executed = execute_all(teacher, out / "scratch" / "instructor", "instructor", jobs)
+    copies = {name: learners_copy(nb, executed[name]) if name in executed else None
+              for name, nb in learner.items()}
+    again = {name: learner[name] for name, nb in copies.items() if nb is None}
+    if again:
+        print(f"executing {len(again)} notebooks again for the learner's edition "
+              "(their code differs)", flush=True)
+        copies.update(execute_all(again, out / "scratch" / "learner", "learner", jobs))
+    executed_s = time.monotonic() - t
+    indexes = []
+    for instructor, notebooks in ((False, copies), (True, executed)):
+        edition = "instructor" if instructor else "learner"
+        index, built_s = write_site(notebooks, instructor, out / edition)
+        _report(edition, index, len(notebooks), executed_s, built_s, started)
+        indexes.append(index)
+    return indexes
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--instructor", action="store_true",
                         help="the instructor's edition: with the guide and the answer keys")
+    parser.add_argument("--both", action="store_true",
+                        help="both editions, into <out>/learner and <out>/instructor, each "
+                             "notebook executed once (prints both index.html paths)")
     parser.add_argument("--out", type=Path, default=None,
-                        help="build folder (default book/_build/<edition>)")
+                        help="build folder (default book/_build/<edition>, or book/_build "
+                             "with --both)")
     parser.add_argument("--jobs", type=int, default=2, help="notebooks executed at once")
     args = parser.parse_args(argv)
-    out = args.out or BOOK / "_build" / ("instructor" if args.instructor else "learner")
+    if args.both and args.instructor:
+        parser.error("--both already builds the instructor's edition; leave out --instructor")
     try:
-        index = build(args.instructor, out.resolve(), jobs=args.jobs)
+        if args.both:
+            indexes = build_both((args.out or BOOK / "_build").resolve(), jobs=args.jobs)
+        else:
+            out = args.out or BOOK / "_build" / ("instructor" if args.instructor else "learner")
+            indexes = [build(args.instructor, out.resolve(), jobs=args.jobs)]
     except BuildError as exc:
         print(f"error: {exc}", file=sys.stderr, flush=True)
         return 1
-    print(html.unescape(str(index)), flush=True)
+    for index in indexes:
+        print(html.unescape(str(index)), flush=True)
     return 0
 
 

@@ -35,26 +35,29 @@ def _venv_python() -> Path:
 
 
 class _Build:
-    """The real command, `tasks.py book`, building one edition in the background."""
+    """The real command, `tasks.py book --both`, building both editions in the background."""
 
     def __init__(self, out: Path, *args: str) -> None:
         # output to files, not pipes: a full pipe nobody reads yet would stall the build
-        out.parent.mkdir(parents=True, exist_ok=True)
-        self.stdout, self.stderr = out.with_suffix(".out"), out.with_suffix(".err")
+        out.mkdir(parents=True, exist_ok=True)
+        self.stdout, self.stderr = out / "build.out", out / "build.err"
         with self.stdout.open("w") as stdout, self.stderr.open("w") as stderr:
             self.proc = subprocess.Popen(
                 [sys.executable, str(ROOT / "tasks.py"), "book", *args, "--out", str(out)],
                 cwd=ROOT, stdout=stdout, stderr=stderr, text=True)
 
-    def site(self) -> Path:
-        """Wait for the build; return its site folder."""
+    def sites(self) -> list[Path]:
+        """Wait for the build; return its site folders, in the order it printed them."""
         self.proc.wait(timeout=3600)
         stdout = self.stdout.read_text(errors="replace")
         assert self.proc.returncode == 0, (stdout + self.stderr.read_text(errors="replace"))[-5000:]
-        last = stdout.strip().splitlines()[-1]
-        index = Path(last)
-        assert index.name == "index.html" and index.is_file(), f"last line: {last!r}"
-        return index.parent
+        found = []
+        for line in stdout.strip().splitlines():
+            index = Path(line)
+            if index.is_absolute() and index.name == "index.html":
+                assert index.is_file(), f"printed {line!r}, which is not a file"
+                found.append(index.parent)
+        return found
 
 
 # Built inside the project (book/_build is ignored by git), not in pytest's temporary
@@ -63,27 +66,30 @@ TEST_BUILD = ROOT / "book" / "_build" / "tests"
 
 
 @pytest.fixture(scope="session")
-def book_builds() -> dict[str, _Build]:
-    """Both editions, built at the same time: most of a build waits on notebook kernels, so
-    the second one costs little more than the first. (The test command has already installed
-    the book extra, so neither build's set-up step installs anything.)"""
-    builds = {"learner": _Build(TEST_BUILD / "learner"),
-              "instructor": _Build(TEST_BUILD / "instructor", "--instructor")}
-    yield builds
-    for build in builds.values():
+def book_sites() -> dict[str, Path]:
+    """Both editions, built by one command that executes each notebook once for both.
+    (The test command has already installed the book extra, so the build's set-up step
+    installs nothing.)"""
+    build = _Build(TEST_BUILD, "--both")
+    try:
+        learner, instructor = build.sites()
+    finally:
         if build.proc.poll() is None:
             build.proc.kill()
             build.proc.wait()
+    assert (learner.parent.parent.name, instructor.parent.parent.name) == (
+        "learner", "instructor")
+    return {"learner": learner, "instructor": instructor}
 
 
 @pytest.fixture(scope="session")
-def learner_site(book_builds) -> Path:
-    return book_builds["learner"].site()
+def learner_site(book_sites) -> Path:
+    return book_sites["learner"]
 
 
 @pytest.fixture(scope="session")
-def instructor_site(book_builds) -> Path:
-    return book_builds["instructor"].site()
+def instructor_site(book_sites) -> Path:
+    return book_sites["instructor"]
 
 
 def _pages(site: Path) -> list[Path]:
@@ -581,6 +587,48 @@ def _unscramble(b64: str, key: str) -> str:
 
     raw, k = base64.b64decode(b64), key.encode()
     return bytes(b ^ k[i % len(k)] for i, b in enumerate(raw)).decode()
+
+
+def test_taking_the_keys_out_of_a_revealed_quiz_gives_the_learners_quiz():
+    from hinge_lib.course import questions
+    from hinge_lib.course.quiz_html import quiz_html, without_answer_keys
+
+    # the bank's questions with written options (the others get theirs from the model when
+    # a page runs), a number question, and one with a note per option
+    bank = [q for q in questions.all_questions() if isinstance(q.get("options"), list)]
+    assert len(bank) >= 5
+    bank += [{"id": "n1", "prompt": "How far?", "answer": 12.0, "tolerance": 2, "unit": "cm",
+              "explanation": "About <12> cm & no more."},
+             {"id": "q1", "prompt": "Which?", "options": ["a <b>", "c"], "answer": 0,
+              "explanations": ["first & best", "no"]}]
+    for question in bank:
+        revealed = quiz_html(question, reveal=True)
+        assert "hinge-quiz-key" in revealed, question["id"]
+        assert without_answer_keys(revealed) == quiz_html(question), question["id"]
+
+
+def test_a_learners_page_is_copied_from_the_instructors_only_when_the_code_is_the_same():
+    import build
+    import nbformat
+
+    from hinge_lib.course import questions
+    from hinge_lib.course.quiz_html import quiz_html
+
+    question = next(q for q in questions.all_questions() if isinstance(q.get("options"), list))
+    staged = nbformat.v4.new_notebook()
+    staged.cells = [nbformat.v4.new_markdown_cell("# A page"),
+                    nbformat.v4.new_code_cell("quiz()"), nbformat.v4.new_code_cell("x = 1")]
+    ran = nbformat.v4.new_notebook(cells=[nbformat.from_dict(dict(c)) for c in staged.cells])
+    ran.cells[1].execution_count = 1
+    ran.cells[1].outputs = [nbformat.v4.new_output(
+        "display_data", data={"text/html": quiz_html(question, reveal=True),
+                              "text/plain": "<quiz>"})]
+    learner = build.learners_copy(staged, ran)
+    assert learner.cells[0].source == "# A page" and learner.cells[1].execution_count == 1
+    assert learner.cells[1].outputs[0]["data"]["text/html"] == quiz_html(question)
+    assert "hinge-quiz-key" in ran.cells[1].outputs[0]["data"]["text/html"]  # left as it was
+    staged.cells[2].source = "x = 2"  # the learner's page runs other code: it runs itself
+    assert build.learners_copy(staged, ran) is None
 
 
 def test_a_learners_quiz_hides_the_answer_and_its_explanation_until_answered():

@@ -131,6 +131,18 @@ def _dom_id(qid: str) -> str:
     return "quiz-" + re.sub(r"[^A-Za-z0-9_-]+", "-", qid).strip("-")
 
 
+#: How an answer key starts (the instructor's edition); its text is escaped, so it holds no tag.
+_KEY_OPEN = '<details class="hinge-quiz-key"><summary>Answer key</summary>'
+_ANSWER_KEY = re.compile(re.escape(_KEY_OPEN) + r"<p>[^<]*</p></details>")
+
+
+def without_answer_keys(text: str) -> str:
+    """``text`` (HTML) with every quiz answer key taken out: ``quiz_html(q, reveal=True)``
+    becomes ``quiz_html(q)``. The book's learner edition uses it on pages executed once for
+    both editions."""
+    return _ANSWER_KEY.sub("", text)
+
+
 def quiz_html(question: Mapping[str, Any], reveal: bool = False) -> str:
     """HTML for one question that runs in the browser with :data:`QUIZ_JS`.
 
@@ -206,8 +218,7 @@ def quiz_html(question: Mapping[str, Any], reveal: bool = False) -> str:
         '<button type="button" class="hinge-quiz-check">Check</button>'
         '<div class="hinge-quiz-feedback" role="status" aria-live="polite"></div>')
     if reveal:
-        parts.append('<details class="hinge-quiz-key"><summary>Answer key</summary>'
-                     f'<p>{html.escape(key_text)}</p></details>')
+        parts.append(f'{_KEY_OPEN}<p>{html.escape(key_text)}</p></details>')
     parts.append("</form>")
     return "".join(parts)
 
