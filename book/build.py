@@ -242,12 +242,21 @@ def write_pages(src: Path, instructor: bool) -> None:
     shutil.copyfile(BOOK / "run-live.md", src / "run-live.md")
 
 
-def write_handouts(src: Path) -> None:
+def write_handouts(src: Path, made: list | None = None) -> list:
     """The printable handouts (hinge_lib/course/handouts.py) as files of the site, and the
-    page that links them, each on A4 and US Letter with its page count."""
+    page that links them, each on A4 and US Letter with its page count; return them.
+    ``made``: the handouts another edition wrote (the same for both), copied instead."""
+    import dataclasses
+
     from hinge_lib.course import handouts
 
-    made = handouts.build(src / "_static" / "handouts")
+    folder = src / "_static" / "handouts"
+    if made is None:
+        made = handouts.build(folder)
+    else:
+        folder.mkdir(parents=True, exist_ok=True)
+        made = [dataclasses.replace(h, path=Path(shutil.copy2(h.path, folder / h.path.name)))
+                for h in made]
     lines = ["# Printable handouts", "",
              "The lesson plans, the assessment checklist, one card per drill and the table of "
              "faults and cues, ready to print and hand out. They are made from the same data "
@@ -263,6 +272,7 @@ def write_handouts(src: Path) -> None:
     lines += ["", "To print a page of this website itself, use the browser's Print: the "
               "sidebars and buttons are left out and tables wrap to the width of the paper."]
     (src / "handouts.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return made
 
 
 def write_config(src: Path, pages: list[str], instructor: bool) -> None:
@@ -416,9 +426,11 @@ def learners_copy(staged, executed) -> object | None:
     return nb
 
 
-def write_site(executed: dict, instructor: bool, out: Path) -> tuple[Path, float]:
+def write_site(executed: dict, instructor: bool, out: Path,
+               handouts: list | None = None) -> tuple[Path, float, list]:
     """Write one edition's book from its executed notebooks, build and check it; return the
-    site's index.html and the seconds jupyter-book took."""
+    site's index.html, the seconds jupyter-book took and the handouts (``handouts``: those
+    of the other edition, copied, see :func:`write_handouts`)."""
     import nbformat
 
     edition = "instructor" if instructor else "learner"
@@ -432,7 +444,7 @@ def write_site(executed: dict, instructor: bool, out: Path) -> tuple[Path, float
         nbformat.write(nb, src / name)
     write_static(src)
     write_pages(src, instructor)
-    write_handouts(src)
+    handouts = write_handouts(src, handouts)
     write_config(src, list(executed), instructor)
 
     t = time.monotonic()
@@ -455,7 +467,7 @@ def write_site(executed: dict, instructor: bool, out: Path) -> tuple[Path, float
     index = site / "index.html"
     if not index.is_file():
         raise BuildError(f"the build made no {index}")
-    return index, built_s
+    return index, built_s, handouts
 
 
 def _report(edition: str, index: Path, notebooks: int, executed_s: float, built_s: float,
@@ -477,7 +489,7 @@ def build(instructor: bool, out: Path, jobs: int = 2) -> Path:
     t = time.monotonic()
     executed = execute_all(staged, out / "scratch", edition, jobs)
     executed_s = time.monotonic() - t
-    index, built_s = write_site(executed, instructor, out)
+    index, built_s, _ = write_site(executed, instructor, out)
     _report(edition, index, len(staged), executed_s, built_s, started)
     return index
 
@@ -500,10 +512,10 @@ def build_both(out: Path, jobs: int = 2) -> list[Path]:
               "(their code differs)", flush=True)
         copies.update(execute_all(again, out / "scratch" / "learner", "learner", jobs))
     executed_s = time.monotonic() - t
-    indexes = []
+    indexes, handouts = [], None
     for instructor, notebooks in ((False, copies), (True, executed)):
         edition = "instructor" if instructor else "learner"
-        index, built_s = write_site(notebooks, instructor, out / edition)
+        index, built_s, handouts = write_site(notebooks, instructor, out / edition, handouts)
         _report(edition, index, len(notebooks), executed_s, built_s, started)
         indexes.append(index)
     return indexes
