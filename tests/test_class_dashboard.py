@@ -327,7 +327,6 @@ def room(tmp_path_factory):
     folder = tmp_path_factory.mktemp("room")
     app = start_class_app(folder, "--pool", "0", "--cull-after", "600", "--max-kernels", "12",
                           "--state", str(folder / "state"))
-    app.state = folder / "state"
     yield app
     stop_process(app.proc)
 

@@ -22,7 +22,7 @@ import async_run
 import class_laptop
 from class_client import INSTRUCTOR_ADDRESS, KernelSocket
 from class_laptop import Device, touched
-from hinge_lib import class_guard, class_roles, class_room, serving
+from hinge_lib import class_guard, class_roles, serving
 from test_classroom import NOTEBOOKS, page_kernel_id
 
 GUIDE = "12-instructor-guide.ipynb"
@@ -340,7 +340,7 @@ def test_a_malformed_widget_update_sends_no_traceback_to_the_student(laptop):
     assert not [m for m in replies if m["header"]["msg_type"] == "stream"]
     # the kernels ran with the class app's IPython profile (class_guard.write_kernel_profile):
     # IPython makes its folders on starting from it
-    profile = class_room.default_state_dir() / "ipython" / "profile_default"
+    profile = laptop.state / "ipython" / "profile_default"
     assert (profile / "ipython_kernel_config.py").is_file() and (profile / "security").is_dir()
 
 

@@ -49,6 +49,7 @@ class ClassApp:
         self.proc = proc
         self.out = out
         self.err = err
+        self.state: Path | None = None  # its state folder (start_class_app sets it)
 
     def status(self) -> dict:
         with urllib.request.urlopen(f"{self.base}hinge/api/status?token={self.code}",
@@ -64,10 +65,15 @@ def start_class_app(folder: Path, *args: str, timeout: float = 120.0,
     """Start ``python -m hinge_lib.serving class`` on a free loopback port; wait for its address.
 
     ``env`` adds to the app's environment (its kernels inherit it); a ``PYTHONPATH`` in it
-    comes first on the path."""
+    comes first on the path. The app keeps its state (answers, the room's pacing, the
+    kernels' IPython profile) in ``folder/state`` unless ``args`` name a ``--state``: apps
+    of parallel tests never share it, and nothing is written in the user's home."""
     from browser import free_port, stop_process
 
     out, err = folder / "app.out", folder / "app.err"
+    state = Path(args[args.index("--state") + 1]) if "--state" in args else folder / "state"
+    if "--state" not in args:
+        args = (*args, "--state", str(state))
     cmd = [sys.executable, "-m", "hinge_lib.serving", "class", "--notebooks", str(NOTEBOOKS),
            "--templates", str(TEMPLATES), "--port", str(free_port()), "--no-browser", *args]
     extra = dict(env or {})
@@ -82,7 +88,9 @@ def start_class_app(folder: Path, *args: str, timeout: float = 120.0,
         lines = [ln for ln in out.read_text(errors="replace").splitlines()
                  if ln.startswith("http")]
         if lines:
-            return ClassApp(lines[0].strip(), proc, out, err)
+            app = ClassApp(lines[0].strip(), proc, out, err)
+            app.state = state
+            return app
         if proc.poll() is not None:
             break
         time.sleep(0.25)

@@ -109,6 +109,22 @@ def _in_view(box: dict, viewport: list[float], top: float = 0.0) -> bool:
             and box["y"] + box["h"] <= viewport[1] + 0.5)
 
 
+#: Scrolls the explorer to the top of the page; true once its place held since the last call
+#: (the page has stopped growing above it: styles, fonts and outputs laid out).
+SCROLL_TO_EXPLORER_JS = """() => {
+  const e = document.querySelector('.hinge-explorer');
+  e.scrollIntoView({block: 'start'});
+  const top = e.getBoundingClientRect().top + document.scrollingElement.scrollTop;
+  const still = window.hingeExplorerTop === top;
+  window.hingeExplorerTop = top;
+  return still;
+}"""
+
+
+def _scroll_explorer_to_the_top(page) -> None:
+    page.wait_for_function(SCROLL_TO_EXPLORER_JS, polling=250, timeout=30_000)
+
+
 def _assert_figure_and_slider_in_view(page, label: str, touch: bool) -> dict:
     g = page.evaluate(GEOMETRY_JS, label)
     assert _in_view(g["svg"], g["viewport"], g["top"]), ("figure", g["svg"], g["top"])
@@ -179,9 +195,7 @@ def test_the_class_explorer_fits_the_screen_and_draws_the_models_pose(class_app,
             "(s) => { const p = document.querySelector(s); return p && p.getAttribute('d'); }",
             arg=BODY_D, timeout=120_000)
         page.locator(".hinge-readout .hinge-pattern").wait_for(timeout=60_000)
-        page.evaluate("() => document.querySelector('.hinge-explorer')"
-                      ".scrollIntoView({block: 'start'})")
-        page.wait_for_timeout(400)
+        _scroll_explorer_to_the_top(page)
 
         # a joint slider near the top: moved, with the figure in view, drawn as the model
         g = _assert_figure_and_slider_in_view(page, "Hip", touch)
