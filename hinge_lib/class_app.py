@@ -135,14 +135,15 @@ def classroom_app() -> type:
             self.limits = class_limits.ClassLimits(kernels_per_seat=self.kernels_per_seat,
                                                    max_connections=self.max_connections)
             self.guard = class_limits.ClassGuard(self.limits, self.max_kernels)
-            self._open_answers()
-
-        def _open_answers(self) -> None:
-            """class_room hook: the answer store, and the key and address the kernels post
-            answers with (in the environment every kernel inherits)."""
             folder = Path(self.state_dir) if self.state_dir else class_room.default_state_dir()
             folder.mkdir(parents=True, exist_ok=True)
             os.chmod(folder, 0o700)
+            self._open_answers(folder)
+            self._kernel_profile(folder)
+
+        def _open_answers(self, folder: Path) -> None:
+            """class_room hook: the answer store in the state ``folder``, and the key and
+            address the kernels post answers with (in the environment every kernel inherits)."""
             self.answers = class_room.AnswerStore(folder / class_room.DB_NAME)
             self.answer_key = secrets.token_urlsafe(32)
             self.seat_cookie = SEAT_COOKIE
@@ -154,8 +155,11 @@ def classroom_app() -> type:
             os.environ[ROOM_FILE_VARIABLE] = str(self.room_file)
             os.environ[class_room.ANSWER_URL_VARIABLE] = (
                 f"http://{host}:{self.port}{self.base_url}{class_room.ANSWER_PATH}")
-            # class_guard hook: widget messages a kernel cannot take cost it little
-            from hinge_lib.class_guard import write_kernel_profile  # (imports serving)
+
+        def _kernel_profile(self, folder: Path) -> None:
+            """class_guard hook: the kernels' IPython profile, in the state ``folder``, so a
+            widget message a kernel cannot take costs it little."""
+            from hinge_lib.class_guard import write_kernel_profile  # (it imports serving)
 
             os.environ["IPYTHONDIR"] = str(write_kernel_profile(folder))
 
