@@ -222,6 +222,7 @@ def write_static(src: Path) -> None:
     for name in ("print.css", "print.js"):
         shutil.copyfile(BOOK / "static" / name, static / name)
     shutil.copyfile(BOOK / "static" / "favicon.svg", src / "favicon.svg")
+    shutil.copyfile(BOOK / "page_scripts.py", src / "page_scripts.py")  # see _config.yml
     for name in ("phone.js", "phone.css"):  # the menu and the figures on a phone
         shutil.copyfile(BOOK / "static" / name, static / name)
 

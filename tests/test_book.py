@@ -207,12 +207,17 @@ def test_the_site_has_no_broken_internal_links_and_loads_nothing_from_other_host
 
 @pytest.mark.book
 @pytest.mark.slow
-def test_plotly_js_is_shipped_once_and_shared_by_the_pages(learner_site):
+def test_plotly_js_is_shipped_once_and_loaded_only_by_pages_with_figures(learner_site):
     assert (learner_site / "_static" / "plotly.min.js").is_file()
+    without = []
     for page in _pages(learner_site):
         text = page.read_text(encoding="utf-8")
-        assert text.count("_static/plotly.min.js") <= 1
+        loads = text.count("_static/plotly.min.js")
+        assert loads == (1 if _figures_in(text) else 0), (page.name, loads)
+        without += [page.name] if not loads else []
         assert len(text) < 2_000_000, f"{page.name} is {len(text) / 1e6:.1f} MB"
+    # the reference pages open without the figure library
+    assert {"sources.html", "handouts.html", "search.html", "run-live.html"} <= set(without)
 
 
 # ---------------------------------------------------------------- in a real browser
@@ -278,6 +283,32 @@ def _figures_in(html: str) -> int:
     return len(re.findall(r'class="plotly-graph-div"', html))
 
 
+#: The printable width of A4 (the narrower paper) with print.css's 12 mm margins, in CSS px.
+A4_PRINT_WIDTH_PX = round((210 - 2 * 12) / 25.4 * 96)
+
+#: Every element of the article that runs past the paper's printable width, or hides part
+#: of what it holds behind a scroll bar (which paper cannot scroll).
+CUT_OFF_JS = """() => {
+  const limit = document.documentElement.clientWidth;
+  const cut = [];
+  for (const el of document.querySelectorAll('.bd-article *')) {
+    if (el.parentElement && el.parentElement.closest('svg')) continue;  // the drawing counts
+    const box = el.getBoundingClientRect();
+    if (box.width === 0 || box.height === 0) continue;
+    const style = getComputedStyle(el);
+    const name = el.tagName.toLowerCase() + (typeof el.className === 'string' && el.className
+      ? '.' + el.className.trim().split(/\\s+/)[0] : '');
+    if (box.right > limit + 1 || box.left < -1) {
+      cut.push(`${name} spans ${Math.round(box.left)} to ${Math.round(box.right)} px of ${limit}`);
+    } else if (['auto', 'scroll', 'hidden'].includes(style.overflowX)
+               && el.scrollWidth > el.clientWidth + 1 && el.tagName !== 'svg') {
+      cut.push(`${name} hides ${el.scrollWidth - el.clientWidth} px behind a scroll bar`);
+    }
+  }
+  return cut;
+}"""
+
+
 @dataclass
 class PageVisit:
     """One page of a built site as a reader's browser found it, offline."""
@@ -287,6 +318,7 @@ class PageVisit:
     drawn: int  # traces on screen once every figure was drawn (0 when none were)
     waited: str  # why the figures never all appeared ("" when they did, or the page has none)
     violations: list[dict]  # axe-core's serious or critical accessibility violations
+    printed_cut: list[str]  # what printing cuts off (CUT_OFF_JS; not checked: [])
 
 
 def _visit(browser, base: str, path: Path, axe: Path, figures: bool = True,
@@ -294,7 +326,9 @@ def _visit(browser, base: str, path: Path, axe: Path, figures: bool = True,
     """Load ``path`` offline in a fresh context; with ``figures``, wait until every plotly
     figure of its HTML is on screen and count the drawn traces (without, plotly.js is not
     loaded and no figure is drawn); then run axe-core on it (on the elements matching the CSS
-    selector ``only``, if given, and their contents)."""
+    selector ``only``, if given, and their contents). With ``figures``, last, print it as a
+    reader does: the page they read on a desktop screen, laid out for paper (print media at
+    A4's printable width), and list what runs past the paper."""
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     context = browser.new_context(viewport={"width": 1280, "height": 900})
@@ -321,16 +355,36 @@ def _visit(browser, base: str, path: Path, axe: Path, figures: bool = True,
             "async only => (await axe.run(only ? {include: [[only]]} : document,"
             " {resultTypes: ['violations']}))"
             ".violations.map(v => ({id: v.id, impact: v.impact, n: v.nodes.length}))", only)
+        printed_cut = _printed_cut(page) if figures else []
     finally:
         context.close()
     return PageVisit(seen, expected, drawn, waited,
-                     [v for v in result if v["impact"] in ("serious", "critical")])
+                     [v for v in result if v["impact"] in ("serious", "critical")], printed_cut)
+
+
+def _printed_cut(page) -> list[str]:
+    """Lay the open page out as Chromium prints it; what runs past the paper (a few).
+
+    Print media shrinks each figure to the paper (print.css) and the narrower window has
+    phone.js draw a figure wider than the column again at its width; the layout has
+    settled once nothing is cut, or after a few seconds, when what is still cut is what
+    the paper shows."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    page.set_viewport_size({"width": A4_PRINT_WIDTH_PX, "height": 1000})
+    page.emulate_media(media="print")
+    try:
+        page.wait_for_function(f"() => ({CUT_OFF_JS})().length === 0", polling=250,
+                               timeout=5_000)
+        return []
+    except PlaywrightTimeout:
+        return page.evaluate(CUT_OFF_JS)[:5]
 
 
 @pytest.fixture(scope="module")
 def learner_visits(learner_site, serve, browser) -> dict[str, PageVisit]:
-    """Every page of the learner's edition, each loaded once for the offline check and the
-    accessibility check below (loading each page once for both halves their cost)."""
+    """Every page of the learner's edition, each loaded once for the offline check, the
+    accessibility check and the printed layout check below (one load for all three)."""
     base, axe = serve(learner_site), _axe_script()
     return {path.name: _visit(browser, base, path, axe) for path in _pages(learner_site)}
 
@@ -451,32 +505,6 @@ def test_the_book_links_every_handout_on_both_papers(learner_site):
     assert 'href="handouts.html">printable handouts</a>' in footer
 
 
-#: The printable width of A4 (the narrower paper) with print.css's 12 mm margins, in CSS px.
-A4_PRINT_WIDTH_PX = round((210 - 2 * 12) / 25.4 * 96)
-
-#: Every element of the article that runs past the paper's printable width, or hides part
-#: of what it holds behind a scroll bar (which paper cannot scroll).
-CUT_OFF_JS = """() => {
-  const limit = document.documentElement.clientWidth;
-  const cut = [];
-  for (const el of document.querySelectorAll('.bd-article *')) {
-    if (el.parentElement && el.parentElement.closest('svg')) continue;  // the drawing counts
-    const box = el.getBoundingClientRect();
-    if (box.width === 0 || box.height === 0) continue;
-    const style = getComputedStyle(el);
-    const name = el.tagName.toLowerCase() + (typeof el.className === 'string' && el.className
-      ? '.' + el.className.trim().split(/\\s+/)[0] : '');
-    if (box.right > limit + 1 || box.left < -1) {
-      cut.push(`${name} spans ${Math.round(box.left)} to ${Math.round(box.right)} px of ${limit}`);
-    } else if (['auto', 'scroll', 'hidden'].includes(style.overflowX)
-               && el.scrollWidth > el.clientWidth + 1 && el.tagName !== 'svg') {
-      cut.push(`${name} hides ${el.scrollWidth - el.clientWidth} px behind a scroll bar`);
-    }
-  }
-  return cut;
-}"""
-
-
 def _letters(text: str) -> str:
     """Only the letters and digits of a text, ligatures undone."""
     import unicodedata
@@ -484,31 +512,11 @@ def _letters(text: str) -> str:
     return re.sub(r"\W", "", unicodedata.normalize("NFKC", text))
 
 
-def _print_view(browser, base: str, name: str):
-    """A tab laid out as Chromium prints: print media at A4's printable width."""
-    context = browser.new_context(viewport={"width": A4_PRINT_WIDTH_PX, "height": 1000})
-    page = context.new_page()
-    page.emulate_media(media="print")
-    _open_offline(page, base, name)
-    page.wait_for_function(
-        "() => [...document.querySelectorAll('.plotly-graph-div')]"
-        ".every(d => d.querySelector('.main-svg'))", timeout=30_000)
-    return context, page
-
-
 @pytest.mark.slow
 @pytest.mark.book
 @pytest.mark.browser
-def test_printed_pages_keep_every_cell_and_figure_inside_the_paper(learner_site, serve,
-                                                                    browser):
-    base = serve(learner_site)
-    cut = []
-    for path in _pages(learner_site):
-        context, page = _print_view(browser, base, path.name)
-        try:
-            cut += [f"{path.name}: {c}" for c in page.evaluate(CUT_OFF_JS)[:5]]
-        finally:
-            context.close()
+def test_printed_pages_keep_every_cell_and_figure_inside_the_paper(learner_visits):
+    cut = [f"{name}: {c}" for name, visit in learner_visits.items() for c in visit.printed_cut]
     assert cut == [], "\n".join(cut)
 
 
