@@ -189,11 +189,24 @@ def test_bundled_third_party_data_keep_their_licence_beside_them():
     assert list(samples.glob("LICENSE*")), "third-party recordings need their licence beside them"
 
 
-def _test_options(args: list[str]):
+def _tasks():
     spec = importlib.util.spec_from_file_location("tasks", ROOT / "tasks.py")
     tasks = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(tasks)
-    return tasks.test_options(args)
+    return tasks
+
+
+def _test_options(args: list[str]):
+    return _tasks().test_options(args)
+
+
+def test_the_full_run_has_one_worker_more_than_the_quick_run(monkeypatch):
+    import os
+
+    tasks = _tasks()
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert tasks.workers(full=False) == ["-n", "2"]
+    assert tasks.workers(full=True) == ["-n", "3"]
 
 
 def test_tasks_py_test_options_for_the_quick_loop_and_the_full_run():
