@@ -546,6 +546,8 @@ QUICK_LEAVES_OUT = ("browser", "book", "hub", "video", "slow", "notebook")
 # and a notebook's cells share one kernel, in order. Files go out in the order
 # tests/conftest.py gives them (the long ones first), not by their number of tests.
 PARALLEL = ["--dist", "loadfile", "--no-loadscope-reorder"]
+# the full run's log names its slowest tests, so a test that grows slow is seen in CI
+DURATIONS = ["--durations=25"]
 
 
 def workers(full: bool) -> list[str]:
@@ -555,8 +557,6 @@ def workers(full: bool) -> list[str]:
     On this project's 2-core machine: 532 s with 3 workers, 579 s with 2."""
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     return ["-n", str((cores or 1) + (1 if full else 0))]
-# the full run's log names its slowest tests, so a test that grows slow is seen in CI
-DURATIONS = ["--durations=25"]
 
 
 def test_options(args: list[str]) -> tuple[bool, bool, list[str], list[str]]:

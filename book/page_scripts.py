@@ -1,10 +1,10 @@
 """Sphinx extension of the course website: plotly.js only on the pages that draw a figure.
 
-The site ships one ``plotly.min.js`` (about 5 MB) that every figure page shares. A page with
-no plotly figure (the home page, the sources, the handouts, search) is sent without it, so a
-phone on the room's Wi-Fi shows it at once instead of first fetching and parsing the figure
-library. ``book/build.py`` copies this file next to the book's ``_config.yml``, which names
-it in ``sphinx.local_extensions``.
+The site ships one ``plotly.min.js`` (about 5 MB) that every figure page shares. A page
+with no plotly figure (the sources, the handouts, search, the general index) is sent
+without it, so a phone on the room's Wi-Fi shows it at once instead of first fetching and
+parsing the figure library. ``book/build.py`` copies this file next to the book's
+``_config.yml``, which names it in ``sphinx.local_extensions``.
 """
 
 from __future__ import annotations
